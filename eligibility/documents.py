@@ -1,0 +1,181 @@
+"""YAML documents with positions: safe loading, duplicate-key rejection, and pydantic errors mapped to file:line:col."""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterable, TypeVar
+
+import yaml
+from pydantic import BaseModel, ValidationError
+
+from .errors import InputError
+
+Loc = tuple[str | int, ...]
+E = TypeVar("E", bound=InputError)
+
+
+@dataclass
+class Document:
+    """A parsed YAML file: its data plus the 1-based (line, column) of every mapping key and item."""
+
+    path: str
+    data: Any
+    positions: dict[Loc, tuple[int, int]] = field(default_factory=dict)
+
+    def position(self, loc: Iterable[str | int]) -> tuple[int | None, int | None]:
+        """Position of the deepest prefix of ``loc`` present in the document."""
+        loc = tuple(loc)
+        while loc:
+            if loc in self.positions:
+                return self.positions[loc]
+            loc = loc[:-1]
+        return self.positions.get((), (None, None))
+
+
+def format_loc(loc: Iterable[str | int]) -> str:
+    """``('series', 0, 'versions')`` -> ``series[0].versions``."""
+    out = ""
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += ("." if out else "") + str(part)
+    return out
+
+
+def _walk(node: yaml.Node, loc: Loc, positions: dict, path: str, error: type[E]) -> None:
+    positions[loc] = (node.start_mark.line + 1, node.start_mark.column + 1)
+    if isinstance(node, yaml.MappingNode):
+        seen: dict[str, int] = {}
+        for key_node, value_node in node.value:
+            key = key_node.value if isinstance(key_node, yaml.ScalarNode) else str(key_node)
+            line = key_node.start_mark.line + 1
+            if key in seen:
+                raise error(
+                    f"duplicate key {key!r} (first defined on line {seen[key]})",
+                    file=path, line=line, column=key_node.start_mark.column + 1,
+                    field=format_loc(loc + (key,)),
+                )
+            seen[key] = line
+            positions[loc + (key,)] = (line, key_node.start_mark.column + 1)
+            _walk(value_node, loc + (key,), positions, path, error)
+            positions[loc + (key,)] = (line, key_node.start_mark.column + 1)
+    elif isinstance(node, yaml.SequenceNode):
+        for index, item in enumerate(node.value):
+            _walk(item, loc + (index,), positions, path, error)
+
+
+def parse_yaml(text: str, path: str | Path, error: type[E]) -> Document:
+    """Parse YAML text with the safe loader; raise ``error`` with a position on any problem."""
+    path = str(path)
+    loader = yaml.SafeLoader(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            raise error("the file is empty", file=path, line=1, column=1)
+        positions: dict[Loc, tuple[int, int]] = {}
+        _walk(node, (), positions, path, error)
+        data = loader.construct_document(node)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else None
+        col = mark.column + 1 if mark else None
+        raise error(f"invalid YAML: {exc.problem or exc.context}", file=path, line=line, column=col) from exc
+    except yaml.YAMLError as exc:
+        raise error(f"invalid YAML: {exc}", file=path) from exc
+    except (TypeError, ValueError) as exc:  # e.g. a timestamp like 2020-13-45
+        raise error(f"invalid YAML value: {exc}", file=path) from exc
+    finally:
+        loader.dispose()
+    return Document(path=path, data=data, positions=positions)
+
+
+def load_yaml(path: str | Path, error: type[E]) -> Document:
+    """Read and parse a YAML file; a missing or unreadable file is ``error`` too."""
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except FileNotFoundError as exc:
+        raise error("file not found", file=path) from exc
+    except (OSError, UnicodeDecodeError) as exc:
+        raise error(f"cannot read file: {exc}", file=path) from exc
+    return parse_yaml(text, path, error)
+
+
+def _suggest(word: str, choices: Iterable[str]) -> str | None:
+    matches = difflib.get_close_matches(str(word), [str(c) for c in choices], n=1, cutoff=0.6)
+    return matches[0] if matches else None
+
+
+def _model_at(model: type[BaseModel], loc: Loc) -> type[BaseModel] | None:
+    """Best-effort: the pydantic model class that owns the last key of ``loc``."""
+    current: Any = model
+    for part in loc[:-1]:
+        if isinstance(part, int) or current is None:
+            continue
+        fields = getattr(current, "model_fields", {})
+        if part not in fields:
+            # discriminated unions put the tag in the loc: find the model with that tag
+            return None
+        annotation = fields[part].annotation
+        current = _unwrap_model(annotation)
+    return current if isinstance(current, type) and issubclass(current, BaseModel) else None
+
+
+def _unwrap_model(annotation: Any) -> Any:
+    args = getattr(annotation, "__args__", None)
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    if args:
+        for arg in args:
+            found = _unwrap_model(arg)
+            if found is not None:
+                return found
+    return None
+
+
+def translate_validation_error(
+    exc: ValidationError,
+    doc: Document,
+    model: type[BaseModel],
+    error: type[E],
+    prefix: Loc = (),
+    **extra: Any,
+) -> E:
+    """Turn the first pydantic error into a one-line positioned project error."""
+    first = exc.errors(include_url=False)[0]
+    raw_loc = tuple(first["loc"])
+    # drop discriminator tags that pydantic inserts into the loc of tagged unions
+    loc = tuple(p for p in raw_loc if not (isinstance(p, str) and p.endswith("]") and "[" in p))
+    loc = tuple(p for p in loc if p not in _UNION_TAGS)
+    full = prefix + loc
+    line, col = doc.position(full)
+    kind = first["type"]
+    suggestion = None
+    message = first["msg"]
+    if kind == "extra_forbidden":
+        owner = _model_at(model, loc)
+        if owner is not None:
+            suggestion = _suggest(loc[-1], owner.model_fields)
+        message = "unknown field"
+    elif kind in ("literal_error", "enum", "union_tag_invalid"):
+        ctx = first.get("ctx") or {}
+        expected = ctx.get("expected") or ctx.get("expected_tags") or ""
+        choices = [c.strip().strip("'\"") for c in str(expected).replace(" or ", ",").split(",")]
+        value = first.get("input")
+        if kind == "union_tag_invalid":
+            value = ctx.get("tag", value)
+        suggestion = _suggest(value, [c for c in choices if c])
+        message = f"unknown value {value!r}; expected one of {expected}"
+    elif kind == "missing":
+        message = "required field is missing"
+    return error(message, file=doc.path, line=line, column=col, field=format_loc(full), suggestion=suggestion, **extra)
+
+
+_UNION_TAGS: set[str] = set()
+
+
+def register_union_tags(tags: Iterable[str]) -> None:
+    """Tags of discriminated unions, stripped from error locations (pydantic inserts them)."""
+    _UNION_TAGS.update(tags)

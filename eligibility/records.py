@@ -1,0 +1,242 @@
+"""Employee records and rosters: pydantic models and a loader that isolates a bad record from the rest."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from .documents import Document, load_yaml, translate_validation_error
+from .errors import RecordError
+from .schema import CertificationKind, Education, EndorsementKind, ExperienceKind, LicenseKind, Role
+
+
+class Record(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+def _check_span(start: dt.date, end: dt.date | None, what: str) -> None:
+    if end is not None and end < start:
+        raise ValueError(f"{what} ends ({end.isoformat()}) before it starts ({start.isoformat()})")
+
+
+FTE = Field(default=Decimal(1), gt=0, le=1, description="full-time equivalent, in (0, 1]")
+
+
+class License(Record):
+    kind: LicenseKind
+    expires: dt.date | None = Field(default=None, description="omitted: validity unknown (undecided)")
+    issued: dt.date | None = None
+
+
+class Certification(Record):
+    kind: CertificationKind
+    obtained: dt.date | None = None
+    expires: dt.date | None = None
+
+
+class Assignment(Record):
+    """Service in a class series at a level, with this agency."""
+
+    class_: str = Field(alias="class", min_length=1)
+    level: str = Field(min_length=1)
+    start: dt.date
+    end: dt.date | None = None
+    fte: Decimal = FTE
+    position: str | None = None
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+    @model_validator(mode="after")
+    def _span(self) -> "Assignment":
+        _check_span(self.start, self.end, "assignment")
+        return self
+
+
+class ExperienceEntry(Record):
+    """Experience outside the agency (or before the agency kept assignment records)."""
+
+    employer: str = Field(min_length=1)
+    kinds: list[ExperienceKind] = Field(min_length=1)
+    start: dt.date
+    end: dt.date | None = None
+    fte: Decimal = FTE
+    public_utility: bool = False
+
+    @model_validator(mode="after")
+    def _span(self) -> "ExperienceEntry":
+        _check_span(self.start, self.end, "experience")
+        return self
+
+
+class LeaveEntry(Record):
+    start: dt.date
+    end: dt.date | None = None
+    counts_toward_service: bool
+
+    @model_validator(mode="after")
+    def _span(self) -> "LeaveEntry":
+        _check_span(self.start, self.end, "leave")
+        return self
+
+
+class Evaluation(Record):
+    date: dt.date
+    rating: Literal["unsatisfactory", "satisfactory", "exceeds"]
+
+
+class Endorsement(Record):
+    kind: EndorsementKind
+    by: Role
+    date: dt.date
+    toward: str = Field(pattern=r"^[a-z0-9][a-z0-9_-]*:[A-Za-z0-9_-]+$", description="SERIES:LEVEL")
+
+
+class Employee(Record):
+    """One employee. An omitted scalar (education) is unknown; an omitted list means none on file."""
+
+    id: str = Field(min_length=1)
+    name: str | None = None
+    education: Education | None = None
+    licenses: list[License] = Field(default_factory=list)
+    certifications: list[Certification] = Field(default_factory=list)
+    assignments: list[Assignment] = Field(default_factory=list)
+    experience: list[ExperienceEntry] = Field(default_factory=list)
+    leaves: list[LeaveEntry] = Field(default_factory=list)
+    evaluations: list[Evaluation] = Field(default_factory=list)
+    endorsements: list[Endorsement] = Field(default_factory=list)
+
+    @field_validator("id", mode="before")
+    @classmethod
+    def _id_text(cls, value: Any) -> Any:
+        return str(value) if isinstance(value, int) else value
+
+
+class Position(Record):
+    id: str = Field(min_length=1)
+    class_: str = Field(alias="class", min_length=1)
+    level: str = Field(min_length=1)
+    vacant: bool
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+    @field_validator("id", mode="before")
+    @classmethod
+    def _id_text(cls, value: Any) -> Any:
+        return str(value) if isinstance(value, int) else value
+
+
+class RosterHeader(Record):
+    agency: str = Field(min_length=1)
+    positions: list[Position] = Field(default_factory=list)
+    employees: list[Any] = Field(default_factory=list)
+
+
+@dataclass
+class Roster:
+    """A loaded roster: valid employees in file order, and one RecordError per bad record."""
+
+    path: str
+    agency: str
+    positions: list[Position]
+    employees: list[Employee] = field(default_factory=list)
+    errors: list[RecordError] = field(default_factory=list)
+    lines: dict[str, int] = field(default_factory=dict)
+
+    def find(self, employee_id: str) -> Employee:
+        for employee in self.employees:
+            if employee.id == employee_id:
+                return employee
+        for error in self.errors:
+            if error.employee_id == employee_id:
+                raise error
+        known = [e.id for e in self.employees]
+        from difflib import get_close_matches
+
+        close = get_close_matches(employee_id, known, n=1)
+        raise RecordError(
+            f"no employee with id {employee_id!r}", file=self.path, field="employees",
+            suggestion=close[0] if close else None,
+        )
+
+
+def _cross_check(employee: Employee, known_series: set[str] | None) -> tuple[str, tuple] | None:
+    """Checks a single field cannot express; returns (message, loc) of the first problem."""
+    if known_series is not None:
+        for i, a in enumerate(employee.assignments):
+            if a.class_ not in known_series:
+                return f"unknown class {a.class_!r}", ("assignments", i, "class")
+    return None
+
+
+def roster_from_document(doc: Document, known_series: dict[str, set[str]] | None = None) -> Roster:
+    """Validate a parsed roster. ``known_series`` maps agency -> series ids, to name unknown classes."""
+    if not isinstance(doc.data, dict):
+        raise RecordError("a roster must be a mapping with agency, positions and employees", file=doc.path, line=1)
+    try:
+        header = RosterHeader.model_validate(doc.data)
+    except ValidationError as exc:
+        raise translate_validation_error(exc, doc, RosterHeader, RecordError) from exc
+    series = known_series.get(header.agency) if known_series is not None else None
+    if known_series is not None and series is None:
+        line, col = doc.position(("agency",))
+        raise RecordError(f"no rule file for agency {header.agency!r}", file=doc.path, line=line, column=col,
+                          field="agency")
+    seen_positions: set[str] = set()
+    for i, pos in enumerate(header.positions):
+        problem = None
+        if pos.id in seen_positions:
+            problem = (f"duplicate position id {pos.id!r}", ("positions", i, "id"))
+        elif series is not None and pos.class_ not in series:
+            problem = (f"unknown class {pos.class_!r}", ("positions", i, "class"))
+        if problem:
+            line, col = doc.position(problem[1])
+            from .documents import format_loc
+
+            raise RecordError(problem[0], file=doc.path, line=line, column=col, field=format_loc(problem[1]))
+        seen_positions.add(pos.id)
+    roster = Roster(path=doc.path, agency=header.agency, positions=list(header.positions))
+    seen: dict[str, int] = {}
+    for index, raw in enumerate(header.employees):
+        prefix = ("employees", index)
+        line, _ = doc.position(prefix)
+        raw_id = raw.get("id") if isinstance(raw, dict) else None
+        emp_id = str(raw_id) if raw_id is not None else f"#{index + 1}"
+        try:
+            if not isinstance(raw, dict):
+                raise RecordError("an employee record must be a mapping", file=doc.path, line=line,
+                                  field=f"employees[{index}]", employee_id=emp_id)
+            employee = Employee.model_validate(raw)
+            if employee.id in seen:
+                id_line, id_col = doc.position(prefix + ("id",))
+                raise RecordError(
+                    f"duplicate employee id {employee.id!r} (first on line {seen[employee.id]})",
+                    file=doc.path, line=id_line, column=id_col, field=f"employees[{index}].id", employee_id=emp_id,
+                )
+            problem = _cross_check(employee, series)
+            if problem:
+                from .documents import format_loc
+
+                p_line, p_col = doc.position(prefix + problem[1])
+                raise RecordError(problem[0], file=doc.path, line=p_line, column=p_col,
+                                  field=format_loc(prefix + problem[1]), employee_id=emp_id)
+        except ValidationError as exc:
+            roster.errors.append(
+                translate_validation_error(exc, doc, Employee, RecordError, prefix=prefix, employee_id=emp_id)
+            )
+            continue
+        except RecordError as exc:
+            roster.errors.append(exc)
+            continue
+        seen[employee.id] = line or 0
+        roster.lines[employee.id] = line or 0
+        roster.employees.append(employee)
+    return roster
+
+
+def load_roster(path: str | Path, known_series: dict[str, set[str]] | None = None) -> Roster:
+    """Load a YAML roster; a broken file raises RecordError, a broken record is kept in ``roster.errors``."""
+    return roster_from_document(load_yaml(path, RecordError), known_series)

@@ -1,0 +1,277 @@
+"""Pydantic models of a rule file (rules/<agency>.yaml): agency, class series, dated versions, levels, paths, criteria."""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import Enum
+from typing import Annotated, Literal, Union
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from .documents import register_union_tags
+
+Id = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_-]*$", min_length=1, max_length=80)]
+LevelId = Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_-]*$", min_length=1, max_length=20)]
+
+
+class ExperienceKind(str, Enum):
+    customer_service = "customer_service"
+    clerical = "clerical"
+    secretarial = "secretarial"
+    accounting = "accounting"
+    bookkeeping = "bookkeeping"
+    billing = "billing"
+    computer_operation = "computer_operation"
+    general_office = "general_office"
+    recordkeeping = "recordkeeping"
+
+
+class Education(str, Enum):
+    none = "none"
+    high_school = "high_school"
+    some_college = "some_college"
+    associate = "associate"
+    bachelor = "bachelor"
+    master = "master"
+
+
+EDUCATION_ORDER = [e.value for e in Education]
+
+LicenseKind = Literal["ca_driver_class_c"]
+CertificationKind = Literal["cpr_first_aid", "defensive_driver"]
+Role = Literal["office_manager", "general_manager", "supervisor"]
+EndorsementKind = Literal["recommendation", "approval", "proficiency"]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Citation(Strict):
+    """Where a criterion comes from: a source document, a section, and a short verbatim quote."""
+
+    document: str = Field(min_length=1, description="file name of the source document (in the specs folder)")
+    section: str = Field(min_length=1)
+    quote: str = Field(min_length=1, description="verbatim words of the source, at most ~30 words")
+
+    @field_validator("quote")
+    @classmethod
+    def _short(cls, value: str) -> str:
+        if len(value.split()) > 40:
+            raise ValueError(f"quote has {len(value.split())} words; keep it to about 30 (40 at most)")
+        return value
+
+
+class CriterionBase(Strict):
+    id: Id
+    source: Citation
+    interpretation: str | None = Field(default=None, description="the reading chosen where the source is ambiguous")
+
+
+class ServiceTime(CriterionBase):
+    """Time served with this agency in a class series (at one level, or at any level)."""
+
+    kind: Literal["service_time"]
+    years: int = Field(gt=0, le=40)
+    series: Id | None = Field(default=None, description="series id; default: the series of the target level")
+    level: LevelId | None = Field(default=None, description="level id; omitted means any level of the series")
+    review_by_years: int | None = Field(
+        default=None, gt=0, le=40, description="end of a review window (CCWD 'four to five years')"
+    )
+
+    @model_validator(mode="after")
+    def _window(self) -> "ServiceTime":
+        if self.review_by_years is not None and self.review_by_years < self.years:
+            raise ValueError("review_by_years must be at least years")
+        return self
+
+
+class Experience(CriterionBase):
+    """Qualifying experience of given kinds, outside or inside the agency."""
+
+    kind: Literal["experience"]
+    years: int = Field(gt=0, le=40)
+    kinds: list[ExperienceKind] = Field(min_length=1)
+    public_utility_only: bool = False
+
+
+class EducationCriterion(CriterionBase):
+    kind: Literal["education"]
+    minimum: Education
+
+
+class LicenseCriterion(CriterionBase):
+    kind: Literal["license"]
+    license: LicenseKind
+
+
+class CertificationCriterion(CriterionBase):
+    kind: Literal["certification"]
+    certification: CertificationKind
+
+
+class EndorsementCriterion(CriterionBase):
+    """A recommendation, approval or finding of proficiency by a named role, toward the target level."""
+
+    kind: Literal["endorsement"]
+    endorsement: EndorsementKind
+    by: Role
+
+
+class Performance(CriterionBase):
+    """'Successful experience': no unsatisfactory evaluation within the period counted by another criterion."""
+
+    kind: Literal["performance"]
+    during: Id = Field(description="id of the service_time or experience criterion whose counted period is checked")
+
+
+class Vacancy(CriterionBase):
+    """A vacant position at the target level (a promotional opportunity)."""
+
+    kind: Literal["vacancy"]
+
+
+Criterion = Annotated[
+    Union[
+        ServiceTime,
+        Experience,
+        EducationCriterion,
+        LicenseCriterion,
+        CertificationCriterion,
+        EndorsementCriterion,
+        Performance,
+        Vacancy,
+    ],
+    Field(discriminator="kind"),
+]
+CRITERION_KINDS = [
+    "service_time", "experience", "education", "license", "certification", "endorsement", "performance", "vacancy"
+]
+register_union_tags(CRITERION_KINDS)
+
+# How an unmet criterion of each kind bears on a path's status.
+CATEGORY = {
+    "service_time": "time",
+    "experience": "time",
+    "education": "hard",
+    "license": "hard",
+    "certification": "hard",
+    "performance": "hard",
+    "vacancy": "vacancy",
+    "endorsement": "endorsement",
+}
+
+
+class PathDef(Strict):
+    """One way into a level: every criterion must be met (all-of)."""
+
+    id: Id
+    kind: Literal["advancement", "open_entry"]
+    description: str | None = None
+    from_level: LevelId | None = Field(default=None, description="for advancement: the level one advances from")
+    criteria: list[Criterion] = Field(min_length=1, max_length=30)
+
+    @model_validator(mode="after")
+    def _check(self) -> "PathDef":
+        ids = [c.id for c in self.criteria]
+        dupes = sorted({i for i in ids if ids.count(i) > 1})
+        if dupes:
+            raise ValueError(f"duplicate criterion id {dupes[0]!r} in path {self.id!r}")
+        for c in self.criteria:
+            if isinstance(c, Performance):
+                target = next((x for x in self.criteria if x.id == c.during), None)
+                if target is None or not isinstance(target, (ServiceTime, Experience)):
+                    raise ValueError(
+                        f"criterion {c.id!r}: 'during' must name a service_time or experience criterion of the same path"
+                    )
+        if self.kind == "advancement" and self.from_level is None:
+            raise ValueError(f"advancement path {self.id!r} needs from_level")
+        return self
+
+
+class Pay(Strict):
+    """Pay grade or salary range of a level; ``value`` null where the source states no number."""
+
+    scale: Literal["grade", "range"] = "grade"
+    value: int | None = None
+    same_as: str | None = Field(default=None, description="SERIES:LEVEL whose pay this equals, when the source says so")
+    note: str | None = None
+    source: Citation | None = None
+
+
+class Level(Strict):
+    id: LevelId
+    title: str = Field(min_length=1)
+    pay: Pay = Field(default_factory=Pay)
+    single_position: bool = False
+    paths: list[PathDef] = Field(default_factory=list)
+    notes: list[str] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _unique_paths(self) -> "Level":
+        ids = [p.id for p in self.paths]
+        for i in ids:
+            if ids.count(i) > 1:
+                raise ValueError(f"duplicate path id {i!r} in level {self.id!r}")
+        return self
+
+
+class Version(Strict):
+    """A class specification in force from ``effective`` until the next version of the series."""
+
+    id: Id
+    effective: dt.date
+    title: str = Field(min_length=1, description="series title in this version")
+    source: Citation
+    levels: list[Level] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _unique_levels(self) -> "Version":
+        ids = [lv.id for lv in self.levels]
+        for i in ids:
+            if ids.count(i) > 1:
+                raise ValueError(f"duplicate level id {i!r} in version {self.id!r}")
+        return self
+
+
+class Series(Strict):
+    id: Id
+    experience_kinds: list[ExperienceKind] = Field(
+        default_factory=list, description="kinds of experience that service in this series counts as"
+    )
+    former_titles: list[str] = Field(default_factory=list)
+    versions: list[Version] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _ordered(self) -> "Series":
+        dates = [v.effective for v in self.versions]
+        if len(set(dates)) != len(dates):
+            raise ValueError(f"two versions of series {self.id!r} take effect on the same date")
+        ids = [v.id for v in self.versions]
+        if len(set(ids)) != len(ids):
+            raise ValueError(f"duplicate version id in series {self.id!r}")
+        return self
+
+
+class SourceDocument(Strict):
+    file: str
+    title: str
+    date: str | None = None
+
+
+class Rulebook(Strict):
+    """One agency's advancement rules."""
+
+    agency: Id
+    name: str
+    rules_version: str = Field(min_length=1, description="version label of this rule file, recorded in every decision")
+    documents: list[SourceDocument] = Field(default_factory=list)
+    series: list[Series] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _unique_series(self) -> "Rulebook":
+        ids = [s.id for s in self.series]
+        for i in ids:
+            if ids.count(i) > 1:
+                raise ValueError(f"duplicate series id {i!r}")
+        return self
