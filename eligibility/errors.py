@@ -8,7 +8,8 @@ Exception tree::
     │   ├── RecordError              a roster or one employee record in it
     │   ├── ProposalError            a reclassification proposal file or one of its actions
     │   └── ScheduleError            a salary schedule file
-    ├── EvaluationError              a record cannot be evaluated (no current assignment, no target level)
+    ├── EvaluationError              a record cannot be evaluated (no current assignment, unknown target)
+    │   └── NoTargetError            nothing to decide: already at the top level of the series
     ├── EngineError                  the inference engine failed or misbehaved (durable_rules)
     └── AuditError                   the decision log cannot be opened, written or read
 
@@ -30,6 +31,7 @@ __all__ = [
     "ProposalError",
     "ScheduleError",
     "EvaluationError",
+    "NoTargetError",
     "EngineError",
     "AuditError",
 ]
@@ -106,6 +108,10 @@ class EvaluationError(EligibilityError):
     def __init__(self, message: str, *, employee_id: str | None = None) -> None:
         self.employee_id = employee_id
         super().__init__(message)
+
+
+class NoTargetError(EvaluationError):
+    """Nothing to decide: the employee holds the top level of the series and no other target was given."""
 
 
 class EngineError(EligibilityError):

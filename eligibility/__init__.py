@@ -1,0 +1,51 @@
+"""eligibility: decide who in a public agency can advance to the next level of their job class, when, and why.
+
+Public API (everything else is private)::
+
+    from eligibility import Evaluator, load_rules_dir, load_roster
+    with Evaluator.from_dir("rules") as ev:
+        roster = ev.load_roster("employees_sample/ccwd.yaml")
+        for decision in ev.evaluate_roster(roster, as_of=datetime.date(2026, 11, 24)):
+            print(decision.to_json())
+"""
+
+from .decision import STATUSES, CriterionResult, Decision, DecisionError, PathResult, Target
+from .errors import (
+    AuditError, EligibilityError, EngineError, EvaluationError, InputError, NoTargetError, ProposalError,
+    RecordError, RuleFileError, ScheduleError,
+)
+from .evaluator import ENGINE_NAME, Evaluator
+from .records import Employee, Position, Roster, load_roster
+from .rulebook import LoadedRulebook, load_rulebook, load_rules_dir
+from .schema import Rulebook
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "AuditError",
+    "CriterionResult",
+    "Decision",
+    "DecisionError",
+    "ENGINE_NAME",
+    "EligibilityError",
+    "Employee",
+    "EngineError",
+    "EvaluationError",
+    "Evaluator",
+    "InputError",
+    "LoadedRulebook",
+    "NoTargetError",
+    "PathResult",
+    "Position",
+    "ProposalError",
+    "RecordError",
+    "Roster",
+    "RuleFileError",
+    "Rulebook",
+    "STATUSES",
+    "ScheduleError",
+    "Target",
+    "load_roster",
+    "load_rulebook",
+    "load_rules_dir",
+]

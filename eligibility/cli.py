@@ -1,0 +1,119 @@
+"""The ``eligibility`` command line: parses options, calls the library, prints; no eligibility logic here.
+
+Exit codes: 0 done; 1 done, but some records could not be decided (reported per record); 2 unusable input.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+
+import click
+
+from .decision import STATUSES, Decision, DecisionError
+from .errors import EligibilityError, InputError
+from .evaluator import Evaluator
+from . import report
+
+FORMATS = click.Choice(["text", "json"])
+
+
+def _date(ctx, param, value):
+    if value is None:
+        return dt.date.today()
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not an ISO date (YYYY-MM-DD)") from None
+
+
+def rules_option(func):
+    return click.option("--rules", "rules_dir", default="rules", show_default=True, metavar="DIR",
+                        help="folder of rule files (one YAML file per agency)")(func)
+
+
+def as_of_option(func):
+    return click.option("--as-of", "as_of", callback=_date, metavar="DATE",
+                        help="decide as of this ISO date (default: today)")(func)
+
+
+def fail(message: str, code: int = 2) -> None:
+    click.echo(f"eligibility: error: {message}", err=True)
+    sys.exit(code)
+
+
+class Group(click.Group):
+    """Turns the package's own errors into one-line messages and exit code 2."""
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except InputError as exc:
+            fail(exc.render())
+        except EligibilityError as exc:
+            fail(str(exc))
+
+
+@click.group(cls=Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="eligibility")
+def main() -> None:
+    """Decide who can advance to the next level of their job class, when, and why."""
+
+
+@main.command()
+@click.argument("roster_file", metavar="ROSTER")
+@click.argument("employee_id")
+@rules_option
+@as_of_option
+@click.option("--to", "target", metavar="SERIES:LEVEL", help="target level (default: the next level)")
+@click.option("--format", "fmt", type=FORMATS, default="text", show_default=True)
+def check(roster_file: str, employee_id: str, rules_dir: str, as_of: dt.date, target: str | None, fmt: str) -> None:
+    """Decide one employee of ROSTER and explain every criterion."""
+    with Evaluator.from_dir(rules_dir) as evaluator:
+        roster = evaluator.load_roster(roster_file)
+        employee = roster.find(employee_id)
+        try:
+            decision = evaluator.evaluate(employee, as_of, agency=roster.agency, positions=roster.positions, to=target)
+        except EligibilityError as exc:
+            fail(f"{roster_file}:{roster.lines.get(employee_id, 0)}: employee {employee_id}: {exc}")
+    click.echo(decision.to_json() if fmt == "json" else report.decision_text(decision), nl=fmt == "json")
+
+
+@main.command()
+@click.argument("roster_file", metavar="ROSTER")
+@rules_option
+@as_of_option
+@click.option("--status", "statuses", multiple=True,
+              type=click.Choice(list(STATUSES) + ["error", "not_applicable"]),
+              help="only show these statuses (repeatable)")
+@click.option("--to", "target", metavar="SERIES:LEVEL", help="decide everyone toward this level")
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "csv"]), default="text", show_default=True)
+def roster(roster_file: str, rules_dir: str, as_of: dt.date, statuses: tuple[str, ...], target: str | None,
+           fmt: str) -> None:
+    """Decide every employee of ROSTER."""
+    with Evaluator.from_dir(rules_dir) as evaluator:
+        loaded = evaluator.load_roster(roster_file)
+        items = list(evaluator.evaluate_roster(loaded, as_of, to=target))
+    errors = [i for i in items if isinstance(i, DecisionError) and i.kind == "record_error"]
+    if statuses:
+        items = [i for i in items if _status(i) in statuses]
+    if fmt == "json":
+        click.echo(report.roster_json(items), nl=False)
+    elif fmt == "csv":
+        click.echo(report.roster_csv(items), nl=False)
+    else:
+        click.echo(report.roster_text(items), nl=False)
+    for error in errors:
+        click.echo(f"eligibility: record error: {error.error}", err=True)
+    if errors:
+        sys.exit(1)
+
+
+def _status(item: Decision | DecisionError) -> str:
+    if isinstance(item, Decision):
+        return item.status
+    return "error" if item.kind == "record_error" else "not_applicable"
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,163 @@
+"""Evaluating records: criteria decided in Python, path and decision statuses derived by the inference engine."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Iterable, Iterator
+
+from .compiler import CompiledRules, ResolvedTarget
+from .criteria import Context, ROLE_NAMES, decide_path_criteria, span_text
+from .decision import (
+    STATUS_OF_SEVERITY, CriterionResult, Decision, DecisionError, PathResult, Target,
+)
+from .engine import PathInput
+from .errors import EligibilityError, EvaluationError, NoTargetError, RecordError
+from .records import Employee, Position, Roster, load_roster
+from .rulebook import LoadedRulebook, level_of, load_rules_dir
+
+ENGINE_NAME = "durable_rules 2.0.28"
+UNREACHABLE = 3_999_999  # sorts after every real date ordinal
+
+
+def _path_date(status: str, criteria: list[CriterionResult]) -> dt.date | None:
+    """eligible: when every dated criterion was met; not_yet: when the time criteria will be met."""
+    if status == "eligible":
+        dates = [c.met_on for c in criteria if c.met_on is not None]
+        return max(dates) if dates else None
+    if status == "not_yet":
+        timed = [c for c in criteria if c.category == "time"]
+        if any(c.met_on is None for c in timed):
+            return None
+        return max(c.met_on for c in timed) if timed else None
+    return None
+
+
+class Evaluator:
+    """Rules loaded and compiled once per agency; decide one record or a whole roster."""
+
+    def __init__(self, books: dict[str, LoadedRulebook]) -> None:
+        self.books = books
+        self._compiled: dict[str, CompiledRules] = {}
+
+    @classmethod
+    def from_dir(cls, rules_dir: str | Path) -> "Evaluator":
+        return cls(load_rules_dir(rules_dir))
+
+    def known_series(self) -> dict[str, set[str]]:
+        return {agency: book.series_ids() for agency, book in self.books.items()}
+
+    def load_roster(self, path: str | Path) -> Roster:
+        return load_roster(path, self.known_series())
+
+    def compiled(self, agency: str) -> CompiledRules:
+        if agency not in self.books:
+            raise EvaluationError(f"no rule file for agency {agency!r} (have: {', '.join(sorted(self.books))})")
+        if agency not in self._compiled:
+            self._compiled[agency] = CompiledRules(self.books[agency])
+        return self._compiled[agency]
+
+    def close(self) -> None:
+        for compiled in self._compiled.values():
+            compiled.close()
+        self._compiled.clear()
+
+    def __enter__(self) -> "Evaluator":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    # -- one record --------------------------------------------------------------------------------
+    def evaluate(self, employee: Employee, as_of: dt.date, *, agency: str, positions: Iterable[Position] = (),
+                 to: str | None = None) -> Decision:
+        compiled = self.compiled(agency)
+        target = compiled.resolve_target(employee, as_of, to)
+        ctx = Context(employee=employee, as_of=as_of, positions=tuple(positions), series_id=target.series_id,
+                      level_id=target.level.id, series_kinds=compiled.series_kinds)
+        decided = [(path, decide_path_criteria(ctx, list(path.criteria))) for path in target.level.paths]
+        inputs = []
+        for path, results in decided:
+            timed = [c.met_on for c in results if c.category == "time" and c.met is not True]
+            projected = UNREACHABLE if any(d is None for d in timed) else max(
+                (d.toordinal() for d in timed), default=0)
+            inputs.append(PathInput(path.id, tuple((c.category, _met(c.met)) for c in results), projected))
+        outcome = compiled.engine.evaluate(inputs)
+        paths = []
+        for path, results in decided:
+            status = STATUS_OF_SEVERITY[outcome.path_severity[path.id]]
+            paths.append(PathResult(id=path.id, kind=path.kind, description=path.description, status=status,
+                                    eligible_on=_path_date(status, results), criteria=results))
+        best = next(p for p in paths if p.id == outcome.best_path)
+        current = compiled.current_assignment(employee, as_of)
+        return Decision(
+            employee_id=employee.id, as_of=as_of, agency=agency,
+            current=self._title(compiled, current.class_, current.level, as_of) if current else None,
+            target=Target(series=target.series_id, level=target.level.id, title=target.level.title,
+                          version=target.version.id, version_effective=target.version.effective,
+                          pay=target.level.pay),
+            rules_version=compiled.book.rulebook.rules_version, status=best.status, eligible_on=best.eligible_on,
+            best_path=best.id, paths=paths, notes=self._notes(best, paths, target, as_of), engine=ENGINE_NAME,
+        )
+
+    @staticmethod
+    def _title(compiled: CompiledRules, series_id: str, level_id: str, as_of: dt.date) -> str:
+        version = compiled.book.version_in_force(series_id, as_of)
+        level = level_of(version, level_id) if version else None
+        return f"{level.title} ({series_id}:{level_id})" if level else f"{series_id}:{level_id}"
+
+    @staticmethod
+    def _notes(best: PathResult, paths: list[PathResult], target: ResolvedTarget, as_of: dt.date) -> list[str]:
+        notes = [f"Rules: {target.version.title} specification version {target.version.id}, "
+                 f"in force since {target.version.effective}."]
+        for crit in best.criteria:
+            closes = crit.evidence.get("review_window_closes")
+            if crit.kind == "service_time" and "review_window_closes" in crit.evidence and crit.met_on:
+                notes.append(f"Review window: opens {crit.met_on}, closes {closes}.")
+                if closes and as_of > dt.date.fromisoformat(str(closes)) and best.status != "eligible":
+                    notes.append(f"Review overdue since {closes}.")
+        missing_endorsements = [c for c in best.criteria if c.category == "endorsement" and c.met is False]
+        if missing_endorsements:
+            notes.append("Waiting on: " + "; ".join(c.missing for c in missing_endorsements if c.missing) + ".")
+        if best.status == "not_yet":
+            if best.eligible_on:
+                notes.append(f"Projected to meet the time requirements on {best.eligible_on} "
+                             f"({span_text(as_of, best.eligible_on)} from {as_of}), assuming current assignments "
+                             f"continue at their current FTE with no further unpaid leave.")
+            else:
+                notes.append("The time requirements cannot be reached from the current assignments.")
+        undecided = [c.id for c in best.criteria if c.met is None]
+        if undecided:
+            notes.append("Needs review: missing data for " + ", ".join(undecided) + ".")
+        for crit in best.criteria:
+            if crit.category == "vacancy" and crit.met is False:
+                notes.append(f"Promotional opportunity needed: {crit.missing}.")
+        others = [p for p in paths if p.id != best.id]
+        for other in others:
+            notes.append(f"Other path {other.id}: {other.status}"
+                         + (f" ({other.eligible_on})" if other.eligible_on else "") + ".")
+        return notes
+
+    # -- rosters -----------------------------------------------------------------------------------
+    def evaluate_roster(self, roster: Roster, as_of: dt.date, *, to: str | None = None
+                        ) -> Iterator[Decision | DecisionError]:
+        """Decisions in file order; a bad or undecidable record yields a DecisionError and the rest go on."""
+        items: list[tuple[int, int, object]] = [(e.line or 0, i, e) for i, e in enumerate(roster.errors)]
+        items += [(roster.lines.get(e.id, 0), len(items) + i, e) for i, e in enumerate(roster.employees)]
+        for _, _, item in sorted(items, key=lambda t: (t[0], t[1])):
+            if isinstance(item, RecordError):
+                yield DecisionError(employee_id=item.employee_id or "?", error=item.render())
+                continue
+            try:
+                yield self.evaluate(item, as_of, agency=roster.agency, positions=roster.positions, to=to)
+            except EvaluationError as exc:
+                kind = "not_applicable" if isinstance(exc, NoTargetError) else "record_error"
+                yield DecisionError(employee_id=item.id, kind=kind, error=f"{roster.path}:{roster.lines.get(item.id, 0)}: "
+                                    f"employee {item.id}: {exc}")
+
+
+def _met(value: bool | None) -> str:
+    return "null" if value is None else ("true" if value else "false")
+
+
+__all__ = ["Evaluator", "ENGINE_NAME", "EligibilityError", "RecordError"]
