@@ -1,7 +1,4 @@
-"""The ``eligibility`` command line: parses options, calls the library, prints; no eligibility logic here.
-
-Exit codes: 0 done; 1 done, but some records could not be decided (reported per record); 2 unusable input.
-"""
+"""Core commands: ``check`` one employee, ``roster`` a whole roster."""
 
 from __future__ import annotations
 
@@ -10,54 +7,13 @@ import sys
 
 import click
 
-from .decision import STATUSES, Decision, DecisionError
-from .errors import EligibilityError, InputError
-from .evaluator import Evaluator
-from . import report
+from .. import report
+from ..decision import STATUSES, Decision, DecisionError
+from ..errors import EligibilityError
+from ..evaluator import Evaluator
+from . import as_of_option, fail, main, rules_option
 
 FORMATS = click.Choice(["text", "json"])
-
-
-def _date(ctx, param, value):
-    if value is None:
-        return dt.date.today()
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise click.BadParameter(f"{value!r} is not an ISO date (YYYY-MM-DD)") from None
-
-
-def rules_option(func):
-    return click.option("--rules", "rules_dir", default="rules", show_default=True, metavar="DIR",
-                        help="folder of rule files (one YAML file per agency)")(func)
-
-
-def as_of_option(func):
-    return click.option("--as-of", "as_of", callback=_date, metavar="DATE",
-                        help="decide as of this ISO date (default: today)")(func)
-
-
-def fail(message: str, code: int = 2) -> None:
-    click.echo(f"eligibility: error: {message}", err=True)
-    sys.exit(code)
-
-
-class Group(click.Group):
-    """Turns the package's own errors into one-line messages and exit code 2."""
-
-    def invoke(self, ctx):
-        try:
-            return super().invoke(ctx)
-        except InputError as exc:
-            fail(exc.render())
-        except EligibilityError as exc:
-            fail(str(exc))
-
-
-@click.group(cls=Group, context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(package_name="eligibility")
-def main() -> None:
-    """Decide who can advance to the next level of their job class, when, and why."""
 
 
 @main.command()
@@ -113,7 +69,3 @@ def _status(item: Decision | DecisionError) -> str:
     if isinstance(item, Decision):
         return item.status
     return "error" if item.kind == "record_error" else "not_applicable"
-
-
-if __name__ == "__main__":  # pragma: no cover
-    main()
