@@ -1,0 +1,197 @@
+"""Exact service-credit arithmetic: FTE-weighted credited days and the date N years of service is reached."""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from datetime import date, datetime
+from fractions import Fraction
+from typing import Iterable
+
+import pendulum
+
+__all__ = ["Period", "Leave", "Credit", "service_credit", "credited_days", "add_years", "days_between"]
+
+_ZERO = Fraction(0)
+_ONE = Fraction(1)
+_MAX_ORDINAL = date.max.toordinal()
+
+# A span is (start_ordinal, end_ordinal_inclusive_or_None); a segment list is
+# [(ordinal, rate), ...] sorted by ordinal: `rate` applies from `ordinal` up to
+# the next entry's ordinal, the last rate applies forever, and the rate before
+# the first entry is 0.
+_Segments = list[tuple[int, Fraction]]
+
+
+def _check_date(value: object, name: str) -> None:
+    if isinstance(value, datetime) or not isinstance(value, date):
+        raise TypeError(f"{name} must be a datetime.date, got {type(value).__name__}")
+
+
+def _check_span(start: object, end: object) -> None:
+    _check_date(start, "start")
+    if end is not None:
+        _check_date(end, "end")
+        if end < start:  # type: ignore[operator]
+            raise ValueError(f"end {end} is before start {start}")
+
+
+@dataclass(frozen=True)
+class Period:
+    """A period of service, start and end inclusive; end None means open-ended."""
+
+    start: date
+    end: date | None
+    fte: Fraction  # 0 < fte <= 1; int, Fraction, Decimal or str accepted, float rejected
+
+    def __post_init__(self) -> None:
+        _check_span(self.start, self.end)
+        if isinstance(self.fte, (float, bool)):
+            raise TypeError("fte must be exact (Fraction, int, Decimal or str), not float/bool")
+        fte = Fraction(self.fte)
+        if not _ZERO < fte <= _ONE:
+            raise ValueError(f"fte must satisfy 0 < fte <= 1, got {fte}")
+        object.__setattr__(self, "fte", fte)
+
+
+@dataclass(frozen=True)
+class Leave:
+    """An uncounted leave, start and end inclusive; end None means open-ended."""
+
+    start: date
+    end: date | None
+
+    def __post_init__(self) -> None:
+        _check_span(self.start, self.end)
+
+
+@dataclass(frozen=True)
+class Credit:
+    """Result of service_credit() evaluated as of `as_of`."""
+
+    first_day: date | None  # F: first credited day in the as-of view (with projection)
+    required_days: int | None  # R: days from F to F + N years; None when F is None
+    credited_days: Fraction  # credit over days d with F <= d < as_of
+    met_on: date | None  # D: first date with credit over [F, D) >= R; None if never reached
+    projected: bool  # met_on is after as_of, i.e. relies on projection
+    as_of: date
+
+    def is_met(self) -> bool:
+        return self.met_on is not None and self.met_on <= self.as_of
+
+
+def add_years(d: date, years: int) -> date:
+    """d plus `years` calendar years (pendulum rules: Feb 29 -> Feb 28 in non-leap years)."""
+    _check_date(d, "d")
+    p = pendulum.date(d.year, d.month, d.day).add(years=years)
+    return date(p.year, p.month, p.day)
+
+
+def days_between(a: date, b: date) -> int:
+    """Number of days from a to b (b - a; negative if b is before a)."""
+    return b.toordinal() - a.toordinal()
+
+
+def _segments(periods: Iterable[tuple[int, int | None, Fraction]],
+              leaves: Iterable[tuple[int, int | None]]) -> _Segments:
+    """Piecewise-constant daily credit: min(1, sum of covering FTE), 0 on leave."""
+    fte_delta: dict[int, Fraction] = {}
+    leave_delta: dict[int, int] = {}
+    for start, end, fte in periods:
+        fte_delta[start] = fte_delta.get(start, _ZERO) + fte
+        if end is not None:
+            fte_delta[end + 1] = fte_delta.get(end + 1, _ZERO) - fte
+    for start, end in leaves:
+        leave_delta[start] = leave_delta.get(start, 0) + 1
+        if end is not None:
+            leave_delta[end + 1] = leave_delta.get(end + 1, 0) - 1
+    segments: _Segments = []
+    total, on_leave, previous = _ZERO, 0, _ZERO
+    for x in sorted(fte_delta.keys() | leave_delta.keys()):
+        total += fte_delta.get(x, _ZERO)
+        on_leave += leave_delta.get(x, 0)
+        rate = _ZERO if on_leave else min(total, _ONE)
+        if rate != previous:
+            segments.append((x, rate))
+            previous = rate
+    return segments
+
+
+def _credit_between(segments: _Segments, lo: int, hi: int) -> Fraction:
+    """Credit over ordinals lo <= d < hi."""
+    total = _ZERO
+    for i, (x, rate) in enumerate(segments):
+        end = segments[i + 1][0] if i + 1 < len(segments) else hi
+        a, b = max(x, lo), min(end, hi)
+        if rate and b > a:
+            total += rate * (b - a)
+    return total
+
+
+def _first_credited(segments: _Segments) -> int | None:
+    """Index of the first segment with a positive rate (its start is F), or None."""
+    return next((i for i, (_, rate) in enumerate(segments) if rate > 0), None)
+
+
+def _reach(segments: _Segments, first: int, needed: int) -> int | None:
+    """First ordinal D with credit from segments[first] start up to D >= needed, or None if never."""
+    remaining = Fraction(needed)  # segments[first] has a positive rate, so needed == 0 gives its start
+    for i in range(first, len(segments)):
+        d, rate = segments[i]
+        if not rate:
+            continue
+        end = segments[i + 1][0] if i + 1 < len(segments) else None
+        if end is None or rate * (end - d) >= remaining:
+            return d + math.ceil(remaining / rate)
+        remaining -= rate * (end - d)
+    return None  # the final rate is 0: nothing is credited any more
+
+
+def _raw_spans(periods: Iterable[Period], leaves: Iterable[Leave]):
+    ps = [(p.start.toordinal(), None if p.end is None else p.end.toordinal(), p.fte) for p in periods]
+    ls = [(lv.start.toordinal(), None if lv.end is None else lv.end.toordinal()) for lv in leaves]
+    return ps, ls
+
+
+def _as_of_spans(periods: Iterable[Period], leaves: Iterable[Leave], as_of: int):
+    """Facts known on as_of: later starts ignored, ends after as_of unknown (periods
+    open) or cut at as_of inclusive (leaves, i.e. no further leave is projected)."""
+    ps, ls = _raw_spans(periods, leaves)
+    ps = [(s, None if e is None or e > as_of else e, fte) for s, e, fte in ps if s <= as_of]
+    ls = [(s, as_of if e is None or e > as_of else e) for s, e in ls if s <= as_of]
+    return ps, ls
+
+
+def credited_days(periods: Iterable[Period], leaves: Iterable[Leave],
+                  start: date, end_exclusive: date) -> Fraction:
+    """Raw credit over days start <= d < end_exclusive (no as-of view applied)."""
+    _check_date(start, "start")
+    _check_date(end_exclusive, "end_exclusive")
+    ps, ls = _raw_spans(periods, leaves)
+    return _credit_between(_segments(ps, ls), start.toordinal(), end_exclusive.toordinal())
+
+
+def service_credit(periods: Iterable[Period], leaves: Iterable[Leave],
+                   years: int, as_of: date) -> Credit:
+    """Evaluate an N-year requirement as of `as_of`, using only facts known on that date.
+
+    Daily credit is min(1, sum of covering FTE), 0 inside a leave. F is the first
+    credited day, R = days from F to add_years(F, years), and the requirement is met
+    on the first date D whose credit over [F, D) reaches R; past as_of, open periods
+    are projected to continue forever and no further leave is assumed.
+    """
+    _check_date(as_of, "as_of")
+    if isinstance(years, bool) or not isinstance(years, int) or years < 0:
+        raise ValueError(f"years must be a non-negative int, got {years!r}")
+    a = as_of.toordinal()
+    segments = _segments(*_as_of_spans(periods, leaves, a))
+    i = _first_credited(segments)
+    if i is None:
+        return Credit(None, None, _ZERO, None, False, as_of)
+    f = segments[i][0]
+    first = date.fromordinal(f)
+    required = days_between(first, add_years(first, years))
+    done = _credit_between(segments, f, a)
+    d = _reach(segments, i, required)
+    # A date past 9999-12-31 cannot be represented: treated as never reached.
+    met_on = date.fromordinal(d) if d is not None and d <= _MAX_ORDINAL else None
+    return Credit(first, required, done, met_on, met_on is not None and met_on > as_of, as_of)

@@ -1,0 +1,24 @@
+"""Test data helpers shared by the test modules (import as ``from factories import d, employee``)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from eligibility import Employee
+
+ROOT = Path(__file__).resolve().parent.parent
+RULES = ROOT / "rules"
+SAMPLES = ROOT / "employees_sample"
+SPECS = ROOT.parent / "shared" / "specs"
+
+
+def d(text: str) -> dt.date:
+    """ISO date literal for tests."""
+    return dt.date.fromisoformat(text)
+
+
+def employee(**fields) -> Employee:
+    """An Employee from keyword fields (``class`` may be given as ``class_`` inside assignments)."""
+    fields.setdefault("id", "E1")
+    return Employee.model_validate(fields)

@@ -1,0 +1,125 @@
+"""The durable_rules module: grading, folding criteria into path statuses, choosing the best path, isolation."""
+
+from __future__ import annotations
+
+import pytest
+
+from eligibility.compiler import grading_table
+from eligibility.decision import PREFERENCE, SEVERITY
+from eligibility.engine import Grade, InferenceEngine, PathInput
+from eligibility.errors import EngineError
+
+CATS = ("time", "hard", "vacancy", "endorsement")
+UNMET = {"time": 3, "hard": 4, "vacancy": 2, "endorsement": 1}
+GRADES = [Grade(c, "true", 0) for c in CATS] + [Grade(c, "false", UNMET[c]) for c in CATS] + [
+    Grade(c, "null", 5) for c in CATS]
+
+
+@pytest.fixture()
+def engine():
+    with InferenceEngine(GRADES, PREFERENCE, label="test") as eng:
+        yield eng
+
+
+def status(outcome, path):
+    return {v: k for k, v in SEVERITY.items()}[outcome.path_severity[path]]
+
+
+@pytest.mark.parametrize("criteria, expected", [
+    ((("time", "true"), ("hard", "true")), "eligible"),
+    ((("time", "true"), ("endorsement", "false")), "awaiting_approval"),
+    ((("vacancy", "false"), ("endorsement", "false")), "awaiting_vacancy"),
+    ((("time", "false"), ("vacancy", "false"), ("endorsement", "false")), "not_yet"),
+    ((("time", "false"), ("hard", "false")), "ineligible"),
+    ((("hard", "false"), ("time", "null")), "needs_review"),
+    ((("endorsement", "null"),), "needs_review"),
+])
+def test_path_status_precedence(engine, criteria, expected):
+    outcome = engine.evaluate([PathInput("p", criteria)])
+    assert status(outcome, "p") == expected
+    assert outcome.best_path == "p"
+
+
+def test_best_path_prefers_awaiting_approval_over_needs_review(engine):
+    outcome = engine.evaluate([
+        PathInput("open", (("hard", "null"),)),
+        PathInput("adv", (("time", "true"), ("endorsement", "false"))),
+    ])
+    assert outcome.best_path == "adv"
+    assert status(outcome, "open") == "needs_review"
+
+
+def test_best_path_prefers_needs_review_over_ineligible(engine):
+    outcome = engine.evaluate([PathInput("a", (("hard", "false"),)), PathInput("b", (("hard", "null"),))])
+    assert outcome.best_path == "b"
+
+
+def test_not_yet_paths_ordered_by_projected_date_then_path_order(engine):
+    outcome = engine.evaluate([
+        PathInput("later", (("time", "false"),), projected=738_000),
+        PathInput("sooner", (("time", "false"),), projected=737_500),
+    ])
+    assert outcome.best_path == "sooner"
+    tie = engine.evaluate([
+        PathInput("first", (("time", "false"),), projected=737_500),
+        PathInput("second", (("time", "false"),), projected=737_500),
+    ])
+    assert tie.best_path == "first"
+
+
+def test_sessions_do_not_leak_between_employees(engine):
+    engine.evaluate([PathInput("p", (("hard", "false"),))])
+    clean = engine.evaluate([PathInput("p", (("time", "true"),))])
+    assert status(clean, "p") == "eligible"
+
+
+def test_more_than_1024_employees_in_one_engine(engine):
+    # durable_rules allows 1,024 live sessions per ruleset; each evaluation must free its own.
+    for _ in range(1100):
+        outcome = engine.evaluate([PathInput("p", (("time", "true"),))])
+    assert status(outcome, "p") == "eligible"
+
+
+def test_two_engines_with_the_same_label_do_not_collide():
+    with InferenceEngine(GRADES, PREFERENCE, label="same") as a, InferenceEngine(GRADES, PREFERENCE, label="same") as b:
+        assert a.name != b.name
+        assert a.evaluate([PathInput("p", (("time", "true"),))]).best_path == "p"
+        assert b.evaluate([PathInput("p", (("hard", "false"),))]).path_severity["p"] == SEVERITY["ineligible"]
+
+
+def test_closed_engine_refuses_work():
+    eng = InferenceEngine(GRADES, PREFERENCE, label="closing")
+    eng.close()
+    eng.close()  # idempotent
+    with pytest.raises(EngineError, match="closed"):
+        eng.evaluate([PathInput("p", (("time", "true"),))])
+
+
+def test_ungraded_category_is_an_engine_error_not_a_silent_pass(engine):
+    with pytest.raises(EngineError, match="derived 0 of 1 path statuses"):
+        engine.evaluate([PathInput("p", (("mystery", "true"),))])
+
+
+def test_action_exception_surfaces_as_engine_error():
+    with InferenceEngine(GRADES, PREFERENCE, label="boom") as eng:
+        def failing(c):
+            raise RuntimeError("kaput")
+
+        eng._outcome = failing  # every fold action calls it: make the first one raise inside durable_rules
+        with pytest.raises(EngineError, match="kaput"):
+            eng.evaluate([PathInput("p", (("time", "true"),))])
+        del eng._outcome
+        assert eng.evaluate([PathInput("p", (("time", "true"),))]).best_path == "p"
+
+
+def test_empty_path_list_is_refused(engine):
+    with pytest.raises(EngineError, match="no paths"):
+        engine.evaluate([])
+
+
+def test_grading_table_covers_every_category_of_the_shipped_rules(evaluator):
+    for agency, book in evaluator.books.items():
+        table = grading_table(book)
+        cats = {g.category for g in table}
+        assert {(c, m) for c in cats for m in ("true", "false", "null")} == {(g.category, g.met) for g in table}
+        assert ("time", "false", SEVERITY["not_yet"]) in {(g.category, g.met, g.severity) for g in table}
