@@ -67,10 +67,20 @@ def _walk(node: yaml.Node, loc: Loc, positions: dict, path: str, error: type[E])
             _walk(item, loc + (index,), positions, path, error)
 
 
+class _Loader(yaml.SafeLoader):
+    """The safe loader, minus implicit timestamps: dates stay text so a bad date is a positioned field error."""
+
+
+_Loader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
 def parse_yaml(text: str, path: str | Path, error: type[E]) -> Document:
     """Parse YAML text with the safe loader; raise ``error`` with a position on any problem."""
     path = str(path)
-    loader = yaml.SafeLoader(text)
+    loader = _Loader(text)
     try:
         node = loader.get_single_node()
         if node is None:
@@ -103,7 +113,7 @@ def load_yaml(path: str | Path, error: type[E]) -> Document:
     return parse_yaml(text, path, error)
 
 
-def _suggest(word: str, choices: Iterable[str]) -> str | None:
+def suggest(word: str, choices: Iterable[str]) -> str | None:
     matches = difflib.get_close_matches(str(word), [str(c) for c in choices], n=1, cutoff=0.6)
     return matches[0] if matches else None
 
@@ -148,7 +158,7 @@ def translate_validation_error(
     raw_loc = tuple(first["loc"])
     # drop discriminator tags that pydantic inserts into the loc of tagged unions
     loc = tuple(p for p in raw_loc if not (isinstance(p, str) and p.endswith("]") and "[" in p))
-    loc = tuple(p for p in loc if p not in _UNION_TAGS)
+    loc = tuple(p for i, p in enumerate(loc) if not (p in _UNION_TAGS and i and isinstance(loc[i - 1], int)))
     full = prefix + loc
     line, col = doc.position(full)
     kind = first["type"]
@@ -157,7 +167,7 @@ def translate_validation_error(
     if kind == "extra_forbidden":
         owner = _model_at(model, loc)
         if owner is not None:
-            suggestion = _suggest(loc[-1], owner.model_fields)
+            suggestion = suggest(loc[-1], owner.model_fields)
         message = "unknown field"
     elif kind in ("literal_error", "enum", "union_tag_invalid"):
         ctx = first.get("ctx") or {}
@@ -166,10 +176,16 @@ def translate_validation_error(
         value = first.get("input")
         if kind == "union_tag_invalid":
             value = ctx.get("tag", value)
-        suggestion = _suggest(value, [c for c in choices if c])
+        suggestion = suggest(value, [c for c in choices if c])
         message = f"unknown value {value!r}; expected one of {expected}"
     elif kind == "missing":
         message = "required field is missing"
+    elif kind.startswith("date_") or kind.startswith("datetime_"):
+        message = f"expected an ISO date (YYYY-MM-DD), got {first.get('input')!r}"
+    elif kind in ("greater_than", "greater_than_equal", "less_than", "less_than_equal"):
+        message = f"{message}, got {first.get('input')!r}"
+    elif kind == "value_error":
+        message = message.removeprefix("Value error, ")
     return error(message, file=doc.path, line=line, column=col, field=format_loc(full), suggestion=suggestion, **extra)
 
 

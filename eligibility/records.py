@@ -10,7 +10,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from .documents import Document, load_yaml, translate_validation_error
+from .documents import Document, format_loc, load_yaml, suggest, translate_validation_error
 from .errors import RecordError
 from .schema import CertificationKind, Education, EndorsementKind, ExperienceKind, LicenseKind, Role
 
@@ -153,22 +153,21 @@ class Roster:
         for error in self.errors:
             if error.employee_id == employee_id:
                 raise error
-        known = [e.id for e in self.employees]
-        from difflib import get_close_matches
-
-        close = get_close_matches(employee_id, known, n=1)
-        raise RecordError(
-            f"no employee with id {employee_id!r}", file=self.path, field="employees",
-            suggestion=close[0] if close else None,
-        )
+        raise RecordError(f"no employee with id {employee_id!r}", file=self.path, field="employees",
+                          suggestion=suggest(employee_id, [e.id for e in self.employees]))
 
 
-def _cross_check(employee: Employee, known_series: set[str] | None) -> tuple[str, tuple] | None:
-    """Checks a single field cannot express; returns (message, loc) of the first problem."""
+def _cross_check(employee: Employee, known_series: set[str] | None) -> tuple[str, tuple, str | None] | None:
+    """Checks a single field cannot express; returns (message, loc, suggestion) of the first problem."""
     if known_series is not None:
         for i, a in enumerate(employee.assignments):
             if a.class_ not in known_series:
-                return f"unknown class {a.class_!r}", ("assignments", i, "class")
+                return f"unknown class {a.class_!r}", ("assignments", i, "class"), suggest(a.class_, known_series)
+        for i, e in enumerate(employee.endorsements):
+            series = e.toward.partition(":")[0]
+            if series not in known_series:
+                return (f"unknown class {series!r} in toward", ("endorsements", i, "toward"),
+                        suggest(series, known_series))
     return None
 
 
@@ -194,9 +193,8 @@ def roster_from_document(doc: Document, known_series: dict[str, set[str]] | None
             problem = (f"unknown class {pos.class_!r}", ("positions", i, "class"))
         if problem:
             line, col = doc.position(problem[1])
-            from .documents import format_loc
-
-            raise RecordError(problem[0], file=doc.path, line=line, column=col, field=format_loc(problem[1]))
+            raise RecordError(problem[0], file=doc.path, line=line, column=col, field=format_loc(problem[1]),
+                              suggestion=suggest(pos.class_, series or ()) if "class" in problem[1] else None)
         seen_positions.add(pos.id)
     roster = Roster(path=doc.path, agency=header.agency, positions=list(header.positions))
     seen: dict[str, int] = {}
@@ -218,11 +216,9 @@ def roster_from_document(doc: Document, known_series: dict[str, set[str]] | None
                 )
             problem = _cross_check(employee, series)
             if problem:
-                from .documents import format_loc
-
                 p_line, p_col = doc.position(prefix + problem[1])
                 raise RecordError(problem[0], file=doc.path, line=p_line, column=p_col,
-                                  field=format_loc(prefix + problem[1]), employee_id=emp_id)
+                                  field=format_loc(prefix + problem[1]), employee_id=emp_id, suggestion=problem[2])
         except ValidationError as exc:
             roster.errors.append(
                 translate_validation_error(exc, doc, Employee, RecordError, prefix=prefix, employee_id=emp_id)
