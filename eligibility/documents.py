@@ -154,8 +154,13 @@ def translate_validation_error(
     **extra: Any,
 ) -> E:
     """Turn the first pydantic error into a one-line positioned project error."""
-    first = exc.errors(include_url=False)[0]
+    errors = exc.errors(include_url=False)
+    # A misspelled key also makes the real key "missing": report the cause (the unknown key) first.
+    priority = {"union_tag_invalid": 0, "extra_forbidden": 1}
+    first = min(errors, key=lambda e: priority.get(e["type"], 2))
     raw_loc = tuple(first["loc"])
+    if first["type"] == "union_tag_invalid":
+        raw_loc += (str((first.get("ctx") or {}).get("discriminator", "kind")).strip("'\""),)
     # drop discriminator tags that pydantic inserts into the loc of tagged unions
     loc = tuple(p for p in raw_loc if not (isinstance(p, str) and p.endswith("]") and "[" in p))
     loc = tuple(p for i, p in enumerate(loc) if not (p in _UNION_TAGS and i and isinstance(loc[i - 1], int)))

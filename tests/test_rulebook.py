@@ -1,0 +1,129 @@
+"""Rule files: schema errors with file:line:col and suggestions, cross-references, version lookup."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+
+import pytest
+
+from eligibility import Evaluator, RuleFileError, load_rulebook, load_rules_dir
+
+from factories import RULES
+
+GOOD = """\
+agency: t
+name: Test District
+rules_version: "1"
+series:
+  - id: css
+    versions:
+      - id: "2002"
+        effective: 2002-05-01
+        title: Office Specialist
+        source: {document: d.txt, section: s, quote: q}
+        levels:
+          - id: I
+            title: OS I
+          - id: II
+            title: OS II
+            paths:
+              - id: advancement
+                kind: advancement
+                from_level: I
+                criteria:
+                  - id: time-at-i
+                    kind: service_time
+                    years: 4
+                    level: I
+                    source: {document: d.txt, section: s, quote: q}
+"""
+
+
+def write(tmp_path, text, name="t.yaml"):
+    path = tmp_path / name
+    path.write_text(text)
+    return str(path)
+
+
+def error_of(tmp_path, text) -> str:
+    path = write(tmp_path, text)
+    with pytest.raises(RuleFileError) as info:
+        load_rulebook(path)
+    return info.value.render().removeprefix(path)
+
+
+def test_good_file_loads(tmp_path):
+    book = load_rulebook(write(tmp_path, GOOD))
+    assert book.agency == "t" and len(book.sha256) == 64
+    assert book.version_in_force("css", dt.date(2002, 4, 30)) is None
+    assert book.version_in_force("css", dt.date(2002, 5, 1)).id == "2002"
+
+
+@pytest.mark.parametrize("old, new, expected", [
+    ("kind: service_time", "kind: service_tme",
+     ":22:21: series[0].versions[0].levels[1].paths[0].criteria[0].kind: unknown value 'service_tme'; expected one "
+     "of 'service_time', 'experience', 'education', 'license', 'certification', 'endorsement', 'performance', "
+     "'vacancy' (did you mean 'service_time'?)"),
+    ("years: 4", "yeras: 4",
+     ":23:21: series[0].versions[0].levels[1].paths[0].criteria[0].yeras: unknown field (did you mean 'years'?)"),
+    ("years: 4", "years: 0",
+     ":23:21: series[0].versions[0].levels[1].paths[0].criteria[0].years: Input should be greater than 0, got 0"),
+    ("from_level: I", "from_level: III",
+     ":19:17: series[0].versions[0].levels[1].paths[0].from_level: level 'III' does not exist in version '2002' of "
+     "'css'"),
+    ("                    level: I\n", "                    level: IV\n",
+     ":24:21: series[0].versions[0].levels[1].paths[0].criteria[0].level: level 'IV' does not exist in series 'css'"),
+    ("effective: 2002-05-01", "effective: May 2002",
+     ":8:9: series[0].versions[0].effective: expected an ISO date (YYYY-MM-DD), got 'May 2002'"),
+    ("quote: q}\n        levels", "quote: q}\n        source: {document: x, section: s, quote: q}\n        levels",
+     ":11:9: series[0].versions[0].source: duplicate key 'source' (first defined on line 10)"),
+    ("rules_version: \"1\"\n", "",
+     ":1:1: rules_version: required field is missing"),
+])
+def test_schema_errors_are_positioned(tmp_path, old, new, expected):
+    assert old in GOOD
+    assert error_of(tmp_path, GOOD.replace(old, new, 1)) == expected
+
+
+def test_long_quote_is_refused(tmp_path):
+    quote = " ".join(["word"] * 41)
+    assert error_of(tmp_path, GOOD.replace("section: s, quote: q}\n                    ", "x", 0).replace(
+        "kind: service_time\n", "kind: service_time\n", 1).replace(
+        "                    source: {document: d.txt, section: s, quote: q}\n",
+        f"                    source: {{document: d.txt, section: s, quote: {quote}}}\n")).endswith(
+        "criteria[0].source.quote: Value error, quote has 41 words; keep it to about 30 (40 at most)".replace(
+            "Value error, ", ""))
+
+
+def test_a_broken_file_stops_the_whole_rules_dir(tmp_path):
+    for f in RULES.glob("*.yaml"):
+        shutil.copy(f, tmp_path / f.name)
+    (tmp_path / "jbwd.yaml").write_text((RULES / "jbwd.yaml").read_text().replace("kind: education", "kind: educatoin"))
+    with pytest.raises(RuleFileError, match=r"jbwd.yaml:\d+:\d+: .*kind: unknown value 'educatoin'.*did you mean "
+                                            r"'education'"):
+        Evaluator.from_dir(tmp_path)
+
+
+def test_two_files_for_one_agency(tmp_path):
+    write(tmp_path, GOOD, "a.yaml")
+    write(tmp_path, GOOD, "b.yaml")
+    with pytest.raises(RuleFileError, match=r"b.yaml:1: agency: agency 't' is already defined in .*a.yaml"):
+        load_rules_dir(tmp_path)
+
+
+def test_empty_rules_dir(tmp_path):
+    with pytest.raises(RuleFileError, match="no rule files"):
+        load_rules_dir(tmp_path)
+
+
+def test_shipped_rules_load_with_the_fixed_ids():
+    books = load_rules_dir(RULES)
+    assert sorted(books) == ["cas-district", "ccwd", "csr-district", "jbwd"]
+    assert books["ccwd"].series_ids() == {"customer-service-specialist", "customer-service-technician"}
+    assert [lv.id for lv in books["csr-district"].series("customer-service-representative").versions[0].levels] == [
+        "I", "II", "III", "Senior"]
+    cst = books["ccwd"].series("customer-service-technician").versions[0].levels[0]
+    assert cst.pay.value is None and cst.pay.same_as == "customer-service-specialist:II"
+    jbwd = books["jbwd"].series("customer-support-specialist").versions[0]
+    assert [(lv.id, lv.pay.scale, lv.pay.value) for lv in jbwd.levels] == [("I", "range", 11), ("II", "range", 15)]
