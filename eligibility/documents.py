@@ -5,7 +5,7 @@ from __future__ import annotations
 import difflib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable, TypeVar
+from typing import Any, Iterable, Literal, TypeVar, get_args, get_origin
 
 import yaml
 from pydantic import BaseModel, ValidationError
@@ -45,8 +45,13 @@ def format_loc(loc: Iterable[str | int]) -> str:
     return out
 
 
-def _walk(node: yaml.Node, loc: Loc, positions: dict, path: str, error: type[E]) -> None:
+def _walk(node: yaml.Node, loc: Loc, positions: dict, path: str, error: type[E], walked: set | None = None) -> None:
     positions[loc] = (node.start_mark.line + 1, node.start_mark.column + 1)
+    walked = set() if walked is None else walked
+    if isinstance(node, (yaml.MappingNode, yaml.SequenceNode)):
+        if id(node) in walked:  # an alias of an anchor already walked (possibly itself): positions fall back here
+            return
+        walked.add(id(node))
     if isinstance(node, yaml.MappingNode):
         seen: dict[str, int] = {}
         for key_node, value_node in node.value:
@@ -60,15 +65,21 @@ def _walk(node: yaml.Node, loc: Loc, positions: dict, path: str, error: type[E])
                 )
             seen[key] = line
             positions[loc + (key,)] = (line, key_node.start_mark.column + 1)
-            _walk(value_node, loc + (key,), positions, path, error)
+            _walk(value_node, loc + (key,), positions, path, error, walked)
             positions[loc + (key,)] = (line, key_node.start_mark.column + 1)
     elif isinstance(node, yaml.SequenceNode):
         for index, item in enumerate(node.value):
-            _walk(item, loc + (index,), positions, path, error)
+            _walk(item, loc + (index,), positions, path, error, walked)
 
 
 class _Loader(yaml.SafeLoader):
     """The safe loader, minus implicit timestamps: dates stay text so a bad date is a positioned field error."""
+
+    def construct_object(self, node, deep=False):
+        try:
+            return super().construct_object(node, deep)
+        except (TypeError, ValueError, OverflowError) as exc:  # e.g. an explicit !!timestamp 2020-13-45
+            raise yaml.constructor.ConstructorError(None, None, f"invalid value: {exc}", node.start_mark) from exc
 
 
 _Loader.yaml_implicit_resolvers = {
@@ -93,6 +104,11 @@ def parse_yaml(text: str, path: str | Path, error: type[E]) -> Document:
         line = mark.line + 1 if mark else None
         col = mark.column + 1 if mark else None
         raise error(f"invalid YAML: {exc.problem or exc.context}", file=path, line=line, column=col) from exc
+    except yaml.reader.ReaderError as exc:  # a character YAML does not allow: position is an offset
+        line = text.count("\n", 0, exc.position) + 1
+        col = exc.position - (text.rfind("\n", 0, exc.position) + 1) + 1
+        raise error(f"invalid YAML: {exc.reason} (character {exc.character!r})", file=path, line=line,
+                    column=col) from exc
     except yaml.YAMLError as exc:
         raise error(f"invalid YAML: {exc}", file=path) from exc
     except (TypeError, ValueError) as exc:  # e.g. a timestamp like 2020-13-45
@@ -119,30 +135,39 @@ def suggest(word: str, choices: Iterable[str]) -> str | None:
 
 
 def _model_at(model: type[BaseModel], loc: Loc) -> type[BaseModel] | None:
-    """Best-effort: the pydantic model class that owns the last key of ``loc``."""
-    current: Any = model
+    """Best-effort: the pydantic model class that owns the last key of ``loc`` (pydantic's loc, union tags included)."""
+    candidates: list[type[BaseModel]] = [model]
     for part in loc[:-1]:
-        if isinstance(part, int) or current is None:
+        if isinstance(part, int) or not candidates:
             continue
-        fields = getattr(current, "model_fields", {})
-        if part not in fields:
-            # discriminated unions put the tag in the loc: find the model with that tag
-            return None
-        annotation = fields[part].annotation
-        current = _unwrap_model(annotation)
-    return current if isinstance(current, type) and issubclass(current, BaseModel) else None
+        tagged = [m for m in candidates if part in _tags(m)] if len(candidates) > 1 else []
+        if tagged:  # a discriminated union names the member it chose by its tag
+            candidates = tagged[:1]
+            continue
+        owner = next((m for m in candidates if part in _field_names(m)), None)
+        candidates = _models_in(owner.model_fields[_field_names(owner)[part]].annotation) if owner else []
+    return candidates[0] if len(candidates) == 1 else None
 
 
-def _unwrap_model(annotation: Any) -> Any:
-    args = getattr(annotation, "__args__", None)
+def _field_names(model: type[BaseModel]) -> dict[str, str]:
+    """Key as written in the file (alias, else name) -> field name."""
+    return {(f.alias or name): name for name, f in model.model_fields.items()}
+
+
+def _tags(model: type[BaseModel]) -> set[str]:
+    """Values of the model's Literal fields (a discriminated union's tags)."""
+    return {str(v) for f in model.model_fields.values() if get_origin(f.annotation) is Literal
+            for v in get_args(f.annotation)}
+
+
+def _models_in(annotation: Any) -> list[type[BaseModel]]:
+    """Every model class inside an annotation (list[...], Optional, Annotated[Union[...], ...])."""
     if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        return annotation
-    if args:
-        for arg in args:
-            found = _unwrap_model(arg)
-            if found is not None:
-                return found
-    return None
+        return [annotation]
+    found: list[type[BaseModel]] = []
+    for arg in get_args(annotation):
+        found += [m for m in _models_in(arg) if m not in found]
+    return found
 
 
 def translate_validation_error(
@@ -170,9 +195,9 @@ def translate_validation_error(
     suggestion = None
     message = first["msg"]
     if kind == "extra_forbidden":
-        owner = _model_at(model, loc)
+        owner = _model_at(model, tuple(first["loc"]))
         if owner is not None:
-            suggestion = suggest(loc[-1], owner.model_fields)
+            suggestion = suggest(loc[-1], _field_names(owner))
         message = "unknown field"
     elif kind in ("literal_error", "enum", "union_tag_invalid"):
         ctx = first.get("ctx") or {}
