@@ -218,7 +218,7 @@ def _decide(evaluator, record, as_of):
 def test_more_service_never_makes_a_decision_worse(evaluator, record, extra, as_of):
     before = _decide(evaluator, record, as_of)
     # The rule fixes R from the first credited day F: service added *before* F can lengthen R by a
-    # leap day (see docs/time-counting.md), so the added service starts no earlier than the existing service.
+    # leap day (see docs/decisions.md), so the added service starts no earlier than the existing service.
     earliest = min(dt.date.fromisoformat(p["start"]) for p in record["assignments"] + record["experience"])
     start = max(extra[0], earliest)
     more = dict(record, experience=record["experience"] + [{
