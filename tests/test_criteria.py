@@ -1,0 +1,136 @@
+"""Each criterion kind decided on its own: met / unmet / undecided, the date, the evidence, the missing phrase."""
+
+from __future__ import annotations
+
+import pytest
+
+from eligibility import Position
+from eligibility.criteria import Context, decide_path_criteria, exact, span_text
+from eligibility.schema import Citation
+
+from factories import d, employee
+from fractions import Fraction
+
+SRC = Citation(document="doc.txt", section="S", quote="q")
+KINDS = {"ser": frozenset({"customer_service", "clerical"})}
+
+
+def decide(raw: dict, as_of="2020-01-01", positions=(), **record):
+    from pydantic import TypeAdapter
+
+    from eligibility.schema import Criterion
+
+    crit = TypeAdapter(Criterion).validate_python({"id": "c", "source": SRC.model_dump(), **raw})
+    ctx = Context(employee=employee(**record), as_of=d(as_of), positions=tuple(positions), series_id="ser",
+                  level_id="II", series_kinds=KINDS)
+    criteria = [crit]
+    if raw["kind"] == "performance":
+        criteria = [TypeAdapter(Criterion).validate_python(
+            {"id": "t", "kind": "service_time", "years": 2, "level": "I", "source": SRC.model_dump()}), crit]
+    return decide_path_criteria(ctx, criteria)[-1]
+
+
+LIC = {"kind": "license", "license": "ca_driver_class_c"}
+
+
+@pytest.mark.parametrize("licenses, met, missing", [
+    ([{"kind": "ca_driver_class_c", "expires": "2021-01-01"}], True, None),
+    ([{"kind": "ca_driver_class_c", "expires": "2020-01-01"}], True, None),  # valid through its expiry date
+    ([{"kind": "ca_driver_class_c", "expires": "2019-12-31"}], False, "valid ca_driver_class_c license (expired)"),
+    ([{"kind": "ca_driver_class_c"}], None, "ca_driver_class_c expiry date not on file"),
+    ([{"kind": "ca_driver_class_c", "expires": "2025-01-01", "issued": "2020-06-01"}], False,
+     "valid ca_driver_class_c license"),
+    ([], False, "valid ca_driver_class_c license"),
+])
+def test_license(licenses, met, missing):
+    r = decide(LIC, licenses=licenses)
+    assert (r.met, r.missing, r.category) == (met, missing, "hard")
+
+
+def test_certification_expired_and_current():
+    raw = {"kind": "certification", "certification": "cpr_first_aid"}
+    assert decide(raw, certifications=[{"kind": "cpr_first_aid", "obtained": "2018-01-01"}]).met is True
+    old = decide(raw, certifications=[{"kind": "cpr_first_aid", "obtained": "2016-01-01", "expires": "2018-01-01"}])
+    assert (old.met, old.evidence["expired_on"]) == (False, "2018-01-01")
+    future = decide(raw, certifications=[{"kind": "cpr_first_aid", "obtained": "2020-02-01"}])
+    assert future.met is False and future.missing == "cpr_first_aid certification"
+
+
+@pytest.mark.parametrize("education, met", [(None, None), ("none", False), ("high_school", True), ("master", True)])
+def test_education(education, met):
+    record = {"education": education} if education else {}
+    r = decide({"kind": "education", "minimum": "high_school"}, **record)
+    assert r.met is met
+    assert r.evidence == {"on_file": education, "required": "high_school"}
+
+
+def test_endorsement_must_be_toward_this_target_by_this_role_and_not_after_as_of():
+    raw = {"kind": "endorsement", "endorsement": "approval", "by": "general_manager"}
+    wrong = [
+        {"kind": "approval", "by": "general_manager", "date": "2019-01-01", "toward": "ser:III"},
+        {"kind": "approval", "by": "office_manager", "date": "2019-01-01", "toward": "ser:II"},
+        {"kind": "recommendation", "by": "general_manager", "date": "2019-01-01", "toward": "ser:II"},
+        {"kind": "approval", "by": "general_manager", "date": "2020-01-02", "toward": "ser:II"},
+    ]
+    r = decide(raw, endorsements=wrong)
+    assert (r.met, r.missing, r.category) == (False, "approval by the General Manager", "endorsement")
+    right = decide(raw, endorsements=wrong + [
+        {"kind": "approval", "by": "general_manager", "date": "2019-03-05", "toward": "ser:II"}])
+    assert (right.met, right.met_on) == (True, d("2019-03-05"))
+    assert right.evidence["used"] == "approval by general_manager on 2019-03-05"
+
+
+def test_vacancy_matches_series_and_level():
+    positions = [Position.model_validate(p) for p in (
+        {"id": "A", "class": "ser", "level": "II", "vacant": False},
+        {"id": "B", "class": "ser", "level": "I", "vacant": True},
+        {"id": "C", "class": "other", "level": "II", "vacant": True},
+    )]
+    r = decide({"kind": "vacancy"}, positions=positions)
+    assert (r.met, r.missing, r.category) == (False, "no vacant ser II position", "vacancy")
+    positions.append(Position.model_validate({"id": "D", "class": "ser", "level": "II", "vacant": True}))
+    assert decide({"kind": "vacancy"}, positions=positions).evidence == {"vacant_positions": ["D"]}
+
+
+def test_experience_counts_outside_entries_and_agency_service_by_kind():
+    raw = {"kind": "experience", "years": 3, "kinds": ["customer_service"]}
+    r = decide(raw, as_of="2020-01-01",
+               experience=[{"employer": "Bank", "kinds": ["customer_service"], "start": "2015-01-01",
+                            "end": "2015-12-31"},
+                           {"employer": "Farm", "kinds": ["recordkeeping"], "start": "2016-01-01",
+                            "end": "2016-12-31"}],
+               assignments=[{"class": "ser", "level": "I", "start": "2018-01-01"}])
+    # 365 days at the bank + agency service from 2018-01-01; R = 2015-01-01 -> 2018-01-01 = 1096 days
+    assert r.evidence["required_days"] == 1096 and r.evidence["periods_counted"] == 2
+    # 365 credited in 2015, none in 2016-2017, then 731 more from 2018-01-01: [F, D) reaches 1096 on 2020-01-02
+    assert (r.met, r.met_on, r.projected) == (False, d("2020-01-02"), True)
+    assert r.evidence["credited_days"] == "1095"
+    assert r.missing == "1 day more of customer service experience"
+
+
+def test_experience_public_utility_only():
+    raw = {"kind": "experience", "years": 1, "kinds": ["clerical"], "public_utility_only": True}
+    r = decide(raw, experience=[{"employer": "Shop", "kinds": ["clerical"], "start": "2015-01-01"}],
+               assignments=[{"class": "ser", "level": "I", "start": "2015-01-01"}])
+    assert r.met is False and r.evidence["periods_counted"] == 0
+    assert r.missing == "1 years of clerical experience: not reachable from the current assignments"
+
+
+def test_performance_reviews_the_counted_period_only():
+    raw = {"kind": "performance", "during": "t"}
+    base = {"assignments": [{"class": "ser", "level": "I", "start": "2016-01-01"}]}
+    before = decide(raw, evaluations=[{"date": "2015-06-01", "rating": "unsatisfactory"}], **base)
+    assert before.met is True and before.evidence["evaluations"] == 0
+    during = decide(raw, evaluations=[{"date": "2017-06-01", "rating": "unsatisfactory"},
+                                      {"date": "2018-06-01", "rating": "exceeds"}], **base)
+    assert (during.met, during.missing) == (False, "unsatisfactory evaluation on 2017-06-01")
+    nothing = decide(raw)
+    assert nothing.met is None and nothing.missing == "no counted service to review"
+
+
+def test_exact_and_span_text():
+    assert exact(Fraction(2921, 2)) == "1460.5"
+    assert exact(Fraction(1461)) == "1461"
+    assert span_text(d("2020-01-01"), d("2021-02-11")) == "1 year 41 days"
+    assert span_text(d("2020-01-01"), d("2020-01-02")) == "1 day"
+    assert span_text(d("2016-02-29"), d("2018-02-28")) == "2 years"
