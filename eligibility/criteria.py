@@ -59,6 +59,10 @@ def span_text(start: dt.date, end: dt.date) -> str:
     return " ".join(parts)
 
 
+def _years(n: int) -> str:
+    return f"{n} year{'s' if n != 1 else ''}"
+
+
 def _agency_leaves(ctx: Context) -> list[Leave]:
     return [Leave(lv.start, lv.end) for lv in ctx.employee.leaves if not lv.counts_toward_service]
 
@@ -80,7 +84,7 @@ def _credit_result(ctx: Context, crit, credit: Credit, what: str, periods: int) 
         if credit.met_on is not None:
             missing = f"{span_text(ctx.as_of, credit.met_on)} more {what}"
         else:
-            missing = f"{crit.years} years {what}: not reachable from the current assignments"
+            missing = f"{_years(crit.years)} {what}: not reachable from the current assignments"
     return {"met": met, "met_on": credit.met_on, "projected": bool(credit.projected and not met),
             "missing": missing, "evidence": evidence}
 
@@ -215,10 +219,10 @@ def performance(ctx: Context, crit: Performance, counted: dict) -> dict:
 
 
 DESCRIBE: dict[str, Callable] = {
-    "service_time": lambda c, ctx: f"{c.years} years of service "
+    "service_time": lambda c, ctx: f"{_years(c.years)} of service "
     + (f"at level {c.level} of {c.series or ctx.series_id}" if c.level else f"in {c.series or ctx.series_id}")
     + (f" (review window {c.years} to {c.review_by_years} years)" if c.review_by_years else ""),
-    "experience": lambda c, ctx: f"{c.years} years of {' / '.join(k.value.replace('_', ' ') for k in c.kinds)} experience"
+    "experience": lambda c, ctx: f"{_years(c.years)} of {' / '.join(k.value.replace('_', ' ') for k in c.kinds)} experience"
     + (" in a public utility" if c.public_utility_only else ""),
     "education": lambda c, ctx: f"education: {c.minimum.value.replace('_', ' ')} or higher",
     "license": lambda c, ctx: f"valid {c.license} license on the as-of date",

@@ -113,7 +113,7 @@ def test_experience_public_utility_only():
     r = decide(raw, experience=[{"employer": "Shop", "kinds": ["clerical"], "start": "2015-01-01"}],
                assignments=[{"class": "ser", "level": "I", "start": "2015-01-01"}])
     assert r.met is False and r.evidence["periods_counted"] == 0
-    assert r.missing == "1 years of clerical experience: not reachable from the current assignments"
+    assert r.missing == "1 year of clerical experience: not reachable from the current assignments"
 
 
 def test_performance_reviews_the_counted_period_only():
