@@ -11,7 +11,8 @@ from .. import report
 from ..decision import STATUSES, Decision, DecisionError
 from ..errors import EligibilityError
 from ..evaluator import Evaluator
-from . import as_of_option, fail, main, rules_option
+from . import as_of_option, fail, main, rules_option, terminal
+from .audit import Recorder, record_options
 
 FORMATS = click.Choice(["text", "json"])
 
@@ -23,7 +24,9 @@ FORMATS = click.Choice(["text", "json"])
 @as_of_option
 @click.option("--to", "target", metavar="SERIES:LEVEL", help="target level (default: the next level)")
 @click.option("--format", "fmt", type=FORMATS, default="text", show_default=True)
-def check(roster_file: str, employee_id: str, rules_dir: str, as_of: dt.date, target: str | None, fmt: str) -> None:
+@record_options
+def check(roster_file: str, employee_id: str, rules_dir: str, as_of: dt.date, target: str | None, fmt: str,
+          recorder: Recorder | None) -> None:
     """Decide one employee of ROSTER and explain every criterion."""
     with Evaluator.from_dir(rules_dir) as evaluator:
         roster = evaluator.load_roster(roster_file)
@@ -32,6 +35,8 @@ def check(roster_file: str, employee_id: str, rules_dir: str, as_of: dt.date, ta
             decision = evaluator.evaluate(employee, as_of, agency=roster.agency, positions=roster.positions, to=target)
         except EligibilityError as exc:
             fail(f"{roster_file}:{roster.lines.get(employee_id, 0)}: employee {employee_id}: {exc}")
+        if recorder:
+            recorder.record([decision], roster, evaluator.books, target)
     click.echo(decision.to_json() if fmt == "json" else report.decision_text(decision), nl=fmt == "json")
 
 
@@ -43,13 +48,16 @@ def check(roster_file: str, employee_id: str, rules_dir: str, as_of: dt.date, ta
               type=click.Choice(list(STATUSES) + ["error", "not_applicable"]),
               help="only show these statuses (repeatable)")
 @click.option("--to", "target", metavar="SERIES:LEVEL", help="decide everyone toward this level")
-@click.option("--format", "fmt", type=click.Choice(["text", "json", "csv"]), default="text", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "csv", "jsonl"]), default="text", show_default=True)
+@record_options
 def roster(roster_file: str, rules_dir: str, as_of: dt.date, statuses: tuple[str, ...], target: str | None,
-           fmt: str) -> None:
+           fmt: str, recorder: Recorder | None) -> None:
     """Decide every employee of ROSTER."""
     with Evaluator.from_dir(rules_dir) as evaluator:
         loaded = evaluator.load_roster(roster_file)
-        items = list(evaluator.evaluate_roster(loaded, as_of, to=target))
+        items = terminal.decide_all(evaluator, loaded, as_of, to=target, fmt=fmt)
+        if recorder:
+            recorder.record(items, loaded, evaluator.books, target)
     errors = [i for i in items if isinstance(i, DecisionError) and i.kind == "record_error"]
     if statuses:
         items = [i for i in items if _status(i) in statuses]
@@ -57,8 +65,10 @@ def roster(roster_file: str, rules_dir: str, as_of: dt.date, statuses: tuple[str
         click.echo(report.roster_json(items), nl=False)
     elif fmt == "csv":
         click.echo(report.roster_csv(items), nl=False)
+    elif fmt == "jsonl":
+        click.echo(report.roster_jsonl(items), nl=False)
     else:
-        click.echo(report.roster_text(items), nl=False)
+        terminal.echo_roster_text(items)
     for error in errors:
         click.echo(f"eligibility: record error: {error.error}", err=True)
     if errors:

@@ -1,0 +1,316 @@
+"""The decision log: what an entry holds, how entries are hashed and chained, recording decisions, verifying the chain."""
+
+from __future__ import annotations
+
+import datetime as dt
+import getpass
+import hashlib
+import json
+import os
+import uuid
+from importlib import metadata
+from pathlib import Path
+from typing import Iterable, Iterator, Literal, Sequence
+
+from pydantic import BaseModel, ConfigDict
+
+from .audit_store import COLUMNS, GENESIS, Store, describe, open_store
+from .decision import Decision, DecisionError
+from .errors import AuditError
+from .records import Employee, Position, Roster
+from .rulebook import LoadedRulebook
+
+DEFAULT_LOG = "eligibility-log.sqlite3"
+LOG_ENV = "ELIGIBILITY_LOG"
+GENESIS_HASH = GENESIS  # the previous-entry hash of entry 1
+# The fields an entry hash covers: every stored column except the hash itself (prev_hash included).
+HASHED_FIELDS: tuple[str, ...] = tuple(c for c in COLUMNS if c != "entry_hash")
+
+
+# -- canonical hashes of the inputs -----------------------------------------------------------------
+def canonical_json(value: object) -> str:
+    return json.dumps(value, sort_keys=True, separators=(",", ":"))
+
+
+def sha256_text(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def record_json(employee: Employee) -> str:
+    """The employee record as evaluated, canonically serialised (the record hash is taken over this)."""
+    return canonical_json(employee.model_dump(mode="json", by_alias=True))
+
+
+def record_sha256(employee: Employee) -> str:
+    return sha256_text(record_json(employee))
+
+
+def positions_sha256(positions: Iterable[Position]) -> str:
+    """Hash of the roster's positions (vacancies decide vacancy criteria, so they are an input too)."""
+    return sha256_text(canonical_json([p.model_dump(mode="json", by_alias=True) for p in positions]))
+
+
+def rules_sha256(books: Iterable[LoadedRulebook]) -> str:
+    """SHA-256 over the sorted (agency, file SHA-256) pairs of the rule files used."""
+    return sha256_text(canonical_json(sorted([b.agency, b.sha256] for b in books)))
+
+
+def engine_version() -> str:
+    """The package version and the inference engine, as recorded in every entry."""
+    from .evaluator import ENGINE_NAME
+
+    try:
+        version = metadata.version("eligibility")
+    except metadata.PackageNotFoundError:
+        version = "unknown"
+    return f"eligibility {version}; {ENGINE_NAME}"
+
+
+def default_actor() -> str:
+    """The OS user running the command (uid when the user has no name)."""
+    try:
+        name = getpass.getuser()
+    except (KeyError, OSError):
+        name = ""
+    return name or f"uid {os.getuid()}"
+
+
+def utc_now() -> str:
+    return dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+# -- entries ----------------------------------------------------------------------------------------
+class EntryDraft(BaseModel):
+    """Everything about one decision except its place in the chain (seq, prev_hash, entry_hash)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    decision_id: str
+    recorded_at: str | None = None  # set when sealed, unless given
+    actor: str
+    as_of: str
+    agency: str
+    employee_id: str
+    requested_target: str | None = None
+    record_sha256: str
+    record_json: str | None = None
+    positions_sha256: str
+    rules_sha256: str
+    rules_version: str
+    engine_version: str
+    decision_json: str
+
+
+class LogEntry(EntryDraft):
+    """One stored entry of the decision log."""
+
+    seq: int
+    recorded_at: str
+    prev_hash: str
+    entry_hash: str
+
+    def decision(self) -> Decision:
+        return Decision.model_validate_json(self.decision_json)
+
+    def computed_hash(self) -> str:
+        return entry_hash(self.model_dump())
+
+
+def entry_hash(fields: dict) -> str:
+    """SHA-256 of the canonical JSON of every hashed field (seq, ..., decision_json, prev_hash)."""
+    return sha256_text(json.dumps({k: fields[k] for k in HASHED_FIELDS}, sort_keys=True, separators=(",", ":"),
+                                  ensure_ascii=False))
+
+
+def seal(drafts: Sequence[EntryDraft], last_seq: int, last_hash: str) -> list[dict]:
+    """Chain drafts onto the head: gapless seq numbers, each entry hashing the one before it."""
+    rows = []
+    now = utc_now()
+    for offset, draft in enumerate(drafts, start=1):
+        row = draft.model_dump()
+        row["recorded_at"] = row["recorded_at"] or now
+        row["seq"] = last_seq + offset
+        row["prev_hash"] = last_hash
+        row["entry_hash"] = last_hash = entry_hash(row)
+        rows.append(row)
+    return rows
+
+
+def draft(decision: Decision, employee: Employee, *, positions: Iterable[Position], book: LoadedRulebook,
+          actor: str, requested_target: str | None = None, include_record: bool = False) -> EntryDraft:
+    """The log entry for one decision (personal fields stay out unless ``include_record``)."""
+    if decision.employee_id != employee.id:
+        raise AuditError(f"decision for {decision.employee_id!r} does not belong to record {employee.id!r}")
+    text = record_json(employee)
+    return EntryDraft(
+        decision_id=str(uuid.uuid4()), actor=actor, as_of=decision.as_of.isoformat(), agency=decision.agency,
+        employee_id=employee.id, requested_target=requested_target, record_sha256=sha256_text(text),
+        record_json=text if include_record else None, positions_sha256=positions_sha256(positions),
+        rules_sha256=rules_sha256([book]), rules_version=book.rulebook.rules_version,
+        engine_version=engine_version(), decision_json=decision.to_json(),
+    )
+
+
+# -- verification -----------------------------------------------------------------------------------
+class Break(BaseModel):
+    """The first place the chain does not hold."""
+
+    seq: int
+    decision_id: str | None
+    reason: Literal["edited", "link_broken", "missing", "truncated", "anchor_mismatch"]
+    message: str
+
+
+class Verification(BaseModel):
+    log: str
+    entries: int
+    intact: bool
+    head_seq: int
+    head_hash: str
+    first_break: Break | None = None
+
+
+def _check_row(row: dict, expected_seq: int, prev_hash: str) -> Break | None:
+    seq, did = row["seq"], row["decision_id"]
+    if seq != expected_seq:
+        if seq > expected_seq:
+            gone = f"entry {expected_seq}" if seq == expected_seq + 1 else f"entries {expected_seq} to {seq - 1}"
+            where = (f"the chain starts at entry {seq}" if expected_seq == 1 else
+                     f"the chain goes from entry {expected_seq - 1} to entry {seq}")
+            return Break(seq=expected_seq, decision_id=None, reason="missing",
+                         message=f"{gone} missing: {where} (deleted rows)")
+        return Break(seq=seq, decision_id=did, reason="link_broken",
+                     message=f"entry {seq} appears where entry {expected_seq} should be (reordered rows)")
+    if row["prev_hash"] != prev_hash:
+        return Break(seq=seq, decision_id=did, reason="link_broken",
+                     message=f"entry {seq} does not follow entry {seq - 1}: its previous-entry hash does not match "
+                             f"(an earlier row was replaced, deleted or reordered)")
+    if entry_hash(row) != row["entry_hash"]:
+        return Break(seq=seq, decision_id=did, reason="edited",
+                     message=f"entry {seq} does not match its hash: the row was edited after it was recorded")
+    return None
+
+
+def verify_store(store: Store, anchor: tuple[int, str] | None = None) -> Verification:
+    """Walk the chain from the first entry; report the first entry that does not hold."""
+    meta = store.meta()  # read before the rows: the rows read next extend what the head describes
+    head_seq, head_hash = int(meta.get("head_seq", "0")), meta.get("head_hash", GENESIS)
+    expected, prev, count, problem = 1, GENESIS, 0, None
+    seen: dict[int, str] = {}
+    checkpoints = {s for s in (head_seq, anchor[0] if anchor else 0) if s}
+    for row in store.rows():
+        count += 1
+        problem = _check_row(row, expected, prev)
+        if problem:
+            break
+        if row["seq"] in checkpoints:
+            seen[row["seq"]] = row["entry_hash"]
+        expected, prev = row["seq"] + 1, row["entry_hash"]
+    last_seq = expected - 1
+    if problem is None and head_seq and seen.get(head_seq, head_hash) != head_hash:
+        problem = Break(seq=head_seq, decision_id=None, reason="link_broken",
+                        message=f"entry {head_seq} differs from the head recorded with it (rows replaced)")
+    if problem is None and head_seq > last_seq:
+        problem = Break(seq=last_seq + 1, decision_id=None, reason="truncated",
+                        message=f"the log ends at entry {last_seq} but {head_seq} entries were recorded "
+                                f"(entries {last_seq + 1} to {head_seq} deleted)")
+    if problem is None and anchor:
+        seq, digest = anchor
+        if seq > last_seq:
+            problem = Break(seq=seq, decision_id=None, reason="truncated",
+                            message=f"anchor entry {seq} is not in the log (it ends at entry {last_seq})")
+        elif seen.get(seq) != digest.lower():
+            problem = Break(seq=seq, decision_id=None, reason="anchor_mismatch",
+                            message=f"entry {seq} hash is {seen.get(seq)}, not the anchored {digest}: the log up to "
+                                    f"entry {seq} was rewritten")
+    return Verification(log=describe(store.location), entries=count, intact=problem is None, head_seq=last_seq,
+                        head_hash=prev, first_break=problem)
+
+
+def parse_anchor(text: str) -> tuple[int, str]:
+    """``SEQ:SHA256`` as printed by ``audit verify``."""
+    seq, sep, digest = text.partition(":")
+    if not sep or not seq.isdigit() or len(digest) != 64 or any(c not in "0123456789abcdefABCDEF" for c in digest):
+        raise AuditError(f"anchor {text!r} must be SEQ:SHA256 (as printed by 'eligibility audit verify')")
+    return int(seq), digest.lower()
+
+
+# -- the log ----------------------------------------------------------------------------------------
+class DecisionLog:
+    """An opened decision log: record decisions, list entries, verify the chain."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+
+    @classmethod
+    def open(cls, location: str | Path, *, create: bool = False) -> "DecisionLog":
+        """A file path or ``sqlite:///path`` (SQLite, WAL mode), or a ``postgresql://`` URL."""
+        return cls(open_store(location, create=create))
+
+    @property
+    def location(self) -> str:
+        return describe(self.store.location)
+
+    def close(self) -> None:
+        self.store.close()
+
+    def __enter__(self) -> "DecisionLog":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def append(self, drafts: Iterable[EntryDraft]) -> list[LogEntry]:
+        """Append drafts as one transaction (all or none), chained after the current head."""
+        drafts = list(drafts)
+        rows = self.store.append(lambda last_seq, last_hash: seal(drafts, last_seq, last_hash))
+        return [LogEntry.model_validate(r) for r in rows]
+
+    def record(self, items: Iterable[Decision | DecisionError], roster: Roster, books: dict[str, LoadedRulebook],
+               *, actor: str | None = None, requested_target: str | None = None,
+               include_record: bool = False) -> list[LogEntry]:
+        """Record every Decision of a roster run (DecisionErrors decide nothing and are not recorded)."""
+        if roster.agency not in books:
+            raise AuditError(f"no rule file for agency {roster.agency!r}")
+        by_id = {e.id: e for e in roster.employees}
+        drafts = []
+        for item in items:
+            if isinstance(item, DecisionError):
+                continue
+            if item.employee_id not in by_id:
+                raise AuditError(f"decision for employee {item.employee_id!r} has no record in {roster.path}")
+            drafts.append(draft(item, by_id[item.employee_id], positions=roster.positions,
+                                book=books[roster.agency], actor=actor or default_actor(),
+                                requested_target=requested_target, include_record=include_record))
+        return self.append(drafts) if drafts else []
+
+    def entries(self, *, employee_id: str | None = None, decision_id: str | None = None,
+                since: dt.date | None = None) -> Iterator[LogEntry]:
+        """Entries in chain order; ``since`` keeps those recorded on or after that (UTC) date."""
+        clauses, params = [], []
+        if employee_id is not None:
+            clauses.append("employee_id = ?")
+            params.append(employee_id)
+        if decision_id is not None:
+            clauses.append("decision_id = ?")
+            params.append(decision_id)
+        if since is not None:
+            clauses.append("recorded_at >= ?")
+            params.append(since.isoformat())
+        where = ("WHERE " + " AND ".join(clauses)) if clauses else ""
+        for row in self.store.rows(where, params):
+            yield LogEntry.model_validate(row)
+
+    def verify(self, anchor: tuple[int, str] | None = None) -> Verification:
+        return verify_store(self.store, anchor)
+
+
+def open_log(location: str | Path, *, create: bool = False) -> DecisionLog:
+    return DecisionLog.open(location, create=create)
+
+
+__all__ = [
+    "DEFAULT_LOG", "LOG_ENV", "GENESIS_HASH", "HASHED_FIELDS", "DecisionLog", "EntryDraft", "LogEntry", "Verification", "Break",
+    "open_log", "draft", "seal", "entry_hash", "record_sha256", "record_json", "rules_sha256", "positions_sha256",
+    "engine_version", "default_actor", "parse_anchor",
+]

@@ -1,0 +1,231 @@
+"""Audit commands: ``audit verify|replay|show``, ``diff-rules``, and the ``--record`` options of check/roster."""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import json
+import sys
+from dataclasses import dataclass
+from typing import Iterable
+
+import click
+from click.core import ParameterSource
+
+from ..audit import DEFAULT_LOG, LOG_ENV, DecisionLog, LogEntry, parse_anchor
+from ..audit_replay import replay as replay_log
+from ..decision import Decision, DecisionError
+from ..diffing import RuleComparison, compare_rules
+from ..evaluator import Evaluator
+from ..records import Roster
+from ..rulebook import LoadedRulebook
+from . import as_of_option, main, rules_option
+
+
+def _optional_date(ctx, param, value):
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not an ISO date (YYYY-MM-DD)") from None
+
+
+def _table(heads: list[str], rows: list[list[str]]) -> list[str]:
+    widths = [max([len(h)] + [len(r[i]) for r in rows]) for i, h in enumerate(heads)]
+    return ["  ".join(cell.ljust(w) for cell, w in zip(line, widths)).rstrip() for line in [heads] + rows]
+
+
+# -- recording from check / roster ------------------------------------------------------------------
+@dataclass(frozen=True)
+class Recorder:
+    """What ``--record`` asked for; ``record`` appends a run's decisions and says so on stderr."""
+
+    location: str
+    actor: str | None
+    include_record: bool
+
+    def record(self, items: Iterable[Decision | DecisionError], roster: Roster, books: dict[str, LoadedRulebook],
+               target: str | None) -> None:
+        with DecisionLog.open(self.location, create=True) as log:
+            entries = log.record(items, roster, books, actor=self.actor, requested_target=target,
+                                 include_record=self.include_record)
+            where = log.location
+        if entries:
+            span = f"entry {entries[0].seq}" if len(entries) == 1 else f"entries {entries[0].seq}-{entries[-1].seq}"
+            click.echo(f"eligibility: recorded {len(entries)} decision{'s' if len(entries) != 1 else ''} in "
+                       f"{where} ({span})", err=True)
+        else:
+            click.echo(f"eligibility: nothing to record in {where} (no decision was made)", err=True)
+
+
+def record_options(func):
+    """Adds --record/--log/--actor/--include-record and passes ``recorder`` (a Recorder, or None)."""
+
+    @functools.wraps(func)
+    def wrapper(*args, record: bool, log_location: str, actor: str | None, include_record: bool, **kwargs):
+        if not record:
+            ctx = click.get_current_context()
+            given = [f"--{n.replace('_location', '').replace('_', '-')}" for n in ("log_location", "actor",
+                     "include_record") if ctx.get_parameter_source(n) == ParameterSource.COMMANDLINE]
+            if given:
+                raise click.UsageError(f"{', '.join(given)} only appl{'ies' if len(given) == 1 else 'y'} "
+                                       f"with --record")
+        if actor is not None and not actor.strip():
+            raise click.BadParameter("must not be empty", param_hint="--actor")
+        recorder = Recorder(log_location, actor, include_record) if record else None
+        return func(*args, recorder=recorder, **kwargs)
+
+    options = [
+        click.option("--record", is_flag=True, help="append each decision to the decision log"),
+        click.option("--log", "log_location", envvar=LOG_ENV, default=DEFAULT_LOG, show_default=True,
+                     metavar="FILE|URL", help=f"decision log: SQLite file or postgresql:// URL (env {LOG_ENV})"),
+        click.option("--actor", help="who is running this, as recorded (default: the OS user)"),
+        click.option("--include-record", is_flag=True,
+                     help="also store the full employee record (names included) in the log"),
+    ]
+    for option in reversed(options):
+        wrapper = option(wrapper)
+    return wrapper
+
+
+# -- audit group ------------------------------------------------------------------------------------
+@main.group()
+def audit() -> None:
+    """Inspect, verify and replay the decision log."""
+
+
+@audit.command()
+@click.argument("log")
+@click.option("--anchor", metavar="SEQ:SHA256", help="also prove entry SEQ still has this hash (from an earlier verify)")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def verify(log: str, anchor: str | None, fmt: str) -> None:
+    """Walk the hash chain of LOG and report the first entry that does not hold (exit 1)."""
+    with DecisionLog.open(log) as opened:
+        result = opened.verify(parse_anchor(anchor) if anchor else None)
+    if fmt == "json":
+        click.echo(result.model_dump_json(indent=2))
+    elif result.intact:
+        click.echo(f"{result.log}: chain intact, {result.entries} entr{'y' if result.entries == 1 else 'ies'}")
+        if result.head_seq:
+            click.echo(f"anchor: {result.head_seq}:{result.head_hash}")
+    else:
+        brk = result.first_break
+        click.echo(f"{result.log}: TAMPERED: {brk.message}" + (f" (decision {brk.decision_id})" if brk.decision_id
+                                                                else ""))
+        intact = max(brk.seq - 1, 0)
+        click.echo(f"entries 1 to {intact} are intact" if intact else "no entry before it")
+    if not result.intact:
+        sys.exit(1)
+
+
+def _show_row(entry: LogEntry) -> list[str]:
+    decision = json.loads(entry.decision_json)
+    target = decision.get("target") or {}
+    return [str(entry.seq), entry.recorded_at[:19].replace("T", " "), entry.actor, entry.as_of, entry.agency,
+            entry.employee_id, f"{target.get('series')}:{target.get('level')}", str(decision.get("status")),
+            decision.get("eligible_on") or "", entry.rules_version, entry.decision_id]
+
+
+@audit.command()
+@click.argument("log")
+@click.option("--employee", "employee_id", metavar="ID", help="only this employee's entries")
+@click.option("--since", callback=_optional_date, metavar="DATE", help="only entries recorded on or after DATE (UTC)")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def show(log: str, employee_id: str | None, since: dt.date | None, fmt: str) -> None:
+    """List the entries of LOG."""
+    with DecisionLog.open(log) as opened:
+        entries = list(opened.entries(employee_id=employee_id, since=since))
+    if fmt == "json":
+        out = []
+        for entry in entries:
+            decision = json.loads(entry.decision_json)
+            out.append({**entry.model_dump(), "summary": {
+                "status": decision.get("status"), "eligible_on": decision.get("eligible_on"),
+                "target": "{series}:{level}".format(**decision["target"]) if decision.get("target") else None}})
+        click.echo(json.dumps(out, indent=2))
+        return
+    heads = ["SEQ", "RECORDED (UTC)", "ACTOR", "AS OF", "AGENCY", "EMPLOYEE", "TARGET", "STATUS", "ELIGIBLE ON",
+             "RULES", "DECISION ID"]
+    for line in _table(heads, [_show_row(e) for e in entries]):
+        click.echo(line)
+    click.echo(f"\n{len(entries)} entr{'y' if len(entries) == 1 else 'ies'}")
+
+
+@audit.command()
+@click.argument("log")
+@click.option("--id", "decision_id", metavar="ID", help="replay only this decision")
+@click.option("--since", callback=_optional_date, metavar="DATE", help="replay entries recorded on or after DATE (UTC)")
+@rules_option
+@click.option("--roster", "rosters", multiple=True, required=True, metavar="FILE",
+              help="roster holding the records (repeatable, one per agency)")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def replay(log: str, decision_id: str | None, since: dt.date | None, rules_dir: str, rosters: tuple[str, ...],
+           fmt: str) -> None:
+    """Re-evaluate logged decisions and report any whose inputs or decision JSON differ (exit 1)."""
+    if decision_id and since:
+        raise click.UsageError("give --id or --since, not both")
+    with Evaluator.from_dir(rules_dir) as evaluator, DecisionLog.open(log) as opened:
+        loaded = [evaluator.load_roster(path) for path in rosters]
+        report = replay_log(opened, evaluator, loaded, decision_id=decision_id, since=since)
+    if fmt == "json":
+        click.echo(json.dumps({"log": report.log, "counts": report.counts(), "ok": report.ok,
+                               "outcomes": [o.model_dump() for o in report.outcomes]}, indent=2))
+    else:
+        rows = [[str(o.seq), o.employee_id, o.as_of, o.result, o.message] for o in report.outcomes]
+        for line in _table(["SEQ", "EMPLOYEE", "AS OF", "RESULT", "DETAIL"], rows):
+            click.echo(line)
+        for o in report.outcomes:
+            if o.diff:
+                click.echo(f"\nentry {o.seq} ({o.employee_id}, decision {o.decision_id}):")
+                for line in o.diff:
+                    click.echo(f"  {line}")
+        counts = ", ".join(f"{k} {v}" for k, v in report.counts().items())
+        click.echo(f"\nSummary: {counts or 'no entries'} (total {len(report.outcomes)})")
+    if not report.ok:
+        sys.exit(1)
+
+
+# -- diff-rules -------------------------------------------------------------------------------------
+def _comparison_text(result: RuleComparison) -> list[str]:
+    lines = [f"{result.roster} ({result.agency}) as of {result.as_of}: rules {result.before_rules_version} -> "
+             f"{result.after_rules_version}"]
+    for change in result.changes:
+        before = change.before.headline() if change.before else "(absent)"
+        after = change.after.headline() if change.after else "(absent)"
+        lines.append(f"{change.employee_id}: {before} -> {after}  [{', '.join(change.fields)}]")
+        for side, label in ((change.before, "before"), (change.after, "after")):
+            if side is not None and side.error:
+                lines.append(f"  {label}: {side.error}")
+        for crit in change.criteria:
+            lines.append(f"  {crit.text()}")
+    counts: dict[str, int] = {}
+    for change in result.changes:
+        for name in change.fields:
+            counts[name] = counts.get(name, 0) + 1
+    detail = ", ".join(f"{k} {v}" for k, v in sorted(counts.items()))
+    lines.append("")
+    lines.append(f"Summary: {len(result.changes)} of {result.compared} employees changed"
+                 + (f" ({detail})" if detail else ""))
+    return lines
+
+
+@main.command("diff-rules")
+@click.argument("old_rules", metavar="OLD_RULES_DIR")
+@click.argument("new_rules", metavar="NEW_RULES_DIR")
+@click.argument("roster_file", metavar="ROSTER")
+@as_of_option
+@click.option("--to", "target", metavar="SERIES:LEVEL", help="decide everyone toward this level")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def diff_rules(old_rules: str, new_rules: str, roster_file: str, as_of: dt.date, target: str | None,
+               fmt: str) -> None:
+    """Evaluate ROSTER under two rule sets; list everyone whose status or eligible date changes (exit 1 if any)."""
+    with Evaluator.from_dir(old_rules) as old, Evaluator.from_dir(new_rules) as new:
+        result = compare_rules(old, new, roster_file, as_of, to=target)
+    if fmt == "json":
+        click.echo(result.model_dump_json(indent=2))
+    else:
+        for line in _comparison_text(result):
+            click.echo(line)
+    if result.changes:
+        sys.exit(1)
