@@ -1,16 +1,25 @@
-"""The only module that touches durable_rules: builds a ruleset, asserts one employee's facts per session, reads derivations.
+"""The only module that touches durable_rules: builds a ruleset, asserts a batch of employees' path facts per session, reads derivations.
 
 Why the ruleset looks the way it does (durable_rules 2.0.28, measured here):
 
 * Negation (``$not``) is unreliable when the negated facts arrive in the same batch (an activation that
-  fired before the blocking fact was joined is never withdrawn), so no rule uses negation. "Worst
-  criterion of a path" and "best path of a decision" are derived as *folds*: an accumulator fact at
-  step k joins the item with index k and yields the accumulator at step k+1. Each step is a rule firing.
-* ``assert_fact`` not ``post``; a batch no rule matches raises MessageNotHandledException (= nothing fired).
+  fired before the blocking fact was joined is never withdrawn), so no rule uses negation. A path's status
+  rules test counters with ``==`` and ``>`` only; "best path of a decision" is a *fold*: an accumulator
+  fact at step k joins the path status with index k and yields the accumulator at step k+1.
+* Facts are cheap to assert but every rule firing is a Python callback, so every rule has a ``cap``: one
+  firing takes all pending matches of that rule (for every employee of the batch). Firings per batch are
+  then bounded by the number of rules and paths, not by the number of employees.
+* A path is one fact: for every (category, met) pair of the grading table with a severity above 0, the
+  number of the path's criteria with that pair (plus ``ug``, the criteria no grade covers, which no rule
+  accepts). The rules generated from the grading table decide the status from those counters.
+* ``assert_facts`` not ``post``; a batch no rule matches raises MessageNotHandledException (= nothing fired).
 * The default Host starts dispatcher threads; ``_QuietHost`` has a no-op ``_run`` so actions run
   synchronously inside ``assert_facts``. The global ``durable.lang`` host is never used.
 * Each compiled ruleset gets a unique name and is freed with the C ``delete_ruleset`` on ``close``.
-* One session (sid) per employee, deleted in ``finally``: at most 1,024 live sids per ruleset.
+* One session (sid) per batch of at most ``MAX_BATCH`` employees, deleted in ``finally``: at most one live
+  sid at a time (the limit is 1,024 per ruleset). Every fact carries the employee's index ``e`` in the
+  batch and every join is on ``e``, so employees of one batch never see each other's facts; a fact has at
+  most 16 properties (the C limit is 32) and a join two facts (the limit is 16).
 * An exception in an action is captured and re-raised as EngineError after the evaluation.
 * Facts hold only strings and ints.
 """
@@ -26,8 +35,10 @@ from durable import engine as _dr
 
 from .errors import EngineError
 
-__all__ = ["Grade", "PathInput", "EngineOutcome", "InferenceEngine"]
+__all__ = ["Grade", "PathInput", "EngineOutcome", "InferenceEngine", "MAX_BATCH"]
 
+MAX_BATCH = 200  # employees per session (measured: ~50-500 are within noise of each other; see docs/performance.md)
+_CAP = 100_000  # matches taken by one firing: more than a batch can produce
 _counter = itertools.count(1)
 _lock = threading.Lock()
 
@@ -65,8 +76,21 @@ class EngineOutcome:
     fired: int = 0
 
 
+def _frames(c) -> list[dict]:
+    """The matches a capped rule fired with, as plain dicts (durable_rules wraps each in a Content)."""
+    return [frame._d for frame in c.m]
+
+
+class _Batch:
+    """What one session is deriving: the inputs and an outcome per employee of the batch."""
+
+    def __init__(self, batch: list[list[PathInput]]) -> None:
+        self.paths = batch
+        self.outcomes = [EngineOutcome() for _ in batch]
+
+
 class InferenceEngine:
-    """A compiled durable_rules ruleset that grades criteria, folds them into path severities and picks the best path.
+    """A compiled durable_rules ruleset that grades criteria into path statuses and picks the best path.
 
     ``preference`` maps a severity to its rank when choosing the best path (lower is better); ties on
     rank are broken by the projected date, then by path order.
@@ -75,10 +99,15 @@ class InferenceEngine:
     def __init__(self, grades: list[Grade], preference: dict[int, int], label: str = "rules") -> None:
         self._grades = list(grades)
         self._preference = dict(preference)
+        # one counter per (category, met) pair that makes a path worse than eligible
+        self._fields = {(g.category, g.met): f"c{i}" for i, g in enumerate(g for g in self._grades if g.severity > 0)}
+        self._graded = {(g.category, g.met) for g in self._grades}
+        if len(self._fields) > 10:
+            raise EngineError(f"too many graded (category, met) pairs for one path fact: {len(self._fields)}")
         with _lock:
             self.name = f"eligibility_{label}_{next(_counter)}".replace("-", "_")
         self._host = _QuietHost()
-        self._outcomes: dict[str, EngineOutcome] = {}
+        self._batches: dict[str, _Batch] = {}
         self._errors: dict[str, BaseException] = {}
         self._sids = itertools.count(1)
         self._closed = False
@@ -86,6 +115,7 @@ class InferenceEngine:
             self._host.register_rulesets({self.name: self._ruleset()})
         except Exception as exc:  # durable_rules raises bare Exception on a bad ruleset
             raise EngineError(f"durable_rules rejected the compiled ruleset: {exc}") from exc
+        self._rules = self._host.get_ruleset(self.name)
 
     # -- ruleset -----------------------------------------------------------------------------------
     def _guard(self, func):
@@ -98,99 +128,127 @@ class InferenceEngine:
 
     def _ruleset(self) -> dict:
         rules: dict[str, dict] = {}
-        for i, grade in enumerate(self._grades):
-            conds = [{"t": "crit"}, {"met": grade.met}, {"cat": grade.category}]
-            rules[f"grade_{i}"] = {"all": [{"m": {"$and": conds}}], "run": self._guard(self._grade_action(grade.severity))}
-        acc_join = [{"path": {"a": "path"}}, {"i": {"a": "seen"}}]
-        rules["fold_worse"] = {
-            "all": [{"a": {"t": "acc"}}, {"g": {"$and": [{"t": "grade"}, *acc_join, {"$gt": {"sev": {"a": "sev"}}}]}}],
-            "run": self._guard(self._fold_worse),
-        }
-        rules["fold_same"] = {
-            "all": [{"a": {"t": "acc"}}, {"g": {"$and": [{"t": "grade"}, *acc_join, {"$lte": {"sev": {"a": "sev"}}}]}}],
-            "run": self._guard(self._fold_same),
-        }
-        rules["path_done"] = {
-            "all": [{"a": {"t": "acc"}}, {"p": {"$and": [{"t": "path"}, {"path": {"a": "path"}}, {"n": {"a": "seen"}}]}}],
-            "run": self._guard(self._path_done),
-        }
-        best_join = [{"t": "pstat"}, {"idx": {"b": "seen"}}]
-        rules["best_better"] = {
-            "all": [{"b": {"t": "best"}}, {"ps": {"$and": [*best_join, {"$lt": {"key": {"b": "key"}}}]}}],
-            "run": self._guard(self._best_better),
-        }
-        rules["best_same"] = {
-            "all": [{"b": {"t": "best"}}, {"ps": {"$and": [*best_join, {"$gte": {"key": {"b": "key"}}}]}}],
-            "run": self._guard(self._best_same),
-        }
-        rules["decide"] = {
-            "all": [{"b": {"t": "best"}}, {"e": {"$and": [{"t": "emp"}, {"npaths": {"b": "seen"}}]}}],
-            "run": self._guard(self._decide),
-        }
+        severity_of = {self._fields[(g.category, g.met)]: g.severity for g in self._grades if g.severity > 0}
+        for severity in sorted({g.severity for g in self._grades}):
+            worse = [{name: 0} for name, sev in sorted(severity_of.items()) if sev > severity]
+            these = [name for name, sev in sorted(severity_of.items()) if sev == severity]
+            if severity > 0 and not these:
+                continue
+            # "some counter of this severity is above 0" as disjoint branches (durable_rules fires an
+            # $or once per true branch): branch j has counter j above 0 and the counters before it at 0
+            branches = [[{"$gt": {name: 0}}, *({other: 0} for other in these[:j])] for j, name in enumerate(these)]
+            for j, branch in enumerate(branches or [[]]):
+                conds = [{"t": "p"}, {"ug": 0}, *worse, *branch]
+                rules[f"status_{severity}_{j}"] = {"all": [{"p": {"$and": conds}}], "cap": _CAP,
+                                                   "run": self._guard(self._status_action(severity))}
+        join = [{"t": "s"}, {"e": {"b": "e"}}, {"i": {"b": "n"}}]
+        rules["best_better"] = {"all": [{"b": {"t": "b"}}, {"s": {"$and": [*join, {"$lt": {"k": {"b": "k"}}}]}}],
+                                "cap": _CAP, "run": self._guard(self._best_better)}
+        rules["best_same"] = {"all": [{"b": {"t": "b"}}, {"s": {"$and": [*join, {"$gte": {"k": {"b": "k"}}}]}}],
+                              "cap": _CAP, "run": self._guard(self._best_same)}
+        rules["decide"] = {"all": [{"b": {"t": "b"}}, {"d": {"$and": [{"t": "d"}, {"e": {"b": "e"}},
+                                                                       {"n": {"b": "n"}}]}}],
+                           "cap": _CAP, "run": self._guard(self._decide)}
         return rules
 
-    def _outcome(self, c) -> EngineOutcome:
-        outcome = self._outcomes[c.s.sid]
-        outcome.fired += 1
-        return outcome
+    def _outcome(self, c) -> _Batch:
+        return self._batches[c.s.sid]
 
-    @staticmethod
-    def _grade_action(severity: int):
-        def grade(c):
-            m = c.m
-            c.assert_fact({"t": "grade", "path": m.path, "i": m.i, "sev": severity})
-        return grade
+    def _assert(self, c, facts: list[dict]) -> None:
+        """Assert facts derived by an action into the action's session (one C call for all of them)."""
+        if not facts:
+            return
+        sid = c.s.sid
+        for fact in facts:
+            fact["sid"] = sid
+        try:
+            self._rules.assert_facts(facts)
+        except _dr.MessageNotHandledException:
+            pass
 
-    def _fold_worse(self, c) -> None:
-        self._outcome(c)
-        c.assert_fact({"t": "acc", "path": c.a.path, "seen": c.a.seen + 1, "sev": c.g.sev})
+    def _status_action(self, severity: int):
+        rank = self._preference[severity]
 
-    def _fold_same(self, c) -> None:
-        self._outcome(c)
-        c.assert_fact({"t": "acc", "path": c.a.path, "seen": c.a.seen + 1, "sev": c.a.sev})
-
-    def _path_done(self, c) -> None:
-        outcome = self._outcome(c)
-        a, p = c.a, c.p
-        outcome.path_severity[p.path] = a.sev
-        key = (self._preference[a.sev] * 10_000_000 + p.proj) * 100 + p.idx
-        c.assert_fact({"t": "pstat", "path": p.path, "idx": p.idx, "sev": a.sev, "key": key})
+        def status(c):
+            batch = self._outcome(c)
+            derived = []
+            for frame in _frames(c):
+                p = frame["p"]
+                e, idx, proj = p["e"], p["i"], p["x"]
+                outcome = batch.outcomes[e]
+                outcome.fired += 1
+                outcome.path_severity[batch.paths[e][idx].path_id] = severity
+                derived.append({"t": "s", "e": e, "i": idx, "v": severity, "k": (rank * 10_000_000 + proj) * 100 + idx})
+            self._assert(c, derived)
+        return status
 
     def _best_better(self, c) -> None:
-        self._outcome(c)
-        c.assert_fact({"t": "best", "seen": c.b.seen + 1, "key": c.ps.key, "path": c.ps.path, "sev": c.ps.sev})
+        batch = self._outcome(c)
+        derived = []
+        for frame in _frames(c):
+            b, s = frame["b"], frame["s"]
+            batch.outcomes[b["e"]].fired += 1
+            derived.append({"t": "b", "e": b["e"], "n": b["n"] + 1, "k": s["k"], "i": s["i"], "v": s["v"]})
+        self._assert(c, derived)
 
     def _best_same(self, c) -> None:
-        self._outcome(c)
-        b = c.b
-        c.assert_fact({"t": "best", "seen": b.seen + 1, "key": b.key, "path": b.path, "sev": b.sev})
+        batch = self._outcome(c)
+        derived = []
+        for frame in _frames(c):
+            b = frame["b"]
+            batch.outcomes[b["e"]].fired += 1
+            derived.append({"t": "b", "e": b["e"], "n": b["n"] + 1, "k": b["k"], "i": b["i"], "v": b["v"]})
+        self._assert(c, derived)
 
     def _decide(self, c) -> None:
-        outcome = self._outcome(c)
-        outcome.best_path = c.b.path
-        outcome.best_severity = c.b.sev
+        batch = self._outcome(c)
+        for frame in _frames(c):
+            b = frame["b"]
+            outcome = batch.outcomes[b["e"]]
+            outcome.fired += 1
+            outcome.best_path = batch.paths[b["e"]][b["i"]].path_id
+            outcome.best_severity = b["v"]
 
     # -- evaluation --------------------------------------------------------------------------------
-    def evaluate(self, paths: list[PathInput]) -> EngineOutcome:
-        """Assert one employee's path and criterion facts in a fresh session and return what was derived."""
-        if self._closed:
-            raise EngineError("the engine has been closed")
+    def _facts(self, e: int, paths: list[PathInput]) -> list[dict]:
         if not paths:
             raise EngineError("nothing to evaluate: no paths")
         if len(paths) > 99:
             raise EngineError("too many paths for one level (at most 99)")
-        sid = str(next(self._sids))
-        facts: list[dict] = [
-            {"sid": sid, "t": "emp", "npaths": len(paths)},
-            {"sid": sid, "t": "best", "seen": 0, "key": 10**15, "path": "", "sev": -1},
-        ]
+        facts: list[dict] = [{"t": "d", "e": e, "n": len(paths)},
+                             {"t": "b", "e": e, "n": 0, "k": 10**15, "i": -1, "v": -1}]
         for idx, path in enumerate(paths):
-            facts.append({"sid": sid, "t": "path", "path": path.path_id, "idx": idx, "n": len(path.criteria),
-                          "proj": int(path.projected)})
-            facts.append({"sid": sid, "t": "acc", "path": path.path_id, "seen": 0, "sev": 0})
-            for i, (category, met) in enumerate(path.criteria):
-                facts.append({"sid": sid, "t": "crit", "path": path.path_id, "i": i, "cat": category, "met": met})
-        self._outcomes[sid] = EngineOutcome()
+            fact = {"t": "p", "e": e, "i": idx, "x": int(path.projected), "ug": 0}
+            for name in self._fields.values():
+                fact[name] = 0
+            for pair in path.criteria:
+                name = self._fields.get(pair)
+                if name is not None:
+                    fact[name] += 1
+                elif pair not in self._graded:
+                    fact["ug"] += 1
+            facts.append(fact)
+        return facts
+
+    def evaluate(self, paths: list[PathInput]) -> EngineOutcome:
+        """Derive one employee's path statuses and best path (a batch of one)."""
+        return self.evaluate_many([paths])[0]
+
+    def evaluate_many(self, batch: list[list[PathInput]]) -> list[EngineOutcome]:
+        """Derive path statuses and the best path of several employees, ``MAX_BATCH`` per session."""
+        if self._closed:
+            raise EngineError("the engine has been closed")
+        outcomes: list[EngineOutcome] = []
+        for start in range(0, len(batch), MAX_BATCH):
+            outcomes.extend(self._session(batch[start:start + MAX_BATCH]))
+        return outcomes
+
+    def _session(self, chunk: list[list[PathInput]]) -> list[EngineOutcome]:
+        sid = str(next(self._sids))
+        facts = [f for e, paths in enumerate(chunk) for f in self._facts(e, paths)]
+        for fact in facts:
+            fact["sid"] = sid
+        state = self._batches[sid] = _Batch(chunk)
         try:
             self._host.assert_facts(self.name, facts)
         except _dr.MessageNotHandledException:
@@ -198,7 +256,7 @@ class InferenceEngine:
         except Exception as exc:
             raise EngineError(f"durable_rules failed while evaluating: {exc}") from exc
         finally:
-            outcome = self._outcomes.pop(sid)
+            self._batches.pop(sid, None)
             error = self._errors.pop(sid, None)
             try:
                 self._host.delete_state(self.name, sid)
@@ -206,12 +264,13 @@ class InferenceEngine:
                 raise EngineError(f"durable_rules could not delete session {sid}: {exc}") from exc
         if error is not None:
             raise EngineError(f"a rule action failed: {error!r}") from error
-        if outcome.best_path is None or len(outcome.path_severity) != len(paths):
-            raise EngineError(
-                f"durable_rules derived {len(outcome.path_severity)} of {len(paths)} path statuses and "
-                f"{'no' if outcome.best_path is None else 'a'} decision"
-            )
-        return outcome
+        for paths, outcome in zip(chunk, state.outcomes):
+            if outcome.best_path is None or len(outcome.path_severity) != len(paths):
+                raise EngineError(
+                    f"durable_rules derived {len(outcome.path_severity)} of {len(paths)} path statuses and "
+                    f"{'no' if outcome.best_path is None else 'a'} decision"
+                )
+        return state.outcomes
 
     def close(self) -> None:
         """Free the C ruleset. The Host object keeps a dead reference; the name is never reused."""
