@@ -15,6 +15,7 @@ from .engine import PathInput
 from .errors import EligibilityError, EvaluationError, NoTargetError, RecordError
 from .records import Employee, Position, Roster, load_roster
 from .rulebook import LoadedRulebook, level_of, load_rules_dir
+from .tabular import is_csv, load_roster_csv
 
 ENGINE_NAME = "durable_rules 2.0.28"
 UNREACHABLE = 3_999_999  # sorts after every real date ordinal
@@ -48,6 +49,9 @@ class Evaluator:
         return {agency: book.series_ids() for agency, book in self.books.items()}
 
     def load_roster(self, path: str | Path) -> Roster:
+        """A YAML roster, or a CSV roster (``NAME.csv`` with its history and positions files)."""
+        if is_csv(path):
+            return load_roster_csv(path, self.known_series())
         return load_roster(path, self.known_series())
 
     def compiled(self, agency: str) -> CompiledRules:
@@ -142,7 +146,10 @@ class Evaluator:
     def evaluate_roster(self, roster: Roster, as_of: dt.date, *, to: str | None = None
                         ) -> Iterator[Decision | DecisionError]:
         """Decisions in file order; a bad or undecidable record yields a DecisionError and the rest go on."""
-        items: list[tuple[int, int, object]] = [(e.line or 0, i, e) for i, e in enumerate(roster.errors)]
+        # an error found in another file than the roster itself (a CSV roster's history) sorts at its employee's line
+        items: list[tuple[int, int, object]] = [
+            ((e.line if e.file == roster.path else roster.lines.get(e.employee_id or "", e.line)) or 0, i, e)
+            for i, e in enumerate(roster.errors)]
         items += [(roster.lines.get(e.id, 0), len(items) + i, e) for i, e in enumerate(roster.employees)]
         for _, _, item in sorted(items, key=lambda t: (t[0], t[1])):
             if isinstance(item, RecordError):

@@ -123,3 +123,8 @@ def item_json(item: Decision | DecisionError) -> dict:
 
 def roster_json(items: Iterable[Decision | DecisionError]) -> str:
     return json.dumps([item_json(i) for i in items], indent=2) + "\n"
+
+
+def roster_jsonl(items: Iterable[Decision | DecisionError]) -> str:
+    """JSON lines for pipelines: one compact object per employee, in roster order, keys as in roster_json."""
+    return "".join(json.dumps(item_json(i), separators=(",", ":")) + "\n" for i in items)

@@ -61,3 +61,4 @@ def main() -> None:
 # Command modules register themselves on ``main`` when imported (one line each).
 from . import core  # noqa: E402,F401
 from . import audit  # noqa: E402,F401
+from . import people  # noqa: E402,F401

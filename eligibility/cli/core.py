@@ -11,7 +11,7 @@ from .. import report
 from ..decision import STATUSES, Decision, DecisionError
 from ..errors import EligibilityError
 from ..evaluator import Evaluator
-from . import as_of_option, fail, main, rules_option
+from . import as_of_option, fail, main, rules_option, terminal
 from .audit import Recorder, record_options
 
 FORMATS = click.Choice(["text", "json"])
@@ -48,14 +48,14 @@ def check(roster_file: str, employee_id: str, rules_dir: str, as_of: dt.date, ta
               type=click.Choice(list(STATUSES) + ["error", "not_applicable"]),
               help="only show these statuses (repeatable)")
 @click.option("--to", "target", metavar="SERIES:LEVEL", help="decide everyone toward this level")
-@click.option("--format", "fmt", type=click.Choice(["text", "json", "csv"]), default="text", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "csv", "jsonl"]), default="text", show_default=True)
 @record_options
 def roster(roster_file: str, rules_dir: str, as_of: dt.date, statuses: tuple[str, ...], target: str | None,
            fmt: str, recorder: Recorder | None) -> None:
     """Decide every employee of ROSTER."""
     with Evaluator.from_dir(rules_dir) as evaluator:
         loaded = evaluator.load_roster(roster_file)
-        items = list(evaluator.evaluate_roster(loaded, as_of, to=target))
+        items = terminal.decide_all(evaluator, loaded, as_of, to=target, fmt=fmt)
         if recorder:
             recorder.record(items, loaded, evaluator.books, target)
     errors = [i for i in items if isinstance(i, DecisionError) and i.kind == "record_error"]
@@ -65,8 +65,10 @@ def roster(roster_file: str, rules_dir: str, as_of: dt.date, statuses: tuple[str
         click.echo(report.roster_json(items), nl=False)
     elif fmt == "csv":
         click.echo(report.roster_csv(items), nl=False)
+    elif fmt == "jsonl":
+        click.echo(report.roster_jsonl(items), nl=False)
     else:
-        click.echo(report.roster_text(items), nl=False)
+        terminal.echo_roster_text(items)
     for error in errors:
         click.echo(f"eligibility: record error: {error.error}", err=True)
     if errors:

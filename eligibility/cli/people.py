@@ -1,0 +1,91 @@
+"""The ``report`` command: a roster's decisions as a self-contained HTML report, a spreadsheet CSV or JSON lines."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+import click
+
+from .. import report
+from ..decision import DecisionError
+from ..evaluator import Evaluator
+from ..html_report import info_for, render_html
+from . import as_of_option, fail, main, rules_option
+from .terminal import decide_all, is_terminal
+
+EXTENSIONS = {".html": "html", ".htm": "html", ".csv": "csv", ".jsonl": "jsonl", ".ndjson": "jsonl"}
+
+
+def _format_for(output: str, fmt: str | None) -> str:
+    if fmt:
+        return fmt
+    if output == "-":
+        return "html"
+    found = EXTENSIONS.get(Path(output).suffix.lower())
+    if found is None:
+        fail(f"cannot tell the report format from {output!r}: name it .html, .csv or .jsonl, or give --format")
+    return found
+
+
+def _write(output: str, text: str, fmt: str) -> None:
+    """Write the whole file or nothing: a temporary file in the same folder, renamed into place."""
+    if output == "-":
+        click.echo(text, nl=False)
+        return
+    target = Path(output)
+    # a spreadsheet opens a UTF-8 CSV correctly only with a byte-order mark
+    encoding = "utf-8-sig" if fmt == "csv" else "utf-8"
+    temporary = None
+    try:
+        handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
+        with os.fdopen(handle, "w", encoding=encoding, newline="") as stream:
+            stream.write(text)
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(temporary, 0o666 & ~umask)  # mkstemp makes the file private; a report is an ordinary file
+        os.replace(temporary, target)
+    except OSError as exc:
+        if temporary and os.path.exists(temporary):
+            os.unlink(temporary)
+        fail(f"{output}: cannot write the report: {exc.strerror or exc}")
+
+
+@main.command("report")
+@click.argument("roster_file", metavar="ROSTER")
+@rules_option
+@as_of_option
+@click.option("--to", "target", metavar="SERIES:LEVEL", help="decide everyone toward this level")
+@click.option("-o", "--output", required=True, metavar="FILE",
+              help="file to write: .html (report), .csv (spreadsheet) or .jsonl; '-' for standard output")
+@click.option("--format", "fmt", type=click.Choice(["html", "csv", "jsonl"]), default=None,
+              help="report format (default: from the extension of FILE; html for '-')")
+def report_command(roster_file: str, rules_dir: str, as_of: dt.date, target: str | None, output: str,
+                   fmt: str | None) -> None:
+    """Write a report of every decision on ROSTER (a YAML roster, or a CSV roster: see docs/csv-records.md).
+
+    The HTML report is one file that opens in any browser without a network: a summary by status, a
+    sortable and filterable table, a timeline, and every employee's criteria with evidence and citations.
+    """
+    fmt = _format_for(output, fmt)
+    with Evaluator.from_dir(rules_dir) as evaluator:
+        loaded = evaluator.load_roster(roster_file)
+        items = decide_all(evaluator, loaded, as_of, to=target, fmt=fmt)
+        book = evaluator.books.get(loaded.agency)
+    if fmt == "html":
+        text = render_html(items, info_for(loaded, as_of, book.rulebook.name if book else None))
+    elif fmt == "csv":
+        text = report.roster_csv(items)
+    else:
+        text = report.roster_jsonl(items)
+    _write(output, text, fmt)
+    errors = [i for i in items if isinstance(i, DecisionError) and i.kind == "record_error"]
+    for error in errors:
+        click.echo(f"eligibility: record error: {error.error}", err=True)
+    if output != "-" and is_terminal(click.get_text_stream("stderr")):
+        click.echo(f"Wrote {output}: {len(items)} employees, {len(errors)} not decided.", err=True)
+    if errors:
+        sys.exit(1)
