@@ -62,3 +62,4 @@ def main() -> None:
 from . import core  # noqa: E402,F401
 from . import audit  # noqa: E402,F401
 from . import people  # noqa: E402,F401
+from . import authoring  # noqa: E402,F401

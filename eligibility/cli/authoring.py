@@ -1,0 +1,103 @@
+"""Rule authoring commands: ``lint``, ``test``, ``schema`` and ``explain-rules``."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from .. import editor_schemas, lint as linting, scenarios
+from ..evaluator import Evaluator
+from ..explain import explain_rulebook
+from ..rulebook import load_rules_dir
+from . import fail, main
+
+RULES_DIR = click.argument("rules_dir", metavar="[RULES_DIR]", default="rules", required=False)
+
+
+@main.command()
+@RULES_DIR
+@click.option("--sources", metavar="DIR", help="folder of source documents: every citation's quote must be found there")
+@click.option("--strict", is_flag=True, help="warnings fail too (exit code 1)")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def lint(rules_dir: str, sources: str | None, strict: bool, fmt: str) -> None:
+    """Check the rule files of RULES_DIR (default: rules).
+
+    Exit code 0 when there is no error (and, with --strict, no warning), 1 when there are findings,
+    2 when the folders cannot be read.
+    """
+    findings = linting.lint_rules_dir(rules_dir, sources)
+    if fmt == "json":
+        click.echo(json.dumps([f.model_dump() for f in findings], indent=2))
+    else:
+        for finding in findings:
+            click.echo(finding.render())
+        click.echo(linting.summary(findings, len(list(Path(rules_dir).glob("*.yaml")))))
+    sys.exit(linting.exit_code(findings, strict))
+
+
+@main.command("test")
+@RULES_DIR
+@click.option("-k", "match", metavar="TEXT", help="only cases whose name (or agency/file::name) contains TEXT")
+@click.option("-v", "--verbose", is_flag=True, help="one line per case")
+def test_(rules_dir: str, match: str | None, verbose: bool) -> None:
+    """Run the rule tests in RULES_DIR/tests/<agency>/*.yaml.
+
+    Exit code 0 when every case passes, 1 when a case fails, 2 when the rules or a test file cannot be loaded.
+    """
+    if not scenarios.discover(rules_dir):
+        fail(f"{Path(rules_dir) / 'tests'}: no rule tests (*.yaml) found")
+    with Evaluator.from_dir(rules_dir) as evaluator:
+        report = scenarios.run_rule_tests(evaluator, rules_dir, match)
+    click.echo(report.text(verbose), nl=False)
+    sys.exit(report.exit_code())
+
+
+@main.command()
+@click.argument("kind", type=click.Choice(sorted(editor_schemas.MODELS)), default="rules", required=False)
+@click.option("--out", "out_dir", metavar="DIR", help="write every schema into DIR instead of printing one")
+def schema(kind: str, out_dir: str | None) -> None:
+    """Print the JSON Schema of KIND files: rules (default), roster or tests.
+
+    With --out DIR, write rules.schema.json, roster.schema.json and rule-tests.schema.json into DIR.
+    """
+    if out_dir is None:
+        click.echo(editor_schemas.schema_text(kind), nl=False)
+        return
+    try:
+        written = editor_schemas.write_schemas(out_dir)
+    except OSError as exc:
+        fail(f"{out_dir}: cannot write schemas: {exc.strerror or exc}")
+    for path in written:
+        click.echo(str(path))
+
+
+@main.command("explain-rules")
+@click.argument("agency", required=False)
+@click.option("--rules", "rules_dir", default="rules", show_default=True, metavar="DIR",
+              help="folder of rule files (one YAML file per agency)")
+@click.option("--out", "out_dir", metavar="DIR", help="write <agency>.md into DIR instead of printing")
+def explain_rules(agency: str | None, rules_dir: str, out_dir: str | None) -> None:
+    """Print the rules of AGENCY (default: every agency) as readable Markdown."""
+    books = load_rules_dir(rules_dir)
+    if agency is not None and agency not in books:
+        from difflib import get_close_matches
+
+        close = get_close_matches(agency, sorted(books), n=1)
+        fail(f"no rule file for agency {agency!r}" + (f" (did you mean {close[0]!r}?)" if close else "")
+             + f"; have: {', '.join(sorted(books))}")
+    chosen = [agency] if agency else sorted(books)
+    if out_dir is None:
+        click.echo("\n".join(explain_rulebook(books[a]) for a in chosen), nl=False)
+        return
+    folder = Path(out_dir)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        for a in chosen:
+            path = folder / f"{a}.md"
+            path.write_text(explain_rulebook(books[a]), encoding="utf-8")
+            click.echo(str(path))
+    except OSError as exc:
+        fail(f"{out_dir}: cannot write: {exc.strerror or exc}")
