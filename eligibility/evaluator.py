@@ -82,9 +82,12 @@ class Evaluator:
         decided = [(path, decide_path_criteria(ctx, list(path.criteria))) for path in target.level.paths]
         inputs = []
         for path, results in decided:
-            timed = [c.met_on for c in results if c.category == "time" and c.met is not True]
-            projected = UNREACHABLE if any(d is None for d in timed) else max(
-                (d.toordinal() for d in timed), default=0)
+            # Tie-break between paths of equal status: the date the path's dated criteria are (or will be)
+            # all met -- the earliest eligible date among eligible paths, the earliest projection among not_yet.
+            if any(c.category == "time" and c.met is not True and c.met_on is None for c in results):
+                projected = UNREACHABLE
+            else:
+                projected = max((c.met_on.toordinal() for c in results if c.met_on is not None), default=0)
             inputs.append(PathInput(path.id, tuple((c.category, _met(c.met)) for c in results), projected))
         outcome = compiled.engine.evaluate(inputs)
         paths = []
@@ -114,14 +117,19 @@ class Evaluator:
     def _notes(best: PathResult, paths: list[PathResult], target: ResolvedTarget, as_of: dt.date) -> list[str]:
         notes = [f"Rules: {target.version.title} specification version {target.version.id}, "
                  f"in force since {target.version.effective}."]
+        blocked = best.status in ("ineligible", "needs_review")
+        if best.status == "ineligible":
+            notes.append("Blocked by: " + "; ".join(
+                c.missing for c in best.criteria if c.category == "hard" and c.met is False and c.missing) + ".")
         for crit in best.criteria:
             closes = crit.evidence.get("review_window_closes")
             if crit.kind == "service_time" and "review_window_closes" in crit.evidence and crit.met_on:
                 notes.append(f"Review window: opens {crit.met_on}, closes {closes}.")
-                if closes and as_of > dt.date.fromisoformat(str(closes)) and best.status != "eligible":
+                if closes and as_of > dt.date.fromisoformat(str(closes)) and best.status != "eligible" \
+                        and not blocked:
                     notes.append(f"Review overdue since {closes}.")
         missing_endorsements = [c for c in best.criteria if c.category == "endorsement" and c.met is False]
-        if missing_endorsements:
+        if missing_endorsements and not blocked:
             notes.append("Waiting on: " + "; ".join(c.missing for c in missing_endorsements if c.missing) + ".")
         if best.status == "not_yet":
             if best.eligible_on:

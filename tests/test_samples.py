@@ -107,9 +107,8 @@ CSR = [
     ("CSR-003", "eligible", "2023-04-01", "experience"),
     # Experience from 2019-09-16 (I, then II from 2022-01-10, no gap): 6 years -> 2025-09-16.
     # Advancement: 3 years at II -> 2025-01-10. See test_csr_004_both_paths_eligible.
-    pytest.param("CSR-004", "eligible", "2025-01-10", "advancement", marks=pytest.mark.xfail(
-        strict=True, reason="engine bug: among eligible paths it reports the first listed (experience, "
-        "2025-09-16), not the one eligible earliest (advancement, 2025-01-10)")),
+    # Among eligible paths the one eligible earliest is reported.
+    ("CSR-004", "eligible", "2025-01-10", "advancement"),
     # Uncounted leave 2025-05-01..2025-07-31 = 92 days. Experience from 2021-03-01: 2027-03-01 + 92d
     # = 2027-06-01. Advancement from 2024-04-15: 2027-04-15 + 92d = 2027-07-16. Earlier wins.
     ("CSR-005", "not_yet", "2027-06-01", "experience"),
@@ -119,16 +118,16 @@ CSR = [
     # Experience from 2020-01-06 with no service on 2022-01-01..02 (2 days): 2028-01-06 + 2d =
     # 2028-01-08. Advancement: 4 years at III from 2024-02-20 -> 2028-02-20. Earlier wins.
     ("CSR-007", "not_yet", "2028-01-08", "experience"),
-    # Education not on file: both paths undecided; neither has an unmet time criterion
-    # (4 years from 2022-03-14 = 2026-03-14) -> first path.
-    ("CSR-008", "needs_review", None, "experience"),
+    # Education not on file: both paths undecided; ties between paths of one status go to the path whose
+    # dated criteria are met earliest: advancement (its service time was met before the 4 years of experience).
+    ("CSR-008", "needs_review", None, "advancement"),
     # License without expiry: both undecided. Experience's unmet 6 years (from 2021-09-07 ->
     # 2027-09-07) gives it a later projected date than advancement (3 years at II met 2026-10-02).
     ("CSR-009", "needs_review", None, "advancement"),
-    # Latest license expired 2026-07-19 -> ineligible on both paths; first path.
-    ("CSR-010", "ineligible", None, "experience"),
-    # education: none -> ineligible on both paths for CSR III; first path.
-    ("CSR-011", "ineligible", None, "experience"),
+    # Latest license expired 2026-07-19 -> ineligible on both paths; the earlier-dated path (advancement).
+    ("CSR-010", "ineligible", None, "advancement"),
+    # education: none -> ineligible on both paths for CSR III; the earlier-dated path (advancement).
+    ("CSR-011", "ineligible", None, "advancement"),
     # Senior, the top of the series.
     ("CSR-012", NA, None, None),
     # Experience: F = 2022-01-10, R(4y) = 1461; full time to 2024-05-24 = 866 days; gap to
@@ -312,7 +311,7 @@ def test_possible_statuses_follow_from_the_rules(evaluator, agency):
 
 
 def test_csr_004_both_paths_eligible(evaluator):
-    """Both CSR III paths are met; each path's own date is right (the choice between them is the xfail above)."""
+    """Both CSR III paths are met; each path's own date is right (the earlier one is reported)."""
     decision = _decide(evaluator, "csr-district")["CSR-004"]
     paths = {p.id: (p.status, p.eligible_on) for p in decision.paths}
     assert paths == {"experience": ("eligible", d("2025-09-16")), "advancement": ("eligible", d("2025-01-10"))}
