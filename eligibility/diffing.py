@@ -164,6 +164,8 @@ class RuleComparison(BaseModel):
     as_of: dt.date
     before_rules_version: str | None
     after_rules_version: str | None
+    before_rules_sha256: str | None  # SHA-256 of the agency's rule file
+    after_rules_sha256: str | None
     compared: int
     changes: list[Change]
 
@@ -179,6 +181,8 @@ def compare_rules(old: Evaluator, new: Evaluator, roster_path: str | Path, as_of
         roster=str(roster_path), agency=old_roster.agency, as_of=as_of,
         before_rules_version=book_old.rulebook.rules_version if book_old else None,
         after_rules_version=book_new.rulebook.rules_version if book_new else None,
+        before_rules_sha256=book_old.sha256 if book_old else None,
+        after_rules_sha256=book_new.sha256 if book_new else None,
         compared=len(_keyed(before).keys() | _keyed(after).keys()), changes=compare(before, after),
     )
 

@@ -101,8 +101,9 @@ def audit() -> None:
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 def verify(log: str, anchor: str | None, fmt: str) -> None:
     """Walk the hash chain of LOG and report the first entry that does not hold (exit 1)."""
+    parsed = parse_anchor(anchor) if anchor else None
     with DecisionLog.open(log) as opened:
-        result = opened.verify(parse_anchor(anchor) if anchor else None)
+        result = opened.verify(parsed)
     if fmt == "json":
         click.echo(result.model_dump_json(indent=2))
     elif result.intact:
@@ -188,8 +189,12 @@ def replay(log: str, decision_id: str | None, since: dt.date | None, rules_dir: 
 
 # -- diff-rules -------------------------------------------------------------------------------------
 def _comparison_text(result: RuleComparison) -> list[str]:
-    lines = [f"{result.roster} ({result.agency}) as of {result.as_of}: rules {result.before_rules_version} -> "
-             f"{result.after_rules_version}"]
+    def rules(version: str | None, digest: str | None) -> str:
+        return f"{version} (file sha256 {digest[:12]})" if digest else str(version)
+
+    lines = [f"{result.roster} ({result.agency}) as of {result.as_of}: rules "
+             f"{rules(result.before_rules_version, result.before_rules_sha256)} -> "
+             f"{rules(result.after_rules_version, result.after_rules_sha256)}"]
     for change in result.changes:
         before = change.before.headline() if change.before else "(absent)"
         after = change.after.headline() if change.after else "(absent)"
