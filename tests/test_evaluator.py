@@ -246,3 +246,12 @@ def test_evaluation_is_deterministic(evaluator, record):
     as_of = dt.date(2025, 1, 1)
     first = _decide(evaluator, record, as_of).to_json()
     assert all(_decide(evaluator, record, as_of).to_json() == first for _ in range(2))
+
+
+def test_blocked_decision_says_what_blocks_it_and_not_who_to_wait_on(evaluator):
+    dec = ccwd(evaluator, "2019-01-01", education="high_school",
+               assignments=[{"class": CSS, "level": "I", "start": "2013-03-04"}],
+               evaluations=[{"date": "2015-02-01", "rating": "unsatisfactory"}])
+    assert dec.status == "ineligible" and dec.best_path == "advancement"
+    assert "Blocked by: unsatisfactory evaluation on 2015-02-01." in dec.notes
+    assert not any(n.startswith(("Waiting on", "Review overdue")) for n in dec.notes)
