@@ -78,7 +78,12 @@ class SourceText:
         match = difflib.SequenceMatcher(None, haystack, wanted, autojunk=False).find_longest_match(
             0, len(haystack), 0, len(wanted))
         start = max(0, match.a - match.b)
-        return haystack[start:start + len(wanted)].strip()
+        end = min(len(haystack), start + len(wanted))
+        if start > 0 and haystack[start - 1] != " ":  # do not begin inside a word
+            start = haystack.find(" ", start, match.a) + 1 if " " in haystack[start:match.a] else start
+        while end < len(haystack) and haystack[end] != " ":  # nor end inside one
+            end += 1
+        return haystack[start:end].strip()
 
 
 class SourceLibrary:
