@@ -68,8 +68,11 @@ class _Writer:
                          f"reviewed by {crit.review_by_years}.")
             return text
         if isinstance(crit, Experience):
-            kinds = ", ".join(_words(k.value) for k in crit.kinds)
-            text = f"At least {_years(crit.years)} of experience of these kinds, in any mix: {kinds}."
+            if len(crit.kinds) == 1:
+                text = f"At least {_years(crit.years)} of {_words(crit.kinds[0].value)} experience."
+            else:
+                kinds = ", ".join(_words(k.value) for k in crit.kinds)
+                text = f"At least {_years(crit.years)} of experience of these kinds, in any mix: {kinds}."
             if crit.public_utility_only:
                 return text + " Only experience in a public utility counts; service with this agency does not."
             counting = [s.id for s in self.rules.series if {k.value for k in s.experience_kinds} &
