@@ -39,6 +39,7 @@ class Lane:
     accrual_start: dt.date | None  # first credited day of the time criteria
     time_met: dt.date | None  # when every time criterion is (or is projected to be) met
     has_time: bool
+    eligible_on: dt.date | None
     windows: tuple[tuple[dt.date, dt.date | None], ...]  # review windows (opens, closes)
     note: str
     detail: str
@@ -85,6 +86,7 @@ def lane_for(decision: Decision, name: str | None, anchor: str) -> Lane:
         detail.append(f"waiting on: {waiting}")
     return Lane(employee_id=decision.employee_id, label=label, anchor=anchor, status=status,
                 accrual_start=min(starts) if starts else None, time_met=time_met, has_time=bool(timed),
+                eligible_on=decision.eligible_on if status == "eligible" else None,
                 windows=windows, note=note, detail="; ".join(detail))
 
 
@@ -161,7 +163,8 @@ def timeline_svg(decisions: Iterable[Decision], names: Mapping[str, str], anchor
             if ax2 > ax1:
                 out.append(f'<rect class="accrual" x="{ax1:.1f}" y="{mid - 3:.1f}" width="{ax2 - ax1:.1f}" '
                            f'height="6" fill="#8c959f"{dash}/>')
-        reached = lane.time_met if lane.time_met else (None if lane.has_time else as_of)
+        # the status bar runs from when the status began: eligible from its date, the others from the time met
+        reached = lane.eligible_on or lane.time_met or (None if lane.has_time else as_of)
         if reached and lane.status in ("eligible", "awaiting_approval", "awaiting_vacancy"):
             sx = x(reached)
             out.append(f'<rect class="status-bar" x="{sx:.1f}" y="{mid - 3:.1f}" width="{x(end) - sx:.1f}" '
