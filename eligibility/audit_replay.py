@@ -12,7 +12,7 @@ from pydantic import BaseModel
 from .audit import DecisionLog, LogEntry, engine_version, positions_sha256, record_sha256, rules_sha256
 from .errors import AuditError, EligibilityError
 from .evaluator import Evaluator
-from .records import Roster
+from .records import Employee, Roster
 
 Result = Literal["reproduced", "differs", "inputs_changed", "not_replayable"]
 MAX_DIFF_LINES = 40
@@ -71,7 +71,9 @@ def _diff(logged: str, replayed: str) -> list[str]:
                                      if len(lines) > MAX_DIFF_LINES else [])
 
 
-def replay_entry(entry: LogEntry, evaluator: Evaluator, rosters: dict[str, Roster]) -> ReplayOutcome:
+def replay_entry(entry: LogEntry, evaluator: Evaluator, rosters: dict[str, Roster],
+                 index: dict[tuple[str, str], Employee] | None = None) -> ReplayOutcome:
+    """Replay one entry; ``index`` maps (agency, employee id) to records, to avoid a roster scan per entry."""
     base = dict(seq=entry.seq, decision_id=entry.decision_id, employee_id=entry.employee_id, as_of=entry.as_of)
     roster = rosters.get(entry.agency)
     if roster is None:
@@ -79,10 +81,12 @@ def replay_entry(entry: LogEntry, evaluator: Evaluator, rosters: dict[str, Roste
                              message=f"no roster for agency {entry.agency!r} was given")
     if entry.agency not in evaluator.books:
         return ReplayOutcome(**base, result="not_replayable", message=f"no rule file for agency {entry.agency!r}")
-    try:
-        employee = roster.find(entry.employee_id)
-    except EligibilityError as exc:
-        return ReplayOutcome(**base, result="not_replayable", message=f"{roster.path}: {exc}")
+    employee = (index or {}).get((entry.agency, entry.employee_id))
+    if employee is None:
+        try:
+            employee = roster.find(entry.employee_id)
+        except EligibilityError as exc:
+            return ReplayOutcome(**base, result="not_replayable", message=f"{roster.path}: {exc}")
     checks = {
         "record": record_sha256(employee) == entry.record_sha256,
         "positions": positions_sha256(roster.positions) == entry.positions_sha256,
@@ -123,7 +127,8 @@ def replay(log: DecisionLog, evaluator: Evaluator, rosters: Iterable[Roster], *,
             raise AuditError(f"{roster.path}: a roster for agency {roster.agency!r} was already given "
                              f"({by_agency[roster.agency].path})")
         by_agency[roster.agency] = roster
-    outcomes = [replay_entry(entry, evaluator, by_agency)
+    index = {(r.agency, e.id): e for r in by_agency.values() for e in r.employees}
+    outcomes = [replay_entry(entry, evaluator, by_agency, index)
                 for entry in log.entries(decision_id=decision_id, since=since)]
     if decision_id is not None and not outcomes:
         raise AuditError(f"{log.location}: no entry with decision id {decision_id!r}")

@@ -323,11 +323,14 @@ def test_an_entry_records_ids_hashes_versions_and_the_exact_decision(tmp_path, e
     assert entry.record_json is None and "Ann Example-Personal" not in stored
 
 
-def test_include_record_stores_the_record_that_was_hashed(tmp_path, evaluator):
-    emp, _, entry = _record_one(str(tmp_path / "l.db"), evaluator, include_record=True, actor="auditor:kim")
-    assert entry.actor == "auditor:kim"
+def test_include_record_stores_the_record_that_was_hashed(location, evaluator):
+    emp, _, entry = _record_one(location, evaluator, include_record=True, actor="auditor:José Núñez")
+    assert entry.actor == "auditor:José Núñez"
     assert json.loads(entry.record_json)["name"] == "Ann Example-Personal"
     assert hashlib.sha256(entry.record_json.encode()).hexdigest() == entry.record_sha256
+    with DecisionLog.open(location) as log:
+        [stored] = log.entries()
+        assert stored == entry and log.verify().intact  # non-ASCII text survives the round trip byte for byte
 
 
 # -- replay -------------------------------------------------------------------------------------------------
