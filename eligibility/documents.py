@@ -91,7 +91,10 @@ _Loader.yaml_implicit_resolvers = {
 def parse_yaml(text: str, path: str | Path, error: type[E]) -> Document:
     """Parse YAML text with the safe loader; raise ``error`` with a position on any problem."""
     path = str(path)
-    loader = _Loader(text)
+    try:
+        loader = _Loader(text)
+    except yaml.reader.ReaderError as exc:  # the reader checks every character up front
+        raise _reader_error(exc, text, path, error) from exc
     try:
         node = loader.get_single_node()
         if node is None:
@@ -104,11 +107,11 @@ def parse_yaml(text: str, path: str | Path, error: type[E]) -> Document:
         line = mark.line + 1 if mark else None
         col = mark.column + 1 if mark else None
         raise error(f"invalid YAML: {exc.problem or exc.context}", file=path, line=line, column=col) from exc
-    except yaml.reader.ReaderError as exc:  # a character YAML does not allow: position is an offset
-        line = text.count("\n", 0, exc.position) + 1
-        col = exc.position - (text.rfind("\n", 0, exc.position) + 1) + 1
-        raise error(f"invalid YAML: {exc.reason} (character {exc.character!r})", file=path, line=line,
-                    column=col) from exc
+    except yaml.reader.ReaderError as exc:
+        raise _reader_error(exc, text, path, error) from exc
+    except RecursionError as exc:  # thousands of nested brackets: report where parsing stopped
+        mark = loader.get_mark()
+        raise error("invalid YAML: nested too deeply", file=path, line=mark.line + 1, column=mark.column + 1) from exc
     except yaml.YAMLError as exc:
         raise error(f"invalid YAML: {exc}", file=path) from exc
     except (TypeError, ValueError) as exc:  # e.g. a timestamp like 2020-13-45
@@ -116,6 +119,14 @@ def parse_yaml(text: str, path: str | Path, error: type[E]) -> Document:
     finally:
         loader.dispose()
     return Document(path=path, data=data, positions=positions)
+
+
+def _reader_error(exc: yaml.reader.ReaderError, text: str, path: str, error: type[E]) -> E:
+    """A character YAML does not allow; its position is an offset into the text."""
+    line = text.count("\n", 0, exc.position) + 1
+    col = exc.position - (text.rfind("\n", 0, exc.position) + 1) + 1
+    char = f"U+{exc.character:04X}" if isinstance(exc.character, int) else repr(exc.character)
+    return error(f"invalid YAML: {exc.reason} (character {char})", file=path, line=line, column=col)
 
 
 def load_yaml(path: str | Path, error: type[E]) -> Document:
