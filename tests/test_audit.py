@@ -527,3 +527,12 @@ def test_recording_to_postgresql_through_the_command_line(postgres_server, tmp_p
     assert verified.exit_code == 0 and "chain intact, 5 entries" in verified.output
     replayed = runner.invoke(main, ["audit", "replay", url, "--rules", str(RULES), "--roster", str(roster_path)])
     assert replayed.exit_code == 0 and "Summary: reproduced 5 (total 5)" in replayed.output
+
+
+def test_a_postgresql_connection_error_is_one_line_without_the_password():
+    pytest.importorskip("psycopg", reason="psycopg is not installed (pip install 'eligibility[postgres]')")
+    with pytest.raises(AuditError) as caught:
+        DecisionLog.open("postgresql://kim:s3cret@127.0.0.1:1/hr?connect_timeout=5")
+    message = str(caught.value)
+    assert message.startswith("postgresql://kim@127.0.0.1:1/hr?connect_timeout=5: cannot connect to the decision log: ")
+    assert "s3cret" not in message and "\n" not in message

@@ -100,7 +100,10 @@ def audit() -> None:
 @click.option("--anchor", metavar="SEQ:SHA256", help="also prove entry SEQ still has this hash (from an earlier verify)")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 def verify(log: str, anchor: str | None, fmt: str) -> None:
-    """Walk the hash chain of LOG and report the first entry that does not hold (exit 1)."""
+    """Check the hash chain of LOG; report the first broken entry.
+
+    Exit 0 when intact, 1 when an entry was edited, deleted or reordered.
+    """
     parsed = parse_anchor(anchor) if anchor else None
     with DecisionLog.open(log) as opened:
         result = opened.verify(parsed)
@@ -163,7 +166,10 @@ def show(log: str, employee_id: str | None, since: dt.date | None, fmt: str) -> 
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 def replay(log: str, decision_id: str | None, since: dt.date | None, rules_dir: str, rosters: tuple[str, ...],
            fmt: str) -> None:
-    """Re-evaluate logged decisions and report any whose inputs or decision JSON differ (exit 1)."""
+    """Re-evaluate logged decisions; report changed inputs or decisions.
+
+    Exit 0 when every decision is reproduced byte for byte, 1 otherwise.
+    """
     if decision_id and since:
         raise click.UsageError("give --id or --since, not both")
     with Evaluator.from_dir(rules_dir) as evaluator, DecisionLog.open(log) as opened:
@@ -224,7 +230,10 @@ def _comparison_text(result: RuleComparison) -> list[str]:
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 def diff_rules(old_rules: str, new_rules: str, roster_file: str, as_of: dt.date, target: str | None,
                fmt: str) -> None:
-    """Evaluate ROSTER under two rule sets; list everyone whose status or eligible date changes (exit 1 if any)."""
+    """Who changes status or eligible date between two rule sets.
+
+    Evaluates ROSTER under both; exit 1 when anyone changes.
+    """
     with Evaluator.from_dir(old_rules) as old, Evaluator.from_dir(new_rules) as new:
         result = compare_rules(old, new, roster_file, as_of, to=target)
     if fmt == "json":
