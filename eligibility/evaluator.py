@@ -3,21 +3,25 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Iterator
 
+from . import oracle
 from .compiler import CompiledRules, ResolvedTarget
 from .criteria import Context, ROLE_NAMES, decide_path_criteria, span_text
 from .decision import (
     STATUS_OF_SEVERITY, CriterionResult, Decision, DecisionError, PathResult, Target,
 )
-from .engine import PathInput
+from .engine import EngineOutcome, PathInput
 from .errors import EligibilityError, EvaluationError, NoTargetError, RecordError
 from .records import Employee, Position, Roster, load_roster
 from .rulebook import LoadedRulebook, level_of, load_rules_dir
 from .tabular import is_csv, load_roster_csv
 
 ENGINE_NAME = "durable_rules 2.0.28"
+ENGINES = ("durable_rules", "python")
+CHUNK = 200  # records decided together by evaluate_items (one engine session each)
 UNREACHABLE = 3_999_999  # sorts after every real date ordinal
 
 
@@ -37,13 +41,16 @@ def _path_date(status: str, criteria: list[CriterionResult]) -> dt.date | None:
 class Evaluator:
     """Rules loaded and compiled once per agency; decide one record or a whole roster."""
 
-    def __init__(self, books: dict[str, LoadedRulebook]) -> None:
+    def __init__(self, books: dict[str, LoadedRulebook], *, engine: str = "durable_rules") -> None:
+        if engine not in ENGINES:
+            raise EvaluationError(f"unknown engine {engine!r} (have: {', '.join(ENGINES)})")
         self.books = books
+        self.engine = engine  # "durable_rules" decides; "python" is the test oracle (eligibility.oracle)
         self._compiled: dict[str, CompiledRules] = {}
 
     @classmethod
-    def from_dir(cls, rules_dir: str | Path) -> "Evaluator":
-        return cls(load_rules_dir(rules_dir))
+    def from_dir(cls, rules_dir: str | Path, *, engine: str = "durable_rules") -> "Evaluator":
+        return cls(load_rules_dir(rules_dir), engine=engine)
 
     def known_series(self) -> dict[str, set[str]]:
         return {agency: book.series_ids() for agency, book in self.books.items()}
@@ -75,9 +82,34 @@ class Evaluator:
     # -- one record --------------------------------------------------------------------------------
     def evaluate(self, employee: Employee, as_of: dt.date, *, agency: str, positions: Iterable[Position] = (),
                  to: str | None = None) -> Decision:
+        prepared = self._prepare(employee, as_of, agency, tuple(positions), to)
+        return self._finish(prepared, self._decide(agency, [prepared])[0])
+
+    def evaluate_many(self, employees: Iterable[Employee], as_of: dt.date, *, agency: str,
+                      positions: Iterable[Position] = (), to: str | None = None) -> list[Decision | EvaluationError]:
+        """Decide several records of one agency together (one engine session per batch); an undecidable
+        record gives its EvaluationError in its place."""
+        positions = tuple(positions)
+        prepared: list[_Prepared | EvaluationError] = []
+        for employee in employees:
+            try:
+                prepared.append(self._prepare(employee, as_of, agency, positions, to))
+            except EvaluationError as exc:
+                prepared.append(exc)
+        ready = [p for p in prepared if isinstance(p, _Prepared)]
+        outcomes = iter(self._decide(agency, ready))
+        return [self._finish(p, next(outcomes)) if isinstance(p, _Prepared) else p for p in prepared]
+
+    def _decide(self, agency: str, prepared: list["_Prepared"]) -> list[EngineOutcome]:
+        if self.engine == "python":
+            return [oracle.decide([(path.id, results) for path, results in p.decided]) for p in prepared]
+        return self.compiled(agency).engine.evaluate_many([p.inputs for p in prepared])
+
+    def _prepare(self, employee: Employee, as_of: dt.date, agency: str, positions: tuple[Position, ...],
+                 to: str | None) -> "_Prepared":
         compiled = self.compiled(agency)
         target = compiled.resolve_target(employee, as_of, to)
-        ctx = Context(employee=employee, as_of=as_of, positions=tuple(positions), series_id=target.series_id,
+        ctx = Context(employee=employee, as_of=as_of, positions=positions, series_id=target.series_id,
                       level_id=target.level.id, series_kinds=compiled.series_kinds)
         decided = [(path, decide_path_criteria(ctx, list(path.criteria))) for path in target.level.paths]
         inputs = []
@@ -89,7 +121,11 @@ class Evaluator:
             else:
                 projected = max((c.met_on.toordinal() for c in results if c.met_on is not None), default=0)
             inputs.append(PathInput(path.id, tuple((c.category, _met(c.met)) for c in results), projected))
-        outcome = compiled.engine.evaluate(inputs)
+        return _Prepared(employee, as_of, agency, compiled, target, decided, inputs)
+
+    def _finish(self, prepared: "_Prepared", outcome: EngineOutcome) -> Decision:
+        employee, as_of, agency, compiled, target, decided = (prepared.employee, prepared.as_of, prepared.agency,
+                                                              prepared.compiled, prepared.target, prepared.decided)
         paths = []
         for path, results in decided:
             status = STATUS_OF_SEVERITY[outcome.path_severity[path.id]]
@@ -104,7 +140,8 @@ class Evaluator:
                           version=target.version.id, version_effective=target.version.effective,
                           pay=target.level.pay),
             rules_version=compiled.book.rulebook.rules_version, status=best.status, eligible_on=best.eligible_on,
-            best_path=best.id, paths=paths, notes=self._notes(best, paths, target, as_of), engine=ENGINE_NAME,
+            best_path=best.id, paths=paths, notes=self._notes(best, paths, target, as_of),
+            engine=ENGINE_NAME if self.engine == "durable_rules" else oracle.NAME,
         )
 
     @staticmethod
@@ -159,16 +196,52 @@ class Evaluator:
             ((e.line if e.file == roster.path else roster.lines.get(e.employee_id or "", e.line)) or 0, i, e)
             for i, e in enumerate(roster.errors)]
         items += [(roster.lines.get(e.id, 0), len(items) + i, e) for i, e in enumerate(roster.employees)]
-        for _, _, item in sorted(items, key=lambda t: (t[0], t[1])):
+        ordered = ((roster.lines.get(item.id, 0) if isinstance(item, Employee) else 0, item)
+                   for _, _, item in sorted(items, key=lambda t: (t[0], t[1])))
+        yield from self.evaluate_items(ordered, as_of, agency=roster.agency, positions=roster.positions,
+                                       path=roster.path, to=to)
+
+    def evaluate_items(self, items: Iterable[tuple[int, Employee | RecordError]], as_of: dt.date, *, agency: str,
+                       positions: Iterable[Position] = (), path: str = "", to: str | None = None,
+                       chunk: int = CHUNK) -> Iterator[Decision | DecisionError]:
+        """Decisions for ``(line, employee or record error)`` pairs in their order, ``chunk`` records at a time
+        (the engine decides a chunk in one session; memory holds one chunk, whatever the roster size)."""
+        positions = tuple(positions)
+        batch: list[tuple[int, Employee | RecordError]] = []
+        for item in items:
+            batch.append(item)
+            if len(batch) >= chunk:
+                yield from self._chunk(batch, as_of, agency, positions, path, to)
+                batch = []
+        if batch:
+            yield from self._chunk(batch, as_of, agency, positions, path, to)
+
+    def _chunk(self, batch, as_of, agency, positions, path, to) -> Iterator[Decision | DecisionError]:
+        employees = [item for _, item in batch if isinstance(item, Employee)]
+        results = iter(self.evaluate_many(employees, as_of, agency=agency, positions=positions, to=to))
+        for line, item in batch:
             if isinstance(item, RecordError):
                 yield DecisionError(employee_id=item.employee_id or "?", error=item.render())
                 continue
-            try:
-                yield self.evaluate(item, as_of, agency=roster.agency, positions=roster.positions, to=to)
-            except EvaluationError as exc:
-                kind = "not_applicable" if isinstance(exc, NoTargetError) else "record_error"
-                yield DecisionError(employee_id=item.id, kind=kind, error=f"{roster.path}:{roster.lines.get(item.id, 0)}: "
-                                    f"employee {item.id}: {exc}")
+            result = next(results)
+            if isinstance(result, EvaluationError):
+                kind = "not_applicable" if isinstance(result, NoTargetError) else "record_error"
+                yield DecisionError(employee_id=item.id, kind=kind, error=f"{path}:{line}: employee {item.id}: {result}")
+            else:
+                yield result
+
+
+@dataclass
+class _Prepared:
+    """A record with its target resolved and its criteria decided, waiting for the engine."""
+
+    employee: Employee
+    as_of: dt.date
+    agency: str
+    compiled: CompiledRules
+    target: ResolvedTarget
+    decided: list
+    inputs: list[PathInput]
 
 
 def _met(value: bool | None) -> str:
