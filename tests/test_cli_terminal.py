@@ -31,7 +31,7 @@ class FakeTTY(io.StringIO):
 def test_colouring_changes_nothing_but_the_status_words(decided):
     _, items = decided
     plain = report.roster_text(items)
-    coloured = terminal.colour_roster_text(plain, items)
+    coloured = terminal.colour_roster_text(plain, [report.row(i)["status"] for i in items])
     assert click.unstyle(coloured) == plain
     lines = coloured.splitlines()
     assert lines[1].split()[:2] == ["CCWD-001", "customer-service-specialist:II"]

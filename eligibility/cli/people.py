@@ -85,7 +85,7 @@ def report_command(roster_file: str, rules_dir: str, as_of: dt.date, target: str
     errors = [i for i in items if isinstance(i, DecisionError) and i.kind == "record_error"]
     for error in errors:
         click.echo(f"eligibility: record error: {error.error}", err=True)
-    if output != "-" and is_terminal(click.get_text_stream("stderr")):
+    if output != "-" and is_terminal(sys.stderr):
         click.echo(f"Wrote {output}: {len(items)} employees, {len(errors)} not decided.", err=True)
     if errors:
         sys.exit(1)

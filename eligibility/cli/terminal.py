@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
+import sys
 from typing import IO, Iterable
 
 import click
@@ -49,7 +50,7 @@ def decide_all(evaluator: Evaluator, roster: Roster, as_of: dt.date, *, to: str 
     items = evaluator.evaluate_roster(roster, as_of, to=to)
     total = len(roster.employees) + len(roster.errors)
     if console is None:
-        stderr = click.get_text_stream("stderr")
+        stderr = sys.stderr
         if fmt not in HUMAN_FORMATS or total <= PROGRESS_MIN or not is_terminal(stderr):
             return list(items)
         console = Console(file=stderr)
@@ -66,18 +67,17 @@ def decide_all(evaluator: Evaluator, roster: Roster, as_of: dt.date, *, to: str 
     return decided
 
 
-def colour_roster_text(text: str, items: list[Decision | DecisionError]) -> str:
-    """report.roster_text output with each status word coloured (layout unchanged)."""
+def colour_roster_text(text: str, statuses: list[str]) -> str:
+    """report.roster_text output (rows with these statuses, in order) with each status word coloured."""
     lines = text.split("\n")
     start = lines[0].find("STATUS") if lines else -1
     if start < 0:
         return text
-    for index, item in enumerate(items, 1):
+    for index, status in enumerate(statuses, 1):
         if index >= len(lines):
             break
-        status = report.row(item)["status"]
         line = lines[index]
-        if line[start:start + len(status)] == status:
+        if status in STYLES and line[start:start + len(status)] == status:
             lines[index] = line[:start] + click.style(status, **STYLES[status]) + line[start + len(status):]
     for index, line in enumerate(lines):
         if line.startswith("Summary: "):
@@ -89,8 +89,8 @@ def echo_roster_text(items: Iterable[Decision | DecisionError]) -> None:
     """Print the roster table to stdout, coloured on a terminal, plain otherwise."""
     items = list(items)
     text = report.roster_text(items)
-    stdout = click.get_text_stream("stdout")
+    stdout = sys.stdout
     if is_terminal(stdout):
-        click.echo(colour_roster_text(text, items), nl=False, color=True)
+        click.echo(colour_roster_text(text, [report.row(i)["status"] for i in items]), nl=False, color=True)
     else:
         click.echo(text, nl=False)
