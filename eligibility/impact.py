@@ -7,7 +7,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
-from .decision import Decision, DecisionError
+from .decision import PREFERENCE, SEVERITY, Decision, DecisionError
 from .diffing import Change, Side, compare
 from .errors import EligibilityError
 from .evaluator import ENGINE_NAME, Evaluator
@@ -22,7 +22,8 @@ from .schema import Citation
 from .structure import StructuralNote, compare_versions
 
 ChangeKind = Literal["gained", "lost", "earlier", "later", "status_changed", "target_changed", "unchanged"]
-FlagKind = Literal["minimum_qualifications", "eligibility_lost", "fiscal", "position", "evaluation", "record"]
+FlagKind = Literal["minimum_qualifications", "eligibility_lost", "decision_worsened", "fiscal", "position",
+                   "evaluation", "record"]
 
 
 class Frozen(BaseModel):
@@ -276,28 +277,34 @@ def _change(before: Side, after: Side) -> tuple[ChangeKind, int | None]:
     return "status_changed", None
 
 
+def _rank(side: Side) -> int:
+    """How good a decision is (0 = eligible); sides without a decision rank after every status."""
+    return PREFERENCE[SEVERITY[side.status]] if side.status in SEVERITY else len(PREFERENCE)
+
+
 def _note(kind: ChangeKind, days: int | None, before: Side, after: Side) -> str:
     toward = f" toward {after.target}" if after.target else ""
     was, now = _headline(before), _headline(after)
     shift = f"; {abs(days)} days {'earlier' if days < 0 else 'later'}" if days else ""
     return {
-        "unchanged": f"No change to the advancement decision: {was}.",
+        "unchanged": f"No change to the advancement decision: {_headline(before, True)}.",
         "gained": f"Gains eligibility{toward}: {now} (was {was}{shift}).",
         "lost": f"Loses eligibility{toward}: {now} (was {was}{shift}).",
         "earlier": f"Eligibility{toward} moves {abs(days or 0)} days earlier: {before.eligible_on} -> "
                    f"{after.eligible_on}.",
         "later": f"Eligibility{toward} moves {abs(days or 0)} days later: {before.eligible_on} -> {after.eligible_on}.",
         "status_changed": f"Decision{toward} changes: {was} -> {now}.",
-        "target_changed": f"Next step changes: {was} -> {now}.",
+        "target_changed": f"Next step changes: {_headline(before, True)} -> {_headline(after, True)}.",
     }[kind]
 
 
-def _headline(side: Side) -> str:
+def _headline(side: Side, target: bool = False) -> str:
     if side.status == "not_applicable":
         return "no next level (top of the series)"
     if side.status == "error":
         return f"not decidable ({side.error})"
-    return side.headline()
+    return side.status + (f" {side.eligible_on}" if side.eligible_on else "") + (
+        f" toward {side.target}" if target and side.target else "")
 
 
 def _direct(sc: Scenario, old: Evaluator, new: Evaluator, on: dt.date) -> dict[str, list[str]]:
@@ -325,6 +332,7 @@ def _people(sc: Scenario, old: Evaluator, new: Evaluator, on: dt.date, direct: d
     people, flags = [], []
     after_employees = {e.id: e for e in sc.roster_after.employees}
     moved_or_respecified = {a.action.id for a in sc.applied if not isinstance(a.action, RenameSeries)}
+    reclassifying = {a.action.id for a in sc.applied if isinstance(a.action, ReclassifyPosition)}
     for employee in sc.roster_before.employees:
         if employee.id not in direct and employee.id not in changes:
             continue
@@ -345,13 +353,17 @@ def _people(sc: Scenario, old: Evaluator, new: Evaluator, on: dt.date, direct: d
             old_title=_title(sc.before, old, employee, on), new_title=_title(sc.after, new, now, on),
             minimums=minimums, before=side_before, after=side_after, change=kind, days=days, criteria=criteria,
             note=note))
-        first = actions[0] if actions else None
+        # a reclassification is what puts a person in a new class: name it first in their flags
+        first = next((i for i in reversed(actions) if i in reclassifying), actions[0] if actions else None)
         if minimums is not None and minimums.meets is not True:
             flags.append(Flag(kind="minimum_qualifications", action_id=first, employee_id=employee.id,
                               message=f"{employee.id} {minimums.note}; incumbents usually keep their position: "
                                       f"confirm"))
         if kind == "lost":
             flags.append(Flag(kind="eligibility_lost", action_id=first, employee_id=employee.id,
+                              message=f"{employee.id}: {note}"))
+        elif kind == "status_changed" and _rank(side_after) > _rank(side_before):
+            flags.append(Flag(kind="decision_worsened", action_id=first, employee_id=employee.id,
                               message=f"{employee.id}: {note}"))
         if actions and side_after.status == "error":
             flags.append(Flag(kind="evaluation", action_id=first, employee_id=employee.id,

@@ -1,0 +1,45 @@
+"""The ``reclass`` command: a proposal's impact on a roster, as text, JSON or Markdown."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+
+import click
+
+from ..evaluator import Evaluator
+from ..impact import assess
+from ..proposal import load_proposal
+from ..reclass_report import impact_markdown, impact_text
+from ..salary import load_schedule
+from . import main, parse_date, rules_option
+
+
+def _date_or_none(ctx, param, value):
+    return None if value is None else parse_date(ctx, param, value)
+
+
+@main.command()
+@click.argument("proposal_file", metavar="PROPOSAL")
+@click.argument("roster_file", metavar="ROSTER")
+@rules_option
+@click.option("--as-of", "as_of", callback=_date_or_none, metavar="DATE",
+              help="evaluate before and after as of this ISO date (default: the proposal's effective date)")
+@click.option("--salary-schedule", "schedule_file", metavar="FILE",
+              help="salary schedule (YAML) to price range or grade changes in dollars")
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "markdown"]), default="text", show_default=True)
+def reclass(proposal_file: str, roster_file: str, rules_dir: str, as_of: dt.date | None, schedule_file: str | None,
+            fmt: str) -> None:
+    """Validate PROPOSAL against the rules and ROSTER and write its impact notes.
+
+    Exit code 1 when the notes carry flags that need a human decision.
+    """
+    proposal = load_proposal(proposal_file)
+    schedule = load_schedule(schedule_file) if schedule_file else None
+    loader = Evaluator.from_dir(rules_dir)
+    roster = loader.load_roster(roster_file)
+    impact = assess(proposal, loader.books, roster, as_of=as_of, schedule=schedule)
+    render = {"json": lambda i: i.to_json(), "markdown": impact_markdown, "text": impact_text}[fmt]
+    click.echo(render(impact), nl=False)
+    if impact.summary.flags:
+        sys.exit(1)

@@ -1,0 +1,111 @@
+"""The ``reclass`` command and its text and Markdown reports: what a staff report can quote, exit codes, errors."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from eligibility import load_rules_dir
+from eligibility.impact import assess
+from eligibility.proposal import load_proposal
+from eligibility.reclass_report import impact_markdown, impact_text
+from eligibility.records import load_roster
+
+from factories import ROOT
+
+SCRIPT = Path(sys.executable).parent / "eligibility"
+CCWD = ["proposals/ccwd-2017-css.yaml", "employees_sample/ccwd.yaml"]
+JBWD = ["proposals/jbwd-css-range.yaml", "employees_sample/jbwd.yaml"]
+SCHEDULE = ["--salary-schedule", "proposals/salary-schedule-illustrative.yaml"]
+
+
+def run(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([str(SCRIPT), "reclass", *args], cwd=ROOT, capture_output=True, text=True, timeout=120)
+
+
+@pytest.fixture(scope="module")
+def ccwd_impact():
+    with contextlib.chdir(ROOT):  # the same relative paths as the command line below
+        books = load_rules_dir("rules")
+        roster = load_roster(CCWD[1], {a: b.series_ids() for a, b in books.items()})
+        return assess(load_proposal(CCWD[0]), books, roster)
+
+
+def test_markdown_is_ready_for_a_staff_report(ccwd_impact):
+    md = impact_markdown(ccwd_impact)
+    assert md.startswith("## Reclassification impact: Customer Service Specialist I/II: revised class "
+                         "specifications")
+    assert ("- **Fiscal impact:** no fiscal impact: same pay grade. Source: *ccwd-customer-service-specialist-2017.txt*"
+            ", Fiscal Impact: \"Fiscal Impact: None. The current Office Specialist II position and the Customer "
+            "Service Technician position are at the same pay grade level.\"") in md
+    assert ("3. **reclassify-cst** (reclassify position): Reclassify position CCWD-POS-CST-1 (vacant) from Customer "
+            "Service Technician (customer-service-technician:I) to Customer Service Specialist II") in md
+    assert "   - Direction: **lateral** (same grade as customer-service-specialist:II → grade not stated)." in md
+    assert ("- **limit removed**: Customer Service Specialist II: single-position limit removed" in md)
+    assert ('  - Before (version 2002): *ccwd-office-specialist-ii-2002.txt*, DISTINGUISHING CHARACTERISTICS: '
+            '"This is a single-position class reporting to the Office Manager."') in md
+    assert ("| CCWD-008 Beatrix Holloway-Chen | Office Specialist II (customer-service-specialist:II) | Customer "
+            "Service Specialist II (customer-service-specialist:II) | meets | no next level | no next level | "
+            "unchanged |") in md
+    assert md.rstrip().splitlines()[-1].startswith("1. *minimum qualifications*: CCWD-003 does not meet")
+
+
+def test_text_report_has_every_section(ccwd_impact):
+    text = impact_text(ccwd_impact)
+    for heading in ("Summary:", "Action 1: adopt-2017-specs (adopt_version)", "Changes to the class specifications:",
+                    "People:", "Flags needing a human decision:"):
+        assert heading in text
+    assert "\nSummary:\n  Fiscal impact: no fiscal impact: same pay grade [source:\n" in text
+    assert "  Positions affected: 3 (CCWD-POS-CSS2-1, CCWD-POS-CSS2-2, CCWD-POS-CST-1)\n" in text
+
+
+def test_cli_json_is_the_library_model_and_flags_exit_one(ccwd_impact):
+    out = run(*CCWD, "--format", "json")
+    assert out.returncode == 1, out.stderr
+    assert out.stdout == ccwd_impact.to_json()
+    assert json.loads(out.stdout)["summary"]["flags"][0]["kind"] == "minimum_qualifications"
+
+
+def test_cli_jbwd_with_schedule_prices_the_move_and_exits_zero():
+    out = run(*JBWD, *SCHEDULE)
+    assert out.returncode == 0, out.stderr
+    assert ("Fiscal impact: annual cost increase $6,811.80 per position (Range 11 step E $5,469.78 to Range 15 step E "
+            "$6,037.43 a month, x 12)") in " ".join(out.stdout.split())
+    assert "** ILLUSTRATIVE, not real pay **" in out.stdout
+    md = run(*JBWD, *SCHEDULE, "--format", "markdown").stdout
+    assert "**ILLUSTRATIVE: not any agency's real pay**" in md
+    assert "- Direction: **upward** (Range 11 → Range 15)." in md
+
+
+def test_cli_as_of_changes_the_evaluation_date():
+    out = run(*CCWD, "--as-of", "2026-11-24", "--format", "json")
+    assert json.loads(out.stdout)["as_of"] == "2026-11-24"
+    assert json.loads(out.stdout)["summary"]["people_affected"] == 14
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--as-of", "2017-01-01"], "proposals/ccwd-2017-css.yaml:20:1: effective: the impact is asked as of 2017-01-01, "
+                                "before the proposal takes effect; give an as-of date on or after 2017-09-12"),
+    (["--salary-schedule", "nope.yaml"], "nope.yaml: file not found"),
+])
+def test_cli_errors_are_one_line_with_exit_two(args, message):
+    out = run(*CCWD, *args)
+    assert out.returncode == 2 and out.stdout == ""
+    assert message in out.stderr and len(out.stderr.strip().splitlines()) == 1
+
+
+def test_cli_bad_date_is_a_usage_error():
+    out = run(*CCWD, "--as-of", "12/09/2017")
+    assert out.returncode == 2 and "Invalid value for '--as-of': '12/09/2017' is not an ISO date (YYYY-MM-DD)" in out.stderr
+
+
+def test_cli_roster_of_another_agency_is_refused():
+    out = run(CCWD[0], JBWD[1])
+    assert out.returncode == 2
+    assert out.stderr.strip() == ("eligibility: error: proposals/ccwd-2017-css.yaml:18:1: agency: the proposal is for "
+                                  "'ccwd' but the roster employees_sample/jbwd.yaml is for 'jbwd'")
