@@ -29,8 +29,19 @@ MODELS: dict[str, tuple[type[BaseModel], str, str]] = {
 }
 
 
+def _draft7(node):
+    """pydantic writes draft 2020-12 ``$defs``; editors' YAML support (yaml-language-server) reads draft-07."""
+    if isinstance(node, dict):
+        return {("definitions" if k == "$defs" else k): _draft7(v) for k, v in node.items()}
+    if isinstance(node, list):
+        return [_draft7(v) for v in node]
+    if isinstance(node, str) and node.startswith("#/$defs/"):  # $ref, and discriminator mappings
+        return "#/definitions/" + node.removeprefix("#/$defs/")
+    return node
+
+
 def json_schema(kind: str) -> dict:
-    """The JSON Schema (draft 2020-12) of one kind of file: 'rules', 'roster' or 'tests'."""
+    """The JSON Schema (draft-07) of one kind of file: 'rules', 'roster' or 'tests'."""
     model, _, title = MODELS[kind]
     schema = model.model_json_schema(by_alias=True, mode="validation")
     for name in ("Employee", "Position"):  # their ids accept a bare number too (turned into text on loading)
@@ -38,8 +49,8 @@ def json_schema(kind: str) -> dict:
         if ident is not None:
             schema["$defs"][name]["properties"]["id"] = {"anyOf": [{k: v for k, v in ident.items() if k != "title"},
                                                                    {"type": "integer"}], "title": "Id"}
-    return {"$schema": "https://json-schema.org/draft/2020-12/schema", "title": title, **{
-        k: v for k, v in schema.items() if k != "title"}}
+    return _draft7({"$schema": "http://json-schema.org/draft-07/schema#", "title": title, **{
+        k: v for k, v in schema.items() if k != "title"}})
 
 
 def schema_text(kind: str) -> str:

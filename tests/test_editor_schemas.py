@@ -16,10 +16,10 @@ from eligibility.editor_schemas import json_schema, schema_text
 from factories import RULES, SAMPLES
 
 
-def validator(kind: str) -> jsonschema.Draft202012Validator:
+def validator(kind: str) -> jsonschema.Draft7Validator:
     schema = json_schema(kind)
-    jsonschema.Draft202012Validator.check_schema(schema)
-    return jsonschema.Draft202012Validator(schema, format_checker=jsonschema.FormatChecker())
+    jsonschema.Draft7Validator.check_schema(schema)
+    return jsonschema.Draft7Validator(schema, format_checker=jsonschema.FormatChecker())
 
 
 def errors(kind: str, data) -> list[str]:
@@ -70,17 +70,18 @@ def test_roster_schema_accepts_numeric_ids_and_flags_a_bad_date():
 
 def test_schemas_are_generated_from_the_models():
     rules = json_schema("rules")
-    assert rules["$schema"] == "https://json-schema.org/draft/2020-12/schema"
-    criteria = rules["$defs"]["PathDef"]["properties"]["criteria"]["items"]
+    assert rules["$schema"] == "http://json-schema.org/draft-07/schema#"  # what yaml-language-server reads
+    assert "$defs" not in json.dumps(rules)
+    criteria = rules["definitions"]["PathDef"]["properties"]["criteria"]["items"]
     assert criteria["discriminator"]["propertyName"] == "kind"
     assert sorted(criteria["discriminator"]["mapping"]) == [
         "certification", "education", "endorsement", "experience", "license", "performance", "service_time", "vacancy"]
-    assert rules["$defs"]["EndorsementCriterion"]["properties"]["by"]["enum"] == [
+    assert rules["definitions"]["EndorsementCriterion"]["properties"]["by"]["enum"] == [
         "office_manager", "general_manager", "supervisor"]
-    assert rules["$defs"]["Citation"]["additionalProperties"] is False
+    assert rules["definitions"]["Citation"]["additionalProperties"] is False
     roster = json_schema("roster")
-    assert roster["properties"]["employees"]["items"] == {"$ref": "#/$defs/Employee"}
-    assert "class" in roster["$defs"]["Assignment"]["required"]
+    assert roster["properties"]["employees"]["items"] == {"$ref": "#/definitions/Employee"}
+    assert "class" in roster["definitions"]["Assignment"]["required"]
 
 
 def test_cli_schema_prints_one_kind_or_writes_all(tmp_path):

@@ -25,7 +25,7 @@ RULES_DIR = click.argument("rules_dir", metavar="[RULES_DIR]", default="rules", 
 def lint(rules_dir: str, sources: str | None, strict: bool, fmt: str) -> None:
     """Check the rule files of RULES_DIR (default: rules).
 
-    Exit code 0 when there is no error (and, with --strict, no warning), 1 when there are findings,
+    Exit code 0 when clean, 1 when there is an error (with --strict: any finding, warnings included),
     2 when the folders cannot be read.
     """
     findings = linting.lint_rules_dir(rules_dir, sources)
