@@ -89,7 +89,11 @@ def row(item: Decision | DecisionError) -> dict[str, str]:
 
 
 def roster_text(items: Iterable[Decision | DecisionError]) -> str:
-    rows = [row(i) for i in items]
+    return rows_text([row(i) for i in items])
+
+
+def rows_text(rows: list[dict[str, str]]) -> str:
+    """The roster table from flat rows (``row()``), so a streamed roster keeps rows, not decisions."""
     cols = ["employee_id", "target", "status", "eligible_on", "waiting_on"]
     heads = {"employee_id": "EMPLOYEE", "target": "TARGET", "status": "STATUS", "eligible_on": "ELIGIBLE ON",
              "waiting_on": "WAITING ON / ERROR"}

@@ -13,6 +13,7 @@ from ..errors import EligibilityError
 from ..evaluator import Evaluator
 from . import as_of_option, fail, main, rules_option, terminal
 from .audit import Recorder, record_options
+from .scale import run_roster, scale_options, wants_streaming
 
 FORMATS = click.Choice(["text", "json"])
 
@@ -50,9 +51,12 @@ def check(roster_file: str, employee_id: str, rules_dir: str, as_of: dt.date, ta
 @click.option("--to", "target", metavar="SERIES:LEVEL", help="decide everyone toward this level")
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "csv", "jsonl"]), default="text", show_default=True)
 @record_options
+@scale_options
 def roster(roster_file: str, rules_dir: str, as_of: dt.date, statuses: tuple[str, ...], target: str | None,
-           fmt: str, recorder: Recorder | None) -> None:
-    """Decide every employee of ROSTER."""
+           fmt: str, recorder: Recorder | None, **scaling) -> None:
+    """Decide every employee of ROSTER (YAML, CSV, JSONL or Parquet; see docs/performance.md for streaming)."""
+    if wants_streaming(roster_file, fmt, recorder is not None, **scaling):
+        sys.exit(run_roster(roster_file, rules_dir, as_of, statuses, target, fmt, **scaling))
     with Evaluator.from_dir(rules_dir) as evaluator:
         loaded = evaluator.load_roster(roster_file)
         items = terminal.decide_all(evaluator, loaded, as_of, to=target, fmt=fmt)

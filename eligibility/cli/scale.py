@@ -1,0 +1,169 @@
+"""Scale commands and options: ``generate`` synthetic rosters; streaming, ``--engine`` and the Dask backend for ``roster``."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+import click
+
+from .. import generate as generator
+from ..decision import Decision, DecisionError
+from ..errors import InputError
+from ..evaluator import ENGINES, Evaluator
+from ..rulebook import load_rules_dir
+from ..streaming import RESULT_FORMATS, ResultWriter, open_roster
+from . import as_of_option, main, rules_option
+
+STREAMED_ROSTERS = (".jsonl", ".ndjson", ".parquet")
+SUFFIX_FORMATS = {".jsonl": "jsonl", ".ndjson": "jsonl", ".csv": "csv", ".json": "json", ".parquet": "parquet",
+                  ".txt": "text"}
+
+
+def _date(ctx, param, value):
+    if value is None:
+        return generator.ANCHOR
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not an ISO date (YYYY-MM-DD)") from None
+
+
+@main.command("generate")
+@rules_option
+@click.option("--agency", required=True, help="agency id of a rule file (ccwd, csr-district, jbwd, cas-district, ...)")
+@click.option("--count", type=click.IntRange(min=0), required=True, help="number of employee records")
+@click.option("--seed", type=int, default=0, show_default=True, help="same seed, same bytes")
+@click.option("-o", "--output", required=True, metavar="FILE", help="roster to write: .yaml, .jsonl, .csv or .parquet")
+@click.option("--as-of", "as_of", callback=_date, metavar="DATE",
+              help=f"date the records are drawn around (default {generator.ANCHOR}; never today, for determinism)")
+@click.option("--row-group", type=click.IntRange(min=1), default=generator.PARQUET_ROW_GROUP, show_default=True,
+              help="Parquet only: rows per row group (the partitions of --backend dask)")
+def generate_command(rules_dir: str, agency: str, count: int, seed: int, output: str, as_of: dt.date,
+                     row_group: int) -> None:
+    """Write a synthetic roster of COUNT invented employees for load tests (deterministic per seed)."""
+    books = load_rules_dir(rules_dir)
+    if agency not in books:
+        from ..documents import suggest
+
+        raise InputError(f"no rule file for agency {agency!r}", field="--agency", suggestion=suggest(agency, books))
+    header, records = generator.generate(books[agency], count, seed, as_of)
+    written = generator.write(output, header, records, row_group=row_group)
+    click.echo(f"Wrote {output}: {written} employees of {agency} (seed {seed}).", err=True)
+
+
+def scale_options(func):
+    """The options ``roster`` gets from this module (output file, engine, backend)."""
+    for option in reversed([
+        click.option("-o", "--output", "output", metavar="FILE", default=None,
+                     help="write results to FILE as they are decided (format from --format or the extension: "
+                          ".jsonl, .csv, .json, .parquet); bounded memory"),
+        click.option("--engine", type=click.Choice(ENGINES), default="durable_rules", show_default=True,
+                     help="decider of path statuses: durable_rules, or the plain-Python test oracle"),
+        click.option("--backend", type=click.Choice(["local", "dask"]), default="local", show_default=True,
+                     help="dask: decide a Parquet roster's row groups in parallel on Dask workers"),
+        click.option("--scheduler", metavar="ADDRESS", default=None,
+                     help="Dask scheduler (tcp://host:8786); default: a LocalCluster on this machine"),
+        click.option("--workers", type=click.IntRange(min=1), default=None,
+                     help="LocalCluster worker processes (default: one per core)"),
+    ]):
+        func = option(func)
+    return func
+
+
+def wants_streaming(roster_file: str, fmt: str, recording: bool, *, output: str | None = None,
+                    engine: str = "durable_rules", backend: str = "local", **_) -> bool:
+    """Stream unless the decisions are recorded in the audit log (which needs the whole roster) or a person
+    reads a text table of a YAML/CSV roster in a terminal (progress bar, colours)."""
+    if recording:
+        if output or backend != "local" or engine != "durable_rules" or roster_file.lower().endswith(STREAMED_ROSTERS):
+            raise InputError("--record needs the whole roster in memory: leave out -o, --backend, --engine and use "
+                             "a YAML or CSV roster", field="--record")
+        return False
+    return bool(output) or backend != "local" or engine != "durable_rules" or fmt != "text" \
+        or roster_file.lower().endswith(STREAMED_ROSTERS)
+
+
+def run_roster(roster_file: str, rules_dir: str, as_of: dt.date, statuses: tuple[str, ...], target: str | None,
+               fmt: str, output: str | None, engine: str, backend: str, scheduler: str | None,
+               workers: int | None) -> int:
+    """Decide a roster as a stream and write each result as it comes; returns the exit code."""
+    if output and fmt == "text" and Path(output).suffix.lower() in SUFFIX_FORMATS:
+        fmt = SUFFIX_FORMATS[Path(output).suffix.lower()]
+    if fmt not in RESULT_FORMATS:
+        raise InputError(f"format {fmt!r} cannot be streamed", field="--format")
+    if fmt == "parquet" and not output:
+        raise InputError("Parquet results need a file: give -o FILE.parquet", field="--format")
+    errors = 0
+    with Evaluator.from_dir(rules_dir, engine=engine) as evaluator:
+        if backend == "dask":
+            from ..distributed import evaluate_parquet
+
+            items = evaluate_parquet(roster_file, rules_dir, as_of, to=target, engine=engine, scheduler=scheduler,
+                                     workers=workers, known_series=evaluator.known_series())
+        else:
+            stream = open_roster(roster_file, evaluator.known_series())
+            items = evaluator.evaluate_items(stream.items, as_of, agency=stream.agency, positions=stream.positions,
+                                             path=stream.path, to=target)
+        with _Output(output, fmt) as out:
+            writer = ResultWriter(out.handle, fmt)
+            for item in items:
+                if isinstance(item, DecisionError) and item.kind == "record_error":
+                    errors += 1
+                    click.echo(f"eligibility: record error: {item.error}", err=True)
+                if statuses and _status(item) not in statuses:
+                    continue
+                writer.write(item)
+            writer.close()
+    if output:
+        click.echo(f"Wrote {output}: {writer.count} results, {errors} records not decided.", err=True)
+    return 1 if errors else 0
+
+
+class _Output:
+    """Standard output, or a file written beside its target and renamed into place once complete."""
+
+    def __init__(self, output: str | None, fmt: str) -> None:
+        self.output, self.fmt, self.temporary = output, fmt, None
+
+    def __enter__(self) -> "_Output":
+        if not self.output or self.output == "-":
+            self.handle = click.get_text_stream("stdout")
+            return self
+        target = Path(self.output)
+        try:
+            fd, self.temporary = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent or ".")
+            os.close(fd)
+            self.handle = self.temporary if self.fmt == "parquet" else open(self.temporary, "w", encoding="utf-8",
+                                                                               newline="")
+        except OSError as exc:
+            raise InputError(f"cannot write results: {exc.strerror or exc}", file=self.output) from exc
+        return self
+
+    def __exit__(self, kind, exc, tb) -> None:
+        if self.temporary is None:
+            self.handle.flush()
+            return
+        if not isinstance(self.handle, str):
+            self.handle.close()
+        if kind is not None:
+            os.unlink(self.temporary)
+            return
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(self.temporary, 0o666 & ~umask)
+        os.replace(self.temporary, self.output)
+
+
+def _status(item: Decision | DecisionError) -> str:
+    if isinstance(item, Decision):
+        return item.status
+    return "error" if item.kind == "record_error" else "not_applicable"
+
+
+def exit_with(code: int) -> None:
+    if code:
+        sys.exit(code)

@@ -1,0 +1,593 @@
+"""Rosters read one employee at a time (YAML, JSONL, CSV, Parquet) and results written as they are decided.
+
+Memory stays bounded whatever the roster size: readers are generators that hold one record (YAML: one
+composed node per employee, from PyYAML's event parser), evaluation runs in chunks, and writers emit
+each result as it comes. The one thing remembered per employee is an 8-byte hash of its id and its
+line, for the duplicate-id check (:class:`SeenIds`, about 16 bytes per employee).
+
+Layouts (docs/performance.md, "Streaming"):
+
+* YAML: the usual roster (``agency``, ``positions``, ``employees``); keys in any order.
+* JSONL: first line ``{"agency": ..., "positions": [...]}``, then one employee object per line.
+* CSV: the three-file layout of docs/csv-records.md; the history file must list each employee's rows
+  together, in the order of the employees file (as ``write_roster_csv`` and ``eligibility generate`` write
+  them). This is checked before anything is decided.
+* Parquet: columns ``id`` and ``record`` (the employee as JSON), the header as JSON in the file's
+  key-value metadata under ``eligibility.header``; row groups are the partitions of the Dask backend.
+
+Record errors carry the same messages as the whole-file loaders (file, line, field); in Parquet the
+"line" is the 1-based row number.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import json
+from array import array
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable, Iterable, Iterator
+
+import yaml
+from pydantic import ValidationError
+
+from .documents import Document, _Loader, _walk, format_loc, suggest, translate_validation_error
+from .errors import RecordError
+from .records import Employee, Position, RosterHeader, _cross_check
+
+HEADER_KEY = b"eligibility.header"
+Item = tuple[int, Any]  # (line, Employee | RecordError)
+
+
+class SeenIds:
+    """A compact set of employee ids (64-bit BLAKE2 hashes, open addressing) remembering each id's line."""
+
+    def __init__(self) -> None:
+        self._keys = array("Q", bytes(8 * 1024))
+        self._lines = array("L", bytes(array("L").itemsize * 1024))
+        self._count = 0
+
+    @staticmethod
+    def _hash(text: str) -> int:
+        return int.from_bytes(hashlib.blake2b(text.encode(), digest_size=8).digest(), "little") or 1
+
+    def _slot(self, key: int) -> int:
+        mask = len(self._keys) - 1
+        slot = key & mask
+        while self._keys[slot] and self._keys[slot] != key:
+            slot = (slot + 1) & mask
+        return slot
+
+    def find(self, employee_id: str) -> int | None:
+        """The line ``employee_id`` was first seen on, or None."""
+        slot = self._slot(self._hash(employee_id))
+        return self._lines[slot] if self._keys[slot] else None
+
+    def add(self, employee_id: str, line: int) -> int | None:
+        """Remember ``employee_id``; return the line it was first seen on if it was already there."""
+        if 2 * (self._count + 1) > len(self._keys):
+            self._grow()
+        key = self._hash(employee_id)
+        slot = self._slot(key)
+        if self._keys[slot]:
+            return self._lines[slot]
+        self._keys[slot], self._lines[slot] = key, line
+        self._count += 1
+        return None
+
+    def _grow(self) -> None:
+        old = [(k, v) for k, v in zip(self._keys, self._lines) if k]
+        size = 2 * len(self._keys)
+        self._keys = array("Q", bytes(8 * size))
+        self._lines = array("L", bytes(array("L").itemsize * size))
+        mask = size - 1
+        for key, line in old:
+            slot = key & mask
+            while self._keys[slot]:
+                slot = (slot + 1) & mask
+            self._keys[slot], self._lines[slot] = key, line
+
+    def __len__(self) -> int:
+        return self._count
+
+
+@dataclass
+class RosterStream:
+    """A roster being read: its header now, its records (``(line, Employee | RecordError)``) as they come."""
+
+    path: str
+    agency: str
+    positions: list[Position]
+    items: Iterator[Item]
+
+
+class _Checker:
+    """Per-record validation shared by every format: the same checks and messages as records.roster_from_document."""
+
+    def __init__(self, path: str, series: set[str] | None, duplicates: dict[int, int] | None = None) -> None:
+        self.path = path
+        self.series = series
+        self.seen = SeenIds()
+        self.duplicates = duplicates  # precomputed (Parquet partitions): record index -> line of the first
+
+    def check(self, raw: Any, index: int, doc: Document, line: int) -> Any:
+        prefix = ("employees", index)
+        raw_id = raw.get("id") if isinstance(raw, dict) else None
+        emp_id = str(raw_id) if raw_id is not None else f"#{index + 1}"
+        try:
+            if not isinstance(raw, dict):
+                raise RecordError("an employee record must be a mapping", file=self.path, line=line,
+                                  field=f"employees[{index}]", employee_id=emp_id)
+            employee = Employee.model_validate(raw)
+            first = self.seen.find(employee.id) if self.duplicates is None else self.duplicates.get(index)
+            if first is not None:
+                id_line, id_col = doc.position(prefix + ("id",))
+                raise RecordError(f"duplicate employee id {employee.id!r} (first on line {first})", file=self.path,
+                                  line=id_line, column=id_col, field=f"employees[{index}].id", employee_id=emp_id)
+            problem = _cross_check(employee, self.series)
+            if problem:
+                p_line, p_col = doc.position(prefix + problem[1])
+                raise RecordError(problem[0], file=self.path, line=p_line, column=p_col,
+                                  field=format_loc(prefix + problem[1]), employee_id=emp_id, suggestion=problem[2])
+            self.seen.add(employee.id, line)  # like the whole-file loader: only valid records count as seen
+        except ValidationError as exc:
+            return translate_validation_error(exc, doc, Employee, RecordError, prefix=prefix, employee_id=emp_id)
+        except RecordError as exc:
+            return exc
+        return employee
+
+
+def _header(data: Any, doc: Document, known_series: dict[str, set[str]] | None) -> tuple[str, list[Position]]:
+    """Validate agency and positions exactly as the whole-file loader does."""
+    from .records import roster_from_document
+
+    if not isinstance(data, dict):
+        raise RecordError("a roster must be a mapping with agency, positions and employees", file=doc.path, line=1)
+    roster = roster_from_document(Document(doc.path, {**data, "employees": []}, doc.positions), known_series)
+    return roster.agency, roster.positions
+
+
+def _series(agency: str, known_series: dict[str, set[str]] | None) -> set[str] | None:
+    return known_series.get(agency) if known_series is not None else None
+
+
+# -- YAML ------------------------------------------------------------------------------------------
+def _yaml_error(exc: yaml.YAMLError, path: str) -> RecordError:
+    mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+    problem = getattr(exc, "problem", None) or getattr(exc, "context", None) or str(exc)
+    return RecordError(f"invalid YAML: {problem}", file=path, line=mark.line + 1 if mark else None,
+                       column=mark.column + 1 if mark else None)
+
+
+def _yaml_walk(path: str, want_employees: bool) -> Iterator[tuple[str, Any, dict]]:
+    """Events of the top-level mapping: ("header", data, positions) once, or ("employee", raw, positions) each.
+
+    With ``want_employees`` false the employees are skipped (events only) and the header keys composed;
+    with it true the header keys are skipped and each employee item is composed, constructed and yielded.
+    """
+    with open(path, encoding="utf-8") as handle:
+        loader = _Loader(handle)
+        try:
+            loader.get_event()  # StreamStart
+            if loader.check_event(yaml.StreamEndEvent):
+                raise RecordError("the file is empty", file=path, line=1, column=1)
+            loader.get_event()  # DocumentStart
+            if not loader.check_event(yaml.MappingStartEvent):
+                raise RecordError("a roster must be a mapping with agency, positions and employees", file=path, line=1)
+            start = loader.get_event()
+            header: dict = {}
+            positions: dict = {(): (start.start_mark.line + 1, start.start_mark.column + 1)}
+            seen: dict[str, int] = {}
+            while not loader.check_event(yaml.MappingEndEvent):
+                key_node = loader.compose_node(None, None)
+                key = key_node.value
+                key_pos = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
+                if key in seen:
+                    raise RecordError(f"duplicate key {key!r} (first defined on line {seen[key]})", file=path,
+                                      line=key_pos[0], column=key_pos[1], field=key)
+                seen[key] = key_pos[0]
+                positions[(key,)] = key_pos
+                if key == "employees" and want_employees:
+                    yield from _yaml_employees(loader, path)
+                elif key == "employees" or want_employees:
+                    _skip_node(loader)
+                else:
+                    node = loader.compose_node(None, None)
+                    _walk(node, (key,), positions, path, RecordError)
+                    positions[(key,)] = key_pos
+                    header[key] = loader.construct_document(node)
+        except yaml.YAMLError as exc:
+            raise _yaml_error(exc, path) from exc
+        finally:
+            loader.dispose()
+    if not want_employees:
+        yield "header", header, positions
+
+
+def _yaml_employees(loader: _Loader, path: str) -> Iterator[tuple[str, Any, dict]]:
+    if loader.check_event(yaml.ScalarEvent):  # "employees:" with nothing after it
+        loader.get_event()
+        return
+    if not loader.check_event(yaml.SequenceStartEvent):
+        event = loader.peek_event()
+        raise RecordError("Input should be a valid list", file=path, line=event.start_mark.line + 1,
+                          column=event.start_mark.column + 1, field="employees")
+    loader.get_event()
+    index = 0
+    while not loader.check_event(yaml.SequenceEndEvent):
+        node = loader.compose_node(None, None)
+        positions: dict = {}
+        _walk(node, ("employees", index), positions, path, RecordError)
+        raw = loader.construct_document(node)  # also forgets the constructed objects
+        loader.anchors = {}
+        yield "employee", raw, positions
+        index += 1
+    loader.get_event()
+
+
+def _skip_node(loader: _Loader) -> None:
+    depth = 0
+    while True:
+        event = loader.get_event()
+        if isinstance(event, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
+            depth += 1
+        elif isinstance(event, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
+            depth -= 1
+        if depth == 0:
+            return
+
+
+def _yaml_stream(path: str, known_series: dict[str, set[str]] | None) -> RosterStream:
+    # first pass: the header, wherever its keys are in the file (employees are skipped as events)
+    _, data, positions = next(_yaml_walk(path, want_employees=False))
+    agency, roster_positions = _header(data, Document(path, data, positions), known_series)
+    checker = _Checker(path, _series(agency, known_series))
+
+    def items() -> Iterator[Item]:
+        for index, (_, raw, item_positions) in enumerate(_yaml_walk(path, want_employees=True)):
+            line = item_positions[("employees", index)][0]
+            yield line, checker.check(raw, index, Document(path, None, item_positions), line)
+
+    return RosterStream(path, agency, roster_positions, items())
+
+
+# -- JSONL -----------------------------------------------------------------------------------------
+def _json_line(text: str, path: str, line: int) -> Any:
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise RecordError(f"invalid JSON: {exc.msg}", file=path, line=line, column=exc.colno) from exc
+
+
+def _jsonl_stream(path: str, known_series: dict[str, set[str]] | None) -> RosterStream:
+    handle = open(path, encoding="utf-8")
+    first = handle.readline()
+    if not first.strip():
+        handle.close()
+        raise RecordError("the file is empty; the first line must be the roster header "
+                          '{"agency": ..., "positions": [...]}', file=path, line=1, column=1)
+    data = _json_line(first, path, 1)
+    if isinstance(data, dict) and "employees" in data:
+        handle.close()
+        raise RecordError("the header line holds no employees; put one employee per line after it", file=path,
+                          line=1, field="employees")
+    agency, positions = _header(data, Document(path, data, {(): (1, 1)}), known_series)
+    checker = _Checker(path, _series(agency, known_series))
+
+    def items() -> Iterator[Item]:
+        with handle:
+            index = 0
+            for line, text in enumerate(handle, start=2):
+                if not text.strip():
+                    continue
+                try:
+                    raw = json.loads(text)
+                except json.JSONDecodeError as exc:
+                    yield line, RecordError(f"invalid JSON: {exc.msg}", file=path, line=line, column=exc.colno,
+                                            employee_id=f"#{index + 1}")
+                    index += 1
+                    continue
+                yield line, checker.check(raw, index, Document(path, None, {("employees", index): (line, 1)}), line)
+                index += 1
+
+    return RosterStream(path, agency, positions, items())
+
+
+# -- CSV -------------------------------------------------------------------------------------------
+def _csv_stream(path: str, known_series: dict[str, set[str]] | None) -> RosterStream:
+    from . import tabular
+
+    history_path, positions_path = tabular.companions(path)
+    people_rows = _csv_rows(Path(path))
+    header_row = next(people_rows, None)
+    first = next(people_rows, None)
+    if header_row is None or first is None:
+        raise RecordError("no employee rows: the agency cannot be determined", file=path, line=2, field="agency")
+    columns = header_row[1]
+    agency = dict(zip(columns, first[1])).get("agency", "")
+    if known_series is not None and agency not in known_series:
+        raise RecordError(f"no rule file for agency {agency!r}", file=path, line=first[0], field="agency")
+    _check_grouped(Path(path), history_path)
+    positions = tabular._load_positions(positions_path, _series(agency, known_series))
+
+    checker = _Checker(path, _series(agency, known_series))
+    people = tabular._Table(path, list(columns))
+
+    def items() -> Iterator[Item]:
+        history_rows = _csv_rows(history_path)
+        history = tabular._Table(str(history_path), list(next(history_rows, (0, []))[1]))
+        e_col = history.columns.index("employee_id") if "employee_id" in history.columns else None
+        pending = next(history_rows, None)
+        for person in _chain([first], people_rows):
+            cells = dict(zip(columns, person[1]))
+            emp_id = cells.get("id", "").strip()
+            rows = []
+            while pending is not None and e_col is not None and e_col < len(pending[1]) \
+                    and pending[1][e_col].strip() == emp_id:
+                rows.append(pending)
+                pending = next(history_rows, None)
+            yield person[0], _one_csv_employee(tabular, people, person, history, rows, checker, agency)
+
+    return RosterStream(path, agency, positions, items())
+
+
+def _chain(first: list, rest: Iterator) -> Iterator:
+    yield from first
+    yield from rest
+
+
+def _csv_rows(path: Path) -> Iterator[tuple[int, list[str]]]:
+    try:
+        handle = open(path, encoding="utf-8-sig", newline="")
+    except OSError as exc:
+        raise RecordError(f"cannot read file: {exc.strerror or exc}", file=path) from exc
+
+    def rows():
+        with handle:
+            reader = csv.reader(handle)
+            try:
+                for cells in reader:
+                    if cells:
+                        yield reader.line_num, cells
+            except csv.Error as exc:
+                raise RecordError(f"invalid CSV: {exc}", file=path, line=reader.line_num) from exc
+    return rows()
+
+
+def _check_grouped(people_path: Path, history_path: Path) -> None:
+    """Before deciding anyone: every history row must follow its employee's order (one pass, no memory)."""
+    people, history = _csv_rows(people_path), _csv_rows(history_path)
+    p_cols, h_cols = next(people, (0, []))[1], next(history, (0, []))[1]
+    if "employee_id" not in h_cols or "id" not in p_cols:
+        return  # the tabular loader reports the missing column
+    id_col, e_col = p_cols.index("id"), h_cols.index("employee_id")
+    pending = next(history, None)
+    for _, cells in people:
+        emp_id = cells[id_col].strip() if id_col < len(cells) else ""
+        while pending is not None and e_col < len(pending[1]) and pending[1][e_col].strip() == emp_id:
+            pending = next(history, None)
+    if pending is not None:
+        who = pending[1][e_col].strip() if e_col < len(pending[1]) else ""
+        raise RecordError(f"history row for employee {who!r} is out of order: streaming a CSV roster needs each "
+                          f"employee's history rows together, in the order of {people_path.name} (sort the "
+                          f"history file by that order), and every employee_id in {people_path.name}",
+                          file=history_path, line=pending[0], field="employee_id")
+
+
+def _one_csv_employee(tabular, people, person, history, rows, checker: "_Checker", agency: str):
+    """One employee from its row and history rows, with the tabular module's own cell parsing and messages."""
+    row = tabular._Row(person[0], {c: v.strip() for c, v in zip(people.columns, person[1])})
+    emp_id = row.cells.get("id", "")
+    if emp_id == "":
+        return people.error("required value is missing", row, "id", employee_id=f"line {row.line}")
+    if row.cells.get("agency", "") != agency:
+        return people.error(f"every row must name the same agency ({agency!r} on line 2)", row, "agency",
+                            employee_id=emp_id)
+    first = checker.seen.add(emp_id, row.line)
+    if first is not None:
+        return people.error(f"duplicate employee id {emp_id!r} (first on line {first})", row, "id",
+                            employee_id=emp_id)
+    source = tabular._Source()
+    source.places[()] = (people, row, None)
+    for column in ("id", "name", "education"):
+        source.places[(column,)] = (people, row, column)
+    try:
+        raw = tabular._fields(people, row, ("id", "name", "education"), employee_id=emp_id)
+        for line, cells in rows:
+            h_row = tabular._Row(line, {c: v.strip() for c, v in zip(history.columns, cells)})
+            record = h_row.cells.get("record", "")
+            if record not in tabular.RECORD_TYPES:
+                raise history.error(f"unknown record type {record!r}; expected one of "
+                                    f"{', '.join(tabular.RECORD_TYPES)}", h_row, "record",
+                                    suggestion=suggest(record, tabular.RECORD_TYPES), employee_id=emp_id)
+            list_name, columns = tabular.RECORD_TYPES[record]
+            for column in history.columns[2:]:
+                if column not in columns and h_row.cells.get(column, "") != "":
+                    raise history.error(f"column {column!r} does not apply to a {record} row (it uses: "
+                                        f"{', '.join(columns)})", h_row, column, employee_id=emp_id)
+            items = raw.setdefault(list_name, [])
+            source.places[(list_name, len(items))] = (history, h_row, None)
+            for column in columns:
+                source.places[(list_name, len(items), column)] = (history, h_row, column)
+            items.append(tabular._fields(history, h_row, columns, employee_id=emp_id))
+        employee = Employee.model_validate(raw)
+    except RecordError as exc:
+        return exc
+    except ValidationError as exc:
+        return tabular._translate(exc, source, emp_id)
+    problem = _cross_check(employee, checker.series)
+    if problem:
+        table, at_row, column = source.locate(problem[1])
+        return table.error(problem[0], at_row, column, suggestion=problem[2], employee_id=emp_id)
+    return employee
+
+
+# -- Parquet ---------------------------------------------------------------------------------------
+def parquet_schema(header: dict):
+    import pyarrow as pa
+
+    meta = {HEADER_KEY: json.dumps({"agency": header["agency"], "positions": header["positions"]}).encode()}
+    return pa.schema([("id", pa.string()), ("record", pa.string())], metadata=meta)
+
+
+def parquet_header(path: str | Path, known_series: dict[str, set[str]] | None):
+    """(agency, positions, row group count) of a Parquet roster."""
+    from .generate import _pyarrow_parquet
+
+    pq = _pyarrow_parquet()
+    try:
+        meta = pq.ParquetFile(str(path)).metadata
+    except (OSError, ValueError) as exc:
+        raise RecordError(f"cannot read Parquet roster: {exc}", file=path) from exc
+    raw = (meta.metadata or {}).get(HEADER_KEY)
+    if raw is None:
+        raise RecordError("no roster header in the Parquet metadata (key 'eligibility.header')", file=path)
+    data = json.loads(raw)
+    agency, positions = _header(data, Document(str(path), data, {(): (1, 1)}), known_series)
+    return agency, positions, meta.num_row_groups
+
+
+def parquet_row_starts(path: str | Path) -> list[int]:
+    """The 0-based index of the first row of each row group."""
+    from .generate import _pyarrow_parquet
+
+    meta = _pyarrow_parquet().ParquetFile(str(path)).metadata
+    starts, total = [], 0
+    for group in range(meta.num_row_groups):
+        starts.append(total)
+        total += meta.row_group(group).num_rows
+    return starts
+
+
+def parquet_duplicates(path: str | Path) -> dict[int, int]:
+    """Rows (0-based) whose ``id`` repeats an earlier row's, with that row's 1-based number; reads the id column only."""
+    from .generate import _pyarrow_parquet
+
+    file = _pyarrow_parquet().ParquetFile(str(path))
+    seen, duplicates, row = SeenIds(), {}, 0
+    for group in range(file.metadata.num_row_groups):
+        for value in file.read_row_group(group, columns=["id"]).column("id").to_pylist():
+            if value is not None:
+                first = seen.add(value, row + 1)
+                if first is not None:
+                    duplicates[row] = first
+            row += 1
+    return duplicates
+
+
+def parquet_items(path: str | Path, known_series: dict[str, set[str]] | None, agency: str,
+                  row_groups: Iterable[int] | None = None, duplicates: dict[int, int] | None = None
+                  ) -> Iterator[Item]:
+    """Records of some row groups (all by default); the "line" is the 1-based row number in the file.
+
+    The duplicate-id check uses ``duplicates`` (row -> first row, from :func:`parquet_duplicates`), so a
+    partition decided alone finds the same duplicates as the whole file.
+    """
+    from .generate import _pyarrow_parquet
+
+    file = _pyarrow_parquet().ParquetFile(str(path))
+    starts = parquet_row_starts(path)
+    duplicates = parquet_duplicates(path) if duplicates is None else duplicates
+    checker = _Checker(str(path), _series(agency, known_series), duplicates)
+    groups = range(file.metadata.num_row_groups) if row_groups is None else row_groups
+    for group in groups:
+        texts = file.read_row_group(group, columns=["record"]).column("record").to_pylist()
+        for offset, text in enumerate(texts):
+            index = starts[group] + offset
+            line = index + 1
+            try:
+                raw = json.loads(text) if text is not None else None
+            except json.JSONDecodeError as exc:
+                yield line, RecordError(f"invalid JSON: {exc.msg}", file=str(path), line=line, field="record",
+                                        employee_id=f"#{index + 1}")
+                continue
+            yield line, checker.check(raw, index, Document(str(path), None, {("employees", index): (line, 1)}), line)
+
+
+def _parquet_stream(path: str, known_series: dict[str, set[str]] | None) -> RosterStream:
+    agency, positions, _ = parquet_header(path, known_series)
+    return RosterStream(path, agency, positions, parquet_items(path, known_series, agency))
+
+
+# -- entry point -----------------------------------------------------------------------------------
+def open_roster(path: str | Path, known_series: dict[str, set[str]] | None = None) -> RosterStream:
+    """Open a roster for streaming; the format comes from the file name (.yaml/.yml, .jsonl, .csv, .parquet)."""
+    from .generate import format_of
+
+    path = str(path)
+    if not Path(path).is_file():
+        raise RecordError("file not found", file=path)
+    fmt = format_of(path)
+    opener = {"yaml": _yaml_stream, "jsonl": _jsonl_stream, "csv": _csv_stream, "parquet": _parquet_stream}[fmt]
+    return opener(path, known_series)
+
+
+# -- writing results -------------------------------------------------------------------------------
+RESULT_FORMATS = ("jsonl", "csv", "json", "parquet", "text")
+
+
+class ResultWriter:
+    """Writes roster results as they come, byte for byte what eligibility.report renders for the whole list.
+
+    jsonl, csv, json (an array, streamed element by element) and parquet (one row per employee: the jsonl
+    object in ``result`` beside a few flat columns) hold nothing back; text keeps one short row per employee
+    for the column widths of its table.
+    """
+
+    def __init__(self, out, fmt: str, path: str | None = None) -> None:
+        from . import report
+
+        if fmt not in RESULT_FORMATS:
+            raise ValueError(f"unknown result format {fmt!r}")
+        self.out, self.fmt, self.path, self.count = out, fmt, path, 0
+        self._report = report
+        self._rows: list[dict] = []
+        self._parquet = None
+        self._buffer: list[dict] = []
+        if fmt == "csv":
+            self._csv = csv.DictWriter(out, fieldnames=report.CSV_COLUMNS, lineterminator="\r\n")
+            self._csv.writeheader()
+
+    def write(self, item) -> None:
+        report = self._report
+        if self.fmt == "jsonl":
+            self.out.write(json.dumps(report.item_json(item), separators=(",", ":")) + "\n")
+        elif self.fmt == "csv":
+            self._csv.writerow(report.row(item))
+        elif self.fmt == "json":
+            text = json.dumps(report.item_json(item), indent=2).replace("\n", "\n  ")
+            self.out.write(("[\n  " if self.count == 0 else ",\n  ") + text)
+        elif self.fmt == "parquet":
+            flat = report.row(item)
+            self._buffer.append({"employee_id": flat["employee_id"], "status": flat["status"],
+                                 "eligible_on": flat["eligible_on"], "best_path": flat["best_path"],
+                                 "result": json.dumps(report.item_json(item), separators=(",", ":"))})
+            if len(self._buffer) >= 10_000:
+                self._flush_parquet()
+        else:
+            self._rows.append(report.row(item))
+        self.count += 1
+
+    def _flush_parquet(self) -> None:
+        import pyarrow as pa
+
+        from .generate import _pyarrow_parquet
+
+        pq = _pyarrow_parquet()
+        schema = pa.schema([(name, pa.string()) for name in ("employee_id", "status", "eligible_on", "best_path",
+                                                            "result")])
+        if self._parquet is None:
+            self._parquet = pq.ParquetWriter(self.out, schema)
+        self._parquet.write_table(pa.Table.from_pylist(self._buffer, schema=schema))
+        self._buffer = []
+
+    def close(self) -> None:
+        if self.fmt == "json":
+            self.out.write("[]\n" if self.count == 0 else "\n]\n")
+        elif self.fmt == "parquet":
+            if self._buffer or self._parquet is None:
+                self._flush_parquet()
+            self._parquet.close()
+        elif self.fmt == "text":
+            self.out.write(self._report.rows_text(self._rows))
