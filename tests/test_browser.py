@@ -11,7 +11,6 @@ import datetime as dt
 import os
 import shutil
 import struct
-from pathlib import Path
 
 import pytest
 
