@@ -32,7 +32,7 @@ def _change(p: PersonImpact) -> str:
 
 
 def _fiscal_line(f: Fiscal) -> str:
-    return f.statement + "".join(f" [source: {cite(c)}]" for c in f.sources)
+    return f.statement + (f" [source: {'; '.join(cite(c) for c in f.sources)}]" if f.sources else "")
 
 
 def _action_lines(a: ActionImpact) -> list[str]:
@@ -114,6 +114,10 @@ def _md_cite(c: Citation | None) -> str:
     return f'*{c.document}*, {c.section}: "{c.quote}"' if c else "(no citation)"
 
 
+def _md_sources(citations: list[Citation]) -> str:
+    return f" Source: {'; '.join(_md_cite(c) for c in citations)}" if citations else ""
+
+
 def impact_markdown(impact: Impact) -> str:
     p, s = impact.proposal, impact.summary
     out = [f"## Reclassification impact: {p.title}", "",
@@ -131,7 +135,7 @@ def impact_markdown(impact: Impact) -> str:
     if p.source:
         out.append(f"| Source | {_cell(_md_cite(p.source))} |")
     out += ["", "### Summary", "",
-            f"- **Fiscal impact:** {s.fiscal.statement}." + "".join(f" Source: {_md_cite(c)}" for c in s.fiscal.sources),
+            f"- **Fiscal impact:** {s.fiscal.statement}.{_md_sources(s.fiscal.sources)}",
             f"- **Positions affected:** {s.positions_affected}" + (f" ({', '.join(s.positions)})" if s.positions
                                                                     else "") + ".",
             f"- **People affected:** {s.people_affected} ({s.people_directly_affected} hold an affected class or "
@@ -144,8 +148,7 @@ def impact_markdown(impact: Impact) -> str:
             out.append("   - Titles: " + "; ".join(f"{t.before} → {t.after}" for t in a.titles) + ".")
         if a.direction:
             out.append(f"   - Direction: **{a.direction}** ({a.pay.before} → {a.pay.after}).")
-        out.append(f"   - Fiscal impact: {a.fiscal.statement}." + "".join(f" Source: {_md_cite(c)}"
-                                                                         for c in a.fiscal.sources))
+        out.append(f"   - Fiscal impact: {a.fiscal.statement}.{_md_sources(a.fiscal.sources)}")
         out.append(f"   - Proposed in: {_md_cite(a.source)}")
     if not impact.actions:
         out.append("The proposal has no actions.")

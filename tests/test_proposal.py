@@ -5,9 +5,10 @@ from __future__ import annotations
 import pytest
 
 from eligibility import ProposalError
+from eligibility.lint import SourceLibrary
 from eligibility.proposal import load_proposal
 
-from factories import ROOT
+from factories import ROOT, SPECS
 from reclass_world import ADOPT, HEAD, RECLASS_TECH, RENAME, World
 
 
@@ -30,6 +31,16 @@ def test_shipped_proposals_load():
     jbwd = load_proposal(ROOT / "proposals" / "jbwd-css-range.yaml").proposal
     assert [(a.kind, a.from_, a.to, a.step) for a in jbwd.actions] == [
         ("reclassify_position", "customer-support-specialist:I", "customer-support-specialist:II", "E")]
+
+
+@pytest.mark.parametrize("name", ["ccwd-2017-css.yaml", "jbwd-css-range.yaml"])
+def test_shipped_proposal_quotes_are_in_the_sources(name):
+    library = SourceLibrary(SPECS)
+    proposal = load_proposal(ROOT / "proposals" / name).proposal
+    citations = [c for c in [proposal.source] + [a.source for a in proposal.actions] if c is not None]
+    assert citations
+    for citation in citations:
+        assert library.get(citation.document).find(citation.quote) == "current", citation.quote
 
 
 @pytest.mark.parametrize("actions, expected", [
