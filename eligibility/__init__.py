@@ -15,8 +15,11 @@ from .errors import (
     RecordError, RuleFileError, ScheduleError,
 )
 from .evaluator import ENGINE_NAME, Evaluator
+from .impact import Impact, assess
+from .proposal import Proposal, load_proposal
 from .records import Employee, Position, Roster, load_roster
 from .rulebook import LoadedRulebook, load_rulebook, load_rules_dir
+from .salary import SalarySchedule, load_schedule
 from .schema import Rulebook
 
 __version__ = "0.1.0"
@@ -32,20 +35,26 @@ __all__ = [
     "EngineError",
     "EvaluationError",
     "Evaluator",
+    "Impact",
     "InputError",
     "LoadedRulebook",
     "NoTargetError",
     "PathResult",
     "Position",
+    "Proposal",
     "ProposalError",
     "RecordError",
     "Roster",
     "RuleFileError",
     "Rulebook",
     "STATUSES",
+    "SalarySchedule",
     "ScheduleError",
     "Target",
+    "assess",
+    "load_proposal",
     "load_roster",
     "load_rulebook",
     "load_rules_dir",
+    "load_schedule",
 ]
