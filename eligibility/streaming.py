@@ -188,6 +188,8 @@ def _yaml_walk(path: str, want_employees: bool) -> Iterator[tuple[str, Any, dict
                                       line=key_pos[0], column=key_pos[1], field=key)
                 seen[key] = key_pos[0]
                 positions[(key,)] = key_pos
+                if key == "employees" and not want_employees and {"agency", "positions"} <= set(header):
+                    break  # the header is complete: no need to read the employees twice
                 if key == "employees" and want_employees:
                     yield from _yaml_employees(loader, path)
                 elif key == "employees" or want_employees:
