@@ -121,7 +121,8 @@ class Evaluator:
             else:
                 projected = max((c.met_on.toordinal() for c in results if c.met_on is not None), default=0)
             inputs.append(PathInput(path.id, tuple((c.category, _met(c.met)) for c in results), projected))
-        return _Prepared(employee, as_of, agency, compiled, target, decided, inputs)
+        return _Prepared(employee, as_of, agency, compiled, target, decided, inputs,
+                         compiled.current_assignment(employee, as_of))
 
     def _finish(self, prepared: "_Prepared", outcome: EngineOutcome) -> Decision:
         employee, as_of, agency, compiled, target, decided = (prepared.employee, prepared.as_of, prepared.agency,
@@ -132,7 +133,7 @@ class Evaluator:
             paths.append(PathResult(id=path.id, kind=path.kind, description=path.description, status=status,
                                     eligible_on=_path_date(status, results), criteria=results))
         best = next(p for p in paths if p.id == outcome.best_path)
-        current = compiled.current_assignment(employee, as_of)
+        current = prepared.current
         return Decision(
             employee_id=employee.id, as_of=as_of, agency=agency,
             current=self._title(compiled, current.class_, current.level, as_of) if current else None,
@@ -242,6 +243,7 @@ class _Prepared:
     target: ResolvedTarget
     decided: list
     inputs: list[PathInput]
+    current: object  # the assignment covering as_of (records.Assignment) or None
 
 
 def _met(value: bool | None) -> str:

@@ -1,0 +1,250 @@
+"""Benchmark: generated rosters of 1,000 / 10,000 / 100,000 employees decided with full explanations.
+
+For each size and each decider it runs a fresh child process pinned to one CPU, which streams a JSONL
+roster, decides every employee (criteria, path statuses, best path, notes, the whole Decision) and
+serialises each result as the JSONL line ``eligibility roster --format jsonl`` writes (to a null sink).
+The child reports wall time, employees per second, the time spent in the decider itself, its peak RSS
+and its RSS before the first record (so growth with N is visible), and a digest of every
+(employee, status, eligible_on, best path, path statuses) so the deciders can be checked to agree.
+
+Deciders:
+  durable_rules  the product's engine (eligibility.engine), batched sessions
+  python         the plain-Python oracle (eligibility.oracle)
+  zen            GoRules zen-engine evaluating benchmarks/zen_decision.json (an equivalent decision
+                 table: path status by precedence, then the best path), in batches of 200 employees
+
+Usage (from the repository root):
+  python benchmarks/run.py                       # 1,000 / 10,000 / 100,000, agency ccwd, every decider
+  python benchmarks/run.py --sizes 1000 --deciders durable_rules python
+  python benchmarks/run.py --dask 2              # also the Dask backend, 2 local worker processes
+  python benchmarks/run.py --markdown out.md     # also write the tables as Markdown
+
+This is a script, not a test: nothing here asserts a time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import hashlib
+import json
+import os
+import platform
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))  # run from a checkout without relying on how the package was installed
+
+AS_OF = dt.date(2026, 11, 24)
+SEED = 2026
+ZEN_MODEL = Path(__file__).resolve().parent / "zen_decision.json"
+DECIDERS = ("durable_rules", "python", "zen")
+
+
+def _rss_kib() -> int:
+    """Current resident set size in KiB (Linux /proc; 0 elsewhere)."""
+    try:
+        with open("/proc/self/statm") as handle:
+            return int(handle.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") // 1024
+    except OSError:
+        return 0
+
+
+# -- child: one measured run ---------------------------------------------------------------------
+def _zen_evaluator(rules: Path):
+    """An Evaluator whose path statuses and best path come from zen-engine instead of durable_rules."""
+    import zen
+
+    from eligibility.engine import EngineOutcome
+    from eligibility.evaluator import Evaluator
+    from eligibility.decision import SEVERITY
+
+    content = json.loads(ZEN_MODEL.read_text())
+    engine = zen.ZenEngine({"loader": {"type": "static", "content": {"advancement": content}}})
+    counted = {"hard": "hard", "time": "time", "vacancy": "vacancy", "endorsement": "endorsement"}
+
+    class ZenEvaluator(Evaluator):
+        def _decide(self, agency, prepared):
+            requests = []
+            for p in prepared:
+                paths = []
+                for idx, (path, results) in enumerate(p.decided):
+                    item = {"idx": idx, "undecided": 0, "hard": 0, "time": 0, "vacancy": 0, "endorsement": 0,
+                            "date": p.inputs[idx].projected}
+                    for c in results:
+                        if c.met is None:
+                            item["undecided"] += 1
+                        elif c.met is False:
+                            item[counted[c.category]] += 1
+                    paths.append(item)
+                requests.append({"key": "advancement", "context": {"paths": paths}})
+            outcomes = []
+            for p, answer in zip(prepared, engine.evaluate_batch(requests)):
+                if not answer.get("success"):
+                    raise RuntimeError(f"zen-engine failed: {answer.get('error')}")
+                result = answer["data"]["result"]
+                ids = [path.id for path, _ in p.decided]
+                severity = {ids[r["idx"]]: SEVERITY[r["status"]] for r in result["paths"]}
+                best = ids[int(result["best"])]
+                outcomes.append(EngineOutcome(path_severity=severity, best_path=best, best_severity=severity[best]))
+            return outcomes
+
+    return ZenEvaluator.from_dir(rules)
+
+
+def child(decider: str, roster: Path, rules: Path, cpu: int | None) -> dict:
+    if cpu is not None and hasattr(os, "sched_setaffinity"):
+        os.sched_setaffinity(0, {cpu})
+    from eligibility import Decision, report
+    from eligibility.evaluator import Evaluator
+    from eligibility.streaming import open_roster
+
+    evaluator = _zen_evaluator(rules) if decider == "zen" else Evaluator.from_dir(rules, engine=decider)
+    spent = [0.0]
+    inner = evaluator._decide
+
+    def timed(agency, prepared):
+        start = time.perf_counter()
+        try:
+            return inner(agency, prepared)
+        finally:
+            spent[0] += time.perf_counter() - start
+
+    evaluator._decide = timed
+    stream = open_roster(roster, evaluator.known_series())
+    evaluator.compiled(stream.agency)  # compile before the clock starts, as a long run would
+    baseline = _rss_kib()
+    digest = hashlib.sha256()
+    counts: dict[str, int] = {}
+    n = 0
+    start = time.perf_counter()
+    with open(os.devnull, "w") as sink:
+        for item in evaluator.evaluate_items(stream.items, AS_OF, agency=stream.agency, positions=stream.positions,
+                                             path=stream.path):
+            sink.write(json.dumps(report.item_json(item), separators=(",", ":")) + "\n")  # the full explanation
+            n += 1
+            if isinstance(item, Decision):
+                key = f"{item.employee_id}|{item.status}|{item.eligible_on}|{item.best_path}|" + ",".join(
+                    f"{p.id}={p.status}" for p in item.paths)
+                counts[item.status] = counts.get(item.status, 0) + 1
+            else:
+                key = f"{item.employee_id}|{item.kind}"
+                counts[item.kind] = counts.get(item.kind, 0) + 1
+            digest.update(key.encode() + b"\n")
+    elapsed = time.perf_counter() - start
+    return {"decider": decider, "n": n, "seconds": round(elapsed, 3), "per_second": round(n / elapsed, 1),
+            "decider_seconds": round(spent[0], 3), "baseline_rss_mib": round(baseline / 1024, 1),
+            "peak_rss_mib": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+            "digest": digest.hexdigest()[:16], "counts": dict(sorted(counts.items()))}
+
+
+def dask_run(roster: Path, rules: Path, workers: int) -> dict:
+    """The Dask backend on a LocalCluster (one worker process per core), results to a null sink."""
+    from eligibility import report
+    from eligibility.distributed import evaluate_parquet
+
+    start = time.perf_counter()
+    n = 0
+    with open(os.devnull, "w") as sink:
+        for item in evaluate_parquet(roster, rules, AS_OF, workers=workers):
+            sink.write(json.dumps(report.item_json(item), separators=(",", ":")) + "\n")
+            n += 1
+    elapsed = time.perf_counter() - start
+    return {"decider": f"durable_rules, dask {workers} workers", "n": n, "seconds": round(elapsed, 3),
+            "per_second": round(n / elapsed, 1)}
+
+
+# -- parent: orchestrate ---------------------------------------------------------------------------
+def _roster(folder: Path, agency: str, n: int, fmt: str, rules: Path) -> Path:
+    from eligibility import generate
+    from eligibility.rulebook import load_rules_dir
+
+    path = folder / f"{agency}-{n}-{SEED}.{fmt}"
+    if not path.exists():
+        book = load_rules_dir(rules)[agency]
+        header, records = generate.generate(book, n, SEED)
+        generate.write(path, header, records, row_group=max(1000, n // 20))
+    return path
+
+
+def _run_child(decider: str, roster: Path, rules: Path, cpu: int | None) -> dict:
+    cmd = [sys.executable, str(Path(__file__).resolve()), "--child", decider, str(roster), "--rules", str(rules)]
+    if cpu is not None:
+        cmd += ["--cpu", str(cpu)]
+    done = subprocess.run(cmd, capture_output=True, text=True)
+    if done.returncode != 0:
+        raise SystemExit(f"child {decider} on {roster.name} failed:\n{done.stderr}")
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def _markdown(results: list[dict], dask: list[dict], command: str) -> str:
+    lines = [f"Command: `{command}`", "",
+             f"Machine: {platform.machine()}, {os.cpu_count()} CPUs, Python {platform.python_version()}, "
+             f"{platform.system()} {platform.release()}; each run pinned to one CPU; as-of {AS_OF}, seed {SEED}.", "",
+             "| decider | employees | seconds | employees/s | in the decider (s) | RSS before (MiB) | peak RSS (MiB) "
+             "| digest |", "|---|---:|---:|---:|---:|---:|---:|---|"]
+    for r in results:
+        lines.append(f"| {r['decider']} | {r['n']:,} | {r['seconds']} | {r['per_second']:,.0f} | {r['decider_seconds']} "
+                     f"| {r['baseline_rss_mib']} | {r['peak_rss_mib']} | `{r['digest']}` |")
+    by_n: dict[int, dict[str, dict]] = {}
+    for r in results:
+        by_n.setdefault(r["n"], {})[r["decider"]] = r
+    lines += ["", "| employees | durable_rules / python (throughput) | durable_rules / zen (throughput) "
+                  "| decider time durable_rules : python : zen | same decisions |", "|---:|---:|---:|---|---|"]
+    for n, row in sorted(by_n.items()):
+        d = row.get("durable_rules")
+        p, z = row.get("python"), row.get("zen")
+        ratio = lambda a, b: f"{a['per_second'] / b['per_second']:.2f}" if a and b else "-"  # noqa: E731
+        times = " : ".join(str(row[k]["decider_seconds"]) if k in row else "-" for k in DECIDERS)
+        same = "yes" if len({r["digest"] for r in row.values()}) == 1 else "NO"
+        lines.append(f"| {n:,} | {ratio(d, p)} | {ratio(d, z)} | {times} | {same} |")
+    if dask:
+        lines += ["", "| backend | employees | seconds | employees/s |", "|---|---:|---:|---:|"]
+        for r in dask:
+            lines.append(f"| {r['decider']} | {r['n']:,} | {r['seconds']} | {r['per_second']:,.0f} |")
+    return "\n".join(lines) + "\n"
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000, 100000])
+    parser.add_argument("--agency", default="ccwd")
+    parser.add_argument("--deciders", nargs="+", choices=DECIDERS, default=list(DECIDERS))
+    parser.add_argument("--rules", type=Path, default=ROOT / "rules")
+    parser.add_argument("--cpu", type=int, default=0, help="CPU to pin each run to (default 0)")
+    parser.add_argument("--dask", type=int, default=0, metavar="WORKERS",
+                        help="also run the Dask backend on the largest size with this many local workers")
+    parser.add_argument("--workdir", type=Path, default=Path(tempfile.gettempdir()) / "eligibility-bench")
+    parser.add_argument("--markdown", type=Path, help="also write the result tables to this file")
+    parser.add_argument("--child", nargs=2, metavar=("DECIDER", "ROSTER"), help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.child:
+        print(json.dumps(child(args.child[0], Path(args.child[1]), args.rules, args.cpu)))
+        return
+    args.workdir.mkdir(parents=True, exist_ok=True)
+    results = []
+    for n in args.sizes:
+        roster = _roster(args.workdir, args.agency, n, "jsonl", args.rules)
+        for decider in args.deciders:
+            result = _run_child(decider, roster, args.rules, args.cpu)
+            results.append(result)
+            print(json.dumps(result), flush=True)
+    dask = []
+    if args.dask:
+        roster = _roster(args.workdir, args.agency, max(args.sizes), "parquet", args.rules)
+        dask.append(dask_run(roster, args.rules, args.dask))
+        print(json.dumps(dask[-1]), flush=True)
+    command = "python benchmarks/run.py " + " ".join(argv if argv is not None else sys.argv[1:])
+    text = _markdown(results, dask, command.strip())
+    print(text)
+    if args.markdown:
+        args.markdown.write_text(text)
+
+
+if __name__ == "__main__":
+    main()
