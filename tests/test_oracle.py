@@ -81,3 +81,40 @@ def test_best_path_prefers_status_then_earlier_date_then_order():
     assert never.best_path == "b"  # a time requirement that can never be met sorts last
     tie = decide([("a", [_crit("hard", False)]), ("b", [_crit("hard", False)])])
     assert tie.best_path == "a"
+
+
+# -- the engine alone: random paths, batches across session boundaries ----------------------------
+CATEGORIES = ("time", "hard", "vacancy", "endorsement")
+criterion = st.tuples(st.sampled_from(CATEGORIES), st.sampled_from([True, False, None]),
+                      st.one_of(st.none(), st.dates(dt.date(2000, 1, 1), dt.date(2040, 1, 1))))
+employee_paths = st.lists(st.lists(criterion, min_size=1, max_size=9), min_size=1, max_size=4)
+
+
+def _inputs(paths):
+    from eligibility.engine import PathInput
+    from eligibility.evaluator import UNREACHABLE
+
+    out = []
+    for i, crits in enumerate(paths):
+        if any(cat == "time" and met is not True and on is None for cat, met, on in crits):
+            projected = UNREACHABLE
+        else:
+            projected = max((on.toordinal() for _, _, on in crits if on is not None), default=0)
+        out.append(PathInput(f"p{i}", tuple((cat, "null" if met is None else str(met).lower())
+                                            for cat, met, _ in crits), projected))
+    return out
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(batch=st.lists(employee_paths, min_size=1, max_size=30))
+def test_batched_sessions_decide_like_the_oracle_and_like_one_session_each(pair, batch, monkeypatch):
+    import eligibility.engine as engine_module
+
+    engine = pair[0].compiled("ccwd").engine
+    monkeypatch.setattr(engine_module, "MAX_BATCH", 7)  # several sessions per call, boundaries included
+    together = engine.evaluate_many([_inputs(paths) for paths in batch])
+    alone = [engine.evaluate(_inputs(paths)) for paths in batch]
+    for paths, a, b in zip(batch, together, alone):
+        expected = decide([(f"p{i}", [_crit(cat, met, on) for cat, met, on in crits]) for i, crits in enumerate(paths)])
+        assert (a.path_severity, a.best_path) == (b.path_severity, b.best_path)
+        assert (a.path_severity, a.best_path) == (expected.path_severity, expected.best_path)

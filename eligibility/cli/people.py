@@ -15,6 +15,7 @@ from ..decision import DecisionError
 from ..evaluator import Evaluator
 from ..html_report import info_for, render_html
 from . import as_of_option, fail, main, rules_option
+from .scale import stream_report
 from .terminal import decide_all, is_terminal
 
 EXTENSIONS = {".html": "html", ".htm": "html", ".csv": "csv", ".jsonl": "jsonl", ".ndjson": "jsonl"}
@@ -71,6 +72,8 @@ def report_command(roster_file: str, rules_dir: str, as_of: dt.date, target: str
     sortable and filterable table, a timeline, and every employee's criteria with evidence and citations.
     """
     fmt = _format_for(output, fmt)
+    if fmt in ("csv", "jsonl"):  # streamed, bounded memory for any roster size (docs/performance.md)
+        sys.exit(stream_report(roster_file, rules_dir, as_of, target, output, fmt))
     with Evaluator.from_dir(rules_dir) as evaluator:
         loaded = evaluator.load_roster(roster_file)
         items = decide_all(evaluator, loaded, as_of, to=target, fmt=fmt)

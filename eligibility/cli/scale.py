@@ -87,9 +87,23 @@ def wants_streaming(roster_file: str, fmt: str, recording: bool, *, output: str 
         or roster_file.lower().endswith(STREAMED_ROSTERS)
 
 
+def stream_report(roster_file: str, rules_dir: str, as_of: dt.date, target: str | None, output: str,
+                  fmt: str) -> int:
+    """``report`` in csv or jsonl, streamed (same bytes as the whole-roster report; CSV with a byte-order mark)."""
+    from .terminal import is_terminal
+
+    def announce(count: int, errors: int) -> None:
+        if output != "-" and is_terminal(click.get_text_stream("stderr")):
+            click.echo(f"Wrote {output}: {count} employees, {errors} not decided.", err=True)
+
+    return run_roster(roster_file, rules_dir, as_of, (), target, fmt, None if output == "-" else output,
+                      "durable_rules", "local", None, None, encoding="utf-8-sig" if fmt == "csv" else "utf-8",
+                      announce=announce)
+
+
 def run_roster(roster_file: str, rules_dir: str, as_of: dt.date, statuses: tuple[str, ...], target: str | None,
                fmt: str, output: str | None, engine: str, backend: str, scheduler: str | None,
-               workers: int | None) -> int:
+               workers: int | None, *, encoding: str = "utf-8", announce=None) -> int:
     """Decide a roster as a stream and write each result as it comes; returns the exit code."""
     if output and fmt == "text" and Path(output).suffix.lower() in SUFFIX_FORMATS:
         fmt = SUFFIX_FORMATS[Path(output).suffix.lower()]
@@ -108,7 +122,7 @@ def run_roster(roster_file: str, rules_dir: str, as_of: dt.date, statuses: tuple
             stream = open_roster(roster_file, evaluator.known_series())
             items = evaluator.evaluate_items(stream.items, as_of, agency=stream.agency, positions=stream.positions,
                                              path=stream.path, to=target)
-        with _Output(output, fmt) as out:
+        with _Output(output, fmt, encoding) as out:
             writer = ResultWriter(out.handle, fmt)
             for item in items:
                 if isinstance(item, DecisionError) and item.kind == "record_error":
@@ -118,7 +132,9 @@ def run_roster(roster_file: str, rules_dir: str, as_of: dt.date, statuses: tuple
                     continue
                 writer.write(item)
             writer.close()
-    if output:
+    if announce is not None:
+        announce(writer.count, errors)
+    elif output:
         click.echo(f"Wrote {output}: {writer.count} results, {errors} records not decided.", err=True)
     return 1 if errors else 0
 
@@ -126,8 +142,8 @@ def run_roster(roster_file: str, rules_dir: str, as_of: dt.date, statuses: tuple
 class _Output:
     """Standard output, or a file written beside its target and renamed into place once complete."""
 
-    def __init__(self, output: str | None, fmt: str) -> None:
-        self.output, self.fmt, self.temporary = output, fmt, None
+    def __init__(self, output: str | None, fmt: str, encoding: str = "utf-8") -> None:
+        self.output, self.fmt, self.encoding, self.temporary = output, fmt, encoding, None
 
     def __enter__(self) -> "_Output":
         if not self.output or self.output == "-":
@@ -137,8 +153,8 @@ class _Output:
         try:
             fd, self.temporary = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent or ".")
             os.close(fd)
-            self.handle = self.temporary if self.fmt == "parquet" else open(self.temporary, "w", encoding="utf-8",
-                                                                               newline="")
+            self.handle = self.temporary if self.fmt == "parquet" else open(self.temporary, "w",
+                                                                               encoding=self.encoding, newline="")
         except OSError as exc:
             raise InputError(f"cannot write results: {exc.strerror or exc}", file=self.output) from exc
         return self
