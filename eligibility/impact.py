@@ -9,9 +9,9 @@ from pydantic import BaseModel, ConfigDict
 
 from .decision import PREFERENCE, SEVERITY, Decision, DecisionError
 from .diffing import Change, Side, compare
-from .errors import EligibilityError
 from .evaluator import ENGINE_NAME, Evaluator
-from .proposal import AbolishPosition, AddPosition, AdoptVersion, LoadedProposal, ReclassifyPosition, RenameSeries
+from .minimums import Minimums, check_minimums
+from .proposal import AddPosition, AdoptVersion, LoadedProposal, ReclassifyPosition, RenameSeries
 from .records import Employee, Roster
 from .reclass import Applied, Scenario, apply_proposal
 from .rulebook import LoadedRulebook, level_of
@@ -71,18 +71,6 @@ class ActionImpact(Frozen):
     positions: list[str] = []
     incumbents: list[str] = []
     source: Citation | None = None
-
-
-class Minimums(Frozen):
-    """Whether a person meets the minimum qualifications of the class level they hold after the proposal."""
-
-    level: str
-    title: str
-    version: str | None = None
-    meets: bool | None
-    path: str | None = None
-    missing: list[str] = []
-    note: str
 
 
 class PersonImpact(Frozen):
@@ -156,68 +144,81 @@ def _titles(sc: Scenario, applied: Applied) -> list[TitleChange]:
     return changes
 
 
+def _rename(sc: Scenario, applied: Applied, base: dict) -> tuple[ActionImpact, list[str | None]]:
+    titles = _titles(sc, applied)
+    old = sc.before.version_in_force(applied.series, sc.proposal.proposal.effective) or applied.old_version
+    text = (f"Rename {old.title} to {applied.new_version.title}: "
+            + ("; ".join(f"{t.before} -> {t.after}" for t in titles) or "no level title changes")
+            + ". Levels, pay and incumbents stay.")
+    fiscal = Fiscal(impact="none", statement="no fiscal impact: titles only; pay is unchanged", positions=0,
+                    annual_change_low=0, annual_change_high=0)
+    return ActionImpact(**base, summary=text, titles=titles, fiscal=fiscal, positions=applied.positions), []
+
+
+def _adopt(sc: Scenario, applied: Applied, base: dict, schedule: LoadedSchedule | None
+           ) -> tuple[ActionImpact, list[str | None]]:
+    """The pay change of every level whose pay entry the new version changes, priced for its positions."""
+    on, parts, problems = sc.proposal.proposal.effective, [], []
+    for level in applied.new_version.levels:
+        prior = level_of(applied.old_version, level.id)
+        if prior is None or (prior.pay.scale, prior.pay.value, prior.pay.same_as) == (
+                level.pay.scale, level.pay.value, level.pay.same_as):
+            continue
+        ref = f"{applied.series}:{level.id}"
+        count = sum(1 for p in sc.roster_after.positions if f"{p.class_}:{p.level}" == ref)
+        old, new = pay_point(sc.before, ref, on), pay_point(sc.after, ref, on)
+        fiscal, problem = fiscal_impact(compare_pay(old, new), old, new, positions=count, schedule=schedule)
+        parts.append(fiscal.model_copy(update={"statement": f"{level.title}: {fiscal.statement}"}))
+        problems.append(problem)
+    stated = any(lv.pay.value is not None for lv in applied.new_version.levels)
+    fiscal = combine(parts, "no fiscal impact from the new specification: the pay recorded for every level is "
+                     "unchanged" + ("" if stated else " (the rules state no pay numbers)"))
+    old_version = applied.old_version
+    text = (f"Adopt {applied.new_version.title} specification version {applied.new_version.id} for "
+            f"{applied.series}, in force from {on}" + (f", replacing version {old_version.id}" if old_version else "")
+            + ".")
+    return ActionImpact(**base, summary=text, titles=_titles(sc, applied), fiscal=fiscal,
+                        positions=applied.positions), problems
+
+
+def _position(sc: Scenario, applied: Applied, base: dict, schedule: LoadedSchedule | None
+              ) -> tuple[ActionImpact, list[str | None]]:
+    """A position reclassified, added or abolished: direction and cost from the pay of its levels."""
+    action, move, on = applied.action, applied.moves[0], sc.proposal.proposal.effective
+    frm = pay_point(sc.before, move.before, on) if move.before else None
+    to = pay_point(sc.after, move.after, on) if move.after else None
+    change = None
+    if isinstance(action, ReclassifyPosition):
+        change = compare_pay(frm, to)
+        fiscal, problem = fiscal_impact(change, frm, to, schedule=schedule, step=action.step)
+        held = f"filled by {', '.join(applied.incumbents)}" if applied.incumbents else "vacant"
+        text = (f"Reclassify position {move.position} ({held}) from {frm.title} ({frm.ref}) to {to.title} "
+                f"({to.ref}): {change.direction}; {change.basis}.")
+    else:
+        adding = isinstance(action, AddPosition)
+        point = to if adding else frm
+        fiscal, problem = position_cost(point, adding=adding, schedule=schedule, step=action.step)
+        text = f"{'Add a vacant' if adding else 'Abolish the vacant'} position {move.position} in {point.title} " \
+               f"({point.ref})."
+    return ActionImpact(
+        **base, summary=text, position=move.position, from_ref=move.before, from_title=frm.title if frm else None,
+        to_ref=move.after, to_title=to.title if to else None, direction=change.direction if change else None,
+        pay=change, fiscal=fiscal, positions=[move.position]), [problem]
+
+
 def _action(sc: Scenario, applied: Applied, direct: dict[str, list[str]], schedule: LoadedSchedule | None
             ) -> tuple[ActionImpact, list[Flag]]:
-    action, on = applied.action, sc.proposal.proposal.effective
+    action = applied.action
     people = [e for e, ids in direct.items() if action.id in ids]
-    base = dict(id=action.id, kind=action.kind, source=action.source or sc.proposal.proposal.source)
-    problems: list[str | None] = []
+    base = dict(id=action.id, kind=action.kind, source=action.source or sc.proposal.proposal.source,
+                incumbents=people if applied.series else applied.incumbents)
     if isinstance(action, RenameSeries):
-        titles = _titles(sc, applied)
-        fiscal = Fiscal(impact="none", statement="no fiscal impact: titles only; pay is unchanged", positions=0,
-                        annual_change_low=0, annual_change_high=0)
-        old = sc.before.version_in_force(applied.series, sc.proposal.proposal.effective) or applied.old_version
-        text = (f"Rename {old.title} to {applied.new_version.title}: "
-                + ("; ".join(f"{t.before} -> {t.after}" for t in titles) or "no level title changes")
-                + ". Levels, pay and incumbents stay.")
-        impact = ActionImpact(**base, summary=text, titles=titles, fiscal=fiscal, incumbents=people,
-                              positions=applied.positions)
+        impact, problems = _rename(sc, applied, base)
     elif isinstance(action, AdoptVersion):
-        parts = []
-        for level in applied.new_version.levels:
-            prior = level_of(applied.old_version, level.id)
-            if prior is None or (prior.pay.scale, prior.pay.value, prior.pay.same_as) == (
-                    level.pay.scale, level.pay.value, level.pay.same_as):
-                continue
-            ref = f"{applied.series}:{level.id}"
-            count = sum(1 for p in sc.roster_after.positions if f"{p.class_}:{p.level}" == ref)
-            change = compare_pay(pay_point(sc.before, ref, on), pay_point(sc.after, ref, on))
-            fiscal, problem = fiscal_impact(change, pay_point(sc.before, ref, on), pay_point(sc.after, ref, on),
-                                            positions=count, schedule=schedule)
-            parts.append(fiscal.model_copy(update={"statement": f"{level.title}: {fiscal.statement}"}))
-            problems.append(problem)
-        stated = any(lv.pay.value is not None for lv in applied.new_version.levels)
-        fiscal = combine(parts, "no fiscal impact from the new specification: the pay recorded for every level is "
-                         "unchanged" + ("" if stated else " (the rules state no pay numbers)"))
-        old = applied.old_version
-        text = (f"Adopt {applied.new_version.title} specification version {applied.new_version.id} for "
-                f"{applied.series}, in force from {on}" + (f", replacing version {old.id}" if old else "") + ".")
-        impact = ActionImpact(**base, summary=text, titles=_titles(sc, applied), fiscal=fiscal, incumbents=people,
-                              positions=applied.positions)
+        impact, problems = _adopt(sc, applied, base, schedule)
     else:
-        move = applied.moves[0]
-        frm = pay_point(sc.before, move.before, on) if move.before else None
-        to = pay_point(sc.after, move.after, on) if move.after else None
-        step = action.step
-        change = None
-        if isinstance(action, ReclassifyPosition):
-            change = compare_pay(frm, to)
-            fiscal, problem = fiscal_impact(change, frm, to, schedule=schedule, step=step)
-            held = f"filled by {', '.join(applied.incumbents)}" if applied.incumbents else "vacant"
-            text = (f"Reclassify position {move.position} ({held}) from {frm.title} ({frm.ref}) to {to.title} "
-                    f"({to.ref}): {change.direction}; {change.basis}.")
-        else:
-            point = to or frm
-            fiscal, problem = position_cost(point, adding=isinstance(action, AddPosition), schedule=schedule, step=step)
-            verb = "Add a vacant" if isinstance(action, AddPosition) else "Abolish the vacant"
-            text = f"{verb} position {move.position} in {point.title} ({point.ref})."
-        problems.append(problem)
-        impact = ActionImpact(
-            **base, summary=text, position=move.position, from_ref=move.before, from_title=frm.title if frm else None,
-            to_ref=move.after, to_title=to.title if to else None, direction=change.direction if change else None,
-            pay=change, fiscal=fiscal, positions=[move.position], incumbents=applied.incumbents)
-    flags = [Flag(kind="fiscal", message=f"{action.id}: {p}", action_id=action.id) for p in problems if p]
-    return impact, flags
+        impact, problems = _position(sc, applied, base, schedule)
+    return impact, [Flag(kind="fiscal", message=f"{action.id}: {p}", action_id=action.id) for p in problems if p]
 
 
 # -- people -----------------------------------------------------------------------------------------------
@@ -229,36 +230,6 @@ def _title(book: LoadedRulebook, ev: Evaluator, employee: Employee, on: dt.date)
     level = level_of(version, current.level) if version else None
     ref = f"{current.class_}:{current.level}"
     return f"{level.title} ({ref})" if level else ref
-
-
-def _minimums(ev: Evaluator, roster: Roster, employee: Employee, on: dt.date) -> Minimums | None:
-    """The class level's open-entry criteria, except the vacancy the incumbent already fills."""
-    current = ev.compiled(roster.agency).current_assignment(employee, on)
-    if current is None:
-        return None
-    ref = f"{current.class_}:{current.level}"
-    try:
-        decision = ev.evaluate(employee, on, agency=roster.agency, positions=roster.positions, to=ref)
-    except EligibilityError as exc:
-        return Minimums(level=ref, title=ref, meets=None, note=f"minimum qualifications cannot be checked: {exc}")
-    title = decision.target.title
-    results = []
-    for path in decision.paths:
-        if path.kind != "open_entry":
-            continue
-        needed = [c for c in path.criteria if c.category != "vacancy"]
-        met = False if any(c.met is False for c in needed) else None if any(c.met is None for c in needed) else True
-        results.append((met, path.id, [c.missing or c.description for c in needed if c.met is not True]))
-    if not results:
-        return Minimums(level=ref, title=title, version=decision.target.version, meets=None,
-                        note=f"the rules give no minimum qualifications for {title}")
-    met, path_id, missing = min(results, key=lambda r: ({True: 0, None: 1, False: 2}[r[0]], len(r[2])))
-    word = {True: "meets", None: "cannot be confirmed to meet", False: "does not meet"}[met]
-    note = f"{word} the minimum qualifications of {title} (version {decision.target.version}, path {path_id})"
-    if missing:
-        note += ": " + "; ".join(missing)
-    return Minimums(level=ref, title=title, version=decision.target.version, meets=met, path=path_id,
-                    missing=missing, note=note)
 
 
 def _change(before: Side, after: Side) -> tuple[ChangeKind, int | None]:
@@ -342,7 +313,7 @@ def _people(sc: Scenario, old: Evaluator, new: Evaluator, on: dt.date, direct: d
         actions = direct.get(employee.id, [])
         minimums = None
         if set(actions) & moved_or_respecified:
-            minimums = _minimums(new, sc.roster_after, now, on)
+            minimums = check_minimums(new, sc.roster_after, now, on)
         position = next((a.position for a in now.assignments if a.position and a.start <= on
                          and (a.end is None or a.end >= on)), None)
         change = changes.get(employee.id)

@@ -89,11 +89,16 @@ def rules_before(lp: LoadedProposal, base: LoadedRulebook) -> LoadedRulebook:
         if not s.versions:
             raise lp.error(("actions",), f"without the versions the proposal adopts, class {s.id!r} has no "
                            f"specification at all in {base.path}")
-    return _rebuild(base, series, f"{base.rulebook.rules_version} without {lp.proposal.id}", base.path)
+    try:
+        return _rebuild(base, series, f"{base.rulebook.rules_version} without {lp.proposal.id}", base.path)
+    except RuleFileError as exc:
+        raise lp.error(("actions",), f"without the versions the proposal adopts, {base.path} is inconsistent: "
+                       f"{exc.message}") from exc
 
 
-def _holding(employee: Employee, position_id: str, on: dt.date) -> list[Assignment]:
-    return [a for a in employee.assignments if a.position == position_id and (a.end is None or a.end >= on)]
+def _holds(employee: Employee, position_id: str, on: dt.date) -> bool:
+    """Whether an assignment of the employee names the position on or after ``on``."""
+    return any(a.position == position_id and (a.end is None or a.end >= on) for a in employee.assignments)
 
 
 def _move(employee: Employee, position_id: str, ref: str, on: dt.date) -> Employee:
@@ -142,7 +147,7 @@ class _State:
         return [p.id for p in self.positions.values() if p.class_ == series_id]
 
     def incumbents(self, position_id: str) -> list[Employee]:
-        return [e for e in self.employees if _holding(e, position_id, self.on)]
+        return [e for e in self.employees if _holds(e, position_id, self.on)]
 
     # -- actions -----------------------------------------------------------------------------------
     def rename(self, index: int, action: RenameSeries) -> Applied:

@@ -196,6 +196,19 @@ class Fiscal(Frozen):
     sources: list[Citation] = []
 
 
+def _unpriceable(schedule: LoadedSchedule, scale: str, values: list[int], step: str | None) -> str | None:
+    """Why the schedule cannot price these grade/range numbers at this step, or None."""
+    table = schedule.schedule
+    if table.scale != scale:
+        return f"the salary schedule {schedule.path} lists {table.scale}s, not {scale}s"
+    missing = [v for v in values if v not in table.amounts]
+    if missing:
+        return f"the salary schedule {schedule.path} has no {table.scale} {missing[0]}"
+    if step is not None and step not in table.steps:
+        return f"the salary schedule {schedule.path} has no step {step!r} (steps: {', '.join(table.steps)})"
+    return None
+
+
 def _kind(low: Decimal, high: Decimal) -> str:
     if low == high == 0:
         return "none"
@@ -217,13 +230,7 @@ def fiscal_impact(change: PayChange, before: PayPoint, after: PayPoint, *, posit
         return Fiscal(impact="unpriced", statement=f"{after.scale} change {moved}; the dollar amount needs a salary "
                       "schedule (--salary-schedule)", **common), None
     table = schedule.schedule
-    problem = None
-    if table.scale != after.scale:
-        problem = f"the salary schedule {schedule.path} lists {table.scale}s, not {after.scale}s"
-    elif missing := [v for v in (before.value, after.value) if v not in table.amounts]:
-        problem = f"the salary schedule {schedule.path} has no {table.scale} {missing[0]}"
-    elif step is not None and step not in table.steps:
-        problem = f"the salary schedule {schedule.path} has no step {step!r} (steps: {', '.join(table.steps)})"
+    problem = _unpriceable(schedule, after.scale, [before.value, after.value], step)
     if problem:
         return Fiscal(impact="unpriced", statement=f"{after.scale} change {moved}; not priced: {problem}",
                       **common), problem
@@ -294,13 +301,7 @@ def position_cost(point: PayPoint, *, adding: bool, schedule: LoadedSchedule | N
         return Fiscal(impact="unpriced", statement=f"{verb} a position at {point.describe()}; the dollar amount "
                       "needs a salary schedule (--salary-schedule)", **common), None
     table = schedule.schedule
-    problem = None
-    if table.scale != point.scale:
-        problem = f"the salary schedule {schedule.path} lists {table.scale}s, not {point.scale}s"
-    elif point.value not in table.amounts:
-        problem = f"the salary schedule {schedule.path} has no {table.scale} {point.value}"
-    elif step is not None and step not in table.steps:
-        problem = f"the salary schedule {schedule.path} has no step {step!r} (steps: {', '.join(table.steps)})"
+    problem = _unpriceable(schedule, point.scale, [point.value], step)
     if problem:
         return Fiscal(impact="unpriced", statement=f"{verb} a position at {point.describe()}; not priced: {problem}",
                       **common), problem

@@ -21,7 +21,7 @@ from eligibility.records import Position, Roster, load_roster
 from eligibility.salary import load_schedule
 
 from factories import ROOT, RULES, SAMPLES
-from reclass_world import ADOPT, HEAD, RECLASS_TECH, World
+from reclass_world import ADOPT, RECLASS_TECH, World
 
 PROPOSALS = ROOT / "proposals"
 STAFF_REPORT = "ccwd-customer-service-specialist-2017.txt"
@@ -274,3 +274,28 @@ def test_renaming_alone_never_changes_any_decision(books, roster, effective, lat
     impact = assess(proposal, books, roster, as_of=as_of)
     assert all(p.change == "unchanged" for p in impact.people)
     assert impact.summary.decisions_changed == 0 and impact.summary.fiscal.impact == "none"
+
+
+def test_adding_and_abolishing_positions_are_priced_and_summed(tmp_path):
+    schedule = load_schedule(PROPOSALS / "salary-schedule-illustrative.yaml")
+    impact = World(tmp_path).assess("  - {id: add, kind: add_position, position: P-NEW, to: 'os:II', step: A}\n"
+                                    "  - {id: cut, kind: abolish_position, position: P-TECH}\n", schedule=schedule)
+    add, cut = impact.actions
+    assert (add.fiscal.impact, add.fiscal.annual_change_low) == ("cost", Decimal("59604.00"))  # Range 15 A x 12
+    # the Technician is paid as os:II (same_as), Range 15: steps A to E
+    assert (cut.fiscal.impact, cut.fiscal.annual_change_low, cut.fiscal.annual_change_high) == (
+        "saving", Decimal("-72449.16"), Decimal("-59604.00"))
+    total = impact.summary.fiscal
+    assert (total.impact, total.annual_change_low, total.annual_change_high) == (
+        "saving", Decimal("-12845.16"), Decimal("0"))
+    assert total.statement == "annual change -$12,845.16 to $0.00"
+    assert impact.summary.positions == ["P-NEW", "P-TECH"]
+
+
+def test_unreadable_roster_records_are_flagged(tmp_path):
+    from reclass_world import ROSTER
+
+    world = World(tmp_path, roster=ROSTER + "  - id: E5\n    assignments:\n      - {class: os, level: I, start: 2016-13-01}\n")
+    impact = world.assess(ADOPT)
+    record = [f for f in impact.summary.flags if f.kind == "record"]
+    assert [f.message for f in record] == ["1 roster record(s) could not be read, so their impact is unknown: E5"]
