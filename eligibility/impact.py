@@ -280,20 +280,21 @@ def _headline(side: Side, target: bool = False) -> str:
 
 def _direct(sc: Scenario, old: Evaluator, new: Evaluator, on: dt.date) -> dict[str, list[str]]:
     """Employee id -> ids of the actions that touch them: incumbents of moved positions, members of changed series."""
-    touched: dict[str, list[str]] = {}
+    agency = sc.proposal.proposal.agency
     after = {e.id: e for e in sc.roster_after.employees}
+
+    def series_of(ev: Evaluator, employee: Employee) -> str | None:
+        current = ev.compiled(agency).current_assignment(employee, on)
+        return current.class_ if current else None
+
+    touched: dict[str, list[str]] = {}
     for applied in sc.applied:
         ids = list(applied.incumbents)
         if applied.series is not None:
-            for employee in sc.roster_before.employees:
-                sides = [(old, employee), (new, after.get(employee.id, employee))]
-                if any((a := ev.compiled(sc.proposal.proposal.agency).current_assignment(e, on)) is not None
-                       and a.class_ == applied.series for ev, e in sides):
-                    ids.append(employee.id)
-        for employee_id in ids:
-            touched.setdefault(employee_id, [])
-            if applied.action.id not in touched[employee_id]:
-                touched[employee_id].append(applied.action.id)
+            ids += [e.id for e in sc.roster_before.employees
+                    if applied.series in (series_of(old, e), series_of(new, after[e.id]))]
+        for employee_id in dict.fromkeys(ids):
+            touched.setdefault(employee_id, []).append(applied.action.id)
     return touched
 
 
