@@ -145,14 +145,13 @@ def child(decider: str, roster: Path, rules: Path, cpu: int | None) -> dict:
 
 def dask_run(roster: Path, rules: Path, workers: int) -> dict:
     """The Dask backend on a LocalCluster (one worker process per core), results to a null sink."""
-    from eligibility import report
     from eligibility.distributed import evaluate_parquet
 
     start = time.perf_counter()
     n = 0
     with open(os.devnull, "w") as sink:
-        for item in evaluate_parquet(roster, rules, AS_OF, workers=workers):
-            sink.write(json.dumps(report.item_json(item), separators=(",", ":")) + "\n")
+        for result in evaluate_parquet(roster, rules, AS_OF, workers=workers):
+            sink.write(result.line + "\n")  # rendered on the workers: the full explanation's JSON line
             n += 1
     elapsed = time.perf_counter() - start
     return {"decider": f"durable_rules, dask {workers} workers", "n": n, "seconds": round(elapsed, 3),

@@ -17,7 +17,6 @@ import os
 from pathlib import Path
 from typing import Iterator
 
-from .decision import Decision, DecisionError
 from .errors import EligibilityError, InputError
 
 _EVALUATORS: dict[str, object] = {}
@@ -51,17 +50,15 @@ def _evaluator(rules: dict[str, str], engine: str, agency: str):
 
 
 def decide_partition(path: str, group: int, duplicates: dict[int, int], rules: dict[str, str], engine: str,
-                     agency: str, as_of: dt.date, to: str | None) -> list[str]:
-    """One row group, decided on a worker: each result as ``D`` (decision) or ``E`` (error) + its JSON."""
+                     agency: str, as_of: dt.date, to: str | None) -> list:
+    """One row group, decided and rendered on a worker (streaming.Rendered: the JSON line and the flat row)."""
     from . import streaming
 
     evaluator = _evaluator(rules, engine, agency)
     items = streaming.parquet_items(path, evaluator.known_series(), agency, [group], duplicates=duplicates)
-    out = []
-    for item in evaluator.evaluate_items(items, as_of, agency=agency, path=path, to=to,
-                                         positions=streaming.parquet_header(path, evaluator.known_series())[1]):
-        out.append(("D" if isinstance(item, Decision) else "E") + item.model_dump_json())
-    return out
+    positions = streaming.parquet_header(path, evaluator.known_series())[1]
+    return [streaming.render(item) for item in evaluator.evaluate_items(items, as_of, agency=agency, path=path,
+                                                                         to=to, positions=positions)]
 
 
 def worker_compilations() -> int:
@@ -87,8 +84,11 @@ def _client(scheduler: str | None, workers: int | None):
 def evaluate_parquet(path: str | Path, rules_dir: str | Path, as_of: dt.date, *, to: str | None = None,
                      engine: str = "durable_rules", scheduler: str | None = None, workers: int | None = None,
                      window: int | None = None, known_series: dict[str, set[str]] | None = None,
-                     ) -> Iterator[Decision | DecisionError]:
-    """Decide a Parquet roster on a Dask cluster (``scheduler`` address, or a LocalCluster); results in order."""
+                     ) -> Iterator:
+    """Decide a Parquet roster on a Dask cluster (``scheduler`` address, or a LocalCluster).
+
+    Yields :class:`eligibility.streaming.Rendered` results (JSON line and flat row) in roster order.
+    """
     from . import streaming
 
     path = str(Path(path).resolve())
@@ -119,7 +119,6 @@ def evaluate_parquet(path: str | Path, rules_dir: str | Path, as_of: dt.date, *,
             cluster.close()
 
 
-def _results(future) -> Iterator[Decision | DecisionError]:
-    for text in future.result():
-        yield Decision.model_validate_json(text[1:]) if text[0] == "D" else DecisionError.model_validate_json(text[1:])
+def _results(future) -> Iterator:
+    yield from future.result()
     future.release()

@@ -529,6 +529,32 @@ def open_roster(path: str | Path, known_series: dict[str, set[str]] | None = Non
 RESULT_FORMATS = ("jsonl", "csv", "json", "parquet", "text")
 
 
+@dataclass(frozen=True)
+class Rendered:
+    """A result already rendered: its compact JSON line (as ``report.roster_jsonl``) and its flat row
+    (``report.row``). Dask workers send these, so the driver only writes."""
+
+    line: str
+    row: dict
+
+    @property
+    def status(self) -> str:
+        return self.row["status"]  # a decision's status, or "error" / "not_applicable"
+
+    @property
+    def error(self) -> str:
+        return self.row["error"]
+
+
+def render(item) -> Rendered:
+    """Render a Decision or DecisionError once, for every output format."""
+    from . import report
+
+    if isinstance(item, Rendered):
+        return item
+    return Rendered(json.dumps(report.item_json(item), separators=(",", ":")), report.row(item))
+
+
 class ResultWriter:
     """Writes roster results as they come, byte for byte what eligibility.report renders for the whole list.
 
@@ -552,23 +578,24 @@ class ResultWriter:
             self._csv.writeheader()
 
     def write(self, item) -> None:
-        report = self._report
+        """Write one Decision, DecisionError or Rendered result."""
+        rendered = render(item)
         if self.fmt == "jsonl":
-            self.out.write(json.dumps(report.item_json(item), separators=(",", ":")) + "\n")
+            self.out.write(rendered.line + "\n")
         elif self.fmt == "csv":
-            self._csv.writerow(report.row(item))
+            self._csv.writerow(rendered.row)
         elif self.fmt == "json":
-            text = json.dumps(report.item_json(item), indent=2).replace("\n", "\n  ")
+            text = json.dumps(json.loads(rendered.line), indent=2).replace("\n", "\n  ")
             self.out.write(("[\n  " if self.count == 0 else ",\n  ") + text)
         elif self.fmt == "parquet":
-            flat = report.row(item)
+            flat = rendered.row
             self._buffer.append({"employee_id": flat["employee_id"], "status": flat["status"],
                                  "eligible_on": flat["eligible_on"], "best_path": flat["best_path"],
-                                 "result": json.dumps(report.item_json(item), separators=(",", ":"))})
+                                 "result": rendered.line})
             if len(self._buffer) >= 10_000:
                 self._flush_parquet()
         else:
-            self._rows.append(report.row(item))
+            self._rows.append(dict(rendered.row))
         self.count += 1
 
     def _flush_parquet(self) -> None:

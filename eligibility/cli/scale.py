@@ -4,18 +4,16 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import sys
 import tempfile
 from pathlib import Path
 
 import click
 
 from .. import generate as generator
-from ..decision import Decision, DecisionError
 from ..errors import InputError
 from ..evaluator import ENGINES, Evaluator
 from ..rulebook import load_rules_dir
-from ..streaming import RESULT_FORMATS, ResultWriter, open_roster
+from ..streaming import RESULT_FORMATS, ResultWriter, open_roster, render
 from . import as_of_option, main, rules_option
 
 STREAMED_ROSTERS = (".jsonl", ".ndjson", ".parquet")
@@ -125,12 +123,13 @@ def run_roster(roster_file: str, rules_dir: str, as_of: dt.date, statuses: tuple
         with _Output(output, fmt, encoding) as out:
             writer = ResultWriter(out.handle, fmt)
             for item in items:
-                if isinstance(item, DecisionError) and item.kind == "record_error":
+                result = render(item)
+                if result.status == "error":
                     errors += 1
-                    click.echo(f"eligibility: record error: {item.error}", err=True)
-                if statuses and _status(item) not in statuses:
+                    click.echo(f"eligibility: record error: {result.error}", err=True)
+                if statuses and result.status not in statuses:
                     continue
-                writer.write(item)
+                writer.write(result)
             writer.close()
     if announce is not None:
         announce(writer.count, errors)
@@ -172,14 +171,3 @@ class _Output:
         os.umask(umask)
         os.chmod(self.temporary, 0o666 & ~umask)
         os.replace(self.temporary, self.output)
-
-
-def _status(item: Decision | DecisionError) -> str:
-    if isinstance(item, Decision):
-        return item.status
-    return "error" if item.kind == "record_error" else "not_applicable"
-
-
-def exit_with(code: int) -> None:
-    if code:
-        sys.exit(code)
