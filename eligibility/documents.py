@@ -230,6 +230,19 @@ def translate_validation_error(
     return error(message, file=doc.path, line=line, column=col, field=format_loc(full), suggestion=suggestion, **extra)
 
 
+M = TypeVar("M", bound=BaseModel)
+
+
+def validate_document(doc: Document, model: type[M], error: type[E], what: str, keys: str) -> M:
+    """Validate a whole parsed document against ``model`` (``what`` names the file kind, ``keys`` its top-level keys)."""
+    if not isinstance(doc.data, dict):
+        raise error(f"{what} must be a mapping ({keys})", file=doc.path, line=1)
+    try:
+        return model.model_validate(doc.data)
+    except ValidationError as exc:
+        raise translate_validation_error(exc, doc, model, error) from exc
+
+
 _UNION_TAGS: set[str] = set()
 
 

@@ -9,7 +9,7 @@ from typing import Iterable, Iterator
 
 from . import oracle
 from .compiler import CompiledRules, ResolvedTarget
-from .criteria import Context, ROLE_NAMES, decide_path_criteria, span_text
+from .criteria import Context, decide_path_criteria, span_text
 from .decision import (
     STATUS_OF_SEVERITY, CriterionResult, Decision, DecisionError, PathResult, Target,
 )

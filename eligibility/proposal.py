@@ -7,9 +7,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Iterable, Literal, Union
 
-from pydantic import ConfigDict, Field, ValidationError, field_validator
+from pydantic import ConfigDict, Field, field_validator
 
-from .documents import Document, format_loc, load_yaml, register_union_tags, suggest, translate_validation_error
+from .documents import Document, format_loc, load_yaml, register_union_tags, suggest, validate_document
 from .errors import ProposalError, RuleFileError
 from .records import Employee, Position
 from .rulebook import LoadedRulebook, level_of, load_rulebook
@@ -130,13 +130,7 @@ class LoadedProposal:
 
 
 def proposal_from_document(doc: Document) -> LoadedProposal:
-    if not isinstance(doc.data, dict):
-        raise ProposalError("a proposal must be a mapping (id, agency, title, effective, actions)", file=doc.path,
-                            line=1)
-    try:
-        proposal = Proposal.model_validate(doc.data)
-    except ValidationError as exc:
-        raise translate_validation_error(exc, doc, Proposal, ProposalError) from exc
+    proposal = validate_document(doc, Proposal, ProposalError, "a proposal", "id, agency, title, effective, actions")
     loaded = LoadedProposal(proposal, doc.path, doc)
     seen: dict[str, int] = {}
     for index, action in enumerate(proposal.actions):

@@ -10,7 +10,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from .documents import Document, format_loc, load_yaml, suggest, translate_validation_error
+from .documents import Document, format_loc, load_yaml, suggest, translate_validation_error, validate_document
 from .errors import RecordError
 from .schema import CertificationKind, Education, EndorsementKind, ExperienceKind, LicenseKind, Role
 
@@ -173,12 +173,7 @@ def _cross_check(employee: Employee, known_series: set[str] | None) -> tuple[str
 
 def roster_from_document(doc: Document, known_series: dict[str, set[str]] | None = None) -> Roster:
     """Validate a parsed roster. ``known_series`` maps agency -> series ids, to name unknown classes."""
-    if not isinstance(doc.data, dict):
-        raise RecordError("a roster must be a mapping with agency, positions and employees", file=doc.path, line=1)
-    try:
-        header = RosterHeader.model_validate(doc.data)
-    except ValidationError as exc:
-        raise translate_validation_error(exc, doc, RosterHeader, RecordError) from exc
+    header = validate_document(doc, RosterHeader, RecordError, "a roster", "agency, positions, employees")
     series = known_series.get(header.agency) if known_series is not None else None
     if known_series is not None and series is None:
         line, col = doc.position(("agency",))

@@ -7,9 +7,8 @@ import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
-from pydantic import ValidationError
 
-from .documents import Document, format_loc, load_yaml, translate_validation_error
+from .documents import Document, format_loc, load_yaml, validate_document
 from .errors import RuleFileError
 from .schema import Level, PathDef, Performance, Rulebook, Series, ServiceTime, Version
 
@@ -92,13 +91,7 @@ def _cross_check(book: Rulebook, doc: Document) -> None:
 
 
 def rulebook_from_document(doc: Document, sha256: str = "") -> LoadedRulebook:
-    if not isinstance(doc.data, dict):
-        raise RuleFileError("a rule file must be a mapping (agency, name, rules_version, series)", file=doc.path,
-                            line=1)
-    try:
-        book = Rulebook.model_validate(doc.data)
-    except ValidationError as exc:
-        raise translate_validation_error(exc, doc, Rulebook, RuleFileError) from exc
+    book = validate_document(doc, Rulebook, RuleFileError, "a rule file", "agency, name, rules_version, series")
     _cross_check(book, doc)
     return LoadedRulebook(rulebook=book, path=doc.path, sha256=sha256, document=doc)
 

@@ -8,9 +8,9 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from .documents import Document, load_yaml, translate_validation_error
+from .documents import Document, load_yaml, validate_document
 from .errors import ScheduleError
 from .rulebook import LoadedRulebook, level_of
 from .schema import Citation, Id, Level, Pay, Strict
@@ -72,13 +72,8 @@ def _check_amounts(schedule: SalarySchedule, doc: Document) -> None:
 
 def load_schedule(path: str | Path) -> LoadedSchedule:
     doc = load_yaml(path, ScheduleError)
-    if not isinstance(doc.data, dict):
-        raise ScheduleError("a salary schedule must be a mapping (id, title, illustrative, scale, period, steps, "
-                            "amounts)", file=doc.path, line=1)
-    try:
-        schedule = SalarySchedule.model_validate(doc.data)
-    except ValidationError as exc:
-        raise translate_validation_error(exc, doc, SalarySchedule, ScheduleError) from exc
+    schedule = validate_document(doc, SalarySchedule, ScheduleError, "a salary schedule",
+                                 "id, title, illustrative, scale, period, steps, amounts")
     _check_amounts(schedule, doc)
     return LoadedSchedule(schedule, doc.path)
 

@@ -7,10 +7,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from .decision import Decision, Status
-from .documents import Document, load_yaml, translate_validation_error
+from .documents import Document, load_yaml, validate_document
 from .errors import EligibilityError, EvaluationError, RuleFileError
 from .evaluator import Evaluator
 from .records import Employee, Position
@@ -138,12 +138,7 @@ def discover(rules_dir: str | Path) -> list[Path]:
 
 
 def case_file_from_document(doc: Document) -> CaseFile:
-    if not isinstance(doc.data, dict):
-        raise RuleFileError("a rule-test file must be a mapping with agency and cases", file=doc.path, line=1)
-    try:
-        return CaseFile.model_validate(doc.data)
-    except ValidationError as exc:
-        raise translate_validation_error(exc, doc, CaseFile, RuleFileError) from exc
+    return validate_document(doc, CaseFile, RuleFileError, "a rule-test file", "agency, cases")
 
 
 def load_cases(path: str | Path) -> list[LoadedCase]:
