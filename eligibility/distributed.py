@@ -51,13 +51,14 @@ def _evaluator(rules: dict[str, str], engine: str, agency: str):
 
 def decide_partition(path: str, group: int, duplicates: dict[int, int], rules: dict[str, str], engine: str,
                      agency: str, as_of: dt.date, to: str | None) -> list:
-    """One row group, decided and rendered on a worker (streaming.Rendered: the JSON line and the flat row)."""
-    from . import streaming
+    """One row group, decided and rendered on a worker (results.Rendered: the JSON line and the flat row)."""
+    from . import parquet_roster
+    from .results import render
 
     evaluator = _evaluator(rules, engine, agency)
-    items = streaming.parquet_items(path, evaluator.known_series(), agency, [group], duplicates=duplicates)
-    positions = streaming.parquet_header(path, evaluator.known_series())[1]
-    return [streaming.render(item) for item in evaluator.evaluate_items(items, as_of, agency=agency, path=path,
+    items = parquet_roster.parquet_items(path, evaluator.known_series(), agency, [group], duplicates=duplicates)
+    positions = parquet_roster.parquet_header(path, evaluator.known_series())[1]
+    return [render(item) for item in evaluator.evaluate_items(items, as_of, agency=agency, path=path,
                                                                          to=to, positions=positions)]
 
 
@@ -87,22 +88,22 @@ def evaluate_parquet(path: str | Path, rules_dir: str | Path, as_of: dt.date, *,
                      ) -> Iterator:
     """Decide a Parquet roster on a Dask cluster (``scheduler`` address, or a LocalCluster).
 
-    Yields :class:`eligibility.streaming.Rendered` results (JSON line and flat row) in roster order.
+    Yields :class:`eligibility.results.Rendered` results (JSON line and flat row) in roster order.
     """
-    from . import streaming
+    from . import parquet_roster
 
     path = str(Path(path).resolve())
     if not path.lower().endswith(".parquet"):
         raise InputError("the Dask backend reads Parquet rosters (.parquet); convert with `eligibility generate` "
                          "or write one with pyarrow (layout: docs/performance.md)", file=path)
     rules = rules_texts(rules_dir)
-    agency, _, groups = streaming.parquet_header(path, known_series)
-    duplicates = streaming.parquet_duplicates(path)
+    agency, _, groups = parquet_roster.parquet_header(path, known_series)
+    duplicates = parquet_roster.parquet_duplicates(path)
     client, cluster = _client(scheduler, workers)
     try:
         window = window or 2 * max(1, len(client.scheduler_info().get("workers", {})) or 1)
         rules_future = client.scatter(rules, broadcast=True)
-        starts = streaming.parquet_row_starts(path)
+        starts = parquet_roster.parquet_row_starts(path)
         pending = []
         for group in range(groups):
             end = starts[group + 1] if group + 1 < len(starts) else None

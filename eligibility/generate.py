@@ -330,9 +330,9 @@ def _write_csv(path: Path, header: dict, records: Iterator) -> int:
 
 def _write_parquet(path: Path, header: dict, records: Iterator, row_group: int = PARQUET_ROW_GROUP) -> int:
     """One row per employee: ``id`` and ``record`` (the employee as JSON); the header in the file metadata."""
-    from .streaming import parquet_schema
+    from .parquet_roster import _pq, parquet_schema
 
-    pq = _pyarrow_parquet()
+    pq = _pq()
     import pyarrow as pa
 
     schema = parquet_schema(header)
@@ -350,11 +350,3 @@ def _write_parquet(path: Path, header: dict, records: Iterator, row_group: int =
         if texts or n == 0:
             writer.write_table(pa.table({"id": ids, "record": texts}, schema=schema))
     return n
-
-
-def _pyarrow_parquet():
-    try:
-        import pyarrow.parquet as pq
-    except ImportError as exc:
-        raise InputError("Parquet needs pyarrow: pip install 'eligibility[scale]'") from exc
-    return pq

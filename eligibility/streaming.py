@@ -1,9 +1,10 @@
-"""Rosters read one employee at a time (YAML, JSONL, CSV, Parquet) and results written as they are decided.
+"""Rosters read one employee at a time (YAML, JSONL, CSV; Parquet in parquet_roster), for bounded memory.
 
 Memory stays bounded whatever the roster size: readers are generators that hold one record (YAML: one
-composed node per employee, from PyYAML's event parser), evaluation runs in chunks, and writers emit
-each result as it comes. The one thing remembered per employee is an 8-byte hash of its id and its
-line, for the duplicate-id check (:class:`SeenIds`, about 16 bytes per employee).
+composed node per employee, from PyYAML's event parser), evaluation runs in chunks
+(``Evaluator.evaluate_items``), and eligibility.results writes each result as it comes. The one thing
+remembered per employee is an 8-byte hash of its id and its line, for the duplicate-id check
+(:class:`SeenIds`, about 16 bytes per employee).
 
 Layouts (docs/performance.md, "Streaming"):
 
@@ -12,11 +13,9 @@ Layouts (docs/performance.md, "Streaming"):
 * CSV: the three-file layout of docs/csv-records.md; the history file must list each employee's rows
   together, in the order of the employees file (as ``write_roster_csv`` and ``eligibility generate`` write
   them). This is checked before anything is decided.
-* Parquet: columns ``id`` and ``record`` (the employee as JSON), the header as JSON in the file's
-  key-value metadata under ``eligibility.header``; row groups are the partitions of the Dask backend.
+* Parquet: see eligibility.parquet_roster.
 
-Record errors carry the same messages as the whole-file loaders (file, line, field); in Parquet the
-"line" is the 1-based row number.
+Record errors carry the same messages as the whole-file loaders (file, line, field).
 """
 
 from __future__ import annotations
@@ -27,16 +26,15 @@ import json
 from array import array
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Iterable, Iterator
+from typing import Any, Iterator
 
 import yaml
 from pydantic import ValidationError
 
 from .documents import Document, _Loader, _walk, format_loc, suggest, translate_validation_error
 from .errors import RecordError
-from .records import Employee, Position, RosterHeader, _cross_check
+from .records import Employee, Position, _cross_check
 
-HEADER_KEY = b"eligibility.header"
 Item = tuple[int, Any]  # (line, Employee | RecordError)
 
 
@@ -425,93 +423,6 @@ def _one_csv_employee(tabular, people, person, history, rows, checker: "_Checker
     return employee
 
 
-# -- Parquet ---------------------------------------------------------------------------------------
-def parquet_schema(header: dict):
-    import pyarrow as pa
-
-    meta = {HEADER_KEY: json.dumps({"agency": header["agency"], "positions": header["positions"]}).encode()}
-    return pa.schema([("id", pa.string()), ("record", pa.string())], metadata=meta)
-
-
-def parquet_header(path: str | Path, known_series: dict[str, set[str]] | None):
-    """(agency, positions, row group count) of a Parquet roster."""
-    from .generate import _pyarrow_parquet
-
-    pq = _pyarrow_parquet()
-    try:
-        meta = pq.ParquetFile(str(path)).metadata
-    except (OSError, ValueError) as exc:
-        raise RecordError(f"cannot read Parquet roster: {exc}", file=path) from exc
-    raw = (meta.metadata or {}).get(HEADER_KEY)
-    if raw is None:
-        raise RecordError("no roster header in the Parquet metadata (key 'eligibility.header')", file=path)
-    data = json.loads(raw)
-    agency, positions = _header(data, Document(str(path), data, {(): (1, 1)}), known_series)
-    return agency, positions, meta.num_row_groups
-
-
-def parquet_row_starts(path: str | Path) -> list[int]:
-    """The 0-based index of the first row of each row group."""
-    from .generate import _pyarrow_parquet
-
-    meta = _pyarrow_parquet().ParquetFile(str(path)).metadata
-    starts, total = [], 0
-    for group in range(meta.num_row_groups):
-        starts.append(total)
-        total += meta.row_group(group).num_rows
-    return starts
-
-
-def parquet_duplicates(path: str | Path) -> dict[int, int]:
-    """Rows (0-based) whose ``id`` repeats an earlier row's, with that row's 1-based number; reads the id column only."""
-    from .generate import _pyarrow_parquet
-
-    file = _pyarrow_parquet().ParquetFile(str(path))
-    seen, duplicates, row = SeenIds(), {}, 0
-    for group in range(file.metadata.num_row_groups):
-        for value in file.read_row_group(group, columns=["id"]).column("id").to_pylist():
-            if value is not None:
-                first = seen.add(value, row + 1)
-                if first is not None:
-                    duplicates[row] = first
-            row += 1
-    return duplicates
-
-
-def parquet_items(path: str | Path, known_series: dict[str, set[str]] | None, agency: str,
-                  row_groups: Iterable[int] | None = None, duplicates: dict[int, int] | None = None
-                  ) -> Iterator[Item]:
-    """Records of some row groups (all by default); the "line" is the 1-based row number in the file.
-
-    The duplicate-id check uses ``duplicates`` (row -> first row, from :func:`parquet_duplicates`), so a
-    partition decided alone finds the same duplicates as the whole file.
-    """
-    from .generate import _pyarrow_parquet
-
-    file = _pyarrow_parquet().ParquetFile(str(path))
-    starts = parquet_row_starts(path)
-    duplicates = parquet_duplicates(path) if duplicates is None else duplicates
-    checker = _Checker(str(path), _series(agency, known_series), duplicates)
-    groups = range(file.metadata.num_row_groups) if row_groups is None else row_groups
-    for group in groups:
-        texts = file.read_row_group(group, columns=["record"]).column("record").to_pylist()
-        for offset, text in enumerate(texts):
-            index = starts[group] + offset
-            line = index + 1
-            try:
-                raw = json.loads(text) if text is not None else None
-            except json.JSONDecodeError as exc:
-                yield line, RecordError(f"invalid JSON: {exc.msg}", file=str(path), line=line, field="record",
-                                        employee_id=f"#{index + 1}")
-                continue
-            yield line, checker.check(raw, index, Document(str(path), None, {("employees", index): (line, 1)}), line)
-
-
-def _parquet_stream(path: str, known_series: dict[str, set[str]] | None) -> RosterStream:
-    agency, positions, _ = parquet_header(path, known_series)
-    return RosterStream(path, agency, positions, parquet_items(path, known_series, agency))
-
-
 # -- entry point -----------------------------------------------------------------------------------
 def open_roster(path: str | Path, known_series: dict[str, set[str]] | None = None) -> RosterStream:
     """Open a roster for streaming; the format comes from the file name (.yaml/.yml, .jsonl, .csv, .parquet)."""
@@ -521,102 +432,9 @@ def open_roster(path: str | Path, known_series: dict[str, set[str]] | None = Non
     if not Path(path).is_file():
         raise RecordError("file not found", file=path)
     fmt = format_of(path)
-    opener = {"yaml": _yaml_stream, "jsonl": _jsonl_stream, "csv": _csv_stream, "parquet": _parquet_stream}[fmt]
+    if fmt == "parquet":
+        from .parquet_roster import parquet_stream
+
+        return parquet_stream(path, known_series)
+    opener = {"yaml": _yaml_stream, "jsonl": _jsonl_stream, "csv": _csv_stream}[fmt]
     return opener(path, known_series)
-
-
-# -- writing results -------------------------------------------------------------------------------
-RESULT_FORMATS = ("jsonl", "csv", "json", "parquet", "text")
-
-
-@dataclass(frozen=True)
-class Rendered:
-    """A result already rendered: its compact JSON line (as ``report.roster_jsonl``) and its flat row
-    (``report.row``). Dask workers send these, so the driver only writes."""
-
-    line: str
-    row: dict
-
-    @property
-    def status(self) -> str:
-        return self.row["status"]  # a decision's status, or "error" / "not_applicable"
-
-    @property
-    def error(self) -> str:
-        return self.row["error"]
-
-
-def render(item) -> Rendered:
-    """Render a Decision or DecisionError once, for every output format."""
-    from . import report
-
-    if isinstance(item, Rendered):
-        return item
-    return Rendered(json.dumps(report.item_json(item), separators=(",", ":")), report.row(item))
-
-
-class ResultWriter:
-    """Writes roster results as they come, byte for byte what eligibility.report renders for the whole list.
-
-    jsonl, csv, json (an array, streamed element by element) and parquet (one row per employee: the jsonl
-    object in ``result`` beside a few flat columns) hold nothing back; text keeps one short row per employee
-    for the column widths of its table.
-    """
-
-    def __init__(self, out, fmt: str, path: str | None = None) -> None:
-        from . import report
-
-        if fmt not in RESULT_FORMATS:
-            raise ValueError(f"unknown result format {fmt!r}")
-        self.out, self.fmt, self.path, self.count = out, fmt, path, 0
-        self._report = report
-        self._rows: list[dict] = []
-        self._parquet = None
-        self._buffer: list[dict] = []
-        if fmt == "csv":
-            self._csv = csv.DictWriter(out, fieldnames=report.CSV_COLUMNS, lineterminator="\r\n")
-            self._csv.writeheader()
-
-    def write(self, item) -> None:
-        """Write one Decision, DecisionError or Rendered result."""
-        rendered = render(item)
-        if self.fmt == "jsonl":
-            self.out.write(rendered.line + "\n")
-        elif self.fmt == "csv":
-            self._csv.writerow(rendered.row)
-        elif self.fmt == "json":
-            text = json.dumps(json.loads(rendered.line), indent=2).replace("\n", "\n  ")
-            self.out.write(("[\n  " if self.count == 0 else ",\n  ") + text)
-        elif self.fmt == "parquet":
-            flat = rendered.row
-            self._buffer.append({"employee_id": flat["employee_id"], "status": flat["status"],
-                                 "eligible_on": flat["eligible_on"], "best_path": flat["best_path"],
-                                 "result": rendered.line})
-            if len(self._buffer) >= 10_000:
-                self._flush_parquet()
-        else:
-            self._rows.append(dict(rendered.row))
-        self.count += 1
-
-    def _flush_parquet(self) -> None:
-        import pyarrow as pa
-
-        from .generate import _pyarrow_parquet
-
-        pq = _pyarrow_parquet()
-        schema = pa.schema([(name, pa.string()) for name in ("employee_id", "status", "eligible_on", "best_path",
-                                                            "result")])
-        if self._parquet is None:
-            self._parquet = pq.ParquetWriter(self.out, schema)
-        self._parquet.write_table(pa.Table.from_pylist(self._buffer, schema=schema))
-        self._buffer = []
-
-    def close(self) -> None:
-        if self.fmt == "json":
-            self.out.write("[]\n" if self.count == 0 else "\n]\n")
-        elif self.fmt == "parquet":
-            if self._buffer or self._parquet is None:
-                self._flush_parquet()
-            self._parquet.close()
-        elif self.fmt == "text":
-            self.out.write(self._report.rows_text(self._rows))

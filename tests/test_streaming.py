@@ -15,7 +15,8 @@ import pytest
 
 from eligibility import DecisionError, Evaluator, generate, report
 from eligibility.errors import RecordError
-from eligibility.streaming import ResultWriter, SeenIds, open_roster
+from eligibility.results import ResultWriter
+from eligibility.streaming import SeenIds, open_roster
 
 from conftest import RULES, SAMPLES
 

@@ -13,8 +13,9 @@ from .. import generate as generator
 from ..errors import InputError
 from ..evaluator import ENGINES, Evaluator
 from ..rulebook import load_rules_dir
-from ..streaming import RESULT_FORMATS, ResultWriter, open_roster, render
-from . import as_of_option, main, rules_option
+from ..results import RESULT_FORMATS, ResultWriter, render
+from ..streaming import open_roster
+from . import main, rules_option
 
 STREAMED_ROSTERS = (".jsonl", ".ndjson", ".parquet")
 SUFFIX_FORMATS = {".jsonl": "jsonl", ".ndjson": "jsonl", ".csv": "csv", ".json": "json", ".parquet": "parquet",
