@@ -101,4 +101,4 @@ def test_generate_command_and_unknown_agency(tmp_path):
     assert out.read_text().count("\n- id: CCWD-0") == 5
     bad = subprocess.run(cmd[:5] + ["ccdw"] + cmd[6:], capture_output=True, text=True)
     assert bad.returncode == 2
-    assert "no rule file for agency 'ccdw' (did you mean 'ccwd'?)" in bad.stderr
+    assert "Invalid value for --agency: no rule file for agency 'ccdw' (did you mean 'ccwd'?); have: " in bad.stderr

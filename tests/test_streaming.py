@@ -181,3 +181,12 @@ def test_python_engine_is_selectable_and_named(generated, tmp_path):
                           timeout=120)
     engines = {json.loads(line).get("engine") for line in done.stdout.splitlines()}
     assert engines - {None} == {"python oracle"}
+
+
+def test_recording_needs_the_whole_roster(tmp_path):
+    done = subprocess.run([str(SCRIPT), "roster", str(SAMPLES / "jbwd.yaml"), "--rules", str(RULES), "--record",
+                           "--log", str(tmp_path / "log.sqlite3"), "-o", str(tmp_path / "out.jsonl")],
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 2
+    assert "--record needs the whole roster in memory" in done.stderr
+    assert not (tmp_path / "out.jsonl").exists()

@@ -48,7 +48,9 @@ def generate_command(rules_dir: str, agency: str, count: int, seed: int, output:
     if agency not in books:
         from ..documents import suggest
 
-        raise InputError(f"no rule file for agency {agency!r}", field="--agency", suggestion=suggest(agency, books))
+        hint = suggest(agency, books)
+        raise click.BadParameter(f"no rule file for agency {agency!r}" + (f" (did you mean {hint!r}?)" if hint else "")
+                                 + f"; have: {', '.join(sorted(books))}", param_hint="--agency")
     header, records = generator.generate(books[agency], count, seed, as_of)
     written = generator.write(output, header, records, row_group=row_group)
     click.echo(f"Wrote {output}: {written} employees of {agency} (seed {seed}).", err=True)
@@ -79,8 +81,8 @@ def wants_streaming(roster_file: str, fmt: str, recording: bool, *, output: str 
     reads a text table of a YAML/CSV roster in a terminal (progress bar, colours)."""
     if recording:
         if output or backend != "local" or engine != "durable_rules" or roster_file.lower().endswith(STREAMED_ROSTERS):
-            raise InputError("--record needs the whole roster in memory: leave out -o, --backend, --engine and use "
-                             "a YAML or CSV roster", field="--record")
+            raise click.UsageError("--record needs the whole roster in memory: leave out -o, --backend and --engine, "
+                                   "and give a YAML or CSV roster")
         return False
     return bool(output) or backend != "local" or engine != "durable_rules" or fmt != "text" \
         or roster_file.lower().endswith(STREAMED_ROSTERS)
@@ -107,9 +109,9 @@ def run_roster(roster_file: str, rules_dir: str, as_of: dt.date, statuses: tuple
     if output and fmt == "text" and Path(output).suffix.lower() in SUFFIX_FORMATS:
         fmt = SUFFIX_FORMATS[Path(output).suffix.lower()]
     if fmt not in RESULT_FORMATS:
-        raise InputError(f"format {fmt!r} cannot be streamed", field="--format")
+        raise click.UsageError(f"format {fmt!r} cannot be streamed")
     if fmt == "parquet" and not output:
-        raise InputError("Parquet results need a file: give -o FILE.parquet", field="--format")
+        raise click.UsageError("Parquet results need a file: give -o FILE.parquet")
     errors = 0
     with Evaluator.from_dir(rules_dir, engine=engine) as evaluator:
         if backend == "dask":
