@@ -118,3 +118,33 @@ def test_batched_sessions_decide_like_the_oracle_and_like_one_session_each(pair,
         expected = decide([(f"p{i}", [_crit(cat, met, on) for cat, met, on in crits]) for i, crits in enumerate(paths)])
         assert (a.path_severity, a.best_path) == (b.path_severity, b.best_path)
         assert (a.path_severity, a.best_path) == (expected.path_severity, expected.best_path)
+
+
+def test_fact_ids_never_share_a_hash_within_a_session(pair, monkeypatch):
+    # durable_rules keys a session's facts by the 32-bit FNV-1a hash of their ids: two ids with the same
+    # hash (such as these two) make it refuse the second fact, so the engine hands out ids that never collide
+    import eligibility.engine as engine_module
+    from eligibility.engine import _Batch, fnv1a32
+
+    assert fnv1a32("f6059") == fnv1a32("f264602")
+    batch = _Batch("1", [])
+    batch._hashes.add(fnv1a32("1"))
+    assert [f["id"] for f in batch.identify([{}, {}])] == ["2", "3"]
+
+    engine = pair[0].compiled("ccwd").engine
+    seen: dict[str, list[str]] = {}
+    original = engine._rules.assert_facts  # every batch and every derived fact goes through it
+
+    def spy(facts):
+        for fact in facts:
+            seen.setdefault(fact["sid"], []).append(fact["id"])
+        return original(facts)
+    monkeypatch.setattr(engine._rules, "assert_facts", spy)
+    monkeypatch.setattr(engine_module, "MAX_BATCH", 50)
+    batch_inputs = [_inputs([[("time", True, None), ("hard", False, None)], [("endorsement", None, None)]])] * 120
+    assert len(engine.evaluate_many(batch_inputs)) == 120
+    assert len(seen) == 3  # 50 + 50 + 20 employees
+    for sid, ids in seen.items():
+        hashes = [fnv1a32(i) for i in ids] + [fnv1a32(f"sid-{sid}")]
+        assert len(set(hashes)) == len(hashes)
+        assert len(ids) > 50 * 4 or sid == max(seen, key=int)  # the derived facts were given ids too
