@@ -4,7 +4,7 @@ Memory stays bounded whatever the roster size: readers are generators that hold 
 composed node per employee, from PyYAML's event parser), evaluation runs in chunks
 (``Evaluator.evaluate_items``), and eligibility.results writes each result as it comes. The one thing
 remembered per employee is an 8-byte hash of its id and its line, for the duplicate-id check
-(:class:`SeenIds`, about 16 bytes per employee).
+(:class:`SeenIds`, about 16 MB per million employees).
 
 Layouts (docs/performance.md, "Streaming"):
 
@@ -39,11 +39,14 @@ Item = tuple[int, Any]  # (line, Employee | RecordError)
 
 
 class SeenIds:
-    """A compact set of employee ids (64-bit BLAKE2 hashes, open addressing) remembering each id's line."""
+    """A compact set of employee ids (64-bit BLAKE2 hashes, open addressing) remembering each id's line.
+
+    12 bytes a slot, at most 3 slots in 4 used: about 16 MB per million employees (24 MB while growing).
+    """
 
     def __init__(self) -> None:
         self._keys = array("Q", bytes(8 * 1024))
-        self._lines = array("L", bytes(array("L").itemsize * 1024))
+        self._lines = array("I", bytes(4 * 1024))
         self._count = 0
 
     @staticmethod
@@ -64,27 +67,29 @@ class SeenIds:
 
     def add(self, employee_id: str, line: int) -> int | None:
         """Remember ``employee_id``; return the line it was first seen on if it was already there."""
-        if 2 * (self._count + 1) > len(self._keys):
+        if 4 * (self._count + 1) > 3 * len(self._keys):
             self._grow()
         key = self._hash(employee_id)
         slot = self._slot(key)
         if self._keys[slot]:
             return self._lines[slot]
-        self._keys[slot], self._lines[slot] = key, line
+        self._keys[slot], self._lines[slot] = key, min(line, 0xFFFFFFFF)
         self._count += 1
         return None
 
     def _grow(self) -> None:
-        old = [(k, v) for k, v in zip(self._keys, self._lines) if k]
-        size = 2 * len(self._keys)
+        """Double the table, moving entries one by one (no list of them is ever built)."""
+        old_keys, old_lines = self._keys, self._lines
+        size = 2 * len(old_keys)
         self._keys = array("Q", bytes(8 * size))
-        self._lines = array("L", bytes(array("L").itemsize * size))
+        self._lines = array("I", bytes(4 * size))
         mask = size - 1
-        for key, line in old:
-            slot = key & mask
-            while self._keys[slot]:
-                slot = (slot + 1) & mask
-            self._keys[slot], self._lines[slot] = key, line
+        for index, key in enumerate(old_keys):
+            if key:
+                slot = key & mask
+                while self._keys[slot]:
+                    slot = (slot + 1) & mask
+                self._keys[slot], self._lines[slot] = key, old_lines[index]
 
     def __len__(self) -> int:
         return self._count
