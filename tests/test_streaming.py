@@ -190,3 +190,10 @@ def test_recording_needs_the_whole_roster(tmp_path):
     assert done.returncode == 2
     assert "--record needs the whole roster in memory" in done.stderr
     assert not (tmp_path / "out.jsonl").exists()
+
+
+def test_scheduler_without_the_dask_backend_is_refused():
+    done = subprocess.run([str(SCRIPT), "roster", str(SAMPLES / "jbwd.yaml"), "--rules", str(RULES),
+                           "--scheduler", "tcp://127.0.0.1:1"], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 2
+    assert done.stderr.strip().endswith("Error: --scheduler and --workers only apply with --backend dask")

@@ -76,9 +76,12 @@ def scale_options(func):
 
 
 def wants_streaming(roster_file: str, fmt: str, recording: bool, *, output: str | None = None,
-                    engine: str = "durable_rules", backend: str = "local", **_) -> bool:
+                    engine: str = "durable_rules", backend: str = "local", scheduler: str | None = None,
+                    workers: int | None = None) -> bool:
     """Stream unless the decisions are recorded in the audit log (which needs the whole roster) or a person
     reads a text table of a YAML/CSV roster in a terminal (progress bar, colours)."""
+    if backend != "dask" and (scheduler or workers):
+        raise click.UsageError("--scheduler and --workers only apply with --backend dask")
     if recording:
         if output or backend != "local" or engine != "durable_rules" or roster_file.lower().endswith(STREAMED_ROSTERS):
             raise click.UsageError("--record needs the whole roster in memory: leave out -o, --backend and --engine, "
