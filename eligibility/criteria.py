@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from fractions import Fraction
+from functools import cached_property, lru_cache
 from typing import Callable
 
 from .decision import CriterionResult
@@ -18,7 +19,7 @@ from .timeline import Credit, Leave, Period, add_years, service_credit
 ROLE_NAMES = {"office_manager": "Office Manager", "general_manager": "General Manager", "supervisor": "supervisor"}
 
 
-@dataclass(frozen=True)
+@dataclass
 class Context:
     """What a criterion is decided against: one employee as known on ``as_of``, the roster and the target."""
 
@@ -28,6 +29,11 @@ class Context:
     series_id: str
     level_id: str
     series_kinds: dict[str, frozenset[str]]  # series id -> experience kinds its service counts as
+
+    @cached_property
+    def leaves(self) -> list[Leave]:
+        """Uncounted leaves (credit 0), shared by every time criterion of this evaluation."""
+        return [Leave(lv.start, lv.end) for lv in self.employee.leaves if not lv.counts_toward_service]
 
 
 def exact(value: Fraction) -> str:
@@ -47,7 +53,7 @@ def exact(value: Fraction) -> str:
 
 def span_text(start: dt.date, end: dt.date) -> str:
     """'1 year 41 days' between two dates (whole calendar years first)."""
-    years = 0
+    years = max(end.year - start.year - 1, 0)
     while add_years(start, years + 1) <= end:
         years += 1
     days = (end - add_years(start, years)).days
@@ -63,12 +69,13 @@ def _years(n: int) -> str:
     return f"{n} year{'s' if n != 1 else ''}"
 
 
-def _agency_leaves(ctx: Context) -> list[Leave]:
-    return [Leave(lv.start, lv.end) for lv in ctx.employee.leaves if not lv.counts_toward_service]
+@lru_cache(maxsize=256)
+def _fraction(fte) -> Fraction:
+    return Fraction(str(fte))
 
 
 def _period(start: dt.date, end: dt.date | None, fte) -> Period:
-    return Period(start, end, Fraction(str(fte)))
+    return Period(start, end, _fraction(fte))
 
 
 def _credit_result(ctx: Context, crit, credit: Credit, what: str, periods: int) -> dict:
@@ -100,11 +107,11 @@ def _service_periods(ctx: Context, crit: ServiceTime) -> list[Period]:
 
 def service_time(ctx: Context, crit: ServiceTime) -> dict:
     periods = _service_periods(ctx, crit)
-    credit = service_credit(periods, _agency_leaves(ctx), crit.years, ctx.as_of)
+    credit = service_credit(periods, ctx.leaves, crit.years, ctx.as_of)
     where = f"at level {crit.level}" if crit.level else f"in {crit.series or ctx.series_id}"
     result = _credit_result(ctx, crit, credit, where, len(periods))
     if crit.review_by_years:
-        closes = service_credit(periods, _agency_leaves(ctx), crit.review_by_years, ctx.as_of).met_on
+        closes = service_credit(periods, ctx.leaves, crit.review_by_years, ctx.as_of).met_on
         result["evidence"]["review_window_closes"] = closes.isoformat() if closes else None
     return result
 
@@ -127,7 +134,7 @@ def _experience_periods(ctx: Context, crit: Experience) -> list[Period]:
 
 def experience(ctx: Context, crit: Experience) -> dict:
     periods = _experience_periods(ctx, crit)
-    credit = service_credit(periods, _agency_leaves(ctx), crit.years, ctx.as_of)
+    credit = service_credit(periods, ctx.leaves, crit.years, ctx.as_of)
     kinds = "/".join(k.value.replace("_", " ") for k in crit.kinds)
     return _credit_result(ctx, crit, credit, f"of {kinds} experience", len(periods))
 
@@ -256,7 +263,9 @@ def decide_path_criteria(ctx: Context, criteria: list) -> list[CriterionResult]:
     for crit in criteria:
         r = raw[crit.id]
         evidence = {k: r["evidence"][k] for k in sorted(r["evidence"])}
-        results.append(CriterionResult(
+        # model_construct: every field below is built here from validated models, so re-validating
+        # each of them (per criterion, per employee) is pure cost.
+        results.append(CriterionResult.model_construct(
             id=crit.id, kind=crit.kind, category=CATEGORY[crit.kind], description=DESCRIBE[crit.kind](crit, ctx),
             met=r["met"], met_on=r.get("met_on"), projected=r.get("projected", False),
             missing=r.get("missing") if r["met"] is not True else None, evidence=evidence,

@@ -80,8 +80,15 @@ class Credit:
 
 
 def add_years(d: date, years: int) -> date:
-    """d plus `years` calendar years (pendulum rules: Feb 29 -> Feb 28 in non-leap years)."""
+    """d plus `years` calendar years (pendulum rules: Feb 29 -> Feb 28 in non-leap years).
+
+    Every date but 29 February keeps its month and day, which is what pendulum does; that case is
+    answered directly (this is the hot path of every time criterion). 29 February goes to pendulum.
+    tests/test_timeline.py checks the two agree on every date.
+    """
     _check_date(d, "d")
+    if d.month != 2 or d.day != 29:
+        return d.replace(year=d.year + years)
     p = pendulum.date(d.year, d.month, d.day).add(years=years)
     return date(p.year, p.month, p.day)
 
