@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Callable, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
@@ -171,6 +171,39 @@ def _cross_check(employee: Employee, known_series: set[str] | None) -> tuple[str
     return None
 
 
+def check_record(raw: Any, index: int, doc: Document, line: int | None, series: set[str] | None,
+                 first_line_of: Callable[[str], int | None], path: str | None = None) -> Employee | RecordError:
+    """Validate one employee item of a roster: the Employee, or the RecordError that names it (never raised).
+
+    ``first_line_of`` answers "on which line was this id first seen?" (None: not seen), so callers can keep
+    the ids they have seen however suits them (a dict, a compact table for a million records).
+    """
+    path = path or doc.path
+    prefix = ("employees", index)
+    raw_id = raw.get("id") if isinstance(raw, dict) else None
+    emp_id = str(raw_id) if raw_id is not None else f"#{index + 1}"
+    try:
+        if not isinstance(raw, dict):
+            raise RecordError("an employee record must be a mapping", file=path, line=line,
+                              field=f"employees[{index}]", employee_id=emp_id)
+        employee = Employee.model_validate(raw)
+        first = first_line_of(employee.id)
+        if first is not None:
+            id_line, id_col = doc.position(prefix + ("id",))
+            raise RecordError(f"duplicate employee id {employee.id!r} (first on line {first})", file=path,
+                              line=id_line, column=id_col, field=f"employees[{index}].id", employee_id=emp_id)
+        problem = _cross_check(employee, series)
+        if problem:
+            p_line, p_col = doc.position(prefix + problem[1])
+            raise RecordError(problem[0], file=path, line=p_line, column=p_col,
+                              field=format_loc(prefix + problem[1]), employee_id=emp_id, suggestion=problem[2])
+    except ValidationError as exc:
+        return translate_validation_error(exc, doc, Employee, RecordError, prefix=prefix, employee_id=emp_id)
+    except RecordError as exc:
+        return exc
+    return employee
+
+
 def roster_from_document(doc: Document, known_series: dict[str, set[str]] | None = None) -> Roster:
     """Validate a parsed roster. ``known_series`` maps agency -> series ids, to name unknown classes."""
     header = validate_document(doc, RosterHeader, RecordError, "a roster", "agency, positions, employees")
@@ -194,37 +227,14 @@ def roster_from_document(doc: Document, known_series: dict[str, set[str]] | None
     roster = Roster(path=doc.path, agency=header.agency, positions=list(header.positions))
     seen: dict[str, int] = {}
     for index, raw in enumerate(header.employees):
-        prefix = ("employees", index)
-        line, _ = doc.position(prefix)
-        raw_id = raw.get("id") if isinstance(raw, dict) else None
-        emp_id = str(raw_id) if raw_id is not None else f"#{index + 1}"
-        try:
-            if not isinstance(raw, dict):
-                raise RecordError("an employee record must be a mapping", file=doc.path, line=line,
-                                  field=f"employees[{index}]", employee_id=emp_id)
-            employee = Employee.model_validate(raw)
-            if employee.id in seen:
-                id_line, id_col = doc.position(prefix + ("id",))
-                raise RecordError(
-                    f"duplicate employee id {employee.id!r} (first on line {seen[employee.id]})",
-                    file=doc.path, line=id_line, column=id_col, field=f"employees[{index}].id", employee_id=emp_id,
-                )
-            problem = _cross_check(employee, series)
-            if problem:
-                p_line, p_col = doc.position(prefix + problem[1])
-                raise RecordError(problem[0], file=doc.path, line=p_line, column=p_col,
-                                  field=format_loc(prefix + problem[1]), employee_id=emp_id, suggestion=problem[2])
-        except ValidationError as exc:
-            roster.errors.append(
-                translate_validation_error(exc, doc, Employee, RecordError, prefix=prefix, employee_id=emp_id)
-            )
+        line, _ = doc.position(("employees", index))
+        item = check_record(raw, index, doc, line, series, seen.get)
+        if isinstance(item, RecordError):
+            roster.errors.append(item)
             continue
-        except RecordError as exc:
-            roster.errors.append(exc)
-            continue
-        seen[employee.id] = line or 0
-        roster.lines[employee.id] = line or 0
-        roster.employees.append(employee)
+        seen[item.id] = line or 0
+        roster.lines[item.id] = line or 0
+        roster.employees.append(item)
     return roster
 
 

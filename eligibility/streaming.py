@@ -31,9 +31,9 @@ from typing import Any, Iterator
 import yaml
 from pydantic import ValidationError
 
-from .documents import Document, _Loader, _walk, format_loc, suggest, translate_validation_error
+from .documents import Document, _Loader, _walk, suggest
 from .errors import RecordError
-from .records import Employee, Position, _cross_check
+from .records import Employee, Position, _cross_check, check_record
 
 Item = tuple[int, Any]  # (line, Employee | RecordError)
 
@@ -115,30 +115,14 @@ class _Checker:
         self.duplicates = duplicates  # precomputed (Parquet partitions): record index -> line of the first
 
     def check(self, raw: Any, index: int, doc: Document, line: int) -> Any:
-        prefix = ("employees", index)
-        raw_id = raw.get("id") if isinstance(raw, dict) else None
-        emp_id = str(raw_id) if raw_id is not None else f"#{index + 1}"
-        try:
-            if not isinstance(raw, dict):
-                raise RecordError("an employee record must be a mapping", file=self.path, line=line,
-                                  field=f"employees[{index}]", employee_id=emp_id)
-            employee = Employee.model_validate(raw)
-            first = self.seen.find(employee.id) if self.duplicates is None else self.duplicates.get(index)
-            if first is not None:
-                id_line, id_col = doc.position(prefix + ("id",))
-                raise RecordError(f"duplicate employee id {employee.id!r} (first on line {first})", file=self.path,
-                                  line=id_line, column=id_col, field=f"employees[{index}].id", employee_id=emp_id)
-            problem = _cross_check(employee, self.series)
-            if problem:
-                p_line, p_col = doc.position(prefix + problem[1])
-                raise RecordError(problem[0], file=self.path, line=p_line, column=p_col,
-                                  field=format_loc(prefix + problem[1]), employee_id=emp_id, suggestion=problem[2])
-            self.seen.add(employee.id, line)  # like the whole-file loader: only valid records count as seen
-        except ValidationError as exc:
-            return translate_validation_error(exc, doc, Employee, RecordError, prefix=prefix, employee_id=emp_id)
-        except RecordError as exc:
-            return exc
-        return employee
+        if self.duplicates is None:
+            first_line_of = self.seen.find
+        else:
+            first_line_of = lambda _id: self.duplicates.get(index)  # noqa: E731
+        item = check_record(raw, index, doc, line, self.series, first_line_of, path=self.path)
+        if not isinstance(item, RecordError):
+            self.seen.add(item.id, line)  # like the whole-file loader: only valid records count as seen
+        return item
 
 
 def _header(data: Any, doc: Document, known_series: dict[str, set[str]] | None) -> tuple[str, list[Position]]:
