@@ -9,9 +9,12 @@ Why the ruleset looks the way it does (durable_rules 2.0.28, measured here):
 * Facts are cheap to assert but every rule firing is a Python callback, so every rule has a ``cap``: one
   firing takes all pending matches of that rule (for every employee of the batch). Firings per batch are
   then bounded by the number of rules and paths, not by the number of employees.
-* A path is one fact: for every (category, met) pair of the grading table with a severity above 0, the
-  number of the path's criteria with that pair (plus ``ug``, the criteria no grade covers, which no rule
-  accepts). The rules generated from the grading table decide the status from those counters.
+* Every criterion is one fact (``t: "c"``: employee index, path index, category, met). One capped
+  *grade* rule per (category, met) pair of the grading table takes all matching criterion facts of the
+  batch and tallies them per path; when a path's criteria are all graded, the rule asserts the path's
+  *tally* fact (``t: "p"``: how many criteria fall in each pair of severity above 0). A criterion whose
+  pair has no grade is never tallied, so its path never completes and the evaluation fails loudly.
+  The status rules, generated from the grading table, decide each path's status from its tally.
 * ``assert_facts`` not ``post``; a batch no rule matches raises MessageNotHandledException (= nothing fired).
 * The default Host starts dispatcher threads; ``_QuietHost`` has a no-op ``_run`` so actions run
   synchronously inside ``assert_facts``. The global ``durable.lang`` host is never used.
@@ -33,6 +36,7 @@ from __future__ import annotations
 import itertools
 import threading
 from dataclasses import dataclass, field
+from typing import Iterable
 
 import durable_rules_engine
 from durable import engine as _dr
@@ -96,10 +100,14 @@ def fnv1a32(text: str) -> int:
 class _Batch:
     """What one session is deriving: the inputs, an outcome per employee, and the fact ids given so far."""
 
-    def __init__(self, sid: str, batch: list[list[PathInput]]) -> None:
+    def __init__(self, sid: str, batch: list[list[PathInput]], fields: Iterable[str] = ()) -> None:
         self.sid = sid
         self.paths = batch
         self.outcomes = [EngineOutcome() for _ in batch]
+        zero = dict.fromkeys(fields, 0)
+        # per (employee, path): criteria graded so far, and the count in each pair of severity above 0
+        self.graded = {(e, i): 0 for e, paths in enumerate(batch) for i in range(len(paths))}
+        self.tally = {key: dict(zero) for key in self.graded}
         self._hashes = {fnv1a32(f"sid-{sid}")}  # the session's state fact
         self._next = 0
 
@@ -130,7 +138,6 @@ class InferenceEngine:
         self._preference = dict(preference)
         # one counter per (category, met) pair that makes a path worse than eligible
         self._fields = {(g.category, g.met): f"c{i}" for i, g in enumerate(g for g in self._grades if g.severity > 0)}
-        self._graded = {(g.category, g.met) for g in self._grades}
         if len(self._fields) > 10:
             raise EngineError(f"too many graded (category, met) pairs for one path fact: {len(self._fields)}")
         with _lock:
@@ -167,9 +174,13 @@ class InferenceEngine:
             # $or once per true branch): branch j has counter j above 0 and the counters before it at 0
             branches = [[{"$gt": {name: 0}}, *({other: 0} for other in these[:j])] for j, name in enumerate(these)]
             for j, branch in enumerate(branches or [[]]):
-                conds = [{"t": "p"}, {"ug": 0}, *worse, *branch]
+                conds = [{"t": "p"}, *worse, *branch]
                 rules[f"status_{severity}_{j}"] = {"all": [{"p": {"$and": conds}}], "cap": _CAP,
                                                    "run": self._guard(self._status_action(severity))}
+        for k, grade in enumerate(self._grades):
+            conds = [{"t": "c"}, {"cat": grade.category}, {"met": grade.met}]
+            rules[f"grade_{k}"] = {"all": [{"g": {"$and": conds}}], "cap": _CAP,
+                                   "run": self._guard(self._grade_action(self._fields.get((grade.category, grade.met))))}
         join = [{"t": "s"}, {"e": {"b": "e"}}, {"i": {"b": "n"}}]
         rules["best_better"] = {"all": [{"b": {"t": "b"}}, {"s": {"$and": [*join, {"$lt": {"k": {"b": "k"}}}]}}],
                                 "cap": _CAP, "run": self._guard(self._best_better)}
@@ -192,6 +203,24 @@ class InferenceEngine:
             self._rules.assert_facts(facts)
         except _dr.MessageNotHandledException:
             pass
+
+    def _grade_action(self, counter: str | None):
+        """Tally graded criteria per path; a path whose criteria are all graded gets its tally fact."""
+        def grade(c):
+            batch = self._outcome(c)
+            derived = []
+            for frame in _frames(c):
+                g = frame["g"]
+                e, idx = g["e"], g["i"]
+                tally = batch.tally[(e, idx)]
+                if counter is not None:
+                    tally[counter] += 1
+                batch.graded[(e, idx)] += 1
+                path = batch.paths[e][idx]
+                if batch.graded[(e, idx)] == len(path.criteria):
+                    derived.append({"t": "p", "e": e, "i": idx, "x": int(path.projected), **tally})
+            self._assert(c, derived)
+        return grade
 
     def _status_action(self, severity: int):
         rank = self._preference[severity]
@@ -245,16 +274,10 @@ class InferenceEngine:
         facts: list[dict] = [{"t": "d", "e": e, "n": len(paths)},
                              {"t": "b", "e": e, "n": 0, "k": 10**15, "i": -1, "v": -1}]
         for idx, path in enumerate(paths):
-            fact = {"t": "p", "e": e, "i": idx, "x": int(path.projected), "ug": 0}
-            for name in self._fields.values():
-                fact[name] = 0
-            for pair in path.criteria:
-                name = self._fields.get(pair)
-                if name is not None:
-                    fact[name] += 1
-                elif pair not in self._graded:
-                    fact["ug"] += 1
-            facts.append(fact)
+            if not path.criteria:
+                raise EngineError(f"path {path.path_id!r} has no criteria")
+            for category, met in path.criteria:
+                facts.append({"t": "c", "e": e, "i": idx, "cat": category, "met": met})
         return facts
 
     def evaluate(self, paths: list[PathInput]) -> EngineOutcome:
@@ -272,7 +295,7 @@ class InferenceEngine:
 
     def _session(self, chunk: list[list[PathInput]]) -> list[EngineOutcome]:
         sid = str(next(self._sids))
-        state = _Batch(sid, chunk)
+        state = _Batch(sid, chunk, self._fields.values())
         facts = state.identify([f for e, paths in enumerate(chunk) for f in self._facts(e, paths)])
         self._batches[sid] = state
         try:

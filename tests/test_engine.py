@@ -123,3 +123,22 @@ def test_grading_table_covers_every_category_of_the_shipped_rules(evaluator):
         cats = {g.category for g in table}
         assert {(c, m) for c in cats for m in ("true", "false", "null")} == {(g.category, g.met) for g in table}
         assert ("time", "false", SEVERITY["not_yet"]) in {(g.category, g.met, g.severity) for g in table}
+
+
+def test_criterion_facts_are_asserted_and_path_facts_derived_by_rules(engine, monkeypatch):
+    asserted: list[list[dict]] = []
+    original = engine._rules.assert_facts
+
+    def spy(facts):
+        asserted.append([dict(f) for f in facts])
+        return original(facts)
+
+    monkeypatch.setattr(engine._rules, "assert_facts", spy)
+    outcome = engine.evaluate([PathInput("p", (("time", "true"), ("endorsement", "false"), ("hard", "null")))])
+    given, derived = asserted[0], [f for batch in asserted[1:] for f in batch]
+    assert sorted((f["cat"], f["met"]) for f in given if f["t"] == "c") == [
+        ("endorsement", "false"), ("hard", "null"), ("time", "true")]
+    assert not any(f["t"] in ("p", "s") for f in given)  # path tallies and statuses are derived, never given
+    tallies = [f for f in derived if f["t"] == "p"]
+    assert len(tallies) == 1 and sum(v for k, v in tallies[0].items() if k.startswith("c")) == 2
+    assert status(outcome, "p") == "needs_review"
