@@ -129,6 +129,11 @@ def roster_json(items: Iterable[Decision | DecisionError]) -> str:
     return json.dumps([item_json(i) for i in items], indent=2) + "\n"
 
 
+def item_line(item: Decision | DecisionError) -> str:
+    """One compact JSON object (UTF-8, no extra spaces), as pydantic serializes the model: no round trip."""
+    return item.model_dump_json()
+
+
 def roster_jsonl(items: Iterable[Decision | DecisionError]) -> str:
     """JSON lines for pipelines: one compact object per employee, in roster order, keys as in roster_json."""
-    return "".join(json.dumps(item_json(i), separators=(",", ":")) + "\n" for i in items)
+    return "".join(item_line(i) + "\n" for i in items)

@@ -32,7 +32,7 @@ def render(item) -> Rendered:
 
     if isinstance(item, Rendered):
         return item
-    return Rendered(json.dumps(report.item_json(item), separators=(",", ":")), report.row(item))
+    return Rendered(report.item_line(item), report.row(item))
 
 
 class ResultWriter:
