@@ -63,6 +63,15 @@ class CompiledRules:
 
         return max(covering, key=order)
 
+    def title_of(self, assignment: Assignment | None, on: dt.date) -> str | None:
+        """'Title (series:level)' of an assignment under the version in force on ``on``; None for no assignment."""
+        if assignment is None:
+            return None
+        version = self._version_or_none(assignment.class_, on)
+        level = level_of(version, assignment.level) if version else None
+        ref = f"{assignment.class_}:{assignment.level}"
+        return f"{level.title} ({ref})" if level else ref
+
     def _version_or_none(self, series_id: str, on: dt.date) -> Version | None:
         try:
             return self.book.version_in_force(series_id, on)

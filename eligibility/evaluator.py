@@ -16,7 +16,7 @@ from .decision import (
 from .engine import EngineOutcome, PathInput
 from .errors import EligibilityError, EvaluationError, NoTargetError, RecordError
 from .records import Employee, Position, Roster, load_roster
-from .rulebook import LoadedRulebook, level_of, load_rules_dir
+from .rulebook import LoadedRulebook, load_rules_dir
 from .tabular import is_csv, load_roster_csv
 
 ENGINE_NAME = "durable_rules 2.0.28"
@@ -133,10 +133,9 @@ class Evaluator:
             paths.append(PathResult(id=path.id, kind=path.kind, description=path.description, status=status,
                                     eligible_on=_path_date(status, results), criteria=results))
         best = next(p for p in paths if p.id == outcome.best_path)
-        current = prepared.current
         return Decision(
             employee_id=employee.id, as_of=as_of, agency=agency,
-            current=self._title(compiled, current.class_, current.level, as_of) if current else None,
+            current=compiled.title_of(prepared.current, as_of),
             target=Target(series=target.series_id, level=target.level.id, title=target.level.title,
                           version=target.version.id, version_effective=target.version.effective,
                           pay=target.level.pay),
@@ -144,12 +143,6 @@ class Evaluator:
             best_path=best.id, paths=paths, notes=self._notes(best, paths, target, as_of),
             engine=ENGINE_NAME if self.engine == "durable_rules" else oracle.NAME,
         )
-
-    @staticmethod
-    def _title(compiled: CompiledRules, series_id: str, level_id: str, as_of: dt.date) -> str:
-        version = compiled.book.version_in_force(series_id, as_of)
-        level = level_of(version, level_id) if version else None
-        return f"{level.title} ({series_id}:{level_id})" if level else f"{series_id}:{level_id}"
 
     @staticmethod
     def _notes(best: PathResult, paths: list[PathResult], target: ResolvedTarget, as_of: dt.date) -> list[str]:

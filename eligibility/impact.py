@@ -222,16 +222,6 @@ def _action(sc: Scenario, applied: Applied, direct: dict[str, list[str]], schedu
 
 
 # -- people -----------------------------------------------------------------------------------------------
-def _title(book: LoadedRulebook, ev: Evaluator, employee: Employee, on: dt.date) -> str | None:
-    current = ev.compiled(book.agency).current_assignment(employee, on)
-    if current is None:
-        return None
-    version = book.version_in_force(current.class_, on) if current.class_ in book.series_ids() else None
-    level = level_of(version, current.level) if version else None
-    ref = f"{current.class_}:{current.level}"
-    return f"{level.title} ({ref})" if level else ref
-
-
 def _change(before: Side, after: Side) -> tuple[ChangeKind, int | None]:
     days = (after.eligible_on - before.eligible_on).days if before.eligible_on and after.eligible_on else None
     if before.target != after.target:
@@ -298,6 +288,11 @@ def _direct(sc: Scenario, old: Evaluator, new: Evaluator, on: dt.date) -> dict[s
     return touched
 
 
+def _title(ev: Evaluator, employee: Employee, on: dt.date) -> str | None:
+    compiled = ev.compiled(next(iter(ev.books)))  # a scenario's evaluators hold one agency
+    return compiled.title_of(compiled.current_assignment(employee, on), on)
+
+
 def _people(sc: Scenario, old: Evaluator, new: Evaluator, on: dt.date, direct: dict[str, list[str]],
             before: dict[str, Decision | DecisionError], after: dict[str, Decision | DecisionError],
             changes: dict[str, Change]) -> tuple[list[PersonImpact], list[Flag]]:
@@ -322,7 +317,7 @@ def _people(sc: Scenario, old: Evaluator, new: Evaluator, on: dt.date, direct: d
         note = _note(kind, days, side_before, side_after)
         people.append(PersonImpact(
             employee_id=employee.id, name=employee.name, actions=actions, position=position,
-            old_title=_title(sc.before, old, employee, on), new_title=_title(sc.after, new, now, on),
+            old_title=_title(old, employee, on), new_title=_title(new, now, on),
             minimums=minimums, before=side_before, after=side_after, change=kind, days=days, criteria=criteria,
             note=note))
         # a reclassification is what puts a person in a new class: name it first in their flags
