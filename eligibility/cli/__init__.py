@@ -14,14 +14,22 @@ import click
 from ..errors import EligibilityError, InputError
 
 
-def parse_date(ctx, param, value):
-    """click callback: an ISO date, or today when omitted."""
-    if value is None:
-        return dt.date.today()
+def iso_date(value: str) -> dt.date:
+    """An ISO date given on the command line, or a click usage error naming it."""
     try:
         return dt.date.fromisoformat(value)
     except ValueError:
         raise click.BadParameter(f"{value!r} is not an ISO date (YYYY-MM-DD)") from None
+
+
+def parse_date(ctx, param, value):
+    """click callback: an ISO date, or today when omitted."""
+    return dt.date.today() if value is None else iso_date(value)
+
+
+def optional_date(ctx, param, value):
+    """click callback: an ISO date, or None when omitted."""
+    return None if value is None else iso_date(value)
 
 
 def rules_option(func):

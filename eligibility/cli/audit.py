@@ -19,16 +19,7 @@ from ..diffing import RuleComparison, compare_rules
 from ..evaluator import Evaluator
 from ..records import Roster
 from ..rulebook import LoadedRulebook
-from . import as_of_option, main, rules_option
-
-
-def _optional_date(ctx, param, value):
-    if value is None:
-        return None
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise click.BadParameter(f"{value!r} is not an ISO date (YYYY-MM-DD)") from None
+from . import as_of_option, main, optional_date, rules_option
 
 
 def _table(heads: list[str], rows: list[list[str]]) -> list[str]:
@@ -134,7 +125,7 @@ def _show_row(entry: LogEntry) -> list[str]:
 @audit.command()
 @click.argument("log")
 @click.option("--employee", "employee_id", metavar="ID", help="only this employee's entries")
-@click.option("--since", callback=_optional_date, metavar="DATE", help="only entries recorded on or after DATE (UTC)")
+@click.option("--since", callback=optional_date, metavar="DATE", help="only entries recorded on or after DATE (UTC)")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 def show(log: str, employee_id: str | None, since: dt.date | None, fmt: str) -> None:
     """List the entries of LOG."""
@@ -159,7 +150,7 @@ def show(log: str, employee_id: str | None, since: dt.date | None, fmt: str) -> 
 @audit.command()
 @click.argument("log")
 @click.option("--id", "decision_id", metavar="ID", help="replay only this decision")
-@click.option("--since", callback=_optional_date, metavar="DATE", help="replay entries recorded on or after DATE (UTC)")
+@click.option("--since", callback=optional_date, metavar="DATE", help="replay entries recorded on or after DATE (UTC)")
 @rules_option
 @click.option("--roster", "rosters", multiple=True, required=True, metavar="FILE",
               help="roster holding the records (repeatable, one per agency)")

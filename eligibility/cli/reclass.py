@@ -12,18 +12,14 @@ from ..impact import assess
 from ..proposal import load_proposal
 from ..reclass_report import impact_markdown, impact_text
 from ..salary import load_schedule
-from . import main, parse_date, rules_option
-
-
-def _date_or_none(ctx, param, value):
-    return None if value is None else parse_date(ctx, param, value)
+from . import main, optional_date, rules_option
 
 
 @main.command()
 @click.argument("proposal_file", metavar="PROPOSAL")
 @click.argument("roster_file", metavar="ROSTER")
 @rules_option
-@click.option("--as-of", "as_of", callback=_date_or_none, metavar="DATE",
+@click.option("--as-of", "as_of", callback=optional_date, metavar="DATE",
               help="evaluate before and after as of this ISO date (default: the proposal's effective date)")
 @click.option("--salary-schedule", "schedule_file", metavar="FILE",
               help="salary schedule (YAML) to price range or grade changes in dollars")

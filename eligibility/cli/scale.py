@@ -15,7 +15,7 @@ from ..evaluator import ENGINES, Evaluator
 from ..rulebook import load_rules_dir
 from ..results import RESULT_FORMATS, ResultWriter, render
 from ..streaming import open_roster
-from . import main, rules_option
+from . import iso_date, main, rules_option
 
 STREAMED_ROSTERS = (".jsonl", ".ndjson", ".parquet")
 SUFFIX_FORMATS = {".jsonl": "jsonl", ".ndjson": "jsonl", ".csv": "csv", ".json": "json", ".parquet": "parquet",
@@ -23,12 +23,7 @@ SUFFIX_FORMATS = {".jsonl": "jsonl", ".ndjson": "jsonl", ".csv": "csv", ".json":
 
 
 def _date(ctx, param, value):
-    if value is None:
-        return generator.ANCHOR
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise click.BadParameter(f"{value!r} is not an ISO date (YYYY-MM-DD)") from None
+    return generator.ANCHOR if value is None else iso_date(value)
 
 
 @main.command("generate")
