@@ -92,6 +92,12 @@ def roster_text(items: Iterable[Decision | DecisionError]) -> str:
     return rows_text([row(i) for i in items])
 
 
+def table(heads: list[str], rows: list[list[str]]) -> list[str]:
+    """Left-aligned columns two spaces apart, header first, no trailing spaces."""
+    widths = [max([len(h)] + [len(r[i]) for r in rows]) for i, h in enumerate(heads)]
+    return ["  ".join(cell.ljust(w) for cell, w in zip(line, widths)).rstrip() for line in [heads] + rows]
+
+
 def rows_text(rows: list[dict[str, str]]) -> str:
     """The roster table from flat rows (``row()``), so a streamed roster keeps rows, not decisions."""
     cols = ["employee_id", "target", "status", "eligible_on", "waiting_on"]
@@ -100,10 +106,7 @@ def rows_text(rows: list[dict[str, str]]) -> str:
     for r in rows:
         if r["status"] in ("error", "not_applicable"):
             r["waiting_on"] = r["error"]
-    widths = {c: max([len(heads[c])] + [len(r[c]) for r in rows]) for c in cols[:-1]}
-    out = ["  ".join(heads[c].ljust(widths.get(c, 0)) for c in cols).rstrip()]
-    for r in rows:
-        out.append("  ".join(r[c].ljust(widths.get(c, 0)) for c in cols).rstrip())
+    out = table([heads[c] for c in cols], [[r[c] for c in cols] for r in rows])
     counts: dict[str, int] = {}
     for r in rows:
         counts[r["status"]] = counts.get(r["status"], 0) + 1

@@ -12,6 +12,7 @@ from typing import Iterable
 import click
 from click.core import ParameterSource
 
+from ..report import table
 from ..audit import DEFAULT_LOG, LOG_ENV, DecisionLog, LogEntry, parse_anchor
 from ..audit_replay import replay as replay_log
 from ..decision import Decision, DecisionError
@@ -20,11 +21,6 @@ from ..evaluator import Evaluator
 from ..records import Roster
 from ..rulebook import LoadedRulebook
 from . import as_of_option, main, optional_date, rules_option
-
-
-def _table(heads: list[str], rows: list[list[str]]) -> list[str]:
-    widths = [max([len(h)] + [len(r[i]) for r in rows]) for i, h in enumerate(heads)]
-    return ["  ".join(cell.ljust(w) for cell, w in zip(line, widths)).rstrip() for line in [heads] + rows]
 
 
 # -- recording from check / roster ------------------------------------------------------------------
@@ -142,7 +138,7 @@ def show(log: str, employee_id: str | None, since: dt.date | None, fmt: str) -> 
         return
     heads = ["SEQ", "RECORDED (UTC)", "ACTOR", "AS OF", "AGENCY", "EMPLOYEE", "TARGET", "STATUS", "ELIGIBLE ON",
              "RULES", "DECISION ID"]
-    for line in _table(heads, [_show_row(e) for e in entries]):
+    for line in table(heads, [_show_row(e) for e in entries]):
         click.echo(line)
     click.echo(f"\n{len(entries)} entr{'y' if len(entries) == 1 else 'ies'}")
 
@@ -171,7 +167,7 @@ def replay(log: str, decision_id: str | None, since: dt.date | None, rules_dir: 
                                "outcomes": [o.model_dump() for o in report.outcomes]}, indent=2))
     else:
         rows = [[str(o.seq), o.employee_id, o.as_of, o.result, o.message] for o in report.outcomes]
-        for line in _table(["SEQ", "EMPLOYEE", "AS OF", "RESULT", "DETAIL"], rows):
+        for line in table(["SEQ", "EMPLOYEE", "AS OF", "RESULT", "DETAIL"], rows):
             click.echo(line)
         for o in report.outcomes:
             if o.diff:
