@@ -15,9 +15,12 @@ Why the ruleset looks the way it does (durable_rules 2.0.28, measured here):
   *tally* fact (``t: "p"``: how many criteria fall in each pair of severity above 0). A criterion whose
   pair has no grade is never tallied, so its path never completes and the evaluation fails loudly.
   The status rules, generated from the grading table, decide each path's status from its tally.
-* ``assert_facts`` not ``post``; a batch no rule matches raises MessageNotHandledException (= nothing fired).
-* The default Host starts dispatcher threads; ``_QuietHost`` has a no-op ``_run`` so actions run
-  synchronously inside ``assert_facts``. The global ``durable.lang`` host is never used.
+* ``assert_facts`` not ``post``; a batch no rule matches (result code 1) means nothing fired.
+* The C extension (``durable_rules_engine``) is driven directly, as ``durable.engine`` drives it but
+  without its Host, dispatcher threads, and the ``Closure``/``Content`` objects it builds around every
+  match: facts go in as one JSON array per call (encoded with orjson), each firing comes back as JSON,
+  its action runs synchronously, and ``complete_and_start_action`` hands over the next firing. The
+  global ``durable.lang`` host is never used.
 * Each compiled ruleset gets a unique name and is freed with the C ``delete_ruleset`` on ``close``.
 * One session (sid) per batch of at most ``MAX_BATCH`` employees, deleted in ``finally``: at most one live
   sid at a time (the limit is 1,024 per ruleset). Every fact carries the employee's index ``e`` in the
@@ -27,7 +30,7 @@ Why the ruleset looks the way it does (durable_rules 2.0.28, measured here):
   second fact whose id hashes the same is refused as "already observed" (with ids it generates itself,
   measured: about one refused batch per few thousand 200-employee sessions). So every fact gets an
   explicit id whose hash is unique in its session, the session's own state fact (``sid-<sid>``) included.
-* An exception in an action is captured and re-raised as EngineError after the evaluation.
+* An exception in an action abandons the firing and is raised as EngineError; the session is deleted.
 * Facts hold only strings and ints.
 """
 
@@ -39,23 +42,16 @@ from dataclasses import dataclass, field
 from typing import Iterable
 
 import durable_rules_engine
-from durable import engine as _dr
+import orjson
 
 from .errors import EngineError
 
 __all__ = ["Grade", "PathInput", "EngineOutcome", "InferenceEngine", "MAX_BATCH"]
 
-MAX_BATCH = 200  # employees per session (measured: ~50-500 are within noise of each other; see docs/performance.md)
+MAX_BATCH = 50  # employees per session (measured: 25-100 within noise of each other, 200 about 25 % slower; docs/performance.md)
 _CAP = 100_000  # matches taken by one firing: more than a batch can produce
 _counter = itertools.count(1)
 _lock = threading.Lock()
-
-
-class _QuietHost(_dr.Host):
-    """A durable_rules Host without background dispatcher threads."""
-
-    def _run(self) -> None:  # noqa: D401 - the base class starts two timer threads here
-        return None
 
 
 @dataclass(frozen=True)
@@ -84,17 +80,35 @@ class EngineOutcome:
     fired: int = 0
 
 
-def _frames(c) -> list[dict]:
-    """The matches a capped rule fired with, as plain dicts (durable_rules wraps each in a Content)."""
-    return [frame._d for frame in c.m]
-
-
 def fnv1a32(text: str) -> int:
     """The 32-bit FNV-1a hash durable_rules keys a session's facts by."""
     value = 2166136261
     for byte in text.encode():
         value = ((value ^ byte) * 16777619) & 0xFFFFFFFF
     return value
+
+
+class _FactIds:
+    """Fact ids ("1", "2", ... in hex) whose FNV-1a hashes are pairwise distinct, computed once per process."""
+
+    def __init__(self) -> None:
+        self.ids: list[str] = []
+        self.position: dict[int, int] = {}  # hash -> index in ids
+        self._counter = 0
+
+    def upto(self, n: int) -> list[str]:
+        with _lock:
+            while len(self.ids) < n:
+                self._counter += 1
+                key = format(self._counter, "x")
+                value = fnv1a32(key)
+                if value not in self.position:
+                    self.position[value] = len(self.ids)
+                    self.ids.append(key)
+        return self.ids
+
+
+_IDS = _FactIds()
 
 
 class _Batch:
@@ -108,22 +122,62 @@ class _Batch:
         # per (employee, path): criteria graded so far, and the count in each pair of severity above 0
         self.graded = {(e, i): 0 for e, paths in enumerate(batch) for i in range(len(paths))}
         self.tally = {key: dict(zero) for key in self.graded}
-        self._hashes = {fnv1a32(f"sid-{sid}")}  # the session's state fact
+        # the session's own state fact is keyed by the hash of "sid-<sid>": the id with that hash is skipped
+        self._skip = _IDS.position.get(fnv1a32(f"sid-{sid}"), -1)
         self._next = 0
 
     def identify(self, facts: list[dict]) -> list[dict]:
         """Give each fact the session id and an id whose FNV-1a hash no other fact of the session has."""
+        ids = _IDS.upto(self._next + len(facts) + 1)
         for fact in facts:
-            while True:
+            if self._next == self._skip:
                 self._next += 1
-                key = format(self._next, "x")
-                value = fnv1a32(key)
-                if value not in self._hashes:
-                    break
-            self._hashes.add(value)
-            fact["id"] = key
+            fact["id"] = ids[self._next]
             fact["sid"] = self.sid
+            self._next += 1
         return facts
+
+
+class _Ruleset:
+    """One C ruleset: facts in as a JSON array, each (capped) firing out as JSON to its action."""
+
+    def __init__(self, name: str, definition: dict[str, dict]) -> None:
+        self.name = name
+        self.actions = {rule: spec.pop("run") for rule, spec in definition.items()}
+        try:
+            self.handle = durable_rules_engine.create_ruleset(name, orjson.dumps(definition).decode())
+        except Exception as exc:  # durable_rules raises its bare error type on a bad ruleset
+            raise EngineError(f"durable_rules rejected the compiled ruleset: {exc}") from exc
+
+    def assert_facts(self, facts: list[dict]) -> int | None:
+        """Assert facts into their session: the session's state handle, or None when no rule matched them."""
+        code, state = durable_rules_engine.assert_facts(self.handle, orjson.dumps(facts).decode())
+        if code == 1:
+            return None
+        if code == 2:
+            raise EngineError(f"durable_rules refused a fact as already observed in session {facts[0]['sid']}")
+        return 0 if code == 3 else state  # 3: deferred, as durable.engine reads it
+
+    def run(self, state: int, batch: "_Batch") -> None:
+        """Run every firing pending in the session, one at a time, until none is left."""
+        started = durable_rules_engine.start_action_for_state(self.handle, state)
+        message = started[1] if started else None
+        while message:
+            ((rule, frames),) = orjson.loads(message).items()
+            try:
+                self.actions[rule](batch, frames)
+            except BaseException as exc:
+                durable_rules_engine.abandon_action(self.handle, state)
+                if isinstance(exc, Exception) and not isinstance(exc, EngineError):
+                    raise EngineError(f"a rule action ({rule}) failed: {exc!r}") from exc
+                raise
+            message = durable_rules_engine.complete_and_start_action(self.handle, state)
+
+    def delete_state(self, sid: str) -> None:
+        durable_rules_engine.delete_state(self.handle, sid)
+
+    def close(self) -> None:
+        durable_rules_engine.delete_ruleset(self.handle)
 
 
 class InferenceEngine:
@@ -142,26 +196,11 @@ class InferenceEngine:
             raise EngineError(f"too many graded (category, met) pairs for one path fact: {len(self._fields)}")
         with _lock:
             self.name = f"eligibility_{label}_{next(_counter)}".replace("-", "_")
-        self._host = _QuietHost()
-        self._batches: dict[str, _Batch] = {}
-        self._errors: dict[str, BaseException] = {}
         self._sids = itertools.count(1)
         self._closed = False
-        try:
-            self._host.register_rulesets({self.name: self._ruleset()})
-        except Exception as exc:  # durable_rules raises bare Exception on a bad ruleset
-            raise EngineError(f"durable_rules rejected the compiled ruleset: {exc}") from exc
-        self._rules = self._host.get_ruleset(self.name)
+        self._rules = _Ruleset(self.name, self._ruleset())
 
     # -- ruleset -----------------------------------------------------------------------------------
-    def _guard(self, func):
-        def action(c):
-            try:
-                func(c)
-            except BaseException as exc:  # recorded, raised after the evaluation
-                self._errors.setdefault(c.s.sid, exc)
-        return action
-
     def _ruleset(self) -> dict:
         rules: dict[str, dict] = {}
         severity_of = {self._fields[(g.category, g.met)]: g.severity for g in self._grades if g.severity > 0}
@@ -176,40 +215,31 @@ class InferenceEngine:
             for j, branch in enumerate(branches or [[]]):
                 conds = [{"t": "p"}, *worse, *branch]
                 rules[f"status_{severity}_{j}"] = {"all": [{"p": {"$and": conds}}], "cap": _CAP,
-                                                   "run": self._guard(self._status_action(severity))}
+                                                   "run": self._status_action(severity)}
         for k, grade in enumerate(self._grades):
             conds = [{"t": "c"}, {"cat": grade.category}, {"met": grade.met}]
             rules[f"grade_{k}"] = {"all": [{"g": {"$and": conds}}], "cap": _CAP,
-                                   "run": self._guard(self._grade_action(self._fields.get((grade.category, grade.met))))}
+                                   "run": self._grade_action(self._fields.get((grade.category, grade.met)))}
         join = [{"t": "s"}, {"e": {"b": "e"}}, {"i": {"b": "n"}}]
         rules["best_better"] = {"all": [{"b": {"t": "b"}}, {"s": {"$and": [*join, {"$lt": {"k": {"b": "k"}}}]}}],
-                                "cap": _CAP, "run": self._guard(self._best_better)}
+                                "cap": _CAP, "run": self._best_better}
         rules["best_same"] = {"all": [{"b": {"t": "b"}}, {"s": {"$and": [*join, {"$gte": {"k": {"b": "k"}}}]}}],
-                              "cap": _CAP, "run": self._guard(self._best_same)}
+                              "cap": _CAP, "run": self._best_same}
         rules["decide"] = {"all": [{"b": {"t": "b"}}, {"d": {"$and": [{"t": "d"}, {"e": {"b": "e"}},
                                                                        {"n": {"b": "n"}}]}}],
-                           "cap": _CAP, "run": self._guard(self._decide)}
+                           "cap": _CAP, "run": self._decide}
         return rules
 
-    def _outcome(self, c) -> _Batch:
-        return self._batches[c.s.sid]
-
-    def _assert(self, c, facts: list[dict]) -> None:
+    def _assert(self, batch: _Batch, facts: list[dict]) -> None:
         """Assert facts derived by an action into the action's session (one C call for all of them)."""
-        if not facts:
-            return
-        self._outcome(c).identify(facts)
-        try:
-            self._rules.assert_facts(facts)
-        except _dr.MessageNotHandledException:
-            pass
+        if facts:
+            self._rules.assert_facts(batch.identify(facts))
 
     def _grade_action(self, counter: str | None):
         """Tally graded criteria per path; a path whose criteria are all graded gets its tally fact."""
-        def grade(c):
-            batch = self._outcome(c)
+        def grade(batch: _Batch, frames: list[dict]) -> None:
             derived = []
-            for frame in _frames(c):
+            for frame in frames:
                 g = frame["g"]
                 e, idx = g["e"], g["i"]
                 tally = batch.tally[(e, idx)]
@@ -219,46 +249,42 @@ class InferenceEngine:
                 path = batch.paths[e][idx]
                 if batch.graded[(e, idx)] == len(path.criteria):
                     derived.append({"t": "p", "e": e, "i": idx, "x": int(path.projected), **tally})
-            self._assert(c, derived)
+            self._assert(batch, derived)
         return grade
 
     def _status_action(self, severity: int):
         rank = self._preference[severity]
 
-        def status(c):
-            batch = self._outcome(c)
+        def status(batch: _Batch, frames: list[dict]) -> None:
             derived = []
-            for frame in _frames(c):
+            for frame in frames:
                 p = frame["p"]
                 e, idx, proj = p["e"], p["i"], p["x"]
                 outcome = batch.outcomes[e]
                 outcome.fired += 1
                 outcome.path_severity[batch.paths[e][idx].path_id] = severity
                 derived.append({"t": "s", "e": e, "i": idx, "v": severity, "k": (rank * 10_000_000 + proj) * 100 + idx})
-            self._assert(c, derived)
+            self._assert(batch, derived)
         return status
 
-    def _best_better(self, c) -> None:
-        batch = self._outcome(c)
+    def _best_better(self, batch: _Batch, frames: list[dict]) -> None:
         derived = []
-        for frame in _frames(c):
+        for frame in frames:
             b, s = frame["b"], frame["s"]
             batch.outcomes[b["e"]].fired += 1
             derived.append({"t": "b", "e": b["e"], "n": b["n"] + 1, "k": s["k"], "i": s["i"], "v": s["v"]})
-        self._assert(c, derived)
+        self._assert(batch, derived)
 
-    def _best_same(self, c) -> None:
-        batch = self._outcome(c)
+    def _best_same(self, batch: _Batch, frames: list[dict]) -> None:
         derived = []
-        for frame in _frames(c):
+        for frame in frames:
             b = frame["b"]
             batch.outcomes[b["e"]].fired += 1
             derived.append({"t": "b", "e": b["e"], "n": b["n"] + 1, "k": b["k"], "i": b["i"], "v": b["v"]})
-        self._assert(c, derived)
+        self._assert(batch, derived)
 
-    def _decide(self, c) -> None:
-        batch = self._outcome(c)
-        for frame in _frames(c):
+    def _decide(self, batch: _Batch, frames: list[dict]) -> None:
+        for frame in frames:
             b = frame["b"]
             outcome = batch.outcomes[b["e"]]
             outcome.fired += 1
@@ -297,22 +323,19 @@ class InferenceEngine:
         sid = str(next(self._sids))
         state = _Batch(sid, chunk, self._fields.values())
         facts = state.identify([f for e, paths in enumerate(chunk) for f in self._facts(e, paths)])
-        self._batches[sid] = state
         try:
-            self._host.assert_facts(self.name, facts)
-        except _dr.MessageNotHandledException:
-            pass
+            handle = self._rules.assert_facts(facts)
+            if handle is not None:
+                self._rules.run(handle, state)
+        except EngineError:
+            raise
         except Exception as exc:
             raise EngineError(f"durable_rules failed while evaluating: {type(exc).__name__}: {str(exc)[:300]}") from exc
         finally:
-            self._batches.pop(sid, None)
-            error = self._errors.pop(sid, None)
             try:
-                self._host.delete_state(self.name, sid)
+                self._rules.delete_state(sid)
             except Exception as exc:  # pragma: no cover - the C side refusing to free a session
                 raise EngineError(f"durable_rules could not delete session {sid}: {exc}") from exc
-        if error is not None:
-            raise EngineError(f"a rule action failed: {error!r}") from error
         for paths, outcome in zip(chunk, state.outcomes):
             if outcome.best_path is None or len(outcome.path_severity) != len(paths):
                 raise EngineError(
@@ -322,17 +345,14 @@ class InferenceEngine:
         return state.outcomes
 
     def close(self) -> None:
-        """Free the C ruleset. The Host object keeps a dead reference; the name is never reused."""
+        """Free the C ruleset; the name is never reused."""
         if self._closed:
             return
         self._closed = True
-        ruleset = self._host._ruleset_directory.pop(self.name, None)
-        if ruleset is not None:
-            self._host._ruleset_list.remove(ruleset)
-            try:
-                durable_rules_engine.delete_ruleset(ruleset._handle)
-            except Exception as exc:  # pragma: no cover
-                raise EngineError(f"durable_rules could not free ruleset {self.name}: {exc}") from exc
+        try:
+            self._rules.close()
+        except Exception as exc:  # pragma: no cover
+            raise EngineError(f"durable_rules could not free ruleset {self.name}: {exc}") from exc
 
     def __enter__(self) -> "InferenceEngine":
         return self

@@ -102,13 +102,14 @@ def test_ungraded_category_is_an_engine_error_not_a_silent_pass(engine):
 
 def test_action_exception_surfaces_as_engine_error():
     with InferenceEngine(GRADES, PREFERENCE, label="boom") as eng:
-        def failing(c):
+        def failing(batch, frames):
             raise RuntimeError("kaput")
 
-        eng._outcome = failing  # every fold action calls it: make the first one raise inside durable_rules
-        with pytest.raises(EngineError, match="kaput"):
+        decide = eng._rules.actions["decide"]
+        eng._rules.actions["decide"] = failing  # the last rule of every evaluation raises inside durable_rules
+        with pytest.raises(EngineError, match=r"a rule action \(decide\) failed: RuntimeError\('kaput'\)"):
             eng.evaluate([PathInput("p", (("time", "true"),))])
-        del eng._outcome
+        eng._rules.actions["decide"] = decide  # the session was abandoned and deleted: the engine goes on
         assert eng.evaluate([PathInput("p", (("time", "true"),))]).best_path == "p"
 
 

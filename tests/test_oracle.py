@@ -124,12 +124,17 @@ def test_fact_ids_never_share_a_hash_within_a_session(pair, monkeypatch):
     # durable_rules keys a session's facts by the 32-bit FNV-1a hash of their ids: two ids with the same
     # hash (such as these two) make it refuse the second fact, so the engine hands out ids that never collide
     import eligibility.engine as engine_module
-    from eligibility.engine import _Batch, fnv1a32
+    from eligibility.engine import _IDS, _Batch, fnv1a32
 
     assert fnv1a32("f6059") == fnv1a32("f264602")
+    assert fnv1a32("1aa9") == fnv1a32("25054")  # the first collision among the hex counters
+    ids = _IDS.upto(200_000)
+    assert "1aa9" in ids and "25054" not in ids  # the later of two colliding ids is never handed out
+    assert len({fnv1a32(i) for i in ids}) == len(ids)
     batch = _Batch("1", [])
-    batch._hashes.add(fnv1a32("1"))
-    assert [f["id"] for f in batch.identify([{}, {}])] == ["2", "3"]
+    batch._skip = 1  # as if the session's state fact hashed like the second id
+    assert [f["id"] for f in batch.identify([{}, {}])] == [ids[0], ids[2]]
+    assert [f["sid"] for f in batch.identify([{}])] == ["1"]
 
     engine = pair[0].compiled("ccwd").engine
     seen: dict[str, list[str]] = {}
