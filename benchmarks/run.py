@@ -126,7 +126,7 @@ def child(decider: str, roster: Path, rules: Path, cpu: int | None) -> dict:
     with open(os.devnull, "w") as sink:
         for item in evaluator.evaluate_items(stream.items, AS_OF, agency=stream.agency, positions=stream.positions,
                                              path=stream.path):
-            sink.write(json.dumps(report.item_json(item), separators=(",", ":")) + "\n")  # the full explanation
+            sink.write(report.item_line(item) + "\n")  # the full explanation, as `roster --format jsonl` writes it
             n += 1
             if isinstance(item, Decision):
                 key = f"{item.employee_id}|{item.status}|{item.eligible_on}|{item.best_path}|" + ",".join(

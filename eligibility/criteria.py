@@ -14,7 +14,7 @@ from .schema import (
     CATEGORY, EDUCATION_ORDER, CertificationCriterion, EducationCriterion, EndorsementCriterion, Experience,
     LicenseCriterion, Performance, ServiceTime, Vacancy,
 )
-from .timeline import Credit, Leave, Period, add_years, service_credit
+from .timeline import Credit, Leave, Period, ServiceView, add_years, service_credit
 
 ROLE_NAMES = {"office_manager": "Office Manager", "general_manager": "General Manager", "supervisor": "supervisor"}
 
@@ -107,11 +107,12 @@ def _service_periods(ctx: Context, crit: ServiceTime) -> list[Period]:
 
 def service_time(ctx: Context, crit: ServiceTime) -> dict:
     periods = _service_periods(ctx, crit)
-    credit = service_credit(periods, ctx.leaves, crit.years, ctx.as_of)
+    view = ServiceView(periods, ctx.leaves, ctx.as_of)  # one timeline for the requirement and its review window
+    credit = view.credit(crit.years)
     where = f"at level {crit.level}" if crit.level else f"in {crit.series or ctx.series_id}"
     result = _credit_result(ctx, crit, credit, where, len(periods))
     if crit.review_by_years:
-        closes = service_credit(periods, ctx.leaves, crit.review_by_years, ctx.as_of).met_on
+        closes = view.credit(crit.review_by_years).met_on
         result["evidence"]["review_window_closes"] = closes.isoformat() if closes else None
     return result
 
@@ -263,9 +264,9 @@ def decide_path_criteria(ctx: Context, criteria: list) -> list[CriterionResult]:
     for crit in criteria:
         r = raw[crit.id]
         evidence = {k: r["evidence"][k] for k in sorted(r["evidence"])}
-        # model_construct: every field below is built here from validated models, so re-validating
+        # trusted: every field below is built here from validated models, so re-validating
         # each of them (per criterion, per employee) is pure cost.
-        results.append(CriterionResult.model_construct(
+        results.append(CriterionResult.trusted(
             id=crit.id, kind=crit.kind, category=CATEGORY[crit.kind], description=DESCRIBE[crit.kind](crit, ctx),
             met=r["met"], met_on=r.get("met_on"), projected=r.get("projected", False),
             missing=r.get("missing") if r["met"] is not True else None, evidence=evidence,

@@ -9,17 +9,17 @@ from typing import Iterable
 
 import pendulum
 
-__all__ = ["Period", "Leave", "Credit", "service_credit", "credited_days", "add_years", "days_between"]
+__all__ = ["Period", "Leave", "Credit", "ServiceView", "service_credit", "credited_days", "add_years", "days_between"]
 
 _ZERO = Fraction(0)
 _ONE = Fraction(1)
 _MAX_ORDINAL = date.max.toordinal()
 
 # A span is (start_ordinal, end_ordinal_inclusive_or_None); a segment list is
-# [(ordinal, rate), ...] sorted by ordinal: `rate` applies from `ordinal` up to
-# the next entry's ordinal, the last rate applies forever, and the rate before
-# the first entry is 0.
-_Segments = list[tuple[int, Fraction]]
+# [(ordinal, rate), ...] sorted by ordinal: `rate` (an int, in units of 1/scale of a day's
+# credit) applies from `ordinal` up to the next entry's ordinal, the last rate applies
+# forever, and the rate before the first entry is 0.
+_Segments = list[tuple[int, int]]
 
 
 def _check_date(value: object, name: str) -> None:
@@ -99,33 +99,37 @@ def days_between(a: date, b: date) -> int:
 
 
 def _segments(periods: Iterable[tuple[int, int | None, Fraction]],
-              leaves: Iterable[tuple[int, int | None]]) -> _Segments:
-    """Piecewise-constant daily credit: min(1, sum of covering FTE), 0 on leave."""
-    fte_delta: dict[int, Fraction] = {}
+              leaves: Iterable[tuple[int, int | None]]) -> tuple[_Segments, int]:
+    """Piecewise-constant daily credit, min(1, sum of covering FTE) and 0 on leave, in integer units of
+    1/scale (scale: the least common multiple of the FTE denominators, so every rate is exact)."""
+    periods = list(periods)
+    scale = math.lcm(*(fte.denominator for _, _, fte in periods)) if periods else 1
+    fte_delta: dict[int, int] = {}
     leave_delta: dict[int, int] = {}
     for start, end, fte in periods:
-        fte_delta[start] = fte_delta.get(start, _ZERO) + fte
+        units = fte.numerator * (scale // fte.denominator)
+        fte_delta[start] = fte_delta.get(start, 0) + units
         if end is not None:
-            fte_delta[end + 1] = fte_delta.get(end + 1, _ZERO) - fte
+            fte_delta[end + 1] = fte_delta.get(end + 1, 0) - units
     for start, end in leaves:
         leave_delta[start] = leave_delta.get(start, 0) + 1
         if end is not None:
             leave_delta[end + 1] = leave_delta.get(end + 1, 0) - 1
     segments: _Segments = []
-    total, on_leave, previous = _ZERO, 0, _ZERO
+    total, on_leave, previous = 0, 0, 0
     for x in sorted(fte_delta.keys() | leave_delta.keys()):
-        total += fte_delta.get(x, _ZERO)
+        total += fte_delta.get(x, 0)
         on_leave += leave_delta.get(x, 0)
-        rate = _ZERO if on_leave else min(total, _ONE)
+        rate = 0 if on_leave else min(total, scale)
         if rate != previous:
             segments.append((x, rate))
             previous = rate
-    return segments
+    return segments, scale
 
 
-def _credit_between(segments: _Segments, lo: int, hi: int) -> Fraction:
-    """Credit over ordinals lo <= d < hi."""
-    total = _ZERO
+def _credit_between(segments: _Segments, lo: int, hi: int) -> int:
+    """Credit over ordinals lo <= d < hi, in the segments' units."""
+    total = 0
     for i, (x, rate) in enumerate(segments):
         end = segments[i + 1][0] if i + 1 < len(segments) else hi
         a, b = max(x, lo), min(end, hi)
@@ -140,15 +144,16 @@ def _first_credited(segments: _Segments) -> int | None:
 
 
 def _reach(segments: _Segments, first: int, needed: int) -> int | None:
-    """First ordinal D with credit from segments[first] start up to D >= needed, or None if never."""
-    remaining = Fraction(needed)  # segments[first] has a positive rate, so needed == 0 gives its start
+    """First ordinal D with credit from segments[first] start up to D >= needed (in the segments' units),
+    or None if never."""
+    remaining = needed  # segments[first] has a positive rate, so needed == 0 gives its start
     for i in range(first, len(segments)):
         d, rate = segments[i]
         if not rate:
             continue
         end = segments[i + 1][0] if i + 1 < len(segments) else None
         if end is None or rate * (end - d) >= remaining:
-            return d + math.ceil(remaining / rate)
+            return d - (-remaining // rate)  # d + ceil(remaining / rate)
         remaining -= rate * (end - d)
     return None  # the final rate is 0: nothing is credited any more
 
@@ -173,8 +178,8 @@ def credited_days(periods: Iterable[Period], leaves: Iterable[Leave],
     """Raw credit over days start <= d < end_exclusive (no as-of view applied)."""
     _check_date(start, "start")
     _check_date(end_exclusive, "end_exclusive")
-    ps, ls = _raw_spans(periods, leaves)
-    return _credit_between(_segments(ps, ls), start.toordinal(), end_exclusive.toordinal())
+    segments, scale = _segments(*_raw_spans(periods, leaves))
+    return Fraction(_credit_between(segments, start.toordinal(), end_exclusive.toordinal()), scale)
 
 
 def service_credit(periods: Iterable[Period], leaves: Iterable[Leave],
@@ -186,19 +191,30 @@ def service_credit(periods: Iterable[Period], leaves: Iterable[Leave],
     on the first date D whose credit over [F, D) reaches R; past as_of, open periods
     are projected to continue forever and no further leave is assumed.
     """
-    _check_date(as_of, "as_of")
-    if isinstance(years, bool) or not isinstance(years, int) or years < 0:
-        raise ValueError(f"years must be a non-negative int, got {years!r}")
-    a = as_of.toordinal()
-    segments = _segments(*_as_of_spans(periods, leaves, a))
-    i = _first_credited(segments)
-    if i is None:
-        return Credit(None, None, _ZERO, None, False, as_of)
-    f = segments[i][0]
-    first = date.fromordinal(f)
-    required = days_between(first, add_years(first, years))
-    done = _credit_between(segments, f, a)
-    d = _reach(segments, i, required)
-    # A date past 9999-12-31 cannot be represented: treated as never reached.
-    met_on = date.fromordinal(d) if d is not None and d <= _MAX_ORDINAL else None
-    return Credit(first, required, done, met_on, met_on is not None and met_on > as_of, as_of)
+    return ServiceView(periods, leaves, as_of).credit(years)
+
+
+class ServiceView:
+    """The daily credit of some periods and leaves as known on an as-of date, asked for any number of years."""
+
+    def __init__(self, periods: Iterable[Period], leaves: Iterable[Leave], as_of: date) -> None:
+        _check_date(as_of, "as_of")
+        self.as_of = as_of
+        a = as_of.toordinal()
+        self._segments, self._scale = _segments(*_as_of_spans(periods, leaves, a))
+        self._first = _first_credited(self._segments)
+        self._done = None if self._first is None else _credit_between(self._segments, self._segments[self._first][0], a)
+
+    def credit(self, years: int) -> Credit:
+        """The N-year requirement (see service_credit)."""
+        if isinstance(years, bool) or not isinstance(years, int) or years < 0:
+            raise ValueError(f"years must be a non-negative int, got {years!r}")
+        if self._first is None:
+            return Credit(None, None, _ZERO, None, False, self.as_of)
+        first = date.fromordinal(self._segments[self._first][0])
+        required = days_between(first, add_years(first, years))
+        d = _reach(self._segments, self._first, required * self._scale)
+        # A date past 9999-12-31 cannot be represented: treated as never reached.
+        met_on = date.fromordinal(d) if d is not None and d <= _MAX_ORDINAL else None
+        return Credit(first, required, Fraction(self._done, self._scale), met_on,
+                      met_on is not None and met_on > self.as_of, self.as_of)

@@ -134,3 +134,15 @@ def test_exact_and_span_text():
     assert span_text(d("2020-01-01"), d("2021-02-11")) == "1 year 41 days"
     assert span_text(d("2020-01-01"), d("2020-01-02")) == "1 day"
     assert span_text(d("2016-02-29"), d("2018-02-28")) == "2 years"
+
+
+def test_criterion_results_are_built_trusted_but_equal_to_validated_ones():
+    from eligibility.decision import CriterionResult
+
+    r = decide({"kind": "service_time", "years": 2, "level": "I"},
+               assignments=[{"class": "ser", "level": "I", "start": "2016-01-01"}])
+    again = CriterionResult.model_validate(r.model_dump())
+    assert again == r and again.model_dump_json() == r.model_dump_json()
+    assert r.model_fields_set == set(CriterionResult.model_fields)
+    with pytest.raises(TypeError, match=r"missing \['source'\], unknown \['sauce'\]"):
+        CriterionResult.trusted(**{**{k: v for k, v in r.model_dump().items() if k != "source"}, "sauce": SRC})
