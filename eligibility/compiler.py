@@ -18,6 +18,7 @@ class ResolvedTarget:
     series_id: str
     version: Version
     level: Level
+    current: Assignment | None  # the assignment covering the as-of date, whatever the target
 
 
 def grading_table(book: LoadedRulebook) -> list[Grade]:
@@ -53,8 +54,8 @@ class CompiledRules:
     def current_assignment(self, employee: Employee, as_of: dt.date) -> Assignment | None:
         """The assignment covering the as-of date (latest start wins; then the higher level)."""
         covering = [a for a in employee.assignments if a.start <= as_of and (a.end is None or a.end >= as_of)]
-        if not covering:
-            return None
+        if len(covering) < 2:
+            return covering[0] if covering else None
 
         def order(a: Assignment):
             version = self._version_or_none(a.class_, as_of)
@@ -90,6 +91,7 @@ class CompiledRules:
 
     def resolve_target(self, employee: Employee, as_of: dt.date, to: str | None = None) -> ResolvedTarget:
         """The level to decide: ``to`` (SERIES:LEVEL) or the next level in the current series."""
+        current = self.current_assignment(employee, as_of)
         if to is not None:
             series_id, sep, level_id = to.partition(":")
             if not sep or not level_id:
@@ -101,7 +103,6 @@ class CompiledRules:
                     f"level {level_id!r} does not exist in {series_id!r} version {version.id} "
                     f"(levels: {', '.join(lv.id for lv in version.levels)})", employee_id=employee.id)
         else:
-            current = self.current_assignment(employee, as_of)
             if current is None:
                 raise EvaluationError(f"no assignment covers {as_of}; give a target with --to",
                                       employee_id=employee.id)
@@ -117,4 +118,4 @@ class CompiledRules:
         if not level.paths:
             raise EvaluationError(f"level {level.id} of {series_id!r} (version {version.id}) has no path into it "
                                   f"in the rules", employee_id=employee.id)
-        return ResolvedTarget(series_id, version, level)
+        return ResolvedTarget(series_id, version, level, current)

@@ -251,6 +251,20 @@ DECIDE: dict[str, Callable] = {
 }
 
 
+_DESCRIPTIONS: dict[tuple[int, str], tuple[object, str]] = {}
+
+
+def describe(crit, ctx: Context) -> str:
+    """A criterion's description for the target series (computed once per criterion and series, not per employee)."""
+    key = (id(crit), ctx.series_id)
+    hit = _DESCRIPTIONS.get(key)
+    if hit is None or hit[0] is not crit:  # the criterion kept beside its text, so a reused id never matches
+        if len(_DESCRIPTIONS) >= 4096:
+            _DESCRIPTIONS.clear()
+        hit = _DESCRIPTIONS[key] = (crit, DESCRIBE[crit.kind](crit, ctx))
+    return hit[1]
+
+
 def decide_path_criteria(ctx: Context, criteria: list) -> list[CriterionResult]:
     """Decide every criterion of a path, in order (performance after the criterion it reviews)."""
     raw: dict[str, dict] = {}
@@ -267,7 +281,7 @@ def decide_path_criteria(ctx: Context, criteria: list) -> list[CriterionResult]:
         # trusted: every field below is built here from validated models, so re-validating
         # each of them (per criterion, per employee) is pure cost.
         results.append(CriterionResult.trusted(
-            id=crit.id, kind=crit.kind, category=CATEGORY[crit.kind], description=DESCRIBE[crit.kind](crit, ctx),
+            id=crit.id, kind=crit.kind, category=CATEGORY[crit.kind], description=describe(crit, ctx),
             met=r["met"], met_on=r.get("met_on"), projected=r.get("projected", False),
             missing=r.get("missing") if r["met"] is not True else None, evidence=evidence,
             source=crit.source, interpretation=crit.interpretation,

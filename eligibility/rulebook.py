@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 
@@ -26,11 +27,13 @@ class LoadedRulebook:
     def agency(self) -> str:
         return self.rulebook.agency
 
+    @cached_property
+    def _by_id(self) -> dict[str, tuple[Series, list[Version]]]:
+        """Each series by id, with its versions from the earliest effective to the latest."""
+        return {s.id: (s, sorted(s.versions, key=lambda v: v.effective)) for s in self.rulebook.series}
+
     def series(self, series_id: str) -> Series:
-        for series in self.rulebook.series:
-            if series.id == series_id:
-                return series
-        raise KeyError(series_id)
+        return self._by_id[series_id][0]
 
     def series_ids(self) -> set[str]:
         return {s.id for s in self.rulebook.series}
@@ -38,7 +41,7 @@ class LoadedRulebook:
     def version_in_force(self, series_id: str, on: dt.date) -> Version | None:
         """The version of a series in force on a date: the latest one effective on or before it."""
         chosen = None
-        for version in sorted(self.series(series_id).versions, key=lambda v: v.effective):
+        for version in self._by_id[series_id][1]:
             if version.effective <= on:
                 chosen = version
         return chosen

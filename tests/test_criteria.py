@@ -146,3 +146,20 @@ def test_criterion_results_are_built_trusted_but_equal_to_validated_ones():
     assert r.model_fields_set == set(CriterionResult.model_fields)
     with pytest.raises(TypeError, match=r"missing \['source'\], unknown \['sauce'\]"):
         CriterionResult.trusted(**{**{k: v for k, v in r.model_dump().items() if k != "source"}, "sauce": SRC})
+
+
+def test_descriptions_are_remembered_per_criterion_and_target_series():
+    from pydantic import TypeAdapter
+
+    from eligibility.criteria import describe
+    from eligibility.schema import Criterion
+
+    crit = TypeAdapter(Criterion).validate_python(
+        {"id": "t", "kind": "service_time", "years": 2, "source": SRC.model_dump()})
+    ctx = Context(employee=employee(), as_of=d("2020-01-01"), positions=(), series_id="ser", level_id="II",
+                  series_kinds=KINDS)
+    other = Context(employee=employee(), as_of=d("2020-01-01"), positions=(), series_id="abc", level_id="II",
+                    series_kinds=KINDS)
+    assert describe(crit, ctx) == "2 years of service in ser"
+    assert describe(crit, other) == "2 years of service in abc"
+    assert describe(crit, ctx) == "2 years of service in ser"

@@ -255,3 +255,18 @@ def test_blocked_decision_says_what_blocks_it_and_not_who_to_wait_on(evaluator):
     assert dec.status == "ineligible" and dec.best_path == "advancement"
     assert "Blocked by: unsatisfactory evaluation on 2015-02-01." in dec.notes
     assert not any(n.startswith(("Waiting on", "Review overdue")) for n in dec.notes)
+
+
+def test_streaming_a_roster_raises_the_collector_threshold_and_restores_it(evaluator):
+    import gc
+
+    from eligibility.evaluator import GC_THRESHOLD
+
+    before = gc.get_threshold()
+    records = [(i + 1, employee(id=f"E{i}")) for i in range(3)]
+    stream = evaluator.evaluate_items(iter(records), d("2020-01-01"), agency="ccwd", chunk=1)
+    first = next(stream)
+    assert gc.get_threshold()[0] == GC_THRESHOLD and gc.get_freeze_count() > 0  # while records stream
+    rest = list(stream)
+    assert [x.employee_id for x in [first, *rest]] == ["E0", "E1", "E2"]
+    assert gc.get_threshold() == before and gc.get_freeze_count() == 0  # restored when the roster ends
