@@ -14,7 +14,7 @@ from .schema import (
     CATEGORY, EDUCATION_ORDER, CertificationCriterion, EducationCriterion, EndorsementCriterion, Experience,
     LicenseCriterion, Performance, ServiceTime, Vacancy,
 )
-from .timeline import Credit, Leave, Period, ServiceView, add_years, service_credit
+from .timeline import Credit, ServiceView, add_years
 
 ROLE_NAMES = {"office_manager": "Office Manager", "general_manager": "General Manager", "supervisor": "supervisor"}
 
@@ -31,9 +31,10 @@ class Context:
     series_kinds: dict[str, frozenset[str]]  # series id -> experience kinds its service counts as
 
     @cached_property
-    def leaves(self) -> list[Leave]:
-        """Uncounted leaves (credit 0), shared by every time criterion of this evaluation."""
-        return [Leave(lv.start, lv.end) for lv in self.employee.leaves if not lv.counts_toward_service]
+    def leaves(self) -> list[tuple[int, int | None]]:
+        """Uncounted leaves (credit 0) as day-ordinal spans, shared by every time criterion of this evaluation."""
+        return [(lv.start.toordinal(), None if lv.end is None else lv.end.toordinal())
+                for lv in self.employee.leaves if not lv.counts_toward_service]
 
 
 def exact(value: Fraction) -> str:
@@ -74,8 +75,10 @@ def _fraction(fte) -> Fraction:
     return Fraction(str(fte))
 
 
-def _period(start: dt.date, end: dt.date | None, fte) -> Period:
-    return Period(start, end, _fraction(fte))
+def _span(x) -> tuple[int, int | None, Fraction]:
+    """An assignment or experience entry (validated with its record: start <= end, 0 < fte <= 1) as a
+    timeline span: day ordinals, end inclusive or None, and the exact FTE."""
+    return x.start.toordinal(), None if x.end is None else x.end.toordinal(), _fraction(x.fte)
 
 
 def _credit_result(ctx: Context, crit, credit: Credit, what: str, periods: int) -> dict:
@@ -96,10 +99,10 @@ def _credit_result(ctx: Context, crit, credit: Credit, what: str, periods: int) 
             "missing": missing, "evidence": evidence}
 
 
-def _service_periods(ctx: Context, crit: ServiceTime) -> list[Period]:
+def _service_periods(ctx: Context, crit: ServiceTime) -> list[tuple]:
     series = crit.series or ctx.series_id
     return [
-        _period(a.start, a.end, a.fte)
+        _span(a)
         for a in ctx.employee.assignments
         if a.class_ == series and (crit.level is None or a.level == crit.level)
     ]
@@ -107,7 +110,7 @@ def _service_periods(ctx: Context, crit: ServiceTime) -> list[Period]:
 
 def service_time(ctx: Context, crit: ServiceTime) -> dict:
     periods = _service_periods(ctx, crit)
-    view = ServiceView(periods, ctx.leaves, ctx.as_of)  # one timeline for the requirement and its review window
+    view = ServiceView.of_spans(periods, ctx.leaves, ctx.as_of)  # one timeline for the requirement and its review window
     credit = view.credit(crit.years)
     where = f"at level {crit.level}" if crit.level else f"in {crit.series or ctx.series_id}"
     result = _credit_result(ctx, crit, credit, where, len(periods))
@@ -117,16 +120,16 @@ def service_time(ctx: Context, crit: ServiceTime) -> dict:
     return result
 
 
-def _experience_periods(ctx: Context, crit: Experience) -> list[Period]:
+def _experience_periods(ctx: Context, crit: Experience) -> list[tuple]:
     wanted = {k.value for k in crit.kinds}
     periods = [
-        _period(x.start, x.end, x.fte)
+        _span(x)
         for x in ctx.employee.experience
         if wanted & {k.value for k in x.kinds} and (x.public_utility or not crit.public_utility_only)
     ]
     if not crit.public_utility_only:
         periods += [
-            _period(a.start, a.end, a.fte)
+            _span(a)
             for a in ctx.employee.assignments
             if wanted & ctx.series_kinds.get(a.class_, frozenset())
         ]
@@ -135,7 +138,7 @@ def _experience_periods(ctx: Context, crit: Experience) -> list[Period]:
 
 def experience(ctx: Context, crit: Experience) -> dict:
     periods = _experience_periods(ctx, crit)
-    credit = service_credit(periods, ctx.leaves, crit.years, ctx.as_of)
+    credit = ServiceView.of_spans(periods, ctx.leaves, ctx.as_of).credit(crit.years)
     kinds = "/".join(k.value.replace("_", " ") for k in crit.kinds)
     return _credit_result(ctx, crit, credit, f"of {kinds} experience", len(periods))
 

@@ -34,6 +34,9 @@ UNMET_SEVERITY = {"hard": SEVERITY["ineligible"], "time": SEVERITY["not_yet"],
 Evidence = dict[str, Union[str, int, bool, None, list[str]]]
 
 
+_FIELD_NAMES: dict[type, frozenset[str]] = {}
+
+
 class Model(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
@@ -44,10 +47,12 @@ class Model(BaseModel):
         The same as ``model_construct`` with every field given, without its walk over each field's alias and
         default: this builds every criterion of every employee (docs/performance.md).
         """
-        if values.keys() != cls.model_fields.keys():
+        names = _FIELD_NAMES.get(cls)
+        if names is None:
+            names = _FIELD_NAMES[cls] = frozenset(cls.model_fields)
+        if values.keys() != names:
             raise TypeError(f"{cls.__name__}.trusted needs exactly its fields; "
-                            f"missing {sorted(cls.model_fields.keys() - values.keys())}, "
-                            f"unknown {sorted(values.keys() - cls.model_fields.keys())}")
+                            f"missing {sorted(names - values.keys())}, unknown {sorted(values.keys() - names)}")
         obj = cls.__new__(cls)
         object.__setattr__(obj, "__dict__", values)
         object.__setattr__(obj, "__pydantic_fields_set__", set(values))

@@ -164,10 +164,9 @@ def _raw_spans(periods: Iterable[Period], leaves: Iterable[Leave]):
     return ps, ls
 
 
-def _as_of_spans(periods: Iterable[Period], leaves: Iterable[Leave], as_of: int):
+def _as_of(ps: list, ls: list, as_of: int):
     """Facts known on as_of: later starts ignored, ends after as_of unknown (periods
     open) or cut at as_of inclusive (leaves, i.e. no further leave is projected)."""
-    ps, ls = _raw_spans(periods, leaves)
     ps = [(s, None if e is None or e > as_of else e, fte) for s, e, fte in ps if s <= as_of]
     ls = [(s, as_of if e is None or e > as_of else e) for s, e in ls if s <= as_of]
     return ps, ls
@@ -199,9 +198,20 @@ class ServiceView:
 
     def __init__(self, periods: Iterable[Period], leaves: Iterable[Leave], as_of: date) -> None:
         _check_date(as_of, "as_of")
+        self._view(*_raw_spans(periods, leaves), as_of)
+
+    @classmethod
+    def of_spans(cls, periods: list[tuple[int, int | None, Fraction]], leaves: list[tuple[int, int | None]],
+                 as_of: date) -> "ServiceView":
+        """The same from spans of day ordinals (end inclusive or None) already checked, as records give them."""
+        view = cls.__new__(cls)
+        view._view(periods, leaves, as_of)
+        return view
+
+    def _view(self, ps: list, ls: list, as_of: date) -> None:
         self.as_of = as_of
         a = as_of.toordinal()
-        self._segments, self._scale = _segments(*_as_of_spans(periods, leaves, a))
+        self._segments, self._scale = _segments(*_as_of(ps, ls, a))
         self._first = _first_credited(self._segments)
         self._done = None if self._first is None else _credit_between(self._segments, self._segments[self._first][0], a)
 
