@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from eligibility import Decision, NoTargetError
 from eligibility.errors import EvaluationError
 
-from factories import d, employee
+from factories import SAMPLES, d, employee
 
 CSS = "customer-service-specialist"
 ENDORSE_ALL = [
@@ -270,3 +270,19 @@ def test_streaming_a_roster_raises_the_collector_threshold_and_restores_it(evalu
     rest = list(stream)
     assert [x.employee_id for x in [first, *rest]] == ["E0", "E1", "E2"]
     assert gc.get_threshold() == before and gc.get_freeze_count() == 0  # restored when the roster ends
+
+
+def test_decisions_built_without_revalidation_equal_validated_ones(evaluator):
+    # the evaluator builds decisions with Model.trusted (no re-validation): every sample decision must be
+    # exactly what validating its own dump gives, types included (a str, never an enum member)
+    import glob
+
+    checked = 0
+    for path in sorted(glob.glob(str(SAMPLES / "*.yaml"))):
+        for item in evaluator.evaluate_roster(evaluator.load_roster(path), d("2026-11-24")):
+            if isinstance(item, Decision):
+                again = Decision.model_validate(item.model_dump())
+                assert again == item and again.model_dump_json() == item.model_dump_json()
+                assert all(type(p.kind) is str and type(p.status) is str for p in item.paths)
+                checked += 1
+    assert checked >= 40
