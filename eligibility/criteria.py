@@ -254,18 +254,28 @@ DECIDE: dict[str, Callable] = {
 }
 
 
-_DESCRIPTIONS: dict[tuple[int, str], tuple[object, str]] = {}
+_STATIC: dict[tuple[int, str], tuple[object, tuple]] = {}
+
+
+def _static(crit, ctx: Context) -> tuple:
+    """What a criterion's result says whoever is decided: id, kind, category, description, citation, reading.
+
+    Computed once per criterion and target series, not per employee; the criterion is kept beside its
+    entry, so an entry is never taken for another criterion that reuses a freed object's id.
+    """
+    key = (id(crit), ctx.series_id)
+    hit = _STATIC.get(key)
+    if hit is None or hit[0] is not crit:
+        if len(_STATIC) >= 4096:
+            _STATIC.clear()
+        hit = _STATIC[key] = (crit, (crit.id, crit.kind, CATEGORY[crit.kind], DESCRIBE[crit.kind](crit, ctx),
+                                     crit.source, crit.interpretation))
+    return hit[1]
 
 
 def describe(crit, ctx: Context) -> str:
-    """A criterion's description for the target series (computed once per criterion and series, not per employee)."""
-    key = (id(crit), ctx.series_id)
-    hit = _DESCRIPTIONS.get(key)
-    if hit is None or hit[0] is not crit:  # the criterion kept beside its text, so a reused id never matches
-        if len(_DESCRIPTIONS) >= 4096:
-            _DESCRIPTIONS.clear()
-        hit = _DESCRIPTIONS[key] = (crit, DESCRIBE[crit.kind](crit, ctx))
-    return hit[1]
+    """A criterion's description for the target series."""
+    return _static(crit, ctx)[3]
 
 
 def decide_path_criteria(ctx: Context, criteria: list) -> list[CriterionResult]:
@@ -280,13 +290,15 @@ def decide_path_criteria(ctx: Context, criteria: list) -> list[CriterionResult]:
     results = []
     for crit in criteria:
         r = raw[crit.id]
-        evidence = {k: r["evidence"][k] for k in sorted(r["evidence"])}
-        # trusted: every field below is built here from validated models, so re-validating
-        # each of them (per criterion, per employee) is pure cost.
+        evidence = r["evidence"]
+        met = r["met"]
+        cid, kind, category, description, source, interpretation = _static(crit, ctx)
+        # trusted: every field below is built here from validated models, so re-validating each of them
+        # (per criterion, per employee) is pure cost. Fields in declaration order: pydantic writes the
+        # JSON in the order of the instance's values.
         results.append(CriterionResult.trusted(
-            id=crit.id, kind=crit.kind, category=CATEGORY[crit.kind], description=describe(crit, ctx),
-            met=r["met"], met_on=r.get("met_on"), projected=r.get("projected", False),
-            missing=r.get("missing") if r["met"] is not True else None, evidence=evidence,
-            source=crit.source, interpretation=crit.interpretation,
+            id=cid, kind=kind, category=category, description=description, met=met, met_on=r.get("met_on"),
+            projected=r.get("projected", False), missing=r.get("missing") if met is not True else None,
+            evidence={k: evidence[k] for k in sorted(evidence)}, source=source, interpretation=interpretation,
         ))
     return results

@@ -34,7 +34,7 @@ UNMET_SEVERITY = {"hard": SEVERITY["ineligible"], "time": SEVERITY["not_yet"],
 Evidence = dict[str, Union[str, int, bool, None, list[str]]]
 
 
-_FIELD_NAMES: dict[type, frozenset[str]] = {}
+_FIELD_NAMES: dict[type, tuple[str, ...]] = {}
 
 
 class Model(BaseModel):
@@ -45,14 +45,16 @@ class Model(BaseModel):
         """An instance of values the code built itself from validated models: every field given, none re-checked.
 
         The same as ``model_construct`` with every field given, without its walk over each field's alias and
-        default: this builds every criterion of every employee (docs/performance.md).
+        default: this builds every criterion of every employee (docs/performance.md). The fields must come
+        in declaration order, as validation would store them: pydantic writes JSON in the stored order.
         """
         names = _FIELD_NAMES.get(cls)
         if names is None:
-            names = _FIELD_NAMES[cls] = frozenset(cls.model_fields)
-        if values.keys() != names:
-            raise TypeError(f"{cls.__name__}.trusted needs exactly its fields; "
-                            f"missing {sorted(names - values.keys())}, unknown {sorted(values.keys() - names)}")
+            names = _FIELD_NAMES[cls] = tuple(cls.model_fields)
+        if tuple(values) != names:
+            given = set(values)
+            raise TypeError(f"{cls.__name__}.trusted needs exactly its fields, in declaration order; "
+                            f"missing {sorted(set(names) - given)}, unknown {sorted(given - set(names))}")
         obj = cls.__new__(cls)
         object.__setattr__(obj, "__dict__", values)
         object.__setattr__(obj, "__pydantic_fields_set__", set(values))

@@ -163,3 +163,13 @@ def test_descriptions_are_remembered_per_criterion_and_target_series():
     assert describe(crit, ctx) == "2 years of service in ser"
     assert describe(crit, other) == "2 years of service in abc"
     assert describe(crit, ctx) == "2 years of service in ser"
+
+
+def test_trusted_results_refuse_fields_out_of_declaration_order():
+    from eligibility.decision import CriterionResult
+
+    r = decide({"kind": "education", "minimum": "high_school"}, education="bachelor")
+    values = r.model_dump()
+    reordered = {"source": values.pop("source"), **values}  # the JSON would come out in this order
+    with pytest.raises(TypeError, match=r"in declaration order; missing \[\], unknown \[\]"):
+        CriterionResult.trusted(**{**reordered, "source": r.source})
