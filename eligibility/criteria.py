@@ -121,11 +121,12 @@ def service_time(ctx: Context, crit: ServiceTime) -> dict:
 
 
 def _experience_periods(ctx: Context, crit: Experience) -> list[tuple]:
-    wanted = {k.value for k in crit.kinds}
+    wanted = frozenset(k.value for k in crit.kinds)
     periods = [
         _span(x)
         for x in ctx.employee.experience
-        if wanted & {k.value for k in x.kinds} and (x.public_utility or not crit.public_utility_only)
+        # ExperienceKind is a str enum: a member hashes and compares as its value
+        if not wanted.isdisjoint(x.kinds) and (x.public_utility or not crit.public_utility_only)
     ]
     if not crit.public_utility_only:
         periods += [
