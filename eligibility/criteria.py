@@ -274,11 +274,6 @@ def _static(crit, ctx: Context) -> tuple:
     return hit[1]
 
 
-def describe(crit, ctx: Context) -> str:
-    """A criterion's description for the target series."""
-    return _static(crit, ctx)[3]
-
-
 def decide_path_criteria(ctx: Context, criteria: list) -> list[CriterionResult]:
     """Decide every criterion of a path, in order (performance after the criterion it reviews)."""
     raw: dict[str, dict] = {}

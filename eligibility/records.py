@@ -207,7 +207,7 @@ def check_record(raw: Any, index: int, doc: Document, line: int | None, series: 
     except ValidationError as exc:
         return translate_validation_error(exc, doc, Employee, RecordError, prefix=prefix, employee_id=emp_id)
     except RecordError as exc:
-        return exc
+        return exc.with_traceback(None)  # a value now: no frame (and the record in it) kept in a cycle
     return employee
 
 

@@ -421,7 +421,7 @@ def _one_csv_employee(tabular, people, person, history, rows, checker: "_Checker
             items.append(tabular._fields(history, h_row, columns, employee_id=emp_id))
         employee = Employee.model_validate(raw)
     except RecordError as exc:
-        return exc
+        return exc.with_traceback(None)  # a value now: no frame (and the record in it) kept in a cycle
     except ValidationError as exc:
         return tabular._translate(exc, source, emp_id)
     problem = _cross_check(employee, checker.series)

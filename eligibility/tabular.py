@@ -257,7 +257,7 @@ def load_roster_csv(path: str | Path, known_series: dict[str, set[str]] | None =
         try:
             raw[emp_id] = _fields(people, row, ("id", "name", "education"), employee_id=emp_id)
         except RecordError as exc:
-            problems[emp_id] = exc
+            problems[emp_id] = exc.with_traceback(None)
             raw[emp_id] = {}
 
     orphans: set[str] = set()
@@ -284,7 +284,7 @@ def load_roster_csv(path: str | Path, known_series: dict[str, set[str]] | None =
                                         f"{', '.join(columns)})", row, column, employee_id=emp_id)
             entry = _fields(history, row, columns, employee_id=emp_id)
         except RecordError as exc:
-            problems[emp_id] = exc
+            problems[emp_id] = exc.with_traceback(None)
             continue
         items = raw[emp_id].setdefault(list_name, [])
         sources[emp_id].places[(list_name, len(items))] = (history, row, None)
