@@ -110,7 +110,7 @@ def _service_periods(ctx: Context, crit: ServiceTime) -> list[tuple]:
 
 def service_time(ctx: Context, crit: ServiceTime) -> dict:
     periods = _service_periods(ctx, crit)
-    view = ServiceView.of_spans(periods, ctx.leaves, ctx.as_of)  # one timeline for the requirement and its review window
+    view = ServiceView(periods, ctx.leaves, ctx.as_of)  # one timeline for the requirement and its review window
     credit = view.credit(crit.years)
     where = f"at level {crit.level}" if crit.level else f"in {crit.series or ctx.series_id}"
     result = _credit_result(ctx, crit, credit, where, len(periods))
@@ -139,7 +139,7 @@ def _experience_periods(ctx: Context, crit: Experience) -> list[tuple]:
 
 def experience(ctx: Context, crit: Experience) -> dict:
     periods = _experience_periods(ctx, crit)
-    credit = ServiceView.of_spans(periods, ctx.leaves, ctx.as_of).credit(crit.years)
+    credit = ServiceView(periods, ctx.leaves, ctx.as_of).credit(crit.years)
     kinds = "/".join(k.value.replace("_", " ") for k in crit.kinds)
     return _credit_result(ctx, crit, credit, f"of {kinds} experience", len(periods))
 

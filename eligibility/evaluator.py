@@ -204,7 +204,8 @@ class Evaluator:
                        positions: Iterable[Position] = (), path: str = "", to: str | None = None,
                        chunk: int = CHUNK) -> Iterator[Decision | DecisionError]:
         """Decisions for ``(line, employee or record error)`` pairs in their order, ``chunk`` records at a time
-        (the engine decides a chunk in one session; memory holds one chunk, whatever the roster size)."""
+        (the engine takes a chunk in sessions of up to engine.MAX_BATCH; memory holds one chunk, whatever the
+        roster size)."""
         positions = tuple(positions)
         batch: list[tuple[int, Employee | RecordError]] = []
         with _bulk_collection():

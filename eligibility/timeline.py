@@ -190,30 +190,25 @@ def service_credit(periods: Iterable[Period], leaves: Iterable[Leave],
     on the first date D whose credit over [F, D) reaches R; past as_of, open periods
     are projected to continue forever and no further leave is assumed.
     """
-    return ServiceView(periods, leaves, as_of).credit(years)
+    return ServiceView.of_periods(periods, leaves, as_of).credit(years)
 
 
 class ServiceView:
     """The daily credit of some periods and leaves as known on an as-of date, asked for any number of years."""
 
-    def __init__(self, periods: Iterable[Period], leaves: Iterable[Leave], as_of: date) -> None:
-        _check_date(as_of, "as_of")
-        self._view(*_raw_spans(periods, leaves), as_of)
-
-    @classmethod
-    def of_spans(cls, periods: list[tuple[int, int | None, Fraction]], leaves: list[tuple[int, int | None]],
-                 as_of: date) -> "ServiceView":
-        """The same from spans of day ordinals (end inclusive or None) already checked, as records give them."""
-        view = cls.__new__(cls)
-        view._view(periods, leaves, as_of)
-        return view
-
-    def _view(self, ps: list, ls: list, as_of: date) -> None:
+    def __init__(self, spans: list[tuple[int, int | None, Fraction]], leaves: list[tuple[int, int | None]],
+                 as_of: date) -> None:
+        """From spans of day ordinals (end inclusive or None), already checked: records give them so."""
         self.as_of = as_of
         a = as_of.toordinal()
-        self._segments, self._scale = _segments(*_as_of(ps, ls, a))
+        self._segments, self._scale = _segments(*_as_of(spans, leaves, a))
         self._first = _first_credited(self._segments)
         self._done = None if self._first is None else _credit_between(self._segments, self._segments[self._first][0], a)
+
+    @classmethod
+    def of_periods(cls, periods: Iterable[Period], leaves: Iterable[Leave], as_of: date) -> "ServiceView":
+        _check_date(as_of, "as_of")
+        return cls(*_raw_spans(periods, leaves), as_of)
 
     def credit(self, years: int) -> Credit:
         """The N-year requirement (see service_credit)."""
