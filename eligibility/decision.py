@@ -34,33 +34,8 @@ UNMET_SEVERITY = {"hard": SEVERITY["ineligible"], "time": SEVERITY["not_yet"],
 Evidence = dict[str, Union[str, int, bool, None, list[str]]]
 
 
-_FIELD_NAMES: dict[type, tuple[str, ...]] = {}
-
-
 class Model(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
-
-    @classmethod
-    def trusted(cls, **values):
-        """An instance of values the code built itself from validated models: every field given, none re-checked.
-
-        The same as ``model_construct`` with every field given, without its walk over each field's alias and
-        default: this builds every criterion of every employee (docs/performance.md). The fields must come
-        in declaration order, as validation would store them: pydantic writes JSON in the stored order.
-        """
-        names = _FIELD_NAMES.get(cls)
-        if names is None:
-            names = _FIELD_NAMES[cls] = tuple(cls.model_fields)
-        if tuple(values) != names:
-            given = set(values)
-            raise TypeError(f"{cls.__name__}.trusted needs exactly its fields, in declaration order; "
-                            f"missing {sorted(set(names) - given)}, unknown {sorted(given - set(names))}")
-        obj = cls.__new__(cls)
-        object.__setattr__(obj, "__dict__", values)
-        object.__setattr__(obj, "__pydantic_fields_set__", set(values))
-        object.__setattr__(obj, "__pydantic_extra__", None)
-        object.__setattr__(obj, "__pydantic_private__", None)
-        return obj
 
 
 class CriterionResult(Model):

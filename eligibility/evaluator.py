@@ -131,19 +131,18 @@ class Evaluator:
     def _finish(self, prepared: "_Prepared", outcome: EngineOutcome) -> Decision:
         employee, as_of, agency, compiled, target, decided = (prepared.employee, prepared.as_of, prepared.agency,
                                                               prepared.compiled, prepared.target, prepared.decided)
-        # trusted: every part below comes from the validated rules and record, or from the engine's statuses
         paths = []
         for path, results in decided:
             status = STATUS_OF_SEVERITY[outcome.path_severity[path.id]]
-            paths.append(PathResult.trusted(id=path.id, kind=path.kind, description=path.description, status=status,
-                                            eligible_on=_path_date(status, results), criteria=results))
+            paths.append(PathResult(id=path.id, kind=path.kind, description=path.description, status=status,
+                                    eligible_on=_path_date(status, results), criteria=results))
         best = next(p for p in paths if p.id == outcome.best_path)
-        return Decision.trusted(
+        return Decision(
             employee_id=employee.id, as_of=as_of, agency=agency,
             current=compiled.title_of(target.current, as_of),
-            target=Target.trusted(series=target.series_id, level=target.level.id, title=target.level.title,
-                                  version=target.version.id, version_effective=target.version.effective,
-                                  pay=target.level.pay),
+            target=Target(series=target.series_id, level=target.level.id, title=target.level.title,
+                          version=target.version.id, version_effective=target.version.effective,
+                          pay=target.level.pay),
             rules_version=compiled.book.rulebook.rules_version, status=best.status, eligible_on=best.eligible_on,
             best_path=best.id, paths=paths, notes=self._notes(best, paths, target, as_of),
             engine=ENGINE_NAME if self.engine == "durable_rules" else oracle.NAME,

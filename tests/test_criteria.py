@@ -136,18 +136,6 @@ def test_exact_and_span_text():
     assert span_text(d("2016-02-29"), d("2018-02-28")) == "2 years"
 
 
-def test_criterion_results_are_built_trusted_but_equal_to_validated_ones():
-    from eligibility.decision import CriterionResult
-
-    r = decide({"kind": "service_time", "years": 2, "level": "I"},
-               assignments=[{"class": "ser", "level": "I", "start": "2016-01-01"}])
-    again = CriterionResult.model_validate(r.model_dump())
-    assert again == r and again.model_dump_json() == r.model_dump_json()
-    assert r.model_fields_set == set(CriterionResult.model_fields)
-    with pytest.raises(TypeError, match=r"missing \['source'\], unknown \['sauce'\]"):
-        CriterionResult.trusted(**{**{k: v for k, v in r.model_dump().items() if k != "source"}, "sauce": SRC})
-
-
 def test_descriptions_are_remembered_per_criterion_and_target_series():
     from pydantic import TypeAdapter
 
@@ -164,13 +152,3 @@ def test_descriptions_are_remembered_per_criterion_and_target_series():
     assert described("ser") == "2 years of service in ser"
     assert described("abc") == "2 years of service in abc"  # computed once per criterion *and* series
     assert described("ser") == "2 years of service in ser"
-
-
-def test_trusted_results_refuse_fields_out_of_declaration_order():
-    from eligibility.decision import CriterionResult
-
-    r = decide({"kind": "education", "minimum": "high_school"}, education="bachelor")
-    values = r.model_dump()
-    reordered = {"source": values.pop("source"), **values}  # the JSON would come out in this order
-    with pytest.raises(TypeError, match=r"in declaration order; missing \[\], unknown \[\]"):
-        CriterionResult.trusted(**{**reordered, "source": r.source})

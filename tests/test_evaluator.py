@@ -272,9 +272,9 @@ def test_streaming_a_roster_raises_the_collector_threshold_and_restores_it(evalu
     assert gc.get_threshold() == before and gc.get_freeze_count() == 0  # restored when the roster ends
 
 
-def test_decisions_built_without_revalidation_equal_validated_ones(evaluator):
-    # the evaluator builds decisions with Model.trusted (no re-validation): every sample decision must be
-    # exactly what validating its own dump gives, types included (a str, never an enum member)
+def test_every_sample_decision_round_trips_through_its_dump(evaluator):
+    # what the evaluator builds is exactly what validating its own dump gives, types included (a str,
+    # never an enum member), so the JSON an auditor stores reads back as the same decision
     import glob
 
     checked = 0
