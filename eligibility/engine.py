@@ -13,7 +13,9 @@ Why the ruleset looks the way it does (durable_rules 2.0.28, measured here):
   *grade* rule per (category, met) pair of the grading table takes all matching criterion facts of the
   batch and tallies them per path; when a path's criteria are all graded, the rule asserts the path's
   *tally* fact (``t: "p"``: how many criteria fall in each pair of severity above 0). A criterion whose
-  pair has no grade is never tallied, so its path never completes and the evaluation fails loudly.
+  pair has no grade is refused with an EngineError before anything is asserted: durable_rules 2.0.28
+  crashes the process (a segmentation fault in ``delete_state``, after a few thousand such sessions;
+  reproduced with the code of 2026-11-24 too) when sessions holding a fact no rule matches are deleted.
   The status rules, generated from the grading table, decide each path's status from its tally.
 * ``assert_facts`` not ``post``; a batch no rule matches (result code 1) means nothing fired.
 * The C extension (``durable_rules_engine``) is driven directly, as ``durable.engine`` drives it but
@@ -191,6 +193,7 @@ class InferenceEngine:
         self._grades = list(grades)
         self._preference = dict(preference)
         # one counter per (category, met) pair that makes a path worse than eligible
+        self._graded = frozenset((g.category, g.met) for g in self._grades)
         self._fields = {(g.category, g.met): f"c{i}" for i, g in enumerate(g for g in self._grades if g.severity > 0)}
         if len(self._fields) > 10:
             raise EngineError(f"too many graded (category, met) pairs for one path fact: {len(self._fields)}")
@@ -303,6 +306,9 @@ class InferenceEngine:
             if not path.criteria:
                 raise EngineError(f"path {path.path_id!r} has no criteria")
             for category, met in path.criteria:
+                if (category, met) not in self._graded:
+                    raise EngineError(f"path {path.path_id!r}: no grade rule for a {category!r} criterion with "
+                                      f"met={met} (the grading table does not cover it)")
                 facts.append({"t": "c", "e": e, "i": idx, "cat": category, "met": met})
         return facts
 

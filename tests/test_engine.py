@@ -96,8 +96,12 @@ def test_closed_engine_refuses_work():
 
 
 def test_ungraded_category_is_an_engine_error_not_a_silent_pass(engine):
-    with pytest.raises(EngineError, match="derived 0 of 1 path statuses"):
-        engine.evaluate([PathInput("p", (("mystery", "true"),))])
+    # refused before it reaches durable_rules: deleting sessions that hold a fact no rule matches crashes
+    # durable_rules 2.0.28 (a segmentation fault after a few thousand of them), so this is asked many times
+    for _ in range(5000):
+        with pytest.raises(EngineError, match="path 'p': no grade rule for a 'mystery' criterion with met=true"):
+            engine.evaluate([PathInput("p", (("time", "true"), ("mystery", "true")))])
+    assert engine.evaluate([PathInput("p", (("time", "true"),))]).best_path == "p"
 
 
 def test_action_exception_surfaces_as_engine_error():
