@@ -144,7 +144,6 @@ class _Ruleset:
     """One C ruleset: facts in as a JSON array, each (capped) firing out as JSON to its action."""
 
     def __init__(self, name: str, definition: dict[str, dict]) -> None:
-        self.name = name
         self.actions = {rule: spec.pop("run") for rule, spec in definition.items()}
         try:
             self.handle = durable_rules_engine.create_ruleset(name, orjson.dumps(definition).decode())
@@ -192,8 +191,8 @@ class InferenceEngine:
     def __init__(self, grades: list[Grade], preference: dict[int, int], label: str = "rules") -> None:
         self._grades = list(grades)
         self._preference = dict(preference)
-        # one counter per (category, met) pair that makes a path worse than eligible
         self._graded = frozenset((g.category, g.met) for g in self._grades)
+        # one counter per (category, met) pair that makes a path worse than eligible
         self._fields = {(g.category, g.met): f"c{i}" for i, g in enumerate(g for g in self._grades if g.severity > 0)}
         if len(self._fields) > 10:
             raise EngineError(f"too many graded (category, met) pairs for one path fact: {len(self._fields)}")
