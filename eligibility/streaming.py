@@ -25,7 +25,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterator
 
-import orjson
 import yaml
 from pydantic import ValidationError
 
@@ -240,22 +239,14 @@ def _yaml_stream(path: str, known_series: dict[str, set[str]] | None) -> RosterS
 
 
 # -- JSONL -----------------------------------------------------------------------------------------
-def _parse_line(text: str) -> Any:
-    """One JSON value: orjson (several times faster); on an error, the standard library says what is wrong
-    (its messages are the ones documented), and a value orjson refuses but it accepts is taken from it."""
-    try:
-        return orjson.loads(text)
-    except orjson.JSONDecodeError:
-        return json.loads(text)
-
-
 def _line_record(text: str) -> Any:
     """An employee line: an Employee validated straight from its text (about twice as fast) when it is valid;
-    otherwise the parsed value, which the usual validation then reports field by field, as for every format."""
+    otherwise the parsed value, which the usual validation then reports field by field, as for every format
+    (or json.JSONDecodeError, whose message names what is wrong)."""
     try:
         return Employee.model_validate_json(text)
     except ValidationError:
-        return _parse_line(text)
+        return json.loads(text)
 
 
 def _json_line(text: str, path: str, line: int) -> Any:
