@@ -14,7 +14,7 @@ from .schema import (
     CATEGORY, EDUCATION_ORDER, CertificationCriterion, EducationCriterion, EndorsementCriterion, Experience,
     LicenseCriterion, Performance, ServiceTime, Vacancy,
 )
-from .timeline import Credit, ServiceView, add_years
+from .timeline import Credit, ServiceView, add_years, day_span
 
 ROLE_NAMES = {"office_manager": "Office Manager", "general_manager": "General Manager", "supervisor": "supervisor"}
 
@@ -33,8 +33,7 @@ class Context:
     @cached_property
     def leaves(self) -> list[tuple[int, int | None]]:
         """Uncounted leaves (credit 0) as day-ordinal spans, shared by every time criterion of this evaluation."""
-        return [(lv.start.toordinal(), None if lv.end is None else lv.end.toordinal())
-                for lv in self.employee.leaves if not lv.counts_toward_service]
+        return [day_span(lv.start, lv.end) for lv in self.employee.leaves if not lv.counts_toward_service]
 
 
 def exact(value: Fraction) -> str:
@@ -78,7 +77,7 @@ def _fraction(fte) -> Fraction:
 def _span(x) -> tuple[int, int | None, Fraction]:
     """An assignment or experience entry (validated with its record: start <= end, 0 < fte <= 1) as a
     timeline span: day ordinals, end inclusive or None, and the exact FTE."""
-    return x.start.toordinal(), None if x.end is None else x.end.toordinal(), _fraction(x.fte)
+    return (*day_span(x.start, x.end), _fraction(x.fte))
 
 
 def _credit_result(ctx: Context, crit, credit: Credit, what: str, periods: int) -> dict:

@@ -9,7 +9,7 @@ from typing import Iterable
 
 import pendulum
 
-__all__ = ["Period", "Leave", "Credit", "ServiceView", "service_credit", "credited_days", "add_years", "days_between"]
+__all__ = ["Period", "Leave", "Credit", "ServiceView", "service_credit", "credited_days", "add_years", "days_between", "day_span"]
 
 _ZERO = Fraction(0)
 _ONE = Fraction(1)
@@ -158,9 +158,14 @@ def _reach(segments: _Segments, first: int, needed: int) -> int | None:
     return None  # the final rate is 0: nothing is credited any more
 
 
+def day_span(start: date, end: date | None) -> tuple[int, int | None]:
+    """A span of days as ordinals: start, and end inclusive (None: open-ended)."""
+    return start.toordinal(), None if end is None else end.toordinal()
+
+
 def _raw_spans(periods: Iterable[Period], leaves: Iterable[Leave]):
-    ps = [(p.start.toordinal(), None if p.end is None else p.end.toordinal(), p.fte) for p in periods]
-    ls = [(lv.start.toordinal(), None if lv.end is None else lv.end.toordinal()) for lv in leaves]
+    ps = [(*day_span(p.start, p.end), p.fte) for p in periods]
+    ls = [day_span(lv.start, lv.end) for lv in leaves]
     return ps, ls
 
 
