@@ -39,6 +39,8 @@ class CompiledRules:
     def __init__(self, book: LoadedRulebook) -> None:
         self.book = book
         self.series_kinds = {s.id: frozenset(k.value for k in s.experience_kinds) for s in book.rulebook.series}
+        self.vocabulary = book.rulebook.vocabulary
+        self._titles: dict[int, dict[str, str]] = {}
         self.engine = InferenceEngine(grading_table(book), PREFERENCE, label=book.agency)
 
     def close(self) -> None:
@@ -63,6 +65,13 @@ class CompiledRules:
             return (a.start, ids.index(a.level) if a.level in ids else -1, a.class_, a.level)
 
         return max(covering, key=order)
+
+    def titles(self, version: Version) -> dict[str, str]:
+        """Level id -> title in a version (computed once per version)."""
+        titles = self._titles.get(id(version))
+        if titles is None:
+            titles = self._titles[id(version)] = {lv.id: lv.title for lv in version.levels}
+        return titles
 
     def title_of(self, assignment: Assignment | None, on: dt.date) -> str | None:
         """'Title (series:level)' of an assignment under the version in force on ``on``; None for no assignment."""

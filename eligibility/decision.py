@@ -54,6 +54,42 @@ class CriterionResult(Model):
     interpretation: str | None = None
 
 
+class ReviewWindow(Model):
+    """A 'four to five years' review window: opens when the lower figure is credited, closes (its last day) when
+    the upper is; overdue from the next day while the person has not advanced."""
+
+    opens: dt.date
+    closes: dt.date | None
+    overdue_since: dt.date | None = None
+
+
+class Need(Model):
+    """What a path will still lack once its time criteria are met: an endorsement by a role, or a vacancy."""
+
+    criterion: str
+    kind: Literal["endorsement", "vacancy"]
+    by: str | None = None  # the endorsing role's id (display name in ``text``)
+    text: str
+
+
+class Flag(Model):
+    """Something for a human to weigh that does not change the status (the equivalency clause)."""
+
+    code: Literal["equivalency_clause"]
+    text: str
+    source: Citation
+
+
+class Caveat(Model):
+    """A visible qualification of a met criterion: it rests on the absence of a record."""
+
+    code: Literal["no_evaluation_on_file"]
+    criterion: str
+    start: dt.date
+    end: dt.date
+    text: str
+
+
 class PathResult(Model):
     id: str
     kind: str
@@ -83,6 +119,11 @@ class Decision(Model):
     rules_version: str
     status: Status
     eligible_on: dt.date | None
+    time_met_on: dt.date | None = None
+    review: ReviewWindow | None = None
+    still_needed: list[Need] = []
+    flags: list[Flag] = []
+    caveats: list[Caveat] = []
     best_path: str
     paths: list[PathResult]
     notes: list[str]
@@ -94,6 +135,16 @@ class Decision(Model):
 
     def best(self) -> PathResult:
         return next(p for p in self.paths if p.id == self.best_path)
+
+    def key_date(self) -> tuple[str, dt.date] | None:
+        """The date that matters for this status, with its words: never 'eligible on' for a date still to come."""
+        if self.review and self.review.overdue_since:
+            return "review overdue since", self.review.overdue_since
+        if self.status == "eligible" and self.eligible_on:
+            return "eligible since", self.eligible_on
+        if self.time_met_on and self.status in ("not_yet", "awaiting_approval", "awaiting_vacancy"):
+            return "time requirement met on", self.time_met_on
+        return None
 
     def waiting_on(self) -> list[str]:
         """Short phrases for what the best path still lacks ("approval by general manager", ...)."""

@@ -12,10 +12,9 @@ from typing import Iterable, Iterator
 
 from . import oracle
 from .compiler import CompiledRules, ResolvedTarget
-from .criteria import Context, decide_path_criteria, span_text
-from .decision import (
-    STATUS_OF_SEVERITY, CriterionResult, Decision, DecisionError, PathResult, Target,
-)
+from .criteria import Context, decide_path_criteria
+from .decision import STATUS_OF_SEVERITY, CriterionResult, Decision, DecisionError, PathResult, Target
+from .explanation import decision_extras, holding_since
 from .engine import EngineOutcome, PathInput
 from .errors import EligibilityError, EvaluationError, NoTargetError, RecordError
 from .records import Employee, Position, Roster, load_roster
@@ -29,17 +28,17 @@ GC_THRESHOLD = 20_000  # allocations between young-generation collections while 
 UNREACHABLE = 3_999_999  # sorts after every real date ordinal
 
 
-def _path_date(status: str, criteria: list[CriterionResult]) -> dt.date | None:
-    """eligible: when every dated criterion was met; not_yet: when the time criteria will be met."""
+def _path_date(status: str, criteria: list[CriterionResult], floor: dt.date | None) -> dt.date | None:
+    """eligible: when every dated criterion was met; not_yet: when the time criteria will be met. Never before
+    ``floor``, the day the person took up the level they advance from."""
+    date = None
     if status == "eligible":
-        dates = [c.met_on for c in criteria if c.met_on is not None]
-        return max(dates) if dates else None
-    if status == "not_yet":
+        date = max((c.met_on for c in criteria if c.met_on is not None), default=None)
+    elif status == "not_yet":
         timed = [c for c in criteria if c.category == "time"]
-        if any(c.met_on is None for c in timed):
-            return None
-        return max(c.met_on for c in timed) if timed else None
-    return None
+        if not any(c.met_on is None for c in timed):
+            date = max((c.met_on for c in timed), default=None)
+    return max(date, floor) if date and floor else date
 
 
 class Evaluator:
@@ -115,8 +114,10 @@ class Evaluator:
         compiled = self.compiled(agency)
         target = compiled.resolve_target(employee, as_of, to)
         ctx = Context(employee=employee, as_of=as_of, positions=positions, series_id=target.series_id,
-                      level_id=target.level.id, series_kinds=compiled.series_kinds)
-        decided = [(path, decide_path_criteria(ctx, list(path.criteria))) for path in target.level.paths]
+                      level_id=target.level.id, series_kinds=compiled.series_kinds, vocab=compiled.vocabulary,
+                      titles=compiled.titles(target.version))
+        decided = [(path, decide_path_criteria(ctx, list(path.criteria), path.endorsement_window))
+                   for path in target.level.paths]
         inputs = []
         for path, results in decided:
             # Tie-break between paths of equal status: the date the path's dated criteria are (or will be)
@@ -131,12 +132,15 @@ class Evaluator:
     def _finish(self, prepared: "_Prepared", outcome: EngineOutcome) -> Decision:
         employee, as_of, agency, compiled, target, decided = (prepared.employee, prepared.as_of, prepared.agency,
                                                               prepared.compiled, prepared.target, prepared.decided)
+        floor = holding_since(employee, target.current)
         paths = []
         for path, results in decided:
             status = STATUS_OF_SEVERITY[outcome.path_severity[path.id]]
             paths.append(PathResult(id=path.id, kind=path.kind, description=path.description, status=status,
-                                    eligible_on=_path_date(status, results), criteria=results))
+                                    eligible_on=_path_date(status, results, floor), criteria=results))
         best = next(p for p in paths if p.id == outcome.best_path)
+        extras = decision_extras(best, paths, target, as_of, floor, compiled.vocabulary,
+                                 compiled.titles(target.version))
         return Decision(
             employee_id=employee.id, as_of=as_of, agency=agency,
             current=compiled.title_of(target.current, as_of),
@@ -144,46 +148,9 @@ class Evaluator:
                           version=target.version.id, version_effective=target.version.effective,
                           pay=target.level.pay),
             rules_version=compiled.book.rulebook.rules_version, status=best.status, eligible_on=best.eligible_on,
-            best_path=best.id, paths=paths, notes=self._notes(best, paths, target, as_of),
+            **extras, best_path=best.id, paths=paths,
             engine=ENGINE_NAME if self.engine == "durable_rules" else oracle.NAME,
         )
-
-    @staticmethod
-    def _notes(best: PathResult, paths: list[PathResult], target: ResolvedTarget, as_of: dt.date) -> list[str]:
-        notes = [f"Rules: {target.version.title} specification version {target.version.id}, "
-                 f"in force since {target.version.effective}."]
-        blocked = best.status in ("ineligible", "needs_review")
-        if best.status == "ineligible":
-            notes.append("Blocked by: " + "; ".join(
-                c.missing for c in best.criteria if c.category == "hard" and c.met is False and c.missing) + ".")
-        for crit in best.criteria:
-            closes = crit.evidence.get("review_window_closes")
-            if crit.kind == "service_time" and "review_window_closes" in crit.evidence and crit.met_on:
-                notes.append(f"Review window: opens {crit.met_on}, closes {closes}.")
-                if closes and as_of > dt.date.fromisoformat(str(closes)) and best.status != "eligible" \
-                        and not blocked:
-                    notes.append(f"Review overdue since {closes}.")
-        missing_endorsements = [c for c in best.criteria if c.category == "endorsement" and c.met is False]
-        if missing_endorsements and not blocked:
-            notes.append("Waiting on: " + "; ".join(c.missing for c in missing_endorsements if c.missing) + ".")
-        if best.status == "not_yet":
-            if best.eligible_on:
-                notes.append(f"Projected to meet the time requirements on {best.eligible_on} "
-                             f"({span_text(as_of, best.eligible_on)} from {as_of}), assuming current assignments "
-                             f"continue at their current FTE with no further unpaid leave.")
-            else:
-                notes.append("The time requirements cannot be reached from the current assignments.")
-        undecided = [c.id for c in best.criteria if c.met is None]
-        if undecided:
-            notes.append("Needs review: missing data for " + ", ".join(undecided) + ".")
-        for crit in best.criteria:
-            if crit.category == "vacancy" and crit.met is False:
-                notes.append(f"Promotional opportunity needed: {crit.missing}.")
-        others = [p for p in paths if p.id != best.id]
-        for other in others:
-            notes.append(f"Other path {other.id}: {other.status}"
-                         + (f" ({other.eligible_on})" if other.eligible_on else "") + ".")
-        return notes
 
     # -- rosters -----------------------------------------------------------------------------------
     def evaluate_roster(self, roster: Roster, as_of: dt.date, *, to: str | None = None

@@ -5,16 +5,12 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from .criteria import ROLE_NAMES
 from .rulebook import LoadedRulebook
 from .schema import (
     CATEGORY, CertificationCriterion, Citation, EducationCriterion, EndorsementCriterion, Experience, Level,
     LicenseCriterion, PathDef, Performance, Series, ServiceTime, Vacancy, Version,
 )
 
-LICENSES = {"ca_driver_class_c": "California Class C driver's license"}
-CERTIFICATIONS = {"cpr_first_aid": "CPR and First Aid certification",
-                  "defensive_driver": "defensive driver training certification"}
 EDUCATION = {"none": "no formal education", "high_school": "a high school diploma or equivalent",
              "some_college": "some college", "associate": "an associate degree", "bachelor": "a bachelor's degree",
              "master": "a master's degree"}
@@ -85,20 +81,23 @@ class _Writer:
             return text
         if isinstance(crit, EducationCriterion):
             return f"Education: at least {EDUCATION[crit.minimum.value]}."
-        if isinstance(crit, LicenseCriterion):
-            return (f"A valid {LICENSES.get(crit.license, _words(crit.license))} on the decision date (its expiry "
-                    f"date must be on file).")
-        if isinstance(crit, CertificationCriterion):
-            return (f"A current {CERTIFICATIONS.get(crit.certification, _words(crit.certification))}, obtained "
-                    f"by and not expired on the decision date.")
+        vocab = self.rules.vocabulary
+        if isinstance(crit, (LicenseCriterion, CertificationCriterion)):
+            name = (vocab.license(crit.license) if isinstance(crit, LicenseCriterion)
+                    else vocab.certification(crit.certification))
+            text = (f"A valid {name} on the decision date: obtained by then, and its expiry date on file and not "
+                    f"past (no expiry date on file leaves it for review).")
+            if crit.when_not_held == "needs_review":
+                text += " A missing or expired one is not a bar: it is left for HR to decide case by case."
+            return text
         if isinstance(crit, EndorsementCriterion):
-            return (f"{ENDORSEMENTS[crit.endorsement]} by the {ROLE_NAMES[crit.by]} toward "
+            return (f"{ENDORSEMENTS[crit.endorsement]} by the {vocab.role(crit.by)} toward "
                     f"{level.title} (`{series.id}:{level.id}`), dated on or before the decision date.")
         if isinstance(crit, Performance):
-            return (f"Successful service: no performance evaluation rated unsatisfactory during the period counted "
-                    f"by `{crit.during}`.")
+            return (f"Successful service: the years of `{crit.during}` counted again from the day after the latest "
+                    f"performance evaluation rated unsatisfactory (an unsatisfactory evaluation restarts the count).")
         if isinstance(crit, Vacancy):
-            return (f"A vacant {level.title} position (`{series.id}:{level.id}`) among the positions on the "
+            return (f"A {vocab.vacancy} as {level.title} (`{series.id}:{level.id}`) among the positions on the "
                     f"roster.")
         raise AssertionError(f"no sentence for criterion kind {crit.kind!r}")  # pragma: no cover - schema is closed
 
@@ -179,6 +178,10 @@ class _Writer:
         self.add(f"##### Path `{path.id}`: {kind}", "")
         if path.description:
             self.add(" ".join(path.description.split()), "")
+        if path.endorsement_window:
+            window = path.endorsement_window
+            self.add(f"Endorsements count only if dated no earlier than {window.lead_days} days before the day the "
+                     f"time criteria are met. Reading: {' '.join(window.interpretation.split())}", "")
         self.add("All of these must be met:", "")
         for number, crit in enumerate(path.criteria, 1):
             self.add(f"{number}. **`{crit.id}`** ({_words(crit.kind)}): {self.sentence(crit, series, version, level)}",
@@ -187,6 +190,9 @@ class _Writer:
             if crit.interpretation:
                 self.add(f"   - Interpretation: {' '.join(crit.interpretation.split())}")
         self.add("")
+        if path.kind == "open_entry" and version.equivalency:
+            self.add(f"Equivalency: {self.citation(version.equivalency)} Where this path falls short only on "
+                     f"education or experience, the decision flags the clause for HR; the status does not change.", "")
 
 
 def explain_rulebook(book: LoadedRulebook) -> str:

@@ -8,10 +8,19 @@ import json
 from typing import Iterable
 
 from .decision import Decision, DecisionError
+from .explanation import STATUS_WORDS
 
 MARK = {True: "met", False: "NOT MET", None: "UNDECIDED"}
-CSV_COLUMNS = ["employee_id", "current", "target", "target_title", "status", "eligible_on", "best_path",
-               "waiting_on", "rules_version", "as_of", "error"]
+# eligible_on is filled for eligible people only: a date still to come is time_met_on, never "eligible on"
+CSV_COLUMNS = ["employee_id", "current", "target", "target_title", "status", "eligible_on", "time_met_on",
+               "review_overdue_since", "best_path", "waiting_on", "still_needed", "flags", "caveats",
+               "rules_version", "as_of", "error"]
+
+
+def key_date_text(d: Decision) -> str:
+    """'eligible since 2026-01-02', 'time requirement met on 2027-05-01', 'review overdue since ...', or ''."""
+    key = d.key_date()
+    return f"{key[0]} {key[1]}" if key else ""
 
 
 def _wrap(text: str, indent: str, width: int = 100) -> list[str]:
@@ -22,22 +31,29 @@ def _wrap(text: str, indent: str, width: int = 100) -> list[str]:
 
 def decision_text(d: Decision) -> str:
     """A supervisor-readable explanation: the verdict, then every path and criterion with evidence and citation."""
+    when = key_date_text(d)
     lines = [
         f"Employee {d.employee_id} as of {d.as_of}",
         f"  Current:   {d.current or '(no current assignment)'}",
-        f"  Target:    {d.target.title} ({d.target.series}:{d.target.level}), spec version {d.target.version}",
-        f"  Status:    {d.status.upper()}" + (f"  (eligible on {d.eligible_on})" if d.eligible_on else ""),
-        f"  Best path: {d.best_path}",
+        f"  Target:    {d.target.title}, specification version {d.target.version}",
+        f"  Status:    {STATUS_WORDS[d.status].upper()}" + (f"  ({when})" if when else ""),
         f"  Rules:     {d.agency} rules {d.rules_version}; engine {d.engine}",
     ]
     waiting = d.waiting_on()
     if waiting:
         lines.append(f"  Missing:   {'; '.join(waiting)}")
+    if d.time_met_on and d.status == "not_yet" and d.still_needed:
+        lines.append(f"  After {d.time_met_on}, still needed: {'; '.join(n.text for n in d.still_needed)}")
+    for caveat in d.caveats:
+        lines.append(f"  Caveat:    {caveat.text}")
+    for flag in d.flags:
+        lines.extend(_wrap(f"For HR:    {flag.text} ({flag.source.document}, {flag.source.section}: "
+                           f"\"{flag.source.quote}\")", "  "))
     lines.append("")
-    for path in d.paths:
-        head = f"Path {path.id} ({path.kind}): {path.status}"
+    for number, path in enumerate(d.paths, 1):
+        head = f"Path {number}: {path.description or path.kind} -- {STATUS_WORDS[path.status]}"
         if path.eligible_on:
-            head += f", {'eligible on' if path.status == 'eligible' else 'projected'} {path.eligible_on}"
+            head += f", {'eligible since' if path.status == 'eligible' else 'time requirement met on'} {path.eligible_on}"
         lines.append(head + (" <- best" if path.id == d.best_path else ""))
         for c in path.criteria:
             when = ""
@@ -79,9 +95,15 @@ def row(item: Decision | DecisionError) -> dict[str, str]:
         "target": f"{item.target.series}:{item.target.level}",
         "target_title": item.target.title,
         "status": item.status,
-        "eligible_on": item.eligible_on.isoformat() if item.eligible_on else "",
+        "eligible_on": item.eligible_on.isoformat() if item.eligible_on and item.status == "eligible" else "",
+        "time_met_on": item.time_met_on.isoformat() if item.time_met_on else "",
+        "review_overdue_since": item.review.overdue_since.isoformat() if item.review and item.review.overdue_since
+        else "",
         "best_path": item.best_path,
         "waiting_on": "; ".join(item.waiting_on()),
+        "still_needed": "; ".join(n.text for n in item.still_needed),
+        "flags": "; ".join(f.text for f in item.flags),
+        "caveats": "; ".join(c.text for c in item.caveats),
         "rules_version": item.rules_version,
         "as_of": item.as_of.isoformat(),
         "error": "",
@@ -100,12 +122,17 @@ def table(heads: list[str], rows: list[list[str]]) -> list[str]:
 
 def rows_text(rows: list[dict[str, str]]) -> str:
     """The roster table from flat rows (``row()``), so a streamed roster keeps rows, not decisions."""
-    cols = ["employee_id", "target", "status", "eligible_on", "waiting_on"]
-    heads = {"employee_id": "EMPLOYEE", "target": "TARGET", "status": "STATUS", "eligible_on": "ELIGIBLE ON",
-             "waiting_on": "WAITING ON / ERROR"}
+    cols = ["employee_id", "target_title", "status", "when", "waiting_on"]
+    heads = {"employee_id": "EMPLOYEE", "target_title": "TARGET", "status": "STATUS", "when": "DATE",
+             "waiting_on": "WAITING ON / REASON / ERROR"}
     for r in rows:
-        if r["status"] in ("error", "not_applicable"):
+        r["when"] = _when(r)
+        if r["status"] == "not_applicable":
+            r["waiting_on"] = r["error"].split(f"employee {r['employee_id']}: ", 1)[-1].split("; give another")[0]
+        elif r["status"] == "error":
             r["waiting_on"] = r["error"]
+        if r["caveats"]:
+            r["waiting_on"] = "; ".join(x for x in (r["waiting_on"], "caveat: " + r["caveats"]) if x)
     out = table([heads[c] for c in cols], [[r[c] for c in cols] for r in rows])
     counts: dict[str, int] = {}
     for r in rows:
@@ -113,6 +140,17 @@ def rows_text(rows: list[dict[str, str]]) -> str:
     out.append("")
     out.append("Summary: " + ", ".join(f"{k} {v}" for k, v in sorted(counts.items())) + f" (total {len(rows)})")
     return "\n".join(out) + "\n"
+
+
+def _when(r: dict[str, str]) -> str:
+    """The date that matters for a flat row's status, with its words (Decision.key_date on flat rows)."""
+    if r.get("review_overdue_since"):
+        return f"review overdue since {r['review_overdue_since']}"
+    if r["status"] == "eligible" and r.get("eligible_on"):
+        return f"eligible since {r['eligible_on']}"
+    if r.get("time_met_on") and r["status"] in ("not_yet", "awaiting_approval", "awaiting_vacancy"):
+        return f"time met on {r['time_met_on']}"
+    return ""
 
 
 def roster_csv(items: Iterable[Decision | DecisionError]) -> str:

@@ -100,14 +100,24 @@ class EducationCriterion(CriterionBase):
     minimum: Education
 
 
+WhenNotHeld = Literal["ineligible", "needs_review"]
+WHEN_NOT_HELD = Field(
+    default="ineligible",
+    description="what a missing or expired document means: 'ineligible', or 'needs_review' where the source leaves "
+                "it to a case-by-case judgment ('may be required')",
+)
+
+
 class LicenseCriterion(CriterionBase):
     kind: Literal["license"]
     license: LicenseKind
+    when_not_held: WhenNotHeld = WHEN_NOT_HELD
 
 
 class CertificationCriterion(CriterionBase):
     kind: Literal["certification"]
     certification: CertificationKind
+    when_not_held: WhenNotHeld = WHEN_NOT_HELD
 
 
 class EndorsementCriterion(CriterionBase):
@@ -119,7 +129,8 @@ class EndorsementCriterion(CriterionBase):
 
 
 class Performance(CriterionBase):
-    """'Successful experience': no unsatisfactory evaluation within the period counted by another criterion."""
+    """'Successful experience': the years of another criterion, counted again after the latest unsatisfactory
+    evaluation (an unsatisfactory evaluation restarts the count)."""
 
     kind: Literal["performance"]
     during: Id = Field(description="id of the service_time or experience criterion whose counted period is checked")
@@ -156,10 +167,18 @@ CATEGORY = {
     "education": "hard",
     "license": "hard",
     "certification": "hard",
-    "performance": "hard",
+    "performance": "time",  # an unsatisfactory evaluation restarts the count: a wait, not a bar
     "vacancy": "vacancy",
     "endorsement": "endorsement",
 }
+
+
+class EndorsementWindow(Strict):
+    """How recent an endorsement must be to count toward a path: given for this advancement, not years before."""
+
+    lead_days: int = Field(ge=0, le=3660, description="an endorsement counts if dated no earlier than this many days "
+                                                      "before the day the path's time criteria are met")
+    interpretation: str = Field(min_length=1, description="why this lead (a reading: the sources name none)")
 
 
 class PathDef(Strict):
@@ -169,6 +188,8 @@ class PathDef(Strict):
     kind: Literal["advancement", "open_entry"]
     description: str | None = None
     from_level: LevelId | None = Field(default=None, description="for advancement: the level one advances from")
+    endorsement_window: EndorsementWindow | None = Field(
+        default=None, description="required on a path with both endorsement and time criteria")
     criteria: list[Criterion] = Field(min_length=1, max_length=30)
 
     @model_validator(mode="after")
@@ -186,6 +207,10 @@ class PathDef(Strict):
                     )
         if self.kind == "advancement" and self.from_level is None:
             raise ValueError(f"advancement path {self.id!r} needs from_level")
+        kinds = {c.kind for c in self.criteria}
+        if "endorsement" in kinds and kinds & {"service_time", "experience"} and self.endorsement_window is None:
+            raise ValueError(f"path {self.id!r} has endorsement and time criteria: give endorsement_window "
+                             f"(how long before the time is met an endorsement may be dated)")
         return self
 
 
@@ -223,6 +248,8 @@ class Version(Strict):
     effective: dt.date
     title: str = Field(min_length=1, description="series title in this version")
     source: Citation
+    equivalency: Citation | None = Field(
+        default=None, description="the 'any combination of education and experience' clause, where the spec has one")
     levels: list[Level] = Field(min_length=1)
 
     @model_validator(mode="after")
@@ -259,6 +286,32 @@ class SourceDocument(Strict):
     date: str | None = None
 
 
+Label = Annotated[str, Field(min_length=1, max_length=120)]
+
+
+class Vocabulary(Strict):
+    """The agency's words for people: display names of the terms its rules and records use."""
+
+    licenses: dict[str, Label] = Field(default_factory=dict, description="license kind -> display name")
+    certifications: dict[str, Label] = Field(default_factory=dict, description="certification kind -> display name")
+    roles: dict[str, Label] = Field(default_factory=dict, description="endorsing role -> display name")
+    experience_kinds: dict[str, Label] = Field(default_factory=dict, description="experience kind -> display name")
+    vacancy: Label = Field(default="vacant position",
+                           description="how the agency's documents speak of a vacancy ('promotional opportunity')")
+
+    def license(self, kind: str) -> str:
+        return self.licenses.get(kind, kind)
+
+    def certification(self, kind: str) -> str:
+        return self.certifications.get(kind, kind)
+
+    def role(self, role: str) -> str:
+        return self.roles.get(role, role)
+
+    def experience(self, kind: str) -> str:
+        return self.experience_kinds.get(kind, kind)
+
+
 class Rulebook(Strict):
     """One agency's advancement rules."""
 
@@ -266,6 +319,7 @@ class Rulebook(Strict):
     name: str
     rules_version: str = Field(min_length=1, description="version label of this rule file, recorded in every decision")
     documents: list[SourceDocument] = Field(default_factory=list)
+    vocabulary: Vocabulary = Field(default_factory=Vocabulary)
     series: list[Series] = Field(min_length=1)
 
     @model_validator(mode="after")
@@ -274,4 +328,28 @@ class Rulebook(Strict):
         for i in ids:
             if ids.count(i) > 1:
                 raise ValueError(f"duplicate series id {i!r}")
+        return self
+
+    @model_validator(mode="after")
+    def _labelled(self) -> "Rulebook":
+        """Every license, certification, role and experience kind the rules use has a display name."""
+        vocab = self.vocabulary
+        used: list[tuple[str, str, dict]] = []
+        for series in self.series:
+            used += [("experience kind", k.value, vocab.experience_kinds) for k in series.experience_kinds]
+            for version in series.versions:
+                for level in version.levels:
+                    for path in level.paths:
+                        for c in path.criteria:
+                            if isinstance(c, LicenseCriterion):
+                                used.append(("license", c.license, vocab.licenses))
+                            elif isinstance(c, CertificationCriterion):
+                                used.append(("certification", c.certification, vocab.certifications))
+                            elif isinstance(c, EndorsementCriterion):
+                                used.append(("role", c.by, vocab.roles))
+                            elif isinstance(c, Experience):
+                                used += [("experience kind", k.value, vocab.experience_kinds) for k in c.kinds]
+        for what, term, names in used:
+            if term not in names:
+                raise ValueError(f"vocabulary has no display name for the {what} {term!r}")
         return self

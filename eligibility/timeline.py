@@ -99,28 +99,33 @@ def days_between(a: date, b: date) -> int:
 
 
 def _segments(periods: Iterable[tuple[int, int | None, Fraction]],
-              leaves: Iterable[tuple[int, int | None]]) -> tuple[_Segments, int]:
-    """Piecewise-constant daily credit, min(1, sum of covering FTE) and 0 on leave, in integer units of
-    1/scale (scale: the least common multiple of the FTE denominators, so every rate is exact)."""
-    periods = list(periods)
-    scale = math.lcm(*(fte.denominator for _, _, fte in periods)) if periods else 1
+              leaves: Iterable[tuple[int, int | None]],
+              outside: Iterable[tuple[int, int | None, Fraction]] = ()) -> tuple[_Segments, int]:
+    """Piecewise-constant daily credit, min(1, sum of covering FTE), in integer units of 1/scale (scale: the
+    least common multiple of the FTE denominators, so every rate is exact). A leave from the agency zeroes
+    the agency ``periods`` only: ``outside`` periods (experience elsewhere) are credited through it."""
+    periods, outside = list(periods), list(outside)
+    scale = math.lcm(*(fte.denominator for _, _, fte in periods + outside)) if periods or outside else 1
     fte_delta: dict[int, int] = {}
+    out_delta: dict[int, int] = {}
     leave_delta: dict[int, int] = {}
-    for start, end, fte in periods:
-        units = fte.numerator * (scale // fte.denominator)
-        fte_delta[start] = fte_delta.get(start, 0) + units
-        if end is not None:
-            fte_delta[end + 1] = fte_delta.get(end + 1, 0) - units
+    for spans, delta in ((periods, fte_delta), (outside, out_delta)):
+        for start, end, fte in spans:
+            units = fte.numerator * (scale // fte.denominator)
+            delta[start] = delta.get(start, 0) + units
+            if end is not None:
+                delta[end + 1] = delta.get(end + 1, 0) - units
     for start, end in leaves:
         leave_delta[start] = leave_delta.get(start, 0) + 1
         if end is not None:
             leave_delta[end + 1] = leave_delta.get(end + 1, 0) - 1
     segments: _Segments = []
-    total, on_leave, previous = 0, 0, 0
-    for x in sorted(fte_delta.keys() | leave_delta.keys()):
+    total, elsewhere, on_leave, previous = 0, 0, 0, 0
+    for x in sorted(fte_delta.keys() | out_delta.keys() | leave_delta.keys()):
         total += fte_delta.get(x, 0)
+        elsewhere += out_delta.get(x, 0)
         on_leave += leave_delta.get(x, 0)
-        rate = 0 if on_leave else min(total, scale)
+        rate = min((0 if on_leave else total) + elsewhere, scale)
         if rate != previous:
             segments.append((x, rate))
             previous = rate
@@ -169,12 +174,15 @@ def _raw_spans(periods: Iterable[Period], leaves: Iterable[Leave]):
     return ps, ls
 
 
+def _known(ps: list, as_of: int) -> list:
+    """Periods known on as_of: later starts ignored, ends after as_of unknown (the period continues)."""
+    return [(s, None if e is None or e > as_of else e, fte) for s, e, fte in ps if s <= as_of]
+
+
 def _as_of(ps: list, ls: list, as_of: int):
-    """Facts known on as_of: later starts ignored, ends after as_of unknown (periods
-    open) or cut at as_of inclusive (leaves, i.e. no further leave is projected)."""
-    ps = [(s, None if e is None or e > as_of else e, fte) for s, e, fte in ps if s <= as_of]
+    """Facts known on as_of: periods as _known, leaves cut at as_of inclusive (no further leave is projected)."""
     ls = [(s, as_of if e is None or e > as_of else e) for s, e in ls if s <= as_of]
-    return ps, ls
+    return _known(ps, as_of), ls
 
 
 def credited_days(periods: Iterable[Period], leaves: Iterable[Leave],
@@ -202,11 +210,12 @@ class ServiceView:
     """The daily credit of some periods and leaves as known on an as-of date, asked for any number of years."""
 
     def __init__(self, spans: list[tuple[int, int | None, Fraction]], leaves: list[tuple[int, int | None]],
-                 as_of: date) -> None:
-        """From spans of day ordinals (end inclusive or None), already checked: records give them so."""
+                 as_of: date, outside: list[tuple[int, int | None, Fraction]] = ()) -> None:
+        """From spans of day ordinals (end inclusive or None), already checked: records give them so.
+        ``spans`` are agency service, which ``leaves`` suspend; ``outside`` spans are credited through leaves."""
         self.as_of = as_of
         a = as_of.toordinal()
-        self._segments, self._scale = _segments(*_as_of(spans, leaves, a))
+        self._segments, self._scale = _segments(*_as_of(spans, leaves, a), _known(list(outside), a))
         self._first = _first_credited(self._segments)
         self._done = None if self._first is None else _credit_between(self._segments, self._segments[self._first][0], a)
 
