@@ -21,22 +21,13 @@ TIME_KINDS = frozenset({"service_time", "experience", "performance"})
 
 
 @dataclass
-class Context:
-    """What a criterion is decided against: one employee as known on ``as_of``, the roster and the target."""
+class Words:
+    """The words a criterion is described in: the target series and level, the agency's vocabulary, level titles."""
 
-    employee: Employee
-    as_of: dt.date
-    positions: tuple[Position, ...]
     series_id: str
-    level_id: str
-    series_kinds: dict[str, frozenset[str]]  # series id -> experience kinds its service counts as
+    level_id: str = ""
     vocab: Vocabulary = _NO_WORDS  # the agency's words for people
     titles: dict[str, str] = field(default_factory=dict)  # level id -> title, in the target's version
-
-    @cached_property
-    def leaves(self) -> list[tuple[int, int | None]]:
-        """Uncounted leaves (credit 0) as day-ordinal spans, shared by every time criterion of this evaluation."""
-        return [day_span(lv.start, lv.end) for lv in self.employee.leaves if not lv.counts_toward_service]
 
     def level_name(self, level: str, series: str | None = None) -> str:
         """'Customer Service Specialist I' for a level of the target series, else 'level I of SERIES'."""
@@ -47,6 +38,21 @@ class Context:
     @property
     def target_name(self) -> str:
         return self.level_name(self.level_id)
+
+
+@dataclass
+class Context(Words):
+    """What a criterion is decided against: one employee as known on ``as_of``, the roster and the target."""
+
+    employee: Employee = None  # type: ignore[assignment]  (keyword-only in practice: always given)
+    as_of: dt.date = dt.date.min
+    positions: tuple[Position, ...] = ()
+    series_kinds: dict[str, frozenset[str]] = field(default_factory=dict)  # series -> experience kinds it counts as
+
+    @cached_property
+    def leaves(self) -> list[tuple[int, int | None]]:
+        """Uncounted leaves (credit 0) as day-ordinal spans, shared by every time criterion of this evaluation."""
+        return [day_span(lv.start, lv.end) for lv in self.employee.leaves if not lv.counts_toward_service]
 
 
 def exact(value: Fraction) -> str:

@@ -371,7 +371,8 @@ def assess(lp: LoadedProposal, books: dict[str, LoadedRulebook], roster: Roster,
         flags.append(Flag(kind="record", message=f"{len(roster.errors)} roster record(s) could not be read, so "
                           f"their impact is unknown: {ids}"))
     structural = [note for a in sc.applied if isinstance(a.action, AdoptVersion) and a.old_version is not None
-                  for note in compare_versions(a.action.id, a.series, a.old_version, a.new_version)]
+                  for note in compare_versions(a.action.id, a.series, a.old_version, a.new_version,
+                                               sc.after.rulebook.vocabulary)]
     positions = sorted({p for a in actions for p in a.positions})
     priced = [a.fiscal for a in actions if a.fiscal.positions or a.fiscal.impact != "none"]
     fiscal = combine(priced, "no fiscal impact" + ("" if actions else ": the proposal has no actions"))

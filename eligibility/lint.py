@@ -127,7 +127,23 @@ class _Checker:
                 self.check_reachability(si, vi)
                 self.check_paths(si, vi)
         self.check_citations()
+        self.check_vocabulary()
         return self.findings
+
+    def check_vocabulary(self) -> None:
+        """Every agency term the rules use has a display name, so people read words, not codes."""
+        for what, term in self.book.unlabelled():
+            self.add("warning", "unlabelled-term", ("vocabulary",),
+                     f"no display name for the {what} {term!r}: add it under vocabulary")
+        for si, series in enumerate(self.book.series):
+            for vi, version in enumerate(series.versions):
+                for li, level in enumerate(version.levels):
+                    for pi, path in enumerate(level.paths):
+                        if path.lacks_endorsement_window():
+                            self.add("warning", "endorsement-window",
+                                     ("series", si, "versions", vi, "levels", li, "paths", pi),
+                                     f"path {path.id!r} has endorsement and time criteria but no "
+                                     f"endorsement_window: an endorsement of any age counts toward it")
 
     # versions ---------------------------------------------------------------------------------------
     def check_versions(self, si: int) -> None:

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from types import SimpleNamespace
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
-from .criteria import DESCRIBE
-from .schema import EDUCATION_ORDER, Citation, Level, PathDef, Version
+from .criteria import DESCRIBE, Words
+from .schema import EDUCATION_ORDER, Citation, Level, PathDef, Version, Vocabulary
 
 NoteKind = Literal["level_added", "level_removed", "limit_added", "limit_removed", "path_added", "path_removed",
                    "tightened", "relaxed", "changed", "pay_changed"]
@@ -103,9 +102,10 @@ def _limit_citation(level: Level, version: Version) -> Citation:
     return version.source
 
 
-def compare_versions(action_id: str, series_id: str, old: Version, new: Version) -> list[StructuralNote]:
+def compare_versions(action_id: str, series_id: str, old: Version, new: Version,
+                     vocab: Vocabulary | None = None) -> list[StructuralNote]:
     """Every structural difference between two versions of a series, level by level, in the new version's order."""
-    ctx = SimpleNamespace(series_id=series_id)
+    titles = {lv.id: lv.title for lv in new.levels}
     base = dict(action_id=action_id, series=series_id, before_version=old.id, after_version=new.id)
     notes: list[StructuralNote] = []
     old_levels = {lv.id: lv for lv in old.levels}
@@ -139,7 +139,8 @@ def compare_versions(action_id: str, series_id: str, old: Version, new: Version)
                                             after=path.criteria[0].source,
                                             text=f"{name}: path {path.id} ({_path_label(path)}) added{what}."))
                 continue
-            notes += _criteria_notes(base, ctx, name, level.id, prior, path, old, new)
+            notes += _criteria_notes(base, Words(series_id, level.id, vocab or Vocabulary(), titles), name, level.id, prior, path,
+                                         old, new)
         for path in before.paths:
             if path.id not in {p.id for p in level.paths}:
                 notes.append(StructuralNote(**base, level=level.id, path=path.id, kind="path_removed",

@@ -68,14 +68,32 @@ def rules(tmp_path):
     return folder
 
 
-def lint(rules, text: str, sources: bool = False) -> list[str]:
+WORDS = ("unlabelled-term", "endorsement-window")  # the mini file has no vocabulary and no window: tested below
+
+
+def lint(rules, text: str, sources: bool = False, words: bool = False) -> list[str]:
     (rules / "mini.yaml").write_text(text)
     findings = lint_rules_dir(rules, rules.parent / "specs" if sources else None)
-    return [f.render().removeprefix(str(rules / "mini.yaml")) for f in findings]
+    return [f.render().removeprefix(str(rules / "mini.yaml")) for f in findings
+            if words or f.code not in WORDS]
 
 
 def test_the_mini_rule_file_is_clean_with_its_sources(rules):
     assert lint(rules, MINI, sources=True) == []
+
+
+def test_terms_without_display_names_and_a_path_without_an_endorsement_window_are_warned(rules):
+    assert lint(rules, MINI, words=True) == [
+        ":1:1: warning: no display name for the experience kind 'clerical': add it under vocabulary "
+        "[unlabelled-term]",
+        ":1:1: warning: no display name for the role 'general_manager': add it under vocabulary "
+        "[unlabelled-term]",
+        ":20:17: warning: path 'advancement' has endorsement and time criteria but no endorsement_window: an "
+        "endorsement of any age counts toward it [endorsement-window]",
+    ]
+    labelled = MINI.replace('series:\n', 'vocabulary: {roles: {general_manager: General Manager}, '
+                            'experience_kinds: {clerical: clerical}}\nseries:\n', 1)
+    assert [f for f in lint(rules, labelled, words=True) if "unlabelled-term" in f] == []
 
 
 @pytest.mark.skipif(not SPECS.is_dir(), reason="the shared specs folder is not present")
@@ -268,7 +286,10 @@ def test_exit_code_counts_errors_and_warnings_only_when_strict(rules):
 
 def test_cli_lint_exit_codes(rules):
     runner = CliRunner()
-    (rules / "mini.yaml").write_text(MINI)
+    worded = MINI.replace("series:\n", "vocabulary: {roles: {general_manager: General Manager}, "
+                                        "experience_kinds: {clerical: clerical}}\nseries:\n", 1) + (
+        "                endorsement_window: {lead_days: 90, interpretation: given for this advancement}\n")
+    (rules / "mini.yaml").write_text(worded)
     clean = runner.invoke(main, ["lint", str(rules), "--sources", str(rules.parent / "specs")])
     assert (clean.exit_code, clean.output) == (0, "1 rule file checked: no findings\n")
 
