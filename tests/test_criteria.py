@@ -36,24 +36,31 @@ LIC = {"kind": "license", "license": "ca_driver_class_c"}
 @pytest.mark.parametrize("licenses, met, missing", [
     ([{"kind": "ca_driver_class_c", "expires": "2021-01-01"}], True, None),
     ([{"kind": "ca_driver_class_c", "expires": "2020-01-01"}], True, None),  # valid through its expiry date
-    ([{"kind": "ca_driver_class_c", "expires": "2019-12-31"}], False, "valid ca_driver_class_c license (expired)"),
-    ([{"kind": "ca_driver_class_c"}], None, "ca_driver_class_c expiry date not on file"),
+    # no vocabulary in this context: the term reads as itself without underscores
+    ([{"kind": "ca_driver_class_c", "expires": "2019-12-31"}], False, "valid ca driver class c (expired 2019-12-31)"),
+    ([{"kind": "ca_driver_class_c"}], None, "ca driver class c: expiry date not on file"),
     ([{"kind": "ca_driver_class_c", "expires": "2025-01-01", "issued": "2020-06-01"}], False,
-     "valid ca_driver_class_c license"),
-    ([], False, "valid ca_driver_class_c license"),
+     "valid ca driver class c"),
+    ([], False, "valid ca driver class c"),
 ])
 def test_license(licenses, met, missing):
     r = decide(LIC, licenses=licenses)
     assert (r.met, r.missing, r.category) == (met, missing, "hard")
 
 
-def test_certification_expired_and_current():
+def test_certification_expired_current_and_unknown():
     raw = {"kind": "certification", "certification": "cpr_first_aid"}
-    assert decide(raw, certifications=[{"kind": "cpr_first_aid", "obtained": "2018-01-01"}]).met is True
+    current = decide(raw, certifications=[{"kind": "cpr_first_aid", "obtained": "2018-01-01", "expires": "2020-01-01"}])
+    assert (current.met, current.evidence) == (True, {"expires": "2020-01-01", "on_file": 1})
+    # "obtain and maintain": with no expiry on file, currency cannot be checked (before: current forever)
+    unknown = decide(raw, certifications=[{"kind": "cpr_first_aid", "obtained": "2018-01-01"}])
+    assert (unknown.met, unknown.missing) == (None, "cpr first aid: expiry date not on file")
     old = decide(raw, certifications=[{"kind": "cpr_first_aid", "obtained": "2016-01-01", "expires": "2018-01-01"}])
     assert (old.met, old.evidence["expired_on"]) == (False, "2018-01-01")
     future = decide(raw, certifications=[{"kind": "cpr_first_aid", "obtained": "2020-02-01"}])
-    assert future.met is False and future.missing == "cpr_first_aid certification"
+    assert future.met is False and future.missing == "valid cpr first aid"
+    for_hr = decide({**raw, "when_not_held": "needs_review"}, certifications=[])
+    assert (for_hr.met, for_hr.missing) == (None, "valid cpr first aid: HR to decide case by case")
 
 
 @pytest.mark.parametrize("education, met", [(None, None), ("none", False), ("high_school", True), ("master", True)])
@@ -73,7 +80,7 @@ def test_endorsement_must_be_toward_this_target_by_this_role_and_not_after_as_of
         {"kind": "approval", "by": "general_manager", "date": "2020-01-02", "toward": "ser:II"},
     ]
     r = decide(raw, endorsements=wrong)
-    assert (r.met, r.missing, r.category) == (False, "approval by the General Manager", "endorsement")
+    assert (r.met, r.missing, r.category) == (False, "approval by the general manager", "endorsement")
     right = decide(raw, endorsements=wrong + [
         {"kind": "approval", "by": "general_manager", "date": "2019-03-05", "toward": "ser:II"}])
     assert (right.met, right.met_on) == (True, d("2019-03-05"))
@@ -87,7 +94,7 @@ def test_vacancy_matches_series_and_level():
         {"id": "C", "class": "other", "level": "II", "vacant": True},
     )]
     r = decide({"kind": "vacancy"}, positions=positions)
-    assert (r.met, r.missing, r.category) == (False, "no vacant ser II position", "vacancy")
+    assert (r.met, r.missing, r.category) == (False, "a vacant position as level II of ser (none is vacant)", "vacancy")
     positions.append(Position.model_validate({"id": "D", "class": "ser", "level": "II", "vacant": True}))
     assert decide({"kind": "vacancy"}, positions=positions).evidence == {"vacant_positions": ["D"]}
 
@@ -105,7 +112,7 @@ def test_experience_counts_outside_entries_and_agency_service_by_kind():
     # 365 credited in 2015, none in 2016-2017, then 731 more from 2018-01-01: [F, D) reaches 1096 on 2020-01-02
     assert (r.met, r.met_on, r.projected) == (False, d("2020-01-02"), True)
     assert r.evidence["credited_days"] == "1095"
-    assert r.missing == "1 day more of customer service experience"
+    assert r.missing == "3 years of customer service experience: met on 2020-01-02 (in 1 calendar days)"
 
 
 def test_experience_public_utility_only():
@@ -116,14 +123,24 @@ def test_experience_public_utility_only():
     assert r.missing == "1 year of clerical experience: not reachable from the current assignments"
 
 
-def test_performance_reviews_the_counted_period_only():
-    raw = {"kind": "performance", "during": "t"}
+def test_performance_restarts_the_count_after_an_unsatisfactory_evaluation():
+    raw = {"kind": "performance", "during": "t"}  # t: two years at level I
     base = {"assignments": [{"class": "ser", "level": "I", "start": "2016-01-01"}]}
     before = decide(raw, evaluations=[{"date": "2015-06-01", "rating": "unsatisfactory"}], **base)
-    assert before.met is True and before.evidence["evaluations"] == 0
+    # an evaluation before the counted period does not count; none inside it: met with t, and a caveat span
+    assert (before.met, before.met_on, before.evidence["evaluations"]) == (True, d("2018-01-01"), 0)
+    assert before.evidence["no_evaluation_between"] == ["2016-01-01", "2020-01-01"]
     during = decide(raw, evaluations=[{"date": "2017-06-01", "rating": "unsatisfactory"},
                                       {"date": "2018-06-01", "rating": "exceeds"}], **base)
-    assert (during.met, during.missing) == (False, "unsatisfactory evaluation on 2017-06-01")
+    # counted again from 2017-06-02: two years (730 days, no 29 February inside) -> 2019-06-02
+    assert (during.met, during.met_on, during.category) == (True, d("2019-06-02"), "time")
+    assert during.evidence["counted_from"] == "2017-06-02"
+    late = decide(raw, as_of="2019-01-01", evaluations=[{"date": "2018-10-01", "rating": "unsatisfactory"}], **base)
+    # counted from 2018-10-02: 2018-10-02 + 2 years = 2020-10-02 (731 days: 29 February 2020 is inside);
+    # 2019-01-01 -> 2020-10-02 is 365 + 275 = 640 calendar days
+    assert (late.met, late.met_on, late.projected) == (False, d("2020-10-02"), True)
+    assert late.missing == ("2 years of successful service counted from 2018-10-02 (the day after the unsatisfactory "
+                            "evaluation of 2018-10-01): met on 2020-10-02 (in 640 calendar days)")
     nothing = decide(raw)
     assert nothing.met is None and nothing.missing == "no counted service to review"
 
