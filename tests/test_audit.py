@@ -389,6 +389,9 @@ def test_replay_of_a_200_employee_roster_reproduces_every_decision_byte_for_byte
     assert logged == again
 
 
+LIC = [{"kind": "ca_driver_class_c", "expires": "2030-06-30"}]  # advancement into CSS II needs the licence
+
+
 @pytest.fixture
 def recorded(tmp_path, evaluator):
     """A 3-employee roster (copied rules) recorded as of 2018-01-01."""
@@ -398,10 +401,12 @@ def recorded(tmp_path, evaluator):
         ("proficiency", "office_manager"), ("recommendation", "office_manager"), ("approval", "general_manager"))]
     data = {"agency": "ccwd", "positions": [{"id": "P-CSS2", "class": CSS, "level": "II", "vacant": True}],
             "employees": [
-                {"id": "G0000", "education": "high_school", "endorsements": endorsed,
+                {"id": "G0000", "education": "high_school", "licenses": LIC, "endorsements": endorsed,
                  "assignments": [{"class": CSS, "level": "I", "start": "2010-03-01"}]},
-                {"id": "G0001", "assignments": [{"class": CSS, "level": "I", "start": "2012-05-01"}]},
-                {"id": "G0002", "assignments": [{"class": CSS, "level": "I", "start": "2016-01-01"}]}]}
+                {"id": "G0001", "education": "high_school", "licenses": LIC,
+                 "assignments": [{"class": CSS, "level": "I", "start": "2012-05-01"}]},
+                {"id": "G0002", "education": "high_school", "licenses": LIC,
+                 "assignments": [{"class": CSS, "level": "I", "start": "2016-01-01"}]}]}
     roster_path = write_roster(tmp_path / "roster.yaml", data)
     log_path = str(tmp_path / "log.sqlite3")
     with Evaluator.from_dir(rules) as ev, DecisionLog.open(log_path, create=True) as log:
@@ -465,7 +470,7 @@ def test_replay_says_when_an_employee_is_no_longer_in_the_roster(recorded):
 
 
 # -- as-of evaluation across the CCWD 2017 revision (2017-09-12) -------------------------------------
-LEVEL_I = dict(id="E1", education="high_school", assignments=[{"class": CSS, "level": "I", "start": "2010-03-01"}])
+LEVEL_I = dict(id="E1", education="high_school", licenses=LIC, assignments=[{"class": CSS, "level": "I", "start": "2010-03-01"}])
 
 
 @pytest.mark.parametrize("as_of, title, version", [

@@ -23,6 +23,9 @@ ENDORSE_ALL = [
 
 
 def ccwd(ev, as_of, **fields) -> Decision:
+    """A CCWD decision; the diploma and licence an advancement into level II needs are on file unless given."""
+    fields.setdefault("education", "high_school")
+    fields.setdefault("licenses", [{"kind": "ca_driver_class_c", "expires": "2040-01-01"}])
     return ev.evaluate(employee(**fields), d(as_of), agency="ccwd")
 
 
@@ -38,7 +41,8 @@ def test_full_time_four_years_met_to_the_day(evaluator):
     c = crit(dec, "advancement", "service_at_i")
     assert (c.met, c.met_on, c.projected) == (False, d("2017-03-04"), True)
     assert c.evidence["required_days"] == 1461 and c.evidence["credited_days"] == "1185"
-    assert c.missing == "276 days more at level I"
+    # calendar days until the date (not service still owed)
+    assert c.missing == "4 years of service as Office Specialist I: met on 2017-03-04 (in 276 calendar days)"
 
 
 def test_uncounted_leave_moves_the_date(evaluator):
@@ -71,7 +75,9 @@ def test_eligible_on_is_the_last_dated_criterion(evaluator):
 
 
 def test_missing_endorsements_wait_on_named_roles(evaluator):
-    dec = ccwd(evaluator, "2017-06-01", assignments=[{"class": CSS, "level": "I", "start": "2013-03-04"}],
+    # under the 2017 spec (no vacancy for advancement); the proficiency of 2017-01-10 is within 90 days before
+    # the four years (2017-03-04; the window opens 2016-12-04)
+    dec = ccwd(evaluator, "2017-10-01", assignments=[{"class": CSS, "level": "I", "start": "2013-03-04"}],
                endorsements=ENDORSE_ALL[:1])
     assert dec.status == "awaiting_approval"
     assert dec.eligible_on is None
@@ -82,16 +88,18 @@ def test_missing_endorsements_wait_on_named_roles(evaluator):
 def test_review_window_and_overdue_note(evaluator):
     dec = ccwd(evaluator, "2019-01-01", assignments=[{"class": CSS, "level": "I", "start": "2013-03-04"}])
     assert dec.status == "awaiting_approval"
-    assert "Review window: opens 2017-03-04, closes 2018-03-04." in dec.notes
-    assert "Review overdue since 2018-03-04." in dec.notes
+    # the window's last day is the day five years are credited; overdue from the next day
+    assert "Review window: opens 2017-03-04, closes 2018-03-04 (its last day)." in dec.notes
+    assert "Review overdue since 2018-03-05." in dec.notes
 
 
-def test_unsatisfactory_evaluation_in_counted_period_is_ineligible_on_that_path(evaluator):
+def test_unsatisfactory_evaluation_in_counted_period_restarts_that_path(evaluator):
+    # counted again from 2015-02-02: four years (1461 days, 29 February 2016 inside) -> 2019-02-02
     dec = ccwd(evaluator, "2018-01-01", assignments=[{"class": CSS, "level": "I", "start": "2013-03-04"}],
                endorsements=ENDORSE_ALL, evaluations=[{"date": "2015-02-01", "rating": "unsatisfactory"}])
     adv = next(p for p in dec.paths if p.id == "advancement")
-    assert adv.status == "ineligible"
-    assert crit(dec, "advancement", "successful_service").missing == "unsatisfactory evaluation on 2015-02-01"
+    assert (adv.status, adv.eligible_on) == ("not_yet", d("2019-02-02"))
+    assert crit(dec, "advancement", "successful_service").evidence["counted_from"] == "2015-02-02"
 
 
 def test_facts_dated_after_as_of_are_ignored(evaluator):
@@ -249,11 +257,10 @@ def test_evaluation_is_deterministic(evaluator, record):
 
 
 def test_blocked_decision_says_what_blocks_it_and_not_who_to_wait_on(evaluator):
-    dec = ccwd(evaluator, "2019-01-01", education="high_school",
-               assignments=[{"class": CSS, "level": "I", "start": "2013-03-04"}],
-               evaluations=[{"date": "2015-02-01", "rating": "unsatisfactory"}])
+    dec = ccwd(evaluator, "2019-01-01", education="none",
+               assignments=[{"class": CSS, "level": "I", "start": "2013-03-04"}])
     assert dec.status == "ineligible" and dec.best_path == "advancement"
-    assert "Blocked by: unsatisfactory evaluation on 2015-02-01." in dec.notes
+    assert "Blocked by: education high school or higher." in dec.notes
     assert not any(n.startswith(("Waiting on", "Review overdue")) for n in dec.notes)
 
 
