@@ -60,17 +60,19 @@ CCWD = [
     # 2020-08-16". No endorsements -> awaiting_approval (open_entry awaiting_vacancy is worse).
     ("CCWD-003", "awaiting_approval", None, "advancement"),
     # 0.8 FTE from 2024-05-20: R(4y) = 1461, 1461 / 0.8 = 1826.25 -> 1827 days -> 2029-05-21.
-    # open_entry: education unknown (needs_review), ranked below not_yet.
-    ("CCWD-004", "not_yet", "2029-05-21", "advancement"),
+    # Advancement now includes the CSS II diploma: education unknown -> needs_review on both paths
+    # (2026-11-30 reading 4; before: not_yet 2029-05-21). The time requirement is still met on 2029-05-21.
+    ("CCWD-004", "needs_review", None, "advancement"),
     # Outside customer service 2017-01-09..2024-08-16: 5 years met 2022-01-09; high school, license
     # valid, no vacancy -> awaiting_vacancy. Advancement: level I from 2024-09-03 -> 2028-09-03.
     ("CCWD-005", "awaiting_vacancy", None, "open_entry"),
     # Advancement ineligible (unsatisfactory evaluation 2024-11-15, inside the counted service from
     # 2019-11-04); open_entry: license without expiry date -> undecided -> needs_review.
     ("CCWD-006", "needs_review", None, "open_entry"),
-    # Unsatisfactory evaluation 2023-06-30 (advancement) and license expired 2025-03-14 (open
-    # entry): both ineligible; equal ranks and no projected dates -> first path.
-    ("CCWD-007", "ineligible", None, "advancement"),
+    # License expired 2025-03-14: both paths ineligible (advancement now needs the CSS II licence too).
+    # The unsatisfactory evaluation of 2023-06-30 restarts advancement's count (to 2027-07-01), so open
+    # entry's dated criteria are met earlier and it ranks first among the two ineligible paths.
+    ("CCWD-007", "ineligible", None, "open_entry"),
     # At level II, the top of the series.
     ("CCWD-008", NA, None, None),
     ("CCWD-009", NA, None, None),
@@ -103,8 +105,9 @@ CSR = [
     # 0.5 from 2025-08-11: R(2y) = 730 -> 1460 days -> 2029-08-10; experience R(4y) = 1461 ->
     # 2922 days -> 2033-08-11 is later.
     ("CSR-002", "not_yet", "2029-08-10", "advancement"),
-    # Outside clerical from 2019-04-01: 4 years -> 2023-04-01 (before the hire on 2025-02-03).
-    ("CSR-003", "eligible", "2023-04-01", "experience"),
+    # Outside clerical from 2019-04-01: 4 years -> 2023-04-01, before the hire on 2025-02-03: no date
+    # precedes the day the person took up level I, so eligible from 2025-02-03 (reading 9).
+    ("CSR-003", "eligible", "2025-02-03", "experience"),
     # Experience from 2019-09-16 (I, then II from 2022-01-10, no gap): 6 years -> 2025-09-16.
     # Advancement: 3 years at II -> 2025-01-10. See test_csr_004_both_paths_eligible.
     # Among eligible paths the one eligible earliest is reported.
@@ -157,15 +160,17 @@ JBWD = [
     # F = 2021-02-01, R = 1461; gap 2023-02-04..2023-02-12 = 9 days; uncounted leave
     # 2025-01-06..2025-04-04 = 89 days (before the date is reached): 2025-02-01 + 98d = 2025-05-10.
     ("JBWD-009", "eligible", "2025-05-10", "qualifications"),
-    # F = 2017-06-05 (outside customer service to 2022-12-16): 2021-06-05. The unsatisfactory
-    # evaluation on 2025-12-15 is not a JBWD criterion.
-    ("JBWD-010", "eligible", "2021-06-05", "qualifications"),
+    # F = 2017-06-05 (outside customer service to 2022-12-16): 2021-06-05, before the hire as CSS I on
+    # 2023-02-01, so eligible from 2023-02-01 (reading 9). The unsatisfactory evaluation on 2025-12-15
+    # is not a JBWD criterion.
+    ("JBWD-010", "eligible", "2023-02-01", "qualifications"),
     # F = 2020-09-01, R = 1461. Outside accounting at 0.5 to 2023-08-11: 1075 x 0.5 = 537.5; gap
     # 2023-08-12..13; CSS I at 0.8: 923.5 / 0.8 = 1154.375 -> 1155 days from 2023-08-14 -> 2026-10-12.
     ("JBWD-011", "eligible", "2026-10-12", "qualifications"),
-    # F = 2018-03-05 (clerical), gap 2020-07-01..2020-07-05 = 5 days before accounting: 2022-03-05
-    # + 5d = 2022-03-10.
-    ("JBWD-012", "eligible", "2022-03-10", "qualifications"),
+    # The clerical years 2018-03-05..2020-06-30 are general clerical work, which no longer counts (reading
+    # 1). F = 2020-07-06 (accounting), 4 years -> 2024-07-06, plus the 9-day gap 2023-01-28..2023-02-05
+    # before CSS I -> 2024-07-15.
+    ("JBWD-012", "eligible", "2024-07-15", "qualifications"),
     # F = 2023-09-05; gap 2025-05-17..2025-06-01 = 16 days: 2027-09-05 + 16d = 2027-09-21.
     ("JBWD-013", "not_yet", "2027-09-21", "qualifications"),
     # F = 2022-05-02 at 0.5 to 2023-01-31: 275 x 0.5 = 137.5; from 2023-02-01 min(1 + 0.5, 1) = 1:
@@ -198,7 +203,8 @@ CAS = [
     ("CAS-009", "eligible", "2026-06-01", "qualifications"),
     # Service at 0.5 from 2023-10-02: R = 731 -> 1462 days -> 2027-10-03.
     ("CAS-010", "not_yet", "2027-10-03", "qualifications"),
-    ("CAS-011", "ineligible", None, "qualifications"),  # license expired 2025-11-30
+    # License expired 2025-11-30: a case-by-case judgment for HR (reading 7), not a bar.
+    ("CAS-011", "needs_review", None, "qualifications"),
     # Target III. Office work: F = 2020-02-03, R(5y) = 1827; outside at 0.5 to 2022-12-30:
     # 1062 x 0.5 = 531; gap 2022-12-31..2023-01-08; series from 2023-01-09: 1296 days -> 2026-07-28.
     # Others: 2y 2025-01-09, 3y 2026-01-09, 2 years at II from 2024-06-03 -> 2026-06-03.
@@ -207,8 +213,9 @@ CAS = [
     # days -> 2029-01-06 (latest).
     ("CAS-013", "not_yet", "2029-01-06", "qualifications"),
     # Target III. From 2020-11-02: office 5y 2025-11-02 (latest); 2 years at II from 2022-11-07 ->
-    # 2024-11-07. Defensive driver certificate without expiry counts as current.
-    ("CAS-014", "eligible", "2025-11-02", "qualifications"),
+    # 2024-11-07. Defensive driver certificate without an expiry date: its currency cannot be checked, so
+    # needs_review (reading 6; before: counted as current forever, eligible 2025-11-02).
+    ("CAS-014", "needs_review", None, "qualifications"),
 ]
 
 TABLES = {"ccwd": CCWD, "csr-district": CSR, "jbwd": JBWD, "cas-district": CAS}
@@ -321,22 +328,26 @@ def test_csr_004_both_paths_eligible(evaluator):
 def test_ccwd_review_window_notes(evaluator):
     decisions = _decide(evaluator, "ccwd")
     # Inside the window (2026-02-07 .. 2027-02-07): no overdue note.
-    assert "Review window: opens 2026-02-07, closes 2027-02-07." in decisions["CCWD-002"].notes
+    assert "Review window: opens 2026-02-07, closes 2027-02-07 (its last day)." in decisions["CCWD-002"].notes
     assert not any(n.startswith("Review overdue") for n in decisions["CCWD-002"].notes)
     # Past five years with no endorsements.
-    assert "Review overdue since 2020-08-16." in decisions["CCWD-003"].notes
+    # the window's last day is 2020-08-16; overdue from the next day
+    assert "Review overdue since 2020-08-17." in decisions["CCWD-003"].notes
+    assert decisions["CCWD-003"].review.overdue_since == dt.date(2020, 8, 17)
     missing = [c.id for c in decisions["CCWD-002"].best().criteria if c.met is not True]
     assert missing == ["recommendation_office_manager", "approval_general_manager"]
 
 
-def test_ccwd_unsatisfactory_evaluation_fails_performance(evaluator):
+def test_ccwd_unsatisfactory_evaluation_restarts_successful_service(evaluator):
     decisions = _decide(evaluator, "ccwd")
-    for employee_id, when in (("CCWD-006", "2024-11-15"), ("CCWD-007", "2023-06-30")):
+    # counted again from the day after the evaluation, four years full time (2028 is leap: 1461 days)
+    for employee_id, when, restart, met in (("CCWD-006", "2024-11-15", "2024-11-16", "2028-11-16"),
+                                            ("CCWD-007", "2023-06-30", "2023-07-01", "2027-07-01")):
         advancement = next(p for p in decisions[employee_id].paths if p.id == "advancement")
-        assert advancement.status == "ineligible"
         performance = next(c for c in advancement.criteria if c.kind == "performance")
-        assert performance.met is False
-        assert performance.missing == f"unsatisfactory evaluation on {when}"
+        assert (performance.met, performance.met_on.isoformat()) == (False, met)
+        assert performance.evidence["counted_from"] == restart
+        assert f"(the day after the unsatisfactory evaluation of {when})" in performance.missing
 
 
 @pytest.mark.parametrize("agency", list(ROSTERS))
