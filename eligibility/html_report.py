@@ -11,7 +11,7 @@ from typing import Iterable, Mapping, Sequence
 from . import __version__
 from .decision import STATUSES, CriterionResult, Decision, DecisionError, PathResult
 from .records import Roster
-from .report import row
+from .report import key_date_text, row, when_text
 from .html_assets import CSS, SCRIPT
 from .timeline_chart import STATUS_COLOURS, timeline_svg
 
@@ -76,11 +76,11 @@ def _summary(items: Sequence[Decision | DecisionError], as_of: dt.date) -> str:
         cards.append(f'<li><button type="button" class="card st-{status}{" zero" if not counts[status] else ""}" '
                      f'data-status="{status}" title="{escape(MEANING[status])}"><span class="n">{counts[status]}'
                      f'</span> <span class="what">{escape(_label(status))}</span></button></li>')
-    soon = sorted((i for i in items if isinstance(i, Decision) and i.status == "not_yet" and i.eligible_on
-                   and (i.eligible_on - as_of).days <= SOON_DAYS), key=lambda d: (d.eligible_on, d.employee_id))
+    soon = sorted((i for i in items if isinstance(i, Decision) and i.status == "not_yet" and i.time_met_on
+                   and (i.time_met_on - as_of).days <= SOON_DAYS), key=lambda d: (d.time_met_on, d.employee_id))
     soon_html = ""
     if soon:
-        entries = ", ".join(f'<a href="#{anchor(d.employee_id)}">{escape(d.employee_id)}</a> ({d.eligible_on})'
+        entries = ", ".join(f'<a href="#{anchor(d.employee_id)}">{escape(d.employee_id)}</a> ({d.time_met_on})'
                             for d in soon)
         soon_html = f'<p class="soon">Time requirement met within a year: {entries}.</p>'
     return (f'<section id="summary"><h2>Summary</h2><ul class="cards">{"".join(cards)}</ul>'
@@ -90,7 +90,7 @@ def _summary(items: Sequence[Decision | DecisionError], as_of: dt.date) -> str:
 
 COLUMNS = [  # (key, heading, cell text, sort value)
     ("employee", "Employee"), ("current", "Current class"), ("target", "Target"), ("status", "Status"),
-    ("eligible_on", "Eligible on"), ("missing", "What is missing"),
+    ("when", "Date"), ("missing", "What is missing"),
 ]
 
 
@@ -122,7 +122,7 @@ def _table(items: Sequence[Decision | DecisionError], names: Mapping[str, str]) 
             (r["target_title"] or r["target"], escape(r["target_title"]) + (
                 f'<br><span class="code">{escape(r["target"])}</span>' if r["target"] else "")),
             (str(ALL_STATUSES.index(status)), _badge(status)),
-            (r["eligible_on"], escape(r["eligible_on"]) or '<span class="none">–</span>'),
+            (when_text(r).rpartition(" ")[2], escape(when_text(r)) or '<span class="none">–</span>'),
             (missing, "<br>".join(escape(m) for m in missing.split("; ")) if missing
              else '<span class="none">nothing</span>'),
         ]
@@ -171,7 +171,7 @@ def _path(path: PathResult, best: bool) -> str:
         rows.append(f'<tr class="met-{str(c.met).lower()}"><td>{escape(c.description)}<br>'
                     f'<span class="code">{escape(c.id)} · {escape(c.kind)}</span></td><td>{_result(c)}</td>'
                     f'<td>{_evidence(c)}</td><td class="source">{source}</td></tr>')
-    when = f", {'eligible on' if path.status == 'eligible' else 'projected'} {path.eligible_on}" \
+    when = f", {'eligible since' if path.status == 'eligible' else 'time requirement met on'} {path.eligible_on}" \
         if path.eligible_on else ""
     return (f'<div class="path{" best" if best else ""}"><h4>Path {escape(path.id)} ({escape(path.kind)}): '
             f'{_badge(path.status)}{escape(when)}{" <em>best path</em>" if best else ""}</h4>'
@@ -188,8 +188,12 @@ def _employee(d: Decision, name: str | None) -> str:
         ("Target", f"{d.target.title} ({d.target.series}:{d.target.level}), specification version "
                    f"{d.target.version} in force since {d.target.version_effective}"),
         ("Status", None),
-        ("Eligible on", str(d.eligible_on) if d.eligible_on else "–"),
+        ("Date", key_date_text(d) or "–"),
         ("Waiting on", "; ".join(waiting) if waiting else "nothing"),
+        *((("Still needed after the time is met", "; ".join(n.text for n in d.still_needed)),)
+          if d.status == "not_yet" and d.still_needed else ()),
+        *(("Caveat", c.text) for c in d.caveats),
+        *(("For HR", f"{f.text} ({f.source.document}, {f.source.section}: “{f.source.quote}”)") for f in d.flags),
         ("Rules", f"{d.agency} rules {d.rules_version}; {d.engine}"),
     ]
     dl = "".join(f"<dt>{k}</dt><dd>{_badge(d.status) if v is None else escape(v)}</dd>" for k, v in facts)

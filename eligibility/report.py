@@ -126,7 +126,7 @@ def rows_text(rows: list[dict[str, str]]) -> str:
     heads = {"employee_id": "EMPLOYEE", "target_title": "TARGET", "status": "STATUS", "when": "DATE",
              "waiting_on": "WAITING ON / REASON / ERROR"}
     for r in rows:
-        r["when"] = _when(r)
+        r["when"] = when_text(r)
         if r["status"] == "not_applicable":
             r["waiting_on"] = r["error"].split(f"employee {r['employee_id']}: ", 1)[-1].split("; give another")[0]
         elif r["status"] == "error":
@@ -142,7 +142,7 @@ def rows_text(rows: list[dict[str, str]]) -> str:
     return "\n".join(out) + "\n"
 
 
-def _when(r: dict[str, str]) -> str:
+def when_text(r: dict[str, str]) -> str:
     """The date that matters for a flat row's status, with its words (Decision.key_date on flat rows)."""
     if r.get("review_overdue_since"):
         return f"review overdue since {r['review_overdue_since']}"

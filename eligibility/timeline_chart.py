@@ -60,20 +60,20 @@ def lane_for(decision: Decision, name: str | None, anchor: str) -> Lane:
     best = decision.best()
     timed = [c for c in best.criteria if c.category == "time"]
     starts = [d for d in (_date(c.evidence.get("first_credited_day")) for c in timed) if d]
-    time_met = max(c.met_on for c in timed) if timed and all(c.met_on for c in timed) else None
-    windows = tuple((c.met_on, _date(c.evidence.get("review_window_closes"))) for c in timed
-                    if c.kind == "service_time" and "review_window_closes" in c.evidence and c.met_on)
+    time_met = decision.time_met_on
+    review = decision.review
+    windows = ((review.opens, review.closes),) if review else ()
     waiting = "; ".join(decision.waiting_on())
     status = decision.status
     if status == "eligible":
         note = f"eligible since {decision.eligible_on}" if decision.eligible_on else "eligible now"
     elif status == "not_yet":
-        note = f"projected {decision.eligible_on}" if decision.eligible_on else "time requirement not reachable"
+        note = (f"time requirement met on {decision.time_met_on}" if decision.time_met_on
+                else "time requirement not reachable")
     else:
         note = f"{status.replace('_', ' ')}: {waiting}" if waiting else status.replace("_", " ")
-    for opens, closes in windows:
-        if closes and closes < decision.as_of and status != "eligible":
-            note += f" (review overdue since {closes})"
+    if review and review.overdue_since:
+        note += f" (review overdue since {review.overdue_since})"
     label = decision.employee_id + (f" {name}" if name else "")
     detail = [f"{label}: {status.replace('_', ' ')}"]
     if starts:

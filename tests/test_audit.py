@@ -22,7 +22,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from eligibility import AuditError, Evaluator
+from eligibility import AuditError, Evaluator, Position
 from eligibility.audit import GENESIS_HASH, DecisionLog, EntryDraft, entry_hash, record_sha256, rules_sha256
 from eligibility.audit_replay import replay
 
@@ -403,8 +403,10 @@ def recorded(tmp_path, evaluator):
             "employees": [
                 {"id": "G0000", "education": "high_school", "licenses": LIC, "endorsements": endorsed,
                  "assignments": [{"class": CSS, "level": "I", "start": "2010-03-01"}]},
+                # level I from 2013-05-01: four years on 2017-05-01, but five years of customer service (open
+                # entry, into the vacant position) only on 2018-05-01: awaiting approval
                 {"id": "G0001", "education": "high_school", "licenses": LIC,
-                 "assignments": [{"class": CSS, "level": "I", "start": "2012-05-01"}]},
+                 "assignments": [{"class": CSS, "level": "I", "start": "2013-05-01"}]},
                 {"id": "G0002", "education": "high_school", "licenses": LIC,
                  "assignments": [{"class": CSS, "level": "I", "start": "2016-01-01"}]}]}
     roster_path = write_roster(tmp_path / "roster.yaml", data)
@@ -490,13 +492,19 @@ def test_as_of_counts_only_facts_dated_on_or_before_it(evaluator):
                    endorsements=[{"kind": k, "by": b, "date": "2016-09-01", "toward": f"{CSS}:II"} for k, b in (
                        ("proficiency", "office_manager"), ("recommendation", "office_manager"),
                        ("approval", "general_manager"))])
-    early = evaluator.evaluate(emp, d("2016-06-01"), agency="ccwd").best()
+    vacant = [Position.model_validate({"id": "P", "class": CSS, "level": "II", "vacant": True})]  # 2002: one seat
+    early = next(p for p in evaluator.evaluate(emp, d("2016-06-01"), agency="ccwd", positions=vacant).paths
+                 if p.id == "advancement")
     assert early.status == "awaiting_approval"  # endorsements of 2016-09-01 not yet given
     assert {c.id: c.met for c in early.criteria}["successful_service"] is True  # 2017 rating not yet given
-    mid = evaluator.evaluate(emp, d("2016-12-01"), agency="ccwd")
-    assert (mid.status, mid.eligible_on, mid.target.version) == ("eligible", d("2016-09-01"), "2002")
-    late = evaluator.evaluate(emp, d("2018-01-01"), agency="ccwd")
-    assert (late.status, late.target.version) == ("ineligible", "2017")
+    mid = evaluator.evaluate(emp, d("2016-12-01"), agency="ccwd", positions=vacant)
+    mid_advancement = next(p for p in mid.paths if p.id == "advancement")
+    assert (mid_advancement.status, mid_advancement.eligible_on, mid.target.version) == (
+        "eligible", d("2016-09-01"), "2002")
+    late = evaluator.evaluate(emp, d("2018-01-01"), agency="ccwd", positions=vacant)
+    advancement = next(p for p in late.paths if p.id == "advancement")
+    # the 2017-06-30 rating restarts the count: four years from 2017-07-01 -> 2021-07-01 (2020 is leap)
+    assert (advancement.status, advancement.eligible_on, late.target.version) == ("not_yet", d("2021-07-01"), "2017")
 
 
 def test_as_of_decisions_across_the_revision_replay_exactly(tmp_path, evaluator):

@@ -23,6 +23,7 @@ employees:
   - id: E1
     name: Ana Example
     education: high_school
+    licenses: [{kind: ca_driver_class_c, expires: 2030-01-01}]
     assignments:
       - {class: customer-service-specialist, level: I, start: 2013-03-04}
     endorsements:
@@ -30,6 +31,8 @@ employees:
       - {kind: recommendation, by: office_manager, date: 2017-01-12, toward: "customer-service-specialist:II"}
       - {kind: approval, by: general_manager, date: 2017-01-20, toward: "customer-service-specialist:II"}
   - id: E2
+    education: high_school
+    licenses: [{kind: ca_driver_class_c, expires: 2030-01-01}]
     assignments:
       - {class: customer-service-specialist, level: I, start: 2014-01-01, fte: 0.5}
   - id: E3
@@ -52,9 +55,9 @@ def roster(tmp_path) -> str:
 def test_check_text_explains_every_criterion(roster):
     out = run("check", roster, "E1", "--as-of", "2018-01-01")
     assert out.returncode == 0, out.stderr
-    assert "Status:    ELIGIBLE  (eligible on 2017-03-04)" in out.stdout
-    assert "Target:    Customer Service Specialist II (customer-service-specialist:II), spec version 2017" in out.stdout
-    assert "[      met] 4 years of service at level I of customer-service-specialist" in out.stdout
+    assert "Status:    ELIGIBLE  (eligible since 2017-03-04)" in out.stdout
+    assert "Target:    Customer Service Specialist II, specification version 2017" in out.stdout
+    assert "[      met] 4 years of service as Customer Service Specialist I (review window 4 to 5 years)" in out.stdout
     assert 'ccwd-office-specialist-ii-2002.txt' in out.stdout or "ccwd-customer-service-specialist-2017.txt" in out.stdout
 
 
@@ -82,8 +85,10 @@ def test_roster_csv_and_status_filter(roster):
     out = run("roster", roster, "--as-of", "2020-01-01", "--format", "csv")
     assert out.returncode == 0, out.stderr
     rows = list(csv.DictReader(io.StringIO(out.stdout)))
-    assert [(r["employee_id"], r["status"], r["eligible_on"]) for r in rows] == [
-        ("E1", "eligible", "2017-03-04"), ("E2", "not_yet", "2022-01-01"), ("E3", "not_applicable", "")]
+    # a date still to come is time_met_on in the CSV, never eligible_on
+    assert [(r["employee_id"], r["status"], r["eligible_on"], r["time_met_on"]) for r in rows] == [
+        ("E1", "eligible", "2017-03-04", "2017-03-04"), ("E2", "not_yet", "", "2022-01-01"),
+        ("E3", "not_applicable", "", "")]
     only = run("roster", roster, "--as-of", "2020-01-01", "--format", "json", "--status", "not_yet")
     assert [d["employee_id"] for d in json.loads(only.stdout)] == ["E2"]
 
@@ -101,7 +106,7 @@ def test_bad_record_exit_code_one_and_others_decided(tmp_path):
     assert out.returncode == 1
     items = json.loads(out.stdout)
     assert [i.get("status", i.get("kind")) for i in items] == ["eligible", "record_error", "not_applicable"]
-    assert f"eligibility: record error: {path}:16:75: employees[1].assignments[0].fte: Input should be less than or " \
+    assert f"eligibility: record error: {path}:19:75: employees[1].assignments[0].fte: Input should be less than or " \
            f"equal to 1, got 5" in out.stderr
 
 

@@ -23,6 +23,7 @@ employees:
   - id: E1
     name: Ana Personal-Name
     education: high_school
+    licenses: [{{kind: ca_driver_class_c, expires: 2030-01-01}}]
     assignments:
       - {{class: {CSS}, level: I, start: 2013-03-04}}
     endorsements:
@@ -30,6 +31,8 @@ employees:
       - {{kind: recommendation, by: office_manager, date: 2017-01-12, toward: "{CSS}:II"}}
       - {{kind: approval, by: general_manager, date: 2017-01-20, toward: "{CSS}:II"}}
   - id: E2
+    education: high_school
+    licenses: [{{kind: ca_driver_class_c, expires: 2030-01-01}}]
     assignments:
       - {{class: {CSS}, level: I, start: 2023-01-01, fte: 0.5}}
   - id: E3
@@ -183,8 +186,10 @@ def test_diff_rules_lists_changed_employees_with_the_criteria_responsible(run, t
     # E1 was eligible once 4 years were served (2017-03-04); with 3 years, once the last endorsement came in
     assert lines[1] == f"E1: eligible 2017-03-04 toward {CSS}:II -> eligible 2017-01-20 toward {CSS}:II  [eligible_on]"
     assert lines[2].startswith("  advancement/service_at_i: met (on 2017-03-04) -> met (on 2016-03-04) [rule: '4 ")
-    assert lines[3] == f"E2: not_yet 2031-01-01 toward {CSS}:II -> not_yet 2029-01-01 toward {CSS}:II  [eligible_on]"
-    assert lines[4].startswith("  advancement/service_at_i: not met (by 2031-01-01) -> not met (by 2029-01-01)")
+    # successful service is counted with the service it reviews, so it moves with it
+    assert lines[3].startswith("  advancement/successful_service: met (on 2017-03-04) -> met (on 2016-03-04)")
+    assert lines[4] == f"E2: not_yet 2031-01-01 toward {CSS}:II -> not_yet 2029-01-01 toward {CSS}:II  [eligible_on]"
+    assert lines[5].startswith("  advancement/service_at_i: not met (by 2031-01-01) -> not met (by 2029-01-01)")
     assert lines[-1] == "Summary: 2 of 3 employees changed (eligible_on 2)"
     as_json = json.loads(run("diff-rules", RULES, new, "roster.yaml", "--as-of", "2026-11-24",
                              "--format", "json").stdout)

@@ -64,8 +64,11 @@ def test_report_csv_opens_in_a_spreadsheet(tmp_path):
     rows = list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"), newline="")))
     assert list(rows[0]) == CSV_COLUMNS and len(rows) == 14
     by_id = {r["employee_id"]: r for r in rows}
-    assert by_id["CCWD-004"]["eligible_on"] == "2029-05-21" and by_id["CCWD-004"]["status"] == "not_yet"
-    assert by_id["CCWD-004"]["waiting_on"].startswith("2 years 178 days more at level I; proficiency by")
+    # education unknown, which advancement now needs: needs_review; the time requirement is met on 2029-05-21
+    assert (by_id["CCWD-004"]["status"], by_id["CCWD-004"]["eligible_on"], by_id["CCWD-004"]["time_met_on"]) == (
+        "needs_review", "", "2029-05-21")
+    assert by_id["CCWD-004"]["waiting_on"].startswith("4 years of service as Customer Service Specialist I: met on "
+                                                      "2029-05-21 (in 909 calendar days); proficiency by")
     assert by_id["CCWD-001"]["as_of"] == "2026-11-24"
     assert b"\r\n" in data and b"\n\n" not in data
     piped = run("report", SAMPLE, *AS_OF, "-o", "-", "--format", "csv").stdout  # no mark on standard output
@@ -78,7 +81,7 @@ def test_jsonl_is_one_decision_per_line_from_report_and_roster(tmp_path):
     lines = out.read_text(encoding="utf-8").splitlines()
     assert len(lines) == 14
     records = [json.loads(line) for line in lines]
-    assert records[3]["employee_id"] == "CCWD-004" and records[3]["eligible_on"] == "2029-05-21"
+    assert records[3]["employee_id"] == "CCWD-004" and records[3]["time_met_on"] == "2029-05-21"
     assert records[7] == {"employee_id": "CCWD-008", "kind": "not_applicable", "error": records[7]["error"]}
     roster = run("roster", SAMPLE, *AS_OF, "--format", "jsonl")
     assert roster.returncode == 0 and roster.stdout == out.read_text(encoding="utf-8")
@@ -93,7 +96,7 @@ def test_roster_and_check_accept_a_csv_roster(tmp_path, evaluator):
     decided = [json.loads(line) for line in from_csv.stdout.splitlines() if '"kind"' not in line[:60]]
     assert decided == [json.loads(line) for line in from_yaml.stdout.splitlines() if '"kind"' not in line[:60]]
     check = run("check", str(written[0]), "CCWD-004", *AS_OF)
-    assert check.returncode == 0 and "Status:    NOT_YET  (eligible on 2029-05-21)" in check.stdout
+    assert check.returncode == 0 and "Status:    NEEDS REVIEW\n" in check.stdout
     html = tmp_path / "csv.html"
     assert run("report", str(written[0]), *AS_OF, "-o", str(html)).returncode == 0
     assert "roster ccwd.csv" in html.read_text(encoding="utf-8")

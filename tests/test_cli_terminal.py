@@ -34,7 +34,7 @@ def test_colouring_changes_nothing_but_the_status_words(decided):
     coloured = terminal.colour_roster_text(plain, [report.row(i)["status"] for i in items])
     assert click.unstyle(coloured) == plain
     lines = coloured.splitlines()
-    assert lines[1].split()[:2] == ["CCWD-001", "customer-service-specialist:II"]
+    assert lines[1].split()[:5] == ["CCWD-001", "Customer", "Service", "Specialist", "II"]  # the title, not the code
     assert "\x1b[32m\x1b[1meligible\x1b[0m" in lines[1]
     assert "\x1b[36mawaiting_approval\x1b[0m" in lines[2]
     assert "\x1b[31mineligible\x1b[0m" in lines[7]  # 'eligible' inside 'ineligible' is not coloured twice

@@ -14,6 +14,7 @@ from factories import RULES, d, employee
 
 CSS = "customer-service-specialist"
 AS_OF = d("2026-11-24")
+LIC = [{"kind": "ca_driver_class_c", "expires": "2035-01-01"}]
 FOUR_YEARS = "years: 4\n                    level: I\n                    review_by_years: 5"
 
 
@@ -36,6 +37,8 @@ def new_evaluator(tmp_path_factory):
 
 
 def level_i(emp_id: str, start: str, **extra):
+    """A CCWD level I employee with the diploma and licence advancement into level II needs."""
+    extra.setdefault("licenses", LIC)
     return employee(id=emp_id, education="high_school",
                     assignments=[{"class": CSS, "level": "I", "start": start}], **extra)
 
@@ -52,7 +55,9 @@ def test_a_rule_change_lists_only_the_employees_it_moves_with_the_responsible_cr
     assert newish.fields == ["status", "eligible_on"]
     assert (newish.before.status, newish.before.eligible_on) == ("not_yet", d("2027-01-01"))
     assert (newish.after.status, newish.after.eligible_on) == ("awaiting_approval", None)
-    [crit] = newish.criteria
+    # successful service is counted with the service it reviews (no unsatisfactory evaluation), so it moves too
+    crit, perf = newish.criteria
+    assert (perf.criterion, perf.after.met_on) == ("successful_service", d("2026-01-01"))
     assert (crit.path, crit.criterion, crit.change) == ("advancement", "service_at_i", "changed")
     assert (crit.before.met, crit.before.met_on, crit.after.met, crit.after.met_on) == (
         False, d("2027-01-01"), True, d("2026-01-01"))
@@ -60,7 +65,8 @@ def test_a_rule_change_lists_only_the_employees_it_moves_with_the_responsible_cr
     assert crit.text().startswith("advancement/service_at_i: not met (by 2027-01-01) -> met (on 2026-01-01) [rule: ")
     assert new.fields == ["eligible_on"]
     assert (new.before.eligible_on, new.after.eligible_on) == (d("2029-02-01"), d("2028-02-01"))
-    assert [(c.criterion, c.after.met_on) for c in new.criteria] == [("service_at_i", d("2028-02-01"))]
+    assert [(c.criterion, c.after.met_on) for c in new.criteria] == [("service_at_i", d("2028-02-01")),
+                                                                     ("successful_service", d("2028-02-01"))]
 
 
 def test_identical_evaluations_compare_empty(evaluator):
@@ -104,8 +110,8 @@ def test_a_path_missing_on_one_side_is_named(evaluator):
 def test_compare_rules_evaluates_a_roster_file_under_both_rule_sets(tmp_path, evaluator, new_evaluator):
     roster = tmp_path / "r.yaml"
     roster.write_text(yaml.safe_dump({"agency": "ccwd", "employees": [
-        {"id": "OLD", "education": "high_school", "assignments": [{"class": CSS, "level": "I", "start": "2012-01-01"}]},
-        {"id": "MID", "education": "high_school", "assignments": [{"class": CSS, "level": "I", "start": "2023-01-01"}]},
+        {"id": "OLD", "education": "high_school", "licenses": LIC, "assignments": [{"class": CSS, "level": "I", "start": "2012-01-01"}]},
+        {"id": "MID", "education": "high_school", "licenses": LIC, "assignments": [{"class": CSS, "level": "I", "start": "2023-01-01"}]},
         {"id": "TOP", "assignments": [{"class": CSS, "level": "II", "start": "2015-01-01"}]},
     ]}))
     result = compare_rules(evaluator, new_evaluator, roster, AS_OF)

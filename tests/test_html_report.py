@@ -103,15 +103,18 @@ def test_one_table_row_per_employee_in_roster_order_with_the_row_columns(sample)
     first = page.rows[0]
     assert first["attrs"]["data-status"] == "eligible"
     assert first["cells"][0] == "CCWD-001 Marisol Quintero-Vance"
-    assert first["cells"][4] == "2026-03-16" and first["sort"][4] == "2026-03-16"
-    fourth = page.rows[3]
-    assert fourth["attrs"]["data-status"] == "not_yet"
-    assert fourth["sort"][4] == "2029-05-21"
-    assert fourth["cells"][5].startswith("2 years 178 days more at level I proficiency by the Office Manager")
+    assert first["cells"][4] == "eligible since 2026-03-16" and first["sort"][4] == "2026-03-16"
+    fourth = page.rows[3]  # education unknown, which advancement needs: needs_review, and no date that matters
+    assert fourth["attrs"]["data-status"] == "needs_review"
+    assert fourth["cells"][4] == "–"
+    assert fourth["cells"][5].startswith("4 years of service as Customer Service Specialist I: met on 2029-05-21 "
+                                         "(in 909 calendar days) proficiency by the Office Manager")
+    tenth = page.rows[9]  # not_yet: never "eligible on" a date still to come
+    assert (tenth["attrs"]["data-status"], tenth["cells"][4]) == ("not_yet", "time met on 2027-03-11")
     eighth = page.rows[7]
     assert eighth["attrs"]["data-status"] == "not_applicable"
     assert eighth["cells"][5] == "already at the top level (II) of 'customer-service-specialist'"
-    assert page.rows[4]["cells"][5] == "no vacant customer-service-specialist II position"
+    assert page.rows[4]["cells"][5] == "an open position as Customer Service Specialist II (none is vacant)"
 
 
 def test_summary_counts_match_the_decisions(sample):
@@ -119,8 +122,8 @@ def test_summary_counts_match_the_decisions(sample):
     page = Page(html)
     cards = {a["data-status"]: a for t, a in page.elements if t == "button" and "data-status" in a}
     counts = dict(re.findall(r'data-status="(\w+)"[^>]*><span class="n">(\d+)</span>', html))
-    assert counts == {"eligible": "2", "awaiting_approval": "2", "awaiting_vacancy": "2", "not_yet": "4",
-                      "needs_review": "1", "ineligible": "1", "not_applicable": "2"}
+    assert counts == {"eligible": "2", "awaiting_approval": "2", "awaiting_vacancy": "2", "not_yet": "3",
+                      "needs_review": "2", "ineligible": "1", "not_applicable": "2"}
     assert set(cards) == set(counts)  # no error card when there are no errors
     assert "14 employees on the roster" in html
     # who is close: not_yet within a year, soonest first
@@ -191,13 +194,13 @@ def test_the_timeline_has_a_lane_per_decision_the_as_of_line_and_review_windows(
     assert 'class="today"' in svg and "as of 2026-11-24" in svg
     windows = [c for i in items if isinstance(i, Decision) for c in i.best().criteria
                if c.kind == "service_time" and c.met_on and "review_window_closes" in c.evidence]
-    assert svg.count('class="window"') == len(windows) >= 9
-    decision = next(i for i in items if isinstance(i, Decision) and i.employee_id == "CCWD-004")
+    assert svg.count('class="window"') == len(windows) >= 8
+    decision = next(i for i in items if isinstance(i, Decision) and i.employee_id == "CCWD-014")
     lane = lane_for(decision, None, "x")
     service = next(c for c in decision.best().criteria if c.kind == "service_time")
-    assert lane.time_met == dt.date(2029, 5, 21)
-    assert lane.windows == ((dt.date(2029, 5, 21), dt.date.fromisoformat(service.evidence["review_window_closes"])),)
-    assert lane.note == "projected 2029-05-21"
+    assert lane.time_met == dt.date(2027, 5, 1)
+    assert lane.windows == ((dt.date(2027, 5, 1), dt.date.fromisoformat(service.evidence["review_window_closes"])),)
+    assert lane.note == "time requirement met on 2027-05-01"
 
 
 def test_rendering_is_deterministic(sample, evaluator):

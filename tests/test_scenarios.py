@@ -103,7 +103,7 @@ def test_a_wrong_expectation_fails_with_a_diff_and_the_decision(evaluator, tmp_p
     assert report[0] == f"{path}:3: csr-district: two years at level I"
     assert report[7] == ("    decision: eligible toward customer-service-representative:II (version 2015), "
                          "best path advancement, eligible on 2021-02-01")
-    assert report[8].startswith("      [      met] service_at_i: 2 years of service at level I")
+    assert report[8].startswith("      [      met] service_at_i: 2 years of service as Customer Service Representative I")
 
 
 def test_roster_case_takes_the_employee_and_positions_from_the_roster(evaluator, tmp_path):

@@ -65,7 +65,7 @@ def test_matched_by_kind_when_ids_differ_and_added_or_removed_otherwise():
     assert found == [
         ("tightened", "Level I minimum qualifications (open_entry): experience tightened: 3 years of clerical "
                       "experience -> 4 years of clerical experience (3 to 4 years)."),
-        ("tightened", "Level I minimum qualifications (open_entry): license added: valid ca_driver_class_c license "
+        ("tightened", "Level I minimum qualifications (open_entry): license added: a valid ca driver class c "
                       "on the as-of date."),
         ("relaxed", "Level I minimum qualifications (open_entry): education removed: education: high school or "
                     "higher."),
