@@ -73,13 +73,17 @@ def test_ccwd_rename_and_adoption_retitle_the_series(ccwd_2017):
                              "customer-service-specialist, in force from 2017-09-12, replacing version 2002.")
     assert adopt.fiscal.statement.endswith("the pay recorded for every level is unchanged (the rules state no pay "
                                            "numbers)")
-    assert ccwd_2017.rules_before == "2026.11.24 without ccwd-2017-css"
-    assert ccwd_2017.rules_after == "2026.11.24 + ccwd-2017-css"
+    assert ccwd_2017.rules_before == "2026.11.30 without ccwd-2017-css"
+    assert ccwd_2017.rules_after == "2026.11.30 + ccwd-2017-css"
 
 
 def test_ccwd_structural_notes_cite_both_versions(ccwd_2017):
     notes = {(n.level, n.kind): n for n in ccwd_2017.structural}
-    assert list(notes) == [("I", "path_added"), ("II", "limit_removed"), ("II", "changed"), ("II", "tightened")]
+    # 2002 advancement needed the single seat vacant; 2017 advancement adds the CSS II licence instead
+    assert list(notes) == [("I", "path_added"), ("II", "limit_removed"), ("II", "tightened"), ("II", "relaxed"),
+                           ("II", "changed")]
+    assert notes[("II", "relaxed")].text == ("Customer Service Specialist II advancement from level I (advancement): "
+                                             "vacancy removed: an open position as Customer Service Specialist II.")
     limit = notes[("II", "limit_removed")]
     assert (limit.before_version, limit.after_version) == ("2002", "2017")
     assert limit.before.quote == "This is a single-position class reporting to the Office Manager."
@@ -106,7 +110,8 @@ def test_ccwd_on_the_board_date_lists_incumbents_and_flags_a_shortfall(ccwd_2017
     assert (os1.before.status, os1.before.eligible_on, os1.after.status, os1.after.eligible_on) == (
         "not_yet", d("2019-08-17"), "not_yet", d("2019-08-17"))
     assert os1.minimums.meets is False
-    assert os1.minimums.missing == ["339 days more of customer service/secretarial/accounting/bookkeeping experience"]
+    assert os1.minimums.missing == ["3 years of customer service / secretarial / accounting / bookkeeping experience: "
+                                    "met on 2018-08-17 (in 339 calendar days)"]
     [flag] = ccwd_2017.summary.flags
     assert (flag.kind, flag.employee_id, flag.action_id) == ("minimum_qualifications", "CCWD-003", "adopt-2017-specs")
     s = ccwd_2017.summary
@@ -121,16 +126,18 @@ def test_ccwd_on_todays_roster_the_new_vacancy_opens_the_open_entry_path(books):
     gained = people["CCWD-005"]
     assert (gained.change, gained.before.status, gained.before.eligible_on, gained.after.status,
             gained.after.eligible_on, gained.days) == (
-        "gained", "not_yet", d("2028-09-03"), "eligible", d("2022-01-09"), -2429)
-    assert "open_entry/vacancy: not met -> met" in gained.criteria
-    assert gained.note == ("Gains eligibility toward customer-service-specialist:II: eligible 2022-01-09 "
-                           "(was not_yet 2028-09-03; 2429 days earlier).")
+        "gained", "not_yet", d("2028-09-03"), "eligible", d("2024-09-03"), -1461)  # no date before the hire
+    assert any(c.startswith("open_entry/vacancy: not met -> met") for c in gained.criteria)
+    assert gained.note == ("Gains eligibility toward customer-service-specialist:II: eligible 2024-09-03 "
+                           "(was not_yet 2028-09-03; 1461 days earlier).")
     worse = people["CCWD-007"]
     assert (worse.change, worse.before.status, worse.after.status) == ("status_changed", "awaiting_vacancy",
                                                                        "ineligible")
     kinds = {(f.kind, f.employee_id) for f in impact.summary.flags}
     assert ("decision_worsened", "CCWD-007") in kinds and ("minimum_qualifications", "CCWD-007") in kinds
-    assert impact.summary.people_affected == 14 and impact.summary.decisions_changed == 5
+    # without the 2017 specs, advancement into the single-position Office Specialist II waits on a vacancy (the
+    # 2002 reading), so adopting them also moves CCWD-001, -002 and -011 (8 decisions in all; 5 before that reading)
+    assert impact.summary.people_affected == 14 and impact.summary.decisions_changed == 8
 
 
 # -- JBWD range change, priced -------------------------------------------------------------------------------
@@ -161,15 +168,15 @@ def test_filled_position_reclassified_into_unmet_minimums_is_flagged_not_refused
     assert person.actions == ["adopt-2017", "r"]
     assert (person.old_title, person.new_title) == ("Office Specialist I (os:I)", "Customer Service Specialist II (os:II)")
     assert person.minimums.meets is False
-    assert person.minimums.missing == ["3 years 142 days more of customer service experience",
-                                       "education high school or higher"]
+    assert person.minimums.missing == ["5 years of customer service experience: met on 2021-02-01 (in 1238 calendar "
+                                       "days)", "education high school or higher"]
     assert person.change == "target_changed"
     assert person.note == "Next step changes: not_yet 2020-02-01 toward os:II -> no next level (top of the series)."
     flag = next(f for f in impact.summary.flags if f.employee_id == "E4")
     assert (flag.kind, flag.action_id) == ("minimum_qualifications", "r")
     assert flag.message.startswith("E4 does not meet the minimum qualifications of Customer Service Specialist II "
-                                   "(version 2017, path open_entry): 3 years 142 days more of customer service experience; education high "
-                                   "school or higher")
+                                   "(version 2017, path open_entry): 5 years of customer service experience: met on "
+                                   "2021-02-01 (in 1238 calendar days); education high school or higher")
     action = next(a for a in impact.actions if a.id == "r")
     assert (action.direction, action.incumbents) == ("upward", ["E4"])
 
@@ -178,8 +185,9 @@ def test_vacant_position_in_the_target_class_changes_others_decisions(tmp_path):
     impact = World(tmp_path).assess(ADOPT + RECLASS_TECH)
     e3 = next(p for p in impact.people if p.employee_id == "E3")
     assert (e3.change, e3.before.status, e3.after.status, e3.after.eligible_on) == (
-        "gained", "not_yet", "eligible", d("2013-01-07"))  # five years of outside customer service, 2008-01-07 on
-    assert (e3.before.eligible_on, e3.days) == (d("2019-01-05"), -2189)  # four years at level I, 2015-01-05 on
+        "gained", "not_yet", "eligible", d("2015-01-05"))  # five years of outside customer service (2013-01-07),
+    # but no date before the person took up level I on 2015-01-05
+    assert (e3.before.eligible_on, e3.days) == (d("2019-01-05"), -1461)  # four years at level I, 2015-01-05 on
     tech = next(a for a in impact.actions if a.id == "reclass-tech")
     assert (tech.direction, tech.fiscal.statement) == ("lateral", "no fiscal impact: same pay range")
 
