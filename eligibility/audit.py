@@ -245,12 +245,17 @@ class DecisionLog:
             clauses.append("recorded_at >= ?")
             params.append(since.isoformat())
         where = ("WHERE " + " AND ".join(clauses)) if clauses else ""
-        for row in self.store.rows(where, params):
-            try:
-                yield LogEntry.model_validate(row)
-            except ValidationError as exc:
-                raise AuditError(f"{self.location}: entry {row['seq']} is malformed ({_first_error(exc)}); "
-                                 f"run 'eligibility audit verify'") from exc
+        rows = self.store.rows(where, params)
+        try:
+            for row in rows:
+                try:
+                    entry = LogEntry.model_validate(row)
+                except ValidationError as exc:
+                    raise AuditError(f"{self.location}: entry {row['seq']} is malformed ({_first_error(exc)}); "
+                                     f"run 'eligibility audit verify'") from exc
+                yield entry
+        finally:
+            rows.close()  # ends the read transaction now, not when the generator is collected
 
     def verify(self, anchor: tuple[int, str] | None = None) -> "Verification":
         """Check the chain, the recorded head, the anchor (if given), the head signature (with a key), the triggers."""

@@ -205,14 +205,17 @@ class Store:
 
     _in_snapshot = False
 
+    _closed = False
+
     def _end_read(self) -> None:
-        if not self._in_snapshot:
+        if not (self._in_snapshot or self._closed):  # a reader collected after close has nothing to end
             self._rollback()
 
     def _read_error(self, exc: BaseException) -> AuditError:
         return AuditError(f"{describe(self.location)}: cannot read the decision log: {_first_line(exc)}")
 
     def close(self) -> None:
+        self._closed = True
         self.conn.close()
 
     def __enter__(self) -> "Store":

@@ -109,10 +109,11 @@ def _head_findings(head: tuple[int, str], last_seq: int, seen: dict[int, str]) -
         return [Break(seq=head_seq, decision_id=None, reason="link_broken",
                       message=f"entry {head_seq} differs from the head recorded with it (rows replaced)")]
     if last_seq > head_seq:
-        rows = f"entry {last_seq}" if last_seq == head_seq + 1 else f"entries {head_seq + 1} to {last_seq}"
+        rows = (f"entry {last_seq} was", "a forged row") if last_seq == head_seq + 1 else (
+            f"entries {head_seq + 1} to {last_seq} were", "forged rows")
         return [Break(seq=head_seq + 1, decision_id=None, reason="appended",
-                      message=f"{rows} {'was' if last_seq == head_seq + 1 else 'were'} added after the recorded "
-                              f"head (entry {head_seq}) without updating it (forged rows)")]
+                      message=f"{rows[0]} added after the recorded head (entry {head_seq}) without updating it "
+                              f"({rows[1]})")]
     return []
 
 
