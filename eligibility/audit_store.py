@@ -156,60 +156,49 @@ class Store:
     def rows(self, where: str = "", params: Sequence[object] = ()) -> Iterator[Row]:
         """Stored rows in chain order (optionally filtered by a WHERE clause with ``?`` markers)."""
         cur = self.conn.cursor()
-        try:
+        with self._reading():
             cur.execute(self._sql(f"SELECT {', '.join(COLUMNS)} FROM {TABLE} {where} ORDER BY seq"), tuple(params))
-            while True:
-                batch = cur.fetchmany(500)
-                if not batch:
-                    break
+            while batch := cur.fetchmany(500):
                 for values in batch:
                     yield dict(zip(COLUMNS, values))
-        except self._errors() as exc:
-            raise self._read_error(exc) from exc
-        finally:
-            self._end_read()
 
     def meta(self) -> dict[str, str]:
         cur = self.conn.cursor()
-        try:
+        with self._reading():
             cur.execute(f"SELECT key, value FROM {META}")
             return {k: v for k, v in cur.fetchall()}
-        except self._errors() as exc:
-            raise self._read_error(exc) from exc
-        finally:
-            self._end_read()
 
     def trigger_problems(self) -> list[str]:
         """What is wrong with the append-only triggers (dropped, disabled, replaced): one phrase each."""
-        try:
+        with self._reading():
             return self._trigger_problems(self.conn.cursor())
-        except self._errors() as exc:
-            raise self._read_error(exc) from exc
-        finally:
-            self._end_read()
 
     @contextmanager
     def snapshot(self) -> Iterator[None]:
         """Reads inside see one state of the log (meta and rows agree even while others append)."""
         self._rollback()
-        try:
-            self._begin_snapshot(self.conn.cursor())
-        except self._errors() as exc:
-            raise self._read_error(exc) from exc
         self._in_snapshot = True
         try:
+            with self._reading():
+                self._begin_snapshot(self.conn.cursor())
             yield
         finally:
             self._in_snapshot = False
             self._rollback()
 
     _in_snapshot = False
-
     _closed = False
 
-    def _end_read(self) -> None:
-        if not (self._in_snapshot or self._closed):  # a reader collected after close has nothing to end
-            self._rollback()
+    @contextmanager
+    def _reading(self) -> Iterator[None]:
+        """Database errors become one-line AuditErrors; a read outside a snapshot ends its transaction."""
+        try:
+            yield
+        except self._errors() as exc:
+            raise self._read_error(exc) from exc
+        finally:
+            if not (self._in_snapshot or self._closed):  # a reader collected after close has nothing to end
+                self._rollback()
 
     def _read_error(self, exc: BaseException) -> AuditError:
         return AuditError(f"{describe(self.location)}: cannot read the decision log: {_first_line(exc)}")

@@ -6,16 +6,14 @@ import json
 import sqlite3
 
 import pytest
-from click.testing import CliRunner
 
 from eligibility import AuditError
 from eligibility.audit import DecisionLog, seal
 from eligibility.audit_key import LogKey
-from eligibility.cli import main
 
 from factories import RULES
 from test_audit import drafts, five, location, postgres_server, tamper, verify  # noqa: F401  (fixtures)
-from test_cli_audit import ROSTER
+from test_cli_audit import run  # noqa: F401  (fixture)
 
 SECRET = b"s3cret-log-key-" + b"x" * 24
 INSERT = ("INSERT INTO eligibility_decisions ({}) VALUES ({})")
@@ -198,27 +196,25 @@ def test_key_problems_are_one_line_errors_that_never_show_the_key(tmp_path):
     assert SECRET.decode() not in repr(key) + str(key) and repr(key) == "LogKey(from 'k.key')"
 
 
-def test_the_command_line_signs_and_checks_with_a_key_file_and_never_prints_it(tmp_path, monkeypatch, key_file):
-    monkeypatch.chdir(tmp_path)
-    (tmp_path / "roster.yaml").write_text(ROSTER)
-    runner = CliRunner()
-    recorded = runner.invoke(main, ["roster", "roster.yaml", "--rules", str(RULES), "--as-of", "2026-11-24",
-                                    "--record", "--log", "log.db", "--key-file", str(key_file)])
+RECORD = ("roster", "roster.yaml", "--rules", RULES, "--as-of", "2026-11-24", "--record", "--log")
+
+
+def test_the_command_line_signs_and_checks_with_a_key_file_and_never_prints_it(run, key_file):
+    recorded = run(*RECORD, "log.db", "--key-file", key_file)
     assert recorded.exit_code == 0, recorded.output
-    plain = runner.invoke(main, ["audit", "verify", "log.db"])
-    keyed = runner.invoke(main, ["audit", "verify", "log.db"], env={"ELIGIBILITY_LOG_KEY_FILE": str(key_file)})
+    plain = run("audit", "verify", "log.db")
+    keyed = run("audit", "verify", "log.db", env={"ELIGIBILITY_LOG_KEY_FILE": str(key_file)})
     assert (plain.exit_code, plain.stdout.splitlines()[0]) == (0, "log.db: chain intact, 2 entries")
     assert (keyed.exit_code, keyed.stdout.splitlines()[0]) == (0, "log.db: chain intact, 2 entries; head signature "
                                                                   "valid")
-    unsigned = runner.invoke(main, ["roster", "roster.yaml", "--rules", str(RULES), "--as-of", "2026-11-24",
-                                    "--record", "--log", "log.db"])
+    unsigned = run(*RECORD, "log.db")
     assert unsigned.exit_code == 2
     assert unsigned.stderr.endswith("its head is signed; give the log key (--key-file or ELIGIBILITY_LOG_KEY_FILE)\n")
-    other = tmp_path / "other.key"
+    other = key_file.parent / "other.key"
     other.write_bytes(b"y" * 40)
-    wrong = runner.invoke(main, ["audit", "verify", "log.db", "--key-file", str(other), "--format", "json"])
+    wrong = run("audit", "verify", "log.db", "--key-file", other, "--format", "json")
     assert wrong.exit_code == 1 and json.loads(wrong.stdout)["first_break"]["reason"] == "signature_mismatch"
-    no_record = runner.invoke(main, ["check", "roster.yaml", "E1", "--rules", str(RULES), "--key-file", "k"])
+    no_record = run("check", "roster.yaml", "E1", "--rules", RULES, "--key-file", "k")
     assert no_record.exit_code == 2 and "--key-file only applies with --record" in no_record.stderr
     everything = "".join(r.output for r in (recorded, plain, keyed, unsigned, wrong, no_record))
     assert SECRET.decode() not in everything and "s3cret" not in everything
@@ -226,32 +222,24 @@ def test_the_command_line_signs_and_checks_with_a_key_file_and_never_prints_it(t
 
 # -- paths that are not URI-safe ---------------------------------------------------------------------------------
 @pytest.mark.parametrize("name", ["run#1.sqlite3", "what?mode=rw.sqlite3", "100%41.sqlite3", "my log.sqlite3"])
-def test_log_paths_with_uri_characters_are_used_as_given(tmp_path, monkeypatch, name):
-    monkeypatch.chdir(tmp_path)
-    (tmp_path / "roster.yaml").write_text(ROSTER)
-    runner = CliRunner()
-    recorded = runner.invoke(main, ["roster", "roster.yaml", "--rules", str(RULES), "--as-of", "2026-11-24",
-                                    "--record", "--log", name])
+def test_log_paths_with_uri_characters_are_used_as_given(run, tmp_path, name):
+    recorded = run(*RECORD, name)
     assert recorded.exit_code == 0, recorded.output
     assert recorded.stderr == f"eligibility: recorded 2 decisions in {name} (entries 1-2)\n"
     made = {p.name for p in tmp_path.iterdir()} - {"roster.yaml"}
     assert name in made and made <= {name, f"{name}-wal", f"{name}-shm"}
     assert not (tmp_path / "run").exists() and not (tmp_path / "100A.sqlite3").exists()
-    verified = runner.invoke(main, ["audit", "verify", name])
+    verified = run("audit", "verify", name)
     assert (verified.exit_code, verified.stdout.splitlines()[0]) == (0, f"{name}: chain intact, 2 entries")
     assert verify(f"sqlite:///{tmp_path / name}").entries == 2
 
 
 # -- malformed stored columns ------------------------------------------------------------------------------------
 @pytest.fixture
-def cli_log(tmp_path, monkeypatch):
-    monkeypatch.chdir(tmp_path)
-    (tmp_path / "roster.yaml").write_text(ROSTER)
-    runner = CliRunner()
-    result = runner.invoke(main, ["roster", "roster.yaml", "--rules", str(RULES), "--as-of", "2026-11-24",
-                                  "--record", "--log", "log.db"])
+def cli_log(run):
+    result = run(*RECORD, "log.db")
     assert result.exit_code == 0, result.output
-    return lambda *args: runner.invoke(main, [str(a) for a in args])
+    return run
 
 
 @pytest.mark.parametrize("decision, problem", [

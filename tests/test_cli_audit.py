@@ -42,6 +42,7 @@ employees:
 def run(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     monkeypatch.delenv("ELIGIBILITY_LOG", raising=False)
+    monkeypatch.delenv("ELIGIBILITY_LOG_KEY_FILE", raising=False)
     (tmp_path / "roster.yaml").write_text(ROSTER)
 
     def invoke(*args, env=None):
