@@ -131,7 +131,7 @@ def _verification_text(result: Verification) -> list[str]:
 
 def _show_row(entry: LogEntry, summary: dict) -> list[str]:
     return [str(entry.seq), entry.recorded_at[:19].replace("T", " "), entry.actor, entry.as_of, entry.agency,
-            entry.employee_id, str(summary["target"]), str(summary["status"]), str(summary["eligible_on"] or ""),
+            entry.employee_id, summary["target"] or "", str(summary["status"]), str(summary["eligible_on"] or ""),
             entry.rules_version, entry.decision_id]
 
 
