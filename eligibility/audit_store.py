@@ -226,6 +226,7 @@ PG_TRIGGERS = {  # name: the events it refuses, and those as pg_trigger.tgtype b
     # truncate 32; row 1)
     f"{TABLE}_append_only": ("BEFORE UPDATE OR DELETE", 2 | 8 | 16 | 1),
     f"{TABLE}_no_truncate": ("BEFORE TRUNCATE", 2 | 32)}
+PG_REFUSAL = "BEGIN RAISE EXCEPTION 'the decision log is append-only'; END"  # the triggers' function body
 
 
 class SQLiteStore(Store):
@@ -335,7 +336,7 @@ class PostgresStore(Store):
                 if not exists:
                     cur.execute(
                         "CREATE OR REPLACE FUNCTION eligibility_log_append_only() RETURNS trigger LANGUAGE plpgsql "
-                        "AS $$ BEGIN RAISE EXCEPTION 'the decision log is append-only'; END $$")
+                        f"AS $$ {PG_REFUSAL} $$")
                     for (name, (event, _)), each in zip(PG_TRIGGERS.items(), ("ROW", "STATEMENT")):
                         cur.execute(f"CREATE TRIGGER {name} {event} ON {TABLE} "
                                     f"FOR EACH {each} EXECUTE FUNCTION eligibility_log_append_only()")
@@ -369,7 +370,7 @@ class PostgresStore(Store):
                 problems.append(f"the append-only trigger {name} is missing (dropped)")
             elif enabled == "D":
                 problems.append(f"the append-only trigger {name} is disabled")
-            elif kind & bits != bits or not unconditional or "RAISE EXCEPTION" not in source.upper():
+            elif kind & bits != bits or not unconditional or " ".join(source.split()) != PG_REFUSAL:
                 problems.append(f"the append-only trigger {name} was replaced (it no longer refuses the change)")
         return problems
 

@@ -91,6 +91,7 @@ def recorded_head(meta: dict[str, str]) -> tuple[tuple[int, str] | None, Break |
     seq, digest = meta["head_seq"], meta["head_hash"]
     problem = (f"head_seq {_shown(seq)} is not a number" if not (seq.isascii() and seq.isdigit()) else
                f"head_hash {_shown(digest)} is not a SHA-256 hex digest" if len(digest) != 64 or set(digest) - HEX
+               else "head 0 (an empty log) must have the hash of 64 zeros" if int(seq) == 0 and digest != GENESIS
                else None)
     if problem:
         return None, Break(seq=None, decision_id=None, reason="head_malformed",

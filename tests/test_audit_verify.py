@@ -89,6 +89,7 @@ def test_deleted_head_rows_are_a_finding_not_a_switched_off_check(five):
     ("head_seq", "five", "head_seq 'five' is not a number"),
     ("head_seq", "-1", "head_seq '-1' is not a number"),
     ("head_hash", "abc", "head_hash 'abc' is not a SHA-256 hex digest"),
+    ("head_hash", "F" * 64, f"head_hash '{'F' * 40}...' is not a SHA-256 hex digest"),
 ])
 def test_a_malformed_head_is_a_finding(five, key, value, problem):
     tamper(five, ("UPDATE eligibility_log_meta SET value = ? WHERE key = ?", (value, key)))
@@ -112,6 +113,33 @@ def test_dropped_triggers_are_reported_even_when_the_chain_holds(five):
     result = verify(five)
     assert [(f.reason, f.message) for f in result.findings] == [("triggers", m) for m in expected]
     assert result.entries == 5 and not result.intact
+
+
+def test_an_empty_log_whose_head_names_a_hash_is_malformed(location):
+    with DecisionLog.open(location, create=True):
+        pass
+    assert verify(location).intact
+    tamper(location, ("UPDATE eligibility_log_meta SET value = ? WHERE key = 'head_hash'", ("a" * 64,)))
+    assert messages(verify(location)) == [("head_malformed", "the recorded head is malformed: head 0 (an empty log) "
+                                                             "must have the hash of 64 zeros")]
+
+
+def test_a_postgresql_trigger_function_that_no_longer_refuses_is_reported(postgres_server):
+    import psycopg
+
+    url = f"{postgres_server}/postgres"
+    with psycopg.connect(url, autocommit=True) as admin:
+        admin.execute("CREATE DATABASE replaced_fn")
+    location = f"{postgres_server}/replaced_fn"
+    with DecisionLog.open(location, create=True) as log:
+        log.append(drafts(1))
+    with psycopg.connect(location) as conn:
+        conn.execute("CREATE OR REPLACE FUNCTION eligibility_log_append_only() RETURNS trigger LANGUAGE plpgsql AS "
+                     "$$ BEGIN IF false THEN RAISE EXCEPTION 'the decision log is append-only'; END IF; "
+                     "RETURN NEW; END $$")
+    assert messages(verify(location)) == [
+        ("triggers", f"the append-only trigger eligibility_decisions_{name} was replaced (it no longer refuses the "
+                     f"change)") for name in ("append_only", "no_truncate")]
 
 
 def test_a_trigger_replaced_by_one_that_lets_changes_through_is_reported(tmp_path):
