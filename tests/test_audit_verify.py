@@ -6,10 +6,13 @@ import json
 import sqlite3
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from eligibility import AuditError
 from eligibility.audit import DecisionLog, seal
 from eligibility.audit_key import LogKey
+from eligibility.audit_store import COLUMNS
 
 from factories import RULES
 from test_audit import drafts, five, location, postgres_server, tamper, verify  # noqa: F401  (fixtures)
@@ -46,6 +49,18 @@ def test_a_forged_row_appended_after_the_recorded_head_is_found_with_and_without
         assert messages(result) == [("appended", "entry 6 was added after the recorded head (entry 5) without "
                                                  "updating it (a forged row)")]
         assert result.intact_through == 5
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(seq=st.integers(1, 5), column=st.sampled_from([c for c in COLUMNS if c != "seq"]),
+       text=st.text(min_size=1, max_size=12))
+def test_any_one_stored_value_changed_is_found_at_its_entry(tmp_path_factory, seq, column, text):
+    path = str(tmp_path_factory.mktemp("edit") / "log.sqlite3")
+    with DecisionLog.open(path, create=True) as log:
+        log.append(drafts(5))
+    tamper(path, (f"UPDATE eligibility_decisions SET {column} = ? WHERE seq = ?", (f"forged:{text}", seq)))
+    brk = verify(path).first_break
+    assert (brk.seq, brk.reason) == (seq, "link_broken" if column == "prev_hash" else "edited")
 
 
 def test_several_forged_rows_are_named_as_a_range(five):
