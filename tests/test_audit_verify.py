@@ -257,6 +257,9 @@ def test_the_command_line_signs_and_checks_with_a_key_file_and_never_prints_it(r
     other.write_bytes(b"y" * 40)
     wrong = run("audit", "verify", "log.db", "--key-file", other, "--format", "json")
     assert wrong.exit_code == 1 and json.loads(wrong.stdout)["first_break"]["reason"] == "signature_mismatch"
+    missing = run(*RECORD, "log.db", "--key-file", "nokey")
+    assert (missing.exit_code, missing.stdout) == (2, "")  # refused before deciding anything
+    assert missing.stderr == "eligibility: error: nokey: cannot read the log key: No such file or directory\n"
     no_record = run("check", "roster.yaml", "E1", "--rules", RULES, "--key-file", "k")
     assert no_record.exit_code == 2 and "--key-file only applies with --record" in no_record.stderr
     everything = "".join(r.output for r in (recorded, plain, keyed, unsigned, wrong, no_record))

@@ -14,7 +14,7 @@ from click.core import ParameterSource
 
 from ..report import table
 from ..audit import DEFAULT_LOG, LOG_ENV, DecisionLog, LogEntry
-from ..audit_key import KEY_ENV, load_key
+from ..audit_key import KEY_ENV, LogKey, load_key
 from ..audit_replay import replay as replay_log
 from ..audit_verify import Verification, parse_anchor
 from ..decision import Decision, DecisionError
@@ -33,12 +33,11 @@ class Recorder:
     location: str
     actor: str | None
     include_record: bool
-    key_file: str | None = None
+    key: LogKey | None = None  # read when the options are, so that a bad key file stops the run before it decides
 
     def record(self, items: Iterable[Decision | DecisionError], roster: Roster, books: dict[str, LoadedRulebook],
                target: str | None) -> None:
-        key = load_key(self.key_file)
-        with DecisionLog.open(self.location, create=True, key=key) as log:
+        with DecisionLog.open(self.location, create=True, key=self.key) as log:
             entries = log.record(items, roster, books, actor=self.actor, requested_target=target,
                                  include_record=self.include_record)
             where = log.location
@@ -65,7 +64,7 @@ def record_options(func):
                                        f"with --record")
         if actor is not None and not actor.strip():
             raise click.BadParameter("must not be empty", param_hint="--actor")
-        recorder = Recorder(log_location, actor, include_record, key_file) if record else None
+        recorder = Recorder(log_location, actor, include_record, load_key(key_file)) if record else None
         return func(*args, recorder=recorder, **kwargs)
 
     options = [
