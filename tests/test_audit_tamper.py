@@ -32,6 +32,7 @@ EXPECTED: dict[str, tuple[str | None, str | None, str | None]] = {
     "make the head malformed": ("head_malformed", "head_malformed", "head_malformed"),
     "drop an append-only trigger": ("triggers", "triggers", "triggers"),
     "full rewrite with recomputed hashes and head": (None, "anchor_mismatch", "signature_mismatch"),
+    "full rewrite, deleting the head signature": (None, "anchor_mismatch", "signature_missing"),
 }
 
 
@@ -120,6 +121,9 @@ def apply(case: str, location: str, entries, saved: dict[str, str]) -> None:
         _drop_trigger(location)
     elif case == "full rewrite with recomputed hashes and head":
         _rewrite(location, entries)
+    elif case == "full rewrite, deleting the head signature":
+        _rewrite(location, entries)
+        tamper(location, ("DELETE FROM eligibility_log_meta WHERE key = 'head_hmac'", ()))
     else:  # pragma: no cover - a case in EXPECTED without tampering code
         raise AssertionError(case)
 
