@@ -10,15 +10,19 @@ import os
 import uuid
 from importlib import metadata
 from pathlib import Path
-from typing import Iterable, Iterator, Literal, Sequence
+from typing import TYPE_CHECKING, Iterable, Iterator, Sequence
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, ValidationError
 
 from .audit_store import COLUMNS, GENESIS, Store, describe, open_store
 from .decision import Decision, DecisionError
 from .errors import AuditError
 from .records import Employee, Position, Roster
 from .rulebook import LoadedRulebook
+
+if TYPE_CHECKING:
+    from .audit_key import LogKey
+    from .audit_verify import Verification
 
 DEFAULT_LOG = "eligibility-log.sqlite3"
 LOG_ENV = "ELIGIBILITY_LOG"
@@ -110,10 +114,34 @@ class LogEntry(EntryDraft):
     entry_hash: str
 
     def decision(self) -> Decision:
-        return Decision.model_validate_json(self.decision_json)
+        try:
+            return Decision.model_validate_json(self.decision_json)
+        except ValidationError as exc:
+            raise AuditError(f"entry {self.seq}: the logged decision is not a valid decision "
+                             f"({_first_error(exc)}); run 'eligibility audit verify'") from exc
+
+    def summary(self) -> dict:
+        """Status, eligible date and target (``SERIES:LEVEL``) of the logged decision, read as plain JSON."""
+        try:
+            decision = json.loads(self.decision_json)
+        except ValueError as exc:
+            raise AuditError(f"entry {self.seq}: the logged decision is not JSON ({exc}); "
+                             f"run 'eligibility audit verify'") from exc
+        target = decision.get("target") if isinstance(decision, dict) else None
+        if not isinstance(decision, dict) or not isinstance(target, (dict, type(None))):
+            raise AuditError(f"entry {self.seq}: the logged decision is not a decision object; "
+                             f"run 'eligibility audit verify'")
+        return {"status": decision.get("status"), "eligible_on": decision.get("eligible_on"),
+                "target": f"{target.get('series')}:{target.get('level')}" if target else None}
 
     def computed_hash(self) -> str:
         return entry_hash(self.model_dump())
+
+
+def _first_error(exc: ValidationError) -> str:
+    error = exc.errors()[0]
+    where = ".".join(str(part) for part in error["loc"])
+    return f"{where}: {error['msg']}" if where else error["msg"]
 
 
 def entry_hash(fields: dict) -> str:
@@ -151,101 +179,20 @@ def draft(decision: Decision, employee: Employee, *, positions: Iterable[Positio
     )
 
 
-# -- verification -----------------------------------------------------------------------------------
-class Break(BaseModel):
-    """The first place the chain does not hold."""
-
-    seq: int
-    decision_id: str | None
-    reason: Literal["edited", "link_broken", "missing", "truncated", "anchor_mismatch"]
-    message: str
-
-
-class Verification(BaseModel):
-    log: str
-    entries: int
-    intact: bool
-    head_seq: int
-    head_hash: str
-    first_break: Break | None = None
-
-
-def _check_row(row: dict, expected_seq: int, prev_hash: str) -> Break | None:
-    seq, did = row["seq"], row["decision_id"]
-    if seq != expected_seq:
-        if seq > expected_seq:
-            gone = f"entry {expected_seq}" if seq == expected_seq + 1 else f"entries {expected_seq} to {seq - 1}"
-            where = (f"the chain starts at entry {seq}" if expected_seq == 1 else
-                     f"the chain goes from entry {expected_seq - 1} to entry {seq}")
-            return Break(seq=expected_seq, decision_id=None, reason="missing",
-                         message=f"{gone} missing: {where} (deleted rows)")
-        return Break(seq=seq, decision_id=did, reason="link_broken",
-                     message=f"entry {seq} appears where entry {expected_seq} should be (reordered rows)")
-    if row["prev_hash"] != prev_hash:
-        return Break(seq=seq, decision_id=did, reason="link_broken",
-                     message=f"entry {seq} does not follow entry {seq - 1}: its previous-entry hash does not match "
-                             f"(an earlier row was replaced, deleted or reordered)")
-    if entry_hash(row) != row["entry_hash"]:
-        return Break(seq=seq, decision_id=did, reason="edited",
-                     message=f"entry {seq} does not match its hash: the row was edited after it was recorded")
-    return None
-
-
-def verify_store(store: Store, anchor: tuple[int, str] | None = None) -> Verification:
-    """Walk the chain from the first entry; report the first entry that does not hold."""
-    meta = store.meta()  # read before the rows: the rows read next extend what the head describes
-    head_seq, head_hash = int(meta.get("head_seq", "0")), meta.get("head_hash", GENESIS)
-    expected, prev, count, problem = 1, GENESIS, 0, None
-    seen: dict[int, str] = {}
-    checkpoints = {s for s in (head_seq, anchor[0] if anchor else 0) if s}
-    for row in store.rows():
-        count += 1
-        problem = _check_row(row, expected, prev)
-        if problem:
-            break
-        if row["seq"] in checkpoints:
-            seen[row["seq"]] = row["entry_hash"]
-        expected, prev = row["seq"] + 1, row["entry_hash"]
-    last_seq = expected - 1
-    if problem is None and head_seq and seen.get(head_seq, head_hash) != head_hash:
-        problem = Break(seq=head_seq, decision_id=None, reason="link_broken",
-                        message=f"entry {head_seq} differs from the head recorded with it (rows replaced)")
-    if problem is None and head_seq > last_seq:
-        problem = Break(seq=last_seq + 1, decision_id=None, reason="truncated",
-                        message=f"the log ends at entry {last_seq} but {head_seq} entries were recorded "
-                                f"(entries {last_seq + 1} to {head_seq} deleted)")
-    if problem is None and anchor:
-        seq, digest = anchor
-        if seq > last_seq:
-            problem = Break(seq=seq, decision_id=None, reason="truncated",
-                            message=f"anchor entry {seq} is not in the log (it ends at entry {last_seq})")
-        elif seen.get(seq) != digest.lower():
-            problem = Break(seq=seq, decision_id=None, reason="anchor_mismatch",
-                            message=f"entry {seq} hash is {seen.get(seq)}, not the anchored {digest}: the log up to "
-                                    f"entry {seq} was rewritten")
-    return Verification(log=describe(store.location), entries=count, intact=problem is None, head_seq=last_seq,
-                        head_hash=prev, first_break=problem)
-
-
-def parse_anchor(text: str) -> tuple[int, str]:
-    """``SEQ:SHA256`` as printed by ``audit verify``."""
-    seq, sep, digest = text.partition(":")
-    if not sep or not seq.isdigit() or len(digest) != 64 or any(c not in "0123456789abcdefABCDEF" for c in digest):
-        raise AuditError(f"anchor {text!r} must be SEQ:SHA256 (as printed by 'eligibility audit verify')")
-    return int(seq), digest.lower()
-
-
 # -- the log ----------------------------------------------------------------------------------------
 class DecisionLog:
     """An opened decision log: record decisions, list entries, verify the chain."""
 
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: Store, key: "LogKey | None" = None) -> None:
         self.store = store
+        self.key = key
 
     @classmethod
-    def open(cls, location: str | Path, *, create: bool = False) -> "DecisionLog":
-        """A file path or ``sqlite:///path`` (SQLite, WAL mode), or a ``postgresql://`` URL."""
-        return cls(open_store(location, create=create))
+    def open(cls, location: str | Path, *, create: bool = False, key: "LogKey | None" = None) -> "DecisionLog":
+        """A file path or ``sqlite:///path`` (SQLite, WAL mode), or a ``postgresql://`` URL.
+
+        With ``key``, every append signs the new head and ``verify`` checks the signature."""
+        return cls(open_store(location, create=create), key)
 
     @property
     def location(self) -> str:
@@ -263,7 +210,7 @@ class DecisionLog:
     def append(self, drafts: Iterable[EntryDraft]) -> list[LogEntry]:
         """Append drafts as one transaction (all or none), chained after the current head."""
         drafts = list(drafts)
-        rows = self.store.append(lambda last_seq, last_hash: seal(drafts, last_seq, last_hash))
+        rows = self.store.append(lambda last_seq, last_hash: seal(drafts, last_seq, last_hash), self.key)
         return [LogEntry.model_validate(r) for r in rows]
 
     def record(self, items: Iterable[Decision | DecisionError], roster: Roster, books: dict[str, LoadedRulebook],
@@ -282,7 +229,7 @@ class DecisionLog:
             drafts.append(draft(item, by_id[item.employee_id], positions=roster.positions,
                                 book=books[roster.agency], actor=actor or default_actor(),
                                 requested_target=requested_target, include_record=include_record))
-        return self.append(drafts) if drafts else []
+        return self.append(drafts) if drafts or self.key else []  # with a key, even an empty run signs the head
 
     def entries(self, *, employee_id: str | None = None, decision_id: str | None = None,
                 since: dt.date | None = None) -> Iterator[LogEntry]:
@@ -298,11 +245,23 @@ class DecisionLog:
             clauses.append("recorded_at >= ?")
             params.append(since.isoformat())
         where = ("WHERE " + " AND ".join(clauses)) if clauses else ""
-        for row in self.store.rows(where, params):
-            yield LogEntry.model_validate(row)
+        rows = self.store.rows(where, params)
+        try:
+            for row in rows:
+                try:
+                    entry = LogEntry.model_validate(row)
+                except ValidationError as exc:
+                    raise AuditError(f"{self.location}: entry {row['seq']} is malformed ({_first_error(exc)}); "
+                                     f"run 'eligibility audit verify'") from exc
+                yield entry
+        finally:
+            rows.close()  # ends the read transaction now, not when the generator is collected
 
-    def verify(self, anchor: tuple[int, str] | None = None) -> Verification:
-        return verify_store(self.store, anchor)
+    def verify(self, anchor: tuple[int, str] | None = None) -> "Verification":
+        """Check the chain, the recorded head, the anchor (if given), the head signature (with a key), the triggers."""
+        from .audit_verify import verify_store
+
+        return verify_store(self.store, anchor, self.key)
 
 
 def open_log(location: str | Path, *, create: bool = False) -> DecisionLog:
@@ -310,7 +269,7 @@ def open_log(location: str | Path, *, create: bool = False) -> DecisionLog:
 
 
 __all__ = [
-    "DEFAULT_LOG", "LOG_ENV", "GENESIS_HASH", "HASHED_FIELDS", "DecisionLog", "EntryDraft", "LogEntry", "Verification", "Break",
+    "DEFAULT_LOG", "LOG_ENV", "GENESIS_HASH", "HASHED_FIELDS", "DecisionLog", "EntryDraft", "LogEntry",
     "open_log", "draft", "seal", "entry_hash", "record_sha256", "record_json", "rules_sha256", "positions_sha256",
-    "engine_version", "default_actor", "parse_anchor",
+    "engine_version", "default_actor",
 ]

@@ -51,7 +51,13 @@ class ReplayReport(BaseModel):
 
 def _summary(logged: str, replayed: str) -> str:
     """What differs at the top of two decisions (status, eligible_on, target), for the one-line message."""
-    before, after = json.loads(logged), json.loads(replayed)
+    try:
+        before = json.loads(logged)
+    except ValueError:
+        return "the logged decision is not JSON"
+    after = json.loads(replayed)
+    if not isinstance(before, dict) or not isinstance(before.get("target") or {}, dict):
+        return "the logged decision is not a decision object"
     parts = []
     for key in ("status", "eligible_on", "best_path", "rules_version"):
         if before.get(key) != after.get(key):
@@ -96,8 +102,13 @@ def replay_entry(entry: LogEntry, evaluator: Evaluator, rosters: dict[str, Roste
     changed = [name for name, same in checks.items() if not same]
     changed_text = ", ".join(changed) + (" have" if len(changed) > 1 else " has") + " changed since it was recorded"
     try:
-        decision = evaluator.evaluate(employee, dt.date.fromisoformat(entry.as_of), agency=entry.agency,
-                                      positions=roster.positions, to=entry.requested_target)
+        as_of = dt.date.fromisoformat(entry.as_of)
+    except ValueError:
+        return ReplayOutcome(**base, result="not_replayable",
+                             message=f"the logged as-of date {entry.as_of[:40]!r} is not an ISO date")
+    try:
+        decision = evaluator.evaluate(employee, as_of, agency=entry.agency, positions=roster.positions,
+                                      to=entry.requested_target)
     except EligibilityError as exc:
         prefix = f"{changed_text}; " if changed else ""
         return ReplayOutcome(**base, result="not_replayable", message=f"{prefix}cannot re-evaluate: {exc}")

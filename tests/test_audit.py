@@ -25,6 +25,7 @@ import yaml
 from eligibility import AuditError, Evaluator, Position
 from eligibility.audit import GENESIS_HASH, DecisionLog, EntryDraft, entry_hash, record_sha256, rules_sha256
 from eligibility.audit_replay import replay
+from eligibility.audit_store import SQLITE_TRIGGERS
 
 from factories import RULES, d, employee
 
@@ -113,7 +114,8 @@ def location(request, tmp_path):
 
 
 def tamper(location: str, *statements: tuple[str, tuple]) -> None:
-    """Change the log behind the library's back, as an attacker with database access would."""
+    """Change the log behind the library's back, as an attacker with database access would, then put the
+    append-only triggers back as they were (so that only the chain and the head can give the change away)."""
     if location.startswith("postgresql://"):
         import psycopg
 
@@ -121,12 +123,15 @@ def tamper(location: str, *statements: tuple[str, tuple]) -> None:
             conn.execute("ALTER TABLE eligibility_decisions DISABLE TRIGGER USER")
             for sql, params in statements:
                 conn.execute(sql.replace("?", "%s"), params)
+            conn.execute("ALTER TABLE eligibility_decisions ENABLE TRIGGER USER")
         return
     conn = sqlite3.connect(location)
     conn.execute("DROP TRIGGER eligibility_decisions_no_update")
     conn.execute("DROP TRIGGER eligibility_decisions_no_delete")
     for sql, params in statements:
         conn.execute(sql, params)
+    for statement in SQLITE_TRIGGERS.values():
+        conn.execute(statement)
     conn.commit()
     conn.close()
 

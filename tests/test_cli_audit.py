@@ -45,6 +45,7 @@ employees:
 def run(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     monkeypatch.delenv("ELIGIBILITY_LOG", raising=False)
+    monkeypatch.delenv("ELIGIBILITY_LOG_KEY_FILE", raising=False)
     (tmp_path / "roster.yaml").write_text(ROSTER)
 
     def invoke(*args, env=None):
@@ -135,9 +136,12 @@ def test_verify_exits_1_on_a_tampered_log_and_names_the_entry(run, logged):
     decision_id = conn.execute("SELECT decision_id FROM eligibility_decisions WHERE seq = 2").fetchone()[0]
     assert result.stdout.splitlines() == [
         f"log.db: TAMPERED: entry 2 does not match its hash: the row was edited after it was recorded "
-        f"(decision {decision_id})", "entries 1 to 1 are intact"]
+        f"(decision {decision_id})",
+        "log.db: TAMPERED: the append-only trigger eligibility_decisions_no_update is missing (dropped)",
+        "entries 1 to 1 are intact"]
     report = json.loads(run("audit", "verify", "log.db", "--format", "json").stdout)
     assert (report["intact"], report["first_break"]["seq"], report["first_break"]["reason"]) == (False, 2, "edited")
+    assert [f["reason"] for f in report["findings"]] == ["edited", "triggers"]
 
 
 def test_verify_errors_are_one_line_with_exit_2(run):

@@ -13,8 +13,10 @@ import click
 from click.core import ParameterSource
 
 from ..report import table
-from ..audit import DEFAULT_LOG, LOG_ENV, DecisionLog, LogEntry, parse_anchor
+from ..audit import DEFAULT_LOG, LOG_ENV, DecisionLog, LogEntry
+from ..audit_key import KEY_ENV, LogKey, load_key
 from ..audit_replay import replay as replay_log
+from ..audit_verify import Verification, parse_anchor
 from ..decision import Decision, DecisionError
 from ..diffing import RuleComparison, compare_rules
 from ..evaluator import Evaluator
@@ -31,10 +33,11 @@ class Recorder:
     location: str
     actor: str | None
     include_record: bool
+    key: LogKey | None = None  # read when the options are, so that a bad key file stops the run before it decides
 
     def record(self, items: Iterable[Decision | DecisionError], roster: Roster, books: dict[str, LoadedRulebook],
                target: str | None) -> None:
-        with DecisionLog.open(self.location, create=True) as log:
+        with DecisionLog.open(self.location, create=True, key=self.key) as log:
             entries = log.record(items, roster, books, actor=self.actor, requested_target=target,
                                  include_record=self.include_record)
             where = log.location
@@ -47,20 +50,21 @@ class Recorder:
 
 
 def record_options(func):
-    """Adds --record/--log/--actor/--include-record and passes ``recorder`` (a Recorder, or None)."""
+    """Adds --record/--log/--actor/--include-record/--key-file and passes ``recorder`` (a Recorder, or None)."""
 
     @functools.wraps(func)
-    def wrapper(*args, record: bool, log_location: str, actor: str | None, include_record: bool, **kwargs):
+    def wrapper(*args, record: bool, log_location: str, actor: str | None, include_record: bool,
+                key_file: str | None, **kwargs):
         if not record:
             ctx = click.get_current_context()
             given = [f"--{n.replace('_location', '').replace('_', '-')}" for n in ("log_location", "actor",
-                     "include_record") if ctx.get_parameter_source(n) == ParameterSource.COMMANDLINE]
+                     "include_record", "key_file") if ctx.get_parameter_source(n) == ParameterSource.COMMANDLINE]
             if given:
                 raise click.UsageError(f"{', '.join(given)} only appl{'ies' if len(given) == 1 else 'y'} "
                                        f"with --record")
         if actor is not None and not actor.strip():
             raise click.BadParameter("must not be empty", param_hint="--actor")
-        recorder = Recorder(log_location, actor, include_record) if record else None
+        recorder = Recorder(log_location, actor, include_record, load_key(key_file)) if record else None
         return func(*args, recorder=recorder, **kwargs)
 
     options = [
@@ -70,10 +74,16 @@ def record_options(func):
         click.option("--actor", help="who is running this, as recorded (default: the OS user)"),
         click.option("--include-record", is_flag=True,
                      help="also store the full employee record (names included) in the log"),
+        key_file_option("sign the log's head with the key in FILE"),
     ]
     for option in reversed(options):
         wrapper = option(wrapper)
     return wrapper
+
+
+def key_file_option(help_text: str):
+    return click.option("--key-file", "key_file", envvar=KEY_ENV, metavar="FILE",
+                        help=f"{help_text} (HMAC-SHA256; env {KEY_ENV}; never printed)")
 
 
 # -- audit group ------------------------------------------------------------------------------------
@@ -85,37 +95,43 @@ def audit() -> None:
 @audit.command()
 @click.argument("log")
 @click.option("--anchor", metavar="SEQ:SHA256", help="also prove entry SEQ still has this hash (from an earlier verify)")
+@key_file_option("also check the head's signature with the key in FILE")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
-def verify(log: str, anchor: str | None, fmt: str) -> None:
-    """Check the hash chain of LOG; report the first broken entry.
+def verify(log: str, anchor: str | None, key_file: str | None, fmt: str) -> None:
+    """Check the hash chain of LOG, its recorded head and its triggers; report what does not hold.
 
-    Exit 0 when intact, 1 when an entry was edited, deleted or reordered.
+    Exit 0 when intact, 1 when an entry was edited, deleted, reordered or appended, the head is missing, wrong
+    or badly signed, or the append-only triggers are gone.
     """
     parsed = parse_anchor(anchor) if anchor else None
-    with DecisionLog.open(log) as opened:
+    with DecisionLog.open(log, key=load_key(key_file)) as opened:
         result = opened.verify(parsed)
     if fmt == "json":
         click.echo(result.model_dump_json(indent=2))
-    elif result.intact:
-        click.echo(f"{result.log}: chain intact, {result.entries} entr{'y' if result.entries == 1 else 'ies'}")
-        if result.head_seq:
-            click.echo(f"anchor: {result.head_seq}:{result.head_hash}")
     else:
-        brk = result.first_break
-        click.echo(f"{result.log}: TAMPERED: {brk.message}" + (f" (decision {brk.decision_id})" if brk.decision_id
-                                                                else ""))
-        intact = max(brk.seq - 1, 0)
-        click.echo(f"entries 1 to {intact} are intact" if intact else "no entry before it")
+        for line in _verification_text(result):
+            click.echo(line)
     if not result.intact:
         sys.exit(1)
 
 
-def _show_row(entry: LogEntry) -> list[str]:
-    decision = json.loads(entry.decision_json)
-    target = decision.get("target") or {}
+def _verification_text(result: Verification) -> list[str]:
+    if result.intact:
+        signed = "; head signature valid" if result.key_checked else ""
+        lines = [f"{result.log}: chain intact, {result.entries} entr{'y' if result.entries == 1 else 'ies'}{signed}"]
+        return lines + ([f"anchor: {result.head_seq}:{result.head_hash}"] if result.head_seq else [])
+    lines = [f"{result.log}: TAMPERED: {f.message}" + (f" (decision {f.decision_id})" if f.decision_id else "")
+             for f in result.findings]
+    intact = result.intact_through
+    if intact is not None:
+        lines.append(f"entries 1 to {intact} are intact" if intact else "no entry before it")
+    return lines
+
+
+def _show_row(entry: LogEntry, summary: dict) -> list[str]:
     return [str(entry.seq), entry.recorded_at[:19].replace("T", " "), entry.actor, entry.as_of, entry.agency,
-            entry.employee_id, f"{target.get('series')}:{target.get('level')}", str(decision.get("status")),
-            decision.get("eligible_on") or "", entry.rules_version, entry.decision_id]
+            entry.employee_id, summary["target"] or "", str(summary["status"]), str(summary["eligible_on"] or ""),
+            entry.rules_version, entry.decision_id]
 
 
 @audit.command()
@@ -126,19 +142,13 @@ def _show_row(entry: LogEntry) -> list[str]:
 def show(log: str, employee_id: str | None, since: dt.date | None, fmt: str) -> None:
     """List the entries of LOG."""
     with DecisionLog.open(log) as opened:
-        entries = list(opened.entries(employee_id=employee_id, since=since))
+        entries = [(entry, entry.summary()) for entry in opened.entries(employee_id=employee_id, since=since)]
     if fmt == "json":
-        out = []
-        for entry in entries:
-            decision = json.loads(entry.decision_json)
-            out.append({**entry.model_dump(), "summary": {
-                "status": decision.get("status"), "eligible_on": decision.get("eligible_on"),
-                "target": "{series}:{level}".format(**decision["target"]) if decision.get("target") else None}})
-        click.echo(json.dumps(out, indent=2))
+        click.echo(json.dumps([{**entry.model_dump(), "summary": summary} for entry, summary in entries], indent=2))
         return
     heads = ["SEQ", "RECORDED (UTC)", "ACTOR", "AS OF", "AGENCY", "EMPLOYEE", "TARGET", "STATUS", "ELIGIBLE ON",
              "RULES", "DECISION ID"]
-    for line in table(heads, [_show_row(e) for e in entries]):
+    for line in table(heads, [_show_row(*item) for item in entries]):
         click.echo(line)
     click.echo(f"\n{len(entries)} entr{'y' if len(entries) == 1 else 'ies'}")
 
