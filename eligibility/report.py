@@ -7,7 +7,10 @@ import io
 import json
 from typing import Iterable
 
+from pydantic_core import PydanticSerializationError
+
 from .decision import Decision, DecisionError
+from .escaping import printable
 
 MARK = {True: "met", False: "NOT MET", None: "UNDECIDED"}
 CSV_COLUMNS = ["employee_id", "current", "target", "target_title", "status", "eligible_on", "best_path",
@@ -133,8 +136,15 @@ def roster_json(items: Iterable[Decision | DecisionError]) -> str:
 
 
 def item_line(item: Decision | DecisionError) -> str:
-    """One compact JSON object (UTF-8, no extra spaces), as pydantic serializes the model: no round trip."""
-    return item.model_dump_json()
+    """One compact JSON object (UTF-8, no extra spaces), as pydantic serializes the model: no round trip.
+
+    Text holding a lone surrogate (which pydantic refuses to encode) is written with its JSON escape
+    (``"\\ud800"``), which reads back as the same string.
+    """
+    try:
+        return item.model_dump_json()
+    except PydanticSerializationError:
+        return printable(json.dumps(item.model_dump(mode="json"), ensure_ascii=False, separators=(",", ":")))
 
 
 def roster_jsonl(items: Iterable[Decision | DecisionError]) -> str:

@@ -10,6 +10,7 @@ import click
 from .. import report
 from ..decision import STATUSES, Decision, DecisionError
 from ..errors import EligibilityError
+from ..escaping import printable
 from ..evaluator import Evaluator
 from . import as_of_option, fail, main, rules_option, terminal
 from .audit import Recorder, record_options
@@ -74,7 +75,7 @@ def roster(roster_file: str, rules_dir: str, as_of: dt.date, statuses: tuple[str
     else:
         terminal.echo_roster_text(items)
     for error in errors:
-        click.echo(f"eligibility: record error: {error.error}", err=True)
+        click.echo(f"eligibility: record error: {printable(error.error)}", err=True)
     if errors:
         sys.exit(1)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import sys
 import tempfile
 from pathlib import Path
 
@@ -11,6 +12,7 @@ import click
 
 from .. import generate as generator
 from ..errors import InputError
+from ..escaping import TEXT_ERRORS, printable
 from ..evaluator import ENGINES, Evaluator
 from ..rulebook import load_rules_dir
 from ..results import RESULT_FORMATS, ResultWriter, render
@@ -92,7 +94,7 @@ def stream_report(roster_file: str, rules_dir: str, as_of: dt.date, target: str 
     from .terminal import is_terminal
 
     def announce(count: int, errors: int) -> None:
-        if output != "-" and is_terminal(click.get_text_stream("stderr")):
+        if output != "-" and is_terminal(sys.stderr):
             click.echo(f"Wrote {output}: {count} employees, {errors} not decided.", err=True)
 
     return run_roster(roster_file, rules_dir, as_of, (), target, fmt, None if output == "-" else output,
@@ -127,7 +129,7 @@ def run_roster(roster_file: str, rules_dir: str, as_of: dt.date, statuses: tuple
                 result = render(item)
                 if result.status == "error":
                     errors += 1
-                    click.echo(f"eligibility: record error: {result.error}", err=True)
+                    click.echo(f"eligibility: record error: {printable(result.error)}", err=True)
                 if statuses and result.status not in statuses:
                     continue
                 writer.write(result)
@@ -147,14 +149,14 @@ class _Output:
 
     def __enter__(self) -> "_Output":
         if not self.output or self.output == "-":
-            self.handle = click.get_text_stream("stdout")
+            self.handle = sys.stdout  # the stream eligibility.cli set to escape lone surrogates
             return self
         target = Path(self.output)
         try:
             fd, self.temporary = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent or ".")
             os.close(fd)
-            self.handle = self.temporary if self.fmt == "parquet" else open(self.temporary, "w",
-                                                                               encoding=self.encoding, newline="")
+            self.handle = self.temporary if self.fmt == "parquet" else open(
+                self.temporary, "w", encoding=self.encoding, errors=TEXT_ERRORS, newline="")
         except OSError as exc:
             raise InputError(f"cannot write results: {exc.strerror or exc}", file=self.output) from exc
         return self
