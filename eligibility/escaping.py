@@ -21,6 +21,8 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")  # OWASP: a cell starting with
 
 def printable(text: str) -> str:
     """``text`` with every lone surrogate written as its backslash escape (``\\ud800``); unchanged otherwise."""
+    if text.isascii():
+        return text
     return _SURROGATE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 from typing import Iterable
@@ -91,48 +90,42 @@ def row(item: Decision | DecisionError) -> dict[str, str]:
     }
 
 
-def roster_text(items: Iterable[Decision | DecisionError]) -> str:
-    return rows_text([row(i) for i in items])
-
-
 def table(heads: list[str], rows: list[list[str]]) -> list[str]:
     """Left-aligned columns two spaces apart, header first, no trailing spaces."""
+    from .results import table_line
+
     widths = [max([len(h)] + [len(r[i]) for r in rows]) for i, h in enumerate(heads)]
-    return ["  ".join(cell.ljust(w) for cell, w in zip(line, widths)).rstrip() for line in [heads] + rows]
+    return [table_line(line, widths) for line in [heads] + rows]
 
 
-def rows_text(rows: list[dict[str, str]]) -> str:
-    """The roster table from flat rows (``row()``), so a streamed roster keeps rows, not decisions."""
-    cols = ["employee_id", "target", "status", "eligible_on", "waiting_on"]
-    heads = {"employee_id": "EMPLOYEE", "target": "TARGET", "status": "STATUS", "eligible_on": "ELIGIBLE ON",
-             "waiting_on": "WAITING ON / ERROR"}
-    for r in rows:
-        if r["status"] in ("error", "not_applicable"):
-            r["waiting_on"] = r["error"]
-    out = table([heads[c] for c in cols], [[r[c] for c in cols] for r in rows])
-    counts: dict[str, int] = {}
-    for r in rows:
-        counts[r["status"]] = counts.get(r["status"], 0) + 1
-    out.append("")
-    out.append("Summary: " + ", ".join(f"{k} {v}" for k, v in sorted(counts.items())) + f" (total {len(rows)})")
-    return "\n".join(out) + "\n"
+def _written(items: Iterable[Decision | DecisionError], fmt: str) -> str:
+    """The whole list through eligibility.results.ResultWriter, the one writer of each roster format."""
+    from .results import ResultWriter
 
-
-def roster_csv(items: Iterable[Decision | DecisionError]) -> str:
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=CSV_COLUMNS, lineterminator="\r\n")
-    writer.writeheader()
+    buffer = io.StringIO(newline="")
+    writer = ResultWriter(buffer, fmt)
     for item in items:
-        writer.writerow(row(item))
+        writer.write(item)
+    writer.close()
     return buffer.getvalue()
 
 
+def roster_text(items: Iterable[Decision | DecisionError]) -> str:
+    """The roster table with its summary line (eligibility.results.TextTable)."""
+    return _written(items, "text")
+
+
+def roster_csv(items: Iterable[Decision | DecisionError]) -> str:
+    """CSV_COLUMNS, one row per employee, CRLF; text cells neutralised against formula injection."""
+    return _written(items, "csv")
+
+
 def item_json(item: Decision | DecisionError) -> dict:
-    return json.loads(item.model_dump_json())
+    return json.loads(item_line(item))
 
 
 def roster_json(items: Iterable[Decision | DecisionError]) -> str:
-    return json.dumps([item_json(i) for i in items], indent=2) + "\n"
+    return _written(items, "json")
 
 
 def item_line(item: Decision | DecisionError) -> str:
@@ -149,4 +142,4 @@ def item_line(item: Decision | DecisionError) -> str:
 
 def roster_jsonl(items: Iterable[Decision | DecisionError]) -> str:
     """JSON lines for pipelines: one compact object per employee, in roster order, keys as in roster_json."""
-    return "".join(item_line(i) + "\n" for i in items)
+    return _written(items, "jsonl")

@@ -10,6 +10,7 @@ import pytest
 from rich.console import Console
 
 from eligibility import report
+from eligibility.results import ResultWriter
 from eligibility.cli import terminal
 
 from factories import SAMPLES
@@ -28,10 +29,18 @@ class FakeTTY(io.StringIO):
         return True
 
 
-def test_colouring_changes_nothing_but_the_status_words(decided):
+def test_colouring_changes_nothing_but_the_status_words(decided, monkeypatch):
     _, items = decided
     plain = report.roster_text(items)
-    coloured = terminal.colour_roster_text(plain, [report.row(i)["status"] for i in items])
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    monkeypatch.setenv("TERM", "xterm")
+    screen = FakeTTY()
+    writer = ResultWriter(screen, "text", style=terminal.status_style(screen))
+    for item in items:
+        writer.write(item)
+    writer.close()
+    coloured = screen.getvalue()
+    assert terminal.status_style(io.StringIO()) is None
     assert click.unstyle(coloured) == plain
     lines = coloured.splitlines()
     assert lines[1].split()[:2] == ["CCWD-001", "customer-service-specialist:II"]
