@@ -121,7 +121,7 @@ def run_roster(roster_file: str, rules_dir: str, as_of: dt.date, statuses: tuple
             stream = open_roster(roster_file, evaluator.known_series())
             items = evaluator.evaluate_items(stream.items, as_of, agency=stream.agency, positions=stream.positions,
                                              path=stream.path, to=target)
-        count, errors = write_results(items, fmt, statuses, output, encoding)
+        count, errors = write_results(with_progress(items, fmt), fmt, statuses, output, encoding)
     if announce is not None:
         announce(count, errors)
     elif output:
@@ -137,7 +137,7 @@ def write_results(items: Iterable, fmt: str, statuses: tuple[str, ...] = (), out
     with _Output(output, fmt, encoding) as out:
         style = status_style(out.handle) if fmt == "text" and out.temporary is None else None
         writer = ResultWriter(out.handle, fmt, style=style)
-        for item in with_progress(items, fmt):
+        for item in items:
             result = render(item)
             if result.status == "error":
                 errors += 1
