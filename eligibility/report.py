@@ -98,6 +98,15 @@ def table(heads: list[str], rows: list[list[str]]) -> list[str]:
     return [table_line(line, widths) for line in [heads] + rows]
 
 
+TABLE_HEADS = ("EMPLOYEE", "TARGET", "STATUS", "ELIGIBLE ON", "WAITING ON / ERROR")
+
+
+def table_cells(r: dict[str, str]) -> list[str]:
+    """The cells of the roster table (TABLE_HEADS) for a flat row (``row()``); results.TextTable prints them."""
+    waiting = r["error"] if r["status"] in ("error", "not_applicable") else r["waiting_on"]
+    return [r["employee_id"], r["target"], r["status"], r["eligible_on"], waiting]
+
+
 def _written(items: Iterable[Decision | DecisionError], fmt: str) -> str:
     """The whole list through eligibility.results.ResultWriter, the one writer of each roster format."""
     from .results import ResultWriter

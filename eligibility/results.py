@@ -14,10 +14,9 @@ from typing import Callable
 from .escaping import csv_cell, printable
 
 RESULT_FORMATS = ("jsonl", "csv", "json", "parquet", "text")
-TYPED_COLUMNS = frozenset({"eligible_on", "as_of"})  # ISO dates the project writes itself: never neutralised
+# ISO dates the program writes itself, never neutralised (time_met_on and review_overdue_since: on main, 2026-11-30)
+TYPED_COLUMNS = frozenset({"eligible_on", "time_met_on", "review_overdue_since", "as_of"})
 WIDTH_ROWS = 1000  # the text table's column widths come from its first rows (all of them on smaller rosters)
-TABLE_COLUMNS = ("employee_id", "target", "status", "eligible_on", "waiting_on")
-TABLE_HEADS = ("EMPLOYEE", "TARGET", "STATUS", "ELIGIBLE ON", "WAITING ON / ERROR")
 
 
 @dataclass(frozen=True)
@@ -61,15 +60,15 @@ class TextTable:
     """
 
     def __init__(self, out, style: Callable[[str], str] | None = None) -> None:
-        self.out, self.style = out, style
+        from .report import TABLE_HEADS, table_cells
+
+        self.out, self.style, self.heads, self.cells = out, style, TABLE_HEADS, table_cells
         self.pending: list[list[str]] | None = []
         self.widths: list[int] = []
         self.counts: dict[str, int] = {}
 
     def write(self, row: dict) -> None:
-        cells = [row[column] for column in TABLE_COLUMNS]
-        if row["status"] in ("error", "not_applicable"):
-            cells[-1] = row["error"]
+        cells = self.cells(row)
         self.counts[row["status"]] = self.counts.get(row["status"], 0) + 1
         if self.pending is None:
             self._line(cells)
@@ -80,8 +79,8 @@ class TextTable:
 
     def _start(self) -> None:
         rows, self.pending = self.pending, None
-        self.widths = [max([len(head)] + [len(r[i]) for r in rows]) for i, head in enumerate(TABLE_HEADS)]
-        self.out.write(table_line(TABLE_HEADS, self.widths) + "\n")
+        self.widths = [max([len(head)] + [len(r[i]) for r in rows]) for i, head in enumerate(self.heads)]
+        self.out.write(table_line(self.heads, self.widths) + "\n")
         for cells in rows:
             self._line(cells)
 
