@@ -68,7 +68,8 @@ def _escaping_streams() -> None:
 
 class Group(click.Group):
     """Maps every way a command can end to its exit code: the package's own errors to one line and 2,
-    click's usage errors to 2 (click prints them), Ctrl-C to 130, a closed pipe to 141, anything else (a bug) to one line and 3."""
+    click's usage errors to 2 (click prints them), Ctrl-C to 130, a closed pipe to 141, and anything else
+    (a bug) to one line and 3."""
 
     def invoke(self, ctx):
         _escaping_streams()
@@ -102,7 +103,7 @@ def main(debug: bool) -> None:
     """Decide who can advance to the next level of their job class, when, and why.
 
     Exit codes: 0 done; 1 done, but findings or undecidable records were reported; 2 unusable input or
-    options; 3 an internal error (a bug; --debug prints its traceback); 130 interrupted.
+    options; 3 an internal error (a bug; --debug prints its traceback); 130 interrupted; 141 output closed.
     """
 
 
