@@ -316,13 +316,14 @@ def test_a_document_name_that_is_a_path_is_an_error_and_nothing_is_read(rules, n
     result = CliRunner().invoke(main, ["lint", str(rules), "--sources", str(rules.parent / "specs")])
     assert result.exit_code == 1
     assert "hunter2" not in result.output and "root:" not in result.output and "closest passage" not in result.output
-    lines = [line.removeprefix(str(rules / "mini.yaml")) for line in result.output.splitlines()]
+    lines = [line.removeprefix(str(rules / "mini.yaml")) for line in result.output.splitlines() if ": error: " in line]
     assert lines[0] == (f":5:6: error: source document {name!r} is not a plain file name (no folders: the sources "
                         f"folder holds every document) [document-not-a-file-name]")
     assert lines[1] == (f":13:18: error: version '2020' of 'clerk' cites {name!r}, which is not a plain file name; "
                         f"a document is a file name inside the sources folder {rules.parent / 'specs'} "
                         f"[source-outside-folder]")
-    assert len(lines) == 5 and lines[-1] == "1 rule file checked: 4 errors, 0 warnings"
+    assert len(lines) == 4  # and the same error for each of the two criteria citing it
+    assert result.output.splitlines()[-1].startswith("1 rule file checked: 4 errors, ")
 
 
 def test_a_symlink_out_of_the_sources_folder_is_not_followed(rules):
@@ -333,11 +334,11 @@ def test_a_symlink_out_of_the_sources_folder_is_not_followed(rules):
     result = CliRunner().invoke(main, ["lint", str(rules), "--sources", str(rules.parent / "specs")])
     assert result.exit_code == 1
     assert "hunter2" not in result.output and "closest passage" not in result.output
-    lines = [line.removeprefix(str(rules / "mini.yaml")) for line in result.output.splitlines()]
+    lines = [line.removeprefix(str(rules / "mini.yaml")) for line in result.output.splitlines() if ": error: " in line]
     assert lines[0] == (f":13:18: error: version '2020' of 'clerk' cites 'mini.txt', which is a link to a file "
                         f"outside the sources folder; a document is a file name inside the sources folder "
                         f"{rules.parent / 'specs'} [source-outside-folder]")
-    assert lines[-1] == "1 rule file checked: 3 errors, 0 warnings"
+    assert len(lines) == 3 and result.output.splitlines()[-1].startswith("1 rule file checked: 3 errors, ")
 
 
 def test_a_symlink_inside_the_sources_folder_is_read(rules):
