@@ -145,3 +145,21 @@ def test_html_report_as_of_year_9999_clamps_the_timeline(tmp_path):
     title = re.search(r'<title id="timeline-title">([^<]*)</title>', page).group(1)
     assert title.endswith(" to 9999, as of 9999-12-31")
     assert '>9999</text>' in page and '>10000</text>' not in page
+
+
+def test_a_reader_that_stops_early_ends_the_run_quietly_with_141(tmp_path):
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    script = str(Path(sys.executable).parent / "eligibility")
+    roster = tmp_path / "big.jsonl"
+    subprocess.run([script, "generate", "--rules", str(RULES), "--agency", "ccwd", "--count", "3000", "-o",
+                    str(roster)], check=True, capture_output=True, timeout=120)
+    run = subprocess.Popen([script, "roster", str(roster), "--rules", str(RULES), "--as-of", "2026-11-24"],
+                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    assert run.stdout.readline().startswith("EMPLOYEE")
+    run.stdout.close()  # as `| head -1` does
+    stderr = run.stderr.read()
+    assert run.wait(timeout=120) == 141
+    assert "Traceback" not in stderr and "internal error" not in stderr
