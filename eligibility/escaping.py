@@ -6,7 +6,7 @@ text streams and files are opened with ``errors="backslashreplace"`` (:data:`TEX
 :func:`printable` does it for the rest (JSON, where ``\\ud800`` is the JSON escape it was read from;
 Parquet cells; error lines).
 
-Every CSV cell goes through :func:`csv_cell` (the OWASP rule for CSV injection).
+Every CSV text cell goes through :func:`csv_cell` (the OWASP rule for CSV injection).
 """
 
 from __future__ import annotations
@@ -30,8 +30,8 @@ def csv_cell(value: Any) -> str:
     """One CSV cell of text: a cell a spreadsheet would run as a formula (it starts with ``= + - @``, a tab
     or a carriage return) gets a leading single quote, so it is shown as the text it is.
 
-    Only for text from a roster, a rule file or a message; cells the project types itself (dates, numbers,
-    statuses) are written as they are, by the caller.
+    For every cell that may hold text from a roster, a rule file or a message; cells the program types
+    itself as dates or numbers are written as they are, by the caller (results.TYPED_COLUMNS).
     """
     text = printable("" if value is None else str(value))
     return "'" + text if text.startswith(FORMULA_STARTS) else text
