@@ -86,8 +86,13 @@ class SourceText:
         return haystack[start:end].strip()
 
 
+def plain_name(name: str) -> bool:
+    """A document name is a file name of the sources folder: no folder part, no drive, not '.' or '..'."""
+    return name not in ("", ".", "..") and not any(c in name for c in "/\\:\0")
+
+
 class SourceLibrary:
-    """The folder of source documents, read on first use."""
+    """The folder of source documents, read on first use; nothing outside it is ever opened."""
 
     def __init__(self, folder: str | Path) -> None:
         self.folder = Path(folder)
@@ -95,9 +100,25 @@ class SourceLibrary:
             raise InputError("sources folder not found", file=self.folder)
         self._texts: dict[str, SourceText | None] = {}
 
+    def outside(self, name: str) -> str | None:
+        """Why ``name`` does not name a file inside the folder (a path, or a link leading out), or None."""
+        if not plain_name(name):
+            return "is not a plain file name"
+        try:
+            (self.folder / name).resolve().relative_to(self.folder.resolve())
+        except ValueError:
+            return "is a link to a file outside the sources folder"
+        except OSError:  # a link loop: nothing to read either
+            return "is a link that cannot be followed"
+        return None
+
     def get(self, name: str) -> SourceText | None:
+        """The document's text, or None when it is missing, unreadable or not inside the folder."""
         if name not in self._texts:
             path = self.folder / name
+            if self.outside(name):
+                self._texts[name] = None
+                return None
             try:
                 self._texts[name] = SourceText.from_text(name, path.read_text(encoding="utf-8"))
             except (OSError, UnicodeDecodeError, ValueError):
@@ -278,11 +299,21 @@ class _Checker:
         if not listed:
             self.add("warning", "no-documents", ("agency",), "the rule file lists no source documents")
         for di, doc in enumerate(self.book.documents):
+            if not plain_name(doc.file):
+                self.add("error", "document-not-a-file-name", ("documents", di, "file"),
+                         f"source document {doc.file!r} is not a plain file name (no folders: the sources folder "
+                         f"holds every document)")
             if doc.file not in cited:
                 self.add("warning", "unused-document", ("documents", di, "file"),
                          f"source document {doc.file!r} is listed but no citation uses it")
 
     def check_quote(self, loc: tuple, citation: Citation, what: str) -> None:
+        outside = self.sources.outside(citation.document)
+        if outside:  # nothing is read, so nothing of such a file can be printed
+            self.add("error", "source-outside-folder", loc + ("document",),
+                     f"{what} cites {citation.document!r}, which {outside}; a document is a file name inside "
+                     f"the sources folder {self.sources.folder}")
+            return
         text = self.sources.get(citation.document)
         if text is None:
             self.add("error", "source-missing", loc + ("document",),

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 from typing import Iterable
 
+from pydantic_core import PydanticSerializationError
+
 from .decision import Decision, DecisionError
+from .escaping import printable
 from .explanation import STATUS_WORDS
 
 MARK = {True: "met", False: "NOT MET", None: "UNDECIDED"}
@@ -110,36 +112,27 @@ def row(item: Decision | DecisionError) -> dict[str, str]:
     }
 
 
-def roster_text(items: Iterable[Decision | DecisionError]) -> str:
-    return rows_text([row(i) for i in items])
-
-
 def table(heads: list[str], rows: list[list[str]]) -> list[str]:
     """Left-aligned columns two spaces apart, header first, no trailing spaces."""
+    from .results import table_line
+
     widths = [max([len(h)] + [len(r[i]) for r in rows]) for i, h in enumerate(heads)]
-    return ["  ".join(cell.ljust(w) for cell, w in zip(line, widths)).rstrip() for line in [heads] + rows]
+    return [table_line(line, widths) for line in [heads] + rows]
 
 
-def rows_text(rows: list[dict[str, str]]) -> str:
-    """The roster table from flat rows (``row()``), so a streamed roster keeps rows, not decisions."""
-    cols = ["employee_id", "target_title", "status", "when", "waiting_on"]
-    heads = {"employee_id": "EMPLOYEE", "target_title": "TARGET", "status": "STATUS", "when": "DATE",
-             "waiting_on": "WAITING ON / REASON / ERROR"}
-    for r in rows:
-        r["when"] = when_text(r)
-        if r["status"] == "not_applicable":
-            r["waiting_on"] = r["error"].split(f"employee {r['employee_id']}: ", 1)[-1].split("; give another")[0]
-        elif r["status"] == "error":
-            r["waiting_on"] = r["error"]
-        if r["caveats"]:
-            r["waiting_on"] = "; ".join(x for x in (r["waiting_on"], "caveat: " + r["caveats"]) if x)
-    out = table([heads[c] for c in cols], [[r[c] for c in cols] for r in rows])
-    counts: dict[str, int] = {}
-    for r in rows:
-        counts[r["status"]] = counts.get(r["status"], 0) + 1
-    out.append("")
-    out.append("Summary: " + ", ".join(f"{k} {v}" for k, v in sorted(counts.items())) + f" (total {len(rows)})")
-    return "\n".join(out) + "\n"
+TABLE_HEADS = ("EMPLOYEE", "TARGET", "STATUS", "DATE", "WAITING ON / REASON / ERROR")
+
+
+def table_cells(r: dict[str, str]) -> list[str]:
+    """The cells of the roster table (TABLE_HEADS) for a flat row (``row()``); results.TextTable prints them."""
+    waiting = r["waiting_on"]
+    if r["status"] == "not_applicable":  # the reason in words, without the file:line prefix (kept in `error`)
+        waiting = r["error"].split(f"employee {r['employee_id']}: ", 1)[-1].split("; give another")[0]
+    elif r["status"] == "error":
+        waiting = r["error"]
+    if r["caveats"]:
+        waiting = "; ".join(x for x in (waiting, "caveat: " + r["caveats"]) if x)
+    return [r["employee_id"], r["target_title"], r["status"], when_text(r), waiting]
 
 
 def when_text(r: dict[str, str]) -> str:
@@ -153,28 +146,48 @@ def when_text(r: dict[str, str]) -> str:
     return ""
 
 
-def roster_csv(items: Iterable[Decision | DecisionError]) -> str:
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=CSV_COLUMNS, lineterminator="\r\n")
-    writer.writeheader()
+def _written(items: Iterable[Decision | DecisionError], fmt: str) -> str:
+    """The whole list through eligibility.results.ResultWriter, the one writer of each roster format."""
+    from .results import ResultWriter
+
+    buffer = io.StringIO(newline="")
+    writer = ResultWriter(buffer, fmt)
     for item in items:
-        writer.writerow(row(item))
+        writer.write(item)
+    writer.close()
     return buffer.getvalue()
 
 
+def roster_text(items: Iterable[Decision | DecisionError]) -> str:
+    """The roster table with its summary line (eligibility.results.TextTable)."""
+    return _written(items, "text")
+
+
+def roster_csv(items: Iterable[Decision | DecisionError]) -> str:
+    """CSV_COLUMNS, one row per employee, CRLF; text cells neutralised against formula injection."""
+    return _written(items, "csv")
+
+
 def item_json(item: Decision | DecisionError) -> dict:
-    return json.loads(item.model_dump_json())
+    return json.loads(item_line(item))
 
 
 def roster_json(items: Iterable[Decision | DecisionError]) -> str:
-    return json.dumps([item_json(i) for i in items], indent=2) + "\n"
+    return _written(items, "json")
 
 
 def item_line(item: Decision | DecisionError) -> str:
-    """One compact JSON object (UTF-8, no extra spaces), as pydantic serializes the model: no round trip."""
-    return item.model_dump_json()
+    """One compact JSON object (UTF-8, no extra spaces), as pydantic serializes the model: no round trip.
+
+    Text holding a lone surrogate (which pydantic refuses to encode) is written with its JSON escape
+    (``"\\ud800"``), which reads back as the same string.
+    """
+    try:
+        return item.model_dump_json()
+    except PydanticSerializationError:
+        return printable(json.dumps(item.model_dump(mode="json"), ensure_ascii=False, separators=(",", ":")))
 
 
 def roster_jsonl(items: Iterable[Decision | DecisionError]) -> str:
     """JSON lines for pipelines: one compact object per employee, in roster order, keys as in roster_json."""
-    return "".join(item_line(i) + "\n" for i in items)
+    return _written(items, "jsonl")

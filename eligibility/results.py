@@ -1,18 +1,28 @@
-"""Roster results written as they are decided: each rendered once (JSON line and flat row), in any output format."""
+"""Roster results written as they are decided: each rendered once (JSON line and flat row), in every output format.
+
+This is the one writer of each roster format (jsonl, csv, json, parquet, text): ``eligibility.report``'s
+``roster_*`` functions run it over a list, the CLI over a stream. Nothing holds the whole roster.
+"""
 
 from __future__ import annotations
 
 import csv
 import json
 from dataclasses import dataclass
+from typing import Callable
+
+from .escaping import csv_cell, printable
 
 RESULT_FORMATS = ("jsonl", "csv", "json", "parquet", "text")
+# ISO dates the program writes itself, never neutralised (time_met_on and review_overdue_since: on main, 2026-11-30)
+TYPED_COLUMNS = frozenset({"eligible_on", "time_met_on", "review_overdue_since", "as_of"})
+WIDTH_ROWS = 1000  # the text table's column widths come from its first rows (all of them on smaller rosters)
 
 
 @dataclass(frozen=True)
 class Rendered:
     """A result already rendered: its compact JSON line (as ``report.roster_jsonl``) and its flat row
-    (``report.row``). Dask workers send these, so the driver only writes."""
+    (``report.row``, every cell printable). Dask workers send these, so the driver only writes."""
 
     line: str
     row: dict
@@ -32,30 +42,84 @@ def render(item) -> Rendered:
 
     if isinstance(item, Rendered):
         return item
-    return Rendered(report.item_line(item), report.row(item))
+    row = report.row(item)
+    return Rendered(report.item_line(item), {key: printable(value) for key, value in row.items()})
+
+
+def table_line(cells, widths) -> str:
+    """One line of a left-aligned table: cells two spaces apart, padded to ``widths``, no trailing spaces."""
+    return "  ".join(cell.ljust(width) for cell, width in zip(cells, widths)).rstrip()
+
+
+class TextTable:
+    """The roster table for people, streamed: column widths from the first WIDTH_ROWS rows (a longer cell
+    after them widens only its own line), one line per result as it comes, the summary of statuses at the end.
+
+    ``style`` (a terminal's colouring) is applied to each status word after padding, so the layout is the
+    same coloured or plain.
+    """
+
+    def __init__(self, out, style: Callable[[str], str] | None = None) -> None:
+        from .report import TABLE_HEADS, table_cells
+
+        self.out, self.style, self.heads, self.cells = out, style, TABLE_HEADS, table_cells
+        self.pending: list[list[str]] | None = []
+        self.widths: list[int] = []
+        self.counts: dict[str, int] = {}
+
+    def write(self, row: dict) -> None:
+        cells = self.cells(row)
+        self.counts[row["status"]] = self.counts.get(row["status"], 0) + 1
+        if self.pending is None:
+            self._line(cells)
+            return
+        self.pending.append(cells)
+        if len(self.pending) >= WIDTH_ROWS:
+            self._start()
+
+    def _start(self) -> None:
+        rows, self.pending = self.pending, None
+        self.widths = [max([len(head)] + [len(r[i]) for r in rows]) for i, head in enumerate(self.heads)]
+        self.out.write(table_line(self.heads, self.widths) + "\n")
+        for cells in rows:
+            self._line(cells)
+
+    def _line(self, cells: list[str]) -> None:
+        line = table_line(cells, self.widths)
+        if self.style:
+            at = len(cells[0].ljust(self.widths[0])) + len(cells[1].ljust(self.widths[1])) + 4
+            line = line[:at] + self.style(cells[2]) + line[at + len(cells[2]):]
+        self.out.write(line + "\n")
+
+    def close(self) -> None:
+        if self.pending is not None:
+            self._start()
+        style = self.style or (lambda word: word)
+        counts = ", ".join(f"{style(status)} {n}" for status, n in sorted(self.counts.items()))
+        self.out.write(f"\nSummary: {counts} (total {sum(self.counts.values())})\n")
 
 
 class ResultWriter:
-    """Writes roster results as they come, byte for byte what eligibility.report renders for the whole list.
+    """Writes roster results as they come: jsonl, csv, json (an array, streamed element by element),
+    parquet (one row per employee: the jsonl object in ``result`` beside a few flat columns) and the text
+    table (:class:`TextTable`). Only the text table's first WIDTH_ROWS rows are held back, for its widths.
 
-    jsonl, csv, json (an array, streamed element by element) and parquet (one row per employee: the jsonl
-    object in ``result`` beside a few flat columns) hold nothing back; text keeps one short row per employee
-    for the column widths of its table.
+    Every CSV cell but the dates goes through ``escaping.csv_cell`` (formula injection).
     """
 
-    def __init__(self, out, fmt: str, path: str | None = None) -> None:
+    def __init__(self, out, fmt: str, path: str | None = None, *, style: Callable[[str], str] | None = None) -> None:
         from . import report
 
         if fmt not in RESULT_FORMATS:
             raise ValueError(f"unknown result format {fmt!r}")
         self.out, self.fmt, self.path, self.count = out, fmt, path, 0
-        self._report = report
-        self._rows: list[dict] = []
         self._parquet = None
         self._buffer: list[dict] = []
         if fmt == "csv":
             self._csv = csv.DictWriter(out, fieldnames=report.CSV_COLUMNS, lineterminator="\r\n")
             self._csv.writeheader()
+        elif fmt == "text":
+            self._table = TextTable(out, style)
 
     def write(self, item) -> None:
         """Write one Decision, DecisionError or Rendered result."""
@@ -63,7 +127,8 @@ class ResultWriter:
         if self.fmt == "jsonl":
             self.out.write(rendered.line + "\n")
         elif self.fmt == "csv":
-            self._csv.writerow(rendered.row)
+            self._csv.writerow({key: value if key in TYPED_COLUMNS else csv_cell(value)
+                                for key, value in rendered.row.items()})
         elif self.fmt == "json":
             text = json.dumps(json.loads(rendered.line), indent=2).replace("\n", "\n  ")
             self.out.write(("[\n  " if self.count == 0 else ",\n  ") + text)
@@ -75,7 +140,7 @@ class ResultWriter:
             if len(self._buffer) >= 10_000:
                 self._flush_parquet()
         else:
-            self._rows.append(dict(rendered.row))
+            self._table.write(rendered.row)
         self.count += 1
 
     def _flush_parquet(self) -> None:
@@ -99,4 +164,4 @@ class ResultWriter:
                 self._flush_parquet()
             self._parquet.close()
         elif self.fmt == "text":
-            self.out.write(self._report.rows_text(self._rows))
+            self._table.close()

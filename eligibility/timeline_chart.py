@@ -90,9 +90,15 @@ def lane_for(decision: Decision, name: str | None, anchor: str) -> Lane:
                 windows=windows, note=note, detail="; ".join(detail))
 
 
+def _years_after(day: dt.date, years: int) -> dt.date:
+    """``add_years``, stopping at the last date Python can hold (an as-of date near 9999-12-31)."""
+    return add_years(day, years) if day.year + years <= dt.MAXYEAR else dt.date.max
+
+
 def _axis(lanes: list[Lane], as_of: dt.date) -> tuple[dt.date, dt.date]:
-    latest = add_years(as_of, 3)
-    cap = add_years(as_of, MAX_YEARS_AHEAD)
+    """First and last day of the chart: whole years around the as-of date, within 0001-01-01 to 9999-12-31."""
+    latest = _years_after(as_of, 3)
+    cap = _years_after(as_of, MAX_YEARS_AHEAD)
     for lane in lanes:
         for d in [lane.time_met] + [close for _, close in lane.windows]:
             if d and latest < d <= cap:
@@ -103,7 +109,8 @@ def _axis(lanes: list[Lane], as_of: dt.date) -> tuple[dt.date, dt.date]:
         if lane.status != "eligible":
             for opens, _ in lane.windows:
                 earliest = min(earliest, max(opens.year, as_of.year - MAX_YEARS_BACK))
-    return dt.date(earliest, 1, 1), dt.date(latest.year + 1, 1, 1)
+    end = dt.date(latest.year + 1, 1, 1) if latest.year < dt.MAXYEAR else dt.date.max
+    return dt.date(max(earliest, dt.MINYEAR), 1, 1), end
 
 
 def _short(text: str, limit: int) -> str:
@@ -129,13 +136,13 @@ def timeline_svg(decisions: Iterable[Decision], names: Mapping[str, str], anchor
     out = [f'<svg class="timeline" viewBox="0 0 {width:.0f} {height:.0f}" width="{width:.0f}" '
            f'role="img" aria-labelledby="timeline-title" font-family="inherit" font-size="12">',
            f'<title id="timeline-title">Path to eligibility per employee, {escape(str(start.year))} to '
-           f'{end.year - 1}, as of {as_of}</title>']
+           f'{end.year if end == dt.date.max else end.year - 1}, as of {as_of}</title>']
     bottom = TOP + len(lanes) * ROW_H
     for year in range(start.year, end.year + 1):
         gx = x(dt.date(year, 1, 1))
         out.append(f'<line class="grid" x1="{gx:.1f}" y1="{TOP - 6:.1f}" x2="{gx:.1f}" y2="{bottom:.1f}" '
                    f'stroke="#d0d7de" stroke-width="1"/>')
-        if year < end.year:
+        if year < end.year or end == dt.date.max:
             mid = x(dt.date(year, 7, 2))
             for ty in (TOP - 8, bottom + 16):
                 out.append(f'<text x="{mid:.1f}" y="{ty:.1f}" text-anchor="middle" fill="#57606a">{year}</text>')

@@ -324,3 +324,46 @@ def test_unusable_folders_raise_input_errors(tmp_path):
     shutil.copy(RULES / "jbwd.yaml", tmp_path / "jbwd.yaml")
     with pytest.raises(InputError, match="sources folder not found"):
         lint_rules_dir(tmp_path, tmp_path / "specs")
+
+
+# -- document names stay inside the sources folder -----------------------------------------------------
+SECRET = "API_KEY=hunter2 after three years as a Clerk I\n"
+
+
+@pytest.mark.parametrize("name", ["../secret.env", "/etc/passwd"])
+def test_a_document_name_that_is_a_path_is_an_error_and_nothing_is_read(rules, name):
+    (rules.parent / "secret.env").write_text(SECRET)
+    (rules / "mini.yaml").write_text(MINI.replace("mini.txt", name))
+    result = CliRunner().invoke(main, ["lint", str(rules), "--sources", str(rules.parent / "specs")])
+    assert result.exit_code == 1
+    assert "hunter2" not in result.output and "root:" not in result.output and "closest passage" not in result.output
+    lines = [line.removeprefix(str(rules / "mini.yaml")) for line in result.output.splitlines() if ": error: " in line]
+    assert lines[0] == (f":5:6: error: source document {name!r} is not a plain file name (no folders: the sources "
+                        f"folder holds every document) [document-not-a-file-name]")
+    assert lines[1] == (f":13:18: error: version '2020' of 'clerk' cites {name!r}, which is not a plain file name; "
+                        f"a document is a file name inside the sources folder {rules.parent / 'specs'} "
+                        f"[source-outside-folder]")
+    assert len(lines) == 4  # and the same error for each of the two criteria citing it
+    assert result.output.splitlines()[-1].startswith("1 rule file checked: 4 errors, ")
+
+
+def test_a_symlink_out_of_the_sources_folder_is_not_followed(rules):
+    (rules.parent / "secret.env").write_text(SECRET)
+    (rules.parent / "specs" / "mini.txt").unlink()
+    (rules.parent / "specs" / "mini.txt").symlink_to(rules.parent / "secret.env")
+    (rules / "mini.yaml").write_text(MINI.replace("after two years", "after three years"))
+    result = CliRunner().invoke(main, ["lint", str(rules), "--sources", str(rules.parent / "specs")])
+    assert result.exit_code == 1
+    assert "hunter2" not in result.output and "closest passage" not in result.output
+    lines = [line.removeprefix(str(rules / "mini.yaml")) for line in result.output.splitlines() if ": error: " in line]
+    assert lines[0] == (f":13:18: error: version '2020' of 'clerk' cites 'mini.txt', which is a link to a file "
+                        f"outside the sources folder; a document is a file name inside the sources folder "
+                        f"{rules.parent / 'specs'} [source-outside-folder]")
+    assert len(lines) == 3 and result.output.splitlines()[-1].startswith("1 rule file checked: 3 errors, ")
+
+
+def test_a_symlink_inside_the_sources_folder_is_read(rules):
+    specs = rules.parent / "specs"
+    (specs / "mini.txt").rename(specs / "real.txt")
+    (specs / "mini.txt").symlink_to("real.txt")
+    assert lint(rules, MINI, sources=True) == []

@@ -1,17 +1,28 @@
 """The ``eligibility`` command line: option parsing and printing only; no eligibility logic lives here.
 
-Exit codes: 0 done; 1 done, but findings or undecidable records were reported; 2 unusable input.
+Exit codes: 0 done; 1 done, but findings or undecidable records were reported; 2 unusable input or
+options; 3 an internal error (a bug: one line on stderr saying where to report it, the traceback only with
+``eligibility --debug``); 130 interrupted (Ctrl-C); 141 standard output closed early (``| head``).
 Each concept's commands live in their own module of this package and are registered below.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import io
+import os
 import sys
+import traceback
 
 import click
 
 from ..errors import EligibilityError, InputError
+from ..escaping import TEXT_ERRORS, printable
+
+EXIT_INTERNAL = 3  # an unexpected exception: a bug in eligibility, never "done" (0, 1) nor "bad input" (2)
+EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report it
+EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE: standard output was closed early
+REPORT_TO = "the eligibility maintainers, with the command line and the output of 'eligibility --debug ...'"
 
 
 def iso_date(value: str) -> dt.date:
@@ -44,26 +55,56 @@ def as_of_option(func):
 
 def fail(message: str, code: int = 2) -> None:
     """Print a one-line error to stderr and exit."""
-    click.echo(f"eligibility: error: {message}", err=True)
+    click.echo(f"eligibility: error: {printable(message)}", err=True)
     sys.exit(code)
 
 
+def _escaping_streams() -> None:
+    """Standard output and error print a lone surrogate as ``\\ud800`` instead of failing (eligibility.escaping)."""
+    for stream in (sys.stdout, sys.stderr):
+        if isinstance(stream, io.TextIOWrapper) and stream.errors != TEXT_ERRORS:
+            stream.reconfigure(errors=TEXT_ERRORS)
+
+
 class Group(click.Group):
-    """Turns the package's own errors into one-line messages and exit code 2."""
+    """Maps every way a command can end to its exit code: the package's own errors to one line and 2,
+    click's usage errors to 2 (click prints them), Ctrl-C to 130, a closed pipe to 141, and anything else
+    (a bug) to one line and 3."""
 
     def invoke(self, ctx):
+        _escaping_streams()
         try:
             return super().invoke(ctx)
         except InputError as exc:
             fail(exc.render())
         except EligibilityError as exc:
             fail(str(exc))
+        except KeyboardInterrupt:
+            click.echo("eligibility: interrupted", err=True)
+            sys.exit(EXIT_INTERRUPTED)
+        except BrokenPipeError:  # the reader went away (``| head``): not a bug, nothing more to say
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no second error at exit's flush
+            sys.exit(EXIT_BROKEN_PIPE)
+        except (click.exceptions.ClickException, click.exceptions.Exit, click.exceptions.Abort):
+            raise  # click's own: usage errors exit 2, --help and --version 0
+        except Exception as exc:  # noqa: BLE001 - the one place that turns a bug into exit code 3
+            if ctx.params.get("debug"):
+                click.echo(printable("".join(traceback.format_exception(exc))), err=True, nl=False)
+            detail = " ".join(printable(str(exc)).split())[:200]
+            click.echo(f"eligibility: internal error: {type(exc).__name__}" + (f": {detail}" if detail else "")
+                       + f"; this is a bug, please report it to {REPORT_TO}", err=True)
+            sys.exit(EXIT_INTERNAL)
 
 
 @click.group(cls=Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="eligibility")
-def main() -> None:
-    """Decide who can advance to the next level of their job class, when, and why."""
+@click.option("--debug", is_flag=True, help="on an internal error, print the traceback too")
+def main(debug: bool) -> None:
+    """Decide who can advance to the next level of their job class, when, and why.
+
+    Exit codes: 0 done; 1 done, but findings or undecidable records were reported; 2 unusable input or
+    options; 3 an internal error (a bug; --debug prints its traceback); 130 interrupted; 141 output closed.
+    """
 
 
 # Command modules register themselves on ``main`` when imported (one line each).

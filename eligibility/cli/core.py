@@ -8,12 +8,12 @@ import sys
 import click
 
 from .. import report
-from ..decision import STATUSES, Decision, DecisionError
+from ..decision import STATUSES
 from ..errors import EligibilityError
 from ..evaluator import Evaluator
 from . import as_of_option, fail, main, rules_option, terminal
 from .audit import Recorder, record_options
-from .scale import run_roster, scale_options, wants_streaming
+from .scale import run_roster, scale_options, wants_streaming, write_results
 
 FORMATS = click.Choice(["text", "json"])
 
@@ -55,31 +55,11 @@ def check(roster_file: str, employee_id: str, rules_dir: str, as_of: dt.date, ta
 def roster(roster_file: str, rules_dir: str, as_of: dt.date, statuses: tuple[str, ...], target: str | None,
            fmt: str, recorder: Recorder | None, **scaling) -> None:
     """Decide every employee of ROSTER (YAML, CSV, JSONL or Parquet; see docs/performance.md for streaming)."""
-    if wants_streaming(roster_file, fmt, recorder is not None, **scaling):
+    if wants_streaming(roster_file, recorder is not None, **scaling):
         sys.exit(run_roster(roster_file, rules_dir, as_of, statuses, target, fmt, **scaling))
-    with Evaluator.from_dir(rules_dir) as evaluator:
+    with Evaluator.from_dir(rules_dir) as evaluator:  # --record: the audit log takes the whole roster
         loaded = evaluator.load_roster(roster_file)
         items = terminal.decide_all(evaluator, loaded, as_of, to=target, fmt=fmt)
-        if recorder:
-            recorder.record(items, loaded, evaluator.books, target)
-    errors = [i for i in items if isinstance(i, DecisionError) and i.kind == "record_error"]
-    if statuses:
-        items = [i for i in items if _status(i) in statuses]
-    if fmt == "json":
-        click.echo(report.roster_json(items), nl=False)
-    elif fmt == "csv":
-        click.echo(report.roster_csv(items), nl=False)
-    elif fmt == "jsonl":
-        click.echo(report.roster_jsonl(items), nl=False)
-    else:
-        terminal.echo_roster_text(items)
-    for error in errors:
-        click.echo(f"eligibility: record error: {error.error}", err=True)
-    if errors:
-        sys.exit(1)
-
-
-def _status(item: Decision | DecisionError) -> str:
-    if isinstance(item, Decision):
-        return item.status
-    return "error" if item.kind == "record_error" else "not_applicable"
+        recorder.record(items, loaded, evaluator.books, target)
+    _, errors = write_results(items, fmt, statuses)
+    sys.exit(1 if errors else 0)

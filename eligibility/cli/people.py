@@ -12,6 +12,7 @@ import click
 
 from .. import report
 from ..decision import DecisionError
+from ..escaping import TEXT_ERRORS, printable
 from ..evaluator import Evaluator
 from ..html_report import info_for, render_html
 from . import as_of_option, fail, main, rules_option
@@ -43,7 +44,7 @@ def _write(output: str, text: str, fmt: str) -> None:
     temporary = None
     try:
         handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
-        with os.fdopen(handle, "w", encoding=encoding, newline="") as stream:
+        with os.fdopen(handle, "w", encoding=encoding, errors=TEXT_ERRORS, newline="") as stream:
             stream.write(text)
         umask = os.umask(0)
         os.umask(umask)
@@ -87,7 +88,7 @@ def report_command(roster_file: str, rules_dir: str, as_of: dt.date, target: str
     _write(output, text, fmt)
     errors = [i for i in items if isinstance(i, DecisionError) and i.kind == "record_error"]
     for error in errors:
-        click.echo(f"eligibility: record error: {error.error}", err=True)
+        click.echo(f"eligibility: record error: {printable(error.error)}", err=True)
     if output != "-" and is_terminal(sys.stderr):
         click.echo(f"Wrote {output}: {len(items)} employees, {len(errors)} not decided.", err=True)
     if errors:

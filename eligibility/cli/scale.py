@@ -4,18 +4,22 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import sys
 import tempfile
 from pathlib import Path
+from typing import Iterable
 
 import click
 
 from .. import generate as generator
 from ..errors import InputError
+from ..escaping import TEXT_ERRORS, printable
 from ..evaluator import ENGINES, Evaluator
 from ..rulebook import load_rules_dir
 from ..results import RESULT_FORMATS, ResultWriter, render
 from ..streaming import open_roster
 from . import iso_date, main, rules_option
+from .terminal import is_terminal, status_style, with_progress
 
 STREAMED_ROSTERS = (".jsonl", ".ndjson", ".parquet")
 SUFFIX_FORMATS = {".jsonl": "jsonl", ".ndjson": "jsonl", ".csv": "csv", ".json": "json", ".parquet": "parquet",
@@ -70,11 +74,11 @@ def scale_options(func):
     return func
 
 
-def wants_streaming(roster_file: str, fmt: str, recording: bool, *, output: str | None = None,
+def wants_streaming(roster_file: str, recording: bool, *, output: str | None = None,
                     engine: str = "durable_rules", backend: str = "local", scheduler: str | None = None,
                     workers: int | None = None) -> bool:
-    """Stream unless the decisions are recorded in the audit log (which needs the whole roster) or a person
-    reads a text table of a YAML/CSV roster in a terminal (progress bar, colours)."""
+    """Stream every format, the text table included, unless the decisions are recorded in the audit log
+    (which needs the whole roster)."""
     if backend != "dask" and (scheduler or workers):
         raise click.UsageError("--scheduler and --workers only apply with --backend dask")
     if recording:
@@ -82,17 +86,14 @@ def wants_streaming(roster_file: str, fmt: str, recording: bool, *, output: str 
             raise click.UsageError("--record needs the whole roster in memory: leave out -o, --backend and --engine, "
                                    "and give a YAML or CSV roster")
         return False
-    return bool(output) or backend != "local" or engine != "durable_rules" or fmt != "text" \
-        or roster_file.lower().endswith(STREAMED_ROSTERS)
+    return True
 
 
 def stream_report(roster_file: str, rules_dir: str, as_of: dt.date, target: str | None, output: str,
                   fmt: str) -> int:
     """``report`` in csv or jsonl, streamed (same bytes as the whole-roster report; CSV with a byte-order mark)."""
-    from .terminal import is_terminal
-
     def announce(count: int, errors: int) -> None:
-        if output != "-" and is_terminal(click.get_text_stream("stderr")):
+        if output != "-" and is_terminal(sys.stderr):
             click.echo(f"Wrote {output}: {count} employees, {errors} not decided.", err=True)
 
     return run_roster(roster_file, rules_dir, as_of, (), target, fmt, None if output == "-" else output,
@@ -110,7 +111,6 @@ def run_roster(roster_file: str, rules_dir: str, as_of: dt.date, statuses: tuple
         raise click.UsageError(f"format {fmt!r} cannot be streamed")
     if fmt == "parquet" and not output:
         raise click.UsageError("Parquet results need a file: give -o FILE.parquet")
-    errors = 0
     with Evaluator.from_dir(rules_dir, engine=engine) as evaluator:
         if backend == "dask":
             from ..distributed import evaluate_parquet
@@ -121,22 +121,32 @@ def run_roster(roster_file: str, rules_dir: str, as_of: dt.date, statuses: tuple
             stream = open_roster(roster_file, evaluator.known_series())
             items = evaluator.evaluate_items(stream.items, as_of, agency=stream.agency, positions=stream.positions,
                                              path=stream.path, to=target)
-        with _Output(output, fmt, encoding) as out:
-            writer = ResultWriter(out.handle, fmt)
-            for item in items:
-                result = render(item)
-                if result.status == "error":
-                    errors += 1
-                    click.echo(f"eligibility: record error: {result.error}", err=True)
-                if statuses and result.status not in statuses:
-                    continue
-                writer.write(result)
-            writer.close()
+        count, errors = write_results(with_progress(items, fmt), fmt, statuses, output, encoding)
     if announce is not None:
-        announce(writer.count, errors)
+        announce(count, errors)
     elif output:
-        click.echo(f"Wrote {output}: {writer.count} results, {errors} records not decided.", err=True)
+        click.echo(f"Wrote {printable(output)}: {count} results, {errors} records not decided.", err=True)
     return 1 if errors else 0
+
+
+def write_results(items: Iterable, fmt: str, statuses: tuple[str, ...] = (), output: str | None = None,
+                  encoding: str = "utf-8") -> tuple[int, int]:
+    """Write each result as it comes (those with one of ``statuses``, or all) to ``output`` or standard output,
+    each record error also on stderr; returns (results written, records not decided)."""
+    errors = 0
+    with _Output(output, fmt, encoding) as out:
+        style = status_style(out.handle) if fmt == "text" and out.temporary is None else None
+        writer = ResultWriter(out.handle, fmt, style=style)
+        for item in items:
+            result = render(item)
+            if result.status == "error":
+                errors += 1
+                click.echo(f"eligibility: record error: {result.error}", err=True)
+            if statuses and result.status not in statuses:
+                continue
+            writer.write(result)
+        writer.close()
+    return writer.count, errors
 
 
 class _Output:
@@ -147,14 +157,14 @@ class _Output:
 
     def __enter__(self) -> "_Output":
         if not self.output or self.output == "-":
-            self.handle = click.get_text_stream("stdout")
+            self.handle = sys.stdout  # the stream eligibility.cli set to escape lone surrogates
             return self
         target = Path(self.output)
         try:
             fd, self.temporary = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent or ".")
             os.close(fd)
-            self.handle = self.temporary if self.fmt == "parquet" else open(self.temporary, "w",
-                                                                               encoding=self.encoding, newline="")
+            self.handle = self.temporary if self.fmt == "parquet" else open(
+                self.temporary, "w", encoding=self.encoding, errors=TEXT_ERRORS, newline="")
         except OSError as exc:
             raise InputError(f"cannot write results: {exc.strerror or exc}", file=self.output) from exc
         return self

@@ -4,15 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import re
 import sys
-from typing import IO, Iterable
+from typing import IO, Callable, Iterable, Iterator, TypeVar
 
 import click
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-from .. import report
 from ..decision import Decision, DecisionError
 from ..evaluator import Evaluator
 from ..records import Roster
@@ -29,7 +27,7 @@ STYLES = {
     "error": {"fg": "red", "bold": True},
     "not_applicable": {"dim": True},
 }
-_SUMMARY_WORD = re.compile(r"(?<![\w])(" + "|".join(sorted(STYLES, key=len, reverse=True)) + r")(?= \d)")
+T = TypeVar("T")
 
 
 def is_terminal(stream: IO | None) -> bool:
@@ -67,30 +65,31 @@ def decide_all(evaluator: Evaluator, roster: Roster, as_of: dt.date, *, to: str 
     return decided
 
 
-def colour_roster_text(text: str, statuses: list[str]) -> str:
-    """report.roster_text output (rows with these statuses, in order) with each status word coloured."""
-    lines = text.split("\n")
-    start = lines[0].find("STATUS") if lines else -1
-    if start < 0:
-        return text
-    for index, status in enumerate(statuses, 1):
-        if index >= len(lines):
-            break
-        line = lines[index]
-        if status in STYLES and line[start:start + len(status)] == status:
-            lines[index] = line[:start] + click.style(status, **STYLES[status]) + line[start + len(status):]
-    for index, line in enumerate(lines):
-        if line.startswith("Summary: "):
-            lines[index] = _SUMMARY_WORD.sub(lambda m: click.style(m.group(1), **STYLES[m.group(1)]), line)
-    return "\n".join(lines)
+def status_style(stream: IO | None) -> Callable[[str], str] | None:
+    """The colouring of status words for the text table written to ``stream``: None unless it is a terminal."""
+    if not is_terminal(stream):
+        return None
+    return lambda word: click.style(word, **STYLES[word]) if word in STYLES else word
 
 
-def echo_roster_text(items: Iterable[Decision | DecisionError]) -> None:
-    """Print the roster table to stdout, coloured on a terminal, plain otherwise."""
-    items = list(items)
-    text = report.roster_text(items)
-    stdout = sys.stdout
-    if is_terminal(stdout):
-        click.echo(colour_roster_text(text, [report.row(i)["status"] for i in items]), nl=False, color=True)
-    else:
-        click.echo(text, nl=False)
+def with_progress(items: Iterable[T], fmt: str) -> Iterator[T]:
+    """``items`` as they come; a transient count of decided employees on stderr once there are more than
+    PROGRESS_MIN, when a person watches stderr and the table is not printed on the same terminal (its lines
+    are the progress then)."""
+    if fmt not in HUMAN_FORMATS or not is_terminal(sys.stderr) or is_terminal(sys.stdout):
+        yield from items
+        return
+    progress, task = None, None
+    try:
+        for count, item in enumerate(items, 1):
+            if progress is None and count > PROGRESS_MIN:
+                progress = Progress(TextColumn("Deciding"), BarColumn(), TextColumn("{task.completed} employees"),
+                                    console=Console(file=sys.stderr), transient=True)
+                progress.start()
+                task = progress.add_task("decide", total=None, completed=count - 1)
+            if progress is not None:
+                progress.advance(task)
+            yield item
+    finally:
+        if progress is not None:
+            progress.stop()

@@ -1,0 +1,102 @@
+"""CSV formula injection: every CSV a person may open neutralises cells a spreadsheet would run (OWASP rule)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from eligibility.cli import main
+from eligibility.escaping import csv_cell
+from eligibility.tabular import load_roster_csv, write_roster_csv
+
+from factories import RULES
+
+# The payloads of the OWASP CSV injection cheat sheet.
+PAYLOADS = ["=1+2", "=cmd|' /C calc'!A0", "+1+2", "-1+2", "@SUM(1+1)", "\t=1+2", "\r=1+2"]
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _employee(payload: str) -> str:
+    text = json.dumps(payload)  # a YAML double-quoted scalar, escapes included
+    return f"""\
+  - id: {text}
+    name: {text}
+    assignments:
+      - {{class: customer-service-specialist, level: I, start: 2013-03-04}}
+    experience:
+      - {{employer: {text}, kinds: [customer_service], start: 2005-01-01, end: 2009-12-31}}
+"""
+
+
+@pytest.fixture()
+def roster(tmp_path):
+    path = tmp_path / "roster.yaml"
+    path.write_text("agency: ccwd\npositions: []\nemployees:\n" + "".join(_employee(p) for p in PAYLOADS))
+    return path
+
+
+def _rows(text: str) -> list[dict[str, str]]:
+    return list(csv.DictReader(io.StringIO(text, newline="")))
+
+
+def _check(rows: list[dict[str, str]]) -> None:
+    assert [r["employee_id"] for r in rows] == ["'" + p for p in PAYLOADS]
+    for r in rows:
+        assert (r["target"], r["as_of"], r["error"]) == ("customer-service-specialist:II", "2026-11-24", "")
+        assert r["status"] not in ("error", "not_applicable")  # decided, so every column is filled in
+        assert not [cell for cell in r.values() if cell.startswith(FORMULA_STARTS)], r
+
+
+def test_roster_format_csv_neutralises_ids(roster):
+    result = CliRunner().invoke(main, ["roster", str(roster), "--rules", str(RULES), "--as-of", "2026-11-24",
+                                       "--format", "csv"])
+    assert result.exit_code == 0, result.output
+    text = result.stdout_bytes.decode("utf-8")
+    _check(_rows(text))
+    assert "\r\n'=cmd|' /C calc'!A0," in text  # the written bytes, not only what csv reads back
+    assert "\r\n'\t=1+2," in text
+    assert "\r\n\"'\r=1+2\"," in text
+
+
+@pytest.mark.parametrize("command", ["roster", "report"])
+def test_csv_files_neutralise_ids(roster, tmp_path, command):
+    out = tmp_path / "out.csv"
+    result = CliRunner().invoke(main, [command, str(roster), "--rules", str(RULES), "--as-of", "2026-11-24",
+                                       "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    text = out.read_bytes().decode("utf-8")
+    assert text.startswith("\ufeff") == (command == "report")  # report's spreadsheet CSV has a byte-order mark
+    _check(_rows(text.lstrip("\ufeff")))
+
+
+def test_a_record_error_cell_is_neutralised_too(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "=1+2.yaml").write_text("agency: ccwd\npositions: []\nemployees:\n  - id: \"-5\"\n    fte: 1\n")
+    result = CliRunner().invoke(main, ["roster", "=1+2.yaml", "--rules", str(RULES), "--format", "csv"])
+    assert result.exit_code == 1
+    [row] = _rows(result.stdout)
+    assert row["employee_id"] == "'-5" and row["status"] == "error"
+    assert row["error"] == "'=1+2.yaml:5:5: employees[0].fte: unknown field"  # the file name leads
+    assert "eligibility: record error: =1+2.yaml:5:5: employees[0].fte: unknown field\n" in result.stderr
+
+
+@pytest.mark.parametrize("payload", PAYLOADS)
+def test_csv_cell_prefixes_a_single_quote(payload):
+    assert csv_cell(payload) == "'" + payload
+    assert csv_cell("2026-11-24") == "2026-11-24" and csv_cell("E1 =1+2") == "E1 =1+2" and csv_cell(None) == ""
+
+
+def test_the_roster_interchange_csv_keeps_text_as_it_is(roster, evaluator, tmp_path):
+    """write_roster_csv is read back by load_roster_csv: a quote would change the ids (docs/reports.md)."""
+    original = evaluator.load_roster(roster)
+    people, history, _ = write_roster_csv(original, tmp_path / "r.csv")
+    assert [r["id"] for r in _rows(people.read_bytes().decode("utf-8"))] == PAYLOADS
+    assert [r["employer"] for r in _rows(history.read_bytes().decode("utf-8")) if r["record"] == "experience"] \
+        == PAYLOADS
+    again = load_roster_csv(tmp_path / "r.csv", evaluator.known_series())
+    # the reader strips blanks around a cell, so only the five payloads without a leading tab or CR come back
+    assert [(e.id, e.name, e.experience[0].employer) for e in again.employees] == [(p, p, p) for p in PAYLOADS[:5]]
