@@ -137,8 +137,8 @@ def _signature_finding(key: LogKey, head: tuple[int, str], signature: str | None
                               f"without a key, or its signature was deleted")]
     if not key.verify(*head, signature):
         return [Break(seq=None, decision_id=None, reason="signature_mismatch",
-                      message=f"the head signature does not match the key: the log and its head were rewritten "
-                              f"without the key, or the key is not the one the log was written with")]
+                      message="the head signature does not match the key: the log and its head were rewritten "
+                              "without the key, or the key is not the one the log was written with")]
     return []
 
 

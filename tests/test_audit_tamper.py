@@ -7,7 +7,7 @@ import sqlite3
 
 import pytest
 
-from eligibility.audit import GENESIS_HASH, DecisionLog, entry_hash, seal
+from eligibility.audit import GENESIS_HASH, DecisionLog, entry_hash
 from eligibility.audit_key import LogKey
 
 from factories import ROOT
