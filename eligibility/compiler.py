@@ -5,9 +5,9 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from .decision import SEVERITY, UNMET_SEVERITY, PREFERENCE
 from .engine import Grade, InferenceEngine
 from .errors import EvaluationError, NoTargetError
+from .policy import PREFERENCE, SEVERITY, criterion_status
 from .records import Assignment, Employee
 from .rulebook import LoadedRulebook, level_of, next_level
 from .schema import CATEGORY, Level, Version
@@ -25,12 +25,8 @@ def grading_table(book: LoadedRulebook) -> list[Grade]:
     """Every (category, met) combination the rulebook can produce, with the path severity it implies."""
     categories = sorted({CATEGORY[c.kind] for s in book.rulebook.series for v in s.versions for lv in v.levels
                          for p in lv.paths for c in p.criteria})
-    grades = []
-    for category in categories:
-        grades.append(Grade(category, "true", SEVERITY["eligible"]))
-        grades.append(Grade(category, "false", UNMET_SEVERITY[category]))
-        grades.append(Grade(category, "null", SEVERITY["needs_review"]))
-    return grades
+    return [Grade(category, name, SEVERITY[criterion_status(category, met)])
+            for category in categories for met, name in ((True, "true"), (False, "false"), (None, "null"))]
 
 
 class CompiledRules:

@@ -7,29 +7,11 @@ from typing import Literal, Union
 
 from pydantic import BaseModel, ConfigDict
 
+from .policy import PREFERENCE, SEVERITY, STATUS_OF_SEVERITY, STATUSES, UNMET_SEVERITY  # noqa: F401 (re-exported)
 from .schema import Citation, Pay
 
 Status = Literal["eligible", "awaiting_approval", "awaiting_vacancy", "not_yet", "needs_review", "ineligible"]
-STATUSES: tuple[str, ...] = ("eligible", "awaiting_approval", "awaiting_vacancy", "not_yet", "needs_review", "ineligible")
-
-# Severity of a path (what is worst about it). Precedence, from the issue: needs_review if any
-# criterion is undecided; else ineligible if a hard criterion is unmet; else not_yet; else
-# awaiting_vacancy; else awaiting_approval; else eligible.
-SEVERITY: dict[str, int] = {
-    "eligible": 0,
-    "awaiting_approval": 1,
-    "awaiting_vacancy": 2,
-    "not_yet": 3,
-    "ineligible": 4,
-    "needs_review": 5,
-}
-STATUS_OF_SEVERITY = {v: k for k, v in SEVERITY.items()}
-# Which path is best: eligible > awaiting_approval > awaiting_vacancy > not_yet > needs_review > ineligible.
-PREFERENCE: dict[int, int] = {SEVERITY[s]: rank for rank, s in enumerate(
-    ("eligible", "awaiting_approval", "awaiting_vacancy", "not_yet", "needs_review", "ineligible"))}
-# Severity of an unmet (met=false) criterion, by category.
-UNMET_SEVERITY = {"hard": SEVERITY["ineligible"], "time": SEVERITY["not_yet"],
-                  "vacancy": SEVERITY["awaiting_vacancy"], "endorsement": SEVERITY["awaiting_approval"]}
+assert set(Status.__args__) == set(STATUSES), "decision.Status and policy.POLICY name the same statuses"
 
 Evidence = dict[str, Union[str, int, bool, None, list[str]]]
 

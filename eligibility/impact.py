@@ -7,16 +7,31 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
-from .decision import PREFERENCE, SEVERITY, Decision, DecisionError
+from .decision import Decision, DecisionError
 from .diffing import Change, Side, compare
 from .evaluator import ENGINE_NAME, Evaluator
 from .minimums import Minimums, check_minimums
-from .proposal import AddPosition, AdoptVersion, LoadedProposal, ReclassifyPosition, RenameSeries
-from .records import Employee, Roster
+from .policy import PREFERENCE, SEVERITY
+from .proposal import (
+    AddPosition,
+    AdoptVersion,
+    LoadedProposal,
+    ReclassifyPosition,
+    RenameSeries,
+)
 from .reclass import Applied, Scenario, apply_proposal
+from .records import Employee, Roster
 from .rulebook import LoadedRulebook, level_of
 from .salary import (
-    Direction, Fiscal, LoadedSchedule, PayChange, combine, compare_pay, fiscal_impact, pay_point, position_cost,
+    Direction,
+    Fiscal,
+    LoadedSchedule,
+    PayChange,
+    combine,
+    compare_pay,
+    fiscal_impact,
+    pay_point,
+    position_cost,
 )
 from .schema import Citation
 from .structure import StructuralNote, compare_versions

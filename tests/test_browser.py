@@ -16,6 +16,7 @@ import pytest
 
 from eligibility import Decision
 from eligibility.html_report import info_for, render_html
+from eligibility.policy import STATUSES
 
 from factories import ROOT, SAMPLES
 
@@ -113,8 +114,7 @@ def test_sorting_by_status_follows_the_status_order_not_the_alphabet(page):
     header(driver, "status").find_element(By.TAG_NAME, "button").click()
     statuses = [r.get_attribute("data-status") for r in
                 driver.find_elements(By.CSS_SELECTOR, "#roster-table tbody tr")]
-    order = ["eligible", "awaiting_approval", "awaiting_vacancy", "not_yet", "needs_review", "ineligible",
-             "error", "not_applicable"]
+    order = [*STATUSES, "error", "not_applicable"]  # the policy's preference, then the rows nothing decided
     assert statuses == sorted(statuses, key=order.index)
     assert statuses[0] == "eligible" and statuses[-1] == "not_applicable"
 

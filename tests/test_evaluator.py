@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 from eligibility import Decision, NoTargetError
 from eligibility.errors import EvaluationError
+from eligibility.policy import POLICY
 
 from factories import SAMPLES, d, employee
 
@@ -189,8 +190,7 @@ def test_explicit_target_with_unknown_level_names_the_levels(evaluator):
 
 
 # -- invariants (hypothesis) -------------------------------------------------------------------------------
-RANK = {"ineligible": 0, "needs_review": 1, "not_yet": 2, "awaiting_vacancy": 3, "awaiting_approval": 4,
-        "eligible": 5}
+RANK = {r.status: -r.preference for r in POLICY}  # higher is better, from the one status policy
 
 dates = st.dates(min_value=dt.date(2008, 1, 1), max_value=dt.date(2020, 12, 31))
 
