@@ -7,7 +7,9 @@ from typing import Literal, Union
 
 from pydantic import BaseModel, ConfigDict
 
-from .policy import PREFERENCE, SEVERITY, STATUS_OF_SEVERITY, STATUSES, UNMET_SEVERITY  # noqa: F401 (re-exported)
+from .policy import (  # noqa: F401 (re-exported)
+    PREFERENCE, SEVERITY, STATUS_OF_SEVERITY, STATUSES, UNMET_SEVERITY, criterion_status,
+)
 from .schema import Citation, Pay
 
 Status = Literal["eligible", "awaiting_approval", "awaiting_vacancy", "not_yet", "needs_review", "ineligible"]
@@ -129,8 +131,11 @@ class Decision(Model):
         return None
 
     def waiting_on(self) -> list[str]:
-        """Short phrases for what the best path still lacks ("approval by general manager", ...)."""
-        return [c.missing for c in self.best().criteria if c.met is not True and c.missing]
+        """Short phrases for what the best path still lacks, what sets its status first (undecided, then
+        blocking, then time, vacancy, endorsements), in rule-file order within each."""
+        lacking = [c for c in self.best().criteria if c.met is not True and c.missing]
+        lacking.sort(key=lambda c: -SEVERITY[criterion_status(c.category, c.met)])
+        return [c.missing for c in lacking]
 
 
 class DecisionError(Model):

@@ -67,8 +67,10 @@ def test_report_csv_opens_in_a_spreadsheet(tmp_path):
     # education unknown, which advancement now needs: needs_review; the time requirement is met on 2029-05-21
     assert (by_id["CCWD-004"]["status"], by_id["CCWD-004"]["eligible_on"], by_id["CCWD-004"]["time_met_on"]) == (
         "needs_review", "", "2029-05-21")
-    assert by_id["CCWD-004"]["waiting_on"].startswith("4 years of service as Customer Service Specialist I: met on "
-                                                      "2029-05-21 (in 909 calendar days); proficiency by")
+    # what makes the status comes first: the undecided education, then the time, then the endorsements
+    assert by_id["CCWD-004"]["waiting_on"].startswith("education not on file; 4 years of service as Customer Service "
+                                                      "Specialist I: met on 2029-05-21 (in 909 calendar days); "
+                                                      "proficiency by")
     assert by_id["CCWD-001"]["as_of"] == "2026-11-24"
     assert b"\r\n" in data and b"\n\n" not in data
     piped = run("report", SAMPLE, *AS_OF, "-o", "-", "--format", "csv").stdout  # no mark on standard output

@@ -107,8 +107,8 @@ def test_one_table_row_per_employee_in_roster_order_with_the_row_columns(sample)
     fourth = page.rows[3]  # education unknown, which advancement needs: needs_review, and no date that matters
     assert fourth["attrs"]["data-status"] == "needs_review"
     assert fourth["cells"][4] == "–"
-    assert fourth["cells"][5].startswith("4 years of service as Customer Service Specialist I: met on 2029-05-21 "
-                                         "(in 909 calendar days) proficiency by the Office Manager")
+    assert fourth["cells"][5].startswith("education not on file 4 years of service as Customer Service Specialist I: "
+                                         "met on 2029-05-21 (in 909 calendar days) proficiency by the Office Manager")
     tenth = page.rows[9]  # not_yet: never "eligible on" a date still to come
     assert (tenth["attrs"]["data-status"], tenth["cells"][4]) == ("not_yet", "time met on 2027-03-11")
     eighth = page.rows[7]
