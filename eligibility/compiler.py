@@ -34,7 +34,7 @@ class CompiledRules:
 
     def __init__(self, book: LoadedRulebook) -> None:
         self.book = book
-        self.series_kinds = {s.id: frozenset(k.value for k in s.experience_kinds) for s in book.rulebook.series}
+        self.series_kinds = {s.id: frozenset(s.experience_kinds) for s in book.rulebook.series}
         self.vocabulary = book.rulebook.vocabulary
         self._titles: dict[int, dict[str, str]] = {}
         self.engine = InferenceEngine(grading_table(book), PREFERENCE, label=book.agency)

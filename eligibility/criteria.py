@@ -149,11 +149,10 @@ def service_time(ctx: Context, crit: ServiceTime) -> dict:
 
 def _experience_periods(ctx: Context, crit: Experience) -> tuple[list[tuple], list[tuple]]:
     """(agency service, outside experience) counted by an experience criterion: leaves suspend the first only."""
-    wanted = frozenset(k.value for k in crit.kinds)
+    wanted = frozenset(crit.kinds)
     outside = [
         _span(x)
         for x in ctx.employee.experience
-        # ExperienceKind is a str enum: a member hashes and compares as its value
         if not wanted.isdisjoint(x.kinds) and (x.public_utility or not crit.public_utility_only)
     ]
     agency = []
@@ -163,7 +162,7 @@ def _experience_periods(ctx: Context, crit: Experience) -> tuple[list[tuple], li
 
 
 def _kinds_words(ctx: Context, crit: Experience) -> str:
-    return " / ".join(ctx.vocab.experience(k.value) for k in crit.kinds)
+    return " / ".join(ctx.vocab.experience(k) for k in crit.kinds)
 
 
 def experience(ctx: Context, crit: Experience) -> dict:

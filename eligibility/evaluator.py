@@ -56,7 +56,8 @@ class Evaluator:
         return cls(load_rules_dir(rules_dir), engine=engine)
 
     def known_series(self) -> dict[str, set[str]]:
-        return {agency: book.series_ids() for agency, book in self.books.items()}
+        """Per agency, what its rosters may name: series ids (the set) with the agency's terms (``.terms``)."""
+        return {agency: book.known() for agency, book in self.books.items()}
 
     def load_roster(self, path: str | Path) -> Roster:
         """A YAML roster, or a CSV roster (``NAME.csv`` with its history and positions files)."""

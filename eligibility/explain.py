@@ -49,6 +49,7 @@ class _Writer:
 
     # -- sentences ---------------------------------------------------------------------------------
     def sentence(self, crit, series: Series, version: Version, level: Level) -> str:
+        vocab = self.rules.vocabulary
         if isinstance(crit, ServiceTime):
             other = crit.series and crit.series != series.id
             where = f"in the `{crit.series}` series" if other else "in this series"
@@ -65,14 +66,13 @@ class _Writer:
             return text
         if isinstance(crit, Experience):
             if len(crit.kinds) == 1:
-                text = f"At least {_years(crit.years)} of {_words(crit.kinds[0].value)} experience."
+                text = f"At least {_years(crit.years)} of {vocab.experience(crit.kinds[0])} experience."
             else:
-                kinds = ", ".join(_words(k.value) for k in crit.kinds)
+                kinds = ", ".join(vocab.experience(k) for k in crit.kinds)
                 text = f"At least {_years(crit.years)} of experience of these kinds, in any mix: {kinds}."
             if crit.public_utility_only:
                 return text + " Only experience in a public utility counts; service with this agency does not."
-            counting = [s.id for s in self.rules.series if {k.value for k in s.experience_kinds} &
-                        {k.value for k in crit.kinds}]
+            counting = [s.id for s in self.rules.series if set(s.experience_kinds) & set(crit.kinds)]
             if counting:
                 names = ", ".join(f"`{s}`" for s in counting)
                 text += f" Experience outside the agency counts, and so does service with the agency in: {names}."
@@ -81,7 +81,6 @@ class _Writer:
             return text
         if isinstance(crit, EducationCriterion):
             return f"Education: at least {EDUCATION[crit.minimum.value]}."
-        vocab = self.rules.vocabulary
         if isinstance(crit, (LicenseCriterion, CertificationCriterion)):
             name = (vocab.license(crit.license) if isinstance(crit, LicenseCriterion)
                     else vocab.certification(crit.certification))
@@ -131,7 +130,7 @@ class _Writer:
         if series.former_titles:
             self.add(f"Former titles: {', '.join(series.former_titles)}.", "")
         if series.experience_kinds:
-            kinds = ", ".join(_words(k.value) for k in series.experience_kinds)
+            kinds = ", ".join(self.rules.vocabulary.experience(k) for k in series.experience_kinds)
             self.add(f"Service in this series counts as experience of these kinds: {kinds}.", "")
         ordered = sorted(series.versions, key=lambda v: v.effective)
         for index, version in enumerate(ordered):

@@ -22,7 +22,7 @@ import yaml
 from .errors import InputError
 from .rulebook import LoadedRulebook, next_level
 from .schema import (
-    CertificationCriterion, EducationCriterion, EndorsementCriterion, Experience, ExperienceKind, LicenseCriterion,
+    CertificationCriterion, EducationCriterion, EndorsementCriterion, Experience, LicenseCriterion,
     Version,
 )
 
@@ -52,17 +52,18 @@ class _Agency:
         self.series: list[tuple[str, Version, float]] = []
         kinds: set[str] = set()
         for series in book.rulebook.series:
-            kinds |= {k.value for k in series.experience_kinds}
+            kinds |= set(series.experience_kinds)
             version = book.version_in_force(series.id, as_of)
             if version is None:
                 continue
             with_paths = sum(1 for lv in version.levels if lv.paths)
             self.series.append((series.id, version, 1.0 + 4.0 * with_paths))
-        self.experience_kinds = sorted(kinds | {k.value for s, v, _ in self.series for lv in v.levels
+        words = book.rulebook.vocabulary
+        self.experience_kinds = sorted(kinds | {k for s, v, _ in self.series for lv in v.levels
                                                 for p in lv.paths for c in p.criteria if isinstance(c, Experience)
-                                                for k in c.kinds}) or [ExperienceKind.clerical.value]
+                                                for k in c.kinds}) or sorted(words.experience_kinds)
         self.licenses = sorted({c.license for _, v, _ in self.series for lv in v.levels for p in lv.paths
-                                for c in p.criteria if isinstance(c, LicenseCriterion)}) or ["ca_driver_class_c"]
+                                for c in p.criteria if isinstance(c, LicenseCriterion)}) or sorted(words.licenses)
         self.certifications = sorted({c.certification for _, v, _ in self.series for lv in v.levels for p in lv.paths
                                       for c in p.criteria if isinstance(c, CertificationCriterion)})
         self.needs_education = any(isinstance(c, EducationCriterion) for _, v, _ in self.series for lv in v.levels

@@ -157,8 +157,29 @@ class Roster:
                           suggestion=suggest(employee_id, [e.id for e in self.employees]))
 
 
+def _term_fields(employee: Employee):
+    """(vocabulary category, loc, term) of every agency term a record names."""
+    for i, x in enumerate(employee.licenses):
+        yield "licenses", ("licenses", i, "kind"), x.kind
+    for i, x in enumerate(employee.certifications):
+        yield "certifications", ("certifications", i, "kind"), x.kind
+    for i, x in enumerate(employee.experience):
+        for k, kind in enumerate(x.kinds):
+            yield "experience_kinds", ("experience", i, "kinds", k), kind
+    for i, x in enumerate(employee.endorsements):
+        yield "roles", ("endorsements", i, "by"), x.by
+
+
 def _cross_check(employee: Employee, known_series: set[str] | None) -> tuple[str, tuple, str | None] | None:
     """Checks a single field cannot express; returns (message, loc, suggestion) of the first problem."""
+    terms = getattr(known_series, "terms", None)  # the agency's vocabulary (rulebook.AgencyTerms)
+    if terms is not None:
+        for category, loc, term in _term_fields(employee):
+            # a category the agency has no terms in cannot bear on any of its decisions: left unchecked
+            if terms[category] and term not in terms[category]:
+                known = sorted(terms[category])
+                return (f"unknown {category.replace('_', ' ').rstrip('s')} {term!r} for this agency "
+                        f"(known: {', '.join(known)})", loc, suggest(term, known))
     if known_series is not None:
         for i, a in enumerate(employee.assignments):
             if a.class_ not in known_series:

@@ -9,9 +9,12 @@ from functools import cached_property
 from pathlib import Path
 
 
-from .documents import Document, format_loc, load_yaml, validate_document
+from .documents import Document, format_loc, load_yaml, suggest, validate_document
 from .errors import RuleFileError
-from .schema import Level, PathDef, Performance, Rulebook, Series, ServiceTime, Version
+from .schema import (
+    CertificationCriterion, EndorsementCriterion, Experience, Level, LicenseCriterion, PathDef, Performance, Rulebook,
+    Series, ServiceTime, Version,
+)
 
 
 @dataclass(frozen=True)
@@ -38,6 +41,10 @@ class LoadedRulebook:
     def series_ids(self) -> set[str]:
         return {s.id for s in self.rulebook.series}
 
+    def known(self) -> "AgencyTerms":
+        """What a roster of this agency may name: its series, and the terms of its vocabulary and rules."""
+        return AgencyTerms(self.series_ids(), self.rulebook.terms())
+
     def version_in_force(self, series_id: str, on: dt.date) -> Version | None:
         """The version of a series in force on a date: the latest one effective on or before it."""
         chosen = None
@@ -45,6 +52,17 @@ class LoadedRulebook:
             if version.effective <= on:
                 chosen = version
         return chosen
+
+
+class AgencyTerms(frozenset):
+    """An agency's series ids (the set itself, as readers take it) and, by vocabulary category, its terms."""
+
+    terms: dict[str, frozenset[str]]
+
+    def __new__(cls, series: set[str], terms: dict[str, frozenset[str]]) -> "AgencyTerms":
+        known = super().__new__(cls, series)
+        known.terms = terms
+        return known
 
 
 def level_of(version: Version, level_id: str) -> Level | None:
@@ -69,6 +87,13 @@ def _cross_check(book: Rulebook, doc: Document) -> None:
     """References a single model cannot check: levels, series and same_as targets must exist."""
     series_levels = {s.id: {lv.id for v in s.versions for lv in v.levels} for s in book.series}
     for si, series in enumerate(book.series):
+        declared = book.vocabulary.experience_kinds
+        for ki, kind in enumerate(series.experience_kinds):
+            if declared and kind not in declared:
+                error = _fail(doc, ("series", si, "experience_kinds", ki), f"unknown experience kind {kind!r}: not in "
+                              f"vocabulary.experience_kinds ({', '.join(declared)})")
+                error.suggestion = suggest(kind, declared)
+                raise error
         for vi, version in enumerate(series.versions):
             level_ids = [lv.id for lv in version.levels]
             for li, level in enumerate(version.levels):
@@ -84,6 +109,7 @@ def _cross_check(book: Rulebook, doc: Document) -> None:
                                     f"version {version.id!r} of {series.id!r}")
                     for ci, crit in enumerate(path.criteria):
                         cloc = ploc + ("criteria", ci)
+                        _check_terms(book, doc, crit, cloc)
                         if isinstance(crit, ServiceTime):
                             target_series = crit.series or series.id
                             if target_series not in series_levels:
@@ -91,6 +117,34 @@ def _cross_check(book: Rulebook, doc: Document) -> None:
                             if crit.level is not None and crit.level not in series_levels[target_series]:
                                 raise _fail(doc, cloc + ("level",),
                                             f"level {crit.level!r} does not exist in series {target_series!r}")
+
+
+_SINGULAR = {"licenses": "license", "certifications": "certification", "roles": "role",
+             "experience_kinds": "experience kind"}
+
+
+def _term_fields(crit) -> list[tuple[str, tuple, str]]:
+    """(vocabulary category, loc within the criterion, term) of every agency term a criterion uses."""
+    if isinstance(crit, LicenseCriterion):
+        return [("licenses", ("license",), crit.license)]
+    if isinstance(crit, CertificationCriterion):
+        return [("certifications", ("certification",), crit.certification)]
+    if isinstance(crit, EndorsementCriterion):
+        return [("roles", ("by",), crit.by)]
+    if isinstance(crit, Experience):
+        return [("experience_kinds", ("kinds", i), k) for i, k in enumerate(crit.kinds)]
+    return []
+
+
+def _check_terms(book: Rulebook, doc: Document, crit, cloc: tuple) -> None:
+    """A term of a category the vocabulary declares must be one of its terms (a typo is not a new term)."""
+    for category, loc, term in _term_fields(crit):
+        declared = getattr(book.vocabulary, category)
+        if declared and term not in declared:
+            error = _fail(doc, cloc + loc, f"unknown {_SINGULAR[category]} {term!r}: not in "
+                                           f"vocabulary.{category} ({', '.join(declared)})")
+            error.suggestion = suggest(term, declared)
+            raise error
 
 
 def rulebook_from_document(doc: Document, sha256: str = "") -> LoadedRulebook:

@@ -14,16 +14,10 @@ Id = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_-]*$", min_length=1, max_le
 LevelId = Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_-]*$", min_length=1, max_length=20)]
 
 
-class ExperienceKind(str, Enum):
-    customer_service = "customer_service"
-    clerical = "clerical"
-    secretarial = "secretarial"
-    accounting = "accounting"
-    bookkeeping = "bookkeeping"
-    billing = "billing"
-    computer_operation = "computer_operation"
-    general_office = "general_office"
-    recordkeeping = "recordkeeping"
+# An agency's term (a license, certification or experience kind, an endorsing role): declared with its display
+# name in the rule file's vocabulary; the words themselves never appear in this package.
+Term = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_]*$", min_length=1, max_length=60)]
+ExperienceKind = LicenseKind = CertificationKind = Role = Term
 
 
 class Education(str, Enum):
@@ -37,9 +31,6 @@ class Education(str, Enum):
 
 EDUCATION_ORDER = [e.value for e in Education]
 
-LicenseKind = Literal["ca_driver_class_c"]
-CertificationKind = Literal["cpr_first_aid", "defensive_driver"]
-Role = Literal["office_manager", "general_manager", "supervisor"]
 EndorsementKind = Literal["recommendation", "approval", "proficiency"]
 
 
@@ -288,6 +279,9 @@ class SourceDocument(Strict):
 
 
 Label = Annotated[str, Field(min_length=1, max_length=120)]
+TERM_CATEGORIES = ("licenses", "certifications", "roles", "experience_kinds")
+TERM_CATEGORY_OF = {"license": "licenses", "certification": "certifications", "role": "roles",
+                    "experience kind": "experience_kinds"}
 
 
 class Vocabulary(Strict):
@@ -332,22 +326,32 @@ class Rulebook(Strict):
                 raise ValueError(f"duplicate series id {i!r}")
         return self
 
-    def unlabelled(self) -> list[tuple[str, str]]:
-        """(what, term) of every license, certification, role and experience kind used without a display name."""
-        vocab = self.vocabulary
-        used: list[tuple[str, str, dict]] = []
+    def terms(self) -> dict[str, frozenset[str]]:
+        """The agency's terms by vocabulary category: those declared, and those its rules use."""
+        out = {category: set(getattr(self.vocabulary, category)) for category in TERM_CATEGORIES}
+        for what, term in self._used():
+            out[TERM_CATEGORY_OF[what]].add(term)
+        return {category: frozenset(terms) for category, terms in out.items()}
+
+    def _used(self) -> list[tuple[str, str]]:
+        used: list[tuple[str, str]] = []
         for series in self.series:
-            used += [("experience kind", k.value, vocab.experience_kinds) for k in series.experience_kinds]
+            used += [("experience kind", k) for k in series.experience_kinds]
             for version in series.versions:
                 for level in version.levels:
                     for path in level.paths:
                         for c in path.criteria:
                             if isinstance(c, LicenseCriterion):
-                                used.append(("license", c.license, vocab.licenses))
+                                used.append(("license", c.license))
                             elif isinstance(c, CertificationCriterion):
-                                used.append(("certification", c.certification, vocab.certifications))
+                                used.append(("certification", c.certification))
                             elif isinstance(c, EndorsementCriterion):
-                                used.append(("role", c.by, vocab.roles))
+                                used.append(("role", c.by))
                             elif isinstance(c, Experience):
-                                used += [("experience kind", k.value, vocab.experience_kinds) for k in c.kinds]
-        return sorted({(what, term) for what, term, names in used if term not in names})
+                                used += [("experience kind", k) for k in c.kinds]
+        return used
+
+    def unlabelled(self) -> list[tuple[str, str]]:
+        """(what, term) of every license, certification, role and experience kind used without a display name."""
+        return sorted({(what, term) for what, term in self._used()
+                       if term not in getattr(self.vocabulary, TERM_CATEGORY_OF[what])})

@@ -63,7 +63,7 @@ def _criterion_change(a, b) -> tuple[str, str] | None:
     if a.kind in ("service_time", "experience") and a.years != b.years:
         found.append(("tightened" if b.years > a.years else "relaxed", f"{a.years} to {b.years} years"))
     if a.kind == "experience":
-        old, new = {k.value for k in a.kinds}, {k.value for k in b.kinds}
+        old, new = set(a.kinds), set(b.kinds)
         if new < old:
             found.append(("tightened", "fewer kinds of experience count"))
         elif new > old:

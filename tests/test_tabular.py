@@ -104,7 +104,7 @@ def test_csv_loads_the_same_records_and_decisions_as_the_equivalent_yaml(evaluat
     assert from_csv.positions == from_yaml.positions
     assert from_csv.lines == {"0042": 2, "E2": 3}
     assert from_csv.employees[0].id == "0042"  # leading zeros kept: ids are text
-    assert from_csv.employees[0].experience[0].kinds[1].value == "billing"
+    assert from_csv.employees[0].experience[0].kinds[1] == "billing"
     got, want = decisions(evaluator, csv_path), decisions(evaluator, yaml_path)
     assert got == want and len(got) == 2
     # E2's license has no expiry date: undecided, never silently "no"
@@ -161,7 +161,7 @@ def test_pydantic_errors_point_at_the_cell_with_the_yaml_wording(evaluator, tmp_
         "'some_college', 'associate', 'bachelor' or 'master' (did you mean 'associate'?)")
     history = HISTORY_CSV.replace("customer_service; billing", "customer_service; biling")
     path = write(tmp_path, history=history)
-    assert "roster.history.csv:4:10: kinds: unknown value 'biling'" in error_of(evaluator, path)
+    assert "roster.history.csv:4:10: kinds: unknown experience kind 'biling' for this agency" in error_of(evaluator, path)
     assert "(did you mean 'billing'?)" in error_of(evaluator, path)
 
 

@@ -1,0 +1,130 @@
+"""Agency words live in the rule files: a new agency with terms of its own is decided with no code change."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+import yaml
+
+from eligibility import Evaluator, RecordError
+from eligibility.rulebook import load_rules_dir
+
+from factories import RULES, d
+
+SIXTH = """\
+agency: mesa-verde
+name: Mesa Verde Water Agency (invented for this test)
+rules_version: "1"
+documents: [{file: mv.txt, title: Meter Technician I/II}]
+vocabulary:
+  licenses: {ca_commercial_class_b: "California Class B commercial driver's license"}
+  roles: {utility_director: Utility Director}
+  experience_kinds: {meter_reading: meter reading, field_service: field service}
+  vacancy: budgeted opening
+series:
+  - id: meter-technician
+    experience_kinds: [meter_reading]
+    versions:
+      - id: "2024"
+        effective: 2024-01-01
+        title: Meter Technician
+        source: {document: mv.txt, section: header, quote: "Meter Technician I/II, 2024"}
+        levels:
+          - {id: I, title: Meter Technician I}
+          - id: II
+            title: Meter Technician II
+            paths:
+              - id: advancement
+                kind: advancement
+                from_level: I
+                endorsement_window: {lead_days: 30, interpretation: "approval given for this advancement"}
+                criteria:
+                  - id: meter_years
+                    kind: experience
+                    years: 3
+                    kinds: [meter_reading, field_service]
+                    source: {document: mv.txt, section: II, quote: "three years of meter reading or field service"}
+                  - id: class_b
+                    kind: license
+                    license: ca_commercial_class_b
+                    source: {document: mv.txt, section: II, quote: "a Class B commercial license"}
+                  - id: director_approval
+                    kind: endorsement
+                    endorsement: approval
+                    by: utility_director
+                    source: {document: mv.txt, section: II, quote: "approval of the Utility Director"}
+"""
+
+
+@pytest.fixture(scope="module")
+def sixth(tmp_path_factory):
+    rules = tmp_path_factory.mktemp("rules")
+    for path in RULES.glob("*.yaml"):
+        shutil.copy(path, rules / path.name)
+    (rules / "mesa-verde.yaml").write_text(SIXTH)
+    with Evaluator.from_dir(rules) as ev:
+        yield ev, rules
+
+
+def roster(tmp_path: Path, *employees: dict) -> Path:
+    path = tmp_path / "mv.yaml"
+    path.write_text(yaml.safe_dump({"agency": "mesa-verde", "employees": list(employees)}, sort_keys=False))
+    return path
+
+
+TECH = {"id": "MV-1", "assignments": [{"class": "meter-technician", "level": "I", "start": "2021-03-01"}],
+        "licenses": [{"kind": "ca_commercial_class_b", "expires": "2027-01-31"}],
+        "endorsements": [{"kind": "approval", "by": "utility_director", "date": "2024-02-20",
+                          "toward": "meter-technician:II"}]}
+
+
+def test_a_sixth_agency_with_its_own_terms_is_decided_with_no_code_change(sixth, tmp_path):
+    ev, _ = sixth
+    loaded = ev.load_roster(roster(tmp_path, TECH))
+    [decision] = list(ev.evaluate_roster(loaded, d("2024-06-01")))
+    # three years of meter reading (service in the series counts as it) from 2021-03-01: 2024-03-01;
+    # the approval of 2024-02-20 is within 30 days before it (the window opens 2024-01-31)
+    assert (decision.status, decision.eligible_on) == ("eligible", d("2024-03-01"))
+    words = " ".join(c.description for p in decision.paths for c in p.criteria)
+    assert "California Class B commercial driver's license" in words and "approval by the Utility Director" in words
+    assert "3 years of meter reading / field service experience" in words
+
+
+def test_the_new_agency_speaks_its_own_words_when_something_is_missing(sixth, tmp_path):
+    ev, _ = sixth
+    late = {**TECH, "endorsements": [], "licenses": []}
+    [decision] = list(ev.evaluate_roster(ev.load_roster(roster(tmp_path, late)), d("2024-06-01")))
+    assert decision.status == "ineligible"
+    assert decision.waiting_on() == ["valid California Class B commercial driver's license",
+                                     "approval by the Utility Director"]
+
+
+def test_a_roster_term_outside_the_agency_vocabulary_is_a_positioned_error_with_a_suggestion(sixth, tmp_path):
+    ev, _ = sixth
+    typo = {**TECH, "id": "MV-2", "licenses": [{"kind": "ca_comercial_class_b", "expires": "2027-01-31"}]}
+    other_agency = {**TECH, "id": "MV-3", "licenses": [{"kind": "ca_driver_class_c", "expires": "2027-01-31"}]}
+    loaded = ev.load_roster(roster(tmp_path, typo, other_agency))
+    assert [e.render().split(": ", 1)[1] for e in loaded.errors] == [
+        "employees[0].licenses[0].kind: unknown license 'ca_comercial_class_b' for this agency (known: "
+        "ca_commercial_class_b) (did you mean 'ca_commercial_class_b'?)",
+        "employees[1].licenses[0].kind: unknown license 'ca_driver_class_c' for this agency (known: "
+        "ca_commercial_class_b) (did you mean 'ca_commercial_class_b'?)",
+    ]
+    assert loaded.errors[0].line == 9  # the line of the licence entry (yaml.safe_dump puts it on line 9)
+    with pytest.raises(RecordError, match="unknown license"):
+        loaded.find("MV-2")
+
+
+def test_no_agency_term_appears_in_the_package_source():
+    terms: set[str] = set()
+    for book in load_rules_dir(RULES).values():
+        for category in ("licenses", "certifications", "roles", "experience_kinds"):
+            terms |= set(getattr(book.rulebook.vocabulary, category))
+    package = Path(__file__).resolve().parent.parent / "eligibility"
+    pattern = re.compile(r"\b(" + "|".join(sorted(map(re.escape, terms))) + r")\b")
+    found = [f"{p.relative_to(package)}:{n}: {m.group(1)}" for p in sorted(package.rglob("*.py"))
+             for n, line in enumerate(p.read_text().splitlines(), 1) for m in [pattern.search(line)] if m]
+    assert found == []
