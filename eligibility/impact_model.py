@@ -1,0 +1,128 @@
+"""The reclassification impact model: what the text, JSON and Markdown reports of ``reclass`` are written from."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict
+
+from .diffing import Side
+from .minimums import Minimums
+from .salary import Direction, Fiscal, PayChange
+from .schema import Citation
+from .structure import StructuralNote
+
+ChangeKind = Literal["gained", "lost", "earlier", "later", "status_changed", "target_changed", "unchanged"]
+FlagKind = Literal["minimum_qualifications", "eligibility_lost", "decision_worsened", "fiscal", "position",
+                   "evaluation", "record"]
+
+
+class Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class ProposalInfo(Frozen):
+    id: str
+    title: str
+    agency: str
+    effective: dt.date
+    file: str
+    source: Citation | None = None
+
+
+class ScheduleInfo(Frozen):
+    id: str
+    title: str
+    file: str
+    illustrative: bool
+    notice: str | None = None
+
+
+class TitleChange(Frozen):
+    level: str  # SERIES:LEVEL
+    before: str
+    after: str
+
+
+class ActionImpact(Frozen):
+    """One action: what it does, which way pay moves, and what it costs."""
+
+    id: str
+    kind: str
+    summary: str
+    position: str | None = None
+    from_ref: str | None = None
+    from_title: str | None = None
+    to_ref: str | None = None
+    to_title: str | None = None
+    titles: list[TitleChange] = []
+    direction: Direction | None = None
+    pay: PayChange | None = None
+    fiscal: Fiscal
+    positions: list[str] = []
+    incumbents: list[str] = []
+    source: Citation | None = None
+
+
+class PersonImpact(Frozen):
+    """One person the proposal touches directly (as an incumbent) or whose advancement decision it changes."""
+
+    employee_id: str
+    name: str | None = None
+    actions: list[str] = []
+    position: str | None = None
+    old_title: str | None = None
+    new_title: str | None = None
+    minimums: Minimums | None = None
+    before: Side
+    after: Side
+    change: ChangeKind
+    days: int | None = None
+    criteria: list[str] = []
+    note: str
+
+
+class Flag(Frozen):
+    """Something a person must decide or check before the proposal goes to the Board."""
+
+    kind: FlagKind
+    message: str
+    action_id: str | None = None
+    employee_id: str | None = None
+
+
+class Summary(Frozen):
+    actions: int
+    positions_affected: int
+    positions: list[str]
+    people_affected: int
+    people: list[str]
+    people_directly_affected: int
+    decisions_changed: int
+    fiscal: Fiscal
+    flags: list[Flag]
+
+
+class Impact(Frozen):
+    """The impact of a proposal on a roster as of one date: the model behind the text, JSON and Markdown reports."""
+
+    proposal: ProposalInfo
+    as_of: dt.date
+    roster: str
+    rules_before: str
+    rules_after: str
+    engine: str
+    salary_schedule: ScheduleInfo | None = None
+    actions: list[ActionImpact]
+    people: list[PersonImpact]
+    structural: list[StructuralNote]
+    summary: Summary
+
+    def to_json(self) -> str:
+        """Canonical JSON: the same inputs always give the same bytes."""
+        return self.model_dump_json(indent=2) + "\n"
+
+
+__all__ = ["ActionImpact", "ChangeKind", "Flag", "FlagKind", "Impact", "PersonImpact", "ProposalInfo", "ScheduleInfo",
+           "Summary", "TitleChange"]
