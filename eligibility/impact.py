@@ -150,7 +150,8 @@ def assess(lp: LoadedProposal, books: dict[str, LoadedRulebook], roster: Roster,
         actions=len(actions), positions_affected=len(positions), positions=positions,
         people_affected=len(people), people=[p.employee_id for p in people],
         people_directly_affected=sum(1 for p in people if p.actions),
-        decisions_changed=sum(1 for p in people if p.change != "unchanged"), fiscal=fiscal, flags=flags)
+        decisions_changed=sum(1 for p in people if p.change != "unchanged"), fiscal=fiscal, flags=flags,
+        unreadable_records=[e.employee_id or "?" for e in roster.errors])
     table = schedule.schedule if schedule else None
     return Impact(
         proposal=ProposalInfo(id=proposal.id, title=proposal.title, agency=proposal.agency,

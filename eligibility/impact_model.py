@@ -76,7 +76,9 @@ class PersonImpact(Frozen):
     new_title: str | None = None
     minimums: Minimums | None = None
     before: Side
-    after: Side
+    after: Side  # the engine's decision after the proposal, its eligible_on as decided
+    eligible_from: dt.date | None = None  # set when the impact shows a later date than after.eligible_on: never
+    # before the proposal's effective date (unless already eligible toward the same level without it)
     change: ChangeKind
     days: int | None = None
     criteria: list[str] = []
@@ -102,6 +104,7 @@ class Summary(Frozen):
     decisions_changed: int
     fiscal: Fiscal
     flags: list[Flag]
+    unreadable_records: list[str] = []  # roster records that could not be read: their impact is unknown
 
 
 class Impact(Frozen):
@@ -118,6 +121,12 @@ class Impact(Frozen):
     people: list[PersonImpact]
     structural: list[StructuralNote]
     summary: Summary
+
+    def outcome(self) -> Literal["clean", "undecidable", "flags"]:
+        """Undecidable when roster records could not be read (first), else flags when any need a human, else clean."""
+        if self.summary.unreadable_records:
+            return "undecidable"
+        return "flags" if self.summary.flags else "clean"
 
     def to_json(self) -> str:
         """Canonical JSON: the same inputs always give the same bytes."""

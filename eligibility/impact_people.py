@@ -31,6 +31,20 @@ def _change(before: Side, after: Side) -> tuple[ChangeKind, int | None]:
     return "status_changed", None
 
 
+def shown_after(before: Side, after: Side, effective: dt.date) -> Side:
+    """The after decision as the impact shows it: no one is eligible through the proposal before its effective date.
+
+    An engine date before the effective date becomes the effective date, or the date the person was already
+    eligible toward the same level without the proposal, if that is earlier.
+    """
+    if after.status != "eligible" or after.eligible_on is None or after.eligible_on >= effective:
+        return after
+    shown = effective
+    if before.status == "eligible" and before.target == after.target and before.eligible_on is not None:
+        shown = min(before.eligible_on, effective)
+    return after.model_copy(update={"eligible_on": shown})
+
+
 def _rank(side: Side) -> int:
     """How good a decision is (0 = eligible); sides without a decision rank after every status."""
     return PREFERENCE[SEVERITY[side.status]] if side.status in SEVERITY else len(PREFERENCE)
@@ -98,7 +112,8 @@ def people_impact(sc: Scenario, old: Evaluator, new: Evaluator, on: dt.date, dir
             continue
         now = after_employees[employee.id]
         side_before, side_after = Side.of(before[employee.id]), Side.of(after[employee.id])
-        kind, days = _change(side_before, side_after)
+        shown = shown_after(side_before, side_after, sc.proposal.proposal.effective)
+        kind, days = _change(side_before, shown)
         actions = direct.get(employee.id, [])
         minimums = None
         if set(actions) & moved_or_respecified:
@@ -107,12 +122,16 @@ def people_impact(sc: Scenario, old: Evaluator, new: Evaluator, on: dt.date, dir
                          and (a.end is None or a.end >= on)), None)
         change = changes.get(employee.id)
         criteria = [c.text() for c in change.criteria] if change else []
-        note = _note(kind, days, side_before, side_after)
+        note = _note(kind, days, side_before, shown)
+        clamped = shown.eligible_on if shown != side_after else None
+        if clamped is not None and kind != "unchanged":
+            note += (f" Eligible from {clamped}, not before the proposal's effective date {sc.proposal.proposal.effective}"
+                     f" (the criteria are met from {side_after.eligible_on}).")
         people.append(PersonImpact(
             employee_id=employee.id, name=employee.name, actions=actions, position=position,
             old_title=_title(old, employee, on), new_title=_title(new, now, on),
-            minimums=minimums, before=side_before, after=side_after, change=kind, days=days, criteria=criteria,
-            note=note))
+            minimums=minimums, before=side_before, after=side_after, eligible_from=clamped, change=kind, days=days,
+            criteria=criteria, note=note))
         # a reclassification is what puts a person in a new class: name it first in their flags
         first = next((i for i in reversed(actions) if i in reclassifying), actions[0] if actions else None)
         if minimums is not None and minimums.meets is not True:
@@ -136,4 +155,4 @@ def by_id(items: list[Decision | DecisionError]) -> dict[str, Decision | Decisio
     return {item.employee_id: item for item in items}
 
 
-__all__ = ["by_id", "direct_actions", "people_impact"]
+__all__ = ["by_id", "direct_actions", "people_impact", "shown_after"]

@@ -27,6 +27,10 @@ def _decision(side) -> str:
     return side.status + (f" {side.eligible_on}" if side.eligible_on else "")
 
 
+def _after(p: PersonImpact) -> str:
+    return f"eligible from {p.eligible_from}" if p.eligible_from else _decision(p.after)
+
+
 def _change(p: PersonImpact) -> str:
     return p.change.replace("_", " ") + (f" ({p.days:+d} days)" if p.days else "")
 
@@ -167,7 +171,7 @@ def impact_markdown(impact: Impact) -> str:
         for person in impact.people:
             out.append(f"| {_cell(person.employee_id)}{' ' + _cell(person.name) if person.name else ''} | "
                        f"{_cell(person.old_title)} | {_cell(person.new_title)} | {_minimums(person)} | "
-                       f"{_decision(person.before)} | {_decision(person.after)} | {_change(person)} |")
+                       f"{_decision(person.before)} | {_after(person)} | {_change(person)} |")
         changed = [x for x in impact.people if x.change != "unchanged" or (x.minimums and x.minimums.meets is not True)]
         if changed:
             out.append("")

@@ -12,7 +12,7 @@ from ..impact import assess
 from ..proposal import load_proposal
 from ..reclass_report import impact_markdown, impact_text
 from ..salary import load_schedule
-from . import main, optional_date, rules_option
+from . import EXIT_FLAGS, main, optional_date, rules_option
 
 
 @main.command()
@@ -28,7 +28,8 @@ def reclass(proposal_file: str, roster_file: str, rules_dir: str, as_of: dt.date
             fmt: str) -> None:
     """Validate PROPOSAL against the rules and ROSTER and write its impact notes.
 
-    Exit code 1 when the notes carry flags that need a human decision.
+    Exit codes: 0 no flags; 4 flags that need a human decision; 1 roster records could not be read (their
+    impact is unknown; before 4); 2 unusable input.
     """
     proposal = load_proposal(proposal_file)
     schedule = load_schedule(schedule_file) if schedule_file else None
@@ -37,5 +38,4 @@ def reclass(proposal_file: str, roster_file: str, rules_dir: str, as_of: dt.date
     impact = assess(proposal, loader.books, roster, as_of=as_of, schedule=schedule)
     render = {"json": lambda i: i.to_json(), "markdown": impact_markdown, "text": impact_text}[fmt]
     click.echo(render(impact), nl=False)
-    if impact.summary.flags:
-        sys.exit(1)
+    sys.exit({"clean": 0, "undecidable": 1, "flags": EXIT_FLAGS}[impact.outcome()])
