@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+from .decision import Decision, DecisionError
 from .diffing import compare
 from .evaluator import ENGINE_NAME, Evaluator
 from .impact_model import (
-    ActionImpact, Flag, Impact, PersonImpact, ProposalInfo, ScheduleInfo, Summary, TitleChange,
+    ActionImpact, Flag, Impact, PersonImpact, ProposalInfo, ScheduleInfo, Summary, TitleChange, Vacancy,
 )
 from .impact_people import by_id, direct_actions, people_impact
 from .minimums import Minimums
@@ -113,6 +114,48 @@ def _action(sc: Scenario, applied: Applied, direct: dict[str, list[str]], schedu
 
 
 
+def anonymise(impact: Impact, roster: Roster) -> Impact:
+    """The impact with every roster name replaced by its employee id, for a public staff report."""
+    names = sorted(((e.name, e.id) for e in roster.employees if e.name), key=lambda pair: -len(pair[0]))
+
+    def scrub(value):
+        if isinstance(value, str):
+            for name, employee_id in names:
+                value = value.replace(name, employee_id)
+            return value
+        if isinstance(value, dict):
+            return {key: scrub(item) for key, item in value.items()}
+        return [scrub(item) for item in value] if isinstance(value, list) else value
+
+    data = impact.model_dump(mode="json")
+    data["people"] = [person | {"name": None} for person in data["people"]]
+    return Impact.model_validate(scrub(data))
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}{'' if count == 1 else 's'}"
+
+
+def vacancies(sc: Scenario, after: list[Decision | DecisionError]) -> list[Vacancy]:
+    """Each level the proposal puts a vacant position in: N candidates (eligible toward it after) for M positions."""
+    vacant = {p.id: f"{p.class_}:{p.level}" for p in sc.roster_after.positions if p.vacant}
+    new: dict[str, list[str]] = {}
+    for applied in sc.applied:
+        for move in applied.moves:
+            if move.after is not None and move.after != move.before and vacant.get(move.position) == move.after:
+                new.setdefault(move.after, []).append(move.position)
+    found = []
+    for ref, opened in new.items():
+        candidates = sorted(d.employee_id for d in after if isinstance(d, Decision) and d.status == "eligible"
+                            and f"{d.target.series}:{d.target.level}" == ref)
+        positions = sorted(p for p, level in vacant.items() if level == ref)
+        found.append(Vacancy(level=ref, title=pay_point(sc.after, ref, sc.proposal.proposal.effective).title,
+                             positions=positions, new_positions=opened, candidates=candidates,
+                             statement=f"{_plural(len(candidates), 'candidate')} for "
+                                       f"{_plural(len(positions), 'position')}"))
+    return found
+
+
 def assess(lp: LoadedProposal, books: dict[str, LoadedRulebook], roster: Roster, *, as_of: dt.date | None = None,
            schedule: LoadedSchedule | None = None) -> Impact:
     """Apply a proposal, decide the roster before and after it with the same engine, and write the notes."""
@@ -128,6 +171,7 @@ def assess(lp: LoadedProposal, books: dict[str, LoadedRulebook], roster: Roster,
         changes = {c.employee_id: c for c in compare(before, after)}
         direct = direct_actions(sc, old, new, on)
         people, person_flags = people_impact(sc, old, new, on, direct, by_id(before), by_id(after), changes)
+        openings = vacancies(sc, after)
     actions, flags = [], []
     for applied in sc.applied:
         impact, action_flags = _action(sc, applied, direct, schedule)
@@ -160,7 +204,8 @@ def assess(lp: LoadedProposal, books: dict[str, LoadedRulebook], roster: Roster,
         rules_after=sc.after.rulebook.rules_version, engine=ENGINE_NAME,
         salary_schedule=ScheduleInfo(id=table.id, title=table.title, file=schedule.path,
                                      illustrative=table.illustrative, notice=table.notice) if table else None,
-        actions=actions, people=people, structural=structural, summary=summary)
+        actions=actions, people=people, structural=structural, vacancies=openings, summary=summary)
 
 
-__all__ = ["ActionImpact", "Flag", "Impact", "Minimums", "PersonImpact", "Summary", "assess"]
+__all__ = ["ActionImpact", "Flag", "Impact", "Minimums", "PersonImpact", "Summary", "Vacancy", "anonymise", "assess",
+           "vacancies"]

@@ -94,6 +94,17 @@ class Flag(Frozen):
     employee_id: str | None = None
 
 
+class Vacancy(Frozen):
+    """A class level the proposal opens vacant positions in, and who is eligible to fill them after it."""
+
+    level: str  # SERIES:LEVEL
+    title: str
+    positions: list[str]  # every vacant position at the level after the proposal
+    new_positions: list[str]  # those of them the proposal adds or reclassifies into the level
+    candidates: list[str]  # employees whose decision after the proposal is eligible toward the level
+    statement: str  # "3 candidates for 1 position"
+
+
 class Summary(Frozen):
     actions: int
     positions_affected: int
@@ -120,6 +131,7 @@ class Impact(Frozen):
     actions: list[ActionImpact]
     people: list[PersonImpact]
     structural: list[StructuralNote]
+    vacancies: list[Vacancy] = []
     summary: Summary
 
     def outcome(self) -> Literal["clean", "undecidable", "flags"]:
@@ -134,4 +146,4 @@ class Impact(Frozen):
 
 
 __all__ = ["ActionImpact", "ChangeKind", "Flag", "FlagKind", "Impact", "PersonImpact", "ProposalInfo", "ScheduleInfo",
-           "Summary", "TitleChange"]
+           "Summary", "TitleChange", "Vacancy"]

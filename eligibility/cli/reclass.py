@@ -8,7 +8,7 @@ import sys
 import click
 
 from ..evaluator import Evaluator
-from ..impact import assess
+from ..impact import anonymise, assess
 from ..proposal import load_proposal
 from ..reclass_report import impact_markdown, impact_text
 from ..salary import load_schedule
@@ -24,8 +24,10 @@ from . import EXIT_FLAGS, main, optional_date, rules_option
 @click.option("--salary-schedule", "schedule_file", metavar="FILE",
               help="salary schedule (YAML) to price range or grade changes in dollars")
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "markdown"]), default="text", show_default=True)
+@click.option("--anonymise", "--anonymize", "anonymous", is_flag=True,
+              help="employee ids instead of names, in every format (for a public staff report)")
 def reclass(proposal_file: str, roster_file: str, rules_dir: str, as_of: dt.date | None, schedule_file: str | None,
-            fmt: str) -> None:
+            fmt: str, anonymous: bool) -> None:
     """Validate PROPOSAL against the rules and ROSTER and write its impact notes.
 
     Exit codes: 0 no flags; 4 flags that need a human decision; 1 roster records could not be read (their
@@ -36,6 +38,8 @@ def reclass(proposal_file: str, roster_file: str, rules_dir: str, as_of: dt.date
     loader = Evaluator.from_dir(rules_dir)
     roster = loader.load_roster(roster_file)
     impact = assess(proposal, loader.books, roster, as_of=as_of, schedule=schedule)
+    if anonymous:
+        impact = anonymise(impact, roster)
     render = {"json": lambda i: i.to_json(), "markdown": impact_markdown, "text": impact_text}[fmt]
     click.echo(render(impact), nl=False)
     sys.exit({"clean": 0, "undecidable": 1, "flags": EXIT_FLAGS}[impact.outcome()])
