@@ -125,8 +125,8 @@ def people_impact(sc: Scenario, old: Evaluator, new: Evaluator, on: dt.date, dir
         note = _note(kind, days, side_before, shown)
         clamped = shown.eligible_on if shown != side_after else None
         if clamped is not None and kind != "unchanged":
-            note += (f" Eligible from {clamped}, not before the proposal's effective date {sc.proposal.proposal.effective}"
-                     f" (the criteria are met from {side_after.eligible_on}).")
+            note += (f" Shown from {clamped}: no one is eligible through the proposal before its effective date "
+                     f"{sc.proposal.proposal.effective} (the criteria alone are met from {side_after.eligible_on}).")
         people.append(PersonImpact(
             employee_id=employee.id, name=employee.name, actions=actions, position=position,
             old_title=_title(old, employee, on), new_title=_title(new, now, on),

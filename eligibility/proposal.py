@@ -43,7 +43,7 @@ class CostedAction(ActionBase):
     def _cents(cls, value: Decimal | None) -> Decimal | None:
         if value is not None and (not value.is_finite() or value != value.quantize(Decimal("0.01"))):
             raise ValueError(f"annual_cost {value} is not an amount in whole cents")
-        return value
+        return value if value is None else value.quantize(Decimal("0.01"))  # YAML 6811.80 is read as 6811.8
 
 
 class RenameSeries(ActionBase):

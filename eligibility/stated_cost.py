@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from .salary import Fiscal, money
 
-STATED = "stated in the proposal (annual_cost)"
+STATED = "as the proposal states (annual_cost)"
 
 
 def _amount(low: Decimal, high: Decimal) -> str:
@@ -34,7 +34,7 @@ def stated_fiscal(stated: Decimal, computed: Fiscal) -> tuple[Fiscal, str | None
         problem = (f"the proposal states an annual cost of {money(stated)}, but the computed figure is "
                    f"{_amount(low, high)} ({computed.statement}); confirm which the Board is asked to approve")
     fiscal = computed.model_copy(update={"impact": impact, "annual_change_low": stated, "annual_change_high": stated,
-                                         "statement": f"{head} ({STATED}); {check}"})
+                                         "statement": f"{head}, {STATED}; {check}"})
     return fiscal, problem
 
 

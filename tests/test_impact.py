@@ -191,8 +191,8 @@ def test_vacant_position_in_the_target_class_changes_others_decisions(tmp_path):
     # eligible from then, not from the engine's 2015-01-05 (days counted from the date shown)
     assert (e3.before.eligible_on, e3.eligible_from, e3.days) == (d("2019-01-05"), d("2017-09-12"), -480)
     assert e3.note == ("Gains eligibility toward os:II: eligible 2017-09-12 (was not_yet 2019-01-05; 480 days "
-                       "earlier). Eligible from 2017-09-12, not before the proposal's effective date 2017-09-12 (the "
-                       "criteria are met from 2015-01-05).")
+                       "earlier). Shown from 2017-09-12: no one is eligible through the proposal before its effective "
+                       "date 2017-09-12 (the criteria alone are met from 2015-01-05).")
     tech = next(a for a in impact.actions if a.id == "reclass-tech")
     assert (tech.direction, tech.fiscal.statement) == ("lateral", "no fiscal impact: same pay range")
 
