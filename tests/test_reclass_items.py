@@ -87,7 +87,7 @@ def test_no_shown_eligible_date_precedes_the_effective_date_on_the_ccwd_sample(m
             if person["change"] in ("gained", "earlier", "target_changed") and person["after"]["status"] == "eligible":
                 assert (person["eligible_from"] or person["after"]["eligible_on"]) >= "2017-09-12", person
                 checked += 1
-    assert checked == 1  # CCWD-005, who gains eligibility for the new vacancy as of 2026-11-24
+    assert checked == 5  # as of 2026-11-24: CCWD-001, -003, -005, -011 and -013 gain eligibility
 
 
 # -- --anonymise ---------------------------------------------------------------------------------------------------
