@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+
 from .decision import Decision, DecisionError
 from .diffing import compare
 from .evaluator import ENGINE_NAME, Evaluator

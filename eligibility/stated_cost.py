@@ -1,4 +1,4 @@
-"""Cost figures a proposal states itself (``annual_cost``): the fiscal effect they give, checked against the computed one."""
+"""Cost figures a proposal states (``annual_cost``): the fiscal effect they give, checked against the computed one."""
 
 from __future__ import annotations
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-from pathlib import Path
 
 import pytest
 import yaml
@@ -166,9 +165,9 @@ def test_annual_cost_on_a_lateral_move_disagrees_with_the_rules(tmp_path):
     out = reclass(World(tmp_path), ADOPT + RECLASS_TECH.rstrip("\n") + "\n    annual_cost: 1200\n",
                   "--format", "json")
     flags = [f for f in json.loads(out.output)["summary"]["flags"] if f["kind"] == "fiscal"]
-    assert [f["message"] for f in flags] == [
+    assert [f["message"] for f in flags] == [(
         "reclass-tech: the proposal states an annual cost of $1,200.00, but the computed figure is $0.00 (no fiscal "
-        "impact: same pay range); confirm which the Board is asked to approve"]
+        "impact: same pay range); confirm which the Board is asked to approve")]
 
 
 @pytest.mark.parametrize("actions, error", [
