@@ -22,7 +22,8 @@ from . import EXIT_FLAGS, main, optional_date, rules_option
 @click.option("--as-of", "as_of", callback=optional_date, metavar="DATE",
               help="evaluate before and after as of this ISO date (default: the proposal's effective date)")
 @click.option("--salary-schedule", "schedule_file", metavar="FILE",
-              help="salary schedule (YAML) to price range or grade changes in dollars")
+              help="salary schedule (YAML) to price range or grade changes in dollars (an action's own "
+                   "annual_cost wins; a disagreement is flagged)")
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "markdown"]), default="text", show_default=True)
 @click.option("--anonymise", "--anonymize", "anonymous", is_flag=True,
               help="employee ids instead of names, in every format (for a public staff report)")
