@@ -32,7 +32,7 @@ def reclass(proposal_file: str, roster_file: str, rules_dir: str, as_of: dt.date
     """Validate PROPOSAL against the rules and ROSTER and write its impact notes.
 
     Exit codes: 0 no flags; 4 flags that need a human decision; 1 roster records could not be read (their
-    impact is unknown; before 4); 2 unusable input.
+    impact is unknown; it wins over 4); 2 unusable input.
     """
     proposal = load_proposal(proposal_file)
     schedule = load_schedule(schedule_file) if schedule_file else None
