@@ -3,148 +3,22 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Literal
-
-from pydantic import BaseModel, ConfigDict
 
 from .decision import Decision, DecisionError
-from .diffing import Change, Side, compare
+from .diffing import compare
 from .evaluator import ENGINE_NAME, Evaluator
-from .minimums import Minimums, check_minimums
-from .policy import PREFERENCE, SEVERITY
-from .proposal import (
-    AddPosition,
-    AdoptVersion,
-    LoadedProposal,
-    ReclassifyPosition,
-    RenameSeries,
+from .impact_model import (
+    ActionImpact, Flag, Impact, PersonImpact, ProposalInfo, ScheduleInfo, Summary, TitleChange, Vacancy,
 )
+from .impact_people import by_id, direct_actions, people_impact
+from .minimums import Minimums
+from .proposal import AddPosition, AdoptVersion, LoadedProposal, ReclassifyPosition, RenameSeries
 from .reclass import Applied, Scenario, apply_proposal
-from .records import Employee, Roster
+from .records import Roster
 from .rulebook import LoadedRulebook, level_of
-from .salary import (
-    Direction,
-    Fiscal,
-    LoadedSchedule,
-    PayChange,
-    combine,
-    compare_pay,
-    fiscal_impact,
-    pay_point,
-    position_cost,
-)
-from .schema import Citation
-from .structure import StructuralNote, compare_versions
-
-ChangeKind = Literal["gained", "lost", "earlier", "later", "status_changed", "target_changed", "unchanged"]
-FlagKind = Literal["minimum_qualifications", "eligibility_lost", "decision_worsened", "fiscal", "position",
-                   "evaluation", "record"]
-
-
-class Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-
-class ProposalInfo(Frozen):
-    id: str
-    title: str
-    agency: str
-    effective: dt.date
-    file: str
-    source: Citation | None = None
-
-
-class ScheduleInfo(Frozen):
-    id: str
-    title: str
-    file: str
-    illustrative: bool
-    notice: str | None = None
-
-
-class TitleChange(Frozen):
-    level: str  # SERIES:LEVEL
-    before: str
-    after: str
-
-
-class ActionImpact(Frozen):
-    """One action: what it does, which way pay moves, and what it costs."""
-
-    id: str
-    kind: str
-    summary: str
-    position: str | None = None
-    from_ref: str | None = None
-    from_title: str | None = None
-    to_ref: str | None = None
-    to_title: str | None = None
-    titles: list[TitleChange] = []
-    direction: Direction | None = None
-    pay: PayChange | None = None
-    fiscal: Fiscal
-    positions: list[str] = []
-    incumbents: list[str] = []
-    source: Citation | None = None
-
-
-class PersonImpact(Frozen):
-    """One person the proposal touches directly (as an incumbent) or whose advancement decision it changes."""
-
-    employee_id: str
-    name: str | None = None
-    actions: list[str] = []
-    position: str | None = None
-    old_title: str | None = None
-    new_title: str | None = None
-    minimums: Minimums | None = None
-    before: Side
-    after: Side
-    change: ChangeKind
-    days: int | None = None
-    criteria: list[str] = []
-    note: str
-
-
-class Flag(Frozen):
-    """Something a person must decide or check before the proposal goes to the Board."""
-
-    kind: FlagKind
-    message: str
-    action_id: str | None = None
-    employee_id: str | None = None
-
-
-class Summary(Frozen):
-    actions: int
-    positions_affected: int
-    positions: list[str]
-    people_affected: int
-    people: list[str]
-    people_directly_affected: int
-    decisions_changed: int
-    fiscal: Fiscal
-    flags: list[Flag]
-
-
-class Impact(Frozen):
-    """The impact of a proposal on a roster as of one date: the model behind the text, JSON and Markdown reports."""
-
-    proposal: ProposalInfo
-    as_of: dt.date
-    roster: str
-    rules_before: str
-    rules_after: str
-    engine: str
-    salary_schedule: ScheduleInfo | None = None
-    actions: list[ActionImpact]
-    people: list[PersonImpact]
-    structural: list[StructuralNote]
-    summary: Summary
-
-    def to_json(self) -> str:
-        """Canonical JSON: the same inputs always give the same bytes."""
-        return self.model_dump_json(indent=2) + "\n"
+from .salary import Fiscal, LoadedSchedule, combine, compare_pay, fiscal_impact, pay_point, position_cost
+from .stated_cost import stated_fiscal
+from .structure import compare_versions
 
 
 # -- actions ----------------------------------------------------------------------------------------------
@@ -233,129 +107,54 @@ def _action(sc: Scenario, applied: Applied, direct: dict[str, list[str]], schedu
         impact, problems = _adopt(sc, applied, base, schedule)
     else:
         impact, problems = _position(sc, applied, base, schedule)
+    stated = getattr(action, "annual_cost", None)
+    if stated is not None:
+        fiscal, disagreement = stated_fiscal(stated, impact.fiscal)
+        impact, problems = impact.model_copy(update={"fiscal": fiscal}), [*problems, disagreement]
     return impact, [Flag(kind="fiscal", message=f"{action.id}: {p}", action_id=action.id) for p in problems if p]
 
 
-# -- people -----------------------------------------------------------------------------------------------
-def _change(before: Side, after: Side) -> tuple[ChangeKind, int | None]:
-    days = (after.eligible_on - before.eligible_on).days if before.eligible_on and after.eligible_on else None
-    if before.target != after.target:
-        return "target_changed", None
-    if (before.status, before.eligible_on) == (after.status, after.eligible_on):
-        return "unchanged", None
-    was, now = before.status == "eligible", after.status == "eligible"
-    if now and not was:
-        return "gained", days
-    if was and not now:
-        return "lost", days
-    if days:
-        return ("earlier" if days < 0 else "later"), days
-    return "status_changed", None
+
+def anonymise(impact: Impact, roster: Roster) -> Impact:
+    """The impact with every roster name replaced by its employee id, for a public staff report."""
+    names = sorted(((e.name, e.id) for e in roster.employees if e.name), key=lambda pair: -len(pair[0]))
+
+    def scrub(value):
+        if isinstance(value, str):
+            for name, employee_id in names:
+                value = value.replace(name, employee_id)
+            return value
+        if isinstance(value, dict):
+            return {key: scrub(item) for key, item in value.items()}
+        return [scrub(item) for item in value] if isinstance(value, list) else value
+
+    data = impact.model_dump(mode="json")
+    data["people"] = [person | {"name": None} for person in data["people"]]
+    return Impact.model_validate(scrub(data))
 
 
-def _rank(side: Side) -> int:
-    """How good a decision is (0 = eligible); sides without a decision rank after every status."""
-    return PREFERENCE[SEVERITY[side.status]] if side.status in SEVERITY else len(PREFERENCE)
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}{'' if count == 1 else 's'}"
 
 
-def _note(kind: ChangeKind, days: int | None, before: Side, after: Side) -> str:
-    toward = f" toward {after.target}" if after.target else ""
-    was, now = _headline(before), _headline(after)
-    shift = f"; {abs(days)} days {'earlier' if days < 0 else 'later'}" if days else ""
-    return {
-        "unchanged": f"No change to the advancement decision: {_headline(before, True)}.",
-        "gained": f"Gains eligibility{toward}: {now} (was {was}{shift}).",
-        "lost": f"Loses eligibility{toward}: {now} (was {was}{shift}).",
-        "earlier": f"Eligibility{toward} moves {abs(days or 0)} days earlier: {before.eligible_on} -> "
-                   f"{after.eligible_on}.",
-        "later": f"Eligibility{toward} moves {abs(days or 0)} days later: {before.eligible_on} -> {after.eligible_on}.",
-        "status_changed": f"Decision{toward} changes: {was} -> {now}.",
-        "target_changed": f"Next step changes: {_headline(before, True)} -> {_headline(after, True)}.",
-    }[kind]
-
-
-def _headline(side: Side, target: bool = False) -> str:
-    if side.status == "not_applicable":
-        return "no next level (top of the series)"
-    if side.status == "error":
-        return f"not decidable ({side.error})"
-    return side.status + (f" {side.eligible_on}" if side.eligible_on else "") + (
-        f" toward {side.target}" if target and side.target else "")
-
-
-def _direct(sc: Scenario, old: Evaluator, new: Evaluator, on: dt.date) -> dict[str, list[str]]:
-    """Employee id -> ids of the actions that touch them: incumbents of moved positions, members of changed series."""
-    agency = sc.proposal.proposal.agency
-    after = {e.id: e for e in sc.roster_after.employees}
-
-    def series_of(ev: Evaluator, employee: Employee) -> str | None:
-        current = ev.compiled(agency).current_assignment(employee, on)
-        return current.class_ if current else None
-
-    touched: dict[str, list[str]] = {}
+def vacancies(sc: Scenario, after: list[Decision | DecisionError]) -> list[Vacancy]:
+    """Each level the proposal puts a vacant position in: N candidates (eligible toward it after) for M positions."""
+    vacant = {p.id: f"{p.class_}:{p.level}" for p in sc.roster_after.positions if p.vacant}
+    new: dict[str, list[str]] = {}
     for applied in sc.applied:
-        ids = list(applied.incumbents)
-        if applied.series is not None:
-            ids += [e.id for e in sc.roster_before.employees
-                    if applied.series in (series_of(old, e), series_of(new, after[e.id]))]
-        for employee_id in dict.fromkeys(ids):
-            touched.setdefault(employee_id, []).append(applied.action.id)
-    return touched
-
-
-def _title(ev: Evaluator, employee: Employee, on: dt.date) -> str | None:
-    compiled = ev.compiled(next(iter(ev.books)))  # a scenario's evaluators hold one agency
-    return compiled.title_of(compiled.current_assignment(employee, on), on)
-
-
-def _people(sc: Scenario, old: Evaluator, new: Evaluator, on: dt.date, direct: dict[str, list[str]],
-            before: dict[str, Decision | DecisionError], after: dict[str, Decision | DecisionError],
-            changes: dict[str, Change]) -> tuple[list[PersonImpact], list[Flag]]:
-    people, flags = [], []
-    after_employees = {e.id: e for e in sc.roster_after.employees}
-    moved_or_respecified = {a.action.id for a in sc.applied if not isinstance(a.action, RenameSeries)}
-    reclassifying = {a.action.id for a in sc.applied if isinstance(a.action, ReclassifyPosition)}
-    for employee in sc.roster_before.employees:
-        if employee.id not in direct and employee.id not in changes:
-            continue
-        now = after_employees[employee.id]
-        side_before, side_after = Side.of(before[employee.id]), Side.of(after[employee.id])
-        kind, days = _change(side_before, side_after)
-        actions = direct.get(employee.id, [])
-        minimums = None
-        if set(actions) & moved_or_respecified:
-            minimums = check_minimums(new, sc.roster_after, now, on)
-        position = next((a.position for a in now.assignments if a.position and a.start <= on
-                         and (a.end is None or a.end >= on)), None)
-        change = changes.get(employee.id)
-        criteria = [c.text() for c in change.criteria] if change else []
-        note = _note(kind, days, side_before, side_after)
-        people.append(PersonImpact(
-            employee_id=employee.id, name=employee.name, actions=actions, position=position,
-            old_title=_title(old, employee, on), new_title=_title(new, now, on),
-            minimums=minimums, before=side_before, after=side_after, change=kind, days=days, criteria=criteria,
-            note=note))
-        # a reclassification is what puts a person in a new class: name it first in their flags
-        first = next((i for i in reversed(actions) if i in reclassifying), actions[0] if actions else None)
-        if minimums is not None and minimums.meets is not True:
-            flags.append(Flag(kind="minimum_qualifications", action_id=first, employee_id=employee.id,
-                              message=f"{employee.id} {minimums.note}; incumbents usually keep their position: "
-                                      f"confirm"))
-        if kind == "lost":
-            flags.append(Flag(kind="eligibility_lost", action_id=first, employee_id=employee.id,
-                              message=f"{employee.id}: {note}"))
-        elif kind == "status_changed" and _rank(side_after) > _rank(side_before):
-            flags.append(Flag(kind="decision_worsened", action_id=first, employee_id=employee.id,
-                              message=f"{employee.id}: {note}"))
-        if actions and side_after.status == "error":
-            flags.append(Flag(kind="evaluation", action_id=first, employee_id=employee.id,
-                              message=f"{employee.id}: the decision after the proposal cannot be made: "
-                                      f"{side_after.error}"))
-    return people, flags
-
-
-def _by_id(items: list[Decision | DecisionError]) -> dict[str, Decision | DecisionError]:
-    return {item.employee_id: item for item in items}
+        for move in applied.moves:
+            if move.after is not None and move.after != move.before and vacant.get(move.position) == move.after:
+                new.setdefault(move.after, []).append(move.position)
+    found = []
+    for ref, opened in new.items():
+        candidates = sorted(d.employee_id for d in after if isinstance(d, Decision) and d.status == "eligible"
+                            and f"{d.target.series}:{d.target.level}" == ref)
+        positions = sorted(p for p, level in vacant.items() if level == ref)
+        found.append(Vacancy(level=ref, title=pay_point(sc.after, ref, sc.proposal.proposal.effective).title,
+                             positions=positions, new_positions=opened, candidates=candidates,
+                             statement=f"{_plural(len(candidates), 'candidate')} for "
+                                       f"{_plural(len(positions), 'position')}"))
+    return found
 
 
 def assess(lp: LoadedProposal, books: dict[str, LoadedRulebook], roster: Roster, *, as_of: dt.date | None = None,
@@ -371,8 +170,9 @@ def assess(lp: LoadedProposal, books: dict[str, LoadedRulebook], roster: Roster,
         before = list(old.evaluate_roster(sc.roster_before, on))
         after = list(new.evaluate_roster(sc.roster_after, on))
         changes = {c.employee_id: c for c in compare(before, after)}
-        direct = _direct(sc, old, new, on)
-        people, person_flags = _people(sc, old, new, on, direct, _by_id(before), _by_id(after), changes)
+        direct = direct_actions(sc, old, new, on)
+        people, person_flags = people_impact(sc, old, new, on, direct, by_id(before), by_id(after), changes)
+        openings = vacancies(sc, after)
     actions, flags = [], []
     for applied in sc.applied:
         impact, action_flags = _action(sc, applied, direct, schedule)
@@ -395,7 +195,8 @@ def assess(lp: LoadedProposal, books: dict[str, LoadedRulebook], roster: Roster,
         actions=len(actions), positions_affected=len(positions), positions=positions,
         people_affected=len(people), people=[p.employee_id for p in people],
         people_directly_affected=sum(1 for p in people if p.actions),
-        decisions_changed=sum(1 for p in people if p.change != "unchanged"), fiscal=fiscal, flags=flags)
+        decisions_changed=sum(1 for p in people if p.change != "unchanged"), fiscal=fiscal, flags=flags,
+        unreadable_records=[e.employee_id or "?" for e in roster.errors])
     table = schedule.schedule if schedule else None
     return Impact(
         proposal=ProposalInfo(id=proposal.id, title=proposal.title, agency=proposal.agency,
@@ -404,7 +205,8 @@ def assess(lp: LoadedProposal, books: dict[str, LoadedRulebook], roster: Roster,
         rules_after=sc.after.rulebook.rules_version, engine=ENGINE_NAME,
         salary_schedule=ScheduleInfo(id=table.id, title=table.title, file=schedule.path,
                                      illustrative=table.illustrative, notice=table.notice) if table else None,
-        actions=actions, people=people, structural=structural, summary=summary)
+        actions=actions, people=people, structural=structural, vacancies=openings, summary=summary)
 
 
-__all__ = ["ActionImpact", "Flag", "Impact", "Minimums", "PersonImpact", "Summary", "assess"]
+__all__ = ["ActionImpact", "Flag", "Impact", "Minimums", "PersonImpact", "Summary", "Vacancy", "anonymise", "assess",
+           "vacancies"]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 from typing import Annotated, Iterable, Literal, Union
 
@@ -31,6 +32,20 @@ class ActionBase(Strict):
     note: str | None = None
 
 
+class CostedAction(ActionBase):
+    """An action that can change pay, with the annual cost the proposal itself states for it (optional)."""
+
+    annual_cost: Decimal | None = Field(default=None, description="annual change in dollars the proposal states "
+                                        "for the whole action (negative: a saving), e.g. 6811.80")
+
+    @field_validator("annual_cost")
+    @classmethod
+    def _cents(cls, value: Decimal | None) -> Decimal | None:
+        if value is not None and (not value.is_finite() or value != value.quantize(Decimal("0.01"))):
+            raise ValueError(f"annual_cost {value} is not an amount in whole cents")
+        return value if value is None else value.quantize(Decimal("0.01"))  # YAML 6811.80 is read as 6811.8
+
+
 class RenameSeries(ActionBase):
     """New titles for a class series: levels, pay and incumbents stay as they are."""
 
@@ -41,7 +56,7 @@ class RenameSeries(ActionBase):
         default_factory=dict, description="level id -> new level title")
 
 
-class AdoptVersion(ActionBase):
+class AdoptVersion(CostedAction):
     """Adopt a class specification version written in a rule file (the agency's own, or ``rules_file``)."""
 
     kind: Literal["adopt_version"]
@@ -51,7 +66,7 @@ class AdoptVersion(ActionBase):
                                    "proposal; default: the agency's rule file in the rules folder")
 
 
-class ReclassifyPosition(ActionBase):
+class ReclassifyPosition(CostedAction):
     """Move one position (vacant or filled) from one class level to another."""
 
     kind: Literal["reclassify_position"]
@@ -68,7 +83,7 @@ class ReclassifyPosition(ActionBase):
         return value if value is None else _ref(value)
 
 
-class AddPosition(ActionBase):
+class AddPosition(CostedAction):
     """Create a new, vacant position in a class level."""
 
     kind: Literal["add_position"]
@@ -82,7 +97,7 @@ class AddPosition(ActionBase):
         return _ref(value)
 
 
-class AbolishPosition(ActionBase):
+class AbolishPosition(CostedAction):
     """Remove a vacant position."""
 
     kind: Literal["abolish_position"]

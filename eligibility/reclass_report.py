@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import textwrap
 
-from .impact import ActionImpact, Impact, PersonImpact
+from .impact import ActionImpact, Impact, PersonImpact, Vacancy
 from .salary import Fiscal
 from .schema import Citation
 
@@ -27,8 +27,17 @@ def _decision(side) -> str:
     return side.status + (f" {side.eligible_on}" if side.eligible_on else "")
 
 
+def _after(p: PersonImpact) -> str:
+    return f"eligible from {p.eligible_from}" if p.eligible_from else _decision(p.after)
+
+
 def _change(p: PersonImpact) -> str:
     return p.change.replace("_", " ") + (f" ({p.days:+d} days)" if p.days else "")
+
+
+def _vacancy(v: Vacancy) -> str:
+    who = f" ({', '.join(v.candidates)})" if v.candidates else ""
+    return f"{v.title} ({v.level}): {v.statement}{who}"
 
 
 def _fiscal_line(f: Fiscal) -> str:
@@ -69,6 +78,7 @@ def impact_text(impact: Impact) -> str:
             f"  Positions affected: {s.positions_affected}" + (f" ({', '.join(s.positions)})" if s.positions else ""),
             f"  People affected: {s.people_affected} ({s.people_directly_affected} directly; "
             f"{s.decisions_changed} advancement decisions change)",
+            *[line for v in impact.vacancies for line in _wrap(f"Vacancies: {_vacancy(v)}", "  ")],
             f"  Flags needing a decision: {len(s.flags)}", ""]
     for i, a in enumerate(impact.actions, 1):
         out.append(f"Action {i}: {a.id} ({a.kind})")
@@ -140,6 +150,7 @@ def impact_markdown(impact: Impact) -> str:
                                                                     else "") + ".",
             f"- **People affected:** {s.people_affected} ({s.people_directly_affected} hold an affected class or "
             f"position; {s.decisions_changed} advancement decisions change).",
+            *[f"- **Vacancies:** {_vacancy(v)}." for v in impact.vacancies],
             f"- **Items needing a decision:** {len(s.flags)}" + (" (listed at the end)." if s.flags else "."), "",
             "### Actions", ""]
     for i, a in enumerate(impact.actions, 1):
@@ -167,7 +178,7 @@ def impact_markdown(impact: Impact) -> str:
         for person in impact.people:
             out.append(f"| {_cell(person.employee_id)}{' ' + _cell(person.name) if person.name else ''} | "
                        f"{_cell(person.old_title)} | {_cell(person.new_title)} | {_minimums(person)} | "
-                       f"{_decision(person.before)} | {_decision(person.after)} | {_change(person)} |")
+                       f"{_decision(person.before)} | {_after(person)} | {_change(person)} |")
         changed = [x for x in impact.people if x.change != "unchanged" or (x.minimums and x.minimums.meets is not True)]
         if changed:
             out.append("")

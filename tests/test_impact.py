@@ -187,7 +187,12 @@ def test_vacant_position_in_the_target_class_changes_others_decisions(tmp_path):
     assert (e3.change, e3.before.status, e3.after.status, e3.after.eligible_on) == (
         "gained", "not_yet", "eligible", d("2015-01-05"))  # five years of outside customer service (2013-01-07),
     # but no date before the person took up level I on 2015-01-05
-    assert (e3.before.eligible_on, e3.days) == (d("2019-01-05"), -1461)  # four years at level I, 2015-01-05 on
+    # four years at level I, 2015-01-05 on; the new vacancy exists only from 2017-09-12, so the impact shows E3
+    # eligible from then, not from the engine's 2015-01-05 (days counted from the date shown)
+    assert (e3.before.eligible_on, e3.eligible_from, e3.days) == (d("2019-01-05"), d("2017-09-12"), -480)
+    assert e3.note == ("Gains eligibility toward os:II: eligible 2017-09-12 (was not_yet 2019-01-05; 480 days "
+                       "earlier). Shown from 2017-09-12: no one is eligible through the proposal before its effective "
+                       "date 2017-09-12 (the criteria alone are met from 2015-01-05).")
     tech = next(a for a in impact.actions if a.id == "reclass-tech")
     assert (tech.direction, tech.fiscal.statement) == ("lateral", "no fiscal impact: same pay range")
 

@@ -2,7 +2,8 @@
 
 Exit codes: 0 done; 1 done, but findings or undecidable records were reported; 2 unusable input or
 options; 3 an internal error (a bug: one line on stderr saying where to report it, the traceback only with
-``eligibility --debug``); 130 interrupted (Ctrl-C); 141 standard output closed early (``| head``).
+``eligibility --debug``); 4 done (``reclass``), every record assessed, and flags need a human decision;
+130 interrupted (Ctrl-C); 141 standard output closed early (``| head``).
 Each concept's commands live in their own module of this package and are registered below.
 """
 
@@ -20,6 +21,7 @@ from ..errors import EligibilityError, InputError
 from ..escaping import TEXT_ERRORS, printable
 
 EXIT_INTERNAL = 3  # an unexpected exception: a bug in eligibility, never "done" (0, 1) nor "bad input" (2)
+EXIT_FLAGS = 4  # reclass: assessed completely, and the notes carry flags that need a human decision
 EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report it
 EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE: standard output was closed early
 REPORT_TO = "the eligibility maintainers, with the command line and the output of 'eligibility --debug ...'"
@@ -103,7 +105,8 @@ def main(debug: bool) -> None:
     """Decide who can advance to the next level of their job class, when, and why.
 
     Exit codes: 0 done; 1 done, but findings or undecidable records were reported; 2 unusable input or
-    options; 3 an internal error (a bug; --debug prints its traceback); 130 interrupted; 141 output closed.
+    options; 3 an internal error (a bug; --debug prints its traceback); 4 reclass done, with flags that need
+    a human decision; 130 interrupted; 141 output closed.
     """
 
 
