@@ -45,9 +45,17 @@ def optional_date(ctx, param, value):
     return None if value is None else iso_date(value)
 
 
+def _rules_dir(ctx, param, value):
+    """click callback: the rules folder (eligibility.rules_location), as a string."""
+    from ..rules_location import find_rules_dir
+
+    return str(find_rules_dir(value))
+
+
 def rules_option(func):
-    return click.option("--rules", "rules_dir", default="rules", show_default=True, metavar="DIR",
-                        help="folder of rule files (one YAML file per agency)")(func)
+    return click.option("--rules", "rules_dir", default=None, callback=_rules_dir, metavar="DIR",
+                        help="folder of rule files, one YAML file per agency (default: $ELIGIBILITY_RULES, else "
+                             "./rules, else the rules installed with eligibility)")(func)
 
 
 def as_of_option(func):

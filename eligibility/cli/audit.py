@@ -16,9 +16,11 @@ from ..report import table
 from ..audit import DEFAULT_LOG, LOG_ENV, DecisionLog, LogEntry
 from ..audit_key import KEY_ENV, LogKey, load_key
 from ..audit_replay import replay as replay_log
+from ..audit_show import entry_text
 from ..audit_verify import Verification, parse_anchor
 from ..decision import Decision, DecisionError
 from ..diffing import RuleComparison, compare_rules
+from ..errors import AuditError
 from ..evaluator import Evaluator
 from ..records import Roster
 from ..rulebook import LoadedRulebook
@@ -136,13 +138,24 @@ def _show_row(entry: LogEntry, summary: dict) -> list[str]:
 
 @audit.command()
 @click.argument("log")
+@click.option("--id", "decision_id", metavar="ID", help="show this one decision in full: criteria, evidence, citations")
 @click.option("--employee", "employee_id", metavar="ID", help="only this employee's entries")
 @click.option("--since", callback=optional_date, metavar="DATE", help="only entries recorded on or after DATE (UTC)")
+@click.option("--as-of", "as_of", callback=optional_date, metavar="DATE", help="only decisions made as of DATE")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
-def show(log: str, employee_id: str | None, since: dt.date | None, fmt: str) -> None:
-    """List the entries of LOG."""
+def show(log: str, decision_id: str | None, employee_id: str | None, since: dt.date | None, as_of: dt.date | None,
+         fmt: str) -> None:
+    """List the entries of LOG, or show one (--id) as check explains a decision."""
     with DecisionLog.open(log) as opened:
-        entries = [(entry, entry.summary()) for entry in opened.entries(employee_id=employee_id, since=since)]
+        entries = [(entry, entry.summary()) for entry in opened.entries(
+            employee_id=employee_id, decision_id=decision_id, since=since, as_of=as_of)]
+    if decision_id is not None:
+        if not entries:
+            raise AuditError(f"{log}: no entry with decision id {decision_id!r}")
+        entry = entries[0][0]
+        click.echo(json.dumps({**entry.model_dump(), "decision": json.loads(entry.decision_json)}, indent=2)
+                   if fmt == "json" else entry_text(entry), nl=fmt == "json")
+        return
     if fmt == "json":
         click.echo(json.dumps([{**entry.model_dump(), "summary": summary} for entry, summary in entries], indent=2))
         return
@@ -158,12 +171,14 @@ def show(log: str, employee_id: str | None, since: dt.date | None, fmt: str) -> 
 @click.option("--id", "decision_id", metavar="ID", help="replay only this decision")
 @click.option("--since", callback=optional_date, metavar="DATE", help="replay entries recorded on or after DATE (UTC)")
 @rules_option
-@click.option("--roster", "rosters", multiple=True, required=True, metavar="FILE",
-              help="roster holding the records (repeatable, one per agency)")
+@click.option("--roster", "rosters", multiple=True, metavar="FILE",
+              help="roster holding the records (repeatable, one per agency; without it, the records stored with "
+                   "--include-record)")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 def replay(log: str, decision_id: str | None, since: dt.date | None, rules_dir: str, rosters: tuple[str, ...],
            fmt: str) -> None:
-    """Re-evaluate logged decisions; report changed inputs or decisions.
+    """Re-evaluate logged decisions; report changed inputs (naming the record's changed fields when it was
+    stored with --include-record) or decisions.
 
     Exit 0 when every decision is reproduced byte for byte, 1 otherwise.
     """
