@@ -53,7 +53,6 @@ _EXPORTS: dict[str, str] = {
     "load_rules_dir": "rulebook",
     "load_schedule": "salary",
     "open_log": "audit",
-    "run_rule_tests": "scenarios",
 }
 
 
