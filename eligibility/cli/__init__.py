@@ -71,7 +71,7 @@ def _escaping_streams() -> None:
 class Group(click.Group):
     """Maps every way a command can end to its exit code: the package's own errors to one line and 2,
     click's usage errors to 2 (click prints them), Ctrl-C to 130, a closed pipe to 141, and anything else
-    (a bug) to one line and 3."""
+    (a bug) to one line and 3. Imports each command's module only when that command is asked for (COMMANDS)."""
 
     def invoke(self, ctx):
         _escaping_streams()
@@ -137,7 +137,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "check": ("core", "Decide one employee of ROSTER and explain every criterion."),
     "diff-rules": ("audit", "Who changes status or eligible date between two rule sets."),
     "explain-rules": ("authoring", "Print the rules of AGENCY (default: every agency) as readable Markdown."),
-    "generate": ("scale", "Write a synthetic roster of COUNT invented employees for load tests (deterministic per seed)."),
+    "generate": ("scale", "Write a synthetic roster of COUNT invented employees for load tests (deterministic per "
+                          "seed)."),
     "lint": ("authoring", "Check the rule files of RULES_DIR (default: rules)."),
     "reclass": ("reclass", "Validate PROPOSAL against the rules and ROSTER and write its impact notes."),
     "report": ("people", "Write a report of every decision on ROSTER (a YAML roster, or a CSV roster: see "

@@ -39,7 +39,8 @@ def lint(rules_dir: str, sources: str | None, strict: bool, fmt: str) -> None:
 
 @main.command("test", context_settings={"ignore_unknown_options": True})
 @RULES_DIR
-@click.option("-k", "match", metavar="EXPR", help="only cases matching EXPR (pytest -k: words of agency, file, case name)")
+@click.option("-k", "match", metavar="EXPR",
+              help="only cases matching EXPR (a pytest -k expression over agency, file and case name)")
 @click.option("-x", "--exitfirst", is_flag=True, help="stop at the first failing case")
 @click.option("--junitxml", metavar="FILE", help="also write a JUnit XML report to FILE")
 @click.option("-v", "--verbose", is_flag=True, help="one line per case")
