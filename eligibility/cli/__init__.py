@@ -3,8 +3,7 @@
 Exit codes: 0 done; 1 done, but findings or undecidable records were reported; 2 unusable input or
 options; 3 an internal error (a bug: one line on stderr saying where to report it, the traceback only with
 ``eligibility --debug``); 130 interrupted (Ctrl-C); 141 standard output closed early (``| head``).
-Each concept's commands live in their own module of this package, imported only when one of its commands runs
-(COMMANDS below), so that a command loads only what it uses.
+Each concept's commands live in their own module of this package and are registered below.
 """
 
 from __future__ import annotations
