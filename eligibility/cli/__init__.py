@@ -144,7 +144,8 @@ def main(debug: bool) -> None:
 # commands from this table (tests/test_cli_startup.py checks it against the commands themselves).
 COMMANDS: dict[str, tuple[str, str]] = {
     "audit": ("audit", "Inspect, verify and replay the decision log."),
-    "check": ("core", "Decide one employee of ROSTER and explain every criterion."),
+    "check": ("core", "Decide one employee of ROSTER (by id, or by name: a unique match) and explain every "
+                      "criterion."),
     "diff-rules": ("audit", "Who changes status or eligible date between two rule sets."),
     "explain-rules": ("authoring", "Print the rules of AGENCY (default: every agency) as readable Markdown."),
     "generate": ("scale", "Write a synthetic roster of COUNT invented employees for load tests (deterministic per "
