@@ -140,8 +140,7 @@ class Evaluator:
             paths.append(PathResult(id=path.id, kind=path.kind, description=path.description, status=status,
                                     eligible_on=_path_date(status, results, floor), criteria=results))
         best = next(p for p in paths if p.id == outcome.best_path)
-        extras = decision_extras(best, paths, target, as_of, floor, compiled.vocabulary,
-                                 compiled.titles(target.version))
+        extras = decision_extras(best, paths, target, as_of, floor, compiled.titles(target.version))
         return Decision(
             employee_id=employee.id, name=employee.name, as_of=as_of, agency=agency,
             current=compiled.title_of(target.current, as_of),
