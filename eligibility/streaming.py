@@ -28,7 +28,7 @@ from typing import Any, Iterator
 import yaml
 from pydantic import ValidationError
 
-from .documents import Document, _Loader, _walk
+from .documents import Document, _Loader, _walk, reader_error
 from .errors import RecordError
 from .records import Employee, Position, check_record
 
@@ -128,7 +128,8 @@ def _header(data: Any, doc: Document, known_series: dict[str, set[str]] | None) 
 
     if not isinstance(data, dict):
         raise RecordError("a roster must be a mapping with agency, positions and employees", file=doc.path, line=1)
-    roster = roster_from_document(Document(doc.path, {**data, "employees": []}, doc.positions), known_series)
+    roster = roster_from_document(Document(doc.path, {**data, "employees": []}, doc.positions, doc.texts),
+                                  known_series)
     return roster.agency, roster.positions
 
 
@@ -138,20 +139,43 @@ def _series(agency: str, known_series: dict[str, set[str]] | None) -> set[str] |
 
 # -- YAML ------------------------------------------------------------------------------------------
 def _yaml_error(exc: yaml.YAMLError, path: str) -> RecordError:
+    if isinstance(exc, yaml.reader.ReaderError):  # its position is a character offset into the file
+        line, column = _line_of(path, exc.position)
+        return reader_error(exc, path, line, column, RecordError)
     mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
     problem = getattr(exc, "problem", None) or getattr(exc, "context", None) or str(exc)
     return RecordError(f"invalid YAML: {problem}", file=path, line=mark.line + 1 if mark else None,
                        column=mark.column + 1 if mark else None)
 
 
-def _yaml_walk(path: str, want_employees: bool) -> Iterator[tuple[str, Any, dict]]:
-    """Events of the top-level mapping: ("header", data, positions) once, or ("employee", raw, positions) each.
+def _line_of(path: str, offset: int) -> tuple[int, int]:
+    """1-based (line, column) of the character at ``offset`` (read as the YAML reader reads the file)."""
+    with open(path, encoding="utf-8", errors="surrogateescape", newline="") as handle:
+        before = handle.read(offset)
+    return before.count("\n") + 1, offset - (before.rfind("\n") + 1) + 1
+
+
+def _open_yaml(path: str):
+    """The file as text; bytes that are not UTF-8 become lone surrogates, which the YAML reader refuses with
+    their position (documents.reader_error words it)."""
+    with open(path, "rb") as raw:
+        if raw.read(2) in (b"\xff\xfe", b"\xfe\xff"):
+            raise RecordError("the file is UTF-16 text; save it as UTF-8", file=path, line=1, column=1)
+    return open(path, encoding="utf-8", errors="surrogateescape", newline="")
+
+
+def _yaml_walk(path: str, want_employees: bool) -> Iterator[tuple[str, Any, dict, dict]]:
+    """Events of the top-level mapping: ("header", data, positions, texts) once, or ("employee", raw, positions,
+    texts) each (``texts``: see Document.texts).
 
     With ``want_employees`` false the employees are skipped (events only) and the header keys composed;
     with it true the header keys are skipped and each employee item is composed, constructed and yielded.
     """
-    with open(path, encoding="utf-8") as handle:
-        loader = _Loader(handle)
+    with _open_yaml(path) as handle:
+        try:
+            loader = _Loader(handle)  # reads the first chunk of the file
+        except yaml.reader.ReaderError as exc:
+            raise _yaml_error(exc, path) from exc
         try:
             loader.get_event()  # StreamStart
             if loader.check_event(yaml.StreamEndEvent):
@@ -162,11 +186,15 @@ def _yaml_walk(path: str, want_employees: bool) -> Iterator[tuple[str, Any, dict
             start = loader.get_event()
             header: dict = {}
             positions: dict = {(): (start.start_mark.line + 1, start.start_mark.column + 1)}
+            texts: dict = {}
             seen: dict[str, int] = {}
             while not loader.check_event(yaml.MappingEndEvent):
                 key_node = loader.compose_node(None, None)
-                key = key_node.value
                 key_pos = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
+                if not isinstance(key_node, yaml.ScalarNode):
+                    raise RecordError("invalid YAML: a key must be a single value, not a mapping or a list",
+                                      file=path, line=key_pos[0], column=key_pos[1])
+                key = key_node.value
                 if key in seen:
                     raise RecordError(f"duplicate key {key!r} (first defined on line {seen[key]})", file=path,
                                       line=key_pos[0], column=key_pos[1], field=key)
@@ -180,18 +208,22 @@ def _yaml_walk(path: str, want_employees: bool) -> Iterator[tuple[str, Any, dict
                     _skip_node(loader)
                 else:
                     node = loader.compose_node(None, None)
-                    _walk(node, (key,), positions, path, RecordError)
+                    _walk(node, (key,), positions, path, RecordError, texts=texts)
                     positions[(key,)] = key_pos
                     header[key] = loader.construct_document(node)
         except yaml.YAMLError as exc:
             raise _yaml_error(exc, path) from exc
+        except RecursionError as exc:  # thousands of nested brackets: report where parsing stopped
+            mark = loader.get_mark()
+            raise RecordError("invalid YAML: nested too deeply", file=path, line=mark.line + 1,
+                              column=mark.column + 1) from exc
         finally:
             loader.dispose()
     if not want_employees:
-        yield "header", header, positions
+        yield "header", header, positions, texts
 
 
-def _yaml_employees(loader: _Loader, path: str) -> Iterator[tuple[str, Any, dict]]:
+def _yaml_employees(loader: _Loader, path: str) -> Iterator[tuple[str, Any, dict, dict]]:
     if loader.check_event(yaml.ScalarEvent):  # "employees:" with nothing after it
         loader.get_event()
         return
@@ -204,10 +236,11 @@ def _yaml_employees(loader: _Loader, path: str) -> Iterator[tuple[str, Any, dict
     while not loader.check_event(yaml.SequenceEndEvent):
         node = loader.compose_node(None, None)
         positions: dict = {}
-        _walk(node, ("employees", index), positions, path, RecordError)
+        texts: dict = {}
+        _walk(node, ("employees", index), positions, path, RecordError, texts=texts)
         raw = loader.construct_document(node)  # also forgets the constructed objects
         loader.anchors = {}
-        yield "employee", raw, positions
+        yield "employee", raw, positions, texts
         index += 1
     loader.get_event()
 
@@ -226,16 +259,31 @@ def _skip_node(loader: _Loader) -> None:
 
 def _yaml_stream(path: str, known_series: dict[str, set[str]] | None) -> RosterStream:
     # first pass: the header, wherever its keys are in the file (employees are skipped as events)
-    _, data, positions = next(_yaml_walk(path, want_employees=False))
-    agency, roster_positions = _header(data, Document(path, data, positions), known_series)
+    _, data, positions, texts = next(_yaml_walk(path, want_employees=False))
+    agency, roster_positions = _header(data, Document(path, data, positions, texts), known_series)
     checker = _Checker(path, _series(agency, known_series))
 
     def items() -> Iterator[Item]:
-        for index, (_, raw, item_positions) in enumerate(_yaml_walk(path, want_employees=True)):
+        index = 0
+        for _, raw, item_positions, item_texts in _until_broken(_yaml_walk(path, want_employees=True)):
+            if isinstance(raw, RecordError):
+                yield raw.line or 0, raw
+                return
             line = item_positions[("employees", index)][0]
-            yield line, checker.check(raw, index, Document(path, None, item_positions), line)
+            yield line, checker.check(raw, index, Document(path, None, item_positions, item_texts), line)
+            index += 1
 
     return RosterStream(path, agency, roster_positions, items())
+
+
+def _until_broken(walk: Iterator) -> Iterator:
+    """The walk's items, then the RecordError that stopped it (a bad byte, a syntax error) as a last item: what
+    was read before it is still decided and written, and the error is reported with its line (exit code 1)."""
+    try:
+        yield from walk
+    except RecordError as exc:
+        exc.employee_id = exc.employee_id or f"line {exc.line}"
+        yield "error", exc.with_traceback(None), None, None
 
 
 # -- JSONL -----------------------------------------------------------------------------------------

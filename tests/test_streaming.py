@@ -107,8 +107,13 @@ def test_yaml_stream_reads_employees_one_at_a_time(ev, tmp_path):
     stream = open_roster(path, ev.known_series())
     got = [next(stream.items)[1].id, next(stream.items)[1].id]
     assert got[0].startswith("JBWD-") and got[1].startswith("JBWD-")
-    with pytest.raises(RecordError, match=r"broken.yaml:\d+:\d+: invalid YAML"):
-        list(stream.items)
+    # the error that stops the parser is the last item (the records before it are still decided and written)
+    rest = list(stream.items)
+    assert all(not isinstance(item, RecordError) for _, item in rest[:-1])
+    line, last = rest[-1]
+    assert isinstance(last, RecordError) and line == last.line == text.count("\n") + 2
+    assert last.render().startswith(f"{path}:{line}:") and "invalid YAML" in last.render()
+    assert last.employee_id == f"line {line}"
 
 
 def test_evaluation_pulls_records_lazily_from_an_endless_stream(ev):
