@@ -214,33 +214,26 @@ def lone_surrogate(value: Any, loc: tuple = ()) -> tuple[tuple, str] | None:
 
 def check_record(raw: Any, index: int, doc: Document, line: int | None, series: set[str] | None,
                  first_line_of: Callable[[str], int | None], path: str | None = None) -> Employee | RecordError:
-    """Validate one employee item of a roster: the Employee, or the RecordError that names it (never raised).
-
-    ``raw`` is the parsed item, or an Employee validated from its text (then only the checks that need the
-    other records, duplicate ids, and the rules, unknown classes, are left).
+    """Validate one parsed employee item of a roster: the Employee, or the RecordError that names it (never raised).
 
     ``first_line_of`` answers "on which line was this id first seen?" (None: not seen), so callers can keep
     the ids they have seen however suits them (a dict, a compact table for a million records).
     """
     path = path or doc.path
     prefix = ("employees", index)
-    if isinstance(raw, Employee):  # validated already (from its JSON text): the checks across records remain
-        employee, emp_id = raw, raw.id
-    else:
-        raw_id = raw.get("id") if isinstance(raw, dict) else None
-        emp_id = str(raw_id) if raw_id is not None and not lone_surrogate(raw_id) else f"#{index + 1}"
+    raw_id = raw.get("id") if isinstance(raw, dict) else None
+    emp_id = str(raw_id) if raw_id is not None and not lone_surrogate(raw_id) else f"#{index + 1}"
     try:
-        if not isinstance(raw, (dict, Employee)):
+        if not isinstance(raw, dict):
             raise RecordError("an employee record must be a mapping", file=path, line=line,
                               field=f"employees[{index}]", employee_id=emp_id)
-        if isinstance(raw, dict):
-            surrogate = lone_surrogate(raw, prefix)
-            if surrogate:
-                s_line, s_col = doc.position(surrogate[0])
-                raise RecordError(f"lone surrogate U+{ord(surrogate[1]):04X} is not a character (write the character "
-                                  "itself)", file=path, line=s_line, column=s_col, field=format_loc(surrogate[0]),
-                                  employee_id=emp_id)
-            employee = Employee.model_validate(keep_source_texts(raw, doc, Employee, prefix))
+        surrogate = lone_surrogate(raw, prefix)
+        if surrogate:
+            s_line, s_col = doc.position(surrogate[0])
+            raise RecordError(f"lone surrogate U+{ord(surrogate[1]):04X} is not a character (write the character "
+                              "itself)", file=path, line=s_line, column=s_col, field=format_loc(surrogate[0]),
+                              employee_id=emp_id)
+        employee = Employee.model_validate(keep_source_texts(raw, doc, Employee, prefix))
         first = first_line_of(employee.id)
         if first is not None:
             id_line, id_col = doc.position(prefix + ("id",))

@@ -9,7 +9,7 @@ remembered per employee is an 8-byte hash of its id and its line, for the duplic
 Layouts (docs/performance.md, "Streaming"):
 
 * YAML: the usual roster (``agency``, ``positions``, ``employees``); keys in any order.
-* JSONL: first line ``{"agency": ..., "positions": [...]}``, then one employee object per line.
+* JSONL: first line ``{"agency": ..., "positions": [...]}``, then one employee object per line (eligibility.json_records).
 * CSV: see eligibility.csv_stream.
 * Parquet: see eligibility.parquet_roster.
 
@@ -19,18 +19,16 @@ Record errors carry the same messages as the whole-file loaders (file, line, fie
 from __future__ import annotations
 
 import hashlib
-import json
 from array import array
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterator
 
 import yaml
-from pydantic import ValidationError
 
 from .documents import Document, _Loader, _walk, reader_error
 from .errors import RecordError
-from .records import Employee, Position, check_record
+from .records import Position, check_record
 
 Item = tuple[int, Any]  # (line, Employee | RecordError)
 
@@ -286,58 +284,6 @@ def _until_broken(walk: Iterator) -> Iterator:
         yield "error", exc.with_traceback(None), None, None
 
 
-# -- JSONL -----------------------------------------------------------------------------------------
-def _line_record(text: str) -> Any:
-    """An employee line: an Employee validated straight from its text (about twice as fast) when it is valid;
-    otherwise the parsed value, which the usual validation then reports field by field, as for every format
-    (or json.JSONDecodeError, whose message names what is wrong)."""
-    try:
-        return Employee.model_validate_json(text)
-    except ValidationError:
-        return json.loads(text)
-
-
-def _json_line(text: str, path: str, line: int) -> Any:
-    try:
-        return json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise RecordError(f"invalid JSON: {exc.msg}", file=path, line=line, column=exc.colno) from exc
-
-
-def _jsonl_stream(path: str, known_series: dict[str, set[str]] | None) -> RosterStream:
-    handle = open(path, encoding="utf-8")
-    first = handle.readline()
-    if not first.strip():
-        handle.close()
-        raise RecordError("the file is empty; the first line must be the roster header "
-                          '{"agency": ..., "positions": [...]}', file=path, line=1, column=1)
-    data = _json_line(first, path, 1)
-    if isinstance(data, dict) and "employees" in data:
-        handle.close()
-        raise RecordError("the header line holds no employees; put one employee per line after it", file=path,
-                          line=1, field="employees")
-    agency, positions = _header(data, Document(path, data, {(): (1, 1)}), known_series)
-    checker = _Checker(path, _series(agency, known_series))
-
-    def items() -> Iterator[Item]:
-        with handle:
-            index = 0
-            for line, text in enumerate(handle, start=2):
-                if not text.strip():
-                    continue
-                try:
-                    raw = _line_record(text)
-                except json.JSONDecodeError as exc:
-                    yield line, RecordError(f"invalid JSON: {exc.msg}", file=path, line=line, column=exc.colno,
-                                            employee_id=f"#{index + 1}")
-                    index += 1
-                    continue
-                yield line, checker.check(raw, index, Document(path, None, {("employees", index): (line, 1)}), line)
-                index += 1
-
-    return RosterStream(path, agency, positions, items())
-
-
 # -- entry point -----------------------------------------------------------------------------------
 def open_roster(path: str | Path, known_series: dict[str, set[str]] | None = None) -> RosterStream:
     """Open a roster for streaming; the format comes from the file name (.yaml/.yml, .jsonl, .csv, .parquet)."""
@@ -355,5 +301,8 @@ def open_roster(path: str | Path, known_series: dict[str, set[str]] | None = Non
         from .csv_stream import csv_stream
 
         return csv_stream(path, known_series)
-    opener = {"yaml": _yaml_stream, "jsonl": _jsonl_stream}[fmt]
-    return opener(path, known_series)
+    if fmt == "jsonl":
+        from .json_records import jsonl_stream
+
+        return jsonl_stream(path, known_series)
+    return _yaml_stream(path, known_series)

@@ -204,30 +204,6 @@ def test_scheduler_without_the_dask_backend_is_refused():
     assert done.stderr.strip().endswith("Error: --scheduler and --workers only apply with --backend dask")
 
 
-def test_a_jsonl_line_validated_from_its_text_is_the_record_validated_from_its_parsed_value(generated):
-    # JSONL records are validated straight from their text (pydantic's JSON mode); every line of the generated
-    # roster, malformed ones included, must give the same Employee, or fail, exactly as the parsed value does
-    from pydantic import ValidationError
-
-    from eligibility.records import Employee
-
-    folder, _ = generated
-    lines = (folder / "r.jsonl").read_text().splitlines()[1:]
-    outcomes = {"same": 0, "both fail": 0}
-    for text in lines:
-        try:
-            from_text = Employee.model_validate_json(text)
-        except ValidationError:
-            from_text = None
-        try:
-            from_value = Employee.model_validate(json.loads(text))
-        except ValidationError:
-            from_value = None
-        assert from_text == from_value, text
-        outcomes["same" if from_text is not None else "both fail"] += 1
-    assert outcomes["same"] > 300 and outcomes["both fail"] >= 1
-
-
 def test_deciding_a_roster_leaves_no_reference_cycles(ev, generated):
     # memory stays flat because reference counting frees each record's objects as soon as it is written;
     # a cycle (an error kept with its traceback, whose frame holds the chunk) would keep whole chunks alive
