@@ -153,13 +153,46 @@ def _line_of(path: str, offset: int) -> tuple[int, int]:
     return before.count("\n") + 1, offset - (before.rfind("\n") + 1) + 1
 
 
-def _open_yaml(path: str):
-    """The file as text; bytes that are not UTF-8 become lone surrogates, which the YAML reader refuses with
-    their position (documents.reader_error words it)."""
+def _open_yaml(path: str) -> "_UpToBadCharacter":
     with open(path, "rb") as raw:
         if raw.read(2) in (b"\xff\xfe", b"\xfe\xff"):
             raise RecordError("the file is UTF-16 text; save it as UTF-8", file=path, line=1, column=1)
-    return open(path, encoding="utf-8", errors="surrogateescape", newline="")
+    return _UpToBadCharacter(path)
+
+
+class _UpToBadCharacter:
+    """The file as text for PyYAML, given up to its first character YAML refuses (a byte that is not UTF-8, read
+    as a lone surrogate, or a control character), then the ReaderError for it.
+
+    PyYAML checks each chunk it reads as a whole, so a bad byte would fail the employees read ahead of it too;
+    here they are parsed and decided, and the error comes when the parser reaches the bad character.
+    """
+
+    def __init__(self, path: str) -> None:
+        self.name = path
+        self.handle = open(path, encoding="utf-8", errors="surrogateescape", newline="")
+        self.offset = 0
+        self.error: yaml.reader.ReaderError | None = None
+
+    def read(self, size: int = -1) -> str:
+        if self.error is not None:
+            raise self.error
+        data = self.handle.read(size)
+        bad = yaml.reader.Reader.NON_PRINTABLE.search(data)
+        if bad:
+            self.error = yaml.reader.ReaderError(self.name, self.offset + bad.start(), ord(bad.group()), "unicode",
+                                                 "special characters are not allowed")
+            data = data[:bad.start()]
+            if not data:  # an empty read would be the end of the file
+                raise self.error
+        self.offset += len(data)
+        return data
+
+    def __enter__(self) -> "_UpToBadCharacter":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.handle.close()
 
 
 def _yaml_walk(path: str, want_employees: bool) -> Iterator[tuple[str, Any, dict, dict]]:
