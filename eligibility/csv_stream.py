@@ -9,6 +9,7 @@ anything is decided.
 
 from __future__ import annotations
 
+import itertools
 from pathlib import Path
 from typing import Iterator
 
@@ -31,31 +32,36 @@ def csv_stream(path: str, known_series: dict[str, set[str]] | None) -> RosterStr
     checker = _Checker(path, series)
 
     def items() -> Iterator[Item]:
-        for people, row, history, history_rows in _grouped(people_path, history_path):
-            if people is None:  # a history row whose employee_id is not UTF-8: it belongs to no one
-                yield row.line, row.bad
+        for people, row, history, rows in _grouped(people_path, history_path):
+            if isinstance(rows, RecordError):  # a history row whose employee_id is empty or not UTF-8
+                yield row.line, rows
                 continue
             error = tabular.id_error(people, row, lambda emp_id: checker.seen.add(emp_id, row.line))
-            yield row.line, error or tabular.employee_from_rows(people, row, history, history_rows, checker.series)
+            yield row.line, error or tabular.employee_from_rows(people, row, history, rows, checker.series)
 
     return RosterStream(path, agency, positions, items())
 
 
 def _grouped(people_path: Path, history_path: Path) -> Iterator[tuple]:
-    """(people table, employee row, history table, that employee's history rows) in file order; a history row
-    that does not follow its employee's order is refused with its line."""
+    """(people table, employee row, history table, that employee's history rows) in file order, and (..., row,
+    ..., RecordError) for a history row that belongs to no one; a history row that does not follow its
+    employee's order is refused with its line."""
     people, people_rows = tabular.open_people(people_path)
     history, history_rows = tabular.open_history(history_path)
     pending = next(history_rows, None)
-    for row in people_rows:
+    for row in itertools.chain(people_rows, [None]):
         mine = []
-        while pending is not None and (pending.cells["employee_id"] == row.cells["id"] or tabular.orphan(pending)):
-            if tabular.orphan(pending):
-                yield None, pending, None, None
-            else:
+        while pending is not None:
+            error = tabular.orphan(history, pending)
+            if error:
+                yield people, pending, history, error
+            elif row is not None and pending.cells["employee_id"] == row.cells["id"]:
                 mine.append(pending)
+            else:
+                break
             pending = next(history_rows, None)
-        yield people, row, history, mine
+        if row is not None:
+            yield people, row, history, mine
     if pending is not None:
         raise RecordError(f"history row for employee {pending.cells['employee_id']!r} is out of order: streaming a "
                           f"CSV roster needs each employee's history rows together, in the order of "

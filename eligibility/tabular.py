@@ -196,16 +196,15 @@ def load_roster_csv(path: str | Path, known_series: dict[str, set[str]] | None =
     orphans: set[str] = set()
     for row in history.rows:
         emp_id = row.cells["employee_id"]
-        if orphan(row):
-            roster.errors.append(row.bad)
+        error = orphan(history, row)
+        if error:
+            roster.errors.append(error)
         elif emp_id in person:
             rows_of[emp_id].append(row)
         elif emp_id not in orphans:
             orphans.add(emp_id)
-            roster.errors.append(history.error(
-                f"no employee with id {emp_id!r} in {path.name}" if emp_id else "required value is missing",
-                row, "employee_id", suggestion=suggest(emp_id, person) if emp_id else None,
-                employee_id=emp_id or f"line {row.line}"))
+            roster.errors.append(history.error(f"no employee with id {emp_id!r} in {path.name}", row, "employee_id",
+                                               suggestion=suggest(emp_id, person), employee_id=emp_id))
 
     for emp_id, row in person.items():
         item = employee_from_rows(people, row, history, rows_of[emp_id], series)
@@ -228,12 +227,14 @@ def id_error(people: Table, row: Row, first_line_of: Callable[[str], int | None]
     return None
 
 
-def orphan(row: Row) -> bool:
-    """A history row whose employee_id is not UTF-8 text: an error of its own (its ``bad``), for no employee."""
+def orphan(history: Table, row: Row) -> RecordError | None:
+    """The error of a history row that belongs to no one: its employee_id is empty or not UTF-8 text."""
     if row.bad and row.bad.field == "employee_id":
         row.bad.employee_id = f"line {row.line}"
-        return True
-    return False
+        return row.bad
+    if row.cells["employee_id"] == "":
+        return history.error("required value is missing", row, "employee_id", employee_id=f"line {row.line}")
+    return None
 
 
 def employee_from_rows(people: Table, row: Row, history: Table, rows: Iterable[Row],
