@@ -5,6 +5,7 @@ from __future__ import annotations
 import difflib
 import enum
 import functools
+import sys
 import types
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -96,7 +97,7 @@ class _Loader(yaml.SafeLoader):
         try:
             return super().construct_object(node, deep)
         except ValueError as exc:
-            if node.style is None and node.tag == "tag:yaml.org,2002:int":
+            if node.tag == "tag:yaml.org,2002:int" and len(node.value) > sys.get_int_max_str_digits():
                 return node.value  # over 4,300 digits: kept as written (a text field takes it, a number refuses it)
             raise yaml.constructor.ConstructorError(None, None, f"invalid value: {exc}", node.start_mark) from exc
         except (TypeError, OverflowError) as exc:  # e.g. an explicit !!timestamp 2020-13-45
