@@ -171,7 +171,7 @@ def check_roster_files(files: dict[str, bytes], fmt: str) -> None:
             assert_same_reading(path)
         streamed = cli("roster", str(path), "--format", "jsonl")
         if fmt != "jsonl":
-            whole = cli("roster", str(path))
+            whole = cli("roster", str(path), "--record", "--log", str(folder / "log.sqlite"))
             assert (whole.exit_code == 2) <= (streamed.exit_code >= 1), (whole.stderr, streamed.stderr)
             cli("check", str(path), RECORDS[0]["id"])
         else:
