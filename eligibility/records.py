@@ -195,11 +195,13 @@ def _cross_check(employee: Employee, known_series: set[str] | None) -> tuple[str
 
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
+# pydantic's words for it (its JSON mode refused such records so before this check existed)
+SURROGATE_MESSAGE = "Input should be a valid string, unable to parse raw data as a unicode string"
 
 
 def lone_surrogate(value: Any, loc: tuple = ()) -> tuple[tuple, str] | None:
     """(loc, character) of the first lone surrogate in a parsed value's keys or texts: not a character, it
-    cannot be printed or written as UTF-8, so a record holding one is refused."""
+    cannot be written as UTF-8, so a record holding one is refused (its id is printed escaped)."""
     if isinstance(value, str):
         found = None if value.isascii() else _SURROGATE.search(value)
         return (loc, found.group()) if found else None
@@ -222,7 +224,7 @@ def check_record(raw: Any, index: int, doc: Document, line: int | None, series: 
     path = path or doc.path
     prefix = ("employees", index)
     raw_id = raw.get("id") if isinstance(raw, dict) else None
-    emp_id = str(raw_id) if raw_id is not None and not lone_surrogate(raw_id) else f"#{index + 1}"
+    emp_id = str(raw_id) if raw_id is not None else f"#{index + 1}"
     try:
         if not isinstance(raw, dict):
             raise RecordError("an employee record must be a mapping", file=path, line=line,
@@ -230,8 +232,7 @@ def check_record(raw: Any, index: int, doc: Document, line: int | None, series: 
         surrogate = lone_surrogate(raw, prefix)
         if surrogate:
             s_line, s_col = doc.position(surrogate[0])
-            raise RecordError(f"lone surrogate U+{ord(surrogate[1]):04X} is not a character (write the character "
-                              "itself)", file=path, line=s_line, column=s_col, field=format_loc(surrogate[0]),
+            raise RecordError(SURROGATE_MESSAGE, file=path, line=s_line, column=s_col, field=format_loc(surrogate[0]),
                               employee_id=emp_id)
         employee = Employee.model_validate(keep_source_texts(raw, doc, Employee, prefix))
         first = first_line_of(employee.id)
