@@ -242,6 +242,8 @@ def _yaml_walk(path: str, want_employees: bool) -> Iterator[tuple[str, Any, dict
                     _walk(node, (key,), positions, path, RecordError, texts=texts)
                     positions[(key,)] = key_pos
                     header[key] = loader.construct_document(node)
+            else:
+                _end_of_stream(loader, path)
         except yaml.YAMLError as exc:
             raise _yaml_error(exc, path) from exc
         except RecursionError as exc:  # thousands of nested brackets: report where parsing stopped
@@ -252,6 +254,17 @@ def _yaml_walk(path: str, want_employees: bool) -> Iterator[tuple[str, Any, dict
             loader.dispose()
     if not want_employees:
         yield "header", header, positions, texts
+
+
+def _end_of_stream(loader: _Loader, path: str) -> None:
+    """After the roster mapping: the end of the file, as the whole-file loader requires (text after the mapping,
+    or a second document, is an error with its line, not ignored)."""
+    loader.get_event()  # MappingEnd
+    loader.get_event()  # DocumentEnd: the parser refuses what follows the mapping here
+    if not loader.check_event(yaml.StreamEndEvent):
+        mark = loader.get_event().start_mark
+        raise RecordError("invalid YAML: but found another document", file=path, line=mark.line + 1,
+                          column=mark.column + 1)
 
 
 def _yaml_employees(loader: _Loader, path: str) -> Iterator[tuple[str, Any, dict, dict]]:

@@ -314,3 +314,24 @@ def test_a_bad_timestamp_tag_in_a_rule_file_is_a_positioned_error(tmp_path):
     result = run("lint", str(tmp_path))
     assert result.exit_code == 1
     assert f"{tmp_path}/ccwd.yaml:{lines}:8: error: invalid YAML: invalid value: 'abc' is not a date" in result.stdout
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("# x\n  agency: ccwd\npositions: []\n", "3:1: invalid YAML: expected '<document start>', but found "
+                                             "'<block mapping start>'"),
+    ("agency: ccwd\npositions: []\nemployees: []\n---\nx: 1\n", "4:1: invalid YAML: but found another document"),
+])
+def test_text_after_the_roster_mapping_is_not_ignored_when_streaming(tmp_path, text, expected):
+    # found by the long fuzz run: the streaming reader stopped at the end of the first mapping and decided an
+    # empty roster where the whole-file loader refuses the file
+    path = tmp_path / "r.yaml"
+    path.write_text(text)
+    with pytest.raises(RecordError) as whole:
+        load_roster(path)
+    assert whole.value.render() == f"{path}:{expected}"
+    try:
+        stream = open_roster(path, load_rules_known())
+        (line, last), = list(stream.items)
+    except RecordError as exc:
+        last = exc
+    assert isinstance(last, RecordError) and last.render() == f"{path}:{expected}"
