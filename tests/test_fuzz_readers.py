@@ -246,8 +246,9 @@ def plain_yaml(header: dict, records: list[dict]) -> str:
             return value
         return flow(value)
 
-    def flow(value) -> str:  # YAML's own quoting (JSON's \uD83D\uDE00 pairs are two lone surrogates in YAML)
-        text = yaml.safe_dump(value, default_flow_style=True, allow_unicode=True, width=10**9)
+    def flow(value) -> str:  # YAML's own escapes: JSON's \uD83D\uDE00 pairs are two lone surrogates in YAML, and
+        # a raw U+0085 in a quoted scalar is a line break (folded to a space), so nothing outside ASCII stays raw
+        text = yaml.safe_dump(value, default_flow_style=True, allow_unicode=False, width=10**9)
         return text.removesuffix("\n").removesuffix("\n...")
 
     lines = ["agency: " + header["agency"], "positions:"]
