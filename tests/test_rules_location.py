@@ -81,3 +81,17 @@ def test_no_rules_anywhere_names_every_place_looked(tmp_path, monkeypatch):
     assert result.output == (f"eligibility: error: no rule files found: --rules not given, $ELIGIBILITY_RULES not "
                              f"set, no {tmp_path / 'rules'}, and none installed with the package in "
                              f"{tmp_path / 'site' / 'bundled_rules'}; give --rules DIR\n")
+
+
+def test_the_authoring_commands_find_the_rules_as_every_other_command_does(tmp_path):
+    # run from a folder with no ./rules and $ELIGIBILITY_RULES unset: lint, test and explain-rules use the
+    # installed rules, as check and roster do
+    lint = _run(tmp_path, "lint")
+    assert (lint.returncode, lint.stdout.splitlines()[-1]) == (0, "4 rule files checked: no findings")
+    explained = _run(tmp_path, "explain-rules", "jbwd")
+    assert explained.returncode == 0 and explained.stdout.startswith("# Joshua Basin Water District (`jbwd`)")
+    tested = _run(tmp_path, "test")
+    assert tested.returncode == 0 and tested.stdout.splitlines()[-1].startswith("48 passed")
+    # a folder named on the command line is still used as given
+    named = _run(tmp_path, "lint", str(tmp_path / "nowhere"))
+    assert named.returncode == 2 and named.stderr.startswith(f"eligibility: error: {tmp_path / 'nowhere'}")

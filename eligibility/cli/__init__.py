@@ -150,7 +150,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "explain-rules": ("authoring", "Print the rules of AGENCY (default: every agency) as readable Markdown."),
     "generate": ("scale", "Write a synthetic roster of COUNT invented employees for load tests (deterministic per "
                           "seed)."),
-    "lint": ("authoring", "Check the rule files of RULES_DIR (default: rules)."),
+    "lint": ("authoring", "Check the rule files of RULES_DIR (default: where the rules are found, as --rules)."),
     "reclass": ("reclass", "Validate PROPOSAL against the rules and ROSTER and write its impact notes."),
     "report": ("people", "Write a report of every decision on ROSTER (a YAML roster, or a CSV roster: see "
                          "docs/csv-records.md)."),

@@ -11,9 +11,19 @@ import click
 from .. import editor_schemas, lint as linting, scenarios
 from ..explain import explain_rulebook
 from ..rulebook import load_rules_dir
-from . import fail, main
+from . import fail, main, rules_option
 
-RULES_DIR = click.argument("rules_dir", metavar="[RULES_DIR]", default="rules", required=False)
+def _default_rules(ctx, param, value):
+    """click callback: RULES_DIR as given, or where the rules are found (eligibility.rules_location)."""
+    if value is not None:
+        return value
+    from ..rules_location import find_rules_dir
+
+    return str(find_rules_dir(None))
+
+
+RULES_DIR = click.argument("rules_dir", metavar="[RULES_DIR]", default=None, required=False,
+                           callback=_default_rules)
 
 
 @main.command()
@@ -22,7 +32,7 @@ RULES_DIR = click.argument("rules_dir", metavar="[RULES_DIR]", default="rules", 
 @click.option("--strict", is_flag=True, help="warnings fail too (exit code 1)")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 def lint(rules_dir: str, sources: str | None, strict: bool, fmt: str) -> None:
-    """Check the rule files of RULES_DIR (default: rules).
+    """Check the rule files of RULES_DIR (default: where the rules are found, as --rules).
 
     Exit code 0 when clean, 1 when there is an error (with --strict: any finding, warnings included),
     2 when the folders cannot be read.
@@ -88,8 +98,7 @@ def schema(kind: str, out_dir: str | None) -> None:
 
 @main.command("explain-rules")
 @click.argument("agency", required=False)
-@click.option("--rules", "rules_dir", default="rules", show_default=True, metavar="DIR",
-              help="folder of rule files (one YAML file per agency)")
+@rules_option
 @click.option("--out", "out_dir", metavar="DIR", help="write <agency>.md into DIR instead of printing")
 def explain_rules(agency: str | None, rules_dir: str, out_dir: str | None) -> None:
     """Print the rules of AGENCY (default: every agency) as readable Markdown."""
