@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from .documents import suggest
 from .errors import RecordError
 from .records import Employee, Roster
 
@@ -14,8 +15,8 @@ def _words(text: str) -> list[str]:
 
 def find_person(roster: Roster, query: str) -> Employee:
     """The employee whose id is ``query``; else the one whose name is ``query`` (case and spacing aside), else
-    the one whose name holds every word of it. Several matches: a RecordError listing them; none: the roster's
-    own 'no employee' error (with its suggestion)."""
+    the one whose name holds every word of it. Several matches: a RecordError listing them; none: a RecordError
+    saying neither matched, with a suggestion among ids and names."""
     if any(e.id == query for e in roster.employees) or any(e.employee_id == query for e in roster.errors):
         return roster.find(query)
     wanted = _words(query)
@@ -30,4 +31,6 @@ def find_person(roster: Roster, query: str) -> Employee:
             more = f"; and {len(matches) - MAX_CANDIDATES} more" if len(matches) > MAX_CANDIDATES else ""
             raise RecordError(f"{len(matches)} employees match {query!r}: {listed}{more}; give an id",
                               file=roster.path, field="employees")
-    return roster.find(query)
+    known = [e.id for e in roster.employees] + [e.name for e in roster.employees if e.name]
+    raise RecordError(f"no employee with id or name {query!r}", file=roster.path, field="employees",
+                      suggestion=suggest(query, known))

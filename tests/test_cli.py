@@ -128,4 +128,4 @@ def test_bad_as_of_date(roster):
 def test_unknown_employee(roster):
     out = run("check", roster, "E12")
     assert out.returncode == 2
-    assert out.stderr.strip().endswith("employees: no employee with id 'E12' (did you mean 'E2'?)")
+    assert out.stderr.strip().endswith("employees: no employee with id or name 'E12' (did you mean 'E2'?)")

@@ -66,7 +66,7 @@ def test_check_lists_the_candidates_of_an_ambiguous_name():
 
 def test_check_without_a_match_says_so():
     done = run("check", SAMPLE, "Nobody Here", *AS_OF)
-    assert done.returncode == 2 and "no employee with id 'Nobody Here'" in done.stderr
+    assert done.returncode == 2 and "no employee with id or name 'Nobody Here'" in done.stderr
 
 
 def test_roster_within_keeps_key_dates_from_as_of_to_n_days_after():
