@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable, Literal, TypeVar, get_args, get_origin
@@ -222,12 +223,22 @@ def translate_validation_error(
     elif kind == "missing":
         message = "required field is missing"
     elif kind.startswith("date_") or kind.startswith("datetime_"):
-        message = f"expected an ISO date (YYYY-MM-DD), got {first.get('input')!r}"
+        message = date_problem(first.get("input"))
     elif kind in ("greater_than", "greater_than_equal", "less_than", "less_than_equal"):
         message = f"{message}, got {first.get('input')!r}"
     elif kind == "value_error":
         message = message.removeprefix("Value error, ")
     return error(message, file=doc.path, line=line, column=col, field=format_loc(full), suggestion=suggestion, **extra)
+
+
+_ISO_SHAPE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def date_problem(text: Any) -> str:
+    """Why ``text`` is not a date: a day the calendar lacks ("no such day"), or not an ISO date at all."""
+    if isinstance(text, str) and _ISO_SHAPE.match(text):
+        return f"no such day ({text})"
+    return f"expected an ISO date (YYYY-MM-DD), got {text!r}"
 
 
 M = TypeVar("M", bound=BaseModel)

@@ -50,13 +50,17 @@ def check(roster_file: str, employee_id: str, rules_dir: str, as_of: dt.date, ta
               help="only show these statuses (repeatable)")
 @click.option("--to", "target", metavar="SERIES:LEVEL", help="decide everyone toward this level")
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "csv", "jsonl"]), default="text", show_default=True)
+@click.option("--map", "mapping", metavar="MAPPING", default=None,
+              help="ROSTER is a single-file HR export read through this mapping file (see 'import-map')")
 @record_options
 @scale_options
 def roster(roster_file: str, rules_dir: str, as_of: dt.date, statuses: tuple[str, ...], target: str | None,
-           fmt: str, recorder: Recorder | None, **scaling) -> None:
+           fmt: str, mapping: str | None, recorder: Recorder | None, **scaling) -> None:
     """Decide every employee of ROSTER (YAML, CSV, JSONL or Parquet; see docs/performance.md for streaming)."""
+    if mapping and (recorder is not None or scaling.get("backend") == "dask"):
+        raise click.UsageError("--map reads an export as a stream: leave out --record and --backend dask")
     if wants_streaming(roster_file, recorder is not None, **scaling):
-        sys.exit(run_roster(roster_file, rules_dir, as_of, statuses, target, fmt, **scaling))
+        sys.exit(run_roster(roster_file, rules_dir, as_of, statuses, target, fmt, **scaling, mapping=mapping))
     with Evaluator.from_dir(rules_dir) as evaluator:  # --record: the audit log takes the whole roster
         loaded = evaluator.load_roster(roster_file)
         items = terminal.decide_all(evaluator, loaded, as_of, to=target, fmt=fmt)

@@ -1,0 +1,109 @@
+"""Column mappings for single-file HR exports: the mapping file's model, and its reading (docs/csv-records.md).
+
+A mapping says which export column holds which record field (``Job Title: assignment.title``), how the
+export's words translate into the rule file's terms (``Office Manager: office_manager``) and its dates'
+format (``%m/%d/%Y``). eligibility.mapped_export applies it; ``eligibility import-map`` proposes one.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from .documents import Document, load_yaml, validate_document
+from .errors import RecordError
+from .tabular import RECORD_TYPES
+
+EMPLOYEE_FIELDS = ("id", "name", "education")
+TITLE = "title"  # assignment.title: a job title, mapped to SERIES:LEVEL (its class and level)
+_TARGET = re.compile(r"^(?P<kind>[a-z]+)(?:\[(?P<n>[1-9][0-9]*)\])?\.(?P<field>[a-z_]+)$")
+
+
+def entry_fields(kind: str) -> tuple[str, ...]:
+    """The fields an entry of ``kind`` (assignment, license, ...) may take from a column."""
+    columns = RECORD_TYPES[kind][1]
+    return columns + (TITLE,) if kind == "assignment" else columns
+
+
+def parse_target(target: str) -> tuple[str, int, str] | None:
+    """``evaluation[2].date`` -> ('evaluation', 2, 'date'); an employee field -> ('', 0, field); None if invalid."""
+    if target in EMPLOYEE_FIELDS:
+        return "", 0, target
+    match = _TARGET.match(target)
+    if not match or match["kind"] not in RECORD_TYPES or match["field"] not in entry_fields(match["kind"]):
+        return None
+    return match["kind"], int(match["n"] or 1), match["field"]
+
+
+def value_key(target: str) -> str:
+    """The key of a target's value map: the target without its entry number (``endorsement.by``)."""
+    kind, _, name = parse_target(target) or ("", 0, target)
+    return f"{kind}.{name}" if kind else name
+
+
+def _check_target(target: str) -> str:
+    if parse_target(target) is None:
+        kinds = ", ".join(f"{k}.FIELD" for k in RECORD_TYPES)
+        raise ValueError(f"unknown field {target!r}; expected {', '.join(EMPLOYEE_FIELDS)} or one of {kinds} "
+                         f"(FIELD as in docs/csv-records.md; KIND[2].FIELD for a second entry in the same row)")
+    return target
+
+
+class ColumnMap(BaseModel):
+    """A mapping file: export columns to record fields, export values to terms, the date format."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    agency: str = Field(min_length=1)
+    date_format: str = Field(default="%Y-%m-%d", min_length=2, description="strptime format of every date cell")
+    columns: dict[str, str | None] = Field(min_length=1, description="export column -> field (null: ignored)")
+    values: dict[str, dict[str, str]] = Field(default_factory=dict, description="field -> export value -> term")
+    defaults: dict[str, str] = Field(default_factory=dict, description="field -> value when the export has none")
+    positions: list[Any] = Field(default_factory=list, description="budgeted positions, as in a YAML roster")
+
+    @field_validator("columns")
+    @classmethod
+    def _targets(cls, columns: dict[str, str | None]) -> dict[str, str | None]:
+        for target in columns.values():
+            if target is not None:
+                _check_target(target)
+        targets = [t for t in columns.values() if t is not None]
+        if "id" not in targets:
+            raise ValueError("no column is mapped to id (the employee id)")
+        for target in targets:
+            if targets.count(target) > 1:
+                raise ValueError(f"two columns are mapped to {target!r}")
+        return columns
+
+    @field_validator("values")
+    @classmethod
+    def _value_keys(cls, values: dict[str, dict[str, str]]) -> dict[str, dict[str, str]]:
+        for key in values:
+            _check_target(key)
+        return values
+
+    @field_validator("defaults")
+    @classmethod
+    def _default_keys(cls, defaults: dict[str, str]) -> dict[str, str]:
+        for key in defaults:
+            if not (parse_target(key) or ("", 0, ""))[0]:
+                raise ValueError(f"a default is for an entry field (KIND.FIELD), not {key!r}")
+        return defaults
+
+    def translate(self, target: str, text: str) -> str:
+        """``text`` through the target's value map (exact, then case-insensitive); unmapped text unchanged."""
+        table = self.values.get(value_key(target), {})
+        if text in table:
+            return table[text]
+        folded = {k.casefold(): v for k, v in table.items()}
+        return folded.get(text.casefold(), text)
+
+
+def load_map(path: str | Path) -> tuple[ColumnMap, Document]:
+    """Read and validate a mapping file; every problem is a positioned RecordError."""
+    doc = load_yaml(path, RecordError)
+    return validate_document(doc, ColumnMap, RecordError, "a mapping file",
+                             "agency, date_format, columns, values, defaults, positions"), doc
