@@ -116,3 +116,4 @@ from . import audit  # noqa: E402,F401
 from . import people  # noqa: E402,F401
 from . import authoring  # noqa: E402,F401
 from . import reclass  # noqa: E402,F401
+from . import imports  # noqa: E402,F401
