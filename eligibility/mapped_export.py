@@ -13,13 +13,17 @@ import csv
 import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Iterator, get_args
 
 from .documents import Document, suggest
 from .errors import RecordError
-from .mapping import TITLE, ColumnMap, load_map, parse_target
+from .mapping import TITLE, ColumnMap, load_map, parse_target, value_key
+from .records import Evaluation
+from .schema import EDUCATION_ORDER, EndorsementKind
 from .streaming import Item, RosterStream, _Checker, _header, _series
 from .tabular import BOOL_COLUMNS, DATE_COLUMNS, FALSE, LIST_SEPARATOR, RECORD_TYPES, TRUE
+
+RATING = Evaluation.model_fields["rating"].annotation
 
 
 @dataclass
@@ -64,10 +68,34 @@ def _read_export(path: str, mapping: ColumnMap, map_path: str) -> _Export:
     return table
 
 
-def cell_value(mapping: ColumnMap, target: str, text: str) -> Any:
+def allowed_values(series: Any) -> dict[str, set[str]]:
+    """The closed sets of values, by value-map key, a mapped cell must fall in (the agency's terms when known)."""
+    allowed = {"education": set(EDUCATION_ORDER), "evaluation.rating": set(get_args(RATING)),
+               "endorsement.kind": set(get_args(EndorsementKind))}
+    terms = getattr(series, "terms", None) or {}
+    for key, category in (("endorsement.by", "roles"), ("license.kind", "licenses"),
+                          ("certification.kind", "certifications"), ("experience.kinds", "experience_kinds")):
+        if terms.get(category):
+            allowed[key] = set(terms[category])
+    return allowed
+
+
+def _closed(mapping: ColumnMap, target: str, value: str, allowed: dict[str, set[str]]) -> str:
+    choices = allowed.get(value_key(target))
+    if choices is not None and value not in choices:
+        raise ValueError(f"unknown value {value!r}; add it under values: {value_key(target)} in the mapping "
+                         f"(one of {', '.join(sorted(choices))})")
+    return value
+
+
+def cell_value(mapping: ColumnMap, target: str, text: str, allowed: dict[str, set[str]] | None = None) -> Any:
     """One cell as a model value (ValueError with the message otherwise); ``text`` is not empty."""
     kind, _, name = parse_target(target)
-    text = mapping.translate(target, text)
+    allowed = allowed or {}
+    if name == "kinds":
+        return [_closed(mapping, target, mapping.translate(target, k.strip()), allowed)
+                for k in text.split(LIST_SEPARATOR) if k.strip()]
+    text = _closed(mapping, target, mapping.translate(target, text), allowed)
     if name in DATE_COLUMNS:
         try:
             return dt.datetime.strptime(text, mapping.date_format).date()
@@ -79,8 +107,6 @@ def cell_value(mapping: ColumnMap, target: str, text: str) -> Any:
         if text.lower() in TRUE | FALSE:
             return text.lower() in TRUE
         raise ValueError(f"expected true or false, got {text!r}")
-    if name == "kinds":
-        return [mapping.translate(target, k.strip()) for k in text.split(LIST_SEPARATOR) if k.strip()]
     if name == TITLE:
         series, colon, level = text.partition(":")
         if not colon:
@@ -100,7 +126,8 @@ class _Record:
     errors: list[RecordError] = field(default_factory=list)
 
 
-def _add_row(record: _Record, export: _Export, mapping: ColumnMap, line: int, cells: dict[str, str]) -> None:
+def _add_row(record: _Record, export: _Export, mapping: ColumnMap, line: int, cells: dict[str, str],
+             allowed: dict[str, set[str]]) -> None:
     entries: dict[tuple[str, int], dict[str, Any]] = {}
     columns: dict[tuple[str, int], dict[str, str]] = {}
     for column, target in mapping.columns.items():
@@ -108,7 +135,7 @@ def _add_row(record: _Record, export: _Export, mapping: ColumnMap, line: int, ce
             continue
         kind, n, name = parse_target(target)
         try:
-            value = cell_value(mapping, target, cells[column])
+            value = cell_value(mapping, target, cells[column], allowed)
         except ValueError as exc:
             record.errors.append(export.error(str(exc), line, column, employee_id=record.raw["id"]))
             continue
@@ -132,7 +159,7 @@ def _add_row(record: _Record, export: _Export, mapping: ColumnMap, line: int, ce
             d_kind, d_n, d_name = parse_target(key)
             if d_kind == kind and (d_n == n or "[" not in key) and d_name not in entry:
                 try:
-                    entry[d_name] = cell_value(mapping, key, default)
+                    entry[d_name] = cell_value(mapping, key, default, allowed)
                 except ValueError as exc:
                     record.errors.append(export.error(f"default {key}: {exc}", line, None,
                                                       employee_id=record.raw["id"]))
@@ -146,7 +173,7 @@ def _add_row(record: _Record, export: _Export, mapping: ColumnMap, line: int, ce
         items.append(entry)
 
 
-def _records(export: _Export, mapping: ColumnMap) -> Iterator[_Record]:
+def _records(export: _Export, mapping: ColumnMap, allowed: dict[str, set[str]]) -> Iterator[_Record]:
     id_column = next(c for c, t in mapping.columns.items() if t == "id")
     records: dict[str, _Record] = {}
     for line, cells in export.rows:
@@ -158,7 +185,7 @@ def _records(export: _Export, mapping: ColumnMap) -> Iterator[_Record]:
         record = records.get(emp_id)
         if record is None:
             record = records[emp_id] = _Record({"id": emp_id}, line, {("id",): (line, id_column)})
-        _add_row(record, export, mapping, line, cells)
+        _add_row(record, export, mapping, line, cells, allowed)
     yield from records.values()
 
 
@@ -181,7 +208,8 @@ def mapped_stream(path: str, map_path: str, known_series: dict[str, set[str]] | 
     stream = RosterStream(path, agency, positions, iter(()))
 
     def items() -> Iterator[Item]:
-        for index, record in enumerate(_records(export, mapping)):
+        allowed = allowed_values(checker.series)
+        for index, record in enumerate(_records(export, mapping, allowed)):
             if record.errors:
                 stream.more_errors.extend(record.errors[1:])
                 yield record.line, record.errors[0]
