@@ -11,7 +11,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field
 
 from .documents import Document, load_yaml, validate_document
 from .errors import RecordError
@@ -44,14 +44,6 @@ def value_key(target: str) -> str:
     return f"{kind}.{name}" if kind else name
 
 
-def _check_target(target: str) -> str:
-    if parse_target(target) is None:
-        kinds = ", ".join(f"{k}.FIELD" for k in RECORD_TYPES)
-        raise ValueError(f"unknown field {target!r}; expected {', '.join(EMPLOYEE_FIELDS)} or one of {kinds} "
-                         f"(FIELD as in docs/csv-records.md; KIND[2].FIELD for a second entry in the same row)")
-    return target
-
-
 class ColumnMap(BaseModel):
     """A mapping file: export columns to record fields, export values to terms, the date format."""
 
@@ -63,35 +55,6 @@ class ColumnMap(BaseModel):
     values: dict[str, dict[str, str]] = Field(default_factory=dict, description="field -> export value -> term")
     defaults: dict[str, str] = Field(default_factory=dict, description="field -> value when the export has none")
     positions: list[Any] = Field(default_factory=list, description="budgeted positions, as in a YAML roster")
-
-    @field_validator("columns")
-    @classmethod
-    def _targets(cls, columns: dict[str, str | None]) -> dict[str, str | None]:
-        for target in columns.values():
-            if target is not None:
-                _check_target(target)
-        targets = [t for t in columns.values() if t is not None]
-        if "id" not in targets:
-            raise ValueError("no column is mapped to id (the employee id)")
-        for target in targets:
-            if targets.count(target) > 1:
-                raise ValueError(f"two columns are mapped to {target!r}")
-        return columns
-
-    @field_validator("values")
-    @classmethod
-    def _value_keys(cls, values: dict[str, dict[str, str]]) -> dict[str, dict[str, str]]:
-        for key in values:
-            _check_target(key)
-        return values
-
-    @field_validator("defaults")
-    @classmethod
-    def _default_keys(cls, defaults: dict[str, str]) -> dict[str, str]:
-        for key in defaults:
-            if not (parse_target(key) or ("", 0, ""))[0]:
-                raise ValueError(f"a default is for an entry field (KIND.FIELD), not {key!r}")
-        return defaults
 
     def translate(self, target: str, text: str) -> str:
         """``text`` through the target's value map (exact, then case-insensitive); unmapped text unchanged."""
@@ -105,5 +68,36 @@ class ColumnMap(BaseModel):
 def load_map(path: str | Path) -> tuple[ColumnMap, Document]:
     """Read and validate a mapping file; every problem is a positioned RecordError."""
     doc = load_yaml(path, RecordError)
-    return validate_document(doc, ColumnMap, RecordError, "a mapping file",
-                             "agency, date_format, columns, values, defaults, positions"), doc
+    mapping = validate_document(doc, ColumnMap, RecordError, "a mapping file",
+                                "agency, date_format, columns, values, defaults, positions")
+    for section, keys in (("columns", mapping.columns), ("values", mapping.values), ("defaults", mapping.defaults)):
+        for key, target in keys.items():
+            problem = _problem(section, key, target)
+            if problem:
+                line, column = doc.position((section, key))
+                raise RecordError(problem, file=doc.path, line=line, column=column, field=f"{section}.{key}")
+    targets = [t for t in mapping.columns.values() if t is not None]
+    for target in targets:
+        if targets.count(target) > 1:
+            line, column = doc.position(("columns",))
+            raise RecordError(f"two columns are mapped to {target!r}", file=doc.path, line=line, column=column,
+                              field="columns")
+    if "id" not in targets:
+        line, column = doc.position(("columns",))
+        raise RecordError("no column is mapped to id (the employee id)", file=doc.path, line=line, column=column,
+                          field="columns")
+    return mapping, doc
+
+
+def _problem(section: str, key: str, target: str | None) -> str | None:
+    """What is wrong with one line of a mapping's columns, values or defaults, or None."""
+    name = target if section == "columns" else key
+    if name is None:
+        return None
+    if parse_target(name) is None:
+        kinds = ", ".join(f"{k}.FIELD" for k in RECORD_TYPES)
+        return (f"unknown field {name!r}; expected {', '.join(EMPLOYEE_FIELDS)} or one of {kinds} (FIELD as in "
+                f"docs/csv-records.md; KIND[2].FIELD for a second entry in the same row)")
+    if section == "defaults" and not parse_target(name)[0]:
+        return f"a default is for an entry field (KIND.FIELD), not {name!r}"
+    return None
