@@ -10,17 +10,19 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import io
 import json
 import re
 from pathlib import Path
 from typing import get_args
 
 from .errors import RecordError
+from .mapped_export import read_text
 from .mapping import entry_fields, parse_target, value_key
 from .records import Evaluation
 from .rulebook import LoadedRulebook
 from .schema import EDUCATION_ORDER, EndorsementKind
-from .tabular import LIST_SEPARATOR, RECORD_TYPES
+from .tabular import LIST_SEPARATOR
 
 # generic HR header words (no agency's terms): normalised header -> field
 HEADER_WORDS = {
@@ -117,12 +119,9 @@ def _q(text: str) -> str:
 
 def _read(path: Path) -> tuple[list[str], list[dict[str, str]]]:
     try:
-        text = path.read_bytes().decode("utf-8-sig")
-    except OSError as exc:
-        raise RecordError(f"cannot read file: {exc.strerror or exc}", file=path) from exc
-    except UnicodeDecodeError as exc:
-        raise RecordError("the file is not UTF-8 text (in a spreadsheet, save it as 'CSV UTF-8')", file=path) from exc
-    rows = list(csv.reader(text.splitlines()))
+        rows = list(csv.reader(io.StringIO(read_text(path), newline="")))
+    except csv.Error as exc:
+        raise RecordError(f"invalid CSV: {exc}", file=path) from exc
     if not rows or not any(rows[0]):
         raise RecordError("the file is empty; the first line must be the header", file=path, line=1)
     header = [h.strip() for h in rows[0]]

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import io
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterator, get_args
@@ -37,14 +38,20 @@ class _Export:
         return RecordError(message, file=self.path, line=line, column=number, field=column, **extra)
 
 
-def _read_export(path: str, mapping: ColumnMap, map_path: str) -> _Export:
+def read_text(path: str | Path) -> str:
+    """An export's text (UTF-8, a byte-order mark allowed), or a RecordError saying why not."""
     try:
-        text = Path(path).read_bytes().decode("utf-8-sig")
+        data = Path(path).read_bytes()
+        return data.decode("utf-8-sig")
     except OSError as exc:
         raise RecordError(f"cannot read file: {exc.strerror or exc}", file=path) from exc
     except UnicodeDecodeError as exc:
-        raise RecordError("the file is not UTF-8 text (in a spreadsheet, save it as 'CSV UTF-8')", file=path) from exc
-    reader = csv.reader(text.splitlines(), strict=True)
+        raise RecordError("the file is not UTF-8 text (in a spreadsheet, save it as 'CSV UTF-8')", file=path,
+                          line=data[: exc.start].count(b"\n") + 1) from exc
+
+
+def _read_export(path: str, mapping: ColumnMap, map_path: str) -> _Export:
+    reader = csv.reader(io.StringIO(read_text(path), newline=""), strict=True)
     try:
         header = [h.strip() for h in next(reader, [])]
         table = _Export(path, header, [])
@@ -57,6 +64,9 @@ def _read_export(path: str, mapping: ColumnMap, map_path: str) -> _Export:
     except csv.Error as exc:
         raise RecordError(f"invalid CSV: {exc}", file=path, line=reader.line_num) from exc
     for number, name in enumerate(header, 1):
+        if header.index(name) + 1 != number:
+            raise RecordError(f"duplicate column {name!r} (first is column {header.index(name) + 1})", file=path,
+                              line=1, column=number, field=name)
         if name not in mapping.columns:
             raise RecordError(f"column {name!r} is not in the mapping {map_path} (map it to a field, or to null to "
                               f"ignore it)", file=path, line=1, column=number, field=name or None,
