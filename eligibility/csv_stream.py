@@ -30,6 +30,8 @@ def csv_stream(path: str, known_series: dict[str, set[str]] | None) -> RosterStr
     if header_row is None or first is None:
         raise RecordError("no employee rows: the agency cannot be determined", file=path, line=2, field="agency")
     columns = header_row[1]
+    if "agency" not in columns:  # not a roster's employees file: the whole-file reader says what is expected
+        tabular._read_table(Path(path), tabular.EMPLOYEE_COLUMNS, ["agency", "id"], tabular.EMPLOYEES)
     agency = dict(zip(columns, first[1])).get("agency", "")
     if known_series is not None and agency not in known_series:
         raise RecordError(f"no rule file for agency {agency!r}", file=path, line=first[0], field="agency")

@@ -42,6 +42,9 @@ BOOL_COLUMNS = {"vacant", "public_utility", "counts_toward_service"}
 TRUE, FALSE = {"true", "yes", "y", "1"}, {"false", "no", "n", "0"}
 LIST_SEPARATOR = ";"
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+EMPLOYEES = "the employees file"
+LAYOUT_HINT = ("a CSV roster is three files, NAME.csv, NAME.history.csv and NAME.positions.csv (docs/csv-records.md); "
+               "an HR system's single-file export is read with --map MAPPING (eligibility import-map proposes one)")
 
 
 def companions(path: str | Path) -> tuple[Path, Path]:
@@ -102,8 +105,11 @@ def _read_table(path: Path, allowed: list[str], required: list[str], what: str) 
     for number, name in enumerate(header, 1):
         if name not in allowed:
             hint = " (the file seems to use ';' between cells; use commas)" if ";" in name else ""
+            near = None if hint else suggest(name, allowed)
+            if not (hint or near):  # not a misspelling: say what is expected
+                hint = f"; expected {', '.join(allowed)}" + (f"; {LAYOUT_HINT}" if what == EMPLOYEES else "")
             raise RecordError(f"unknown column {name!r}{hint}", file=path, line=1, column=number, field=name or None,
-                              suggestion=None if hint else suggest(name, allowed))
+                              suggestion=near)
         if header.index(name) + 1 != number:
             raise RecordError(f"duplicate column {name!r} (first is column {header.index(name) + 1})",
                               file=path, line=1, column=number, field=name)
@@ -226,7 +232,7 @@ def load_roster_csv(path: str | Path, known_series: dict[str, set[str]] | None =
             raise RecordError(f"this is the {kind} file of a CSV roster; give the employees file {main} instead",
                               file=path)
     history_path, positions_path = companions(path)
-    people = _read_table(path, EMPLOYEE_COLUMNS, ["agency", "id"], "the employees file")
+    people = _read_table(path, EMPLOYEE_COLUMNS, ["agency", "id"], EMPLOYEES)
     agency = _agency(people, known_series)
     series = known_series.get(agency) if known_series is not None else None
     positions = _load_positions(positions_path, series)

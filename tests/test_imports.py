@@ -171,3 +171,19 @@ def test_mapping_problems_stop_the_run_with_a_positioned_error(tmp_path):
 def test_map_cannot_be_recorded_in_the_audit_log(tmp_path):
     run = _run("roster", str(EXPORT), "--map", str(MAP), "--rules", str(RULES), "--record", "--log", str(tmp_path / "a.db"))
     assert run.returncode == 2 and "--map reads an export as a stream" in run.stderr
+
+
+def test_an_hr_export_given_as_a_roster_says_what_is_expected_and_how_to_map_it():
+    run = _run("roster", str(EXPORT), "--rules", str(RULES), "--as-of", AS_OF)
+    assert (run.returncode, run.stderr) == (2, (
+        f"eligibility: error: {EXPORT}:1:1: Employee ID: unknown column 'Employee ID'; expected agency, id, name, "
+        "education; a CSV roster is three files, NAME.csv, NAME.history.csv and NAME.positions.csv "
+        "(docs/csv-records.md); an HR system's single-file export is read with --map MAPPING (eligibility "
+        "import-map proposes one)\n"))
+
+
+def test_template_and_import_map_refuse_an_unknown_agency(tmp_path):
+    run = _run("template", "csv", "--agency", "cwd", "--rules", str(RULES), "-o", str(tmp_path))
+    assert run.returncode == 2 and "no rule file for agency 'cwd' (did you mean 'ccwd'?)" in run.stderr
+    run = _run("import-map", str(EXPORT), "--agency", "cwd", "--rules", str(RULES))
+    assert run.returncode == 2 and "no rule file for agency 'cwd'" in run.stderr
