@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterator, get_args
 
-from .documents import Document, suggest
+from .documents import Document, format_loc, suggest
 from .errors import RecordError
 from .mapping import TITLE, ColumnMap, load_map, parse_target, value_key
 from .records import Evaluation
@@ -188,8 +188,8 @@ def _records(export: _Export, mapping: ColumnMap, allowed: dict[str, set[str]]) 
     records: dict[str, _Record] = {}
     for line, cells in export.rows:
         emp_id = cells[id_column]
-        if emp_id == "":
-            yield _Record({"id": f"line {line}"}, line, errors=[export.error(
+        if emp_id == "":  # a record of its own, in row order (no id can contain a NUL)
+            records[f"\0{line}"] = _Record({"id": f"line {line}"}, line, errors=[export.error(
                 "required value is missing", line, id_column, employee_id=f"line {line}")])
             continue
         record = records.get(emp_id)
@@ -202,9 +202,14 @@ def _records(export: _Export, mapping: ColumnMap, allowed: dict[str, set[str]]) 
 def _pointed(error: RecordError, export: _Export, record: _Record, index: int) -> RecordError:
     """A record error of check_record (positioned by line and column number) named by the export's column."""
     name = export.header[error.column - 1] if error.column else None
+    column = error.column
+    if column is None and " ends (" in error.message:  # the span check of an entry: point at its end
+        for loc, (line, end) in record.places.items():
+            if loc[-1:] == ("end",) and format_loc(("employees", index) + loc[:-1]) == error.field:
+                name, column = end, export.header.index(end) + 1
     if name is None and error.field:
         name = error.field.removeprefix(f"employees[{index}]").lstrip(".") or None
-    return RecordError(error.message, file=export.path, line=error.line or record.line, column=error.column,
+    return RecordError(error.message, file=export.path, line=error.line or record.line, column=column,
                        field=name, suggestion=error.suggestion, employee_id=error.employee_id)
 
 

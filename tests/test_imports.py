@@ -187,3 +187,33 @@ def test_template_and_import_map_refuse_an_unknown_agency(tmp_path):
     assert run.returncode == 2 and "no rule file for agency 'cwd' (did you mean 'ccwd'?)" in run.stderr
     run = _run("import-map", str(EXPORT), "--agency", "cwd", "--rules", str(RULES))
     assert run.returncode == 2 and "no rule file for agency 'cwd'" in run.stderr
+
+
+RECORD_MAP = """\
+agency: ccwd
+date_format: "%m/%d/%Y"
+columns: {ID: id, Name: name, Title: assignment.title, Start: assignment.start, End: assignment.end,
+          Lic: license.expires, By: endorsement.by}
+values:
+  assignment.title: {CSS I: "customer-service-specialist:I", Bogus: "bogus-series:I"}
+defaults:
+  license.kind: ca_driver_class_c
+"""
+
+
+def test_record_problems_of_a_mapped_export_name_the_export_cell(tmp_path):
+    export, mapping = tmp_path / "e.csv", tmp_path / "m.yaml"
+    mapping.write_text(RECORD_MAP)
+    export.write_text("ID,Name,Title,Start,End,Lic,By\nA,Ann,CSS I,03/01/2020,01/01/2019,,\nB,Bo,CSS I,03/01/2020,,,\n"
+                      "B,Bob,CSS I,03/01/2020,,,\n,X,CSS I,03/01/2020,,,\nC,Cy,Bogus,03/01/2020,,01/31/2030,\n"
+                      "E,Ed,CSS I,03/01/2020,,01/31/2030,\nE,Ed,CSS I,03/01/2020,,01/31/2030,\n")
+    run = _run("roster", str(export), "--map", str(mapping), "--rules", str(RULES), "--as-of", AS_OF,
+               "--format", "jsonl")
+    assert run.returncode == 1
+    assert run.stderr.splitlines() == [f"eligibility: record error: {export}:{message}" for message in (
+        "2:5: End: assignment ends (2019-01-01) before it starts (2020-03-01)",
+        "4:2: Name: 'Bob' differs from 'Bo' on line 3",
+        "5:1: ID: required value is missing",
+        "6:3: Title: unknown class 'bogus-series'")] + ["eligibility: 4 records could not be decided (of 5)"]
+    decided = [line for line in run.stdout.splitlines() if '"E"' in line]
+    assert len(decided) == 1 and '"status": "error"' not in decided[0]  # the repeated rows make one record
