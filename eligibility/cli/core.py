@@ -56,7 +56,7 @@ def check(roster_file: str, employee_id: str, rules_dir: str, as_of: dt.date, ta
 @scale_options
 def roster(roster_file: str, rules_dir: str, as_of: dt.date, statuses: tuple[str, ...], target: str | None,
            fmt: str, mapping: str | None, recorder: Recorder | None, **scaling) -> None:
-    """Decide every employee of ROSTER (YAML, CSV, JSONL or Parquet; see docs/performance.md for streaming)."""
+    """Decide every employee of ROSTER (YAML, CSV, JSONL, Parquet, or an HR export with --map; docs/csv-records.md)."""
     if mapping and (recorder is not None or scaling.get("backend") == "dask"):
         raise click.UsageError("--map reads an export as a stream: leave out --record and --backend dask")
     if wants_streaming(roster_file, recorder is not None, **scaling):
