@@ -36,6 +36,8 @@ HEADER_WORDS = {
 }
 DATE_FORMATS = ("%Y-%m-%d", "%m/%d/%Y", "%d/%m/%Y", "%m/%d/%y", "%d.%m.%Y")
 TITLED = ("assignment.title", "endorsement.toward")
+DATE_FIELDS = ("start", "end", "date", "issued", "obtained", "expires")
+VALUED_FIELDS = ("title", "toward", "by", "kind", "kinds", "rating", "education")
 
 
 def _words(header: str) -> str:
@@ -128,6 +130,29 @@ def _read(path: Path) -> tuple[list[str], list[dict[str, str]]]:
     return header, [{h: c.strip() for h, c in zip(header, row)} for row in rows[1:]]
 
 
+def _value_maps(book: LoadedRulebook, targets: dict[str, str | None], rows: list[dict[str, str]]) -> list[str]:
+    """The ``values:`` section: each distinct value of a column whose field has terms, matched or TODO."""
+    by_key: dict[str, list[str]] = {}
+    for column, target in targets.items():
+        if target is None or parse_target(target)[2] not in VALUED_FIELDS:
+            continue
+        found = by_key.setdefault(value_key(target), [])
+        for row in rows:
+            cell = row.get(column, "")
+            parts = cell.split(LIST_SEPARATOR) if target.endswith(".kinds") else [cell]
+            found += [p.strip() for p in parts if p.strip() and p.strip() not in found]
+    lines = ["values:" + (" {}" if not by_key else "") + "   # export value -> the rule file's term, by field"]
+    for key, found in by_key.items():
+        known = candidates(book, key)
+        matched = [(v, known[v.casefold()]) for v in found if v.casefold() in known and known[v.casefold()] != v]
+        todo = [v for v in found if v.casefold() not in known]
+        note = "   # job title -> SERIES:LEVEL" if key in TITLED else ""
+        lines.append(f"  {key}:" + ("" if matched else " {}") + note)
+        lines += [f"    {json.dumps(value)}: {_q(term)}" for value, term in matched]
+        lines += [f"    # TODO {json.dumps(value)}: " for value in todo]
+    return lines
+
+
 def propose(export: str | Path, book: LoadedRulebook) -> str:
     """The text of a proposed mapping file for ``export``, with TODO comments where a person must decide."""
     header, rows = _read(Path(export))
@@ -138,35 +163,16 @@ def propose(export: str | Path, book: LoadedRulebook) -> str:
     lines = [f"# Mapping of {Path(export).name} for {book.agency}, proposed by eligibility import-map: check every",
              "# line, fill in the TODOs, then: eligibility roster EXPORT --map THIS_FILE (docs/csv-records.md).",
              f"agency: {book.agency}"]
-    dates = [r.get(c, "") for c in header for r in rows
-             if targets[c] and parse_target(targets[c])[2] in ("start", "end", "date", "issued", "obtained", "expires")]
+    dates = [r.get(c, "") for c in header for r in rows if targets[c] and parse_target(targets[c])[2] in DATE_FIELDS]
     fmt = guess_date_format([d for d in dates if d])
     lines.append(f"date_format: {json.dumps(fmt)}   # check: how the export writes dates (strptime codes)" if fmt
                  else 'date_format: "%Y-%m-%d"   # TODO: how the export writes dates (strptime codes: %m/%d/%Y ...)')
     lines.append("columns:   # export column -> field (null: not used)")
     for column in header:
         target = targets[column]
-        lines.append(f"  {_q(column)}: {target or 'null'}" + ("" if target else "   # TODO: a field, or null (docs/csv-records.md)"))
-    lines.append("values:   # export value -> the rule file's term, by field")
-    by_key: dict[str, list[str]] = {}
-    for column, target in targets.items():
-        if target is None or parse_target(target)[2] not in ("title", "toward", "by", "kind", "kinds", "rating",
-                                                              "education"):
-            continue
-        found = by_key.setdefault(value_key(target), [])
-        for row in rows:
-            cell = row.get(column, "")
-            parts = cell.split(LIST_SEPARATOR) if target.endswith(".kinds") else [cell]
-            found += [p.strip() for p in parts if p.strip() and p.strip() not in found]
-    if not by_key:
-        lines[-1] = "values: {}   # export value -> the rule file's term, by field"
-    for key, found in by_key.items():
-        known = candidates(book, key)
-        matched = [(v, known[v.casefold()]) for v in found if v.casefold() in known and known[v.casefold()] != v]
-        todo = [v for v in found if v.casefold() not in known]
-        lines.append(f"  {key}:" + ("" if matched else " {}") + ("   # job title -> SERIES:LEVEL" if key in TITLED else ""))
-        lines += [f"    {json.dumps(value)}: {_q(term)}" for value, term in matched]
-        lines += [f"    # TODO {json.dumps(value)}: " for value in todo]
+        todo = "" if target else "   # TODO: a field, or null (docs/csv-records.md)"
+        lines.append(f"  {_q(column)}: {target or 'null'}{todo}")
+    lines += _value_maps(book, targets, rows)
     lines += ["positions: []   # TODO: budgeted positions ({id: ..., class: SERIES, level: LEVEL, vacant: true}); "
               "none: no position is vacant"]
     return "\n".join(lines) + "\n"
