@@ -1,7 +1,7 @@
 """Column mappings for single-file HR exports: the mapping file's model, and its reading (docs/csv-records.md).
 
 A mapping says which export column holds which record field (``Job Title: assignment.title``), how the
-export's words translate into the rule file's terms (``Office Manager: office_manager``) and its dates'
+export's words translate into the rule file's terms (a role's display name to its id) and its dates'
 format (``%m/%d/%Y``). eligibility.mapped_export applies it; ``eligibility import-map`` proposes one.
 """
 
