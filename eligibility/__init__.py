@@ -9,65 +9,66 @@ Public API (everything else is private)::
             print(decision.to_json())
 """
 
-from .audit import DecisionLog, open_log
-from .decision import STATUSES, CriterionResult, Decision, DecisionError, PathResult, Target
-from .errors import (
-    AuditError, EligibilityError, EngineError, EvaluationError, InputError, NoTargetError, ProposalError,
-    RecordError, RuleFileError, ScheduleError,
-)
-from .diffing import Change, compare
-from .evaluator import ENGINE_NAME, Evaluator
-from .explain import explain_rulebook
-from .impact import Impact, assess
-from .proposal import Proposal, load_proposal
-from .lint import Finding, lint_rules_dir
-from .records import Employee, Position, Roster, load_roster
-from .rulebook import LoadedRulebook, load_rulebook, load_rules_dir
-from .salary import SalarySchedule, load_schedule
-from .scenarios import run_rule_tests
-from .schema import Rulebook
+import importlib
+
+# Public name -> the module that defines it. Imported on first use (PEP 562), so that importing one part of the
+# package (the command line, say) does not load the rest.
+_EXPORTS: dict[str, str] = {
+    "AuditError": "errors",
+    "Change": "diffing",
+    "CriterionResult": "decision",
+    "Decision": "decision",
+    "DecisionError": "decision",
+    "DecisionLog": "audit",
+    "ENGINE_NAME": "evaluator",
+    "EligibilityError": "errors",
+    "Employee": "records",
+    "EngineError": "errors",
+    "EvaluationError": "errors",
+    "Evaluator": "evaluator",
+    "Finding": "lint",
+    "Impact": "impact",
+    "InputError": "errors",
+    "LoadedRulebook": "rulebook",
+    "NoTargetError": "errors",
+    "PathResult": "decision",
+    "Position": "records",
+    "Proposal": "proposal",
+    "ProposalError": "errors",
+    "RecordError": "errors",
+    "Roster": "records",
+    "RuleFileError": "errors",
+    "Rulebook": "schema",
+    "STATUSES": "decision",
+    "SalarySchedule": "salary",
+    "ScheduleError": "errors",
+    "Target": "decision",
+    "assess": "impact",
+    "compare": "diffing",
+    "explain_rulebook": "explain",
+    "lint_rules_dir": "lint",
+    "load_proposal": "proposal",
+    "load_roster": "records",
+    "load_rulebook": "rulebook",
+    "load_rules_dir": "rulebook",
+    "load_schedule": "salary",
+    "open_log": "audit",
+}
+
+
+def __getattr__(name: str):
+    """A public name, imported from its module the first time it is asked for."""
+    if name not in _EXPORTS:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"{__name__}.{_EXPORTS[name]}"), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_EXPORTS))
+
 
 __version__ = "0.1.0"
 
-__all__ = [
-    "AuditError",
-    "Change",
-    "CriterionResult",
-    "Decision",
-    "DecisionError",
-    "DecisionLog",
-    "ENGINE_NAME",
-    "EligibilityError",
-    "Employee",
-    "EngineError",
-    "EvaluationError",
-    "Evaluator",
-    "Finding",
-    "Impact",
-    "InputError",
-    "LoadedRulebook",
-    "NoTargetError",
-    "PathResult",
-    "Position",
-    "Proposal",
-    "ProposalError",
-    "RecordError",
-    "Roster",
-    "RuleFileError",
-    "Rulebook",
-    "STATUSES",
-    "SalarySchedule",
-    "ScheduleError",
-    "Target",
-    "assess",
-    "compare",
-    "explain_rulebook",
-    "lint_rules_dir",
-    "load_proposal",
-    "load_roster",
-    "load_rulebook",
-    "load_rules_dir",
-    "load_schedule",
-    "open_log",
-    "run_rule_tests",
-]
+__all__ = sorted(_EXPORTS)

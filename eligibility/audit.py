@@ -232,9 +232,13 @@ class DecisionLog:
         return self.append(drafts) if drafts or self.key else []  # with a key, even an empty run signs the head
 
     def entries(self, *, employee_id: str | None = None, decision_id: str | None = None,
-                since: dt.date | None = None) -> Iterator[LogEntry]:
-        """Entries in chain order; ``since`` keeps those recorded on or after that (UTC) date."""
+                since: dt.date | None = None, as_of: dt.date | None = None) -> Iterator[LogEntry]:
+        """Entries in chain order; ``since`` keeps those recorded on or after that (UTC) date, ``as_of`` those
+        decided as of that date."""
         clauses, params = [], []
+        if as_of is not None:
+            clauses.append("as_of = ?")
+            params.append(as_of.isoformat())
         if employee_id is not None:
             clauses.append("employee_id = ?")
             params.append(employee_id)

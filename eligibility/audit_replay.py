@@ -9,7 +9,9 @@ from typing import Iterable, Literal
 
 from pydantic import BaseModel
 
-from .audit import DecisionLog, LogEntry, engine_version, positions_sha256, record_sha256, rules_sha256
+from .audit import (DecisionLog, LogEntry, engine_version, positions_sha256, record_json, record_sha256,
+                    rules_sha256)
+from .audit_show import changed_fields
 from .errors import AuditError, EligibilityError
 from .evaluator import Evaluator
 from .records import Employee, Roster
@@ -82,24 +84,38 @@ def replay_entry(entry: LogEntry, evaluator: Evaluator, rosters: dict[str, Roste
     """Replay one entry; ``index`` maps (agency, employee id) to records, to avoid a roster scan per entry."""
     base = dict(seq=entry.seq, decision_id=entry.decision_id, employee_id=entry.employee_id, as_of=entry.as_of)
     roster = rosters.get(entry.agency)
-    if roster is None:
+    if roster is None and entry.record_json is None:
         return ReplayOutcome(**base, result="not_replayable",
-                             message=f"no roster for agency {entry.agency!r} was given")
+                             message=f"no roster for agency {entry.agency!r} was given and the record was not "
+                                     f"stored (--include-record)")
     if entry.agency not in evaluator.books:
         return ReplayOutcome(**base, result="not_replayable", message=f"no rule file for agency {entry.agency!r}")
-    employee = (index or {}).get((entry.agency, entry.employee_id))
-    if employee is None:
+    if roster is None:  # the record stored with --include-record; the positions were not stored, only hashed
         try:
-            employee = roster.find(entry.employee_id)
-        except EligibilityError as exc:
-            return ReplayOutcome(**base, result="not_replayable", message=f"{roster.path}: {exc}")
+            employee = Employee.model_validate_json(entry.record_json)
+        except ValueError as exc:
+            return ReplayOutcome(**base, result="not_replayable", message=f"the stored record is not valid: {exc}")
+        positions: tuple = ()
+    else:
+        positions = tuple(roster.positions)
+        employee = (index or {}).get((entry.agency, entry.employee_id))
+        if employee is None:
+            try:
+                employee = roster.find(entry.employee_id)
+            except EligibilityError as exc:
+                return ReplayOutcome(**base, result="not_replayable", message=f"{roster.path}: {exc}")
     checks = {
         "record": record_sha256(employee) == entry.record_sha256,
-        "positions": positions_sha256(roster.positions) == entry.positions_sha256,
+        "positions": positions_sha256(positions) == entry.positions_sha256,
         "rules": rules_sha256([evaluator.books[entry.agency]]) == entry.rules_sha256,
     }
     base.update(record_matches=checks["record"], positions_match=checks["positions"], rules_match=checks["rules"])
     changed = [name for name, same in checks.items() if not same]
+    if not checks["record"] and entry.record_json is not None:
+        fields = changed_fields(entry.record_json, json.loads(record_json(employee)))
+        changed[0] = f"record ({', '.join(fields)})" if fields else "record"
+    if roster is None and not checks["positions"]:
+        changed[changed.index("positions")] = "positions (not stored in the log: give --roster for them)"
     changed_text = ", ".join(changed) + (" have" if len(changed) > 1 else " has") + " changed since it was recorded"
     try:
         as_of = dt.date.fromisoformat(entry.as_of)
@@ -107,7 +123,7 @@ def replay_entry(entry: LogEntry, evaluator: Evaluator, rosters: dict[str, Roste
         return ReplayOutcome(**base, result="not_replayable",
                              message=f"the logged as-of date {entry.as_of[:40]!r} is not an ISO date")
     try:
-        decision = evaluator.evaluate(employee, as_of, agency=entry.agency, positions=roster.positions,
+        decision = evaluator.evaluate(employee, as_of, agency=entry.agency, positions=positions,
                                       to=entry.requested_target)
     except EligibilityError as exc:
         prefix = f"{changed_text}; " if changed else ""

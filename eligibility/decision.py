@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Literal, Union
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field, model_serializer
 
 from .policy import (  # noqa: F401 (re-exported)
     PREFERENCE, SEVERITY, STATUS_OF_SEVERITY, STATUSES, UNMET_SEVERITY, criterion_status,
@@ -96,6 +96,9 @@ class Decision(Model):
     """An employee's advancement decision toward one target level on one as-of date."""
 
     employee_id: str
+    # the employee's name, for the people reading results (table, CSV, HTML); outside the decision's JSON, so
+    # the canonical bytes and the audit log hold no names
+    name: str | None = Field(default=None, exclude=True)
     as_of: dt.date
     agency: str
     current: str | None
@@ -142,5 +145,14 @@ class DecisionError(Model):
     """A roster entry that could not be decided, with the reason (kept beside the decisions)."""
 
     employee_id: str
+    name: str | None = Field(default=None, exclude=True)  # as Decision.name: for people, not in the JSON
     kind: Literal["record_error", "not_applicable"] = "record_error"
     error: str
+    reason: str | None = None  # not_applicable: why, in words, without the file:line prefix of ``error``
+
+    @model_serializer(mode="wrap")
+    def _without_empty_reason(self, handler):
+        data = handler(self)
+        if data.get("reason") is None:
+            data.pop("reason", None)  # a record error's JSON stays {employee_id, kind, error}
+        return data

@@ -140,10 +140,9 @@ class Evaluator:
             paths.append(PathResult(id=path.id, kind=path.kind, description=path.description, status=status,
                                     eligible_on=_path_date(status, results, floor), criteria=results))
         best = next(p for p in paths if p.id == outcome.best_path)
-        extras = decision_extras(best, paths, target, as_of, floor, compiled.vocabulary,
-                                 compiled.titles(target.version))
+        extras = decision_extras(best, paths, target, as_of, floor, compiled.titles(target.version))
         return Decision(
-            employee_id=employee.id, as_of=as_of, agency=agency,
+            employee_id=employee.id, name=employee.name, as_of=as_of, agency=agency,
             current=compiled.title_of(target.current, as_of),
             target=Target(series=target.series_id, level=target.level.id, title=target.level.title,
                           version=target.version.id, version_effective=target.version.effective,
@@ -193,8 +192,12 @@ class Evaluator:
                 continue
             result = next(results)
             if isinstance(result, EvaluationError):
-                kind = "not_applicable" if isinstance(result, NoTargetError) else "record_error"
-                yield DecisionError(employee_id=item.id, kind=kind, error=f"{path}:{line}: employee {item.id}: {result}")
+                error = f"{path}:{line}: employee {item.id}: {result}"
+                if isinstance(result, NoTargetError):  # the top of the series: the reason in words, as well
+                    yield DecisionError(employee_id=item.id, name=item.name, kind="not_applicable", error=error,
+                                        reason=str(result).split("; give another target")[0])
+                else:
+                    yield DecisionError(employee_id=item.id, name=item.name, error=error)
             else:
                 yield result
 

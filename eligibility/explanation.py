@@ -8,7 +8,6 @@ from typing import Any
 from .compiler import ResolvedTarget
 from .decision import Caveat, Flag, Need, PathResult, ReviewWindow
 from .records import Assignment, Employee
-from .schema import Vocabulary
 
 STATUS_WORDS = {
     "eligible": "eligible",
@@ -100,7 +99,7 @@ def caveats(path: PathResult) -> list[Caveat]:
 
 
 def decision_extras(best: PathResult, paths: list[PathResult], target: ResolvedTarget, as_of: dt.date,
-                    floor: dt.date | None, vocab: Vocabulary, titles: dict[str, str]) -> dict[str, Any]:
+                    floor: dt.date | None, titles: dict[str, str]) -> dict[str, Any]:
     """The Decision fields derived from its best path: dates, window, what remains, flags, caveats, notes."""
     met_on = time_met_on(best, floor)
     review = review_window(best, as_of)
@@ -108,10 +107,10 @@ def decision_extras(best: PathResult, paths: list[PathResult], target: ResolvedT
     flags = equivalency_flag(best, target)
     cav = caveats(best)
     return {"time_met_on": met_on, "review": review, "still_needed": needs, "flags": flags, "caveats": cav,
-            "notes": _notes(best, paths, target, as_of, met_on, review, needs, flags, cav, vocab, titles)}
+            "notes": _notes(best, paths, target, as_of, met_on, review, needs, flags, cav, titles)}
 
 
-def _notes(best, paths, target, as_of, met_on, review, needs, flags, cav, vocab, titles) -> list[str]:
+def _notes(best, paths, target, as_of, met_on, review, needs, flags, cav, titles) -> list[str]:
     notes = [f"Rules: {target.version.title} specification version {target.version.id}, "
              f"in force since {target.version.effective}."]
     blocked = best.status in ("ineligible", "needs_review")

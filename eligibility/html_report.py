@@ -110,10 +110,8 @@ def _table(items: Sequence[Decision | DecisionError], names: Mapping[str, str]) 
         r = row(item)
         status = r["status"]
         name = names.get(r["employee_id"], "")
-        missing = r["waiting_on"]
-        if status == "not_applicable":  # the reason without the file location (kept in the detail below)
-            missing = r["error"].split(f"employee {r['employee_id']}: ", 1)[-1].split("; give another target")[0]
-        elif status == "error":
+        missing = r["waiting_on"]  # not_applicable: the reason without the file location (kept in the detail)
+        if status == "error":
             missing = r["error"]
         link = f'<a href="#{anchor(r["employee_id"])}">{escape(r["employee_id"])}</a>'
         cells = [

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import json
-from typing import Iterable
+from typing import Callable, Iterable
 
 from pydantic_core import PydanticSerializationError
 
@@ -14,7 +15,7 @@ from .explanation import STATUS_WORDS
 
 MARK = {True: "met", False: "NOT MET", None: "UNDECIDED"}
 # eligible_on is filled for eligible people only: a date still to come is time_met_on, never "eligible on"
-CSV_COLUMNS = ["employee_id", "current", "target", "target_title", "status", "eligible_on", "time_met_on",
+CSV_COLUMNS = ["employee_id", "name", "current", "target", "target_title", "status", "eligible_on", "time_met_on",
                "review_overdue_since", "best_path", "waiting_on", "still_needed", "flags", "caveats",
                "rules_version", "as_of", "error"]
 
@@ -89,10 +90,11 @@ def row(item: Decision | DecisionError) -> dict[str, str]:
     """One flat row per employee: the same columns in the text table, CSV and HTML report."""
     if isinstance(item, DecisionError):
         status = "error" if item.kind == "record_error" else "not_applicable"
-        return {**{k: "" for k in CSV_COLUMNS}, "employee_id": item.employee_id, "status": status,
-                "error": item.error}
+        return {**{k: "" for k in CSV_COLUMNS}, "employee_id": item.employee_id, "name": item.name or "",
+                "status": status, "waiting_on": item.reason or "", "error": item.error}
     return {
         "employee_id": item.employee_id,
+        "name": item.name or "",
         "current": item.current or "",
         "target": f"{item.target.series}:{item.target.level}",
         "target_title": item.target.title,
@@ -120,19 +122,17 @@ def table(heads: list[str], rows: list[list[str]]) -> list[str]:
     return [table_line(line, widths) for line in [heads] + rows]
 
 
-TABLE_HEADS = ("EMPLOYEE", "TARGET", "STATUS", "DATE", "WAITING ON / REASON / ERROR")
+TABLE_HEADS = ("EMPLOYEE", "NAME", "TARGET", "STATUS", "DATE", "WAITING ON / REASON / ERROR")
 
 
 def table_cells(r: dict[str, str]) -> list[str]:
     """The cells of the roster table (TABLE_HEADS) for a flat row (``row()``); results.TextTable prints them."""
-    waiting = r["waiting_on"]
-    if r["status"] == "not_applicable":  # the reason in words, without the file:line prefix (kept in `error`)
-        waiting = r["error"].split(f"employee {r['employee_id']}: ", 1)[-1].split("; give another")[0]
-    elif r["status"] == "error":
+    waiting = r["waiting_on"]  # a not_applicable row's reason in words (its file:line stays in `error`)
+    if r["status"] == "error":
         waiting = r["error"]
     if r["caveats"]:
         waiting = "; ".join(x for x in (waiting, "caveat: " + r["caveats"]) if x)
-    return [r["employee_id"], r["target_title"], r["status"], when_text(r), waiting]
+    return [r["employee_id"], r["name"], r["target_title"], r["status"], when_text(r), waiting]
 
 
 def when_text(r: dict[str, str]) -> str:
@@ -144,6 +144,31 @@ def when_text(r: dict[str, str]) -> str:
     if r.get("time_met_on") and r["status"] in ("not_yet", "awaiting_approval", "awaiting_vacancy"):
         return f"time met on {r['time_met_on']}"
     return ""
+
+
+def in_window(r: dict[str, str], start: dt.date, end: dt.date) -> bool:
+    """Whether a flat row's key date lies in [start, end]: eligible_on for the eligible, time_met_on for those
+    not yet eligible or awaiting an approval or a vacancy (``roster --within``/``--until``)."""
+    if r["status"] == "eligible":
+        day = r["eligible_on"]
+    elif r["status"] in ("not_yet", "awaiting_approval", "awaiting_vacancy"):
+        day = r["time_met_on"]
+    else:
+        return False
+    return bool(day) and start <= dt.date.fromisoformat(day) <= end
+
+
+def is_overdue(r: dict[str, str]) -> bool:
+    """Whether a flat row's review window has closed without advancement (``roster --overdue``)."""
+    return bool(r["review_overdue_since"])
+
+
+def row_filter(start: dt.date, end: dt.date | None, overdue: bool) -> Callable[[dict[str, str]], bool] | None:
+    """The rows ``roster`` keeps: key date in [start, end] (when ``end``) or review overdue (when ``overdue``);
+    either one when both are asked; None keeps every row."""
+    if end is None and not overdue:
+        return None
+    return lambda r: (end is not None and in_window(r, start, end)) or (overdue and is_overdue(r))
 
 
 def _written(items: Iterable[Decision | DecisionError], fmt: str) -> str:

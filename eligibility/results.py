@@ -87,8 +87,9 @@ class TextTable:
     def _line(self, cells: list[str]) -> None:
         line = table_line(cells, self.widths)
         if self.style:
-            at = len(cells[0].ljust(self.widths[0])) + len(cells[1].ljust(self.widths[1])) + 4
-            line = line[:at] + self.style(cells[2]) + line[at + len(cells[2]):]
+            column = self.heads.index("STATUS")
+            at = sum(len(cell.ljust(width)) + 2 for cell, width in zip(cells[:column], self.widths))
+            line = line[:at] + self.style(cells[column]) + line[at + len(cells[column]):]
         self.out.write(line + "\n")
 
     def close(self) -> None:

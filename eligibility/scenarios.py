@@ -1,4 +1,5 @@
-"""Rule tests written next to the rules (rules/tests/<agency>/*.yaml): loading cases, running them, diffing results."""
+"""Rule tests written next to the rules (rules/tests/<agency>/*.yaml): the case schema, loading, running one case and
+diffing its result. Running them all is pytest's job (eligibility/rule_tests_plugin.py)."""
 
 from __future__ import annotations
 
@@ -210,79 +211,4 @@ def run_case(evaluator: Evaluator, item: LoadedCase) -> CaseResult:
     return CaseResult(item, "failed" if diffs else "passed", diffs=diffs, decision=decision)
 
 
-@dataclass
-class RunReport:
-    """Results of a run in file order, and the files that could not be loaded."""
-
-    results: list[CaseResult] = field(default_factory=list)
-    broken: list[RuleFileError] = field(default_factory=list)
-
-    def counts(self) -> dict[str, int]:
-        out = {"passed": 0, "failed": 0, "error": 0}
-        for r in self.results:
-            out[r.outcome] += 1
-        return out
-
-    def text(self, verbose: bool = False) -> str:
-        """A pytest-like report: one line of dots per file, a block per failure, a summary line."""
-        lines: list[str] = []
-        by_file: dict[str, list[CaseResult]] = {}
-        for r in self.results:
-            by_file.setdefault(r.item.file, []).append(r)
-        for error in self.broken:
-            by_file.setdefault(error.file or "<input>", [])
-        for file in sorted(by_file):
-            results = by_file[file]
-            if verbose:
-                lines += [f"{file}::{r.item.case.name} {r.outcome.upper()}" for r in results]
-            else:
-                marks = "".join({"passed": ".", "failed": "F", "error": "E"}[r.outcome] for r in results)
-                lines.append(f"{file} {marks}" if results else f"{file} (not loaded)")
-        problems = [r for r in self.results if not r.passed]
-        if problems or self.broken:
-            lines += ["", "=" * 30 + " FAILURES " + "=" * 30]
-        for r in problems:
-            lines += [f"___ {r.item.id} ___", r.report(), ""]
-        for error in self.broken:
-            lines += [f"___ {error.file} ___", f"    {error.render()}", ""]
-        counts = self.counts()
-        parts = [f"{counts['failed']} failed"] if counts["failed"] else []
-        parts.append(f"{counts['passed']} passed")
-        if counts["error"]:
-            parts.append(f"{counts['error']} error{'s' if counts['error'] != 1 else ''}")
-        if self.broken:
-            parts.append(f"{len(self.broken)} file{'s' if len(self.broken) != 1 else ''} not loaded")
-        lines.append(f"{'=' * 20} {', '.join(parts)} {'=' * 20}")
-        return "\n".join(lines) + "\n"
-
-    def exit_code(self) -> int:
-        """0 all passed; 1 a case failed or errored; 2 a test file could not be loaded."""
-        if self.broken:
-            return 2
-        return 0 if all(r.passed for r in self.results) else 1
-
-
-def collect(rules_dir: str | Path, files: list[Path] | None = None) -> tuple[list[LoadedCase], list[RuleFileError]]:
-    """Load every case file; broken files are returned, not raised."""
-    items: list[LoadedCase] = []
-    broken: list[RuleFileError] = []
-    for path in files if files is not None else discover(rules_dir):
-        try:
-            items += load_cases(path)
-        except RuleFileError as exc:
-            broken.append(exc)
-    return items, broken
-
-
-def run_rule_tests(evaluator: Evaluator, rules_dir: str | Path, match: str | None = None) -> RunReport:
-    """Run every rule test under RULES_DIR/tests (only case names containing ``match``, when given)."""
-    items, broken = collect(rules_dir)
-    report = RunReport(broken=broken)
-    for item in items:
-        if match is None or match in item.case.name or match in item.id:
-            report.results.append(run_case(evaluator, item))
-    return report
-
-
-__all__ = ["Case", "CaseFile", "CaseResult", "Expect", "LoadedCase", "RunReport", "collect", "compare", "discover",
-           "load_cases", "run_case", "run_rule_tests"]
+__all__ = ["Case", "CaseFile", "CaseResult", "Expect", "LoadedCase", "compare", "discover", "load_cases", "run_case"]

@@ -8,6 +8,8 @@ from eligibility import Evaluator
 
 from factories import RULES, SAMPLES, SPECS, ROOT, d, employee  # noqa: F401  (re-exported for older imports)
 
+pytest_plugins = ["pytester"]  # tests/test_scenarios.py runs the rule-test plugin in a pytest of its own
+
 
 @pytest.fixture(scope="session")
 def evaluator():

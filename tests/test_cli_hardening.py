@@ -101,8 +101,8 @@ def test_lone_surrogates_print_escaped_on_stdout_and_stderr(surrogates, fmt):
         status = lines[0].index("STATUS")  # escaped ids keep the columns aligned
         assert lines[1].index(" error ") + 1 == lines[2].index(" error ") + 1 == status
     elif fmt == "csv":
-        assert out.splitlines()[1].startswith("\\ud800,,,,error,")
-        assert out.splitlines()[2].startswith("E\\udfff2,,,,error,")
+        assert out.splitlines()[1].startswith("\\ud800,,,,,error,")
+        assert out.splitlines()[2].startswith("E\\udfff2,,,,,error,")
     else:
         items = json.loads(out) if fmt == "json" else [json.loads(line) for line in out.splitlines()]
         assert [i["employee_id"] for i in items] == ["\ud800", "E\udfff2", "E3"]  # the JSON escape reads back

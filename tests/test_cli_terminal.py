@@ -45,7 +45,8 @@ def test_colouring_changes_nothing_but_the_status_words(decided, monkeypatch):
     assert terminal.status_style(io.StringIO()) is None
     assert click.unstyle(coloured) == plain
     lines = coloured.splitlines()
-    assert lines[1].split()[:5] == ["CCWD-001", "Customer", "Service", "Specialist", "II"]  # the title, not the code
+    # the name beside the id, then the title (not the code)
+    assert lines[1].split()[:7] == ["CCWD-001", "Marisol", "Quintero-Vance", "Customer", "Service", "Specialist", "II"]
     assert click.style("eligible", fg="green", bold=True) == "\x1b[32m\x1b[1meligible\x1b[0m"
     statuses = [report.row(i)["status"] for i in items]
     assert {"eligible", "ineligible", "not_applicable"} <= set(statuses)

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import shutil
+import subprocess
+import sys
 import textwrap
+import xml.etree.ElementTree as ET
 
 import pytest
 from click.testing import CliRunner
@@ -11,23 +14,35 @@ from click.testing import CliRunner
 from eligibility import RuleFileError
 from eligibility.cli import main
 from eligibility.decision import UNMET_SEVERITY, STATUS_OF_SEVERITY
-from eligibility.scenarios import collect, load_cases, run_case, run_rule_tests
+from eligibility.rule_tests_plugin import rules_dir_of
+from eligibility.scenarios import discover, load_cases, run_case
 from eligibility.schema import CATEGORY
 
-from factories import RULES
+from factories import ROOT, RULES
 
-CASES, BROKEN = collect(RULES)
+CASES = [item for path in discover(RULES) for item in load_cases(path)]
+PLUGIN = ("-p", "eligibility.rule_tests_plugin", "-p", "no:cacheprovider")
 
 
 def test_every_shipped_rule_test_file_loads():
-    assert BROKEN == []
+    assert len(discover(RULES)) == 5
     assert len(CASES) >= 32
 
 
-@pytest.mark.parametrize("item", CASES, ids=[item.id for item in CASES])
-def test_rule_case(evaluator, item):
-    result = run_case(evaluator, item)
-    assert result.passed, result.report()
+def test_shipped_rule_tests_pass_through_the_plugin_one_item_per_case(pytester):
+    """The one place the project's suite runs the shipped rule tests (testpaths leaves rules/tests out)."""
+    result = pytester.runpytest_inprocess(str(RULES / "tests"), *PLUGIN, "-v", "-v")
+    assert result.ret == 0
+    result.assert_outcomes(passed=len(CASES))
+    for item in CASES:
+        result.stdout.fnmatch_lines([f"*{item.id} PASSED*"])
+
+
+def test_only_yaml_under_the_tests_folder_of_a_rules_folder_is_collected(tmp_path):
+    assert rules_dir_of(RULES / "tests" / "ccwd" / "advancement.yaml") == RULES
+    assert rules_dir_of(RULES / "tests" / "deep" / "er" / "x.yaml") == RULES
+    assert rules_dir_of(ROOT / "tests" / "data" / "x.yaml") is None  # the project's tests folder holds no rules
+    assert rules_dir_of(RULES / "ccwd.yaml") is None
 
 
 # -- coverage of the shipped cases ---------------------------------------------------------------------
@@ -182,35 +197,62 @@ def test_broken_case_file_names_line_and_field(tmp_path, change, message):
 
 
 def _rules_copy(tmp_path):
+    """A rules folder with the one agency the cases below are about (fewer rules to load, a faster run)."""
     rules = tmp_path / "rules"
     rules.mkdir()
-    for path in RULES.glob("*.yaml"):
-        shutil.copy(path, rules / path.name)
+    shutil.copy(RULES / "csr-district.yaml", rules / "csr-district.yaml")
     (rules / "tests" / "csr").mkdir(parents=True)
     return rules
 
 
-def test_cli_passes_fails_and_refuses_with_exit_codes_0_1_2(tmp_path):
+def test_plugin_fails_a_case_with_its_diff_and_refuses_a_broken_file_with_exit_codes_1_and_2(pytester, tmp_path):
     rules = _rules_copy(tmp_path)
     case = rules / "tests" / "csr" / "a.yaml"
-    case.write_text(CASE)
-    runner = CliRunner()
-    ok = runner.invoke(main, ["test", str(rules)])
-    assert ok.exit_code == 0
-    assert ok.output == f"{case} .\n{'=' * 20} 1 passed {'=' * 20}\n"
-
     case.write_text(CASE.replace("eligible_on: 2021-02-01", "eligible_on: 2021-02-02"))
-    failed = runner.invoke(main, ["test", str(rules)])
-    assert failed.exit_code == 1
-    assert f"{case} F\n" in failed.output
-    assert "    - eligible_on: 2021-02-02\n    + eligible_on: 2021-02-01\n" in failed.output
-    assert failed.output.endswith(f"{'=' * 20} 1 failed, 0 passed {'=' * 20}\n")
+    (rules / "tests" / "csr" / "b.yaml").write_text(CASE)
+    failed = pytester.runpytest_inprocess(str(rules / "tests"), *PLUGIN)
+    assert failed.ret == 1
+    failed.assert_outcomes(failed=1, passed=1)
+    failed.stdout.fnmatch_lines([
+        "*_ csr-district/a::two years at level I _*",
+        f"{case}:3: csr-district: two years at level I",
+        "    - eligible_on: 2021-02-02",
+        "    + eligible_on: 2021-02-01",
+        "    decision: eligible toward customer-service-representative:II (version 2015), best path advancement, "
+        "eligible on 2021-02-01",
+    ])
 
-    (rules / "tests" / "csr" / "b.yaml").write_text("agency: csr-district\ncases: []\n")
-    broken = runner.invoke(main, ["test", str(rules)])
-    assert broken.exit_code == 2
-    assert f"    {rules / 'tests' / 'csr' / 'b.yaml'}:2:1: cases: List should have at least 1 item" in broken.output
-    assert broken.output.endswith(f"{'=' * 20} 1 failed, 0 passed, 1 file not loaded {'=' * 20}\n")
+    (rules / "tests" / "csr" / "c.yaml").write_text("agency: csr-district\ncases: []\n")
+    broken = pytester.runpytest_inprocess(str(rules / "tests"), *PLUGIN)
+    assert broken.ret == 2
+    broken.assert_outcomes(errors=1)
+    broken.stdout.fnmatch_lines([f"{rules / 'tests' / 'csr' / 'c.yaml'}:2:1: cases: List should have at least 1 item*"])
+
+
+def _eligibility(*args: str, cwd) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-c", "from eligibility.cli import main; main()", *args], cwd=cwd,
+                          capture_output=True, text=True, timeout=120)
+
+
+def test_cli_test_is_pytest_with_k_x_and_junit_output(tmp_path):
+    rules = _rules_copy(tmp_path)
+    (rules / "tests" / "csr" / "a.yaml").write_text(
+        CASE.replace("eligible_on: 2021-02-01", "eligible_on: 2021-02-02") + CASE[CASE.index("  - name"):].replace(
+            "two years at level I", "also wrong").replace("eligible_on: 2021-02-01", "eligible_on: 2021-02-03"))
+    (rules / "tests" / "csr" / "b.yaml").write_text(CASE.replace("two years at level I", "half-time"))
+
+    stopped = _eligibility("test", "rules", "-x", "--junitxml", "report.xml", cwd=tmp_path)
+    assert stopped.returncode == 1, stopped.stdout + stopped.stderr
+    assert "stopping after 1 failures" in stopped.stdout
+    suite = ET.parse(tmp_path / "report.xml").getroot().find("testsuite")
+    [testcase] = suite.findall("testcase")  # -x: the second case of a.yaml never ran
+    assert (testcase.get("classname"), testcase.get("name")) == ("csr-district.a", "two years at level I")
+    assert "- eligible_on: 2021-02-02\n    + eligible_on: 2021-02-01" in testcase.find("failure").get("message")
+
+    chosen = _eligibility("test", "rules", "-k", "half", "-v", cwd=tmp_path)
+    assert chosen.returncode == 0, chosen.stdout + chosen.stderr
+    assert "csr-district/b::half-time PASSED" in chosen.stdout
+    assert "1 passed, 2 deselected" in chosen.stdout
 
 
 def test_cli_without_tests_is_unusable_input(tmp_path):
@@ -218,10 +260,3 @@ def test_cli_without_tests_is_unusable_input(tmp_path):
     result = CliRunner().invoke(main, ["test", str(rules)])
     assert result.exit_code == 2
     assert "no rule tests (*.yaml) found" in result.output
-
-
-def test_run_filters_by_name(evaluator):
-    report = run_rule_tests(evaluator, RULES, match="half-time")
-    assert [r.item.case.name for r in report.results] == ["half-time service at level I takes twice as long"]
-    assert report.exit_code() == 0
-

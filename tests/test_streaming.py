@@ -171,7 +171,7 @@ def test_roster_command_streams_to_a_file(generated, tmp_path):
     assert errors and all(str(folder / "r.jsonl") in line for line in errors)
     assert done.stderr.splitlines()[-1] == f"Wrote {out}: 400 results, {len(errors)} records not decided."
     rows = out.read_text().splitlines()
-    assert rows[0].startswith("employee_id,current,target") and len(rows) == 401
+    assert rows[0].startswith("employee_id,name,current,target") and len(rows) == 401
 
 
 def test_python_engine_is_selectable_and_named(generated, tmp_path):

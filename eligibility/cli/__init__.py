@@ -10,6 +10,7 @@ Each concept's commands live in their own module of this package and are registe
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 import io
 import os
 import sys
@@ -45,9 +46,17 @@ def optional_date(ctx, param, value):
     return None if value is None else iso_date(value)
 
 
+def _rules_dir(ctx, param, value):
+    """click callback: the rules folder (eligibility.rules_location), as a string."""
+    from ..rules_location import find_rules_dir
+
+    return str(find_rules_dir(value))
+
+
 def rules_option(func):
-    return click.option("--rules", "rules_dir", default="rules", show_default=True, metavar="DIR",
-                        help="folder of rule files (one YAML file per agency)")(func)
+    return click.option("--rules", "rules_dir", default=None, callback=_rules_dir, metavar="DIR",
+                        help="folder of rule files, one YAML file per agency (default: $ELIGIBILITY_RULES, else "
+                             "./rules, else the rules installed with eligibility)")(func)
 
 
 def as_of_option(func):
@@ -71,7 +80,7 @@ def _escaping_streams() -> None:
 class Group(click.Group):
     """Maps every way a command can end to its exit code: the package's own errors to one line and 2,
     click's usage errors to 2 (click prints them), Ctrl-C to 130, a closed pipe to 141, and anything else
-    (a bug) to one line and 3."""
+    (a bug) to one line and 3. Imports each command's module only when that command is asked for (COMMANDS)."""
 
     def invoke(self, ctx):
         _escaping_streams()
@@ -97,6 +106,26 @@ class Group(click.Group):
                        + f"; this is a bug, please report it to {REPORT_TO}", err=True)
             sys.exit(EXIT_INTERNAL)
 
+    def list_commands(self, ctx) -> list[str]:
+        return sorted(set(COMMANDS) | set(self.commands))
+
+    def get_command(self, ctx, name: str):
+        """The command NAME, importing the module that registers it the first time it is asked for."""
+        if name not in self.commands and name in COMMANDS:
+            importlib.import_module(f"{__name__}.{COMMANDS[name][0]}")
+        return self.commands.get(name)
+
+    def format_commands(self, ctx, formatter) -> None:
+        """The --help list of commands, from COMMANDS: listing them imports none of their modules."""
+        names = self.list_commands(ctx)
+        if not names:
+            return
+        limit = formatter.width - 6 - max(len(name) for name in names)
+        rows = [(name, (click.Command(name, help=COMMANDS[name][1]) if name in COMMANDS else self.commands[name])
+                 .get_short_help_str(limit)) for name in names]
+        with formatter.section("Commands"):
+            formatter.write_dl(rows)
+
 
 @click.group(cls=Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="eligibility")
@@ -110,10 +139,27 @@ def main(debug: bool) -> None:
     """
 
 
-# Command modules register themselves on ``main`` when imported (one line each).
-from . import core  # noqa: E402,F401
-from . import audit  # noqa: E402,F401
-from . import people  # noqa: E402,F401
-from . import authoring  # noqa: E402,F401
-from . import reclass  # noqa: E402,F401
-from . import imports  # noqa: E402,F401
+# Command name -> (module of this package that registers it on ``main``, first line of its docstring). The module is
+# imported only when the command runs, so ``check`` never loads audit, diffing, impact or rich; --help lists the
+# commands from this table (tests/test_cli_startup.py checks it against the commands themselves).
+COMMANDS: dict[str, tuple[str, str]] = {
+    "audit": ("audit", "Inspect, verify and replay the decision log."),
+    "check": ("core", "Decide one employee of ROSTER (by id, or by name: a unique match) and explain every "
+                      "criterion."),
+    "diff-rules": ("audit", "Who changes status or eligible date between two rule sets."),
+    "explain-rules": ("authoring", "Print the rules of AGENCY (default: every agency) as readable Markdown."),
+    "generate": ("scale", "Write a synthetic roster of COUNT invented employees for load tests (deterministic per "
+                          "seed)."),
+    "import-map": ("imports", "Propose a mapping file for a single-file HR export; edit it, then: roster EXPORT.csv "
+                              "--map FILE."),
+    "lint": ("authoring", "Check the rule files of RULES_DIR (default: rules)."),
+    "reclass": ("reclass", "Validate PROPOSAL against the rules and ROSTER and write its impact notes."),
+    "report": ("people", "Write a report of every decision on ROSTER (a YAML roster, or a CSV roster: see "
+                         "docs/csv-records.md)."),
+    "roster": ("core", "Decide every employee of ROSTER (YAML, CSV, JSONL or Parquet; see docs/performance.md for "
+                       "streaming)."),
+    "schema": ("authoring", "Print the JSON Schema of KIND files: rules (default), roster or tests."),
+    "template": ("imports", "Write empty, documented roster files for AGENCY (header, an example row, the allowed "
+                            "values)."),
+    "test": ("authoring", "Run the rule tests in RULES_DIR/tests/<agency>/*.yaml, each case a pytest item."),
+}

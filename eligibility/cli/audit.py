@@ -7,7 +7,7 @@ import functools
 import json
 import sys
 from dataclasses import dataclass
-from typing import Iterable
+from typing import TYPE_CHECKING, Iterable
 
 import click
 from click.core import ParameterSource
@@ -15,14 +15,16 @@ from click.core import ParameterSource
 from ..report import table
 from ..audit import DEFAULT_LOG, LOG_ENV, DecisionLog, LogEntry
 from ..audit_key import KEY_ENV, LogKey, load_key
-from ..audit_replay import replay as replay_log
-from ..audit_verify import Verification, parse_anchor
 from ..decision import Decision, DecisionError
-from ..diffing import RuleComparison, compare_rules
+from ..errors import AuditError
 from ..evaluator import Evaluator
 from ..records import Roster
 from ..rulebook import LoadedRulebook
 from . import as_of_option, main, optional_date, rules_option
+
+if TYPE_CHECKING:  # imported by the commands that use them, so that ``check --record`` does not load them
+    from ..audit_verify import Verification
+    from ..diffing import RuleComparison
 
 
 # -- recording from check / roster ------------------------------------------------------------------
@@ -103,6 +105,8 @@ def verify(log: str, anchor: str | None, key_file: str | None, fmt: str) -> None
     Exit 0 when intact, 1 when an entry was edited, deleted, reordered or appended, the head is missing, wrong
     or badly signed, or the append-only triggers are gone.
     """
+    from ..audit_verify import parse_anchor
+
     parsed = parse_anchor(anchor) if anchor else None
     with DecisionLog.open(log, key=load_key(key_file)) as opened:
         result = opened.verify(parsed)
@@ -136,13 +140,26 @@ def _show_row(entry: LogEntry, summary: dict) -> list[str]:
 
 @audit.command()
 @click.argument("log")
+@click.option("--id", "decision_id", metavar="ID", help="show this one decision in full: criteria, evidence, citations")
 @click.option("--employee", "employee_id", metavar="ID", help="only this employee's entries")
 @click.option("--since", callback=optional_date, metavar="DATE", help="only entries recorded on or after DATE (UTC)")
+@click.option("--as-of", "as_of", callback=optional_date, metavar="DATE", help="only decisions made as of DATE")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
-def show(log: str, employee_id: str | None, since: dt.date | None, fmt: str) -> None:
-    """List the entries of LOG."""
+def show(log: str, decision_id: str | None, employee_id: str | None, since: dt.date | None, as_of: dt.date | None,
+         fmt: str) -> None:
+    """List the entries of LOG, or show one (--id) as check explains a decision."""
     with DecisionLog.open(log) as opened:
-        entries = [(entry, entry.summary()) for entry in opened.entries(employee_id=employee_id, since=since)]
+        entries = [(entry, entry.summary()) for entry in opened.entries(
+            employee_id=employee_id, decision_id=decision_id, since=since, as_of=as_of)]
+    if decision_id is not None:
+        if not entries:
+            raise AuditError(f"{log}: no entry with decision id {decision_id!r}")
+        entry = entries[0][0]
+        from ..audit_show import entry_text  # only the readable rendering of one entry needs it
+
+        click.echo(json.dumps({**entry.model_dump(), "decision": json.loads(entry.decision_json)}, indent=2)
+                   if fmt == "json" else entry_text(entry), nl=fmt == "json")
+        return
     if fmt == "json":
         click.echo(json.dumps([{**entry.model_dump(), "summary": summary} for entry, summary in entries], indent=2))
         return
@@ -158,15 +175,19 @@ def show(log: str, employee_id: str | None, since: dt.date | None, fmt: str) -> 
 @click.option("--id", "decision_id", metavar="ID", help="replay only this decision")
 @click.option("--since", callback=optional_date, metavar="DATE", help="replay entries recorded on or after DATE (UTC)")
 @rules_option
-@click.option("--roster", "rosters", multiple=True, required=True, metavar="FILE",
-              help="roster holding the records (repeatable, one per agency)")
+@click.option("--roster", "rosters", multiple=True, metavar="FILE",
+              help="roster holding the records (repeatable, one per agency; without it, the records stored with "
+                   "--include-record)")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 def replay(log: str, decision_id: str | None, since: dt.date | None, rules_dir: str, rosters: tuple[str, ...],
            fmt: str) -> None:
-    """Re-evaluate logged decisions; report changed inputs or decisions.
+    """Re-evaluate logged decisions; report changed inputs (naming the record's changed fields when it was
+    stored with --include-record) or decisions.
 
     Exit 0 when every decision is reproduced byte for byte, 1 otherwise.
     """
+    from ..audit_replay import replay as replay_log
+
     if decision_id and since:
         raise click.UsageError("give --id or --since, not both")
     with Evaluator.from_dir(rules_dir) as evaluator, DecisionLog.open(log) as opened:
@@ -231,6 +252,8 @@ def diff_rules(old_rules: str, new_rules: str, roster_file: str, as_of: dt.date,
 
     Evaluates ROSTER under both; exit 1 when anyone changes.
     """
+    from ..diffing import compare_rules
+
     with Evaluator.from_dir(old_rules) as old, Evaluator.from_dir(new_rules) as new:
         result = compare_rules(old, new, roster_file, as_of, to=target)
     if fmt == "json":

@@ -9,7 +9,6 @@ from pathlib import Path
 import click
 
 from .. import editor_schemas, lint as linting, scenarios
-from ..evaluator import Evaluator
 from ..explain import explain_rulebook
 from ..rulebook import load_rules_dir
 from . import fail, main
@@ -38,21 +37,34 @@ def lint(rules_dir: str, sources: str | None, strict: bool, fmt: str) -> None:
     sys.exit(linting.exit_code(findings, strict))
 
 
-@main.command("test")
+@main.command("test", context_settings={"ignore_unknown_options": True})
 @RULES_DIR
-@click.option("-k", "match", metavar="TEXT", help="only cases whose name (or agency/file::name) contains TEXT")
+@click.option("-k", "match", metavar="EXPR",
+              help="only cases matching EXPR (a pytest -k expression over agency, file and case name)")
+@click.option("-x", "--exitfirst", is_flag=True, help="stop at the first failing case")
+@click.option("--junitxml", metavar="FILE", help="also write a JUnit XML report to FILE")
 @click.option("-v", "--verbose", is_flag=True, help="one line per case")
-def test_(rules_dir: str, match: str | None, verbose: bool) -> None:
-    """Run the rule tests in RULES_DIR/tests/<agency>/*.yaml.
+@click.argument("pytest_args", nargs=-1, type=click.UNPROCESSED, metavar="[-- PYTEST OPTIONS]")
+def test_(rules_dir: str, match: str | None, exitfirst: bool, junitxml: str | None, verbose: bool,
+          pytest_args: tuple[str, ...]) -> None:
+    """Run the rule tests in RULES_DIR/tests/<agency>/*.yaml, each case a pytest item.
 
-    Exit code 0 when every case passes, 1 when a case fails, 2 when the rules or a test file cannot be loaded.
+    Exit code 0 when every case passes, 1 when a case fails, 2 when the rules or a test file cannot be loaded
+    (or the options are wrong), 5 when -k selects no case.
     """
+    import pytest
+
+    tests = Path(rules_dir) / "tests"
     if not scenarios.discover(rules_dir):
-        fail(f"{Path(rules_dir) / 'tests'}: no rule tests (*.yaml) found")
-    with Evaluator.from_dir(rules_dir) as evaluator:
-        report = scenarios.run_rule_tests(evaluator, rules_dir, match)
-    click.echo(report.text(verbose), nl=False)
-    sys.exit(report.exit_code())
+        fail(f"{tests}: no rule tests (*.yaml) found")
+    args = [str(tests), "-p", "eligibility.rule_tests_plugin", "--no-header"]
+    args += (["-k", match] if match else []) + (["-x"] if exitfirst else []) + (["-v"] if verbose else [])
+    args += ([f"--junitxml={junitxml}"] if junitxml else []) + list(pytest_args)
+    code = int(pytest.main(args))
+    sys.exit(EXIT_CODES.get(code, code))
+
+
+EXIT_CODES = {4: 2}  # pytest's usage error is the command line's unusable-input code; the others mean the same
 
 
 @main.command()

@@ -7,7 +7,7 @@ import os
 import sys
 import tempfile
 from pathlib import Path
-from typing import Iterable
+from typing import Callable, Iterable
 
 import click
 
@@ -103,7 +103,8 @@ def stream_report(roster_file: str, rules_dir: str, as_of: dt.date, target: str 
 
 def run_roster(roster_file: str, rules_dir: str, as_of: dt.date, statuses: tuple[str, ...], target: str | None,
                fmt: str, output: str | None, engine: str, backend: str, scheduler: str | None,
-               workers: int | None, *, encoding: str = "utf-8", announce=None, mapping: str | None = None) -> int:
+               workers: int | None, *, encoding: str = "utf-8", announce=None, keep=None,
+               mapping: str | None = None) -> int:
     """Decide a roster as a stream and write each result as it comes; returns the exit code."""
     if output and fmt == "text" and Path(output).suffix.lower() in SUFFIX_FORMATS:
         fmt = SUFFIX_FORMATS[Path(output).suffix.lower()]
@@ -122,7 +123,7 @@ def run_roster(roster_file: str, rules_dir: str, as_of: dt.date, statuses: tuple
             items = evaluator.evaluate_items(stream.items, as_of, agency=stream.agency, positions=stream.positions,
                                              path=stream.path, to=target)
         more = stream.more_errors if backend != "dask" else []
-        count, errors = write_results(with_progress(items, fmt), fmt, statuses, output, encoding, more)
+        count, errors = write_results(with_progress(items, fmt), fmt, statuses, output, encoding, keep, more)
     if announce is not None:
         announce(count, errors)
     elif output:
@@ -131,10 +132,11 @@ def run_roster(roster_file: str, rules_dir: str, as_of: dt.date, statuses: tuple
 
 
 def write_results(items: Iterable, fmt: str, statuses: tuple[str, ...] = (), output: str | None = None,
-                  encoding: str = "utf-8", more_errors: Iterable = ()) -> tuple[int, int]:
-    """Write each result as it comes (those with one of ``statuses``, or all) to ``output`` or standard output,
-    each record error also on stderr (then ``more_errors``, a record's further problems, and the count);
-    returns (results written, records not decided)."""
+                  encoding: str = "utf-8", keep: Callable[[dict], bool] | None = None,
+                  more_errors: Iterable = ()) -> tuple[int, int]:
+    """Write each result as it comes (those with one of ``statuses``, or all, and whose flat row ``keep``
+    accepts, when given) to ``output`` or standard output, each record error also on stderr (then
+    ``more_errors``, a record's further problems, and the count); returns (results written, records not decided)."""
     errors = total = 0
     with _Output(output, fmt, encoding) as out:
         style = status_style(out.handle) if fmt == "text" and out.temporary is None else None
@@ -145,7 +147,7 @@ def write_results(items: Iterable, fmt: str, statuses: tuple[str, ...] = (), out
             if result.status == "error":
                 errors += 1
                 click.echo(f"eligibility: record error: {result.error}", err=True)
-            if statuses and result.status not in statuses:
+            if (statuses and result.status not in statuses) or (keep is not None and not keep(result.row)):
                 continue
             writer.write(result)
         writer.close()

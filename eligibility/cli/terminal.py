@@ -5,15 +5,16 @@ from __future__ import annotations
 import datetime as dt
 import os
 import sys
-from typing import IO, Callable, Iterable, Iterator, TypeVar
+from typing import IO, TYPE_CHECKING, Callable, Iterable, Iterator, TypeVar
 
 import click
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
 from ..decision import Decision, DecisionError
 from ..evaluator import Evaluator
 from ..records import Roster
+
+if TYPE_CHECKING:  # rich is imported only when a progress bar is shown (it costs ~0.1 s at start-up)
+    from rich.console import Console
 
 PROGRESS_MIN = 200  # rosters larger than this get a progress bar (on a terminal, for human formats)
 HUMAN_FORMATS = ("text", "html")
@@ -45,6 +46,9 @@ def decide_all(evaluator: Evaluator, roster: Roster, as_of: dt.date, *, to: str 
     The bar shows only for a human format (text, html), on a terminal, for rosters over PROGRESS_MIN;
     ``console`` overrides the terminal check (tests). The decisions are the same either way.
     """
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
     items = evaluator.evaluate_roster(roster, as_of, to=to)
     total = len(roster.employees) + len(roster.errors)
     if console is None:
@@ -83,6 +87,9 @@ def with_progress(items: Iterable[T], fmt: str) -> Iterator[T]:
     try:
         for count, item in enumerate(items, 1):
             if progress is None and count > PROGRESS_MIN:
+                from rich.console import Console
+                from rich.progress import BarColumn, Progress, TextColumn
+
                 progress = Progress(TextColumn("Deciding"), BarColumn(), TextColumn("{task.completed} employees"),
                                     console=Console(file=sys.stderr), transient=True)
                 progress.start()
