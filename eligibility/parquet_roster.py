@@ -15,6 +15,7 @@ from typing import Iterable, Iterator
 
 from .documents import Document
 from .errors import RecordError
+from .json_records import decode_line, parse_json
 from .streaming import Item, RosterStream, SeenIds, _Checker, _header, _series
 
 HEADER_KEY = b"eligibility.header"
@@ -45,7 +46,8 @@ def parquet_header(path: str | Path, known_series: dict[str, set[str]] | None):
     raw = (meta.metadata or {}).get(HEADER_KEY)
     if raw is None:
         raise RecordError("no roster header in the Parquet metadata (key 'eligibility.header')", file=path)
-    data = json.loads(raw)
+    data = parse_json(decode_line(raw, str(path), 1, field="eligibility.header"), str(path), 1,
+                      field="eligibility.header")
     agency, positions = _header(data, Document(str(path), data, {(): (1, 1)}), known_series)
     return agency, positions, meta.num_row_groups
 
@@ -93,10 +95,10 @@ def parquet_items(path: str | Path, known_series: dict[str, set[str]] | None, ag
             index = starts[group] + offset
             line = index + 1
             try:
-                raw = json.loads(text) if text is not None else None
-            except json.JSONDecodeError as exc:
-                yield line, RecordError(f"invalid JSON: {exc.msg}", file=str(path), line=line, field="record",
-                                        employee_id=f"#{index + 1}")
+                raw = parse_json(text, str(path), line, field="record", employee_id=f"#{index + 1}") \
+                    if text is not None else None
+            except RecordError as exc:
+                yield line, exc.with_traceback(None)
                 continue
             yield line, checker.check(raw, index, Document(str(path), None, {("employees", index): (line, 1)}), line)
 

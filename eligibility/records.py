@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -10,7 +11,8 @@ from typing import Any, Callable, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from .documents import Document, format_loc, load_yaml, suggest, translate_validation_error, validate_document
+from .documents import (Document, format_loc, keep_source_texts, load_yaml, suggest, translate_validation_error,
+                        validate_document)
 from .errors import RecordError
 from .schema import CertificationKind, Education, EndorsementKind, ExperienceKind, LicenseKind, Role
 
@@ -192,29 +194,47 @@ def _cross_check(employee: Employee, known_series: set[str] | None) -> tuple[str
     return None
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+# pydantic's words for it (its JSON mode refused such records so before this check existed)
+SURROGATE_MESSAGE = "Input should be a valid string, unable to parse raw data as a unicode string"
+
+
+def lone_surrogate(value: Any, loc: tuple = ()) -> tuple[tuple, str] | None:
+    """(loc, character) of the first lone surrogate in a parsed value's keys or texts: not a character, it
+    cannot be written as UTF-8, so a record holding one is refused (its id is printed escaped)."""
+    if isinstance(value, str):
+        found = None if value.isascii() else _SURROGATE.search(value)
+        return (loc, found.group()) if found else None
+    items = value.items() if isinstance(value, dict) else enumerate(value) if isinstance(value, list) else ()
+    for key, item in items:
+        found = lone_surrogate(key, loc) if isinstance(key, str) else None
+        found = found or lone_surrogate(item, loc + (key,))
+        if found:
+            return found
+    return None
+
+
 def check_record(raw: Any, index: int, doc: Document, line: int | None, series: set[str] | None,
                  first_line_of: Callable[[str], int | None], path: str | None = None) -> Employee | RecordError:
-    """Validate one employee item of a roster: the Employee, or the RecordError that names it (never raised).
-
-    ``raw`` is the parsed item, or an Employee validated from its text (then only the checks that need the
-    other records, duplicate ids, and the rules, unknown classes, are left).
+    """Validate one parsed employee item of a roster: the Employee, or the RecordError that names it (never raised).
 
     ``first_line_of`` answers "on which line was this id first seen?" (None: not seen), so callers can keep
     the ids they have seen however suits them (a dict, a compact table for a million records).
     """
     path = path or doc.path
     prefix = ("employees", index)
-    if isinstance(raw, Employee):  # validated already (from its JSON text): the checks across records remain
-        employee, emp_id = raw, raw.id
-    else:
-        raw_id = raw.get("id") if isinstance(raw, dict) else None
-        emp_id = str(raw_id) if raw_id is not None else f"#{index + 1}"
+    raw_id = raw.get("id") if isinstance(raw, dict) else None
+    emp_id = str(raw_id) if raw_id is not None else f"#{index + 1}"
     try:
-        if not isinstance(raw, (dict, Employee)):
+        if not isinstance(raw, dict):
             raise RecordError("an employee record must be a mapping", file=path, line=line,
                               field=f"employees[{index}]", employee_id=emp_id)
-        if isinstance(raw, dict):
-            employee = Employee.model_validate(raw)
+        surrogate = lone_surrogate(raw, prefix)
+        if surrogate:
+            s_line, s_col = doc.position(surrogate[0])
+            raise RecordError(SURROGATE_MESSAGE, file=path, line=s_line, column=s_col, field=format_loc(surrogate[0]),
+                              employee_id=emp_id)
+        employee = Employee.model_validate(keep_source_texts(raw, doc, Employee, prefix))
         first = first_line_of(employee.id)
         if first is not None:
             id_line, id_col = doc.position(prefix + ("id",))

@@ -9,7 +9,7 @@ remembered per employee is an 8-byte hash of its id and its line, for the duplic
 Layouts (docs/performance.md, "Streaming"):
 
 * YAML: the usual roster (``agency``, ``positions``, ``employees``); keys in any order.
-* JSONL: first line ``{"agency": ..., "positions": [...]}``, then one employee object per line.
+* JSONL: first line ``{"agency": ..., "positions": [...]}``, then one employee object per line (eligibility.json_records).
 * CSV: see eligibility.csv_stream.
 * Parquet: see eligibility.parquet_roster.
 
@@ -19,18 +19,16 @@ Record errors carry the same messages as the whole-file loaders (file, line, fie
 from __future__ import annotations
 
 import hashlib
-import json
 from array import array
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterator
 
 import yaml
-from pydantic import ValidationError
 
-from .documents import Document, _Loader, _walk
+from .documents import Document, _Loader, _walk, reader_error
 from .errors import RecordError
-from .records import Employee, Position, check_record
+from .records import Position, check_record
 
 Item = tuple[int, Any]  # (line, Employee | RecordError)
 
@@ -129,7 +127,8 @@ def _header(data: Any, doc: Document, known_series: dict[str, set[str]] | None) 
 
     if not isinstance(data, dict):
         raise RecordError("a roster must be a mapping with agency, positions and employees", file=doc.path, line=1)
-    roster = roster_from_document(Document(doc.path, {**data, "employees": []}, doc.positions), known_series)
+    roster = roster_from_document(Document(doc.path, {**data, "employees": []}, doc.positions, doc.texts),
+                                  known_series)
     return roster.agency, roster.positions
 
 
@@ -139,20 +138,76 @@ def _series(agency: str, known_series: dict[str, set[str]] | None) -> set[str] |
 
 # -- YAML ------------------------------------------------------------------------------------------
 def _yaml_error(exc: yaml.YAMLError, path: str) -> RecordError:
+    if isinstance(exc, yaml.reader.ReaderError):  # its position is a character offset into the file
+        line, column = _line_of(path, exc.position)
+        return reader_error(exc, path, line, column, RecordError)
     mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
     problem = getattr(exc, "problem", None) or getattr(exc, "context", None) or str(exc)
     return RecordError(f"invalid YAML: {problem}", file=path, line=mark.line + 1 if mark else None,
                        column=mark.column + 1 if mark else None)
 
 
-def _yaml_walk(path: str, want_employees: bool) -> Iterator[tuple[str, Any, dict]]:
-    """Events of the top-level mapping: ("header", data, positions) once, or ("employee", raw, positions) each.
+def _line_of(path: str, offset: int) -> tuple[int, int]:
+    """1-based (line, column) of the character at ``offset`` (read as the YAML reader reads the file)."""
+    with open(path, encoding="utf-8", errors="surrogateescape", newline="") as handle:
+        before = handle.read(offset)
+    return before.count("\n") + 1, offset - (before.rfind("\n") + 1) + 1
+
+
+def _open_yaml(path: str) -> "_UpToBadCharacter":
+    with open(path, "rb") as raw:
+        if raw.read(2) in (b"\xff\xfe", b"\xfe\xff"):
+            raise RecordError("the file is UTF-16 text; save it as UTF-8", file=path, line=1, column=1)
+    return _UpToBadCharacter(path)
+
+
+class _UpToBadCharacter:
+    """The file as text for PyYAML, given up to its first character YAML refuses (a byte that is not UTF-8, read
+    as a lone surrogate, or a control character), then the ReaderError for it.
+
+    PyYAML checks each chunk it reads as a whole, so a bad byte would fail the employees read ahead of it too;
+    here they are parsed and decided, and the error comes when the parser reaches the bad character.
+    """
+
+    def __init__(self, path: str) -> None:
+        self.name = path
+        self.handle = open(path, encoding="utf-8", errors="surrogateescape", newline="")
+        self.offset = 0
+        self.error: yaml.reader.ReaderError | None = None
+
+    def read(self, size: int = -1) -> str:
+        if self.error is not None:
+            raise self.error
+        data = self.handle.read(size)
+        bad = yaml.reader.Reader.NON_PRINTABLE.search(data)
+        if bad:
+            self.error = yaml.reader.ReaderError(self.name, self.offset + bad.start(), ord(bad.group()), "unicode",
+                                                 "special characters are not allowed")
+            data = data[:bad.start()]
+            if not data:  # an empty read would be the end of the file
+                raise self.error
+        self.offset += len(data)
+        return data
+
+    def __enter__(self) -> "_UpToBadCharacter":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.handle.close()
+
+
+def _yaml_walk(path: str, want_employees: bool) -> Iterator[tuple[str, Any, dict, dict]]:
+    """Events of the top-level mapping: ("header", data, positions, texts) once, or ("employee", raw, positions,
+    texts) each (``texts``: see Document.texts).
 
     With ``want_employees`` false the employees are skipped (events only) and the header keys composed;
     with it true the header keys are skipped and each employee item is composed, constructed and yielded.
     """
-    with open(path, encoding="utf-8") as handle:
-        loader = _Loader(handle)
+    with _open_yaml(path) as handle:
+        try:
+            loader = _Loader(handle)  # reads the first chunk of the file
+        except yaml.reader.ReaderError as exc:
+            raise _yaml_error(exc, path) from exc
         try:
             loader.get_event()  # StreamStart
             if loader.check_event(yaml.StreamEndEvent):
@@ -163,11 +218,15 @@ def _yaml_walk(path: str, want_employees: bool) -> Iterator[tuple[str, Any, dict
             start = loader.get_event()
             header: dict = {}
             positions: dict = {(): (start.start_mark.line + 1, start.start_mark.column + 1)}
+            texts: dict = {}
             seen: dict[str, int] = {}
             while not loader.check_event(yaml.MappingEndEvent):
                 key_node = loader.compose_node(None, None)
-                key = key_node.value
                 key_pos = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
+                if not isinstance(key_node, yaml.ScalarNode):
+                    raise RecordError("invalid YAML: a key must be a single value, not a mapping or a list",
+                                      file=path, line=key_pos[0], column=key_pos[1])
+                key = key_node.value
                 if key in seen:
                     raise RecordError(f"duplicate key {key!r} (first defined on line {seen[key]})", file=path,
                                       line=key_pos[0], column=key_pos[1], field=key)
@@ -181,18 +240,35 @@ def _yaml_walk(path: str, want_employees: bool) -> Iterator[tuple[str, Any, dict
                     _skip_node(loader)
                 else:
                     node = loader.compose_node(None, None)
-                    _walk(node, (key,), positions, path, RecordError)
+                    _walk(node, (key,), positions, path, RecordError, texts=texts)
                     positions[(key,)] = key_pos
                     header[key] = loader.construct_document(node)
+            else:
+                _end_of_stream(loader, path)
         except yaml.YAMLError as exc:
             raise _yaml_error(exc, path) from exc
+        except RecursionError as exc:  # thousands of nested brackets: report where parsing stopped
+            mark = loader.get_mark()
+            raise RecordError("invalid YAML: nested too deeply", file=path, line=mark.line + 1,
+                              column=mark.column + 1) from exc
         finally:
             loader.dispose()
     if not want_employees:
-        yield "header", header, positions
+        yield "header", header, positions, texts
 
 
-def _yaml_employees(loader: _Loader, path: str) -> Iterator[tuple[str, Any, dict]]:
+def _end_of_stream(loader: _Loader, path: str) -> None:
+    """After the roster mapping: the end of the file, as the whole-file loader requires (text after the mapping,
+    or a second document, is an error with its line, not ignored)."""
+    loader.get_event()  # MappingEnd
+    loader.get_event()  # DocumentEnd: the parser refuses what follows the mapping here
+    if not loader.check_event(yaml.StreamEndEvent):
+        mark = loader.get_event().start_mark
+        raise RecordError("invalid YAML: but found another document", file=path, line=mark.line + 1,
+                          column=mark.column + 1)
+
+
+def _yaml_employees(loader: _Loader, path: str) -> Iterator[tuple[str, Any, dict, dict]]:
     if loader.check_event(yaml.ScalarEvent):  # "employees:" with nothing after it
         loader.get_event()
         return
@@ -205,10 +281,11 @@ def _yaml_employees(loader: _Loader, path: str) -> Iterator[tuple[str, Any, dict
     while not loader.check_event(yaml.SequenceEndEvent):
         node = loader.compose_node(None, None)
         positions: dict = {}
-        _walk(node, ("employees", index), positions, path, RecordError)
+        texts: dict = {}
+        _walk(node, ("employees", index), positions, path, RecordError, texts=texts)
         raw = loader.construct_document(node)  # also forgets the constructed objects
         loader.anchors = {}
-        yield "employee", raw, positions
+        yield "employee", raw, positions, texts
         index += 1
     loader.get_event()
 
@@ -227,68 +304,31 @@ def _skip_node(loader: _Loader) -> None:
 
 def _yaml_stream(path: str, known_series: dict[str, set[str]] | None) -> RosterStream:
     # first pass: the header, wherever its keys are in the file (employees are skipped as events)
-    _, data, positions = next(_yaml_walk(path, want_employees=False))
-    agency, roster_positions = _header(data, Document(path, data, positions), known_series)
+    _, data, positions, texts = next(_yaml_walk(path, want_employees=False))
+    agency, roster_positions = _header(data, Document(path, data, positions, texts), known_series)
     checker = _Checker(path, _series(agency, known_series))
 
     def items() -> Iterator[Item]:
-        for index, (_, raw, item_positions) in enumerate(_yaml_walk(path, want_employees=True)):
+        index = 0
+        for _, raw, item_positions, item_texts in _until_broken(_yaml_walk(path, want_employees=True)):
+            if isinstance(raw, RecordError):
+                yield raw.line or 0, raw
+                return
             line = item_positions[("employees", index)][0]
-            yield line, checker.check(raw, index, Document(path, None, item_positions), line)
+            yield line, checker.check(raw, index, Document(path, None, item_positions, item_texts), line)
+            index += 1
 
     return RosterStream(path, agency, roster_positions, items())
 
 
-# -- JSONL -----------------------------------------------------------------------------------------
-def _line_record(text: str) -> Any:
-    """An employee line: an Employee validated straight from its text (about twice as fast) when it is valid;
-    otherwise the parsed value, which the usual validation then reports field by field, as for every format
-    (or json.JSONDecodeError, whose message names what is wrong)."""
+def _until_broken(walk: Iterator) -> Iterator:
+    """The walk's items, then the RecordError that stopped it (a bad byte, a syntax error) as a last item: what
+    was read before it is still decided and written, and the error is reported with its line (exit code 1)."""
     try:
-        return Employee.model_validate_json(text)
-    except ValidationError:
-        return json.loads(text)
-
-
-def _json_line(text: str, path: str, line: int) -> Any:
-    try:
-        return json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise RecordError(f"invalid JSON: {exc.msg}", file=path, line=line, column=exc.colno) from exc
-
-
-def _jsonl_stream(path: str, known_series: dict[str, set[str]] | None) -> RosterStream:
-    handle = open(path, encoding="utf-8")
-    first = handle.readline()
-    if not first.strip():
-        handle.close()
-        raise RecordError("the file is empty; the first line must be the roster header "
-                          '{"agency": ..., "positions": [...]}', file=path, line=1, column=1)
-    data = _json_line(first, path, 1)
-    if isinstance(data, dict) and "employees" in data:
-        handle.close()
-        raise RecordError("the header line holds no employees; put one employee per line after it", file=path,
-                          line=1, field="employees")
-    agency, positions = _header(data, Document(path, data, {(): (1, 1)}), known_series)
-    checker = _Checker(path, _series(agency, known_series))
-
-    def items() -> Iterator[Item]:
-        with handle:
-            index = 0
-            for line, text in enumerate(handle, start=2):
-                if not text.strip():
-                    continue
-                try:
-                    raw = _line_record(text)
-                except json.JSONDecodeError as exc:
-                    yield line, RecordError(f"invalid JSON: {exc.msg}", file=path, line=line, column=exc.colno,
-                                            employee_id=f"#{index + 1}")
-                    index += 1
-                    continue
-                yield line, checker.check(raw, index, Document(path, None, {("employees", index): (line, 1)}), line)
-                index += 1
-
-    return RosterStream(path, agency, positions, items())
+        yield from walk
+    except RecordError as exc:
+        exc.employee_id = exc.employee_id or f"line {exc.line}"
+        yield "error", exc.with_traceback(None), None, None
 
 
 # -- entry point -----------------------------------------------------------------------------------
@@ -314,5 +354,8 @@ def open_roster(path: str | Path, known_series: dict[str, set[str]] | None = Non
         from .csv_stream import csv_stream
 
         return csv_stream(path, known_series)
-    opener = {"yaml": _yaml_stream, "jsonl": _jsonl_stream}[fmt]
-    return opener(path, known_series)
+    if fmt == "jsonl":
+        from .json_records import jsonl_stream
+
+        return jsonl_stream(path, known_series)
+    return _yaml_stream(path, known_series)

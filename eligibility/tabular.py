@@ -15,10 +15,11 @@ import io
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable, Iterator
 
 from pydantic import ValidationError
 
+from .csv_files import Row, Table, open_table, read_table
 from .documents import Document, date_problem, suggest, translate_validation_error
 from .errors import RecordError
 from .records import Employee, Position, Roster, _cross_check
@@ -42,9 +43,6 @@ BOOL_COLUMNS = {"vacant", "public_utility", "counts_toward_service"}
 TRUE, FALSE = {"true", "yes", "y", "1"}, {"false", "no", "n", "0"}
 LIST_SEPARATOR = ";"
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-EMPLOYEES = "the employees file"
-LAYOUT_HINT = ("a CSV roster is three files, NAME.csv, NAME.history.csv and NAME.positions.csv (docs/csv-records.md); "
-               "an HR system's single-file export is read with --map MAPPING (eligibility import-map proposes one)")
 
 
 def companions(path: str | Path) -> tuple[Path, Path]:
@@ -58,80 +56,7 @@ def is_csv(path: str | Path) -> bool:
     return str(path).lower().endswith(".csv")
 
 
-@dataclass
-class _Row:
-    line: int
-    cells: dict[str, str]
-
-
-@dataclass
-class _Table:
-    path: str
-    columns: list[str]
-    rows: list[_Row] = field(default_factory=list)
-
-    def col(self, name: str) -> int | None:
-        """1-based column number of ``name`` (None when the file has no such column)."""
-        return self.columns.index(name) + 1 if name in self.columns else None
-
-    def error(self, message: str, row: _Row | None, column: str | None = None, **extra: Any) -> RecordError:
-        return RecordError(message, file=self.path, line=row.line if row else 1,
-                           column=self.col(column) if column else None, field=column, **extra)
-
-
-def _read_table(path: Path, allowed: list[str], required: list[str], what: str) -> _Table:
-    """Parse one CSV file (UTF-8, comma-separated, first line the header); cells are stripped."""
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError as exc:
-        raise RecordError(f"file not found ({what})", file=path) from exc
-    except OSError as exc:
-        raise RecordError(f"cannot read file: {exc.strerror or exc}", file=path) from exc
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        raise RecordError("the file is not UTF-8 text (in a spreadsheet, save it as 'CSV UTF-8')",
-                          file=path, line=line) from exc
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
-    try:
-        header = [h.strip() for h in next(reader, [])]
-    except csv.Error as exc:
-        raise RecordError(f"invalid CSV: {exc}", file=path, line=1) from exc
-    if not any(header):
-        raise RecordError(f"the file is empty; the first line must be the header ({', '.join(required)}, ...)",
-                          file=path, line=1)
-    table = _Table(path=str(path), columns=header)
-    for number, name in enumerate(header, 1):
-        if name not in allowed:
-            hint = " (the file seems to use ';' between cells; use commas)" if ";" in name else ""
-            near = None if hint else suggest(name, allowed)
-            if not (hint or near):  # not a misspelling: say what is expected
-                hint = f"; expected {', '.join(allowed)}" + (f"; {LAYOUT_HINT}" if what == EMPLOYEES else "")
-            raise RecordError(f"unknown column {name!r}{hint}", file=path, line=1, column=number, field=name or None,
-                              suggestion=near)
-        if header.index(name) + 1 != number:
-            raise RecordError(f"duplicate column {name!r} (first is column {header.index(name) + 1})",
-                              file=path, line=1, column=number, field=name)
-    for name in required:
-        if name not in header:
-            raise RecordError(f"required column {name!r} is missing from the header", file=path, line=1, field=name)
-    previous = reader.line_num
-    try:
-        for cells in reader:
-            line, previous = previous + 1, reader.line_num
-            if not any(c.strip() for c in cells):
-                continue  # blank line, or a spreadsheet's empty row
-            if len(cells) != len(header):
-                raise RecordError(f"row has {len(cells)} cells but the header has {len(header)}",
-                                  file=path, line=line)
-            table.rows.append(_Row(line, {h: c.strip() for h, c in zip(header, cells)}))
-    except csv.Error as exc:
-        raise RecordError(f"invalid CSV: {exc}", file=path, line=reader.line_num) from exc
-    return table
-
-
-def _value(table: _Table, row: _Row, column: str, **extra: Any) -> Any:
+def _value(table: Table, row: Row, column: str, **extra: Any) -> Any:
     """A cell as a model value: '' is omitted (None); dates must be ISO; booleans true/false."""
     text = row.cells.get(column, "")
     if text == "":
@@ -152,7 +77,7 @@ def _value(table: _Table, row: _Row, column: str, **extra: Any) -> Any:
     return text
 
 
-def _fields(table: _Table, row: _Row, columns: Iterable[str], **extra: Any) -> dict[str, Any]:
+def _fields(table: Table, row: Row, columns: Iterable[str], **extra: Any) -> dict[str, Any]:
     values = {c: _value(table, row, c, **extra) for c in columns}
     return {k: v for k, v in values.items() if v is not None}
 
@@ -161,9 +86,9 @@ def _fields(table: _Table, row: _Row, columns: Iterable[str], **extra: Any) -> d
 class _Source:
     """Where each part of one employee's record came from, to point errors at a file, line and column."""
 
-    places: dict[tuple, tuple[_Table, _Row, str | None]] = field(default_factory=dict)
+    places: dict[tuple, tuple[Table, Row, str | None]] = field(default_factory=dict)
 
-    def locate(self, loc: tuple) -> tuple[_Table, _Row, str | None]:
+    def locate(self, loc: tuple) -> tuple[Table, Row, str | None]:
         while loc not in self.places and len(loc) > 1:
             loc = loc[:-1]
         return self.places[loc]
@@ -185,10 +110,12 @@ def _translate(exc: ValidationError, source: _Source, employee_id: str) -> Recor
 
 
 def _load_positions(path: Path, known: set[str] | None) -> list[Position]:
-    table = _read_table(path, POSITION_COLUMNS, POSITION_COLUMNS, "the positions file")
+    table = read_table(open_table(path, POSITION_COLUMNS, POSITION_COLUMNS, "the positions file"))
     positions: list[Position] = []
     seen: dict[str, int] = {}
     for row in table.rows:
+        if row.bad:
+            raise row.bad
         try:
             position = Position.model_validate(_fields(table, row, POSITION_COLUMNS))
         except ValidationError as exc:
@@ -206,115 +133,151 @@ def _load_positions(path: Path, known: set[str] | None) -> list[Position]:
     return positions
 
 
-def _agency(table: _Table, known_series: dict[str, set[str]] | None) -> str:
-    if not table.rows:
-        raise RecordError("no employee rows: the agency cannot be determined", file=table.path, line=2,
-                          field="agency")
-    agency = table.rows[0].cells["agency"]
-    for row in table.rows:
+def agency_of(table: Table, rows: Iterable[Row], known_series: dict[str, set[str]] | None) -> str:
+    """The one agency every employee row names (each row is checked), known to the rules when they are given."""
+    first: Row | None = None
+    for row in rows:
+        if first is None:
+            first, agency = row, row.cells["agency"]
         if row.cells["agency"] == "":
             raise table.error("required value is missing", row, "agency")
         if row.cells["agency"] != agency:
-            raise table.error(f"every row must name the same agency ({agency!r} on line {table.rows[0].line})",
+            raise table.error(f"every row must name the same agency ({agency!r} on line {first.line})",
                               row, "agency")
+    if first is None:
+        raise RecordError("no employee rows: the agency cannot be determined", file=table.path, line=2,
+                          field="agency")
     if known_series is not None and agency not in known_series:
-        raise table.error(f"no rule file for agency {agency!r}", table.rows[0], "agency",
+        raise table.error(f"no rule file for agency {agency!r}", first, "agency",
                           suggestion=suggest(agency, known_series))
     return agency
 
 
-def load_roster_csv(path: str | Path, known_series: dict[str, set[str]] | None = None) -> Roster:
-    """Load ``NAME.csv`` with ``NAME.history.csv`` and ``NAME.positions.csv``; same contract as YAML rosters."""
-    path = Path(path)
+def refuse_companion(path: Path) -> None:
+    """A history or positions file given where the employees file is expected."""
     for suffix, kind in ((".history.csv", "history"), (".positions.csv", "positions")):
         if path.name.lower().endswith(suffix):
             main = path.name[: -len(suffix)] + ".csv"
             raise RecordError(f"this is the {kind} file of a CSV roster; give the employees file {main} instead",
                               file=path)
+
+
+def open_people(path: Path) -> tuple[Table, Iterator[Row]]:
+    return open_table(path, EMPLOYEE_COLUMNS, ["agency", "id"], "the employees file")
+
+
+def open_history(path: Path) -> tuple[Table, Iterator[Row]]:
+    return open_table(path, HISTORY_COLUMNS, ["employee_id", "record"], "the history file")
+
+
+def load_roster_csv(path: str | Path, known_series: dict[str, set[str]] | None = None) -> Roster:
+    """Load ``NAME.csv`` with ``NAME.history.csv`` and ``NAME.positions.csv``; same contract as YAML rosters."""
+    path = Path(path)
+    refuse_companion(path)
     history_path, positions_path = companions(path)
-    people = _read_table(path, EMPLOYEE_COLUMNS, ["agency", "id"], EMPLOYEES)
-    agency = _agency(people, known_series)
+    people = read_table(open_people(path))
+    agency = agency_of(people, people.rows, known_series)
     series = known_series.get(agency) if known_series is not None else None
     positions = _load_positions(positions_path, series)
-    history = _read_table(history_path, HISTORY_COLUMNS, ["employee_id", "record"], "the history file")
+    history = read_table(open_history(history_path))
 
     roster = Roster(path=str(path), agency=agency, positions=positions)
-    raw: dict[str, dict[str, Any]] = {}
-    sources: dict[str, _Source] = {}
-    order: list[str] = []
-    problems: dict[str, RecordError] = {}
+    person: dict[str, Row] = {}
+    rows_of: dict[str, list[Row]] = {}
     for row in people.rows:
         emp_id = row.cells["id"]
-        if emp_id == "":
-            roster.errors.append(people.error("required value is missing", row, "id",
-                                              employee_id=f"line {row.line}"))
-            continue
-        if emp_id in raw:
-            roster.errors.append(people.error(
-                f"duplicate employee id {emp_id!r} (first on line {roster.lines[emp_id]})", row, "id",
-                employee_id=emp_id))
-            continue
-        roster.lines[emp_id] = row.line
-        order.append(emp_id)
-        source = sources[emp_id] = _Source()
-        source.places[()] = (people, row, None)
-        for column in ("id", "name", "education"):
-            source.places[(column,)] = (people, row, column)
-        try:
-            raw[emp_id] = _fields(people, row, ("id", "name", "education"), employee_id=emp_id)
-        except RecordError as exc:
-            problems[emp_id] = exc.with_traceback(None)
-            raw[emp_id] = {}
+        error = id_error(people, row, roster.lines.get)
+        if error:
+            roster.errors.append(error)
+        else:
+            roster.lines[emp_id] = row.line
+            person[emp_id], rows_of[emp_id] = row, []
 
     orphans: set[str] = set()
     for row in history.rows:
-        emp_id, record = row.cells["employee_id"], row.cells["record"]
-        if emp_id not in raw:
-            if emp_id not in orphans:
-                orphans.add(emp_id)
-                roster.errors.append(history.error(
-                    f"no employee with id {emp_id!r} in {path.name}" if emp_id else "required value is missing",
-                    row, "employee_id", suggestion=suggest(emp_id, raw) if emp_id else None,
-                    employee_id=emp_id or f"line {row.line}"))
-            continue
-        if emp_id in problems:
-            continue
-        try:
+        emp_id = row.cells["employee_id"]
+        error = orphan(history, row)
+        if error:
+            roster.errors.append(error)
+        elif emp_id in person:
+            rows_of[emp_id].append(row)
+        elif emp_id not in orphans:
+            orphans.add(emp_id)
+            roster.errors.append(history.error(f"no employee with id {emp_id!r} in {path.name}", row, "employee_id",
+                                               suggestion=suggest(emp_id, person), employee_id=emp_id))
+
+    for emp_id, row in person.items():
+        item = employee_from_rows(people, row, history, rows_of[emp_id], series)
+        (roster.errors if isinstance(item, RecordError) else roster.employees).append(item)
+    return roster
+
+
+def id_error(people: Table, row: Row, first_line_of: Callable[[str], int | None]) -> RecordError | None:
+    """The error of an employee row whose id is missing or not UTF-8, or was seen before (``first_line_of``
+    answers on which line, asked only for a usable id)."""
+    emp_id = row.cells["id"]
+    if row.bad and row.bad.field == "id" or emp_id == "":
+        error = row.bad if emp_id else people.error("required value is missing", row, "id")
+        error.employee_id = f"line {row.line}"
+        return error
+    first = first_line_of(emp_id)
+    if first is not None:
+        return people.error(f"duplicate employee id {emp_id!r} (first on line {first})", row, "id",
+                            employee_id=emp_id)
+    return None
+
+
+def orphan(history: Table, row: Row) -> RecordError | None:
+    """The error of a history row that belongs to no one: its employee_id is empty or not UTF-8 text."""
+    if row.bad and row.bad.field == "employee_id":
+        row.bad.employee_id = f"line {row.line}"
+        return row.bad
+    if row.cells["employee_id"] == "":
+        return history.error("required value is missing", row, "employee_id", employee_id=f"line {row.line}")
+    return None
+
+
+def employee_from_rows(people: Table, row: Row, history: Table, rows: Iterable[Row],
+                       series: set[str] | None) -> Employee | RecordError:
+    """One employee from its row and its history rows: the Employee, or the first RecordError (never raised)."""
+    emp_id = row.cells["id"]
+    source = _Source()
+    source.places[()] = (people, row, None)
+    for column in ("id", "name", "education"):
+        source.places[(column,)] = (people, row, column)
+    try:
+        if row.bad:
+            raise row.bad
+        raw = _fields(people, row, ("id", "name", "education"), employee_id=emp_id)
+        for h_row in rows:
+            if h_row.bad:
+                raise h_row.bad
+            record = h_row.cells["record"]
             if record not in RECORD_TYPES:
                 raise history.error(f"unknown record type {record!r}; expected one of {', '.join(RECORD_TYPES)}",
-                                    row, "record", suggestion=suggest(record, RECORD_TYPES), employee_id=emp_id)
+                                    h_row, "record", suggestion=suggest(record, RECORD_TYPES))
             list_name, columns = RECORD_TYPES[record]
             for column in history.columns[2:]:
-                if column not in columns and row.cells[column] != "":
+                if column not in columns and h_row.cells[column] != "":
                     raise history.error(f"column {column!r} does not apply to a {record} row (it uses: "
-                                        f"{', '.join(columns)})", row, column, employee_id=emp_id)
-            entry = _fields(history, row, columns, employee_id=emp_id)
-        except RecordError as exc:
-            problems[emp_id] = exc.with_traceback(None)
-            continue
-        items = raw[emp_id].setdefault(list_name, [])
-        sources[emp_id].places[(list_name, len(items))] = (history, row, None)
-        for column in columns:
-            sources[emp_id].places[(list_name, len(items), column)] = (history, row, column)
-        items.append(entry)
-
-    for emp_id in order:
-        if emp_id in problems:
-            roster.errors.append(problems[emp_id])
-            continue
-        try:
-            employee = Employee.model_validate(raw[emp_id])
-        except ValidationError as exc:
-            roster.errors.append(_translate(exc, sources[emp_id], emp_id))
-            continue
-        problem = _cross_check(employee, series)  # the same checks as YAML rosters (unknown classes)
-        if problem:
-            message, loc, hint = problem
-            table, row, column = sources[emp_id].locate(loc)
-            roster.errors.append(table.error(message, row, column, suggestion=hint, employee_id=emp_id))
-            continue
-        roster.employees.append(employee)
-    return roster
+                                        f"{', '.join(columns)})", h_row, column)
+            items = raw.setdefault(list_name, [])
+            source.places[(list_name, len(items))] = (history, h_row, None)
+            for column in columns:
+                source.places[(list_name, len(items), column)] = (history, h_row, column)
+            items.append(_fields(history, h_row, columns))
+        employee = Employee.model_validate(raw)
+    except RecordError as exc:
+        exc.employee_id = emp_id
+        return exc.with_traceback(None)  # a value now: no frame (and the record in it) kept in a cycle
+    except ValidationError as exc:
+        return _translate(exc, source, emp_id)
+    problem = _cross_check(employee, series)  # the same checks as YAML rosters (unknown classes)
+    if problem:
+        message, loc, hint = problem
+        table, at_row, column = source.locate(loc)
+        return table.error(message, at_row, column, suggestion=hint, employee_id=emp_id)
+    return employee
 
 
 # -- writing ---------------------------------------------------------------------------------------

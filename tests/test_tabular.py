@@ -261,12 +261,21 @@ def test_excel_bom_crlf_blank_rows_and_padding_are_accepted(evaluator, tmp_path)
     assert [e.id for e in roster.employees] == ["0042", "E2"] and roster.errors == []
 
 
-def test_non_utf8_file_names_the_line(evaluator, tmp_path):
+def test_a_cell_that_is_not_utf8_rejects_only_its_employee_with_line_and_column(evaluator, tmp_path):
     path = write(tmp_path)
     path.write_bytes(EMPLOYEES_CSV.encode("utf-8").replace("Zoë".encode(), "Zoë".encode("cp1252")))
+    roster = evaluator.load_roster(path)
+    assert [e.id for e in roster.employees] == ["E2"]
+    assert [(e.employee_id, e.render()) for e in roster.errors] == [
+        ("0042", f"{path}:2:3: name: not UTF-8 text (byte 0xEB; in a spreadsheet, save it as 'CSV UTF-8')")]
+
+
+def test_a_utf16_csv_file_is_refused_by_name(evaluator, tmp_path):
+    path = write(tmp_path)
+    path.write_bytes(EMPLOYEES_CSV.encode("utf-16"))
     with pytest.raises(RecordError) as caught:
         evaluator.load_roster(path)
-    assert caught.value.render() == f"{path}:2: the file is not UTF-8 text (in a spreadsheet, save it as 'CSV UTF-8')"
+    assert caught.value.render() == f"{path}:1:1: the file is UTF-16 text; save it as 'CSV UTF-8'"
 
 
 def test_giving_a_companion_file_instead_of_the_employees_file(evaluator, tmp_path):
