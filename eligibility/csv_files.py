@@ -78,6 +78,10 @@ def open_table(path: Path, allowed: list[str], required: list[str], what: str) -
     return table, rows()
 
 
+LAYOUT_HINT = ("a CSV roster is three files, NAME.csv, NAME.history.csv and NAME.positions.csv (docs/csv-records.md); "
+               "an HR system's single-file export is read with --map MAPPING (eligibility import-map proposes one)")
+
+
 def _header(reader, path: Path, allowed: list[str], required: list[str]) -> list[str]:
     try:
         header = [h.strip() for h in next(reader, [])]
@@ -94,8 +98,11 @@ def _header(reader, path: Path, allowed: list[str], required: list[str]) -> list
             raise RecordError(_NOT_UTF8.format(ord(bad.group()) - 0xDC00), file=path, line=1, column=number)
         if name not in allowed:
             hint = " (the file seems to use ';' between cells; use commas)" if ";" in name else ""
+            near = None if hint else suggest(name, allowed)
+            if not (hint or near):  # not a misspelling: say what is expected (and, for employees, the layout)
+                hint = f"; expected {', '.join(allowed)}" + (f"; {LAYOUT_HINT}" if "agency" in required else "")
             raise RecordError(f"unknown column {name!r}{hint}", file=path, line=1, column=number, field=name or None,
-                              suggestion=None if hint else suggest(name, allowed))
+                              suggestion=near)
         if header.index(name) + 1 != number:
             raise RecordError(f"duplicate column {name!r} (first is column {header.index(name) + 1})",
                               file=path, line=1, column=number, field=name)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import difflib
 import enum
 import functools
+import re
 import sys
 import types
 from dataclasses import dataclass, field
@@ -277,7 +278,7 @@ def translate_validation_error(
     elif kind == "missing":
         message = "required field is missing"
     elif kind.startswith("date_") or kind.startswith("datetime_"):
-        message = f"expected an ISO date (YYYY-MM-DD), got {first.get('input')!r}"
+        message = date_problem(first.get("input"))
     elif kind in ("greater_than", "greater_than_equal", "less_than", "less_than_equal"):
         message = f"{message}, got {first.get('input')!r}"
     elif kind == "value_error":
@@ -341,6 +342,16 @@ def _takes_text(annotation: Any) -> bool:
         return all(isinstance(a, str) for a in get_args(annotation))
     args = [a for a in get_args(annotation) if a is not type(None)]
     return get_origin(annotation) in (Union, types.UnionType) and len(args) == 1 and _takes_text(args[0])
+
+
+_ISO_SHAPE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def date_problem(text: Any) -> str:
+    """Why ``text`` is not a date: a day the calendar lacks ("no such day"), or not an ISO date at all."""
+    if isinstance(text, str) and _ISO_SHAPE.match(text):
+        return f"no such day ({text})"
+    return f"expected an ISO date (YYYY-MM-DD), got {text!r}"
 
 
 M = TypeVar("M", bound=BaseModel)

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import hashlib
 from array import array
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterator
 
@@ -98,6 +98,7 @@ class RosterStream:
     agency: str
     positions: list[Position]
     items: Iterator[Item]
+    more_errors: list[RecordError] = field(default_factory=list)  # a record's further problems, once read
 
 
 class _Checker:
@@ -331,13 +332,19 @@ def _until_broken(walk: Iterator) -> Iterator:
 
 
 # -- entry point -----------------------------------------------------------------------------------
-def open_roster(path: str | Path, known_series: dict[str, set[str]] | None = None) -> RosterStream:
-    """Open a roster for streaming; the format comes from the file name (.yaml/.yml, .jsonl, .csv, .parquet)."""
+def open_roster(path: str | Path, known_series: dict[str, set[str]] | None = None,
+                mapping: str | Path | None = None) -> RosterStream:
+    """Open a roster for streaming; the format comes from the file name (.yaml/.yml, .jsonl, .csv, .parquet),
+    or, with a ``mapping`` file, a single-file HR export (eligibility.mapped_export)."""
     from .generate import format_of
 
     path = str(path)
     if not Path(path).is_file():
         raise RecordError("file not found", file=path)
+    if mapping is not None:
+        from .mapped_export import mapped_stream
+
+        return mapped_stream(path, str(mapping), known_series)
     fmt = format_of(path)
     if fmt == "parquet":
         from .parquet_roster import parquet_stream

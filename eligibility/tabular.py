@@ -20,7 +20,7 @@ from typing import Any, Callable, Iterable, Iterator
 from pydantic import ValidationError
 
 from .csv_files import Row, Table, open_table, read_table
-from .documents import Document, suggest, translate_validation_error
+from .documents import Document, date_problem, suggest, translate_validation_error
 from .errors import RecordError
 from .records import Employee, Position, Roster, _cross_check
 
@@ -67,7 +67,7 @@ def _value(table: Table, row: Row, column: str, **extra: Any) -> Any:
                 raise ValueError
             return dt.date.fromisoformat(text)
         except ValueError:
-            raise table.error(f"expected an ISO date (YYYY-MM-DD), got {text!r}", row, column, **extra) from None
+            raise table.error(date_problem(text), row, column, **extra) from None
     if column in BOOL_COLUMNS:
         if text.lower() in TRUE | FALSE:
             return text.lower() in TRUE

@@ -92,7 +92,7 @@ def test_lone_surrogates_print_escaped_on_stdout_and_stderr(surrogates, fmt):
     result = _invoke("roster", str(surrogates), "--rules", str(RULES), "--as-of", "2026-11-24", "--format", fmt)
     assert result.exit_code == 1, result.stderr
     assert result.stderr == "".join(f"eligibility: record error: {surrogates}:{n + 2}:1: {REFUSED.format(n)}\n"
-                                    for n in (0, 1))
+                                    for n in (0, 1)) + "eligibility: 2 records could not be decided (of 3)\n"
     out = result.stdout_bytes.decode("utf-8")  # valid UTF-8: no surrogate reached the stream
     if fmt == "text":
         lines = out.splitlines()

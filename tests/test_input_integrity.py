@@ -238,7 +238,8 @@ def test_yaml_reader_and_constructor_problems_are_one_line(tmp_path, mode, tail,
     if mode == "whole":  # the whole file is refused
         assert (result.exit_code, result.stderr) == (2, f"eligibility: error: {path}:{expected}\n")
     else:  # streamed: the 100 employees before the problem are decided, the problem is the last record
-        assert (result.exit_code, result.stderr) == (1, f"eligibility: record error: {path}:{expected}\n")
+        assert (result.exit_code, result.stderr) == (1, f"eligibility: record error: {path}:{expected}\n"
+                                                        "eligibility: 1 record could not be decided (of 101)\n")
         rows = [json.loads(row) for row in result.stdout.splitlines()]
         assert [r["employee_id"] for r in rows[:-1]] == [f"E{n:04}" for n in range(100)]
         assert rows[-1]["employee_id"] == f"line {expected.split(':')[0]}"
@@ -260,7 +261,8 @@ def test_deep_nesting_on_the_streaming_path(tmp_path):
     assert result.exit_code == 1 and "invalid YAML: nested too deeply" in result.stderr
     assert result.stderr.startswith(f"eligibility: record error: {yaml_path}:5:")
     result = run("roster", str(jsonl_path), "--as-of", AS_OF, "--format", "jsonl")
-    assert result.stderr == f"eligibility: record error: {jsonl_path}:2: invalid JSON: nested too deeply\n"
+    assert result.stderr == (f"eligibility: record error: {jsonl_path}:2: invalid JSON: nested too deeply\n"
+                             "eligibility: 1 record could not be decided (of 1)\n")
 
 
 def test_a_json_number_over_4300_digits_is_an_error_of_its_line(tmp_path):
@@ -268,7 +270,8 @@ def test_a_json_number_over_4300_digits_is_an_error_of_its_line(tmp_path):
     path.write_text(json.dumps(HEADER) + '\n{"id": ' + "1" * 5000 + "}\n")
     result = run("roster", str(path), "--as-of", AS_OF, "--format", "jsonl")
     assert result.exit_code == 1
-    assert result.stderr == f"eligibility: record error: {path}:2: invalid JSON: a number of more than 4300 digits\n"
+    assert result.stderr == (f"eligibility: record error: {path}:2: invalid JSON: a number of more than 4300 digits\n"
+                             "eligibility: 1 record could not be decided (of 1)\n")
 
 
 def test_a_yaml_integer_over_4300_digits_is_text_where_text_is_expected(tmp_path):

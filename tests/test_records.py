@@ -38,7 +38,7 @@ def load(evaluator, tmp_path, text: str):
     ("  - id: B\n    assignments:\n      - {class: customer-service-specialist, level: I, start: 03/04/2013}\n",
      ":10:56: employees[1].assignments[0].start: expected an ISO date (YYYY-MM-DD), got '03/04/2013'"),
     ("  - id: B\n    assignments:\n      - {class: customer-service-specialist, level: I, start: 2013-02-30}\n",
-     ":10:56: employees[1].assignments[0].start: expected an ISO date (YYYY-MM-DD), got '2013-02-30'"),
+     ":10:56: employees[1].assignments[0].start: no such day (2013-02-30)"),
     ("  - id: OK1\n", ":8:5: employees[1].id: duplicate employee id 'OK1' (first on line 5)"),
     ("  - id: B\n    educaton: high_school\n",
      ":9:5: employees[1].educaton: unknown field (did you mean 'education'?)"),

@@ -150,6 +150,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "explain-rules": ("authoring", "Print the rules of AGENCY (default: every agency) as readable Markdown."),
     "generate": ("scale", "Write a synthetic roster of COUNT invented employees for load tests (deterministic per "
                           "seed)."),
+    "import-map": ("imports", "Propose a mapping file for a single-file HR export; edit it, then: roster EXPORT.csv "
+                              "--map FILE."),
     "lint": ("authoring", "Check the rule files of RULES_DIR (default: where the rules are found, as --rules)."),
     "reclass": ("reclass", "Validate PROPOSAL against the rules and ROSTER and write its impact notes."),
     "report": ("people", "Write a report of every decision on ROSTER (a YAML roster, or a CSV roster: see "
@@ -157,5 +159,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "roster": ("core", "Decide every employee of ROSTER (YAML, CSV, JSONL or Parquet; see docs/performance.md for "
                        "streaming)."),
     "schema": ("authoring", "Print the JSON Schema of KIND files: rules (default), roster or tests."),
+    "template": ("imports", "Write empty, documented roster files for AGENCY (header, an example row, the allowed "
+                            "values)."),
     "test": ("authoring", "Run the rule tests in RULES_DIR/tests/<agency>/*.yaml, each case a pytest item."),
 }

@@ -71,11 +71,13 @@ def check(roster_file: str, employee_id: str, rules_dir: str, as_of: dt.date, ta
               help="as --within, up to DATE inclusive")
 @click.option("--overdue", is_flag=True, help="only those whose review window closed without advancement "
                                               "(with --within/--until: either)")
+@click.option("--map", "mapping", metavar="MAPPING", default=None,
+              help="ROSTER is a single-file HR export read through this mapping file (see 'import-map')")
 @record_options
 @scale_options
 def roster(roster_file: str, rules_dir: str, as_of: dt.date, statuses: tuple[str, ...], target: str | None,
-           fmt: str, within: int | None, until: dt.date | None, overdue: bool, recorder: Recorder | None,
-           **scaling) -> None:
+           fmt: str, within: int | None, until: dt.date | None, overdue: bool, mapping: str | None,
+           recorder: Recorder | None, **scaling) -> None:
     """Decide every employee of ROSTER (YAML, CSV, JSONL or Parquet; see docs/performance.md for streaming)."""
     if within is not None and until is not None:
         raise click.UsageError("give --within or --until, not both")
@@ -83,8 +85,11 @@ def roster(roster_file: str, rules_dir: str, as_of: dt.date, statuses: tuple[str
     if end is not None and end < as_of:
         raise click.BadParameter(f"{end} is before the as-of date {as_of}", param_hint="--until")
     keep = report.row_filter(as_of, end, overdue)
+    if mapping and (recorder is not None or scaling.get("backend") == "dask"):
+        raise click.UsageError("--map reads an export as a stream: leave out --record and --backend dask")
     if wants_streaming(roster_file, recorder is not None, **scaling):
-        sys.exit(run_roster(roster_file, rules_dir, as_of, statuses, target, fmt, keep=keep, **scaling))
+        sys.exit(run_roster(roster_file, rules_dir, as_of, statuses, target, fmt, keep=keep, mapping=mapping,
+                            **scaling))
     with Evaluator.from_dir(rules_dir) as evaluator:  # --record: the audit log takes the whole roster
         loaded = evaluator.load_roster(roster_file)
         items = terminal.decide_all(evaluator, loaded, as_of, to=target, fmt=fmt)

@@ -103,7 +103,8 @@ def stream_report(roster_file: str, rules_dir: str, as_of: dt.date, target: str 
 
 def run_roster(roster_file: str, rules_dir: str, as_of: dt.date, statuses: tuple[str, ...], target: str | None,
                fmt: str, output: str | None, engine: str, backend: str, scheduler: str | None,
-               workers: int | None, *, encoding: str = "utf-8", announce=None, keep=None) -> int:
+               workers: int | None, *, encoding: str = "utf-8", announce=None, keep=None,
+               mapping: str | None = None) -> int:
     """Decide a roster as a stream and write each result as it comes; returns the exit code."""
     if output and fmt == "text" and Path(output).suffix.lower() in SUFFIX_FORMATS:
         fmt = SUFFIX_FORMATS[Path(output).suffix.lower()]
@@ -118,10 +119,11 @@ def run_roster(roster_file: str, rules_dir: str, as_of: dt.date, statuses: tuple
             items = evaluate_parquet(roster_file, rules_dir, as_of, to=target, engine=engine, scheduler=scheduler,
                                      workers=workers, known_series=evaluator.known_series())
         else:
-            stream = open_roster(roster_file, evaluator.known_series())
+            stream = open_roster(roster_file, evaluator.known_series(), mapping)
             items = evaluator.evaluate_items(stream.items, as_of, agency=stream.agency, positions=stream.positions,
                                              path=stream.path, to=target)
-        count, errors = write_results(with_progress(items, fmt), fmt, statuses, output, encoding, keep)
+        more = stream.more_errors if backend != "dask" else []
+        count, errors = write_results(with_progress(items, fmt), fmt, statuses, output, encoding, keep, more)
     if announce is not None:
         announce(count, errors)
     elif output:
@@ -130,15 +132,17 @@ def run_roster(roster_file: str, rules_dir: str, as_of: dt.date, statuses: tuple
 
 
 def write_results(items: Iterable, fmt: str, statuses: tuple[str, ...] = (), output: str | None = None,
-                  encoding: str = "utf-8", keep: Callable[[dict], bool] | None = None) -> tuple[int, int]:
+                  encoding: str = "utf-8", keep: Callable[[dict], bool] | None = None,
+                  more_errors: Iterable = ()) -> tuple[int, int]:
     """Write each result as it comes (those with one of ``statuses``, or all, and whose flat row ``keep``
-    accepts, when given) to ``output`` or standard output, each record error also on stderr; returns
-    (results written, records not decided)."""
-    errors = 0
+    accepts, when given) to ``output`` or standard output, each record error also on stderr (then
+    ``more_errors``, a record's further problems, and the count); returns (results written, records not decided)."""
+    errors = total = 0
     with _Output(output, fmt, encoding) as out:
         style = status_style(out.handle) if fmt == "text" and out.temporary is None else None
         writer = ResultWriter(out.handle, fmt, style=style)
         for item in items:
+            total += 1
             result = render(item)
             if result.status == "error":
                 errors += 1
@@ -147,6 +151,11 @@ def write_results(items: Iterable, fmt: str, statuses: tuple[str, ...] = (), out
                 continue
             writer.write(result)
         writer.close()
+    for error in more_errors:
+        click.echo(f"eligibility: record error: {printable(error.render())}", err=True)
+    if errors:
+        click.echo(f"eligibility: {errors} record{'s' if errors != 1 else ''} could not be decided (of {total})",
+                   err=True)
     return writer.count, errors
 
 
