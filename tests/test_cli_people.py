@@ -85,7 +85,7 @@ def test_jsonl_is_one_decision_per_line_from_report_and_roster(tmp_path):
     records = [json.loads(line) for line in lines]
     assert records[3]["employee_id"] == "CCWD-004" and records[3]["time_met_on"] == "2029-05-21"
     assert records[7] == {"employee_id": "CCWD-008", "kind": "not_applicable", "error": records[7]["error"],
-                          "reason": "already at the top level (II) of 'customer-service-specialist'"}
+                          "reason": "already at the top level (II), Customer Service Specialist II, of the Customer Service Specialist series"}
     roster = run("roster", SAMPLE, *AS_OF, "--format", "jsonl")
     assert roster.returncode == 0 and roster.stdout == out.read_text(encoding="utf-8")
     assert json.loads(run("roster", SAMPLE, *AS_OF, "--format", "json").stdout) == records

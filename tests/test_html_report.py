@@ -113,7 +113,7 @@ def test_one_table_row_per_employee_in_roster_order_with_the_row_columns(sample)
     assert (tenth["attrs"]["data-status"], tenth["cells"][4]) == ("not_yet", "time met on 2027-03-11")
     eighth = page.rows[7]
     assert eighth["attrs"]["data-status"] == "not_applicable"
-    assert eighth["cells"][5] == "already at the top level (II) of 'customer-service-specialist'"
+    assert eighth["cells"][5] == "already at the top level (II), Customer Service Specialist II, of the Customer Service Specialist series"
     assert page.rows[4]["cells"][5] == "an open position as Customer Service Specialist II (none is vacant)"
 
 

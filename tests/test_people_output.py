@@ -42,11 +42,12 @@ def test_not_applicable_rows_say_why_in_words_in_csv_and_json_and_keep_the_error
         run("roster", SAMPLE, *AS_OF, "--format", "csv", "--status", "not_applicable").stdout)))
     assert [r["employee_id"] for r in rows] == ["CCWD-008", "CCWD-009"]
     assert rows[0]["name"] == "Beatrix Holloway-Chen"
-    assert rows[0]["waiting_on"] == "already at the top level (II) of 'customer-service-specialist'"
-    assert rows[0]["error"].endswith(":190: employee CCWD-008: already at the top level (II) of "
-                                     "'customer-service-specialist'; give another target with --to")
+    assert rows[0]["waiting_on"] == "already at the top level (II), Customer Service Specialist II, of the Customer Service Specialist series"
+    assert rows[0]["error"].endswith(":190: employee CCWD-008: already at the top level (II), Customer Service "
+                                     "Specialist II, of the Customer Service Specialist series; give another target "
+                                     "with --to")
     items = json.loads(run("roster", SAMPLE, *AS_OF, "--format", "json", "--status", "not_applicable").stdout)
-    assert items[0]["reason"] == "already at the top level (II) of 'customer-service-specialist'"
+    assert items[0]["reason"] == "already at the top level (II), Customer Service Specialist II, of the Customer Service Specialist series"
     assert "name" not in items[0]  # names stay out of the JSON (and so out of the audit log)
 
 

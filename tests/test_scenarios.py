@@ -174,7 +174,7 @@ def test_expected_error_must_match(evaluator, tmp_path):
     assert ok.outcome == "passed"
     assert wrong.outcome == "failed"
     assert wrong.diffs[0] == "- error: 'no such thing'"
-    assert wrong.diffs[1].startswith("+ error: \"already at the top level (II) of 'customer-support-specialist'")
+    assert wrong.diffs[1].startswith("+ error: 'already at the top level (II), Customer Support Specialist II, of the Customer Support ")
 
 
 @pytest.mark.parametrize("change, message", [
