@@ -326,11 +326,12 @@ def _static(crit, ctx: Context) -> tuple:
     return hit[1]
 
 
-def time_met_on(raw: list[dict]) -> dt.date | None:
-    """The day every time criterion of a path is (or will be) met; None when one can never be."""
-    if any(r["met_on"] is None for r in raw):
+def time_met_on(dates: list[dt.date | None]) -> dt.date | None:
+    """The day every time criterion of a path is (or will be) met, from their met dates; None when one can
+    never be (or the path has none)."""
+    if any(d is None for d in dates):
         return None
-    return max((r["met_on"] for r in raw), default=None)
+    return max(dates, default=None)
 
 
 def decide_path_criteria(ctx: Context, criteria: list, window: EndorsementWindow | None = None
@@ -346,7 +347,7 @@ def decide_path_criteria(ctx: Context, criteria: list, window: EndorsementWindow
         if crit.kind == "performance":
             raw[crit.id] = performance(ctx, crit, by_id[crit.during], raw[crit.during])
     if window is not None:
-        timed = time_met_on([{"met_on": raw[c.id].get("met_on")} for c in criteria if c.kind in TIME_KINDS])
+        timed = time_met_on([raw[c.id].get("met_on") for c in criteria if c.kind in TIME_KINDS])
         opens = timed - dt.timedelta(days=window.lead_days) if timed else None
     else:
         opens = None

@@ -14,7 +14,7 @@ from . import oracle
 from .compiler import CompiledRules, ResolvedTarget
 from .criteria import Context, decide_path_criteria
 from .decision import STATUS_OF_SEVERITY, CriterionResult, Decision, DecisionError, PathResult, Target
-from .explanation import decision_extras, holding_since
+from .explanation import decision_extras, holding_since, time_met_on
 from .engine import EngineOutcome, PathInput
 from .errors import EligibilityError, EvaluationError, NoTargetError, RecordError
 from .records import Employee, Position, Roster, load_roster
@@ -31,13 +31,11 @@ UNREACHABLE = 3_999_999  # sorts after every real date ordinal
 def _path_date(status: str, criteria: list[CriterionResult], floor: dt.date | None) -> dt.date | None:
     """eligible: when every dated criterion was met; not_yet: when the time criteria will be met. Never before
     ``floor``, the day the person took up the level they advance from."""
+    if status == "not_yet":
+        return time_met_on(criteria, floor)
     date = None
     if status == "eligible":
         date = max((c.met_on for c in criteria if c.met_on is not None), default=None)
-    elif status == "not_yet":
-        timed = [c for c in criteria if c.category == "time"]
-        if not any(c.met_on is None for c in timed):
-            date = max((c.met_on for c in timed), default=None)
     return max(date, floor) if date and floor else date
 
 

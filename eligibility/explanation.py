@@ -6,7 +6,8 @@ import datetime as dt
 from typing import Any
 
 from .compiler import ResolvedTarget
-from .decision import Caveat, Flag, Need, PathResult, ReviewWindow
+from .criteria import time_met_on as all_met_on
+from .decision import Caveat, CriterionResult, Flag, Need, PathResult, ReviewWindow
 from .records import Assignment, Employee
 
 STATUS_WORDS = {
@@ -41,13 +42,10 @@ def path_words(path: PathResult, target: ResolvedTarget, titles: dict[str, str])
     return "appointment on the minimum qualifications"
 
 
-def time_met_on(path: PathResult, floor: dt.date | None) -> dt.date | None:
-    """The day the path's time criteria are (or will be) all met, never before ``floor``."""
-    timed = [c for c in path.criteria if c.category == "time"]
-    if not timed or any(c.met_on is None for c in timed):
-        return None
-    date = max(c.met_on for c in timed)
-    return max(date, floor) if floor else date
+def time_met_on(criteria: list[CriterionResult], floor: dt.date | None) -> dt.date | None:
+    """The day a path's time criteria are (or will be) all met, never before ``floor``."""
+    date = all_met_on([c.met_on for c in criteria if c.category == "time"])
+    return max(date, floor) if date and floor else date
 
 
 def review_window(path: PathResult, as_of: dt.date) -> ReviewWindow | None:
@@ -101,7 +99,7 @@ def caveats(path: PathResult) -> list[Caveat]:
 def decision_extras(best: PathResult, paths: list[PathResult], target: ResolvedTarget, as_of: dt.date,
                     floor: dt.date | None, titles: dict[str, str]) -> dict[str, Any]:
     """The Decision fields derived from its best path: dates, window, what remains, flags, caveats, notes."""
-    met_on = time_met_on(best, floor)
+    met_on = time_met_on(best.criteria, floor)
     review = review_window(best, as_of)
     needs = still_needed(best) if best.status in ("not_yet", "awaiting_approval", "awaiting_vacancy") else []
     flags = equivalency_flag(best, target)

@@ -14,7 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from .documents import (Document, format_loc, keep_source_texts, load_yaml, suggest, translate_validation_error,
                         validate_document)
 from .errors import RecordError
-from .schema import CertificationKind, Education, EndorsementKind, ExperienceKind, LicenseKind, Role
+from .schema import TERM_WHAT, CertificationKind, Education, EndorsementKind, ExperienceKind, LicenseKind, Role
 
 
 class Record(BaseModel):
@@ -180,7 +180,7 @@ def _cross_check(employee: Employee, known_series: set[str] | None) -> tuple[str
             # a category the agency has no terms in cannot bear on any of its decisions: left unchecked
             if terms[category] and term not in terms[category]:
                 known = sorted(terms[category])
-                return (f"unknown {category.replace('_', ' ').rstrip('s')} {term!r} for this agency "
+                return (f"unknown {TERM_WHAT[category]} {term!r} for this agency "
                         f"(known: {', '.join(known)})", loc, suggest(term, known))
     if known_series is not None:
         for i, a in enumerate(employee.assignments):

@@ -11,10 +11,7 @@ from pathlib import Path
 
 from .documents import Document, format_loc, load_yaml, suggest, validate_document
 from .errors import RuleFileError
-from .schema import (
-    CertificationCriterion, EndorsementCriterion, Experience, Level, LicenseCriterion, PathDef, Performance, Rulebook,
-    Series, ServiceTime, Version,
-)
+from .schema import TERM_WHAT, Level, PathDef, Performance, Rulebook, Series, ServiceTime, Version, term_fields
 
 
 @dataclass(frozen=True)
@@ -119,29 +116,12 @@ def _cross_check(book: Rulebook, doc: Document) -> None:
                                             f"level {crit.level!r} does not exist in series {target_series!r}")
 
 
-_SINGULAR = {"licenses": "license", "certifications": "certification", "roles": "role",
-             "experience_kinds": "experience kind"}
-
-
-def _term_fields(crit) -> list[tuple[str, tuple, str]]:
-    """(vocabulary category, loc within the criterion, term) of every agency term a criterion uses."""
-    if isinstance(crit, LicenseCriterion):
-        return [("licenses", ("license",), crit.license)]
-    if isinstance(crit, CertificationCriterion):
-        return [("certifications", ("certification",), crit.certification)]
-    if isinstance(crit, EndorsementCriterion):
-        return [("roles", ("by",), crit.by)]
-    if isinstance(crit, Experience):
-        return [("experience_kinds", ("kinds", i), k) for i, k in enumerate(crit.kinds)]
-    return []
-
-
 def _check_terms(book: Rulebook, doc: Document, crit, cloc: tuple) -> None:
     """A term of a category the vocabulary declares must be one of its terms (a typo is not a new term)."""
-    for category, loc, term in _term_fields(crit):
+    for category, loc, term in term_fields(crit):
         declared = getattr(book.vocabulary, category)
         if declared and term not in declared:
-            error = _fail(doc, cloc + loc, f"unknown {_SINGULAR[category]} {term!r}: not in "
+            error = _fail(doc, cloc + loc, f"unknown {TERM_WHAT[category]} {term!r}: not in "
                                            f"vocabulary.{category} ({', '.join(declared)})")
             error.suggestion = suggest(term, declared)
             raise error

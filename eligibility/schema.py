@@ -282,6 +282,20 @@ Label = Annotated[str, Field(min_length=1, max_length=120)]
 TERM_CATEGORIES = ("licenses", "certifications", "roles", "experience_kinds")
 TERM_CATEGORY_OF = {"license": "licenses", "certification": "certifications", "role": "roles",
                     "experience kind": "experience_kinds"}
+TERM_WHAT = {category: what for what, category in TERM_CATEGORY_OF.items()}
+
+
+def term_fields(crit) -> list[tuple[str, tuple, str]]:
+    """(vocabulary category, loc within the criterion, term) of every agency term a criterion names."""
+    if isinstance(crit, LicenseCriterion):
+        return [("licenses", ("license",), crit.license)]
+    if isinstance(crit, CertificationCriterion):
+        return [("certifications", ("certification",), crit.certification)]
+    if isinstance(crit, EndorsementCriterion):
+        return [("roles", ("by",), crit.by)]
+    if isinstance(crit, Experience):
+        return [("experience_kinds", ("kinds", i), k) for i, k in enumerate(crit.kinds)]
+    return []
 
 
 class Vocabulary(Strict):
@@ -341,14 +355,7 @@ class Rulebook(Strict):
                 for level in version.levels:
                     for path in level.paths:
                         for c in path.criteria:
-                            if isinstance(c, LicenseCriterion):
-                                used.append(("license", c.license))
-                            elif isinstance(c, CertificationCriterion):
-                                used.append(("certification", c.certification))
-                            elif isinstance(c, EndorsementCriterion):
-                                used.append(("role", c.by))
-                            elif isinstance(c, Experience):
-                                used += [("experience kind", k) for k in c.kinds]
+                            used += [(TERM_WHAT[category], term) for category, _, term in term_fields(c)]
         return used
 
     def unlabelled(self) -> list[tuple[str, str]]:
