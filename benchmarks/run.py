@@ -8,8 +8,8 @@ and its RSS before the first record (so growth with N is visible), and a digest 
 (employee, status, eligible_on, best path, path statuses) so the deciders can be checked to agree.
 
 Deciders:
-  durable_rules  the product's engine (eligibility.engine), batched sessions
-  python         the plain-Python oracle (eligibility.oracle)
+  durable_rules  the product's engine (eligibility.decide.engine), batched sessions
+  python         the plain-Python oracle (eligibility.decide.oracle)
   zen            GoRules zen-engine evaluating benchmarks/zen_decision.json (an equivalent decision
                  table: path status by precedence, then the best path), in batches of 200 employees
 
@@ -60,9 +60,9 @@ def _zen_evaluator(rules: Path):
     """An Evaluator whose path statuses and best path come from zen-engine instead of durable_rules."""
     import zen
 
-    from eligibility.engine import EngineOutcome
-    from eligibility.evaluator import Evaluator
-    from eligibility.decision import SEVERITY
+    from eligibility.decide.engine import EngineOutcome
+    from eligibility.decide.evaluator import Evaluator
+    from eligibility.decide.decision import SEVERITY
 
     content = json.loads(ZEN_MODEL.read_text())
     engine = zen.ZenEngine({"loader": {"type": "static", "content": {"advancement": content}}})
@@ -100,9 +100,10 @@ def _zen_evaluator(rules: Path):
 def child(decider: str, roster: Path, rules: Path, cpu: int | None) -> dict:
     if cpu is not None and hasattr(os, "sched_setaffinity"):
         os.sched_setaffinity(0, {cpu})
-    from eligibility import Decision, report
-    from eligibility.evaluator import Evaluator
-    from eligibility.streaming import open_roster
+    from eligibility.decide.decision import Decision
+    from eligibility.output import report
+    from eligibility.decide.evaluator import Evaluator
+    from eligibility.records.streaming import open_roster
 
     evaluator = _zen_evaluator(rules) if decider == "zen" else Evaluator.from_dir(rules, engine=decider)
     spent = [0.0]
@@ -145,7 +146,7 @@ def child(decider: str, roster: Path, rules: Path, cpu: int | None) -> dict:
 
 def dask_run(roster: Path, rules: Path, workers: int) -> dict:
     """The Dask backend on a LocalCluster (one worker process per core), results to a null sink."""
-    from eligibility.distributed import evaluate_parquet
+    from eligibility.scale.distributed import evaluate_parquet
 
     start = time.perf_counter()
     n = 0
@@ -160,8 +161,8 @@ def dask_run(roster: Path, rules: Path, workers: int) -> dict:
 
 # -- parent: orchestrate ---------------------------------------------------------------------------
 def _roster(folder: Path, agency: str, n: int, fmt: str, rules: Path) -> Path:
-    from eligibility import generate
-    from eligibility.rulebook import load_rules_dir
+    from eligibility.scale import generate
+    from eligibility.rules.rulebook import load_rules_dir
 
     path = folder / f"{agency}-{n}-{SEED}.{fmt}"
     if not path.exists():

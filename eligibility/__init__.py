@@ -1,6 +1,6 @@
 """eligibility: decide who in a public agency can advance to the next level of their job class, when, and why.
 
-Public API (everything else is private)::
+Public API (everything else is internal; the layers are drawn in docs/architecture.md)::
 
     from eligibility import Evaluator, load_rules_dir, load_roster
     with Evaluator.from_dir("rules") as ev:
@@ -14,45 +14,22 @@ import importlib
 # Public name -> the module that defines it. Imported on first use (PEP 562), so that importing one part of the
 # package (the command line, say) does not load the rest.
 _EXPORTS: dict[str, str] = {
-    "AuditError": "errors",
-    "Change": "diffing",
-    "CriterionResult": "decision",
-    "Decision": "decision",
-    "DecisionError": "decision",
-    "DecisionLog": "audit",
-    "ENGINE_NAME": "evaluator",
+    "CriterionResult": "decide.decision",
+    "Decision": "decide.decision",
+    "DecisionLog": "audit.log",
     "EligibilityError": "errors",
-    "Employee": "records",
-    "EngineError": "errors",
-    "EvaluationError": "errors",
-    "Evaluator": "evaluator",
-    "Finding": "lint",
-    "Impact": "impact",
-    "InputError": "errors",
-    "LoadedRulebook": "rulebook",
-    "NoTargetError": "errors",
-    "PathResult": "decision",
-    "Position": "records",
-    "Proposal": "proposal",
-    "ProposalError": "errors",
-    "RecordError": "errors",
-    "Roster": "records",
-    "RuleFileError": "errors",
-    "Rulebook": "schema",
-    "STATUSES": "decision",
-    "SalarySchedule": "salary",
-    "ScheduleError": "errors",
-    "Target": "decision",
-    "assess": "impact",
-    "compare": "diffing",
-    "explain_rulebook": "explain",
-    "lint_rules_dir": "lint",
-    "load_proposal": "proposal",
-    "load_roster": "records",
-    "load_rulebook": "rulebook",
-    "load_rules_dir": "rulebook",
-    "load_schedule": "salary",
-    "open_log": "audit",
+    "Employee": "records.models",
+    "Evaluator": "decide.evaluator",
+    "LoadedRulebook": "rules.rulebook",
+    "PathResult": "decide.decision",
+    "Position": "records.models",
+    "Proposal": "reclass.proposal",
+    "Roster": "records.models",
+    "assess": "reclass.impact",
+    "load_proposal": "reclass.proposal",
+    "load_roster": "records.models",
+    "load_rules_dir": "rules.rulebook",
+    "open_log": "audit.log",
 }
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from eligibility import Evaluator
+from eligibility.decide.evaluator import Evaluator
 
 from factories import RULES, SAMPLES, SPECS, ROOT, d, employee  # noqa: F401  (re-exported for older imports)
 

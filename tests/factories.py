@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from eligibility import Employee
+from eligibility.records.models import Employee
 
 ROOT = Path(__file__).resolve().parent.parent
 RULES = ROOT / "rules"

@@ -22,17 +22,19 @@ from pathlib import Path
 import pytest
 import yaml
 
-from eligibility import AuditError, Evaluator, Position
-from eligibility.audit import GENESIS_HASH, DecisionLog, EntryDraft, entry_hash, record_sha256, rules_sha256
-from eligibility.audit_replay import replay
-from eligibility.audit_store import SQLITE_TRIGGERS
+from eligibility.errors import AuditError
+from eligibility.decide.evaluator import Evaluator
+from eligibility.records.models import Position
+from eligibility.audit.log import GENESIS_HASH, DecisionLog, EntryDraft, entry_hash, record_sha256, rules_sha256
+from eligibility.audit.replay import replay
+from eligibility.audit.store import SQLITE_TRIGGERS
 
 from factories import RULES, d, employee
 
 CSS = "customer-service-specialist"
 WRITER = """\
 import os, sys, time
-from eligibility.audit import DecisionLog, EntryDraft
+from eligibility.audit.log import DecisionLog, EntryDraft
 location, tag, go = sys.argv[1:4]
 while not os.path.exists(go):
     time.sleep(0.005)
@@ -46,7 +48,7 @@ with DecisionLog.open(location, create=True) as log:
 """
 CRASHER = """\
 import os, sys
-from eligibility.audit import DecisionLog, EntryDraft
+from eligibility.audit.log import DecisionLog, EntryDraft
 with DecisionLog.open(sys.argv[1], create=True) as log:
     log.store._commit = lambda: os._exit(3)   # die after the INSERT, before COMMIT
     log.append([EntryDraft(decision_id="crashed", actor="x", as_of="2026-01-01", agency="ccwd", employee_id="E9",
@@ -300,7 +302,7 @@ RECORD = dict(id="E7", name="Ann Example-Personal", education="high_school",
 
 
 def _record_one(location, evaluator, include_record=False, actor=None):
-    from eligibility import Roster
+    from eligibility.records.models import Roster
 
     emp = employee(**RECORD)
     roster = Roster(path="inline.yaml", agency="ccwd", positions=[], employees=[emp])

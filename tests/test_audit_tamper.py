@@ -7,8 +7,8 @@ import sqlite3
 
 import pytest
 
-from eligibility.audit import GENESIS_HASH, DecisionLog, entry_hash
-from eligibility.audit_key import LogKey
+from eligibility.audit.log import GENESIS_HASH, DecisionLog, entry_hash
+from eligibility.audit.key import LogKey
 
 from factories import ROOT
 from test_audit import drafts, location, postgres_server, tamper  # noqa: F401  (fixtures)

@@ -9,10 +9,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from eligibility import AuditError
-from eligibility.audit import DecisionLog, seal
-from eligibility.audit_key import LogKey
-from eligibility.audit_store import COLUMNS
+from eligibility.errors import AuditError
+from eligibility.audit.log import DecisionLog, seal
+from eligibility.audit.key import LogKey
+from eligibility.audit.store import COLUMNS
 
 from factories import RULES
 from test_audit import drafts, five, location, postgres_server, tamper, verify  # noqa: F401  (fixtures)

@@ -14,9 +14,9 @@ import struct
 
 import pytest
 
-from eligibility import Decision
-from eligibility.html_report import info_for, render_html
-from eligibility.policy import STATUSES
+from eligibility.decide.decision import Decision
+from eligibility.output.html_report import info_for, render_html
+from eligibility.decide.policy import STATUSES
 
 from factories import ROOT, SAMPLES
 

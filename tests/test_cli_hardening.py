@@ -46,7 +46,7 @@ def test_an_internal_error_while_streaming_exits_3_and_leaves_no_file(monkeypatc
     def broken(self, item):
         raise ValueError("writer broke")
 
-    monkeypatch.setattr("eligibility.results.ResultWriter.write", broken)
+    monkeypatch.setattr("eligibility.output.writers.ResultWriter.write", broken)
     out = tmp_path / "out.csv"
     result = _invoke("roster", SAMPLE, "--rules", str(RULES), "--as-of", "2026-11-24", "-o", str(out))
     assert result.exit_code == 3

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from eligibility.report import CSV_COLUMNS
-from eligibility.tabular import write_roster_csv
+from eligibility.output.report import CSV_COLUMNS
+from eligibility.records.tabular import write_roster_csv
 
 from factories import ROOT, SAMPLES
 

@@ -13,10 +13,10 @@ from eligibility.cli import COMMANDS, main
 
 from factories import ROOT
 
-NEVER_AT_START = ("eligibility.audit", "eligibility.diffing", "eligibility.impact", "rich")
-NOT_FOR_CHECK = ("eligibility.diffing", "eligibility.impact", "eligibility.proposal", "eligibility.salary",
-                 "eligibility.audit_replay", "eligibility.audit_verify", "eligibility.html_report",
-                 "eligibility.scenarios", "eligibility.lint", "rich")
+NEVER_AT_START = ("eligibility.audit.log", "eligibility.decide.diffing", "eligibility.reclass.impact", "rich")
+NOT_FOR_CHECK = ("eligibility.decide.diffing", "eligibility.reclass.impact", "eligibility.reclass.proposal", "eligibility.reclass.salary",
+                 "eligibility.audit.replay", "eligibility.audit.verify", "eligibility.output.html_report",
+                 "eligibility.authoring.scenarios", "eligibility.authoring.lint", "rich")
 
 
 def _loaded_after(code: str) -> set[str]:
@@ -44,7 +44,7 @@ def test_check_loads_only_what_deciding_one_employee_needs():
         "    main(['check', 'employees_sample/ccwd.yaml', 'CCWD-001', '--as-of', '2026-11-24'])\n"
         "except SystemExit as exc:\n"
         "    assert not exc.code, exc.code")
-    assert "eligibility.evaluator" in loaded and "eligibility.cli.core" in loaded  # it did decide
+    assert "eligibility.decide.evaluator" in loaded and "eligibility.cli.core" in loaded  # it did decide
     assert _under(loaded, NOT_FOR_CHECK) == set()
 
 

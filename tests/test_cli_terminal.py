@@ -11,9 +11,10 @@ from rich.console import Console
 
 from click.testing import CliRunner
 
-from eligibility import report, results
+from eligibility.output import report, writers
+from eligibility.output import writers as results
 from eligibility.cli import main, terminal
-from eligibility.results import ResultWriter
+from eligibility.output.writers import ResultWriter
 
 from factories import RULES, SAMPLES
 
@@ -33,7 +34,7 @@ class FakeTTY(io.StringIO):
 
 def test_colouring_changes_nothing_but_the_status_words(decided, monkeypatch):
     _, items = decided
-    plain = report.roster_text(items)
+    plain = writers.roster_text(items)
     monkeypatch.delenv("NO_COLOR", raising=False)
     monkeypatch.setenv("TERM", "xterm")
     screen = FakeTTY()
@@ -104,13 +105,13 @@ def test_streamed_table_prints_rows_as_they_come_with_widths_from_the_first_rows
     writer.write(items[0])
     assert out.getvalue() == ""  # the first WIDTH_ROWS rows wait for the column widths
     writer.write(items[1])
-    assert out.getvalue().splitlines() == report.roster_text(items[:2]).splitlines()[:3]
+    assert out.getvalue().splitlines() == writers.roster_text(items[:2]).splitlines()[:3]
     for item in items[2:]:
         writer.write(item)
     assert len(out.getvalue().splitlines()) == 1 + len(items)  # every row is out before the end
     writer.close()
     lines = out.getvalue().splitlines()
-    assert lines[-1] == report.roster_text(items).splitlines()[-1]  # the same summary
+    assert lines[-1] == writers.roster_text(items).splitlines()[-1]  # the same summary
     # an employee id wider than those of the first two rows shifts only its own line
     monkeypatch.setattr(results, "WIDTH_ROWS", 1)
     out = io.StringIO()
@@ -130,7 +131,7 @@ def test_roster_text_streams_without_loading_the_whole_roster(monkeypatch):
     def whole(*args, **kwargs):
         raise AssertionError("the whole roster was loaded")
 
-    monkeypatch.setattr("eligibility.evaluator.Evaluator.load_roster", whole)
+    monkeypatch.setattr("eligibility.decide.evaluator.Evaluator.load_roster", whole)
     result = CliRunner().invoke(main, ["roster", str(SAMPLES / "ccwd.yaml"), "--rules", str(RULES),
                                        "--as-of", "2026-11-24", "--status", "eligible"])
     assert result.exit_code == 0, result.output

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from eligibility import Position
-from eligibility.criteria import Context, decide_path_criteria, exact, span_text
-from eligibility.schema import Citation
+from eligibility.records.models import Position
+from eligibility.decide.criteria import Context, decide_path_criteria, exact, span_text
+from eligibility.rules.schema import Citation
 
 from factories import d, employee
 from fractions import Fraction
@@ -18,7 +18,7 @@ KINDS = {"ser": frozenset({"customer_service", "clerical"})}
 def decide(raw: dict, as_of="2020-01-01", positions=(), **record):
     from pydantic import TypeAdapter
 
-    from eligibility.schema import Criterion
+    from eligibility.rules.schema import Criterion
 
     crit = TypeAdapter(Criterion).validate_python({"id": "c", "source": SRC.model_dump(), **raw})
     ctx = Context(employee=employee(**record), as_of=d(as_of), positions=tuple(positions), series_id="ser",
@@ -156,7 +156,7 @@ def test_exact_and_span_text():
 def test_descriptions_are_remembered_per_criterion_and_target_series():
     from pydantic import TypeAdapter
 
-    from eligibility.schema import Criterion
+    from eligibility.rules.schema import Criterion
 
     crit = TypeAdapter(Criterion).validate_python(
         {"id": "t", "kind": "service_time", "years": 2, "source": SRC.model_dump()})

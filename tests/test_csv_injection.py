@@ -10,8 +10,8 @@ import pytest
 from click.testing import CliRunner
 
 from eligibility.cli import main
-from eligibility.escaping import csv_cell
-from eligibility.tabular import load_roster_csv, write_roster_csv
+from eligibility.output.escaping import csv_cell
+from eligibility.records.tabular import load_roster_csv, write_roster_csv
 
 from factories import RULES
 

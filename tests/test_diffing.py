@@ -7,8 +7,9 @@ import shutil
 import pytest
 import yaml
 
-from eligibility import DecisionError, Evaluator
-from eligibility.diffing import Change, compare, compare_rules
+from eligibility.decide.decision import DecisionError
+from eligibility.decide.evaluator import Evaluator
+from eligibility.decide.diffing import Change, compare, compare_rules
 
 from factories import RULES, d, employee
 

@@ -12,9 +12,11 @@ import pytest
 pytest.importorskip("pyarrow", reason="the Dask backend needs pyarrow (pip install '.[scale]')")
 distributed = pytest.importorskip("dask.distributed", reason="the Dask backend needs dask[distributed] (pip install '.[scale]')")
 
-from eligibility import Evaluator, generate, report  # noqa: E402
-from eligibility.distributed import evaluate_parquet, worker_compilations  # noqa: E402
-from eligibility.streaming import open_roster  # noqa: E402
+from eligibility.decide.evaluator import Evaluator
+from eligibility.scale import generate
+from eligibility.output import writers  # noqa: E402
+from eligibility.scale.distributed import evaluate_parquet, worker_compilations  # noqa: E402
+from eligibility.records.streaming import open_roster  # noqa: E402
 
 from conftest import RULES  # noqa: E402
 
@@ -40,7 +42,7 @@ def cluster():
 def test_dask_results_are_identical_to_the_single_process_run(roster, cluster):
     with Evaluator.from_dir(RULES) as ev:
         stream = open_roster(roster, ev.known_series())
-        single = report.roster_jsonl(ev.evaluate_items(stream.items, AS_OF, agency=stream.agency,
+        single = writers.roster_jsonl(ev.evaluate_items(stream.items, AS_OF, agency=stream.agency,
                                                        positions=stream.positions, path=stream.path))
         on_dask = "".join(r.line + "\n" for r in evaluate_parquet(roster, RULES, AS_OF,
                                                                    scheduler=cluster.scheduler_address,

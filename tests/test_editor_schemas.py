@@ -8,10 +8,10 @@ import jsonschema
 import pytest
 from click.testing import CliRunner
 
-from eligibility import RecordError, RuleFileError
+from eligibility.errors import RecordError, RuleFileError
 from eligibility.cli import main
-from eligibility.documents import load_yaml, parse_yaml
-from eligibility.editor_schemas import json_schema, schema_text
+from eligibility.rules.documents import load_yaml, parse_yaml
+from eligibility.authoring.editor_schemas import json_schema, schema_text
 
 from factories import RULES, SAMPLES
 

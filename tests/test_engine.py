@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from eligibility.compiler import grading_table
-from eligibility.decision import PREFERENCE, SEVERITY
-from eligibility.engine import Grade, InferenceEngine, PathInput
+from eligibility.decide.compiler import grading_table
+from eligibility.decide.policy import PREFERENCE, SEVERITY
+from eligibility.decide.engine import Grade, InferenceEngine, PathInput
 from eligibility.errors import EngineError
 
 CATS = ("time", "hard", "vacancy", "endorsement")

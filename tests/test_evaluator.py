@@ -9,9 +9,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from eligibility import Decision, NoTargetError
+from eligibility.decide.decision import Decision
+from eligibility.errors import NoTargetError
 from eligibility.errors import EvaluationError
-from eligibility.policy import POLICY
+from eligibility.decide.policy import POLICY
 
 from factories import SAMPLES, d, employee
 
@@ -146,7 +147,7 @@ def test_senior_needs_a_vacancy(evaluator):
         education="high_school",
         assignments=[{"class": "customer-service-representative", "level": "III", "start": "2015-11-01"}],
         licenses=[{"kind": "ca_driver_class_c", "expires": "2030-01-01"}])
-    from eligibility import Position
+    from eligibility.records.models import Position
 
     filled = [Position.model_validate({"id": "S1", "class": "customer-service-representative", "level": "Senior",
                                        "vacant": False})]
@@ -215,7 +216,7 @@ def csr_records(draw):
 
 
 def _decide(evaluator, record, as_of):
-    from eligibility import Employee
+    from eligibility.records.models import Employee
 
     return evaluator.evaluate(Employee.model_validate(record), as_of, agency="csr-district")
 
@@ -267,7 +268,7 @@ def test_blocked_decision_says_what_blocks_it_and_not_who_to_wait_on(evaluator):
 def test_streaming_a_roster_raises_the_collector_threshold_and_restores_it(evaluator):
     import gc
 
-    from eligibility.evaluator import GC_THRESHOLD
+    from eligibility.decide.evaluator import GC_THRESHOLD
 
     before = gc.get_threshold()
     records = [(i + 1, employee(id=f"E{i}")) for i in range(3)]

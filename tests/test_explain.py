@@ -5,11 +5,12 @@ from __future__ import annotations
 import pytest
 from click.testing import CliRunner
 
-from eligibility import RuleFileError, load_rules_dir
+from eligibility.errors import RuleFileError
+from eligibility.rules.rulebook import load_rules_dir
 from eligibility.cli import main
-from eligibility.documents import parse_yaml
-from eligibility.explain import explain_rulebook
-from eligibility.rulebook import rulebook_from_document
+from eligibility.rules.documents import parse_yaml
+from eligibility.authoring.explain import explain_rulebook
+from eligibility.rules.rulebook import rulebook_from_document
 
 from factories import ROOT, RULES
 

@@ -10,12 +10,13 @@ import pytest
 import yaml
 from hypothesis import HealthCheck, event, example, given, settings, strategies as st
 
-from eligibility import EligibilityError, RuleFileError, load_rules_dir
-from eligibility.compiler import CompiledRules
-from eligibility.documents import parse_yaml
-from eligibility.records import Employee
-from eligibility.rulebook import LoadedRulebook, rulebook_from_document
-from eligibility.schema import CRITERION_KINDS
+from eligibility.errors import EligibilityError, RuleFileError
+from eligibility.rules.rulebook import load_rules_dir
+from eligibility.decide.compiler import CompiledRules
+from eligibility.rules.documents import parse_yaml
+from eligibility.records.models import Employee
+from eligibility.rules.rulebook import LoadedRulebook, rulebook_from_document
+from eligibility.rules.schema import CRITERION_KINDS
 
 from factories import RULES
 
@@ -177,7 +178,7 @@ def test_mutated_rules_that_load_compile_and_evaluate(tree):
     loaded = load_or_positioned_error(yaml.safe_dump(tree, allow_unicode=True, sort_keys=False))
     if loaded is None:
         return
-    from eligibility.evaluator import Evaluator
+    from eligibility.decide.evaluator import Evaluator
 
     with Evaluator({loaded.agency: loaded}) as evaluator:
         for series in loaded.rulebook.series:

@@ -26,13 +26,13 @@ import yaml
 from click.testing import CliRunner
 from hypothesis import HealthCheck, assume, event, given, settings, strategies as st
 
-from eligibility import generate
+from eligibility.scale import generate
 from eligibility.cli import main
 from eligibility.errors import InputError, RecordError
-from eligibility.records import load_roster
-from eligibility.rulebook import load_rules_dir
-from eligibility.streaming import open_roster
-from eligibility.tabular import companions, load_roster_csv
+from eligibility.records.models import load_roster
+from eligibility.rules.rulebook import load_rules_dir
+from eligibility.records.streaming import open_roster
+from eligibility.records.tabular import companions, load_roster_csv
 
 from factories import RULES
 

@@ -10,8 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from eligibility import DecisionError, Evaluator, generate
-from eligibility.streaming import open_roster
+from eligibility.decide.decision import DecisionError
+from eligibility.decide.evaluator import Evaluator
+from eligibility.scale import generate
+from eligibility.records.streaming import open_roster
 
 from conftest import RULES
 

@@ -8,9 +8,9 @@ from html.parser import HTMLParser
 
 import pytest
 
-from eligibility import Decision, DecisionError
-from eligibility.html_report import ReportInfo, anchor, info_for, render_html
-from eligibility.timeline_chart import lane_for
+from eligibility.decide.decision import Decision, DecisionError
+from eligibility.output.html_report import ReportInfo, anchor, info_for, render_html
+from eligibility.output.timeline_chart import lane_for
 
 from factories import SAMPLES
 

@@ -12,13 +12,16 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from eligibility import Employee, Evaluator, ProposalError, load_rules_dir
-from eligibility.documents import parse_yaml
-from eligibility.impact import assess
-from eligibility.proposal import load_proposal, proposal_from_document
-from eligibility.reclass import apply_proposal
-from eligibility.records import Position, Roster, load_roster
-from eligibility.salary import load_schedule
+from eligibility.records.models import Employee
+from eligibility.decide.evaluator import Evaluator
+from eligibility.errors import ProposalError
+from eligibility.rules.rulebook import load_rules_dir
+from eligibility.rules.documents import parse_yaml
+from eligibility.reclass.impact import assess
+from eligibility.reclass.proposal import load_proposal, proposal_from_document
+from eligibility.reclass.apply import apply_proposal
+from eligibility.records.models import Position, Roster, load_roster
+from eligibility.reclass.salary import load_schedule
 
 from factories import ROOT, RULES, SAMPLES
 from reclass_world import ADOPT, RECLASS_TECH, World

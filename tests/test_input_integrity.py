@@ -10,10 +10,10 @@ from click.testing import CliRunner
 
 from eligibility.cli import main
 from eligibility.errors import RecordError, RuleFileError
-from eligibility.records import load_roster
-from eligibility.rulebook import load_rules_dir
-from eligibility.streaming import open_roster
-from eligibility.tabular import load_roster_csv
+from eligibility.records.models import load_roster
+from eligibility.rules.rulebook import load_rules_dir
+from eligibility.records.streaming import open_roster
+from eligibility.records.tabular import load_roster_csv
 
 from factories import RULES
 
@@ -89,7 +89,7 @@ def test_a_csv_cell_that_is_not_utf8_is_an_error_of_its_employee_only(tmp_path, 
 
 
 def test_the_streamed_csv_reader_has_no_row_reading_of_its_own():
-    import eligibility.csv_stream as csv_stream
+    import eligibility.records.csv_stream as csv_stream
 
     source = Path(csv_stream.__file__).read_text()
     assert "import csv" not in source and "zip(" not in source
@@ -128,7 +128,7 @@ def test_yaml_ids_and_other_text_fields_keep_their_source_text(tmp_path, written
     assert [p.id for p in stream.positions] == ["007"]
     assert [item for _, item in stream.items] == [employee]
     # the same roster written as CSV reads back with the same ids
-    from eligibility.tabular import write_roster_csv
+    from eligibility.records.tabular import write_roster_csv
 
     write_roster_csv(whole, tmp_path / "r.csv")
     assert load_roster_csv(tmp_path / "r.csv", load_rules_known()).employees == [employee]

@@ -8,9 +8,9 @@ import shutil
 import pytest
 from click.testing import CliRunner
 
-from eligibility import InputError, RuleFileError
+from eligibility.errors import InputError, RuleFileError
 from eligibility.cli import main
-from eligibility.lint import SourceText, exit_code, fold, lint_rules_dir
+from eligibility.authoring.lint import SourceText, exit_code, fold, lint_rules_dir
 
 from factories import RULES, SPECS
 

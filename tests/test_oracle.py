@@ -8,11 +8,13 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from eligibility import CriterionResult, Evaluator, generate
-from eligibility.decision import SEVERITY
+from eligibility.decide.decision import CriterionResult
+from eligibility.decide.evaluator import Evaluator
+from eligibility.scale import generate
+from eligibility.decide.decision import SEVERITY
 from eligibility.errors import EvaluationError
-from eligibility.oracle import decide, path_status
-from eligibility.records import Employee
+from eligibility.decide.oracle import decide, path_status
+from eligibility.records.models import Employee
 
 from conftest import RULES
 
@@ -91,8 +93,8 @@ employee_paths = st.lists(st.lists(criterion, min_size=1, max_size=9), min_size=
 
 
 def _inputs(paths):
-    from eligibility.engine import PathInput
-    from eligibility.evaluator import UNREACHABLE
+    from eligibility.decide.engine import PathInput
+    from eligibility.decide.evaluator import UNREACHABLE
 
     out = []
     for i, crits in enumerate(paths):
@@ -108,7 +110,7 @@ def _inputs(paths):
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(batch=st.lists(employee_paths, min_size=1, max_size=30))
 def test_batched_sessions_decide_like_the_oracle_and_like_one_session_each(pair, batch, monkeypatch):
-    import eligibility.engine as engine_module
+    import eligibility.decide.engine as engine_module
 
     engine = pair[0].compiled("ccwd").engine
     monkeypatch.setattr(engine_module, "MAX_BATCH", 7)  # several sessions per call, boundaries included
@@ -123,8 +125,8 @@ def test_batched_sessions_decide_like_the_oracle_and_like_one_session_each(pair,
 def test_fact_ids_never_share_a_hash_within_a_session(pair, monkeypatch):
     # durable_rules keys a session's facts by the 32-bit FNV-1a hash of their ids: two ids with the same
     # hash (such as these two) make it refuse the second fact, so the engine hands out ids that never collide
-    import eligibility.engine as engine_module
-    from eligibility.engine import _IDS, _Batch, fnv1a32
+    import eligibility.decide.engine as engine_module
+    from eligibility.decide.engine import _IDS, _Batch, fnv1a32
 
     assert fnv1a32("f6059") == fnv1a32("f264602")
     assert fnv1a32("1aa9") == fnv1a32("25054")  # the first collision among the hex counters

@@ -6,11 +6,11 @@ import itertools
 
 import pytest
 
-from eligibility import policy
-from eligibility.compiler import grading_table
-from eligibility.engine import InferenceEngine, PathInput
-from eligibility.oracle import decide as oracle_decide
-from eligibility.rulebook import load_rules_dir
+from eligibility.decide import policy
+from eligibility.decide.compiler import grading_table
+from eligibility.decide.engine import InferenceEngine, PathInput
+from eligibility.decide.oracle import decide as oracle_decide
+from eligibility.rules.rulebook import load_rules_dir
 
 from factories import RULES
 
@@ -39,8 +39,8 @@ RESULTS = [(c, m) for c in policy.CATEGORIES for m in (True, False, None)]
 
 @pytest.mark.parametrize("pair", list(itertools.combinations(RESULTS, 2)) + [(r,) for r in RESULTS])
 def test_engine_oracle_and_policy_agree_on_every_path_of_one_or_two_criteria(pair):
-    from eligibility.decision import CriterionResult
-    from eligibility.schema import Citation
+    from eligibility.decide.decision import CriterionResult
+    from eligibility.rules.schema import Citation
 
     src = Citation(document="d", section="s", quote="q")
     crits = [CriterionResult(id=f"c{i}", kind="k", category=c, description="d", met=m, source=src)

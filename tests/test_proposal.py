@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from eligibility import ProposalError
-from eligibility.lint import SourceLibrary
-from eligibility.proposal import load_proposal
+from eligibility.errors import ProposalError
+from eligibility.authoring.lint import SourceLibrary
+from eligibility.reclass.proposal import load_proposal
 
 from factories import ROOT, SPECS
 from reclass_world import ADOPT, HEAD, RECLASS_TECH, RENAME, World

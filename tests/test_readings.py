@@ -7,8 +7,9 @@ import re
 
 import pytest
 
-from eligibility import Decision, Evaluator
-from eligibility.report import decision_text, row
+from eligibility.decide.decision import Decision
+from eligibility.decide.evaluator import Evaluator
+from eligibility.output.report import decision_text, row
 
 from factories import RULES, d, employee
 

@@ -12,8 +12,8 @@ import yaml
 from click.testing import CliRunner
 
 from eligibility.cli import EXIT_FLAGS, main
-from eligibility.diffing import Side
-from eligibility.impact_people import shown_after
+from eligibility.decide.diffing import Side
+from eligibility.reclass.impact_people import shown_after
 
 from factories import ROOT
 from reclass_world import ADOPT, HEAD, RECLASS_TECH, ROSTER, World

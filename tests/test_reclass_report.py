@@ -10,11 +10,11 @@ from pathlib import Path
 
 import pytest
 
-from eligibility import load_rules_dir
-from eligibility.impact import assess
-from eligibility.proposal import load_proposal
-from eligibility.reclass_report import impact_markdown, impact_text
-from eligibility.records import load_roster
+from eligibility.rules.rulebook import load_rules_dir
+from eligibility.reclass.impact import assess
+from eligibility.reclass.proposal import load_proposal
+from eligibility.reclass.report import impact_markdown, impact_text
+from eligibility.records.models import load_roster
 
 from factories import ROOT
 

@@ -6,7 +6,7 @@ import textwrap
 
 import pytest
 
-from eligibility import RecordError
+from eligibility.errors import RecordError
 
 HEAD = """\
 agency: ccwd

@@ -7,7 +7,9 @@ import shutil
 
 import pytest
 
-from eligibility import Evaluator, RuleFileError, load_rulebook, load_rules_dir
+from eligibility.decide.evaluator import Evaluator
+from eligibility.errors import RuleFileError
+from eligibility.rules.rulebook import load_rulebook, load_rules_dir
 
 from factories import RULES
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
-from eligibility import rules_location
+from eligibility.rules import location as rules_location
 from eligibility.cli import main
 
 from factories import RULES, SAMPLES

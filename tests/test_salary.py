@@ -7,8 +7,17 @@ from decimal import Decimal
 
 import pytest
 
-from eligibility import ScheduleError, load_rulebook
-from eligibility.salary import combine, compare_pay, fiscal_impact, load_schedule, money, pay_point, position_cost
+from eligibility.errors import ScheduleError
+from eligibility.rules.rulebook import load_rulebook
+from eligibility.reclass.salary import (
+    combine,
+    compare_pay,
+    fiscal_impact,
+    load_schedule,
+    money,
+    pay_point,
+    position_cost,
+)
 
 from factories import ROOT, RULES
 

@@ -23,9 +23,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from eligibility import STATUSES, Decision, DecisionError
+from eligibility.decide.decision import STATUSES, Decision, DecisionError
 from eligibility.cli import main
-from eligibility.rulebook import next_level
+from eligibility.rules.rulebook import next_level
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "employees_sample"

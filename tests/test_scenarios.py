@@ -11,17 +11,17 @@ import xml.etree.ElementTree as ET
 import pytest
 from click.testing import CliRunner
 
-from eligibility import RuleFileError
+from eligibility.errors import RuleFileError
 from eligibility.cli import main
-from eligibility.decision import UNMET_SEVERITY, STATUS_OF_SEVERITY
-from eligibility.rule_tests_plugin import rules_dir_of
-from eligibility.scenarios import discover, load_cases, run_case
-from eligibility.schema import CATEGORY
+from eligibility.decide.policy import STATUS_OF_SEVERITY, UNMET_SEVERITY
+from eligibility.authoring.rule_tests_plugin import rules_dir_of
+from eligibility.authoring.scenarios import discover, load_cases, run_case
+from eligibility.rules.schema import CATEGORY
 
 from factories import ROOT, RULES
 
 CASES = [item for path in discover(RULES) for item in load_cases(path)]
-PLUGIN = ("-p", "eligibility.rule_tests_plugin", "-p", "no:cacheprovider")
+PLUGIN = ("-p", "eligibility.authoring.rule_tests_plugin", "-p", "no:cacheprovider")
 
 
 def test_every_shipped_rule_test_file_loads():

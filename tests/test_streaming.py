@@ -13,10 +13,13 @@ from pathlib import Path
 
 import pytest
 
-from eligibility import DecisionError, Evaluator, generate, report
+from eligibility.decide.decision import DecisionError
+from eligibility.decide.evaluator import Evaluator
+from eligibility.scale import generate
+from eligibility.output import report, writers
 from eligibility.errors import RecordError
-from eligibility.results import ResultWriter
-from eligibility.streaming import SeenIds, open_roster
+from eligibility.output.writers import ResultWriter
+from eligibility.records.streaming import SeenIds, open_roster
 
 from conftest import RULES, SAMPLES
 
@@ -67,20 +70,20 @@ def test_every_format_gives_the_same_decisions(ev, generated):
             assert decided[fmt] == decided["yaml"], fmt
         assert [i for i in results[fmt] if isinstance(i, DecisionError) and i.kind == "record_error"] != []
     whole_csv = list(ev.evaluate_roster(ev.load_roster(folder / "r.csv"), AS_OF))
-    assert report.roster_jsonl(results["csv"]) == report.roster_jsonl(whole_csv)
+    assert writers.roster_jsonl(results["csv"]) == writers.roster_jsonl(whole_csv)
 
 
 def test_streamed_yaml_matches_the_whole_file_loader_byte_for_byte(ev, generated):
     folder, _ = generated
     whole = list(ev.evaluate_roster(ev.load_roster(folder / "r.yaml"), AS_OF))
     streamed = _decide(ev, folder / "r.yaml")
-    assert report.roster_jsonl(streamed) == report.roster_jsonl(whole)
+    assert writers.roster_jsonl(streamed) == writers.roster_jsonl(whole)
 
 
 @pytest.mark.parametrize("name", ["ccwd.yaml", "csr-district.yaml", "jbwd.yaml", "cas-district.yaml"])
 def test_sample_rosters_stream_to_the_same_bytes(ev, name):
     whole = list(ev.evaluate_roster(ev.load_roster(SAMPLES / name), AS_OF))
-    assert report.roster_json(_decide(ev, SAMPLES / name)) == report.roster_json(whole)
+    assert writers.roster_json(_decide(ev, SAMPLES / name)) == writers.roster_json(whole)
 
 
 def test_readers_are_lazy_generators(ev, tmp_path):
@@ -151,8 +154,8 @@ def test_csv_history_out_of_order_is_refused_before_any_decision(ev, generated, 
         open_roster(tmp_path / "r.csv", ev.known_series())
 
 
-@pytest.mark.parametrize("fmt, render", [("json", report.roster_json), ("csv", report.roster_csv),
-                                         ("jsonl", report.roster_jsonl), ("text", report.roster_text)])
+@pytest.mark.parametrize("fmt, render", [("json", writers.roster_json), ("csv", writers.roster_csv),
+                                         ("jsonl", writers.roster_jsonl), ("text", writers.roster_text)])
 def test_result_writer_is_byte_identical_to_the_whole_list_renderers(ev, fmt, render):
     items = list(ev.evaluate_roster(ev.load_roster(SAMPLES / "ccwd.yaml"), AS_OF))
     out = io.StringIO(newline="")
@@ -163,7 +166,7 @@ def test_result_writer_is_byte_identical_to_the_whole_list_renderers(ev, fmt, re
     assert out.getvalue() == render(items)
     empty = io.StringIO()
     ResultWriter(empty, "json").close()
-    assert empty.getvalue() == report.roster_json([])
+    assert empty.getvalue() == writers.roster_json([])
 
 
 def test_roster_command_streams_to_a_file(generated, tmp_path):

@@ -7,8 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from eligibility import Decision, RecordError
-from eligibility.tabular import companions, load_roster_csv, roster_csv_files, write_roster_csv
+from eligibility.decide.decision import Decision
+from eligibility.errors import RecordError
+from eligibility.records.tabular import companions, load_roster_csv, roster_csv_files, write_roster_csv
 
 from factories import SAMPLES
 

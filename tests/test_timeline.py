@@ -7,8 +7,14 @@ import pytest
 from hypothesis import given, settings, strategies as st
 
 try:
-    from eligibility.timeline import (
-        Credit, Leave, Period, add_years, credited_days, days_between, service_credit,
+    from eligibility.decide.timeline import (
+        Credit,
+        Leave,
+        Period,
+        add_years,
+        credited_days,
+        days_between,
+        service_credit,
     )
 except ImportError:  # the package __init__ pulls in unrelated modules; timeline.py stands alone
     import importlib.util

@@ -9,8 +9,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from eligibility import Evaluator, RecordError
-from eligibility.rulebook import load_rules_dir
+from eligibility.decide.evaluator import Evaluator
+from eligibility.errors import RecordError
+from eligibility.rules.rulebook import load_rules_dir
 
 from factories import RULES, d
 

@@ -18,8 +18,8 @@ import traceback
 
 import click
 
-from ..errors import EligibilityError, InputError
-from ..escaping import TEXT_ERRORS, printable
+from eligibility.errors import EligibilityError, InputError
+from eligibility.output.escaping import TEXT_ERRORS, printable
 
 EXIT_INTERNAL = 3  # an unexpected exception: a bug in eligibility, never "done" (0, 1) nor "bad input" (2)
 EXIT_FLAGS = 4  # reclass: assessed completely, and the notes carry flags that need a human decision
@@ -47,8 +47,8 @@ def optional_date(ctx, param, value):
 
 
 def _rules_dir(ctx, param, value):
-    """click callback: the rules folder (eligibility.rules_location), as a string."""
-    from ..rules_location import find_rules_dir
+    """click callback: the rules folder (eligibility.rules.location), as a string."""
+    from eligibility.rules.location import find_rules_dir
 
     return str(find_rules_dir(value))
 
@@ -71,7 +71,7 @@ def fail(message: str, code: int = 2) -> None:
 
 
 def _escaping_streams() -> None:
-    """Standard output and error print a lone surrogate as ``\\ud800`` instead of failing (eligibility.escaping)."""
+    """Standard output and error print a lone surrogate as ``\\ud800`` instead of failing (eligibility.output.escaping)."""
     for stream in (sys.stdout, sys.stderr):
         if isinstance(stream, io.TextIOWrapper) and stream.errors != TEXT_ERRORS:
             stream.reconfigure(errors=TEXT_ERRORS)

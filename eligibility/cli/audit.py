@@ -12,19 +12,19 @@ from typing import TYPE_CHECKING, Iterable
 import click
 from click.core import ParameterSource
 
-from ..report import table
-from ..audit import DEFAULT_LOG, LOG_ENV, DecisionLog, LogEntry
-from ..audit_key import KEY_ENV, LogKey, load_key
-from ..decision import Decision, DecisionError
-from ..errors import AuditError
-from ..evaluator import Evaluator
-from ..records import Roster
-from ..rulebook import LoadedRulebook
-from . import as_of_option, main, optional_date, rules_option
+from eligibility.audit.key import KEY_ENV, LogKey, load_key
+from eligibility.audit.log import DEFAULT_LOG, LOG_ENV, DecisionLog, LogEntry
+from eligibility.cli import as_of_option, main, optional_date, rules_option
+from eligibility.decide.decision import Decision, DecisionError
+from eligibility.decide.evaluator import Evaluator
+from eligibility.errors import AuditError
+from eligibility.output.report import table
+from eligibility.records.models import Roster
+from eligibility.rules.rulebook import LoadedRulebook
 
 if TYPE_CHECKING:  # imported by the commands that use them, so that ``check --record`` does not load them
-    from ..audit_verify import Verification
-    from ..diffing import RuleComparison
+    from eligibility.audit.verify import Verification
+    from eligibility.decide.diffing import RuleComparison
 
 
 # -- recording from check / roster ------------------------------------------------------------------
@@ -105,7 +105,7 @@ def verify(log: str, anchor: str | None, key_file: str | None, fmt: str) -> None
     Exit 0 when intact, 1 when an entry was edited, deleted, reordered or appended, the head is missing, wrong
     or badly signed, or the append-only triggers are gone.
     """
-    from ..audit_verify import parse_anchor
+    from eligibility.audit.verify import parse_anchor
 
     parsed = parse_anchor(anchor) if anchor else None
     with DecisionLog.open(log, key=load_key(key_file)) as opened:
@@ -155,7 +155,9 @@ def show(log: str, decision_id: str | None, employee_id: str | None, since: dt.d
         if not entries:
             raise AuditError(f"{log}: no entry with decision id {decision_id!r}")
         entry = entries[0][0]
-        from ..audit_show import entry_text  # only the readable rendering of one entry needs it
+        from eligibility.audit.show import (
+            entry_text,  # only the readable rendering of one entry needs it
+        )
 
         click.echo(json.dumps({**entry.model_dump(), "decision": json.loads(entry.decision_json)}, indent=2)
                    if fmt == "json" else entry_text(entry), nl=fmt == "json")
@@ -186,7 +188,7 @@ def replay(log: str, decision_id: str | None, since: dt.date | None, rules_dir: 
 
     Exit 0 when every decision is reproduced byte for byte, 1 otherwise.
     """
-    from ..audit_replay import replay as replay_log
+    from eligibility.audit.replay import replay as replay_log
 
     if decision_id and since:
         raise click.UsageError("give --id or --since, not both")
@@ -252,7 +254,7 @@ def diff_rules(old_rules: str, new_rules: str, roster_file: str, as_of: dt.date,
 
     Evaluates ROSTER under both; exit 1 when anyone changes.
     """
-    from ..diffing import compare_rules
+    from eligibility.decide.diffing import compare_rules
 
     with Evaluator.from_dir(old_rules) as old, Evaluator.from_dir(new_rules) as new:
         result = compare_rules(old, new, roster_file, as_of, to=target)

@@ -8,16 +8,18 @@ from pathlib import Path
 
 import click
 
-from .. import editor_schemas, lint as linting, scenarios
-from ..explain import explain_rulebook
-from ..rulebook import load_rules_dir
-from . import fail, main, rules_option
+from eligibility.authoring import editor_schemas, scenarios
+from eligibility.authoring import lint as linting
+from eligibility.authoring.explain import explain_rulebook
+from eligibility.cli import fail, main, rules_option
+from eligibility.rules.rulebook import load_rules_dir
+
 
 def _default_rules(ctx, param, value):
-    """click callback: RULES_DIR as given, or where the rules are found (eligibility.rules_location)."""
+    """click callback: RULES_DIR as given, or where the rules are found (eligibility.rules.location)."""
     if value is not None:
         return value
-    from ..rules_location import find_rules_dir
+    from eligibility.rules.location import find_rules_dir
 
     return str(find_rules_dir(None))
 
@@ -67,7 +69,7 @@ def test_(rules_dir: str, match: str | None, exitfirst: bool, junitxml: str | No
     tests = Path(rules_dir) / "tests"
     if not scenarios.discover(rules_dir):
         fail(f"{tests}: no rule tests (*.yaml) found")
-    args = [str(tests), "-p", "eligibility.rule_tests_plugin", "--no-header"]
+    args = [str(tests), "-p", "eligibility.authoring.rule_tests_plugin", "--no-header"]
     args += (["-k", match] if match else []) + (["-x"] if exitfirst else []) + (["-v"] if verbose else [])
     args += ([f"--junitxml={junitxml}"] if junitxml else []) + list(pytest_args)
     code = int(pytest.main(args))

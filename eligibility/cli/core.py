@@ -8,14 +8,26 @@ import sys
 
 import click
 
-from .. import report
-from ..decision import STATUSES
-from ..errors import EligibilityError
-from ..evaluator import Evaluator
-from ..people import find_person
-from . import as_of_option, fail, main, optional_date, rules_option, terminal
-from .audit import Recorder, record_options
-from .scale import run_roster, scale_options, wants_streaming, write_results
+from eligibility.cli import (
+    as_of_option,
+    fail,
+    main,
+    optional_date,
+    rules_option,
+    terminal,
+)
+from eligibility.cli.audit import Recorder, record_options
+from eligibility.cli.scale import (
+    run_roster,
+    scale_options,
+    wants_streaming,
+    write_results,
+)
+from eligibility.decide.decision import STATUSES
+from eligibility.decide.evaluator import Evaluator
+from eligibility.errors import EligibilityError
+from eligibility.output import report
+from eligibility.records.people import find_person
 
 FORMATS = click.Choice(["text", "json"])
 WINDOW = re.compile(r"(\d+)\s*([dw]?)")

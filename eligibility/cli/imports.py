@@ -6,12 +6,12 @@ from pathlib import Path
 
 import click
 
-from ..documents import suggest
-from ..errors import InputError
-from ..import_proposal import propose
-from ..rulebook import LoadedRulebook, load_rules_dir
-from ..templates import write_csv_template, write_yaml_template
-from . import main, rules_option
+from eligibility.cli import main, rules_option
+from eligibility.errors import InputError
+from eligibility.reclass.import_map import propose
+from eligibility.records.templates import write_csv_template, write_yaml_template
+from eligibility.rules.documents import suggest
+from eligibility.rules.rulebook import LoadedRulebook, load_rules_dir
 
 
 def _book(rules_dir: str, agency: str) -> LoadedRulebook:

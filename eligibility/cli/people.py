@@ -10,14 +10,14 @@ from pathlib import Path
 
 import click
 
-from .. import report
-from ..decision import DecisionError
-from ..escaping import TEXT_ERRORS, printable
-from ..evaluator import Evaluator
-from ..html_report import info_for, render_html
-from . import as_of_option, fail, main, rules_option
-from .scale import stream_report
-from .terminal import decide_all, is_terminal
+from eligibility.cli import as_of_option, fail, main, rules_option
+from eligibility.cli.scale import stream_report
+from eligibility.cli.terminal import decide_all, is_terminal
+from eligibility.decide.decision import DecisionError
+from eligibility.decide.evaluator import Evaluator
+from eligibility.output import writers
+from eligibility.output.escaping import TEXT_ERRORS, printable
+from eligibility.output.html_report import info_for, render_html
 
 EXTENSIONS = {".html": "html", ".htm": "html", ".csv": "csv", ".jsonl": "jsonl", ".ndjson": "jsonl"}
 
@@ -82,9 +82,9 @@ def report_command(roster_file: str, rules_dir: str, as_of: dt.date, target: str
     if fmt == "html":
         text = render_html(items, info_for(loaded, as_of, book.rulebook.name if book else None))
     elif fmt == "csv":
-        text = report.roster_csv(items)
+        text = writers.roster_csv(items)
     else:
-        text = report.roster_jsonl(items)
+        text = writers.roster_jsonl(items)
     _write(output, text, fmt)
     errors = [i for i in items if isinstance(i, DecisionError) and i.kind == "record_error"]
     for error in errors:

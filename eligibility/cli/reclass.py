@@ -7,12 +7,12 @@ import sys
 
 import click
 
-from ..evaluator import Evaluator
-from ..impact import anonymise, assess
-from ..proposal import load_proposal
-from ..reclass_report import impact_markdown, impact_text
-from ..salary import load_schedule
-from . import EXIT_FLAGS, main, optional_date, rules_option
+from eligibility.cli import EXIT_FLAGS, main, optional_date, rules_option
+from eligibility.decide.evaluator import Evaluator
+from eligibility.reclass.impact import anonymise, assess
+from eligibility.reclass.proposal import load_proposal
+from eligibility.reclass.report import impact_markdown, impact_text
+from eligibility.reclass.salary import load_schedule
 
 
 @main.command()

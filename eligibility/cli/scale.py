@@ -11,15 +11,15 @@ from typing import Callable, Iterable
 
 import click
 
-from .. import generate as generator
-from ..errors import InputError
-from ..escaping import TEXT_ERRORS, printable
-from ..evaluator import ENGINES, Evaluator
-from ..rulebook import load_rules_dir
-from ..results import RESULT_FORMATS, ResultWriter, render
-from ..streaming import open_roster
-from . import iso_date, main, rules_option
-from .terminal import is_terminal, status_style, with_progress
+from eligibility.cli import iso_date, main, rules_option
+from eligibility.cli.terminal import is_terminal, status_style, with_progress
+from eligibility.decide.evaluator import ENGINES, Evaluator
+from eligibility.errors import InputError
+from eligibility.output.escaping import TEXT_ERRORS, printable
+from eligibility.output.writers import RESULT_FORMATS, ResultWriter, render
+from eligibility.records.streaming import open_roster
+from eligibility.rules.rulebook import load_rules_dir
+from eligibility.scale import generate as generator
 
 STREAMED_ROSTERS = (".jsonl", ".ndjson", ".parquet")
 SUFFIX_FORMATS = {".jsonl": "jsonl", ".ndjson": "jsonl", ".csv": "csv", ".json": "json", ".parquet": "parquet",
@@ -45,7 +45,7 @@ def generate_command(rules_dir: str, agency: str, count: int, seed: int, output:
     """Write a synthetic roster of COUNT invented employees for load tests (deterministic per seed)."""
     books = load_rules_dir(rules_dir)
     if agency not in books:
-        from ..documents import suggest
+        from eligibility.rules.documents import suggest
 
         hint = suggest(agency, books)
         raise click.BadParameter(f"no rule file for agency {agency!r}" + (f" (did you mean {hint!r}?)" if hint else "")
@@ -114,7 +114,7 @@ def run_roster(roster_file: str, rules_dir: str, as_of: dt.date, statuses: tuple
         raise click.UsageError("Parquet results need a file: give -o FILE.parquet")
     with Evaluator.from_dir(rules_dir, engine=engine) as evaluator:
         if backend == "dask":
-            from ..distributed import evaluate_parquet
+            from eligibility.scale.distributed import evaluate_parquet
 
             items = evaluate_parquet(roster_file, rules_dir, as_of, to=target, engine=engine, scheduler=scheduler,
                                      workers=workers, known_series=evaluator.known_series())

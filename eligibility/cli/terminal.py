@@ -9,9 +9,9 @@ from typing import IO, TYPE_CHECKING, Callable, Iterable, Iterator, TypeVar
 
 import click
 
-from ..decision import Decision, DecisionError
-from ..evaluator import Evaluator
-from ..records import Roster
+from eligibility.decide.decision import Decision, DecisionError
+from eligibility.decide.evaluator import Evaluator
+from eligibility.records.models import Roster
 
 if TYPE_CHECKING:  # rich is imported only when a progress bar is shown (it costs ~0.1 s at start-up)
     from rich.console import Console
@@ -47,7 +47,13 @@ def decide_all(evaluator: Evaluator, roster: Roster, as_of: dt.date, *, to: str 
     ``console`` overrides the terminal check (tests). The decisions are the same either way.
     """
     from rich.console import Console
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeRemainingColumn,
+    )
 
     items = evaluator.evaluate_roster(roster, as_of, to=to)
     total = len(roster.employees) + len(roster.errors)

@@ -1,0 +1,1 @@
+"""The decision log: hash-chained entries, signing keys, verification, replay."""

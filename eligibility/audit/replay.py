@@ -1,0 +1,172 @@
+"""Replaying logged decisions: re-evaluate from given rules and rosters, check input hashes, compare bytes."""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import json
+from typing import Iterable, Literal
+
+from pydantic import BaseModel
+
+from eligibility.audit.log import (
+    DecisionLog,
+    LogEntry,
+    engine_version,
+    positions_sha256,
+    record_json,
+    record_sha256,
+    rules_sha256,
+)
+from eligibility.audit.show import changed_fields
+from eligibility.decide.evaluator import Evaluator
+from eligibility.errors import AuditError, EligibilityError
+from eligibility.records.models import Employee, Roster
+
+Result = Literal["reproduced", "differs", "inputs_changed", "not_replayable"]
+MAX_DIFF_LINES = 40
+
+
+class ReplayOutcome(BaseModel):
+    """One logged decision, replayed."""
+
+    seq: int
+    decision_id: str
+    employee_id: str
+    as_of: str
+    result: Result
+    record_matches: bool | None = None
+    positions_match: bool | None = None
+    rules_match: bool | None = None
+    identical: bool | None = None
+    message: str
+    diff: list[str] = []
+
+
+class ReplayReport(BaseModel):
+    log: str
+    outcomes: list[ReplayOutcome]
+
+    @property
+    def ok(self) -> bool:
+        return all(o.result == "reproduced" for o in self.outcomes)
+
+    def counts(self) -> dict[str, int]:
+        counts: dict[str, int] = {}
+        for outcome in self.outcomes:
+            counts[outcome.result] = counts.get(outcome.result, 0) + 1
+        return dict(sorted(counts.items()))
+
+
+def _summary(logged: str, replayed: str) -> str:
+    """What differs at the top of two decisions (status, eligible_on, target), for the one-line message."""
+    try:
+        before = json.loads(logged)
+    except ValueError:
+        return "the logged decision is not JSON"
+    after = json.loads(replayed)
+    if not isinstance(before, dict) or not isinstance(before.get("target") or {}, dict):
+        return "the logged decision is not a decision object"
+    parts = []
+    for key in ("status", "eligible_on", "best_path", "rules_version"):
+        if before.get(key) != after.get(key):
+            parts.append(f"{key} {before.get(key)} -> {after.get(key)}")
+    old_t, new_t = before.get("target") or {}, after.get("target") or {}
+    if (old_t.get("series"), old_t.get("level"), old_t.get("version")) != (
+            new_t.get("series"), new_t.get("level"), new_t.get("version")):
+        parts.append(f"target {old_t.get('series')}:{old_t.get('level')} v{old_t.get('version')} -> "
+                     f"{new_t.get('series')}:{new_t.get('level')} v{new_t.get('version')}")
+    return "; ".join(parts) if parts else "criteria, evidence or notes differ"
+
+
+def _diff(logged: str, replayed: str) -> list[str]:
+    lines = list(difflib.unified_diff(logged.splitlines(), replayed.splitlines(), "logged", "replayed",
+                                      n=0, lineterm=""))
+    return lines[:MAX_DIFF_LINES] + ([f"... {len(lines) - MAX_DIFF_LINES} more diff lines"]
+                                     if len(lines) > MAX_DIFF_LINES else [])
+
+
+def replay_entry(entry: LogEntry, evaluator: Evaluator, rosters: dict[str, Roster],
+                 index: dict[tuple[str, str], Employee] | None = None) -> ReplayOutcome:
+    """Replay one entry; ``index`` maps (agency, employee id) to records, to avoid a roster scan per entry."""
+    base = dict(seq=entry.seq, decision_id=entry.decision_id, employee_id=entry.employee_id, as_of=entry.as_of)
+    roster = rosters.get(entry.agency)
+    if roster is None and entry.record_json is None:
+        return ReplayOutcome(**base, result="not_replayable",
+                             message=f"no roster for agency {entry.agency!r} was given and the record was not "
+                                     f"stored (--include-record)")
+    if entry.agency not in evaluator.books:
+        return ReplayOutcome(**base, result="not_replayable", message=f"no rule file for agency {entry.agency!r}")
+    if roster is None:  # the record stored with --include-record; the positions were not stored, only hashed
+        try:
+            employee = Employee.model_validate_json(entry.record_json)
+        except ValueError as exc:
+            return ReplayOutcome(**base, result="not_replayable", message=f"the stored record is not valid: {exc}")
+        positions: tuple = ()
+    else:
+        positions = tuple(roster.positions)
+        employee = (index or {}).get((entry.agency, entry.employee_id))
+        if employee is None:
+            try:
+                employee = roster.find(entry.employee_id)
+            except EligibilityError as exc:
+                return ReplayOutcome(**base, result="not_replayable", message=f"{roster.path}: {exc}")
+    checks = {
+        "record": record_sha256(employee) == entry.record_sha256,
+        "positions": positions_sha256(positions) == entry.positions_sha256,
+        "rules": rules_sha256([evaluator.books[entry.agency]]) == entry.rules_sha256,
+    }
+    base.update(record_matches=checks["record"], positions_match=checks["positions"], rules_match=checks["rules"])
+    changed = [name for name, same in checks.items() if not same]
+    if not checks["record"] and entry.record_json is not None:
+        fields = changed_fields(entry.record_json, json.loads(record_json(employee)))
+        changed[0] = f"record ({', '.join(fields)})" if fields else "record"
+    if roster is None and not checks["positions"]:
+        changed[changed.index("positions")] = "positions (not stored in the log: give --roster for them)"
+    changed_text = ", ".join(changed) + (" have" if len(changed) > 1 else " has") + " changed since it was recorded"
+    try:
+        as_of = dt.date.fromisoformat(entry.as_of)
+    except ValueError:
+        return ReplayOutcome(**base, result="not_replayable",
+                             message=f"the logged as-of date {entry.as_of[:40]!r} is not an ISO date")
+    try:
+        decision = evaluator.evaluate(employee, as_of, agency=entry.agency, positions=positions,
+                                      to=entry.requested_target)
+    except EligibilityError as exc:
+        prefix = f"{changed_text}; " if changed else ""
+        return ReplayOutcome(**base, result="not_replayable", message=f"{prefix}cannot re-evaluate: {exc}")
+    replayed = decision.to_json()
+    identical = replayed == entry.decision_json
+    base.update(identical=identical)
+    diff = [] if identical else _diff(entry.decision_json, replayed)
+    if changed:
+        outcome = "decision unchanged" if identical else f"decision differs: {_summary(entry.decision_json, replayed)}"
+        return ReplayOutcome(**base, result="inputs_changed", message=f"{changed_text}; {outcome}", diff=diff)
+    if identical:
+        return ReplayOutcome(**base, result="reproduced", message="reproduced byte for byte")
+    engine_note = ""
+    if entry.engine_version != engine_version():
+        engine_note = f" (recorded by {entry.engine_version}, replayed by {engine_version()})"
+    return ReplayOutcome(**base, result="differs", diff=diff,
+                         message=f"same inputs, different decision{engine_note}: "
+                                 f"{_summary(entry.decision_json, replayed)}")
+
+
+def replay(log: DecisionLog, evaluator: Evaluator, rosters: Iterable[Roster], *, decision_id: str | None = None,
+           since: dt.date | None = None) -> ReplayReport:
+    """Re-evaluate the selected entries (one decision id, or those recorded since a date, or all)."""
+    by_agency: dict[str, Roster] = {}
+    for roster in rosters:
+        if roster.agency in by_agency:
+            raise AuditError(f"{roster.path}: a roster for agency {roster.agency!r} was already given "
+                             f"({by_agency[roster.agency].path})")
+        by_agency[roster.agency] = roster
+    index = {(r.agency, e.id): e for r in by_agency.values() for e in r.employees}
+    outcomes = [replay_entry(entry, evaluator, by_agency, index)
+                for entry in log.entries(decision_id=decision_id, since=since)]
+    if decision_id is not None and not outcomes:
+        raise AuditError(f"{log.location}: no entry with decision id {decision_id!r}")
+    return ReplayReport(log=log.location, outcomes=outcomes)
+
+
+__all__ = ["ReplayOutcome", "ReplayReport", "replay", "replay_entry"]

@@ -1,0 +1,1 @@
+"""Tools for rule authors: lint, plain-English explanation, rule tests, editor schemas."""

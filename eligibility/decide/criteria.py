@@ -1,0 +1,379 @@
+"""Deciding one criterion for one employee on one date: met (true/false/null), when, and on what evidence."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from fractions import Fraction
+from functools import cached_property, lru_cache
+from typing import Callable
+
+from eligibility.decide.decision import CriterionResult
+from eligibility.decide.timeline import Credit, ServiceView, add_years, day_span
+from eligibility.records.models import Employee, Position
+from eligibility.rules.schema import (
+    CATEGORY,
+    EDUCATION_ORDER,
+    CertificationCriterion,
+    EducationCriterion,
+    EndorsementCriterion,
+    EndorsementWindow,
+    Experience,
+    LicenseCriterion,
+    Performance,
+    ServiceTime,
+    Vacancy,
+    Vocabulary,
+)
+
+_NO_WORDS = Vocabulary()
+TIME_KINDS = frozenset({"service_time", "experience", "performance"})
+
+
+@dataclass
+class Words:
+    """The words a criterion is described in: the target series and level, the agency's vocabulary, level titles."""
+
+    series_id: str
+    level_id: str = ""
+    vocab: Vocabulary = _NO_WORDS  # the agency's words for people
+    titles: dict[str, str] = field(default_factory=dict)  # level id -> title, in the target's version
+
+    def level_name(self, level: str, series: str | None = None) -> str:
+        """'Customer Service Specialist I' for a level of the target series, else 'level I of SERIES'."""
+        if (series is None or series == self.series_id) and level in self.titles:
+            return self.titles[level]
+        return f"level {level} of {series or self.series_id}"
+
+    @property
+    def target_name(self) -> str:
+        return self.level_name(self.level_id)
+
+
+@dataclass
+class Context(Words):
+    """What a criterion is decided against: one employee as known on ``as_of``, the roster and the target."""
+
+    employee: Employee = None  # type: ignore[assignment]  (keyword-only in practice: always given)
+    as_of: dt.date = dt.date.min
+    positions: tuple[Position, ...] = ()
+    series_kinds: dict[str, frozenset[str]] = field(default_factory=dict)  # series -> experience kinds it counts as
+
+    @cached_property
+    def leaves(self) -> list[tuple[int, int | None]]:
+        """Uncounted leaves (credit 0) as day-ordinal spans, shared by every time criterion of this evaluation."""
+        return [day_span(lv.start, lv.end) for lv in self.employee.leaves if not lv.counts_toward_service]
+
+
+def exact(value: Fraction) -> str:
+    """An exact decimal rendering of a credited-days Fraction (FTEs are decimals, so it terminates)."""
+    if value.denominator == 1:
+        return str(value.numerator)
+    whole, rest = divmod(value.numerator, value.denominator)
+    digits = ""
+    for _ in range(12):
+        rest *= 10
+        digit, rest = divmod(rest, value.denominator)
+        digits += str(digit)
+        if rest == 0:
+            break
+    return f"{whole}.{digits}"
+
+
+def span_text(start: dt.date, end: dt.date) -> str:
+    """'1 year 41 days' between two dates (whole calendar years first)."""
+    years = max(end.year - start.year - 1, 0)
+    while add_years(start, years + 1) <= end:
+        years += 1
+    days = (end - add_years(start, years)).days
+    parts = []
+    if years:
+        parts.append(f"{years} year{'s' if years != 1 else ''}")
+    if days or not years:
+        parts.append(f"{days} day{'s' if days != 1 else ''}")
+    return " ".join(parts)
+
+
+def _article(noun: str) -> str:
+    return ("an " if noun[:1].lower() in "aeiou" else "a ") + noun
+
+
+def _years(n: int) -> str:
+    return f"{n} year{'s' if n != 1 else ''}"
+
+
+@lru_cache(maxsize=256)
+def _fraction(fte) -> Fraction:
+    return Fraction(str(fte))
+
+
+def _span(x) -> tuple[int, int | None, Fraction]:
+    """An assignment or experience entry (validated with its record: start <= end, 0 < fte <= 1) as a
+    timeline span: day ordinals, end inclusive or None, and the exact FTE."""
+    return (*day_span(x.start, x.end), _fraction(x.fte))
+
+
+def _credit_result(ctx: Context, crit, credit: Credit, what: str, periods: int) -> dict:
+    evidence = {
+        "periods_counted": periods,
+        "first_credited_day": credit.first_day.isoformat() if credit.first_day else None,
+        "required_days": credit.required_days,
+        "credited_days": exact(credit.credited_days),
+    }
+    met = credit.is_met()
+    missing = None
+    if not met:
+        if credit.met_on is not None:
+            # calendar days until the date, not service still owed (they differ for part-time staff)
+            missing = (f"{_years(crit.years)} {what}: met on {credit.met_on} "
+                       f"(in {(credit.met_on - ctx.as_of).days} calendar days)")
+        else:
+            missing = f"{_years(crit.years)} {what}: not reachable from the current assignments"
+    return {"met": met, "met_on": credit.met_on, "projected": bool(credit.projected and not met),
+            "missing": missing, "evidence": evidence}
+
+
+def _service_periods(ctx: Context, crit: ServiceTime) -> list[tuple]:
+    series = crit.series or ctx.series_id
+    return [
+        _span(a)
+        for a in ctx.employee.assignments
+        if a.class_ == series and (crit.level is None or a.level == crit.level)
+    ]
+
+
+def _service_where(ctx: Context, crit: ServiceTime) -> str:
+    return f"as {ctx.level_name(crit.level, crit.series)}" if crit.level else f"in {crit.series or ctx.series_id}"
+
+
+def service_time(ctx: Context, crit: ServiceTime) -> dict:
+    periods = _service_periods(ctx, crit)
+    view = ServiceView(periods, ctx.leaves, ctx.as_of)  # one timeline for the requirement and its review window
+    credit = view.credit(crit.years)
+    result = _credit_result(ctx, crit, credit, f"of service {_service_where(ctx, crit)}", len(periods))
+    if crit.review_by_years:
+        closes = view.credit(crit.review_by_years).met_on
+        result["evidence"]["review_window_closes"] = closes.isoformat() if closes else None
+    return result
+
+
+def _experience_periods(ctx: Context, crit: Experience) -> tuple[list[tuple], list[tuple]]:
+    """(agency service, outside experience) counted by an experience criterion: leaves suspend the first only."""
+    wanted = frozenset(crit.kinds)
+    outside = [
+        _span(x)
+        for x in ctx.employee.experience
+        if not wanted.isdisjoint(x.kinds) and (x.public_utility or not crit.public_utility_only)
+    ]
+    agency = []
+    if not crit.public_utility_only:
+        agency = [_span(a) for a in ctx.employee.assignments if wanted & ctx.series_kinds.get(a.class_, frozenset())]
+    return agency, outside
+
+
+def _kinds_words(ctx: Context, crit: Experience) -> str:
+    return " / ".join(ctx.vocab.experience(k) for k in crit.kinds)
+
+
+def experience(ctx: Context, crit: Experience) -> dict:
+    agency, outside = _experience_periods(ctx, crit)
+    credit = ServiceView(agency, ctx.leaves, ctx.as_of, outside).credit(crit.years)
+    return _credit_result(ctx, crit, credit, f"of {_kinds_words(ctx, crit)} experience", len(agency) + len(outside))
+
+
+def education(ctx: Context, crit: EducationCriterion) -> dict:
+    have = ctx.employee.education
+    need = crit.minimum.value
+    if have is None:
+        return {"met": None, "missing": "education not on file", "evidence": {"required": need, "on_file": None}}
+    met = EDUCATION_ORDER.index(have.value) >= EDUCATION_ORDER.index(need)
+    return {"met": met, "missing": None if met else f"education {need.replace('_', ' ')} or higher",
+            "evidence": {"required": need, "on_file": have.value}}
+
+
+def _document(items, kind: str, as_of: dt.date, start_attr: str, name: str, when_not_held: str) -> dict:
+    """A license or certification held on the as-of date: valid through its expiry date. No expiry on file
+    makes it undecided ("obtain and maintain" cannot be checked); so does a missing or expired one where the
+    rule says a human decides (``when_not_held: needs_review``)."""
+    mine = [x for x in items if x.kind == kind and (getattr(x, start_attr) is None or getattr(x, start_attr) <= as_of)]
+    valid = [x for x in mine if x.expires is not None and x.expires >= as_of]
+    if valid:
+        best = max(valid, key=lambda x: x.expires)
+        return {"met": True, "evidence": {"on_file": len(mine), "expires": best.expires.isoformat()}}
+    if any(x.expires is None for x in mine):
+        return {"met": None, "missing": f"{name}: expiry date not on file",
+                "evidence": {"on_file": len(mine), "expires": None}}
+    evidence: dict = {"on_file": len(mine)}
+    missing = f"valid {name}"
+    if mine:
+        evidence["expired_on"] = max(x.expires for x in mine).isoformat()
+        missing += f" (expired {evidence['expired_on']})"
+    if when_not_held == "needs_review":
+        return {"met": None, "missing": f"{missing}: HR to decide case by case", "evidence": evidence}
+    return {"met": False, "missing": missing, "evidence": evidence}
+
+
+def license_(ctx: Context, crit: LicenseCriterion) -> dict:
+    return _document(ctx.employee.licenses, crit.license, ctx.as_of, "issued", ctx.vocab.license(crit.license),
+                     crit.when_not_held)
+
+
+def certification(ctx: Context, crit: CertificationCriterion) -> dict:
+    return _document(ctx.employee.certifications, crit.certification, ctx.as_of, "obtained",
+                     ctx.vocab.certification(crit.certification), crit.when_not_held)
+
+
+def endorsement(ctx: Context, crit: EndorsementCriterion, opens: dt.date | None, windowed: bool) -> dict:
+    """An endorsement of the kind, by the role, toward the target, dated on or before the as-of date and (on a
+    path with an endorsement window) no earlier than the window's opening: older ones are stale."""
+    toward = f"{ctx.series_id}:{ctx.level_id}"
+    found = sorted(
+        (e for e in ctx.employee.endorsements
+         if e.kind == crit.endorsement and e.by == crit.by and e.toward == toward and e.date <= ctx.as_of),
+        key=lambda e: e.date,
+    )
+    who = f"{crit.endorsement} by the {ctx.vocab.role(crit.by)}"
+    current = [e for e in found if not windowed or (opens is not None and e.date >= opens)]
+    stale = [e.date.isoformat() for e in found if e not in current]
+    evidence: dict = {"by": crit.by, "toward": toward, "found": len(found)}
+    if windowed:
+        evidence["counted_from"] = opens.isoformat() if opens else None
+        evidence["stale"] = stale
+    if not current:
+        missing = who
+        if stale and opens is not None:
+            missing += f" (the one of {stale[-1]} is older than the window opening {opens})"
+        elif stale:
+            missing += f" (the one of {stale[-1]} counts only once the time requirement can be met)"
+        return {"met": False, "missing": missing, "evidence": evidence}
+    first = current[0]
+    evidence["used"] = f"{first.kind} by {first.by} on {first.date}"
+    return {"met": True, "met_on": first.date, "evidence": evidence}
+
+
+def vacancy(ctx: Context, crit: Vacancy) -> dict:
+    vacant = sorted(p.id for p in ctx.positions if p.class_ == ctx.series_id and p.level == ctx.level_id and p.vacant)
+    if vacant:
+        return {"met": True, "evidence": {"vacant_positions": vacant}}
+    return {"met": False, "missing": f"{_article(ctx.vocab.vacancy)} as {ctx.target_name} (none is vacant)",
+            "evidence": {"vacant_positions": []}}
+
+
+def performance(ctx: Context, crit: Performance, counted_crit, counted: dict) -> dict:
+    """Successful service: the counted criterion's years, counted again from the day after the latest
+    unsatisfactory evaluation on or after its first credited day (none: met with the counted criterion)."""
+    start = counted["evidence"].get("first_credited_day")
+    if start is None:
+        return {"met": None, "missing": "no counted service to review",
+                "evidence": {"during": crit.during, "counted_from": None}}
+    start_date = dt.date.fromisoformat(start)
+    rated = [e for e in ctx.employee.evaluations if start_date <= e.date <= ctx.as_of]
+    bad = sorted(e.date for e in rated if e.rating == "unsatisfactory")
+    evidence = {"during": crit.during, "evaluations": len(rated), "unsatisfactory": [b.isoformat() for b in bad]}
+    if not bad:
+        evidence["counted_from"] = start
+        if not rated:
+            evidence["no_evaluation_between"] = [start, ctx.as_of.isoformat()]
+        return {"met": counted["met"], "met_on": counted.get("met_on"), "projected": counted.get("projected", False),
+                "missing": None,  # it waits on the service it reviews, whose criterion says so
+                "evidence": evidence}
+    restart = bad[-1] + dt.timedelta(days=1)
+    r = restart.toordinal()
+
+    def clip(spans: list[tuple]) -> list[tuple]:
+        return [(max(s, r), e, fte) for s, e, fte in spans if e is None or e >= r]
+
+    if counted_crit.kind == "service_time":
+        agency, outside = _service_periods(ctx, counted_crit), []
+    else:
+        agency, outside = _experience_periods(ctx, counted_crit)
+    credit = ServiceView(clip(agency), ctx.leaves, ctx.as_of, clip(outside)).credit(counted_crit.years)
+    result = _credit_result(ctx, counted_crit, credit, f"of successful service counted from {restart} (the day "
+                            f"after the unsatisfactory evaluation of {bad[-1]})", len(agency) + len(outside))
+    result["evidence"].update(evidence, counted_from=restart.isoformat())
+    return result
+
+
+DESCRIBE: dict[str, Callable] = {
+    "service_time": lambda c, ctx: f"{_years(c.years)} of service {_service_where(ctx, c)}"
+    + (f" (review window {c.years} to {c.review_by_years} years)" if c.review_by_years else ""),
+    "experience": lambda c, ctx: f"{_years(c.years)} of {_kinds_words(ctx, c)} experience"
+    + (" in a public utility" if c.public_utility_only else ""),
+    "education": lambda c, ctx: f"education: {c.minimum.value.replace('_', ' ')} or higher",
+    "license": lambda c, ctx: f"a valid {ctx.vocab.license(c.license)} on the as-of date",
+    "certification": lambda c, ctx: f"a current {ctx.vocab.certification(c.certification)}",
+    "endorsement": lambda c, ctx: f"{c.endorsement} by the {ctx.vocab.role(c.by)}",
+    "performance": lambda c, ctx: "successful service: the years counted again after any unsatisfactory evaluation",
+    "vacancy": lambda c, ctx: f"{_article(ctx.vocab.vacancy)} as {ctx.target_name}",
+}
+
+DECIDE: dict[str, Callable] = {
+    "service_time": service_time,
+    "experience": experience,
+    "education": education,
+    "license": license_,
+    "certification": certification,
+    "vacancy": vacancy,
+}
+
+
+_STATIC: dict[tuple[int, str], tuple[object, tuple]] = {}
+
+
+def _static(crit, ctx: Context) -> tuple:
+    """What a criterion's result says whoever is decided: id, kind, category, description, citation, reading.
+
+    Computed once per criterion and target series, not per employee; the criterion is kept beside its
+    entry, so an entry is never taken for another criterion that reuses a freed object's id.
+    """
+    key = (id(crit), ctx.series_id)
+    hit = _STATIC.get(key)
+    if hit is None or hit[0] is not crit:
+        if len(_STATIC) >= 4096:
+            _STATIC.clear()
+        hit = _STATIC[key] = (crit, (crit.id, crit.kind, CATEGORY[crit.kind], DESCRIBE[crit.kind](crit, ctx),
+                                     crit.source, crit.interpretation))
+    return hit[1]
+
+
+def time_met_on(dates: list[dt.date | None]) -> dt.date | None:
+    """The day every time criterion of a path is (or will be) met, from their met dates; None when one can
+    never be (or the path has none)."""
+    if any(d is None for d in dates):
+        return None
+    return max(dates, default=None)
+
+
+def decide_path_criteria(ctx: Context, criteria: list, window: EndorsementWindow | None = None
+                         ) -> list[CriterionResult]:
+    """Decide every criterion of a path: time criteria first (performance after the criterion it reviews),
+    then endorsements, counted from ``window.lead_days`` before the day the time criteria are met."""
+    raw: dict[str, dict] = {}
+    by_id = {c.id: c for c in criteria}
+    for crit in criteria:
+        if crit.kind in DECIDE:
+            raw[crit.id] = DECIDE[crit.kind](ctx, crit)
+    for crit in criteria:
+        if crit.kind == "performance":
+            raw[crit.id] = performance(ctx, crit, by_id[crit.during], raw[crit.during])
+    if window is not None:
+        timed = time_met_on([raw[c.id].get("met_on") for c in criteria if c.kind in TIME_KINDS])
+        opens = timed - dt.timedelta(days=window.lead_days) if timed else None
+    else:
+        opens = None
+    for crit in criteria:
+        if crit.kind == "endorsement":
+            raw[crit.id] = endorsement(ctx, crit, opens, window is not None)
+    results = []
+    for crit in criteria:
+        r = raw[crit.id]
+        evidence = r["evidence"]
+        met = r["met"]
+        cid, kind, category, description, source, interpretation = _static(crit, ctx)
+        # validated construction: measured cheaper than model_construct (about 4 against 6 µs here)
+        results.append(CriterionResult(
+            id=cid, kind=kind, category=category, description=description, met=met, met_on=r.get("met_on"),
+            projected=r.get("projected", False), missing=r.get("missing") if met is not True else None,
+            evidence={k: evidence[k] for k in sorted(evidence)}, source=source, interpretation=interpretation,
+        ))
+    return results

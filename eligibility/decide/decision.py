@@ -1,0 +1,160 @@
+"""The decision model (what is decided, with evidence and citations) and the status vocabulary."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Literal, Union
+
+from pydantic import BaseModel, ConfigDict, Field, model_serializer
+
+from eligibility.decide.policy import (
+    SEVERITY,
+    STATUSES,
+    criterion_status,
+)
+from eligibility.rules.schema import Citation, Pay
+
+Status = Literal["eligible", "awaiting_approval", "awaiting_vacancy", "not_yet", "needs_review", "ineligible"]
+assert set(Status.__args__) == set(STATUSES), "decision.Status and policy.POLICY name the same statuses"
+
+Evidence = dict[str, Union[str, int, bool, None, list[str]]]
+
+
+class Model(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class CriterionResult(Model):
+    """One criterion of one path, decided for one employee on one date."""
+
+    id: str
+    kind: str
+    category: Literal["time", "hard", "vacancy", "endorsement"]
+    description: str
+    met: bool | None
+    met_on: dt.date | None = None
+    projected: bool = False
+    missing: str | None = None
+    evidence: Evidence = {}
+    source: Citation
+    interpretation: str | None = None
+
+
+class ReviewWindow(Model):
+    """A 'four to five years' review window: opens when the lower figure is credited, closes (its last day) when
+    the upper is; overdue from the next day while the person has not advanced."""
+
+    opens: dt.date
+    closes: dt.date | None
+    overdue_since: dt.date | None = None
+
+
+class Need(Model):
+    """What a path will still lack once its time criteria are met: an endorsement by a role, or a vacancy."""
+
+    criterion: str
+    kind: Literal["endorsement", "vacancy"]
+    by: str | None = None  # the endorsing role's id (display name in ``text``)
+    text: str
+
+
+class Flag(Model):
+    """Something for a human to weigh that does not change the status (the equivalency clause)."""
+
+    code: Literal["equivalency_clause"]
+    text: str
+    source: Citation
+
+
+class Caveat(Model):
+    """A visible qualification of a met criterion: it rests on the absence of a record."""
+
+    code: Literal["no_evaluation_on_file"]
+    criterion: str
+    start: dt.date
+    end: dt.date
+    text: str
+
+
+class PathResult(Model):
+    id: str
+    kind: str
+    description: str | None = None
+    status: Status
+    eligible_on: dt.date | None = None
+    criteria: list[CriterionResult]
+
+
+class Target(Model):
+    series: str
+    level: str
+    title: str
+    version: str
+    version_effective: dt.date
+    pay: Pay
+
+
+class Decision(Model):
+    """An employee's advancement decision toward one target level on one as-of date."""
+
+    employee_id: str
+    # the employee's name, for the people reading results (table, CSV, HTML); outside the decision's JSON, so
+    # the canonical bytes and the audit log hold no names
+    name: str | None = Field(default=None, exclude=True)
+    as_of: dt.date
+    agency: str
+    current: str | None
+    target: Target
+    rules_version: str
+    status: Status
+    eligible_on: dt.date | None
+    time_met_on: dt.date | None = None
+    review: ReviewWindow | None = None
+    still_needed: list[Need] = []
+    flags: list[Flag] = []
+    caveats: list[Caveat] = []
+    best_path: str
+    paths: list[PathResult]
+    notes: list[str]
+    engine: str
+
+    def to_json(self) -> str:
+        """Canonical JSON: the same decision always gives the same bytes."""
+        return self.model_dump_json(indent=2)
+
+    def best(self) -> PathResult:
+        return next(p for p in self.paths if p.id == self.best_path)
+
+    def key_date(self) -> tuple[str, dt.date] | None:
+        """The date that matters for this status, with its words: never 'eligible on' for a date still to come."""
+        if self.review and self.review.overdue_since:
+            return "review overdue since", self.review.overdue_since
+        if self.status == "eligible" and self.eligible_on:
+            return "eligible since", self.eligible_on
+        if self.time_met_on and self.status in ("not_yet", "awaiting_approval", "awaiting_vacancy"):
+            return "time requirement met on", self.time_met_on
+        return None
+
+    def waiting_on(self) -> list[str]:
+        """Short phrases for what the best path still lacks, what sets its status first (undecided, then
+        blocking, then time, vacancy, endorsements), in rule-file order within each."""
+        lacking = [c for c in self.best().criteria if c.met is not True and c.missing]
+        lacking.sort(key=lambda c: -SEVERITY[criterion_status(c.category, c.met)])
+        return [c.missing for c in lacking]
+
+
+class DecisionError(Model):
+    """A roster entry that could not be decided, with the reason (kept beside the decisions)."""
+
+    employee_id: str
+    name: str | None = Field(default=None, exclude=True)  # as Decision.name: for people, not in the JSON
+    kind: Literal["record_error", "not_applicable"] = "record_error"
+    error: str
+    reason: str | None = None  # not_applicable: why, in words, without the file:line prefix of ``error``
+
+    @model_serializer(mode="wrap")
+    def _without_empty_reason(self, handler):
+        data = handler(self)
+        if data.get("reason") is None:
+            data.pop("reason", None)  # a record error's JSON stays {employee_id, kind, error}
+        return data

@@ -1,0 +1,1 @@
+"""Reclassification proposals: applying them, their impact on people, pay and qualifications."""

@@ -1,0 +1,313 @@
+"""Employee records and rosters: pydantic models and a loader that isolates a bad record from the rest."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import Any, Callable, Literal
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
+
+from eligibility.errors import RecordError
+from eligibility.rules.documents import (
+    Document,
+    format_loc,
+    keep_source_texts,
+    load_yaml,
+    suggest,
+    translate_validation_error,
+    validate_document,
+)
+from eligibility.rules.schema import (
+    TERM_WHAT,
+    CertificationKind,
+    Education,
+    EndorsementKind,
+    ExperienceKind,
+    LicenseKind,
+    Role,
+)
+
+
+class Record(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+def _check_span(start: dt.date, end: dt.date | None, what: str) -> None:
+    if end is not None and end < start:
+        raise ValueError(f"{what} ends ({end.isoformat()}) before it starts ({start.isoformat()})")
+
+
+FTE = Field(default=Decimal(1), gt=0, le=1, description="full-time equivalent, in (0, 1]")
+
+
+class License(Record):
+    kind: LicenseKind
+    expires: dt.date | None = Field(default=None, description="omitted: validity unknown (undecided)")
+    issued: dt.date | None = None
+
+
+class Certification(Record):
+    kind: CertificationKind
+    obtained: dt.date | None = None
+    expires: dt.date | None = None
+
+
+class Assignment(Record):
+    """Service in a class series at a level, with this agency."""
+
+    class_: str = Field(alias="class", min_length=1)
+    level: str = Field(min_length=1)
+    start: dt.date
+    end: dt.date | None = None
+    fte: Decimal = FTE
+    position: str | None = None
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+    @model_validator(mode="after")
+    def _span(self) -> "Assignment":
+        _check_span(self.start, self.end, "assignment")
+        return self
+
+
+class ExperienceEntry(Record):
+    """Experience outside the agency (or before the agency kept assignment records)."""
+
+    employer: str = Field(min_length=1)
+    kinds: list[ExperienceKind] = Field(min_length=1)
+    start: dt.date
+    end: dt.date | None = None
+    fte: Decimal = FTE
+    public_utility: bool = False
+
+    @model_validator(mode="after")
+    def _span(self) -> "ExperienceEntry":
+        _check_span(self.start, self.end, "experience")
+        return self
+
+
+class LeaveEntry(Record):
+    start: dt.date
+    end: dt.date | None = None
+    counts_toward_service: bool
+
+    @model_validator(mode="after")
+    def _span(self) -> "LeaveEntry":
+        _check_span(self.start, self.end, "leave")
+        return self
+
+
+class Evaluation(Record):
+    date: dt.date
+    rating: Literal["unsatisfactory", "satisfactory", "exceeds"]
+
+
+class Endorsement(Record):
+    kind: EndorsementKind
+    by: Role
+    date: dt.date
+    toward: str = Field(pattern=r"^[a-z0-9][a-z0-9_-]*:[A-Za-z0-9_-]+$", description="SERIES:LEVEL")
+
+
+class Employee(Record):
+    """One employee. An omitted scalar (education) is unknown; an omitted list means none on file."""
+
+    id: str = Field(min_length=1)
+    name: str | None = None
+    education: Education | None = None
+    licenses: list[License] = Field(default_factory=list)
+    certifications: list[Certification] = Field(default_factory=list)
+    assignments: list[Assignment] = Field(default_factory=list)
+    experience: list[ExperienceEntry] = Field(default_factory=list)
+    leaves: list[LeaveEntry] = Field(default_factory=list)
+    evaluations: list[Evaluation] = Field(default_factory=list)
+    endorsements: list[Endorsement] = Field(default_factory=list)
+
+    @field_validator("id", mode="before")
+    @classmethod
+    def _id_text(cls, value: Any) -> Any:
+        return str(value) if isinstance(value, int) else value
+
+
+class Position(Record):
+    id: str = Field(min_length=1)
+    class_: str = Field(alias="class", min_length=1)
+    level: str = Field(min_length=1)
+    vacant: bool
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+    @field_validator("id", mode="before")
+    @classmethod
+    def _id_text(cls, value: Any) -> Any:
+        return str(value) if isinstance(value, int) else value
+
+
+class RosterHeader(Record):
+    agency: str = Field(min_length=1)
+    positions: list[Position] = Field(default_factory=list)
+    employees: list[Any] = Field(default_factory=list)
+
+
+@dataclass
+class Roster:
+    """A loaded roster: valid employees in file order, and one RecordError per bad record."""
+
+    path: str
+    agency: str
+    positions: list[Position]
+    employees: list[Employee] = field(default_factory=list)
+    errors: list[RecordError] = field(default_factory=list)
+    lines: dict[str, int] = field(default_factory=dict)
+
+    def find(self, employee_id: str) -> Employee:
+        for employee in self.employees:
+            if employee.id == employee_id:
+                return employee
+        for error in self.errors:
+            if error.employee_id == employee_id:
+                raise error
+        raise RecordError(f"no employee with id {employee_id!r}", file=self.path, field="employees",
+                          suggestion=suggest(employee_id, [e.id for e in self.employees]))
+
+
+def _term_fields(employee: Employee):
+    """(vocabulary category, loc, term) of every agency term a record names."""
+    for i, x in enumerate(employee.licenses):
+        yield "licenses", ("licenses", i, "kind"), x.kind
+    for i, x in enumerate(employee.certifications):
+        yield "certifications", ("certifications", i, "kind"), x.kind
+    for i, x in enumerate(employee.experience):
+        for k, kind in enumerate(x.kinds):
+            yield "experience_kinds", ("experience", i, "kinds", k), kind
+    for i, x in enumerate(employee.endorsements):
+        yield "roles", ("endorsements", i, "by"), x.by
+
+
+def _cross_check(employee: Employee, known_series: set[str] | None) -> tuple[str, tuple, str | None] | None:
+    """Checks a single field cannot express; returns (message, loc, suggestion) of the first problem."""
+    terms = getattr(known_series, "terms", None)  # the agency's vocabulary (rulebook.AgencyTerms)
+    if terms is not None:
+        for category, loc, term in _term_fields(employee):
+            # a category the agency has no terms in cannot bear on any of its decisions: left unchecked
+            if terms[category] and term not in terms[category]:
+                known = sorted(terms[category])
+                return (f"unknown {TERM_WHAT[category]} {term!r} for this agency "
+                        f"(known: {', '.join(known)})", loc, suggest(term, known))
+    if known_series is not None:
+        for i, a in enumerate(employee.assignments):
+            if a.class_ not in known_series:
+                return f"unknown class {a.class_!r}", ("assignments", i, "class"), suggest(a.class_, known_series)
+        for i, e in enumerate(employee.endorsements):
+            series = e.toward.partition(":")[0]
+            if series not in known_series:
+                return (f"unknown class {series!r} in toward", ("endorsements", i, "toward"),
+                        suggest(series, known_series))
+    return None
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+# pydantic's words for it (its JSON mode refused such records so before this check existed)
+SURROGATE_MESSAGE = "Input should be a valid string, unable to parse raw data as a unicode string"
+
+
+def lone_surrogate(value: Any, loc: tuple = ()) -> tuple[tuple, str] | None:
+    """(loc, character) of the first lone surrogate in a parsed value's keys or texts: not a character, it
+    cannot be written as UTF-8, so a record holding one is refused (its id is printed escaped)."""
+    if isinstance(value, str):
+        found = None if value.isascii() else _SURROGATE.search(value)
+        return (loc, found.group()) if found else None
+    items = value.items() if isinstance(value, dict) else enumerate(value) if isinstance(value, list) else ()
+    for key, item in items:
+        found = lone_surrogate(key, loc) if isinstance(key, str) else None
+        found = found or lone_surrogate(item, loc + (key,))
+        if found:
+            return found
+    return None
+
+
+def check_record(raw: Any, index: int, doc: Document, line: int | None, series: set[str] | None,
+                 first_line_of: Callable[[str], int | None], path: str | None = None) -> Employee | RecordError:
+    """Validate one parsed employee item of a roster: the Employee, or the RecordError that names it (never raised).
+
+    ``first_line_of`` answers "on which line was this id first seen?" (None: not seen), so callers can keep
+    the ids they have seen however suits them (a dict, a compact table for a million records).
+    """
+    path = path or doc.path
+    prefix = ("employees", index)
+    raw_id = raw.get("id") if isinstance(raw, dict) else None
+    emp_id = str(raw_id) if raw_id is not None else f"#{index + 1}"
+    try:
+        if not isinstance(raw, dict):
+            raise RecordError("an employee record must be a mapping", file=path, line=line,
+                              field=f"employees[{index}]", employee_id=emp_id)
+        surrogate = lone_surrogate(raw, prefix)
+        if surrogate:
+            s_line, s_col = doc.position(surrogate[0])
+            raise RecordError(SURROGATE_MESSAGE, file=path, line=s_line, column=s_col, field=format_loc(surrogate[0]),
+                              employee_id=emp_id)
+        employee = Employee.model_validate(keep_source_texts(raw, doc, Employee, prefix))
+        first = first_line_of(employee.id)
+        if first is not None:
+            id_line, id_col = doc.position(prefix + ("id",))
+            raise RecordError(f"duplicate employee id {employee.id!r} (first on line {first})", file=path,
+                              line=id_line, column=id_col, field=f"employees[{index}].id", employee_id=emp_id)
+        problem = _cross_check(employee, series)
+        if problem:
+            p_line, p_col = doc.position(prefix + problem[1])
+            raise RecordError(problem[0], file=path, line=p_line, column=p_col,
+                              field=format_loc(prefix + problem[1]), employee_id=emp_id, suggestion=problem[2])
+    except ValidationError as exc:
+        return translate_validation_error(exc, doc, Employee, RecordError, prefix=prefix, employee_id=emp_id)
+    except RecordError as exc:
+        return exc.with_traceback(None)  # a value now: no frame (and the record in it) kept in a cycle
+    return employee
+
+
+def roster_from_document(doc: Document, known_series: dict[str, set[str]] | None = None) -> Roster:
+    """Validate a parsed roster. ``known_series`` maps agency -> series ids, to name unknown classes."""
+    header = validate_document(doc, RosterHeader, RecordError, "a roster", "agency, positions, employees")
+    series = known_series.get(header.agency) if known_series is not None else None
+    if known_series is not None and series is None:
+        line, col = doc.position(("agency",))
+        raise RecordError(f"no rule file for agency {header.agency!r}", file=doc.path, line=line, column=col,
+                          field="agency")
+    seen_positions: set[str] = set()
+    for i, pos in enumerate(header.positions):
+        problem = None
+        if pos.id in seen_positions:
+            problem = (f"duplicate position id {pos.id!r}", ("positions", i, "id"))
+        elif series is not None and pos.class_ not in series:
+            problem = (f"unknown class {pos.class_!r}", ("positions", i, "class"))
+        if problem:
+            line, col = doc.position(problem[1])
+            raise RecordError(problem[0], file=doc.path, line=line, column=col, field=format_loc(problem[1]),
+                              suggestion=suggest(pos.class_, series or ()) if "class" in problem[1] else None)
+        seen_positions.add(pos.id)
+    roster = Roster(path=doc.path, agency=header.agency, positions=list(header.positions))
+    seen: dict[str, int] = {}
+    for index, raw in enumerate(header.employees):
+        line, _ = doc.position(("employees", index))
+        item = check_record(raw, index, doc, line, series, seen.get)
+        if isinstance(item, RecordError):
+            roster.errors.append(item)
+            continue
+        seen[item.id] = line or 0
+        roster.lines[item.id] = line or 0
+        roster.employees.append(item)
+    return roster
+
+
+def load_roster(path: str | Path, known_series: dict[str, set[str]] | None = None) -> Roster:
+    """Load a YAML roster; a broken file raises RecordError, a broken record is kept in ``roster.errors``."""
+    return roster_from_document(load_yaml(path, RecordError), known_series)

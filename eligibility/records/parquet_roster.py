@@ -1,0 +1,115 @@
+"""Parquet rosters: the layout (``id`` and ``record`` columns, the header in the metadata), read by row group.
+
+One row per employee: ``id`` (text) and ``record`` (the employee as JSON); the roster header
+(``{"agency": ..., "positions": [...]}``) as JSON in the file's key-value metadata under
+``eligibility.header``. Row groups are the partitions of the Dask backend. The "line" of a record
+is its 1-based row number. The duplicate-id check reads the ``id`` column once, up front, so a
+partition decided alone finds the same duplicates as the whole file.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Iterable, Iterator
+
+from eligibility.errors import RecordError
+from eligibility.records.json_records import decode_line, parse_json
+from eligibility.records.stream_core import (
+    Item,
+    RosterStream,
+    SeenIds,
+    _Checker,
+    _header,
+    _series,
+)
+from eligibility.rules.documents import Document
+
+HEADER_KEY = b"eligibility.header"
+
+
+def _pq():
+    try:
+        import pyarrow.parquet as pq
+    except ImportError as exc:
+        raise RecordError("Parquet needs pyarrow: pip install 'eligibility[scale]'") from exc
+    return pq
+
+
+def parquet_schema(header: dict):
+    import pyarrow as pa
+
+    meta = {HEADER_KEY: json.dumps({"agency": header["agency"], "positions": header["positions"]}).encode()}
+    return pa.schema([("id", pa.string()), ("record", pa.string())], metadata=meta)
+
+
+def parquet_header(path: str | Path, known_series: dict[str, set[str]] | None):
+    """(agency, positions, row group count) of a Parquet roster."""
+    pq = _pq()
+    try:
+        meta = pq.ParquetFile(str(path)).metadata
+    except (OSError, ValueError) as exc:
+        raise RecordError(f"cannot read Parquet roster: {exc}", file=path) from exc
+    raw = (meta.metadata or {}).get(HEADER_KEY)
+    if raw is None:
+        raise RecordError("no roster header in the Parquet metadata (key 'eligibility.header')", file=path)
+    data = parse_json(decode_line(raw, str(path), 1, field="eligibility.header"), str(path), 1,
+                      field="eligibility.header")
+    agency, positions = _header(data, Document(str(path), data, {(): (1, 1)}), known_series)
+    return agency, positions, meta.num_row_groups
+
+
+def parquet_row_starts(path: str | Path) -> list[int]:
+    """The 0-based index of the first row of each row group."""
+    meta = _pq().ParquetFile(str(path)).metadata
+    starts, total = [], 0
+    for group in range(meta.num_row_groups):
+        starts.append(total)
+        total += meta.row_group(group).num_rows
+    return starts
+
+
+def parquet_duplicates(path: str | Path) -> dict[int, int]:
+    """Rows (0-based) whose ``id`` repeats an earlier row's, with that row's 1-based number; reads the id column only."""
+    file = _pq().ParquetFile(str(path))
+    seen, duplicates, row = SeenIds(), {}, 0
+    for group in range(file.metadata.num_row_groups):
+        for value in file.read_row_group(group, columns=["id"]).column("id").to_pylist():
+            if value is not None:
+                first = seen.add(value, row + 1)
+                if first is not None:
+                    duplicates[row] = first
+            row += 1
+    return duplicates
+
+
+def parquet_items(path: str | Path, known_series: dict[str, set[str]] | None, agency: str,
+                  row_groups: Iterable[int] | None = None, duplicates: dict[int, int] | None = None
+                  ) -> Iterator[Item]:
+    """Records of some row groups (all by default); the "line" is the 1-based row number in the file.
+
+    The duplicate-id check uses ``duplicates`` (row -> first row, from :func:`parquet_duplicates`), so a
+    partition decided alone finds the same duplicates as the whole file.
+    """
+    file = _pq().ParquetFile(str(path))
+    starts = parquet_row_starts(path)
+    duplicates = parquet_duplicates(path) if duplicates is None else duplicates
+    checker = _Checker(str(path), _series(agency, known_series), duplicates)
+    groups = range(file.metadata.num_row_groups) if row_groups is None else row_groups
+    for group in groups:
+        texts = file.read_row_group(group, columns=["record"]).column("record").to_pylist()
+        for offset, text in enumerate(texts):
+            index = starts[group] + offset
+            line = index + 1
+            try:
+                raw = parse_json(text, str(path), line, field="record", employee_id=f"#{index + 1}") \
+                    if text is not None else None
+            except RecordError as exc:
+                yield line, exc.with_traceback(None)
+                continue
+            yield line, checker.check(raw, index, Document(str(path), None, {("employees", index): (line, 1)}), line)
+
+
+def parquet_stream(path: str, known_series: dict[str, set[str]] | None) -> RosterStream:
+    agency, positions, _ = parquet_header(path, known_series)
+    return RosterStream(path, agency, positions, parquet_items(path, known_series, agency))

@@ -1,0 +1,186 @@
+"""Loading rule files: schema validation with positions, cross-references, and lookups (version in force, next level)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+
+from eligibility.errors import RuleFileError
+from eligibility.rules.documents import (
+    Document,
+    format_loc,
+    load_yaml,
+    suggest,
+    validate_document,
+)
+from eligibility.rules.schema import (
+    TERM_WHAT,
+    Level,
+    PathDef,
+    Performance,
+    Rulebook,
+    Series,
+    ServiceTime,
+    Version,
+    term_fields,
+)
+
+
+@dataclass(frozen=True)
+class LoadedRulebook:
+    """A validated rule file with where it came from and a SHA-256 of its bytes."""
+
+    rulebook: Rulebook
+    path: str
+    sha256: str
+    document: Document
+
+    @property
+    def agency(self) -> str:
+        return self.rulebook.agency
+
+    @cached_property
+    def _by_id(self) -> dict[str, tuple[Series, list[Version]]]:
+        """Each series by id, with its versions from the earliest effective to the latest."""
+        return {s.id: (s, sorted(s.versions, key=lambda v: v.effective)) for s in self.rulebook.series}
+
+    def series(self, series_id: str) -> Series:
+        return self._by_id[series_id][0]
+
+    def series_ids(self) -> set[str]:
+        return {s.id for s in self.rulebook.series}
+
+    def known(self) -> "AgencyTerms":
+        """What a roster of this agency may name: its series, and the terms of its vocabulary and rules."""
+        return AgencyTerms(self.series_ids(), self.rulebook.terms())
+
+    def version_in_force(self, series_id: str, on: dt.date) -> Version | None:
+        """The version of a series in force on a date: the latest one effective on or before it."""
+        chosen = None
+        for version in self._by_id[series_id][1]:
+            if version.effective <= on:
+                chosen = version
+        return chosen
+
+
+class AgencyTerms(frozenset):
+    """An agency's series ids (the set itself, as readers take it) and, by vocabulary category, its terms."""
+
+    terms: dict[str, frozenset[str]]
+
+    def __new__(cls, series: set[str], terms: dict[str, frozenset[str]]) -> "AgencyTerms":
+        known = super().__new__(cls, series)
+        known.terms = terms
+        return known
+
+
+def level_of(version: Version, level_id: str) -> Level | None:
+    return next((lv for lv in version.levels if lv.id == level_id), None)
+
+
+def next_level(version: Version, level_id: str) -> Level | None:
+    """The level after ``level_id`` in the version's level order, None at the top."""
+    ids = [lv.id for lv in version.levels]
+    if level_id not in ids:
+        return None
+    index = ids.index(level_id)
+    return version.levels[index + 1] if index + 1 < len(ids) else None
+
+
+def _fail(doc: Document, loc: tuple, message: str) -> RuleFileError:
+    line, col = doc.position(loc)
+    return RuleFileError(message, file=doc.path, line=line, column=col, field=format_loc(loc))
+
+
+def _cross_check(book: Rulebook, doc: Document) -> None:
+    """References a single model cannot check: levels, series and same_as targets must exist."""
+    series_levels = {s.id: {lv.id for v in s.versions for lv in v.levels} for s in book.series}
+    for si, series in enumerate(book.series):
+        declared = book.vocabulary.experience_kinds
+        for ki, kind in enumerate(series.experience_kinds):
+            if declared and kind not in declared:
+                error = _fail(doc, ("series", si, "experience_kinds", ki), f"unknown experience kind {kind!r}: not in "
+                              f"vocabulary.experience_kinds ({', '.join(declared)})")
+                error.suggestion = suggest(kind, declared)
+                raise error
+        for vi, version in enumerate(series.versions):
+            level_ids = [lv.id for lv in version.levels]
+            for li, level in enumerate(version.levels):
+                base = ("series", si, "versions", vi, "levels", li)
+                if level.pay.same_as is not None:
+                    ref_series, _, ref_level = level.pay.same_as.partition(":")
+                    if ref_level not in series_levels.get(ref_series, set()):
+                        raise _fail(doc, base + ("pay", "same_as"), f"unknown SERIES:LEVEL {level.pay.same_as!r}")
+                for pi, path in enumerate(level.paths):
+                    ploc = base + ("paths", pi)
+                    if path.from_level is not None and path.from_level not in level_ids:
+                        raise _fail(doc, ploc + ("from_level",), f"level {path.from_level!r} does not exist in "
+                                    f"version {version.id!r} of {series.id!r}")
+                    for ci, crit in enumerate(path.criteria):
+                        cloc = ploc + ("criteria", ci)
+                        _check_terms(book, doc, crit, cloc)
+                        if isinstance(crit, ServiceTime):
+                            target_series = crit.series or series.id
+                            if target_series not in series_levels:
+                                raise _fail(doc, cloc + ("series",), f"unknown series {target_series!r}")
+                            if crit.level is not None and crit.level not in series_levels[target_series]:
+                                raise _fail(doc, cloc + ("level",),
+                                            f"level {crit.level!r} does not exist in series {target_series!r}")
+
+
+def _check_terms(book: Rulebook, doc: Document, crit, cloc: tuple) -> None:
+    """A term of a category the vocabulary declares must be one of its terms (a typo is not a new term)."""
+    for category, loc, term in term_fields(crit):
+        declared = getattr(book.vocabulary, category)
+        if declared and term not in declared:
+            error = _fail(doc, cloc + loc, f"unknown {TERM_WHAT[category]} {term!r}: not in "
+                                           f"vocabulary.{category} ({', '.join(declared)})")
+            error.suggestion = suggest(term, declared)
+            raise error
+
+
+def rulebook_from_document(doc: Document, sha256: str = "") -> LoadedRulebook:
+    book = validate_document(doc, Rulebook, RuleFileError, "a rule file", "agency, name, rules_version, series")
+    _cross_check(book, doc)
+    return LoadedRulebook(rulebook=book, path=doc.path, sha256=sha256, document=doc)
+
+
+def load_rulebook(path: str | Path) -> LoadedRulebook:
+    data = _read_bytes(path)
+    doc = load_yaml(path, RuleFileError)
+    return rulebook_from_document(doc, hashlib.sha256(data).hexdigest())
+
+
+def _read_bytes(path: str | Path) -> bytes:
+    try:
+        return Path(path).read_bytes()
+    except OSError as exc:
+        raise RuleFileError(f"cannot read file: {exc.strerror or exc}", file=path) from exc
+
+
+def load_rules_dir(directory: str | Path) -> dict[str, LoadedRulebook]:
+    """Every rules/*.yaml, keyed by agency; two files for one agency is an error."""
+    directory = Path(directory)
+    if not directory.is_dir():
+        raise RuleFileError("rules directory not found", file=directory)
+    books: dict[str, LoadedRulebook] = {}
+    for path in sorted(directory.glob("*.yaml")):
+        loaded = load_rulebook(path)
+        if loaded.agency in books:
+            raise RuleFileError(f"agency {loaded.agency!r} is already defined in {books[loaded.agency].path}",
+                                file=path, line=loaded.document.position(("agency",))[0], field="agency")
+        books[loaded.agency] = loaded
+    if not books:
+        raise RuleFileError("no rule files (*.yaml) in the rules directory", file=directory)
+    return books
+
+
+def criteria_of(path: PathDef) -> list:
+    return list(path.criteria)
+
+
+def performance_targets(path: PathDef) -> dict[str, str]:
+    return {c.id: c.during for c in path.criteria if isinstance(c, Performance)}

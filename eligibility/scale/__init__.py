@@ -1,0 +1,1 @@
+"""Large rosters: the synthetic roster generator and distributed evaluation."""
