@@ -14,7 +14,15 @@ from typing import TYPE_CHECKING, Iterable, Iterator, Sequence
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
-from eligibility.audit.store import COLUMNS, GENESIS, Store, describe, open_store
+from eligibility.audit.store import (
+    GENESIS,
+    HASHED_FIELDS,
+    Store,
+    describe,
+    entry_hash,
+    open_store,
+)
+from eligibility.audit.verify import Verification, verify_store
 from eligibility.decide.decision import Decision, DecisionError
 from eligibility.errors import AuditError
 from eligibility.records.models import Employee, Position, Roster
@@ -22,13 +30,10 @@ from eligibility.rules.rulebook import LoadedRulebook
 
 if TYPE_CHECKING:
     from eligibility.audit.key import LogKey
-    from eligibility.audit.verify import Verification
 
 DEFAULT_LOG = "eligibility-log.sqlite3"
 LOG_ENV = "ELIGIBILITY_LOG"
 GENESIS_HASH = GENESIS  # the previous-entry hash of entry 1
-# The fields an entry hash covers: every stored column except the hash itself (prev_hash included).
-HASHED_FIELDS: tuple[str, ...] = tuple(c for c in COLUMNS if c != "entry_hash")
 
 
 # -- canonical hashes of the inputs -----------------------------------------------------------------
@@ -144,12 +149,6 @@ def _first_error(exc: ValidationError) -> str:
     return f"{where}: {error['msg']}" if where else error["msg"]
 
 
-def entry_hash(fields: dict) -> str:
-    """SHA-256 of the canonical JSON of every hashed field (seq, ..., decision_json, prev_hash)."""
-    return sha256_text(json.dumps({k: fields[k] for k in HASHED_FIELDS}, sort_keys=True, separators=(",", ":"),
-                                  ensure_ascii=False))
-
-
 def seal(drafts: Sequence[EntryDraft], last_seq: int, last_hash: str) -> list[dict]:
     """Chain drafts onto the head: gapless seq numbers, each entry hashing the one before it."""
     rows = []
@@ -263,8 +262,6 @@ class DecisionLog:
 
     def verify(self, anchor: tuple[int, str] | None = None) -> "Verification":
         """Check the chain, the recorded head, the anchor (if given), the head signature (with a key), the triggers."""
-        from eligibility.audit.verify import verify_store
-
         return verify_store(self.store, anchor, self.key)
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 import sqlite3
 import time
 from contextlib import contextmanager
@@ -24,6 +26,17 @@ COLUMNS: tuple[str, ...] = (
     "record_sha256", "record_json", "positions_sha256", "rules_sha256", "rules_version", "engine_version",
     "decision_json", "prev_hash", "entry_hash",
 )
+
+# The fields an entry hash covers: every stored column except the hash itself (prev_hash included).
+HASHED_FIELDS: tuple[str, ...] = tuple(c for c in COLUMNS if c != "entry_hash")
+
+
+def entry_hash(fields: dict) -> str:
+    """SHA-256 of the canonical JSON of every hashed field (seq, ..., decision_json, prev_hash)."""
+    text = json.dumps({k: fields[k] for k in HASHED_FIELDS}, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
 NULLABLE = {"requested_target", "record_json"}
 
 Row = dict[str, object]

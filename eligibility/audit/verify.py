@@ -7,7 +7,6 @@ from typing import Literal
 from pydantic import BaseModel
 
 from eligibility.audit.key import LogKey
-from eligibility.audit.log import entry_hash
 from eligibility.audit.store import (
     COLUMNS,
     GENESIS,
@@ -16,6 +15,7 @@ from eligibility.audit.store import (
     NULLABLE,
     Store,
     describe,
+    entry_hash,
 )
 from eligibility.errors import AuditError
 

@@ -140,9 +140,9 @@ class ResultWriter:
     def _flush_parquet(self) -> None:
         import pyarrow as pa
 
-        from eligibility.records.parquet_roster import _pq
+        from eligibility.records.parquet_roster import parquet_module
 
-        pq = _pq()
+        pq = parquet_module()
         schema = pa.schema([(name, pa.string()) for name in ("employee_id", "status", "eligible_on", "best_path",
                                                             "result")])
         if self._parquet is None:

@@ -28,7 +28,7 @@ from eligibility.rules.documents import Document
 HEADER_KEY = b"eligibility.header"
 
 
-def _pq():
+def parquet_module():
     try:
         import pyarrow.parquet as pq
     except ImportError as exc:
@@ -45,7 +45,7 @@ def parquet_schema(header: dict):
 
 def parquet_header(path: str | Path, known_series: dict[str, set[str]] | None):
     """(agency, positions, row group count) of a Parquet roster."""
-    pq = _pq()
+    pq = parquet_module()
     try:
         meta = pq.ParquetFile(str(path)).metadata
     except (OSError, ValueError) as exc:
@@ -61,7 +61,7 @@ def parquet_header(path: str | Path, known_series: dict[str, set[str]] | None):
 
 def parquet_row_starts(path: str | Path) -> list[int]:
     """The 0-based index of the first row of each row group."""
-    meta = _pq().ParquetFile(str(path)).metadata
+    meta = parquet_module().ParquetFile(str(path)).metadata
     starts, total = [], 0
     for group in range(meta.num_row_groups):
         starts.append(total)
@@ -71,7 +71,7 @@ def parquet_row_starts(path: str | Path) -> list[int]:
 
 def parquet_duplicates(path: str | Path) -> dict[int, int]:
     """Rows (0-based) whose ``id`` repeats an earlier row's, with that row's 1-based number; reads the id column only."""
-    file = _pq().ParquetFile(str(path))
+    file = parquet_module().ParquetFile(str(path))
     seen, duplicates, row = SeenIds(), {}, 0
     for group in range(file.metadata.num_row_groups):
         for value in file.read_row_group(group, columns=["id"]).column("id").to_pylist():
@@ -91,7 +91,7 @@ def parquet_items(path: str | Path, known_series: dict[str, set[str]] | None, ag
     The duplicate-id check uses ``duplicates`` (row -> first row, from :func:`parquet_duplicates`), so a
     partition decided alone finds the same duplicates as the whole file.
     """
-    file = _pq().ParquetFile(str(path))
+    file = parquet_module().ParquetFile(str(path))
     starts = parquet_row_starts(path)
     duplicates = parquet_duplicates(path) if duplicates is None else duplicates
     checker = _Checker(str(path), _series(agency, known_series), duplicates)

@@ -286,7 +286,7 @@ def employee_from_rows(people: Table, row: Row, history: Table, rows: Iterable[R
 
 
 # -- writing ---------------------------------------------------------------------------------------
-def _cell(value: Any) -> str:
+def cell_text(value: Any) -> str:
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -294,7 +294,7 @@ def _cell(value: Any) -> str:
     if isinstance(value, (dt.date,)):
         return value.isoformat()
     if isinstance(value, list):
-        return LIST_SEPARATOR.join(_cell(v) for v in value)
+        return LIST_SEPARATOR.join(cell_text(v) for v in value)
     if hasattr(value, "value"):  # enums
         return str(value.value)
     return str(value)
@@ -305,7 +305,7 @@ def _csv(columns: list[str], rows: Iterable[dict[str, Any]]) -> str:
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(columns)
     for row in rows:
-        writer.writerow([_cell(row.get(c)) for c in columns])
+        writer.writerow([cell_text(row.get(c)) for c in columns])
     return buffer.getvalue()
 
 

@@ -14,7 +14,12 @@ from eligibility.records.stream_core import (
     _header,
     _series,
 )
-from eligibility.rules.documents import Document, _Loader, _walk, reader_error
+from eligibility.rules.documents import (
+    Document,
+    PositionedLoader,
+    reader_error,
+    walk_nodes,
+)
 
 
 # -- YAML ------------------------------------------------------------------------------------------
@@ -86,7 +91,7 @@ def _yaml_walk(path: str, want_employees: bool) -> Iterator[tuple[str, Any, dict
     """
     with _open_yaml(path) as handle:
         try:
-            loader = _Loader(handle)  # reads the first chunk of the file
+            loader = PositionedLoader(handle)  # reads the first chunk of the file
         except yaml.reader.ReaderError as exc:
             raise _yaml_error(exc, path) from exc
         try:
@@ -121,7 +126,7 @@ def _yaml_walk(path: str, want_employees: bool) -> Iterator[tuple[str, Any, dict
                     _skip_node(loader)
                 else:
                     node = loader.compose_node(None, None)
-                    _walk(node, (key,), positions, path, RecordError, texts=texts)
+                    walk_nodes(node, (key,), positions, path, RecordError, texts=texts)
                     positions[(key,)] = key_pos
                     header[key] = loader.construct_document(node)
             else:
@@ -138,7 +143,7 @@ def _yaml_walk(path: str, want_employees: bool) -> Iterator[tuple[str, Any, dict
         yield "header", header, positions, texts
 
 
-def _end_of_stream(loader: _Loader, path: str) -> None:
+def _end_of_stream(loader: PositionedLoader, path: str) -> None:
     """After the roster mapping: the end of the file, as the whole-file loader requires (text after the mapping,
     or a second document, is an error with its line, not ignored)."""
     loader.get_event()  # MappingEnd
@@ -149,7 +154,7 @@ def _end_of_stream(loader: _Loader, path: str) -> None:
                           column=mark.column + 1)
 
 
-def _yaml_employees(loader: _Loader, path: str) -> Iterator[tuple[str, Any, dict, dict]]:
+def _yaml_employees(loader: PositionedLoader, path: str) -> Iterator[tuple[str, Any, dict, dict]]:
     if loader.check_event(yaml.ScalarEvent):  # "employees:" with nothing after it
         loader.get_event()
         return
@@ -163,7 +168,7 @@ def _yaml_employees(loader: _Loader, path: str) -> Iterator[tuple[str, Any, dict
         node = loader.compose_node(None, None)
         positions: dict = {}
         texts: dict = {}
-        _walk(node, ("employees", index), positions, path, RecordError, texts=texts)
+        walk_nodes(node, ("employees", index), positions, path, RecordError, texts=texts)
         raw = loader.construct_document(node)  # also forgets the constructed objects
         loader.anchors = {}
         yield "employee", raw, positions, texts
@@ -171,7 +176,7 @@ def _yaml_employees(loader: _Loader, path: str) -> Iterator[tuple[str, Any, dict
     loader.get_event()
 
 
-def _skip_node(loader: _Loader) -> None:
+def _skip_node(loader: PositionedLoader) -> None:
     depth = 0
     while True:
         event = loader.get_event()

@@ -54,7 +54,7 @@ def format_loc(loc: Iterable[str | int]) -> str:
 _TYPED = {"tag:yaml.org,2002:int", "tag:yaml.org,2002:float", "tag:yaml.org,2002:bool"}
 
 
-def _walk(node: yaml.Node, loc: Loc, positions: dict, path: str, error: type[E], walked: set | None = None,
+def walk_nodes(node: yaml.Node, loc: Loc, positions: dict, path: str, error: type[E], walked: set | None = None,
           texts: dict | None = None) -> None:
     """Record the position of every key and item under ``node`` (and in ``texts`` the source text of every plain
     scalar YAML 1.1 reads as a number or a bool); refuse duplicate keys and keys that are not scalars."""
@@ -84,14 +84,14 @@ def _walk(node: yaml.Node, loc: Loc, positions: dict, path: str, error: type[E],
                 )
             seen[key] = line
             positions[loc + (key,)] = (line, key_node.start_mark.column + 1)
-            _walk(value_node, loc + (key,), positions, path, error, walked, texts)
+            walk_nodes(value_node, loc + (key,), positions, path, error, walked, texts)
             positions[loc + (key,)] = (line, key_node.start_mark.column + 1)
     elif isinstance(node, yaml.SequenceNode):
         for index, item in enumerate(node.value):
-            _walk(item, loc + (index,), positions, path, error, walked, texts)
+            walk_nodes(item, loc + (index,), positions, path, error, walked, texts)
 
 
-class _Loader(yaml.SafeLoader):
+class PositionedLoader(yaml.SafeLoader):
     """The safe loader, minus implicit timestamps: dates stay text so a bad date is a positioned field error."""
 
     def construct_object(self, node, deep=False):
@@ -112,10 +112,10 @@ class _Loader(yaml.SafeLoader):
         return self.construct_yaml_timestamp(node)
 
 
-_Loader.add_constructor("tag:yaml.org,2002:timestamp", _Loader.construct_checked_timestamp)
+PositionedLoader.add_constructor("tag:yaml.org,2002:timestamp", PositionedLoader.construct_checked_timestamp)
 
 
-_Loader.yaml_implicit_resolvers = {
+PositionedLoader.yaml_implicit_resolvers = {
     first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
@@ -125,7 +125,7 @@ def parse_yaml(text: str, path: str | Path, error: type[E]) -> Document:
     """Parse YAML text with the safe loader; raise ``error`` with a position on any problem."""
     path = str(path)
     try:
-        loader = _Loader(text)
+        loader = PositionedLoader(text)
     except yaml.reader.ReaderError as exc:  # the reader checks every character up front
         raise _reader_error(exc, text, path, error) from exc
     try:
@@ -134,7 +134,7 @@ def parse_yaml(text: str, path: str | Path, error: type[E]) -> Document:
             raise error("the file is empty", file=path, line=1, column=1)
         positions: dict[Loc, tuple[int, int]] = {}
         texts: dict[Loc, str] = {}
-        _walk(node, (), positions, path, error, texts=texts)
+        walk_nodes(node, (), positions, path, error, texts=texts)
         data = loader.construct_document(node)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark

@@ -300,7 +300,7 @@ def _write_csv(path: Path, header: dict, records: Iterator) -> int:
         HISTORY_COLUMNS,
         POSITION_COLUMNS,
         RECORD_TYPES,
-        _cell,
+        cell_text,
         companions,
     )
 
@@ -312,7 +312,7 @@ def _write_csv(path: Path, header: dict, records: Iterator) -> int:
         positions = csv.writer(positions_file, lineterminator="\r\n")
         positions.writerow(POSITION_COLUMNS)
         for pos in header["positions"]:
-            positions.writerow([_cell(pos.get(c)) for c in POSITION_COLUMNS])
+            positions.writerow([cell_text(pos.get(c)) for c in POSITION_COLUMNS])
         people = csv.writer(people_file, lineterminator="\r\n")
         people.writerow(EMPLOYEE_COLUMNS)
         history = csv.writer(history_file, lineterminator="\r\n")
@@ -321,19 +321,19 @@ def _write_csv(path: Path, header: dict, records: Iterator) -> int:
             n += 1
             if not isinstance(record, dict):  # no CSV row can hold a non-mapping: write an empty id instead
                 record = {}
-            people.writerow([_cell({**record, "agency": header["agency"]}.get(c)) for c in EMPLOYEE_COLUMNS])
+            people.writerow([cell_text({**record, "agency": header["agency"]}.get(c)) for c in EMPLOYEE_COLUMNS])
             for kind, (list_name, columns) in RECORD_TYPES.items():
                 for item in record.get(list_name, []):
-                    history.writerow([_cell({"employee_id": record.get("id"), "record": kind, **item}.get(c))
+                    history.writerow([cell_text({"employee_id": record.get("id"), "record": kind, **item}.get(c))
                                       for c in HISTORY_COLUMNS])
     return n
 
 
 def _write_parquet(path: Path, header: dict, records: Iterator, row_group: int = PARQUET_ROW_GROUP) -> int:
     """One row per employee: ``id`` and ``record`` (the employee as JSON); the header in the file metadata."""
-    from eligibility.records.parquet_roster import _pq, parquet_schema
+    from eligibility.records.parquet_roster import parquet_module, parquet_schema
 
-    pq = _pq()
+    pq = parquet_module()
     import pyarrow as pa
 
     schema = parquet_schema(header)
