@@ -98,13 +98,29 @@ def test_long_quote_is_refused(tmp_path):
             "Value error, ", ""))
 
 
-def test_a_broken_file_stops_the_whole_rules_dir(tmp_path):
+def test_a_broken_file_stops_every_use_of_its_agency_and_the_eager_load(tmp_path):
+    """Rule files load when their agency is first used (start-up of one-agency commands); a broken file is still
+    a positioned error for anything that touches its agency, and for lint and every eager load of the folder."""
     for f in RULES.glob("*.yaml"):
         shutil.copy(f, tmp_path / f.name)
     (tmp_path / "jbwd.yaml").write_text((RULES / "jbwd.yaml").read_text().replace("kind: education", "kind: educatoin"))
-    with pytest.raises(RuleFileError, match=r"jbwd.yaml:\d+:\d+: .*kind: unknown value 'educatoin'.*did you mean "
-                                            r"'education'"):
-        Evaluator.from_dir(tmp_path)
+    broken = r"jbwd.yaml:\d+:\d+: .*kind: unknown value 'educatoin'.*did you mean 'education'"
+    with pytest.raises(RuleFileError, match=broken):
+        load_rules_dir(tmp_path)
+    evaluator = Evaluator.from_dir(tmp_path)
+    assert sorted(evaluator.books) == ["cas-district", "ccwd", "csr-district", "jbwd"]
+    assert evaluator.books["ccwd"].agency == "ccwd"  # another agency's file is not needed to decide CCWD
+    with pytest.raises(RuleFileError, match=broken):
+        evaluator.books["jbwd"]
+    with pytest.raises(RuleFileError, match=broken):
+        evaluator.known_series().get("jbwd")
+
+
+def test_lazy_index_reads_the_agency_line_and_refuses_a_second_file_for_it(tmp_path):
+    shutil.copy(RULES / "ccwd.yaml", tmp_path / "a.yaml")
+    shutil.copy(RULES / "ccwd.yaml", tmp_path / "b.yaml")
+    with pytest.raises(RuleFileError, match=r"b.yaml:\d+: agency: agency .ccwd. is already defined in .*a.yaml"):
+        load_rules_dir(tmp_path, lazy=True)
 
 
 def test_two_files_for_one_agency(tmp_path):

@@ -22,7 +22,6 @@ from eligibility.audit.store import (
     entry_hash,
     open_store,
 )
-from eligibility.audit.verify import Verification, verify_store
 from eligibility.decide.decision import Decision, DecisionError
 from eligibility.errors import AuditError
 from eligibility.records.models import Employee, Position, Roster
@@ -30,6 +29,7 @@ from eligibility.rules.rulebook import LoadedRulebook
 
 if TYPE_CHECKING:
     from eligibility.audit.key import LogKey
+    from eligibility.audit.verify import Verification
 
 DEFAULT_LOG = "eligibility-log.sqlite3"
 LOG_ENV = "ELIGIBILITY_LOG"
@@ -262,6 +262,8 @@ class DecisionLog:
 
     def verify(self, anchor: tuple[int, str] | None = None) -> "Verification":
         """Check the chain, the recorded head, the anchor (if given), the head signature (with a key), the triggers."""
+        from eligibility.audit.verify import verify_store  # only verifying needs it (start-up of check/roster)
+
         return verify_store(self.store, anchor, self.key)
 
 

@@ -31,7 +31,7 @@ from eligibility.errors import (
 )
 from eligibility.records.models import Employee, Position, Roster, load_roster
 from eligibility.records.tabular import is_csv, load_roster_csv
-from eligibility.rules.rulebook import LoadedRulebook, load_rules_dir
+from eligibility.rules.rulebook import KnownTerms, LoadedRulebook, load_rules_dir
 
 ENGINE_NAME = "durable_rules 2.0.28"
 ENGINES = ("durable_rules", "python")
@@ -60,14 +60,17 @@ class Evaluator:
         self.books = books
         self.engine = engine  # "durable_rules" decides; "python" is the test oracle (eligibility.decide.oracle)
         self._compiled: dict[str, CompiledRules] = {}
+        self._known: KnownTerms | None = None
 
     @classmethod
     def from_dir(cls, rules_dir: str | Path, *, engine: str = "durable_rules") -> "Evaluator":
-        return cls(load_rules_dir(rules_dir), engine=engine)
+        return cls(load_rules_dir(rules_dir, lazy=True), engine=engine)
 
-    def known_series(self) -> dict[str, set[str]]:
+    def known_series(self) -> KnownTerms:
         """Per agency, what its rosters may name: series ids (the set) with the agency's terms (``.terms``)."""
-        return {agency: book.known() for agency, book in self.books.items()}
+        if self._known is None:
+            self._known = KnownTerms(self.books)
+        return self._known
 
     def load_roster(self, path: str | Path) -> Roster:
         """A YAML roster, or a CSV roster (``NAME.csv`` with its history and positions files)."""

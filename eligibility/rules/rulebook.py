@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import re
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -161,20 +163,87 @@ def _read_bytes(path: str | Path) -> bytes:
         raise RuleFileError(f"cannot read file: {exc.strerror or exc}", file=path) from exc
 
 
-def load_rules_dir(directory: str | Path) -> dict[str, LoadedRulebook]:
-    """Every rules/*.yaml, keyed by agency; two files for one agency is an error."""
+_AGENCY_LINE = re.compile(rb"^agency:[ \t]*([A-Za-z0-9_.-]+)[ \t]*(?:#.*)?\r?$", re.M)
+
+
+class RulesDir(Mapping[str, LoadedRulebook]):
+    """The rule files of a folder, keyed by agency; each file is parsed and validated the first time its agency is
+    asked for (a command about one agency does not pay for the others; ``lint`` and ``load_all`` read every one)."""
+
+    def __init__(self, index: dict[str, Path]) -> None:
+        self._index = index
+        self._loaded: dict[str, LoadedRulebook] = {}
+
+    def __getitem__(self, agency: str) -> LoadedRulebook:
+        if agency not in self._loaded:
+            path = self._index[agency]
+            loaded = load_rulebook(path)
+            if loaded.agency != agency:  # the quick scan misread the file: say so rather than guess
+                raise RuleFileError(f"agency {loaded.agency!r} does not match the top-level 'agency: {agency}' line",
+                                    file=path, line=loaded.document.position(("agency",))[0], field="agency")
+            self._loaded[agency] = loaded
+        return self._loaded[agency]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._index)
+
+    def __len__(self) -> int:
+        return len(self._index)
+
+    def load_all(self) -> "RulesDir":
+        for agency in self._index:
+            self[agency]
+        return self
+
+
+class KnownTerms(Mapping[str, "AgencyTerms"]):
+    """Per agency, what its rosters may name (``LoadedRulebook.known``), worked out when first asked for."""
+
+    def __init__(self, books: Mapping[str, LoadedRulebook]) -> None:
+        self._books = books
+        self._known: dict[str, AgencyTerms] = {}
+
+    def __getitem__(self, agency: str) -> "AgencyTerms":
+        if agency not in self._known:
+            self._known[agency] = self._books[agency].known()
+        return self._known[agency]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._books)
+
+    def __len__(self) -> int:
+        return len(self._books)
+
+
+def load_rules_dir(directory: str | Path, *, lazy: bool = False) -> RulesDir:
+    """Every rules/*.yaml, keyed by agency; two files for one agency is an error.
+
+    Each file's agency is found by its top-level ``agency:`` line; a file where that line is not plain is loaded
+    at once. With ``lazy``, the other files are loaded when first asked for; without it, every file is loaded now.
+    """
     directory = Path(directory)
     if not directory.is_dir():
         raise RuleFileError("rules directory not found", file=directory)
-    books: dict[str, LoadedRulebook] = {}
+    index: dict[str, Path] = {}
+    eager: dict[str, LoadedRulebook] = {}
     for path in sorted(directory.glob("*.yaml")):
-        loaded = load_rulebook(path)
-        if loaded.agency in books:
-            raise RuleFileError(f"agency {loaded.agency!r} is already defined in {books[loaded.agency].path}",
-                                file=path, line=loaded.document.position(("agency",))[0], field="agency")
-        books[loaded.agency] = loaded
-    if not books:
+        data = _read_bytes(path) if lazy else b""
+        found = list(_AGENCY_LINE.finditer(data))
+        if len(found) == 1:
+            agency = found[0].group(1).decode("ascii")
+            line = data.count(b"\n", 0, found[0].start()) + 1
+        else:
+            loaded = load_rulebook(path)
+            agency, line = loaded.agency, loaded.document.position(("agency",))[0]
+            eager[agency] = loaded
+        if agency in index:
+            raise RuleFileError(f"agency {agency!r} is already defined in {index[agency]}",
+                                file=path, line=line, field="agency")
+        index[agency] = path
+    if not index:
         raise RuleFileError("no rule files (*.yaml) in the rules directory", file=directory)
+    books = RulesDir(index)
+    books._loaded.update(eager)
     return books
 
 
