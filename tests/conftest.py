@@ -8,7 +8,7 @@ from eligibility.decide.evaluator import Evaluator
 
 from factories import RULES, SAMPLES, SPECS, ROOT, d, employee  # noqa: F401  (re-exported for older imports)
 
-pytest_plugins = ["pytester"]  # tests/test_scenarios.py runs the rule-test plugin in a pytest of its own
+pytest_plugins = ["pytester"]  # tests/authoring/test_scenarios.py runs the rule-test plugin in a pytest of its own
 
 
 @pytest.fixture(scope="session")

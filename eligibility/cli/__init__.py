@@ -141,7 +141,7 @@ def main(debug: bool) -> None:
 
 # Command name -> (module of this package that registers it on ``main``, first line of its docstring). The module is
 # imported only when the command runs, so ``check`` never loads audit, diffing, impact or rich; --help lists the
-# commands from this table (tests/test_cli_startup.py checks it against the commands themselves).
+# commands from this table (tests/cli/test_cli_startup.py checks it against the commands themselves).
 COMMANDS: dict[str, tuple[str, str]] = {
     "audit": ("audit", "Inspect, verify and replay the decision log."),
     "check": ("core", "Decide one employee of ROSTER (by id, or by name: a unique match) and explain every "

@@ -224,7 +224,7 @@ def _bulk_collection():
     """The garbage collector's policy while rosters stream (measured: about 8 % faster, no more memory).
 
     Deciding a record allocates thousands of short-lived objects, and the collector walks the young ones
-    every 700 allocations. The pipeline makes no reference cycles (tests/test_streaming.py checks it: errors
+    every 700 allocations. The pipeline makes no reference cycles (tests/records/test_streaming.py checks it: errors
     kept as values drop their tracebacks), so reference counting frees every record's objects and the
     collections find nothing. So the objects alive at the start (modules, schemas, rules) are frozen out of
     the collector's view and the young generation is walked every GC_THRESHOLD allocations; any cycle is still

@@ -4,7 +4,7 @@ It reads the CriterionResult lists the Evaluator decided for each path and appli
 (eligibility.decide.policy: the one ordered table the engine's grading rules are compiled from too), in plain
 Python, with no rule engine.
 
-It is used by tests (tests/test_oracle.py cross-checks it against durable_rules on generated employees),
+It is used by tests (tests/decide/test_oracle.py cross-checks it against durable_rules on generated employees),
 by the benchmark as a comparison, and by ``eligibility roster --engine python``. durable_rules stays the
 default decider everywhere.
 """

@@ -84,7 +84,7 @@ def add_years(d: date, years: int) -> date:
 
     Every date but 29 February keeps its month and day, which is what pendulum does; that case is
     answered directly (this is the hot path of every time criterion). 29 February goes to pendulum.
-    tests/test_timeline.py checks the two agree on every date.
+    tests/decide/test_timeline.py checks the two agree on every date.
     """
     _check_date(d, "d")
     if d.month != 2 or d.day != 29:

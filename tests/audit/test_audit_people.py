@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 import sqlite3
 
-from test_cli_audit import ROSTER, run  # noqa: F401 (the fixture)
+from cli_world import ROSTER, run  # noqa: F401 (the fixture)
 
 from factories import RULES
 

@@ -7,7 +7,8 @@ import csv
 import io
 import json
 
-from test_cli_people import SAMPLE, run
+from cli_world import SAMPLE
+from cli_world import run_script as run
 
 AS_OF = ["--as-of", "2026-11-30"]
 

@@ -124,7 +124,7 @@ def test_no_agency_term_appears_in_the_package_source():
     for book in load_rules_dir(RULES).values():
         for category in ("licenses", "certifications", "roles", "experience_kinds"):
             terms |= set(getattr(book.rulebook.vocabulary, category))
-    package = Path(__file__).resolve().parent.parent / "eligibility"
+    package = Path(__file__).resolve().parents[2] / "eligibility"
     pattern = re.compile(r"\b(" + "|".join(sorted(map(re.escape, terms))) + r")\b")
     found = [f"{p.relative_to(package)}:{n}: {m.group(1)}" for p in sorted(package.rglob("*.py"))
              for n, line in enumerate(p.read_text().splitlines(), 1) for m in [pattern.search(line)] if m]

@@ -9,7 +9,7 @@ Properties, for mutated YAML, CSV (any of the three files), JSONL rosters and ru
   before the problem, and CSV streaming may refuse history rows that are out of order);
 * the same roster written as YAML, JSONL and CSV reads back as the same records, whatever text its fields hold.
 
-The fast run takes about 30 s; ``pytest -m fuzz_long tests/test_fuzz_readers.py`` runs the same properties
+The fast run takes about 30 s; ``pytest -m fuzz_long tests/records/test_fuzz_readers.py`` runs the same properties
 much longer (docs/reliability.md has the figures).
 """
 

@@ -6,28 +6,15 @@ import pendulum
 import pytest
 from hypothesis import given, settings, strategies as st
 
-try:
-    from eligibility.decide.timeline import (
-        Credit,
-        Leave,
-        Period,
-        add_years,
-        credited_days,
-        days_between,
-        service_credit,
-    )
-except ImportError:  # the package __init__ pulls in unrelated modules; timeline.py stands alone
-    import importlib.util
-    import pathlib
-    import sys
-
-    _path = pathlib.Path(__file__).resolve().parents[1] / "eligibility" / "timeline.py"
-    _spec = importlib.util.spec_from_file_location("_eligibility_timeline", _path)
-    _mod = sys.modules["_eligibility_timeline"] = importlib.util.module_from_spec(_spec)
-    _spec.loader.exec_module(_mod)
-    Credit, Leave, Period = _mod.Credit, _mod.Leave, _mod.Period
-    add_years, credited_days, days_between, service_credit = (
-        _mod.add_years, _mod.credited_days, _mod.days_between, _mod.service_credit)
+from eligibility.decide.timeline import (
+    Credit,
+    Leave,
+    Period,
+    add_years,
+    credited_days,
+    days_between,
+    service_credit,
+)
 
 ONE = Fraction(1)
 HALF = Fraction(1, 2)

@@ -7,18 +7,16 @@ import io
 import json
 import os
 import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 
 from eligibility.output.report import CSV_COLUMNS
 from eligibility.records.tabular import write_roster_csv
 
+from cli_world import SAMPLE, SCRIPT
+from cli_world import run_script as run
 from factories import ROOT, SAMPLES
 
-SCRIPT = Path(sys.executable).parent / "eligibility"
-SAMPLE = str(SAMPLES / "ccwd.yaml")
 AS_OF = ["--as-of", "2026-11-24"]
 
 BROKEN = """\
@@ -32,11 +30,6 @@ employees:
     assignments:
       - {class: customer-service-specialist, level: I, start: 2020-03-01, fte: 2}
 """
-
-
-def run(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run([str(SCRIPT), *args], cwd=ROOT, capture_output=True, text=True, timeout=120,
-                          env=env)
 
 
 def test_report_writes_one_self_contained_html_file(tmp_path):

@@ -16,7 +16,7 @@ from eligibility.audit.store import COLUMNS
 
 from factories import RULES
 from test_audit import drafts, five, location, postgres_server, tamper, verify  # noqa: F401  (fixtures)
-from test_cli_audit import run  # noqa: F401  (fixture)
+from cli_world import run  # noqa: F401  (fixture)
 
 SECRET = b"s3cret-log-key-" + b"x" * 24
 INSERT = ("INSERT INTO eligibility_decisions ({}) VALUES ({})")

@@ -27,7 +27,7 @@ from eligibility.decide.decision import STATUSES, Decision, DecisionError
 from eligibility.cli import main
 from eligibility.rules.rulebook import next_level
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 SAMPLES = ROOT / "employees_sample"
 AS_OF = dt.date(2026, 11, 24)
 NA = "not_applicable"
