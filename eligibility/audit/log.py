@@ -31,8 +31,6 @@ if TYPE_CHECKING:
     from eligibility.audit.key import LogKey
     from eligibility.audit.verify import Verification
 
-DEFAULT_LOG = "eligibility-log.sqlite3"
-LOG_ENV = "ELIGIBILITY_LOG"
 GENESIS_HASH = GENESIS  # the previous-entry hash of entry 1
 
 
@@ -262,7 +260,9 @@ class DecisionLog:
 
     def verify(self, anchor: tuple[int, str] | None = None) -> "Verification":
         """Check the chain, the recorded head, the anchor (if given), the head signature (with a key), the triggers."""
-        from eligibility.audit.verify import verify_store  # only verifying needs it (start-up of check/roster)
+        from eligibility.audit.verify import (
+            verify_store,  # only verifying needs it (start-up of check/roster)
+        )
 
         return verify_store(self.store, anchor, self.key)
 
@@ -272,7 +272,7 @@ def open_log(location: str | Path, *, create: bool = False) -> DecisionLog:
 
 
 __all__ = [
-    "DEFAULT_LOG", "LOG_ENV", "GENESIS_HASH", "HASHED_FIELDS", "DecisionLog", "EntryDraft", "LogEntry",
+    "GENESIS_HASH", "HASHED_FIELDS", "DecisionLog", "EntryDraft", "LogEntry",
     "open_log", "draft", "seal", "entry_hash", "record_sha256", "record_json", "rules_sha256", "positions_sha256",
     "engine_version", "default_actor",
 ]

@@ -3,89 +3,23 @@
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import json
 import sys
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Iterable
+from typing import TYPE_CHECKING
 
 import click
-from click.core import ParameterSource
 
-from eligibility.audit.key import KEY_ENV, LogKey, load_key
-from eligibility.audit.log import DEFAULT_LOG, LOG_ENV, DecisionLog, LogEntry
+from eligibility.audit.key import load_key
+from eligibility.audit.log import DecisionLog, LogEntry
 from eligibility.cli import as_of_option, main, optional_date, rules_option
-from eligibility.decide.decision import Decision, DecisionError
+from eligibility.cli.options import key_file_option
 from eligibility.decide.evaluator import Evaluator
 from eligibility.errors import AuditError
 from eligibility.output.report import table
-from eligibility.records.models import Roster
-from eligibility.rules.rulebook import LoadedRulebook
 
 if TYPE_CHECKING:  # imported by the commands that use them, so that ``check --record`` does not load them
     from eligibility.audit.verify import Verification
     from eligibility.decide.diffing import RuleComparison
-
-
-# -- recording from check / roster ------------------------------------------------------------------
-@dataclass(frozen=True)
-class Recorder:
-    """What ``--record`` asked for; ``record`` appends a run's decisions and says so on stderr."""
-
-    location: str
-    actor: str | None
-    include_record: bool
-    key: LogKey | None = None  # read when the options are, so that a bad key file stops the run before it decides
-
-    def record(self, items: Iterable[Decision | DecisionError], roster: Roster, books: dict[str, LoadedRulebook],
-               target: str | None) -> None:
-        with DecisionLog.open(self.location, create=True, key=self.key) as log:
-            entries = log.record(items, roster, books, actor=self.actor, requested_target=target,
-                                 include_record=self.include_record)
-            where = log.location
-        if entries:
-            span = f"entry {entries[0].seq}" if len(entries) == 1 else f"entries {entries[0].seq}-{entries[-1].seq}"
-            click.echo(f"eligibility: recorded {len(entries)} decision{'s' if len(entries) != 1 else ''} in "
-                       f"{where} ({span})", err=True)
-        else:
-            click.echo(f"eligibility: nothing to record in {where} (no decision was made)", err=True)
-
-
-def record_options(func):
-    """Adds --record/--log/--actor/--include-record/--key-file and passes ``recorder`` (a Recorder, or None)."""
-
-    @functools.wraps(func)
-    def wrapper(*args, record: bool, log_location: str, actor: str | None, include_record: bool,
-                key_file: str | None, **kwargs):
-        if not record:
-            ctx = click.get_current_context()
-            given = [f"--{n.replace('_location', '').replace('_', '-')}" for n in ("log_location", "actor",
-                     "include_record", "key_file") if ctx.get_parameter_source(n) == ParameterSource.COMMANDLINE]
-            if given:
-                raise click.UsageError(f"{', '.join(given)} only appl{'ies' if len(given) == 1 else 'y'} "
-                                       f"with --record")
-        if actor is not None and not actor.strip():
-            raise click.BadParameter("must not be empty", param_hint="--actor")
-        recorder = Recorder(log_location, actor, include_record, load_key(key_file)) if record else None
-        return func(*args, recorder=recorder, **kwargs)
-
-    options = [
-        click.option("--record", is_flag=True, help="append each decision to the decision log"),
-        click.option("--log", "log_location", envvar=LOG_ENV, default=DEFAULT_LOG, show_default=True,
-                     metavar="FILE|URL", help=f"decision log: SQLite file or postgresql:// URL (env {LOG_ENV})"),
-        click.option("--actor", help="who is running this, as recorded (default: the OS user)"),
-        click.option("--include-record", is_flag=True,
-                     help="also store the full employee record (names included) in the log"),
-        key_file_option("sign the log's head with the key in FILE"),
-    ]
-    for option in reversed(options):
-        wrapper = option(wrapper)
-    return wrapper
-
-
-def key_file_option(help_text: str):
-    return click.option("--key-file", "key_file", envvar=KEY_ENV, metavar="FILE",
-                        help=f"{help_text} (HMAC-SHA256; env {KEY_ENV}; never printed)")
 
 
 # -- audit group ------------------------------------------------------------------------------------

@@ -16,13 +16,7 @@ from eligibility.cli import (
     rules_option,
     terminal,
 )
-from eligibility.cli.audit import Recorder, record_options
-from eligibility.cli.scale import (
-    run_roster,
-    scale_options,
-    wants_streaming,
-    write_results,
-)
+from eligibility.cli.options import Recorder, record_options, scale_options
 from eligibility.decide.decision import STATUSES
 from eligibility.decide.evaluator import Evaluator
 from eligibility.errors import EligibilityError
@@ -91,6 +85,12 @@ def roster(roster_file: str, rules_dir: str, as_of: dt.date, statuses: tuple[str
            fmt: str, within: int | None, until: dt.date | None, overdue: bool, mapping: str | None,
            recorder: Recorder | None, **scaling) -> None:
     """Decide every employee of ROSTER (YAML, CSV, JSONL or Parquet; see docs/performance.md for streaming)."""
+    from eligibility.cli.scale import (  # readers and writers: roster only
+        run_roster,
+        wants_streaming,
+        write_results,
+    )
+
     if within is not None and until is not None:
         raise click.UsageError("give --within or --until, not both")
     end = as_of + dt.timedelta(days=within) if within is not None else until

@@ -13,7 +13,7 @@ import click
 
 from eligibility.cli import iso_date, main, rules_option
 from eligibility.cli.terminal import is_terminal, status_style, with_progress
-from eligibility.decide.evaluator import ENGINES, Evaluator
+from eligibility.decide.evaluator import Evaluator
 from eligibility.errors import InputError
 from eligibility.output.escaping import TEXT_ERRORS, printable
 from eligibility.output.writers import RESULT_FORMATS, ResultWriter, render
@@ -53,25 +53,6 @@ def generate_command(rules_dir: str, agency: str, count: int, seed: int, output:
     header, records = generator.generate(books[agency], count, seed, as_of)
     written = generator.write(output, header, records, row_group=row_group)
     click.echo(f"Wrote {output}: {written} employees of {agency} (seed {seed}).", err=True)
-
-
-def scale_options(func):
-    """The options ``roster`` gets from this module (output file, engine, backend)."""
-    for option in reversed([
-        click.option("-o", "--output", "output", metavar="FILE", default=None,
-                     help="write results to FILE as they are decided (format from --format or the extension: "
-                          ".jsonl, .csv, .json, .parquet); bounded memory"),
-        click.option("--engine", type=click.Choice(ENGINES), default="durable_rules", show_default=True,
-                     help="decider of path statuses: durable_rules, or the plain-Python test oracle"),
-        click.option("--backend", type=click.Choice(["local", "dask"]), default="local", show_default=True,
-                     help="dask: decide a Parquet roster's row groups in parallel on Dask workers"),
-        click.option("--scheduler", metavar="ADDRESS", default=None,
-                     help="Dask scheduler (tcp://host:8786); default: a LocalCluster on this machine"),
-        click.option("--workers", type=click.IntRange(min=1), default=None,
-                     help="LocalCluster worker processes (default: one per core)"),
-    ]):
-        func = option(func)
-    return func
 
 
 def wants_streaming(roster_file: str, recording: bool, *, output: str | None = None,
