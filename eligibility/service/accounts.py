@@ -41,10 +41,13 @@ class Account:
         return {"name": self.name, "role": self.role, "agency": self.agency, "disabled": self.disabled}
 
 
+HASH_PARAMS: dict = {}  # argon2.PasswordHasher's parameters; empty: the library's (RFC 9106) defaults
+
+
 def _hasher():
     from argon2 import PasswordHasher
 
-    return PasswordHasher()
+    return PasswordHasher(**HASH_PARAMS)
 
 
 _DUMMY: list[str] = []  # a hash to verify against when the name is unknown, so both take the same time

@@ -140,9 +140,10 @@ def _deny_by_default(app: FastAPI) -> None:
     so that a route added without an entry stops the service from starting rather than being open."""
     from .auth import authorized
 
-    for route in app.routes:
-        if not isinstance(route, APIRoute):
-            continue
+    routes = list(_api_routes(app.routes))
+    if not routes:
+        raise RuntimeError("no API route found to check against the permission table")
+    for route in routes:
         for method in route.methods:
             if (method, route.path) in PUBLIC:
                 continue
@@ -151,6 +152,17 @@ def _deny_by_default(app: FastAPI) -> None:
             if rule is None or (rule.method, rule.path) != (method, route.path) or authorized not in calls:
                 raise RuntimeError(f"route {method} {route.path} ({route.name}) is not enforced from the "
                                    f"permission table")
+
+
+def _api_routes(routes):
+    """Every APIRoute, including those of included routers (kept whole by newer FastAPI versions)."""
+    for route in routes:
+        if isinstance(route, APIRoute):
+            yield route
+        elif hasattr(route, "original_router"):
+            yield from _api_routes(route.original_router.routes)
+        elif hasattr(route, "routes") and not hasattr(route, "app"):
+            yield from _api_routes(route.routes)
 
 
 async def _http_error(request: Request, exc: StarletteHTTPException) -> Response:
