@@ -248,3 +248,14 @@ def test_the_openapi_document_lists_the_routes_of_the_permission_table(world):
     listed = {(method.upper(), path) for path, methods in document["paths"].items() for method in methods}
     assert {(r.method, r.path) for r in PERMISSIONS.values()} <= listed
     assert world.client().get("/docs").status_code == 404  # no documentation page fetching outside scripts
+
+
+def test_docs_service_md_lists_every_route_of_the_permission_table():
+    from eligibility.service.permissions import API, PERMISSIONS
+
+    from factories import ROOT
+
+    text = (ROOT / "docs" / "service.md").read_text()
+    for rule in PERMISSIONS.values():
+        path = rule.path.removeprefix(API).replace("{employee_id}", "{id}").replace("{position_id}", "{id}")
+        assert path in text, path
