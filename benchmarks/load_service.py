@@ -10,7 +10,8 @@ starts the real server (``eligibility serve``) on a free loopback port, runs the
 the server and prints the figures. Half the clients ask for the team list, half for single decisions of employees
 picked at random; each client sends its next request a think time after the last one is answered (on average
 --think seconds, 1 by default: 50 people each clicking about once a second); ``--think 0`` saturates the server
-and measures its capacity (the load generator shares the machine's cores with it). Targets (docs/performance.md): p95 under 100 ms for one
+and measures its capacity (the load generator shares the machine's cores with it).
+Targets (docs/performance.md): p95 under 100 ms for one
 decision, under 300 ms for the 200-employee team list, zero errors. Only loopback addresses are ever contacted.
 """
 
@@ -167,9 +168,11 @@ def main() -> None:
                 server.wait(timeout=30)
             except subprocess.TimeoutExpired:
                 server.kill()
-    report["setup"] = {"clients": args.clients, "seconds": args.seconds, "employees": args.employees, "think": args.think,
+    report["setup"] = {"clients": args.clients, "seconds": args.seconds, "employees": args.employees,
+                       "think": args.think,
                        "store": "postgresql" if db.startswith("postgres") else "sqlite", "cpus": os.cpu_count()}
-    print(f"{args.clients} clients (think time {args.think:g} s) for {args.seconds:g} s against {args.employees} employees "
+    print(f"{args.clients} clients (think time {args.think:g} s) for {args.seconds:g} s against "
+          f"{args.employees} employees "
           f"({report['setup']['store']}, {os.cpu_count()} CPUs)")
     print(f"{'':10} {'requests':>9} {'req/s':>7} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'max ms':>8} {'errors':>7}")
     for kind, label in (("team", "team list"), ("decision", "decision")):

@@ -122,3 +122,11 @@ def test_changed_fields_name_paths_inside_the_record():
              "endorsements": [{"kind": "approval"}], "supervisor": "kim"}
     assert changed_fields(before, after) == ["assignments[0].end", "endorsements[0]", "supervisor"]
     assert changed_fields(before, before) == []
+
+
+def test_the_migration_creates_exactly_the_triggers_verify_checks():
+    import importlib
+
+    migration = importlib.import_module("eligibility.service.migrations.versions.0001_service_store")
+    assert migration.SQLITE_TRIGGERS == SQLITE_TRIGGERS
+    assert migration.PG_FUNCTION == activity.PG_FUNCTION

@@ -41,7 +41,8 @@ def test_the_team_list_summary_says_status_dates_and_what_each_person_waits_on(w
         "status": "eligible", "eligible_on": "2026-03-16", "time_met_on": "2025-06-14", "overdue_since": None,
         "waiting_on": [], "still_needed": [], "caveats": [], "as_of": AS_OF, "error": None}
     assert items["CCWD-002"]["status"] == "awaiting_approval"
-    assert items["CCWD-002"]["waiting_on"] == ["recommendation by the Office Manager", "approval by the General Manager"]
+    assert items["CCWD-002"]["waiting_on"] == ["recommendation by the Office Manager",
+                                               "approval by the General Manager"]
     assert items["CCWD-002"]["eligible_on"] is None and items["CCWD-002"]["time_met_on"] == "2026-02-07"
 
 

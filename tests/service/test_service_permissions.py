@@ -94,8 +94,8 @@ REQUESTS = {
     "accounts.list": lambda w, r, x: ("GET", "/api/v1/accounts", {}),
     "account.create": lambda w, r, x: ("POST", "/api/v1/accounts", {"json": {"name": f"made.by.{r}",
                                                                              "role": "supervisor"}}),
-    "account.disable": lambda w, r, x: ("POST", f"/api/v1/accounts/{'victim.ccwd' if _agency(x) == 'ccwd' else 'hr.jbwd'}"
-                                                "/disable", {}),
+    "account.disable": lambda w, r, x: ("POST", "/api/v1/accounts/"
+                                                f"{'victim.ccwd' if _agency(x) == 'ccwd' else 'hr.jbwd'}/disable", {}),
 }
 
 
