@@ -15,7 +15,7 @@ from eligibility.service import activity
 from eligibility.service.activity import SQLITE_TRIGGERS, changed_fields
 from eligibility.service.core import Employee, record_sha256
 
-from service_world import PASSWORD
+from service.service_world import PASSWORD
 
 
 def entries(world, **params) -> list[dict]:

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from service_world import AS_OF, PASSWORD, PROPOSALS, RULES_DIR
+from service.service_world import AS_OF, PASSWORD, PROPOSALS, RULES_DIR
 
 from factories import SAMPLES
 

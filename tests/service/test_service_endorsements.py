@@ -15,7 +15,7 @@ import pytest
 
 from eligibility.service.app import create_app
 
-from service_world import build_world
+from service.service_world import build_world
 
 TEAM = 12
 

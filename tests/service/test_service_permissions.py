@@ -14,7 +14,7 @@ from eligibility.service.app import _deny_by_default
 from eligibility.service.auth import authorized
 from eligibility.service.permissions import PERMISSIONS
 
-from service_world import ACCOUNTS, AS_OF, PROPOSALS
+from service.service_world import ACCOUNTS, AS_OF, PROPOSALS
 
 # the callers: anonymous, and one account per role (the ccwd ones; out of scope means the jbwd agency's objects)
 CALLERS = {"anonymous": None, "supervisor": "lortiz", "office_manager": "om.ccwd", "general_manager": "gm.ccwd",

@@ -17,7 +17,7 @@ from eligibility.service.db import DEFAULT_DB, Database, StoreError, current_rev
     open_database, upgrade
 
 from factories import RULES, SAMPLES
-from service_world import AS_OF
+from service.service_world import AS_OF
 
 SAMPLE_FILES = sorted(SAMPLES.glob("*.yaml"))
 
