@@ -146,6 +146,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "audit": ("audit", "Inspect, verify and replay the decision log."),
     "check": ("core", "Decide one employee of ROSTER (by id, or by name: a unique match) and explain every "
                       "criterion."),
+    "db": ("service", "Create, migrate, import into and export from the employee store."),
     "diff-rules": ("audit", "Who changes status or eligible date between two rule sets."),
     "explain-rules": ("authoring", "Print the rules of AGENCY (default: every agency) as readable Markdown."),
     "generate": ("scale", "Write a synthetic roster of COUNT invented employees for load tests (deterministic per "
@@ -158,8 +159,11 @@ COMMANDS: dict[str, tuple[str, str]] = {
                          "docs/csv-records.md)."),
     "roster": ("core", "Decide every employee of ROSTER (YAML, CSV, JSONL or Parquet; see docs/performance.md for "
                        "streaming)."),
+    "serve": ("service", "Run the service: the JSON API under /api/v1, sign-in at /login, health at /healthz."),
     "schema": ("authoring", "Print the JSON Schema of KIND files: rules (default), roster or tests."),
     "template": ("imports", "Write empty, documented roster files for AGENCY (header, an example row, the allowed "
                             "values)."),
     "test": ("authoring", "Run the rule tests in RULES_DIR/tests/<agency>/*.yaml, each case a pytest item."),
+    "tokens": ("service", "Create API tokens (sent as 'Authorization: Bearer TOKEN')."),
+    "users": ("service", "Add, list and disable the service's accounts."),
 }

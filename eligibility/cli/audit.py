@@ -44,13 +44,25 @@ def verify(log: str, anchor: str | None, key_file: str | None, fmt: str) -> None
     parsed = parse_anchor(anchor) if anchor else None
     with DecisionLog.open(log, key=load_key(key_file)) as opened:
         result = opened.verify(parsed)
+    activity = _activity_verification(log)  # None unless LOG is the service's store (docs/service.md)
     if fmt == "json":
-        click.echo(result.model_dump_json(indent=2))
+        if activity is None:
+            click.echo(result.model_dump_json(indent=2))
+        else:
+            click.echo(json.dumps({**json.loads(result.model_dump_json()), "activity_log": activity.model_dump()},
+                                  indent=2))
     else:
-        for line in _verification_text(result):
+        for line in _verification_text(result) + (activity.lines() if activity else []):
             click.echo(line)
-    if not result.intact:
+    if not result.intact or (activity is not None and not activity.intact):
         sys.exit(1)
+
+
+def _activity_verification(log: str):
+    """The service's activity log kept beside the decision log in LOG, verified; None when LOG holds none."""
+    from eligibility.service.activity import verify_beside
+
+    return verify_beside(log)
 
 
 def _verification_text(result: Verification) -> list[str]:
@@ -89,9 +101,7 @@ def show(log: str, decision_id: str | None, employee_id: str | None, since: dt.d
         if not entries:
             raise AuditError(f"{log}: no entry with decision id {decision_id!r}")
         entry = entries[0][0]
-        from eligibility.audit.show import (
-            entry_text,  # only the readable rendering of one entry needs it
-        )
+        from eligibility.audit.show import entry_text
 
         click.echo(json.dumps({**entry.model_dump(), "decision": json.loads(entry.decision_json)}, indent=2)
                    if fmt == "json" else entry_text(entry), nl=fmt == "json")

@@ -15,6 +15,7 @@ from pydantic import (
     Field,
     ValidationError,
     field_validator,
+    model_serializer,
     model_validator,
 )
 
@@ -133,11 +134,23 @@ class Employee(Record):
     leaves: list[LeaveEntry] = Field(default_factory=list)
     evaluations: list[Evaluation] = Field(default_factory=list)
     endorsements: list[Endorsement] = Field(default_factory=list)
+    supervisor: str | None = Field(default=None, min_length=1, max_length=200,
+                                   description="the account name of the employee's supervisor (eligibility serve: "
+                                               "that account sees this employee); decides nothing")
 
     @field_validator("id", mode="before")
     @classmethod
     def _id_text(cls, value: Any) -> Any:
         return str(value) if isinstance(value, int) else value
+
+    @model_serializer(mode="wrap")
+    def _without_absent_supervisor(self, handler) -> Any:
+        """An absent supervisor is left out of the serialised record, so records written before the field existed
+        keep their canonical JSON and record hash (eligibility.audit.log)."""
+        data = handler(self)
+        if self.supervisor is None and isinstance(data, dict):
+            data.pop("supervisor", None)
+        return data
 
 
 class Position(Record):

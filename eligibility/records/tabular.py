@@ -22,14 +22,11 @@ from pydantic import ValidationError
 from eligibility.errors import RecordError
 from eligibility.records.csv_files import Row, Table, open_table, read_table
 from eligibility.records.models import Employee, Position, Roster, _cross_check
-from eligibility.rules.documents import (
-    Document,
-    date_problem,
-    suggest,
-    translate_validation_error,
-)
+from eligibility.rules.documents import Document, date_problem, suggest, translate_validation_error
 
 EMPLOYEE_COLUMNS = ["agency", "id", "name", "education"]
+OPTIONAL_EMPLOYEE_COLUMNS = ["supervisor"]  # read when present; written when some employee has one
+EMPLOYEE_FIELDS = ("id", "name", "education", "supervisor")  # the employee's own cells (not agency)
 POSITION_COLUMNS = ["id", "class", "level", "vacant"]
 # record type -> (list field of Employee, the columns it uses, in the order they are written)
 RECORD_TYPES: dict[str, tuple[str, tuple[str, ...]]] = {
@@ -168,7 +165,7 @@ def refuse_companion(path: Path) -> None:
 
 
 def open_people(path: Path) -> tuple[Table, Iterator[Row]]:
-    return open_table(path, EMPLOYEE_COLUMNS, ["agency", "id"], "the employees file")
+    return open_table(path, EMPLOYEE_COLUMNS + OPTIONAL_EMPLOYEE_COLUMNS, ["agency", "id"], "the employees file")
 
 
 def open_history(path: Path) -> tuple[Table, Iterator[Row]]:
@@ -248,12 +245,12 @@ def employee_from_rows(people: Table, row: Row, history: Table, rows: Iterable[R
     emp_id = row.cells["id"]
     source = _Source()
     source.places[()] = (people, row, None)
-    for column in ("id", "name", "education"):
+    for column in EMPLOYEE_FIELDS:
         source.places[(column,)] = (people, row, column)
     try:
         if row.bad:
             raise row.bad
-        raw = _fields(people, row, ("id", "name", "education"), employee_id=emp_id)
+        raw = _fields(people, row, EMPLOYEE_FIELDS, employee_id=emp_id)
         for h_row in rows:
             if h_row.bad:
                 raise h_row.bad
@@ -311,8 +308,9 @@ def _csv(columns: list[str], rows: Iterable[dict[str, Any]]) -> str:
 
 def roster_csv_files(roster: Roster) -> dict[str, str]:
     """The three files of the CSV layout for a loaded roster, keyed 'employees', 'history', 'positions'."""
-    employees = [{"agency": roster.agency, "id": e.id, "name": e.name, "education": e.education}
-                 for e in roster.employees]
+    employees = [{"agency": roster.agency, "id": e.id, "name": e.name, "education": e.education,
+                  "supervisor": e.supervisor} for e in roster.employees]
+    people_columns = EMPLOYEE_COLUMNS + (OPTIONAL_EMPLOYEE_COLUMNS if any(e.supervisor for e in roster.employees) else [])
     history = []
     for e in roster.employees:
         for record, (list_name, columns) in RECORD_TYPES.items():
@@ -320,7 +318,7 @@ def roster_csv_files(roster: Roster) -> dict[str, str]:
                 data = item.model_dump(by_alias=True)
                 history.append({"employee_id": e.id, "record": record, **{c: data.get(c) for c in columns}})
     positions = [{"id": p.id, "class": p.class_, "level": p.level, "vacant": p.vacant} for p in roster.positions]
-    return {"employees": _csv(EMPLOYEE_COLUMNS, employees), "history": _csv(HISTORY_COLUMNS, history),
+    return {"employees": _csv(people_columns, employees), "history": _csv(HISTORY_COLUMNS, history),
             "positions": _csv(POSITION_COLUMNS, positions)}
 
 

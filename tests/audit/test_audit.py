@@ -6,17 +6,12 @@ import datetime as dt
 import getpass
 import hashlib
 import json
-import os
-import pwd
 import random
 import shutil
-import socket
 import sqlite3
 import subprocess
 import sys
-import tempfile
 import uuid
-from glob import glob
 from pathlib import Path
 
 import pytest
@@ -57,47 +52,7 @@ with DecisionLog.open(sys.argv[1], create=True) as log:
 """
 
 
-# -- stores: SQLite always, PostgreSQL when its server binaries and psycopg are here --------------------
-def _pg_bindir() -> str | None:
-    found = shutil.which("pg_ctl")
-    dirs = ([str(Path(found).resolve().parent)] if found else []) + sorted(glob("/usr/lib/postgresql/*/bin"),
-                                                                          reverse=True)
-    return next((x for x in dirs if os.path.exists(f"{x}/initdb") and os.path.exists(f"{x}/pg_ctl")), None)
-
-
-@pytest.fixture(scope="session")
-def postgres_server():
-    """A throwaway PostgreSQL server on a free loopback port, torn down after the session."""
-    pytest.importorskip("psycopg", reason="psycopg is not installed (pip install 'eligibility[postgres]')")
-    bindir = _pg_bindir()
-    if bindir is None:
-        pytest.skip("PostgreSQL server binaries (initdb, pg_ctl) not found: apt-get install postgresql")
-    base = Path(tempfile.mkdtemp(prefix="elig-pg-"))
-    run_as: list[str] = []
-    if os.geteuid() == 0:  # initdb refuses to run as root
-        try:
-            user = pwd.getpwnam("postgres")
-        except KeyError:
-            pytest.skip("running as root and there is no 'postgres' user to run the server as")
-        os.chown(base, user.pw_uid, user.pw_gid)
-        run_as = ["runuser", "-u", "postgres", "--"]
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    data = base / "data"
-    subprocess.run(run_as + [f"{bindir}/initdb", "-D", str(data), "-A", "trust", "-U", "postgres", "-E", "UTF8",
-                             "--no-sync"], check=True, capture_output=True)
-    subprocess.run(run_as + [f"{bindir}/pg_ctl", "-D", str(data), "-l", str(base / "server.log"), "-w", "-t", "60",
-                             "-o", f"-p {port} -k {base} -c listen_addresses=127.0.0.1 -c fsync=off", "start"],
-                   check=True, capture_output=True)
-    try:
-        yield f"postgresql://postgres@127.0.0.1:{port}"
-    finally:
-        subprocess.run(run_as + [f"{bindir}/pg_ctl", "-D", str(data), "-m", "immediate", "-w", "stop"],
-                       capture_output=True)
-        shutil.rmtree(base, ignore_errors=True)
-
-
+# -- stores: SQLite always, PostgreSQL when its server binaries and psycopg are here (postgres_server: conftest.py)
 @pytest.fixture(params=["sqlite", "postgresql"])
 def location(request, tmp_path):
     """Where a fresh, not yet created decision log lives, for each backend."""

@@ -11,7 +11,7 @@ from eligibility.audit.log import GENESIS_HASH, DecisionLog, entry_hash
 from eligibility.audit.key import LogKey
 
 from factories import ROOT
-from test_audit import drafts, location, postgres_server, tamper  # noqa: F401  (fixtures)
+from test_audit import drafts, location, tamper  # noqa: F401  (fixtures)
 from test_audit_verify import INSERT, SECRET, forge
 
 DOC = ROOT / "docs" / "audit.md"

@@ -15,7 +15,7 @@ from eligibility.audit.key import LogKey
 from eligibility.audit.store import COLUMNS
 
 from factories import RULES
-from test_audit import drafts, five, location, postgres_server, tamper, verify  # noqa: F401  (fixtures)
+from test_audit import drafts, five, location, tamper, verify  # noqa: F401  (fixtures)
 from cli_world import run  # noqa: F401  (fixture)
 
 SECRET = b"s3cret-log-key-" + b"x" * 24

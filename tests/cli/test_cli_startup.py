@@ -13,10 +13,12 @@ from eligibility.cli import COMMANDS, main
 
 from factories import ROOT
 
-NEVER_AT_START = ("eligibility.audit.log", "eligibility.decide.diffing", "eligibility.reclass.impact", "rich")
-NOT_FOR_CHECK = ("eligibility.decide.diffing", "eligibility.reclass.impact", "eligibility.reclass.proposal", "eligibility.reclass.salary",
-                 "eligibility.audit.replay", "eligibility.audit.verify", "eligibility.output.html_report",
-                 "eligibility.authoring.scenarios", "eligibility.authoring.lint", "rich")
+NEVER_AT_START = ("eligibility.audit.log", "eligibility.decide.diffing", "eligibility.reclass.impact", "rich",
+                  "eligibility.service", "fastapi", "starlette", "sqlalchemy", "alembic", "uvicorn", "argon2", "itsdangerous", "jinja2")
+NOT_FOR_CHECK = ("eligibility.decide.diffing", "eligibility.reclass.impact", "eligibility.reclass.proposal",
+                 "eligibility.reclass.salary", "eligibility.audit.replay", "eligibility.audit.verify",
+                 "eligibility.output.html_report", "eligibility.authoring.scenarios", "eligibility.authoring.lint", "rich",
+                 "eligibility.service", "fastapi", "starlette", "sqlalchemy", "alembic", "uvicorn", "argon2", "itsdangerous", "jinja2")
 
 
 def _loaded_after(code: str) -> set[str]:

@@ -177,7 +177,7 @@ def test_an_hr_export_given_as_a_roster_says_what_is_expected_and_how_to_map_it(
     run = _run("roster", str(EXPORT), "--rules", str(RULES), "--as-of", AS_OF)
     assert (run.returncode, run.stderr) == (2, (
         f"eligibility: error: {EXPORT}:1:1: Employee ID: unknown column 'Employee ID'; expected agency, id, name, "
-        "education; a CSV roster is three files, NAME.csv, NAME.history.csv and NAME.positions.csv "
+        "education, supervisor; a CSV roster is three files, NAME.csv, NAME.history.csv and NAME.positions.csv "
         "(docs/csv-records.md); an HR system's single-file export is read with --map MAPPING (eligibility "
         "import-map proposes one)\n"))
 

@@ -1,0 +1,262 @@
+"""Service commands: ``serve``, ``db upgrade|import|export``, ``users add|list|disable``, ``tokens create``.
+
+Option parsing and printing only; the service itself is eligibility.service (imported when a command runs).
+"""
+
+from __future__ import annotations
+
+import getpass
+import json
+import os
+import sys
+
+import click
+
+from eligibility.cli import main, rules_option
+
+DB_HELP = "the store: a SQLite file, sqlite:///PATH or postgresql://USER@HOST/DB (default: $ELIGIBILITY_DB, else " \
+          "./eligibility-store.sqlite3)"
+
+
+def db_option(func):
+    return click.option("--db", "db_url", default=None, metavar="URL", help=DB_HELP)(func)
+
+
+def cli_actor(given: str | None = None):
+    from eligibility.service.store import Actor
+
+    if given is not None and not given.strip():
+        raise click.BadParameter("must not be empty", param_hint="--actor")
+    try:
+        user = getpass.getuser()
+    except (KeyError, OSError):
+        user = f"uid {os.getuid()}"
+    return Actor(given or f"cli:{user}")
+
+
+def open_store(db_url: str | None):
+    """The store named by --db, created (migrated) when it is empty; a store at another revision is refused."""
+    from eligibility.service.db import open_database
+
+    return open_database(db_url, migrate_empty=True)
+
+
+def evaluator_for(rules_dir: str):
+    from eligibility.decide.evaluator import Evaluator
+
+    return Evaluator.from_dir(rules_dir)
+
+
+# -- db -------------------------------------------------------------------------------------------------------
+@main.group()
+def db() -> None:
+    """Create, migrate, import into and export from the employee store."""
+
+
+@db.command()
+@db_option
+def upgrade(db_url: str | None) -> None:
+    """Migrate the store's schema to this version (creating it if empty), and create the decision log beside it."""
+    from eligibility.service.db import open_database, upgrade as run_upgrade
+
+    store = open_database(db_url, check=False)
+    try:
+        before, after = run_upgrade(store)
+    finally:
+        store.close()
+    where = store.location.describe()
+    if before == after:
+        click.echo(f"{where}: already at revision {after}")
+    else:
+        click.echo(f"{where}: migrated from {before or 'an empty database'} to revision {after}")
+
+
+@db.command("import")
+@click.argument("roster_file", metavar="ROSTER")
+@db_option
+@rules_option
+@click.option("--map", "mapping", metavar="MAPPING", help="ROSTER is a single-file HR export read through this "
+                                                          "mapping (see 'import-map')")
+@click.option("--replace", is_flag=True, help="replace the agency's roster if the store already holds one")
+@click.option("--actor", help="who is importing, as the activity log records it (default: cli:OS-USER)")
+def import_(roster_file: str, db_url: str | None, rules_dir: str, mapping: str | None, replace: bool,
+            actor: str | None) -> None:
+    """Load ROSTER (YAML, CSV, JSONL, Parquet, or an HR export with --map) into the store: all of it or nothing.
+
+    Every bad record is reported (file, line, field) and nothing is stored; exit 2.
+    """
+    from eligibility.service import store as employees
+
+    who = cli_actor(actor)
+    with evaluator_for(rules_dir) as evaluator:
+        try:
+            loaded = employees.read_roster_file(evaluator, roster_file, mapping)
+        except employees.ImportRefused as exc:
+            for error in exc.errors:
+                click.echo(f"eligibility: error: {error.render()}", err=True)
+            raise
+    database = open_store(db_url)
+    try:
+        summary = employees.import_roster(database, loaded, who, replace=replace)
+    finally:
+        database.close()
+    changes = ", ".join(f"{len(summary[k])} {k}" for k in ("added", "changed", "removed") if summary[k])
+    click.echo(f"{database.location.describe()}: imported {summary['employees']} employees and "
+               f"{summary['positions']} positions of {loaded.agency} from {roster_file}"
+               + (f" ({changes})" if changes else ""))
+
+
+@db.command()
+@click.argument("agency")
+@db_option
+@click.option("-o", "--output", metavar="FILE", help="write to FILE (.yaml, .yml, or .csv: three files); default: "
+                                                     "standard output (YAML)")
+def export(agency: str, db_url: str | None, output: str | None) -> None:
+    """Write AGENCY's stored roster as a roster file that decides exactly as the store does."""
+    from eligibility.service.store import export_roster
+
+    database = open_store(db_url)
+    try:
+        loaded, text = export_roster(database, agency, output)
+    finally:
+        database.close()
+    if text is not None:
+        click.echo(text, nl=False)
+    else:
+        click.echo(f"wrote {len(loaded.employees)} employees and {len(loaded.positions)} positions of {agency} to "
+                   f"{output}", err=True)
+
+
+# -- users and tokens ----------------------------------------------------------------------------------------
+@main.group()
+def users() -> None:
+    """Add, list and disable the service's accounts."""
+
+
+def read_password(name: str) -> str:
+    """The password from standard input when it is not a terminal (its first line), else asked for twice."""
+    if not sys.stdin.isatty():
+        line = sys.stdin.readline()
+        return line[:-1] if line.endswith("\n") else line
+    return click.prompt(f"Password for {name}", hide_input=True, confirmation_prompt=True)
+
+
+@users.command()
+@click.argument("name")
+@click.option("--role", required=True, help="supervisor, hr, auditor, or an endorsing role of the agency's rule file")
+@click.option("--agency", metavar="ID", help="the account's agency (only an auditor may go without: every agency)")
+@click.option("--no-password", is_flag=True, help="no password: the account signs in with API tokens or through "
+                                                  "the reverse proxy's header only")
+@db_option
+@rules_option
+def add(name: str, role: str, agency: str | None, no_password: bool, db_url: str | None, rules_dir: str) -> None:
+    """Add an account NAME (password from standard input when it is not a terminal, else asked for)."""
+    from eligibility.service import accounts
+    from eligibility.service.roles import Roles
+
+    with evaluator_for(rules_dir) as evaluator:
+        roles = Roles(evaluator.books)
+    roles.check_role(role, agency)
+    password = None if no_password else read_password(name)
+    if password is not None:
+        accounts.check_password(password)
+    database = open_store(db_url)
+    try:
+        with database.write() as conn:
+            account = accounts.create(conn, roles, name, role, agency, password, cli_actor())
+    finally:
+        database.close()
+    click.echo(f"added account {account.name} ({account.role}, {account.agency or 'every agency'})")
+
+
+@users.command("list")
+@db_option
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def list_(db_url: str | None, fmt: str) -> None:
+    """List the accounts: name, role, agency, disabled."""
+    from eligibility.output.report import table
+    from eligibility.service import accounts
+
+    database = open_store(db_url)
+    try:
+        with database.read() as conn:
+            found = accounts.listing(conn)
+    finally:
+        database.close()
+    if fmt == "json":
+        click.echo(json.dumps([a.public() for a in found], indent=2))
+        return
+    rows = [[a.name, a.role, a.agency or "(every agency)", "disabled" if a.disabled else ""] for a in found]
+    for line in table(["NAME", "ROLE", "AGENCY", "STATE"], rows):
+        click.echo(line)
+
+
+@users.command()
+@click.argument("name")
+@db_option
+def disable(name: str, db_url: str | None) -> None:
+    """Disable account NAME: its sessions and API tokens stop working at once."""
+    from eligibility.service import accounts
+
+    database = open_store(db_url)
+    try:
+        with database.write() as conn:
+            accounts.disable(conn, name, cli_actor())
+    finally:
+        database.close()
+    click.echo(f"disabled account {name}")
+
+
+@main.group()
+def tokens() -> None:
+    """Create API tokens (sent as 'Authorization: Bearer TOKEN')."""
+
+
+@tokens.command()
+@click.argument("name")
+@db_option
+def create(name: str, db_url: str | None) -> None:
+    """Create an API token for account NAME; printed once, alone on the last line (only its hash is stored)."""
+    from eligibility.service import accounts
+
+    database = open_store(db_url)
+    try:
+        with database.write() as conn:
+            token = accounts.create_token(conn, name, cli_actor())
+    finally:
+        database.close()
+    click.echo(f"API token for {name} (shown once: keep it now; only its hash is stored):")
+    click.echo(token)
+
+
+# -- serve ---------------------------------------------------------------------------------------------------
+@main.command()
+@db_option
+@rules_option
+@click.option("--host", default="127.0.0.1", show_default=True, help="address to listen on")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535))
+@click.option("--trusted-header", metavar="NAME", help="trust this request header (set by a reverse proxy that has "
+                                                       "signed the user in) to name the account; off by default")
+@click.option("--session-secret-file", metavar="FILE", envvar="ELIGIBILITY_SESSION_SECRET_FILE",
+              help="the secret that signs session cookies (default: generated on first start, kept in the store)")
+@click.option("--demo", is_flag=True, help="a temporary store with the four sample rosters and one account per "
+                                           "role, whose one-time passwords are printed")
+def serve(db_url: str | None, rules_dir: str, host: str, port: int, trusted_header: str | None,
+          session_secret_file: str | None, demo: bool) -> None:
+    """Run the service: the JSON API under /api/v1, sign-in at /login, health at /healthz."""
+    from eligibility.service.serving import run
+
+    secret = None
+    if session_secret_file:
+        try:
+            with open(session_secret_file, encoding="utf-8") as handle:
+                secret = handle.read().strip()
+        except OSError as exc:
+            raise click.BadParameter(f"{session_secret_file}: {exc.strerror}", param_hint="--session-secret-file")
+        if len(secret) < 32:
+            raise click.BadParameter("the session secret must be at least 32 characters",
+                                     param_hint="--session-secret-file")
+    if demo and db_url:
+        raise click.UsageError("--demo uses a temporary store of its own: leave out --db")
+    run(db_url=db_url, rules_dir=rules_dir, host=host, port=port, trusted_header=trusted_header, secret=secret,
+        demo=demo, echo=click.echo)

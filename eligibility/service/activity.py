@@ -1,0 +1,240 @@
+"""The activity log: every change made through the service (records, imports, endorsements, positions, accounts,
+sign-ins and failed sign-ins), who made it and when, as a hash chain that is only ever appended to.
+
+Each entry holds the actor, the action, the agency and subject, the client address, hashes of the object before
+and after, the names of the fields that changed, and a small detail object (never a secret). Its ``entry_hash`` is
+the SHA-256 of the canonical JSON of every other column, ``prev_hash`` included, so editing, deleting or reordering
+an entry breaks the chain; the recorded head (in service_meta) catches a truncated tail. Triggers refuse UPDATE and
+DELETE. ``eligibility audit verify`` checks all of it beside the decision log.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Any, Iterable
+
+import sqlalchemy as sa
+from pydantic import BaseModel
+from sqlalchemy.engine import Connection
+
+from . import tables as t
+from .core import canonical_json, sha256_text
+from .db import Database, StoreError
+
+GENESIS = "0" * 64
+HEAD_SEQ, HEAD_HASH = "activity_head_seq", "activity_head_hash"
+HASHED = tuple(c for c in t.ACTIVITY_COLUMNS if c != "entry_hash")
+REFUSAL = "the activity log is append-only"
+SQLITE_TRIGGERS = {  # as SQLite keeps them in sqlite_master (the migration creates exactly these)
+    f"activity_log_no_{name.lower()}": f"CREATE TRIGGER activity_log_no_{name.lower()} BEFORE {name} ON activity_log "
+                                       f"BEGIN SELECT RAISE(ABORT, '{REFUSAL}'); END"
+    for name in ("UPDATE", "DELETE")}
+PG_TRIGGERS = {"activity_log_append_only": 2 | 8 | 16 | 1, "activity_log_no_truncate": 2 | 32}  # pg_trigger.tgtype
+PG_FUNCTION = f"BEGIN RAISE EXCEPTION '{REFUSAL}'; END"
+
+
+def utc_now() -> str:
+    return dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def entry_hash(row: dict) -> str:
+    return sha256_text(canonical_json({k: row[k] for k in HASHED}))
+
+
+def changed_fields(before: Any, after: Any, path: str = "") -> list[str]:
+    """The paths that differ between two JSON values: ``supervisor``, ``assignments[1].end``, ``endorsements[3]``."""
+    if isinstance(before, dict) and isinstance(after, dict):
+        found = []
+        for key in sorted(set(before) | set(after)):
+            found += changed_fields(before.get(key), after.get(key), f"{path}.{key}" if path else str(key))
+        return found
+    if isinstance(before, list) and isinstance(after, list):
+        found = []
+        for index in range(max(len(before), len(after))):
+            here = f"{path}[{index}]"
+            if index >= len(before) or index >= len(after):
+                found.append(here)
+            else:
+                found += changed_fields(before[index], after[index], here)
+        return found
+    return [] if before == after else [path or "(whole)"]
+
+
+def _head(conn: Connection) -> tuple[int, str]:
+    rows = dict(conn.execute(sa.select(t.meta.c.key, t.meta.c.value)
+                             .where(t.meta.c.key.in_([HEAD_SEQ, HEAD_HASH]))).all())
+    return int(rows.get(HEAD_SEQ, "0")), rows.get(HEAD_HASH, GENESIS)
+
+
+def _set_meta(conn: Connection, key: str, value: str) -> None:
+    if conn.execute(sa.select(t.meta.c.key).where(t.meta.c.key == key)).first():
+        conn.execute(t.meta.update().where(t.meta.c.key == key).values(value=value))
+    else:
+        conn.execute(t.meta.insert().values(key=key, value=value))
+
+
+def append(conn: Connection, *, actor: str, action: str, agency: str | None = None, subject: str | None = None,
+           client: str | None = None, before: str | None = None, after: str | None = None,
+           changed: Iterable[str] = (), detail: dict | None = None) -> dict:
+    """Chain one entry after the head, inside the caller's write transaction (eligibility.service.db.write)."""
+    last = conn.execute(sa.select(t.activity.c.seq, t.activity.c.entry_hash)
+                        .order_by(t.activity.c.seq.desc()).limit(1)).first()
+    last_seq, last_hash = (int(last[0]), last[1]) if last else (0, GENESIS)
+    if _head(conn) != (last_seq, last_hash):
+        raise StoreError("the activity log's last entry is not its recorded head; nothing more is written until "
+                         "'eligibility audit verify' has been run and the log restored")
+    row = {"seq": last_seq + 1, "recorded_at": utc_now(), "actor": actor, "action": action, "agency": agency,
+           "subject": subject, "client": client, "before_sha256": before, "after_sha256": after,
+           "changed": json.dumps(list(changed), ensure_ascii=False),
+           "detail": canonical_json(detail or {}), "prev_hash": last_hash}
+    row["entry_hash"] = entry_hash(row)
+    conn.execute(t.activity.insert().values(**row))
+    _set_meta(conn, HEAD_SEQ, str(row["seq"]))
+    _set_meta(conn, HEAD_HASH, row["entry_hash"])
+    return row
+
+
+def record(db: Database, **fields) -> dict:
+    """Append one entry in a transaction of its own (sign-ins, failed sign-ins)."""
+    with db.write() as conn:
+        return append(conn, **fields)
+
+
+class ActivityEntry(BaseModel):
+    """One entry of the activity log, as the API and ``audit`` show it."""
+
+    seq: int
+    recorded_at: str
+    actor: str
+    action: str
+    agency: str | None
+    subject: str | None
+    client: str | None
+    before_sha256: str | None
+    after_sha256: str | None
+    changed: list[str]
+    detail: dict
+    prev_hash: str
+    entry_hash: str
+
+
+def entries(db: Database, *, agencies: set[str] | None = None, subject: str | None = None,
+            action: str | None = None, since: dt.date | None = None, limit: int = 100,
+            after_seq: int = 0) -> list[ActivityEntry]:
+    """Entries in chain order after ``after_seq``; ``agencies`` None means every agency (and none)."""
+    query = sa.select(t.activity).where(t.activity.c.seq > after_seq).order_by(t.activity.c.seq).limit(limit)
+    if agencies is not None:
+        query = query.where(t.activity.c.agency.in_(sorted(agencies)))
+    if subject is not None:
+        query = query.where(t.activity.c.subject == subject)
+    if action is not None:
+        query = query.where(t.activity.c.action == action)
+    if since is not None:
+        query = query.where(t.activity.c.recorded_at >= since.isoformat())
+    with db.read() as conn:
+        rows = conn.execute(query).mappings().all()
+    return [ActivityEntry(**{**row, "changed": json.loads(row["changed"]), "detail": json.loads(row["detail"])})
+            for row in rows]
+
+
+class ActivityVerification(BaseModel):
+    """What verifying the activity log found."""
+
+    log: str
+    entries: int
+    intact: bool
+    head_seq: int
+    head_hash: str
+    findings: list[str] = []
+
+    def lines(self) -> list[str]:
+        if self.intact:
+            anchor = [f"activity anchor: {self.head_seq}:{self.head_hash}"] if self.head_seq else []
+            return [f"{self.log}: activity log intact, {self.entries} entr{'y' if self.entries == 1 else 'ies'}"] \
+                + anchor
+        return [f"{self.log}: activity log TAMPERED: {finding}" for finding in self.findings]
+
+
+def verify(db: Database) -> ActivityVerification:
+    """Walk the chain: gapless sequence, each entry's hash and link, the recorded head, the triggers."""
+    findings: list[str] = []
+    expected_seq, prev, count = 1, GENESIS, 0
+    with db.read() as conn:
+        head = _head(conn)
+        result = conn.execute(sa.select(t.activity).order_by(t.activity.c.seq)).mappings()
+        for row in result:
+            count += 1
+            problem = None
+            if row["seq"] != expected_seq:
+                problem = f"entry {expected_seq} is missing (the next one is {row['seq']}): deleted or reordered"
+            elif row["prev_hash"] != prev:
+                problem = f"entry {row['seq']} does not follow entry {row['seq'] - 1}: one of them was changed"
+            elif entry_hash(dict(row)) != row["entry_hash"]:
+                problem = f"entry {row['seq']} was edited (its hash no longer matches its contents)"
+            if problem:
+                findings.append(problem)
+                break
+            expected_seq, prev = row["seq"] + 1, row["entry_hash"]
+        triggers = _trigger_problems(conn, db.location.is_sqlite)
+    last_seq = expected_seq - 1
+    if not findings and head != (last_seq, prev):
+        findings.append(f"the recorded head is entry {head[0]} but the log ends at entry {last_seq}: entries were "
+                        f"removed from the end, or added behind the service's back")
+    findings += triggers
+    return ActivityVerification(log=db.location.describe(), entries=count, intact=not findings, head_seq=last_seq,
+                                head_hash=prev, findings=findings)
+
+
+def _trigger_problems(conn: Connection, sqlite: bool) -> list[str]:
+    if sqlite:
+        found = {name: " ".join((sql or "").split()) for name, sql in conn.execute(sa.text(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'activity_log'"))}
+        return [f"the append-only trigger {name} is missing or was replaced" for name, statement in
+                SQLITE_TRIGGERS.items() if found.get(name) != statement]
+    rows = conn.execute(sa.text(
+        "SELECT t.tgname, t.tgenabled, t.tgtype, p.prosrc FROM pg_trigger t JOIN pg_proc p ON p.oid = t.tgfoid "
+        "WHERE t.tgrelid = to_regclass('activity_log') AND NOT t.tgisinternal")).all()
+    found = {row[0]: row[1:] for row in rows}
+    problems = []
+    for name, bits in PG_TRIGGERS.items():
+        enabled, kind, source = found.get(name, (None, 0, ""))
+        if enabled is None or enabled == "D" or kind & bits != bits or " ".join(source.split()) != PG_FUNCTION:
+            problems.append(f"the append-only trigger {name} is missing, disabled or replaced")
+    return problems
+
+
+def has_activity_log(db: Database) -> bool:
+    return sa.inspect(db.engine).has_table("activity_log")
+
+
+def verify_beside(log_location: str) -> ActivityVerification | None:
+    """Verify the activity log in the database that holds the decision log ``log_location`` (a file or a
+    postgresql:// URL), for ``eligibility audit verify``; None when that database holds no activity log."""
+    import sqlite3
+    from urllib.parse import quote
+
+    from .db import Database, locate
+
+    location = locate(log_location)
+    if location.is_sqlite:  # looked at read-only first: a plain decision log is never opened for writing here
+        try:
+            conn = sqlite3.connect(f"file:{quote(location.log)}?mode=ro", uri=True)
+            try:
+                found = conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'activity_log'"
+                                     ).fetchone()
+            finally:
+                conn.close()
+        except sqlite3.Error:
+            return None
+        if not found:
+            return None
+    db = Database(location, pool_size=1)
+    try:
+        return verify(db) if has_activity_log(db) else None
+    finally:
+        db.close()
+
+
+__all__ = ["ActivityEntry", "ActivityVerification", "append", "changed_fields", "entries", "has_activity_log",
+           "record", "utc_now", "verify", "verify_beside"]

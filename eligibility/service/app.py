@@ -1,0 +1,202 @@
+"""The ASGI application: FastAPI with the routes of the permission table, the sign-in pages, security headers on
+every response, errors as JSON (never a traceback, never the input echoed back), and the state routes share."""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+
+import sqlalchemy as sa
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import Response
+from fastapi.routing import APIRoute
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from . import tables as t
+from .core import EligibilityError, Evaluator
+from .db import Database, StoreError
+from .deciding import Decider
+from .permissions import PERMISSIONS
+from .responses import json_response
+from .roles import Roles
+
+HERE = Path(__file__).resolve().parent
+LOG = logging.getLogger("eligibility.service")
+SECRET_KEY = "session_secret"
+# Content-Security-Policy: only the service's own scripts, styles and images; no inline script, no framing
+CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
+       "form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
+SECURITY_HEADERS = [
+    (b"content-security-policy", CSP.encode()),
+    (b"x-frame-options", b"DENY"),
+    (b"x-content-type-options", b"nosniff"),
+    (b"referrer-policy", b"no-referrer"),
+    (b"cross-origin-opener-policy", b"same-origin"),
+    (b"cross-origin-resource-policy", b"same-origin"),
+    (b"permissions-policy", b"camera=(), microphone=(), geolocation=(), payment=()"),
+]
+PUBLIC = {  # the only routes outside the permission table: health, the API document, signing in and out, assets
+    ("GET", "/healthz"), ("GET", "/api/openapi.json"), ("GET", "/login"), ("POST", "/login"), ("POST", "/logout"),
+    ("GET", "/"), ("POST", "/api/v1/session"), ("DELETE", "/api/v1/session"),
+}
+
+
+@dataclass
+class ServiceState:
+    """What every route uses: the store, the decider (evaluator and its memory), the roles, the session secret."""
+
+    db: Database
+    decider: Decider
+    roles: Roles
+    secret: str
+    trusted_header: str | None
+    templates: object
+
+
+def session_secret(db: Database, given: str | None) -> str:
+    """The secret that signs session cookies: given, or generated on first start and kept in the store."""
+    if given:
+        return given
+    with db.write() as conn:
+        found = conn.execute(sa.select(t.meta.c.value).where(t.meta.c.key == SECRET_KEY)).scalar()
+        if found is None:
+            found = secrets.token_urlsafe(48)
+            conn.execute(t.meta.insert().values(key=SECRET_KEY, value=found))
+            LOG.info("generated a session secret and stored it in the store")  # never the secret itself
+    return found
+
+
+class SecurityHeaders:
+    """ASGI middleware: the security headers on every response (HSTS when served over HTTPS), no caching of
+    anything but the static assets."""
+
+    def __init__(self, app) -> None:
+        self.app = app
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+        static = scope["path"].startswith("/static/")
+
+        async def sending(message):
+            if message["type"] == "http.response.start":
+                headers = [h for h in message.get("headers", []) if h[0].lower() != b"server"]
+                headers += SECURITY_HEADERS
+                headers.append((b"cache-control", b"max-age=3600" if static else b"no-store"))
+                if scope.get("scheme") == "https":
+                    headers.append((b"strict-transport-security", b"max-age=31536000"))
+                message = {**message, "headers": headers}
+            await send(message)
+
+        return await self.app(scope, receive, sending)
+
+
+def _templates():
+    import jinja2
+    from fastapi.templating import Jinja2Templates
+
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(HERE / "templates")), autoescape=True,
+                             undefined=jinja2.StrictUndefined)
+    return Jinja2Templates(env=env)
+
+
+def create_app(db: Database, evaluator: Evaluator, *, trusted_header: str | None = None,
+               secret: str | None = None) -> FastAPI:
+    """The service on an open store and a loaded evaluator (the caller closes both after the app stops)."""
+    from fastapi.staticfiles import StaticFiles
+
+    from . import routes_agency, routes_audit, routes_people, web
+
+    app = FastAPI(title="eligibility", version=_version(), openapi_url="/api/openapi.json", docs_url=None,
+                  redoc_url=None, description="Who in a public agency can advance to the next level of their job "
+                                              "class, when, and why: employee store, decisions, endorsements and "
+                                              "the activity log. See docs/service.md.")
+    app.state.service = ServiceState(db=db, decider=Decider(evaluator), roles=Roles(evaluator.books),
+                                     secret=session_secret(db, secret),
+                                     trusted_header=trusted_header.lower() if trusted_header else None,
+                                     templates=_templates())
+    for module in (web, routes_people, routes_agency, routes_audit):
+        app.include_router(module.router)
+    app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
+    _deny_by_default(app)
+    app.add_exception_handler(StarletteHTTPException, _http_error)
+    app.add_exception_handler(RequestValidationError, _invalid_request)
+    app.add_exception_handler(StoreError, _store_error)
+    app.add_exception_handler(EligibilityError, _eligibility_error)
+    app.add_exception_handler(Exception, _internal_error)
+    app.add_middleware(SecurityHeaders)
+    return app
+
+
+def _deny_by_default(app: FastAPI) -> None:
+    """Every route is either in the permission table (with the ``authorized`` dependency) or public: checked here,
+    so that a route added without an entry stops the service from starting rather than being open."""
+    from .auth import authorized
+
+    routes = list(_api_routes(app.routes))
+    if not routes:
+        raise RuntimeError("no API route found to check against the permission table")
+    for route in routes:
+        for method in route.methods:
+            if (method, route.path) in PUBLIC:
+                continue
+            rule = PERMISSIONS.get(route.name)
+            calls = [d.call for d in route.dependant.dependencies]
+            if rule is None or (rule.method, rule.path) != (method, route.path) or authorized not in calls:
+                raise RuntimeError(f"route {method} {route.path} ({route.name}) is not enforced from the "
+                                   f"permission table")
+
+
+def _api_routes(routes):
+    """Every APIRoute, including those of included routers (kept whole by newer FastAPI versions)."""
+    for route in routes:
+        if isinstance(route, APIRoute):
+            yield route
+        elif hasattr(route, "original_router"):
+            yield from _api_routes(route.original_router.routes)
+        elif hasattr(route, "routes") and not hasattr(route, "app"):
+            yield from _api_routes(route.routes)
+
+
+async def _http_error(request: Request, exc: StarletteHTTPException) -> Response:
+    body = {"detail": exc.detail}
+    if getattr(exc, "errors", None):
+        body["errors"] = exc.errors  # each {"field": path in the record, "message": ...}
+    return json_response(body, exc.status_code, getattr(exc, "headers", None))
+
+
+async def _invalid_request(request: Request, exc: RequestValidationError) -> Response:
+    """422 naming each bad field and why, without echoing what was sent (it may be a password)."""
+    errors = [{"field": ".".join(str(p) for p in e.get("loc", ())), "message": e.get("msg", "invalid")}
+              for e in exc.errors()]
+    return json_response({"detail": "invalid request", "errors": errors}, 422)
+
+
+async def _store_error(request: Request, exc: StoreError) -> Response:
+    LOG.error("store error on %s %s: %s", request.method, request.url.path, exc)
+    return json_response({"detail": str(exc)}, 503)
+
+
+async def _eligibility_error(request: Request, exc: EligibilityError) -> Response:
+    return json_response({"detail": str(exc)}, 422)
+
+
+async def _internal_error(request: Request, exc: Exception) -> Response:
+    LOG.error("internal error on %s %s", request.method, request.url.path, exc_info=exc)
+    return json_response({"detail": "internal error; this is a bug, please report it with the time it happened"},
+                         500)
+
+
+def _version() -> str:
+    from importlib import metadata
+
+    try:
+        return metadata.version("eligibility")
+    except metadata.PackageNotFoundError:
+        return "unknown"
+
+
+__all__ = ["CSP", "ServiceState", "create_app", "json_response", "session_secret"]

@@ -1,0 +1,237 @@
+"""Who is calling: a signed session cookie (browsers), a bearer token (integrations) or, when the service was started
+with ``--trusted-header NAME``, the user a reverse proxy vouches for. Also: the CSRF check on every unsafe request
+made with a cookie, sign-in with its throttle (from the activity log), and the permission table's enforcement."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hmac
+import secrets
+from dataclasses import dataclass, field
+
+import sqlalchemy as sa
+from fastapi import HTTPException, Request
+from itsdangerous import BadSignature, URLSafeTimedSerializer
+
+from . import accounts, activity, tables as t
+from .accounts import Account
+from .permissions import PERMISSIONS, permitted, sees_agency, sees_employee
+
+SESSION_COOKIE = "eligibility_session"
+LOGIN_COOKIE = "eligibility_login"  # the sign-in form's CSRF token, before there is a session
+CSRF_HEADER = "x-csrf-token"
+CSRF_FIELD = "csrf_token"
+SESSION_HOURS = 8
+THROTTLE_AFTER = 5  # failed sign-ins in a row (per account name) before each further try must wait
+THROTTLE_CLIENT = 20  # failed sign-ins from one address within the window, whatever the names
+THROTTLE_WINDOW = dt.timedelta(minutes=15)
+THROTTLE_MAX = 900  # seconds: the longest wait
+UNSAFE = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+
+
+class Denied(HTTPException):
+    """An HTTP error with a JSON body ``{"detail": ...}`` (and ``WWW-Authenticate`` for 401)."""
+
+    def __init__(self, status: int, detail: str, headers: dict | None = None) -> None:
+        if status == 401:
+            headers = {"WWW-Authenticate": 'Bearer realm="eligibility"', **(headers or {})}
+        super().__init__(status_code=status, detail=detail, headers=headers)
+
+
+def not_found(what: str = "not found") -> Denied:
+    return Denied(404, what)
+
+
+@dataclass
+class Caller:
+    """The signed-in account, what its role answers to in the permission table, and how it signed in."""
+
+    account: Account
+    classes: set[str]
+    via: str  # "session", "token" or "header"
+    csrf: str | None = None
+    roles: object = field(default=None, repr=False)
+
+    @property
+    def name(self) -> str:
+        return self.account.name
+
+    def agency_or_404(self, agency: str | None) -> str:
+        """The agency asked for (default: the caller's own), or 404 when it is outside the caller's scope."""
+        agency = agency or self.account.agency
+        if agency is None:
+            raise Denied(422, "give the agency (agency=ID): this account sees every agency")
+        if not sees_agency(self.account.agency, agency):
+            raise not_found(f"no agency {agency!r}")
+        return agency
+
+    def sees_agency(self, agency: str) -> bool:
+        return sees_agency(self.account.agency, agency)
+
+    def sees_employee(self, agency: str, supervisor: str | None) -> bool:
+        return sees_employee(self.account.role, self.account.name, self.account.agency, agency, supervisor)
+
+
+# -- session cookies ------------------------------------------------------------------------------------
+def serializer(secret: str, salt: str) -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(secret, salt=salt)
+
+
+def session_value(secret: str, account: Account) -> tuple[str, str]:
+    """(cookie value, CSRF token) of a new session for the account."""
+    csrf = secrets.token_urlsafe(32)
+    return serializer(secret, "session").dumps({"a": account.id, "e": account.session_epoch, "c": csrf}), csrf
+
+
+def read_session(secret: str, value: str) -> dict | None:
+    try:
+        data = serializer(secret, "session").loads(value, max_age=SESSION_HOURS * 3600)
+    except (BadSignature, ValueError, TypeError):
+        return None
+    return data if isinstance(data, dict) and {"a", "e", "c"} <= set(data) else None
+
+
+def set_cookie(response, request: Request, name: str, value: str, max_age: int | None) -> None:
+    response.set_cookie(name, value, max_age=max_age, path="/", httponly=True, samesite="strict",
+                        secure=request.url.scheme == "https")
+
+
+def clear_cookie(response, request: Request, name: str) -> None:
+    response.delete_cookie(name, path="/", httponly=True, samesite="strict", secure=request.url.scheme == "https")
+
+
+# -- who is calling -------------------------------------------------------------------------------------
+def client_of(request: Request) -> str | None:
+    return request.client.host if request.client else None
+
+
+def identify(request: Request) -> Caller | None:
+    """The caller from a bearer token, the trusted header, or the session cookie (tried in that order); None when
+    no credentials were given. Credentials that are given but wrong are a 401, never a fall-through."""
+    state = request.app.state.service
+    header = request.headers.get("authorization")
+    with state.db.read() as conn:
+        if header is not None:
+            scheme, _, token = header.partition(" ")
+            account = accounts.by_token(conn, token.strip()) if scheme.lower() == "bearer" else None
+            if account is None:
+                raise Denied(401, "invalid or disabled API token")
+            return _caller(state, account, "token")
+        if state.trusted_header:
+            user = request.headers.get(state.trusted_header)
+            if user:
+                account = accounts.get(conn, user)
+                if account is None or account.disabled:
+                    raise Denied(401, "the user named by the trusted header has no enabled account here")
+                session = read_session(state.secret, request.cookies.get(SESSION_COOKIE, ""))
+                same = session and (session["a"], session["e"]) == (account.id, account.session_epoch)
+                csrf = session["c"] if same else None
+                return _caller(state, account, "header", csrf)
+        cookie = request.cookies.get(SESSION_COOKIE)
+        if cookie:
+            session = read_session(state.secret, cookie)
+            account = accounts.by_id(conn, session["a"]) if session else None
+            if account is None or account.disabled or account.session_epoch != session["e"]:
+                raise Denied(401, "the session has ended; sign in again")
+            return _caller(state, account, "session", session["c"])
+    return None
+
+
+def _caller(state, account: Account, via: str, csrf: str | None = None) -> Caller:
+    return Caller(account, state.roles.classes(account.role, account.agency), via, csrf, state.roles)
+
+
+async def check_csrf(request: Request, caller: Caller) -> None:
+    """An unsafe request made with a cookie (or a proxy's header) must carry the session's CSRF token, in the
+    X-CSRF-Token header or a ``csrf_token`` form field. Bearer tokens are not sent by browsers on their own."""
+    if request.method not in UNSAFE or caller.via == "token":
+        return
+    given = request.headers.get(CSRF_HEADER)
+    if given is None and request.headers.get("content-type", "").startswith(
+            ("application/x-www-form-urlencoded", "multipart/form-data")):
+        given = (await request.form()).get(CSRF_FIELD)
+    if not caller.csrf or not isinstance(given, str) or not hmac.compare_digest(given, caller.csrf):
+        raise Denied(403, "missing or wrong CSRF token (send the session's token in X-CSRF-Token)")
+
+
+async def authorized(request: Request) -> Caller:
+    """The dependency of every route in the permission table: 401 without credentials, 403 when the role may not
+    call the route (the route's name is its action), CSRF on unsafe requests. Scope (404) is the route's own."""
+    action = request.scope["route"].name
+    if action not in PERMISSIONS:  # deny by default: a route outside the table is never served
+        raise Denied(403, "this route is not in the permission table")
+    caller = identify(request)
+    if caller is None:
+        raise Denied(401, "sign in, or send an API token (Authorization: Bearer ...)")
+    if not permitted(action, caller.classes):
+        raise Denied(403, f"a {caller.account.role} may not do this ({action})")
+    await check_csrf(request, caller)
+    return caller
+
+
+# -- sign-in ------------------------------------------------------------------------------------------------
+def _since(stamp: str) -> float:
+    then = dt.datetime.strptime(stamp, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=dt.timezone.utc)
+    return (dt.datetime.now(dt.timezone.utc) - then).total_seconds()
+
+
+def throttled(state, name: str, client: str | None) -> int:
+    """Seconds the caller must still wait before trying to sign in as ``name`` (0: go ahead). After THROTTLE_AFTER
+    failures in a row for a name, or THROTTLE_CLIENT from one address, within the window, each try waits twice
+    as long as the one before (1 s, 2 s, 4 s ... up to THROTTLE_MAX). Counted from the activity log, so the
+    throttle holds across restarts and processes."""
+    start = (dt.datetime.now(dt.timezone.utc) - THROTTLE_WINDOW).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    a = t.activity
+    with state.db.read() as conn:
+        recent = conn.execute(sa.select(a.c.action, a.c.recorded_at).where(
+            a.c.subject == f"account {name}", a.c.action.in_(["login", "login.failed"]), a.c.recorded_at >= start)
+            .order_by(a.c.seq.desc()).limit(THROTTLE_AFTER + 12)).all()
+        from_client = conn.execute(sa.select(a.c.recorded_at).where(
+            a.c.client == client, a.c.action == "login.failed", a.c.recorded_at >= start)
+            .order_by(a.c.seq.desc()).limit(THROTTLE_CLIENT + 12)).all() if client else []
+    failures = 0
+    for action, _ in recent:
+        if action != "login.failed":
+            break
+        failures += 1
+    wait = 0.0
+    for count, limit, last in ((failures, THROTTLE_AFTER, recent[0][1] if recent else None),
+                               (len(from_client), THROTTLE_CLIENT, from_client[0][0] if from_client else None)):
+        if count >= limit and last:
+            wait = max(wait, min(2 ** (count - limit), THROTTLE_MAX) - _since(last))
+    return max(0, int(wait + 0.999))
+
+
+def sign_in(request: Request, name: str, password: str) -> Account:
+    """Check a name and password (throttled), log the attempt, and return the account; Denied 401 or 429."""
+    state = request.app.state.service
+    client = client_of(request)
+    name = name.strip()[:200]
+    wait = throttled(state, name, client)
+    if wait:
+        activity.record(state.db, actor=name or "?", action="login.throttled", subject=f"account {name}",
+                        client=client)
+        raise Denied(429, f"too many failed sign-ins; try again in {wait} s", {"Retry-After": str(wait)})
+    with state.db.read() as conn:
+        account = accounts.verify_password(conn, name, password) if name and password else None
+    if account is None:
+        activity.record(state.db, actor=name or "?", action="login.failed", subject=f"account {name}",
+                        client=client)
+        raise Denied(401, "wrong account name or password, or the account is disabled")
+    activity.record(state.db, actor=account.name, action="login", agency=account.agency,
+                    subject=f"account {account.name}", client=client)
+    return account
+
+
+def sign_out(request: Request, caller: Caller) -> None:
+    """End every session of the account (sessions are signed cookies: the account's epoch moves on)."""
+    state = request.app.state.service
+    with state.db.write() as conn:
+        accounts.end_sessions(conn, caller.account)
+        activity.append(conn, actor=caller.name, action="logout", agency=caller.account.agency,
+                        subject=f"account {caller.name}", client=client_of(request))
+
+
+__all__ = ["CSRF_FIELD", "CSRF_HEADER", "Caller", "Denied", "LOGIN_COOKIE", "SESSION_COOKIE", "authorized",
+           "check_csrf", "clear_cookie", "client_of", "identify", "not_found", "read_session", "serializer",
+           "session_value", "set_cookie", "sign_in", "sign_out", "throttled"]

@@ -1,0 +1,76 @@
+"""The service's one door into the rest of eligibility: every name the service uses from the engine, the records,
+the reports and the decision log is re-exported here, so that moving those modules touches this file only.
+
+Nothing else in eligibility.service imports ``eligibility.<module>``; it imports ``from .core import ...``.
+"""
+
+from __future__ import annotations
+
+from eligibility.audit.log import (
+    DecisionLog,
+    canonical_json,
+    positions_sha256,
+    record_json,
+    record_sha256,
+    sha256_text,
+)
+from eligibility.audit.replay import replay
+from eligibility.decide.decision import STATUSES, Decision, DecisionError
+from eligibility.rules.documents import Document, parse_yaml
+from eligibility.errors import (
+    AuditError,
+    EligibilityError,
+    EvaluationError,
+    InputError,
+    NoTargetError,
+    ProposalError,
+    RecordError,
+)
+from eligibility.decide.evaluator import Evaluator
+from eligibility.reclass.impact import assess
+from eligibility.reclass.proposal import proposal_from_document
+from eligibility.records.models import (
+    Employee,
+    Endorsement,
+    Position,
+    Roster,
+    RosterHeader,
+    check_record,
+    roster_from_document,
+)
+from eligibility.output.report import in_window, row as decision_row
+from eligibility.rules.location import find_rules_dir
+from eligibility.rules.schema import EndorsementCriterion
+from eligibility.records.streaming import open_roster
+from eligibility.records.tabular import write_roster_csv
+
+
+def decision_json(decision: Decision) -> str:
+    """The bytes ``eligibility check --format json`` prints for a decision (the canonical JSON and its newline)."""
+    return decision.to_json() + "\n"
+
+
+def endorsement_criteria(book) -> list[EndorsementCriterion]:
+    """Every endorsement criterion of a loaded rulebook, in rule-file order (who gives which kind of endorsement)."""
+    found = []
+    for series in book.rulebook.series:
+        for version in series.versions:
+            for level in version.levels:
+                for path in level.paths:
+                    found += [c for c in path.criteria if isinstance(c, EndorsementCriterion)]
+    return found
+
+
+def vocabulary_roles(book) -> dict[str, str]:
+    """The endorsing roles a rule file declares in its vocabulary: role id -> display name."""
+    return dict(book.rulebook.vocabulary.roles)
+
+
+__all__ = [
+    "AuditError", "Decision", "DecisionError", "DecisionLog", "Document", "EligibilityError", "Employee",
+    "Endorsement", "EvaluationError", "Evaluator", "InputError", "NoTargetError", "Position", "ProposalError",
+    "RecordError", "Roster", "RosterHeader", "STATUSES", "assess", "canonical_json", "check_record", "decision_json",
+    "decision_row", "endorsement_criteria", "find_rules_dir", "in_window", "open_roster", "parse_yaml",
+    "positions_sha256", "proposal_from_document", "record_json", "record_sha256", "replay", "roster_from_document",
+    "sha256_text", "vocabulary_roles", "write_roster_csv",
+]

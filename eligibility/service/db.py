@@ -1,0 +1,219 @@
+"""Where the service's database is and how it is opened: the URL (``--db``, $ELIGIBILITY_DB, a file in the working
+directory), the SQLAlchemy engine, read and write transactions, and the schema migrations (Alembic)."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import threading
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterator
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection, Engine
+
+from .core import EligibilityError
+
+DB_ENV = "ELIGIBILITY_DB"
+DEFAULT_DB = "eligibility-store.sqlite3"
+WRITE_LOCK = 7_140_014  # the PostgreSQL advisory lock every write transaction takes: one writer at a time
+MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+
+
+class StoreError(EligibilityError):
+    """The employee store cannot be opened, migrated, read or written (one line, no password)."""
+
+
+@dataclass(frozen=True)
+class Location:
+    """A database as the user named it, and the two ways the service reaches it."""
+
+    given: str  # as typed: a file path, sqlite:///path or postgresql://...
+    url: str  # for SQLAlchemy (postgresql+psycopg://..., sqlite:///abs/path)
+    log: str  # for the decision log (eligibility.audit): a file path or a postgresql:// URL
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.url.startswith("sqlite")
+
+    def describe(self) -> str:
+        """The location without its password, for messages and logs."""
+        return _without_password(self.given)
+
+
+def _without_password(text: str) -> str:
+    if "://" in text and "@" in text:
+        scheme, _, rest = text.partition("://")
+        creds, _, host = rest.rpartition("@")
+        return f"{scheme}://{creds.split(':')[0]}@{host}"
+    return text
+
+
+def locate(given: str | None) -> Location:
+    """``--db`` (or $ELIGIBILITY_DB, else ./eligibility-store.sqlite3) as a Location."""
+    text = given or os.environ.get(DB_ENV) or DEFAULT_DB
+    for prefix in ("postgresql+psycopg://", "postgresql://", "postgres://"):
+        if text.startswith(prefix):
+            rest = text[len(prefix):]
+            return Location(text, f"postgresql+psycopg://{rest}", f"postgresql://{rest}")
+    if text.startswith("sqlite:///"):
+        text = text[len("sqlite:///"):]
+    elif "://" in text:
+        raise StoreError(f"{_without_password(text)}: not a database this service can use (give a file path, "
+                         f"sqlite:///PATH or postgresql://USER@HOST/DB)")
+    path = Path(text).expanduser().resolve()
+    return Location(given or os.environ.get(DB_ENV) or DEFAULT_DB, f"sqlite:///{path}", str(path))
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(getattr(exc, "orig", None) or exc).strip()
+    return (text.splitlines() or [type(exc).__name__])[0]
+
+
+class Database:
+    """An open store: its engine, and read and write transactions (``with db.read() as conn``)."""
+
+    def __init__(self, location: Location, *, pool_size: int = 10) -> None:
+        self.location = location
+        if location.is_sqlite:
+            path = Path(location.log)
+            if not path.parent.is_dir():
+                raise StoreError(f"{location.describe()}: the folder {path.parent} does not exist")
+            self.engine: Engine = sa.create_engine(
+                location.url, connect_args={"check_same_thread": False, "timeout": 60},
+                pool_size=pool_size, max_overflow=pool_size * 2)
+            sa.event.listen(self.engine, "connect", _sqlite_connect)
+            sa.event.listen(self.engine, "begin", _sqlite_begin)
+        else:
+            try:
+                import psycopg  # noqa: F401
+            except ImportError as exc:
+                raise StoreError(f"{location.describe()}: a PostgreSQL store needs psycopg: "
+                                 f"pip install 'eligibility[postgres]'") from exc
+            # no pre-ping (a round trip on every checkout); connections are renewed every 30 minutes instead
+            self.engine = sa.create_engine(location.url, pool_size=pool_size, max_overflow=pool_size * 2,
+                                           pool_recycle=1800)
+        self._sqlite_write = threading.Lock()  # one writer per process; SQLite's own lock orders processes
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    @contextmanager
+    def read(self) -> Iterator[Connection]:
+        """A read-only transaction (a consistent snapshot on PostgreSQL; WAL readers never wait on SQLite)."""
+        try:
+            with self.engine.connect() as conn:
+                with conn.begin():
+                    yield conn
+        except sa.exc.SQLAlchemyError as exc:
+            raise StoreError(f"{self.location.describe()}: cannot read the store: {_first_line(exc)}") from exc
+
+    @contextmanager
+    def write(self) -> Iterator[Connection]:
+        """A write transaction that holds the store's write lock: writers run one at a time, so what a writer
+        reads (the activity log's head, an employee's endorsements) is still true when it commits."""
+        try:
+            if self.location.is_sqlite:
+                with self._sqlite_write, self.engine.connect() as conn:
+                    conn.execution_options(sqlite_immediate=True)
+                    with conn.begin():
+                        yield conn
+            else:
+                with self.engine.connect() as conn:
+                    with conn.begin():
+                        conn.execute(sa.text("SELECT pg_advisory_xact_lock(:k)"), {"k": WRITE_LOCK})
+                        yield conn
+        except sa.exc.SQLAlchemyError as exc:
+            raise StoreError(f"{self.location.describe()}: cannot write to the store: {_first_line(exc)}") from exc
+
+
+def _sqlite_connect(dbapi_connection: sqlite3.Connection, record) -> None:
+    dbapi_connection.isolation_level = None  # SQLAlchemy's begin event below says BEGIN itself
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode = WAL")
+    cursor.execute("PRAGMA synchronous = NORMAL")
+    cursor.execute("PRAGMA foreign_keys = ON")
+    cursor.execute("PRAGMA busy_timeout = 60000")
+    cursor.close()
+
+
+def _sqlite_begin(conn: Connection) -> None:
+    conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.get_execution_options().get("sqlite_immediate") else "BEGIN")
+
+
+# -- migrations ------------------------------------------------------------------------------------
+def _alembic_config(conn: Connection):
+    from alembic.config import Config
+
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    config.attributes["connection"] = conn
+    return config
+
+
+def head_revision() -> str:
+    from alembic.script import ScriptDirectory
+
+    from alembic.config import Config
+
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    return ScriptDirectory.from_config(config).get_current_head()
+
+
+def current_revision(db: Database) -> str | None:
+    """The schema revision the database is at (None: an empty database, never migrated)."""
+    from alembic.runtime.migration import MigrationContext
+
+    with db.read() as conn:
+        return MigrationContext.configure(conn).get_current_revision()
+
+
+def upgrade(db: Database) -> tuple[str | None, str]:
+    """Migrate the schema to the newest revision, and create the decision log beside it; (before, after)."""
+    from alembic import command
+
+    before = current_revision(db)
+    try:
+        with db.write() as conn:
+            command.upgrade(_alembic_config(conn), "head")
+    except StoreError:
+        raise
+    except Exception as exc:  # alembic raises its own errors and the driver's
+        raise StoreError(f"{db.location.describe()}: cannot migrate the store: {_first_line(exc)}") from exc
+    from .core import DecisionLog
+
+    DecisionLog.open(db.location.log, create=True).close()
+    return before, head_revision()
+
+
+def ensure_current(db: Database, *, migrate_empty: bool) -> None:
+    """Refuse to run on a schema older or newer than this version's; an empty database is migrated when asked."""
+    found, head = current_revision(db), head_revision()
+    if found == head:
+        return
+    if found is None and migrate_empty:
+        upgrade(db)
+        return
+    if found is None:
+        raise StoreError(f"{db.location.describe()}: the store is empty; create it with 'eligibility db upgrade'")
+    raise StoreError(f"{db.location.describe()}: the store's schema is at revision {found}, this version of "
+                     f"eligibility uses {head}; back it up, then run 'eligibility db upgrade'")
+
+
+def open_database(given: str | None, *, migrate_empty: bool = False, check: bool = True) -> Database:
+    """Open the store named by ``--db``; with ``check``, refuse a schema that is not this version's."""
+    db = Database(locate(given))
+    if check:
+        try:
+            ensure_current(db, migrate_empty=migrate_empty)
+        except BaseException:
+            db.close()
+            raise
+    return db
+
+
+__all__ = ["DB_ENV", "DEFAULT_DB", "Database", "Location", "StoreError", "current_revision", "ensure_current",
+           "head_revision", "locate", "open_database", "upgrade"]

@@ -1,0 +1,137 @@
+"""Decisions for the service: stored records decided by the engine (one at a time: the engine is not shared between
+threads), remembered by what decides them (record hash, positions hash, as-of date, target) so that a team list is
+decided once per change, and the summary a team list shows for each person."""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from collections import OrderedDict
+from typing import Any, Iterable
+
+from sqlalchemy.engine import Connection
+
+from . import store
+from .core import Decision, EvaluationError, Evaluator, NoTargetError, decision_json, in_window
+
+Outcome = Decision | EvaluationError
+
+
+class _Lru:
+    """A bounded mapping, least recently used first out; safe across threads."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self.items: OrderedDict = OrderedDict()
+        self.lock = threading.Lock()
+
+    def get(self, key):
+        with self.lock:
+            value = self.items.get(key)
+            if value is not None:
+                self.items.move_to_end(key)
+            return value
+
+    def put(self, key, value) -> None:
+        with self.lock:
+            self.items[key] = value
+            self.items.move_to_end(key)
+            while len(self.items) > self.size:
+                self.items.popitem(last=False)
+
+    def clear(self) -> None:
+        with self.lock:
+            self.items.clear()
+
+
+class Decided:
+    """One decided record as the service shows it: its decision JSON (None when it could not be decided) and its
+    team-list summary. The Decision object itself is not kept: its JSON is what is served, at a fraction of the
+    memory."""
+
+    __slots__ = ("json", "summary")
+
+    def __init__(self, outcome: Outcome, agency: str, supervisor: str | None) -> None:
+        self.json = decision_json(outcome) if isinstance(outcome, Decision) else None
+        self.summary = summary(outcome, agency, supervisor)
+
+
+def summary(outcome: Outcome, agency: str, supervisor: str | None, employee_id: str | None = None,
+            name: str | None = None) -> dict[str, Any]:
+    """What a team list shows of one person (the columns of the roster table, typed)."""
+    if isinstance(outcome, Decision):
+        d = outcome
+        return {
+            "employee_id": d.employee_id, "agency": agency, "name": d.name, "supervisor": supervisor,
+            "current": d.current, "target": f"{d.target.series}:{d.target.level}", "target_title": d.target.title,
+            "status": d.status,
+            "eligible_on": d.eligible_on.isoformat() if d.eligible_on and d.status == "eligible" else None,
+            "time_met_on": d.time_met_on.isoformat() if d.time_met_on else None,
+            "overdue_since": d.review.overdue_since.isoformat() if d.review and d.review.overdue_since else None,
+            "waiting_on": d.waiting_on(), "still_needed": [n.text for n in d.still_needed],
+            "caveats": [c.text for c in d.caveats], "as_of": d.as_of.isoformat(), "error": None,
+        }
+    employee_id = outcome.employee_id or employee_id
+    status = "not_applicable" if isinstance(outcome, NoTargetError) else "error"
+    reason = str(outcome).split("; give another target")[0]
+    return {"employee_id": employee_id, "agency": agency, "name": name, "supervisor": supervisor, "current": None,
+            "target": None, "target_title": None, "status": status, "eligible_on": None, "time_met_on": None,
+            "overdue_since": None, "waiting_on": [reason] if status == "not_applicable" else [], "still_needed": [],
+            "caveats": [], "as_of": None, "error": reason}
+
+
+class Decider:
+    """The service's evaluator and its memory of decided records."""
+
+    def __init__(self, evaluator: Evaluator, *, size: int = 10_000) -> None:
+        self.evaluator = evaluator
+        self.engine_lock = threading.Lock()
+        self.decided = _Lru(size)
+        self.responses = _Lru(512)  # whole team-list responses, keyed by the agency's data version
+
+    @property
+    def books(self) -> dict:
+        return self.evaluator.books
+
+    def known(self, agency: str) -> set[str] | None:
+        return self.evaluator.known_series().get(agency)
+
+    def decide_rows(self, conn: Connection, agency: str, rows: list[dict], positions_sha: str, as_of: dt.date,
+                    to: str | None) -> list[Decided]:
+        """Decide stored employees (rows of store.employee_index), reading only the records not decided yet."""
+        keys = [(agency, r["employee_id"], r["record_sha256"], positions_sha, as_of, to) for r in rows]
+        found = [self.decided.get(key) for key in keys]
+        missing = [r["employee_id"] for r, hit in zip(rows, found) if hit is None]
+        if missing:
+            records = store.records(conn, agency, missing)
+            positions = store.positions(conn, agency)
+            fresh = iter(self.evaluate(agency, [records[i] for i in missing], positions, as_of, to))
+            for index, row in enumerate(rows):
+                if found[index] is None:
+                    found[index] = Decided(next(fresh), agency, row["supervisor"])
+                    if found[index].json is None:  # not decided: the summary names the person from the store
+                        found[index].summary.update(employee_id=row["employee_id"], name=row["name"])
+                    self.decided.put(keys[index], found[index])
+        return found
+
+    def evaluate(self, agency: str, employees: list, positions: Iterable, as_of: dt.date,
+                 to: str | None) -> list[Outcome]:
+        with self.engine_lock:
+            results = self.evaluator.evaluate_many(employees, as_of, agency=agency, positions=positions, to=to)
+        return [r.with_traceback(None) if isinstance(r, BaseException) else r for r in results]
+
+    def decide_one(self, agency: str, employee, positions, as_of: dt.date, to: str | None) -> Outcome:
+        return self.evaluate(agency, [employee], positions, as_of, to)[0]
+
+
+def keep(item: dict, statuses: set[str] | None, as_of: dt.date, within_days: int | None) -> bool:
+    """The team-list filters: these statuses; a key date within N days of the as-of date (as ``roster --within``)."""
+    if statuses and item["status"] not in statuses:
+        return False
+    if within_days is None:
+        return True
+    flat = {k: item[k] or "" for k in ("status", "eligible_on", "time_met_on")}
+    return in_window(flat, as_of, as_of + dt.timedelta(days=within_days))
+
+
+__all__ = ["Decided", "Decider", "keep", "summary"]

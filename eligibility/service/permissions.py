@@ -1,0 +1,116 @@
+"""The permission table: every route of the service, who may call it and on what. The app registers its routes and
+enforces access from this table alone, the permission-matrix test is generated from it, and pages (issue 15) ask it
+what to show (``allowed``). Deny by default: a route is reachable only through an entry here, and a role not
+listed is refused.
+
+How a request is answered, in this order: no valid credentials, 401; the caller's role is not listed for the
+action, 403 (decided before any object is looked at, so it tells nothing about objects); the object (employee,
+agency, account, log entry) does not exist or is outside the caller's scope, 404, the same answer for both, so that
+existence does not leak. Scope: a supervisor sees the employees whose ``supervisor`` names their account; every
+other role sees its agency (an auditor created without an agency sees every agency).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .roles import AUDITOR, ENDORSER, HR, SUPERVISOR
+
+READERS = frozenset({SUPERVISOR, ENDORSER, HR, AUDITOR})
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One route: its method and path, the role classes allowed, what its scope is checked on, and its success."""
+
+    method: str
+    path: str
+    roles: frozenset[str]
+    scope: str | None  # "employee", "agency", "account", "log_entry", or None (nothing to scope)
+    ok: int = 200
+    write: bool = False  # changes something: never allowed to an auditor; needs the CSRF token with a cookie
+    summary: str = ""
+
+
+API = "/api/v1"
+PERMISSIONS: dict[str, Rule] = {
+    "session.read": Rule("GET", f"{API}/session", READERS, None,
+                         summary="who is signed in, their CSRF token and what they may do"),
+    "employees.list": Rule("GET", f"{API}/employees", READERS, "agency",
+                           summary="the caller's visible employees with their current decision summary"),
+    "employee.read": Rule("GET", f"{API}/employees/{{agency}}/{{employee_id}}", READERS, "employee",
+                          summary="an employee's stored record (ETag: its version)"),
+    "employee.decision": Rule("GET", f"{API}/employees/{{agency}}/{{employee_id}}/decision", READERS, "employee",
+                              summary="the decision JSON, exactly as 'eligibility check --format json' prints it"),
+    "endorsements.list": Rule("GET", f"{API}/employees/{{agency}}/{{employee_id}}/endorsements", READERS,
+                              "employee", summary="an employee's endorsements, with who recorded each and why"),
+    "endorsement.create": Rule("POST", f"{API}/employees/{{agency}}/{{employee_id}}/endorsements",
+                               frozenset({ENDORSER}), "employee", ok=201, write=True,
+                               summary="record an endorsement of a kind the caller's role gives"),
+    "employee.replace": Rule("PUT", f"{API}/employees/{{agency}}/{{employee_id}}", frozenset({HR}), "employee",
+                             write=True, summary="replace an employee's record (validated as roster files are)"),
+    "employee.patch": Rule("PATCH", f"{API}/employees/{{agency}}/{{employee_id}}", frozenset({HR}), "employee",
+                           write=True, summary="change some fields of an employee's record (JSON merge patch)"),
+    "positions.list": Rule("GET", f"{API}/agencies/{{agency}}/positions", READERS, "agency",
+                           summary="the agency's positions and vacancies"),
+    "position.replace": Rule("PUT", f"{API}/agencies/{{agency}}/positions/{{position_id}}", frozenset({HR}),
+                             "agency", write=True, summary="create or replace a position"),
+    "position.patch": Rule("PATCH", f"{API}/agencies/{{agency}}/positions/{{position_id}}", frozenset({HR}),
+                           "agency", write=True, summary="change a position (its vacancy, say)"),
+    "roster.import": Rule("POST", f"{API}/agencies/{{agency}}/roster", frozenset({HR}), "agency", write=True,
+                          summary="replace the agency's roster with a YAML or JSON roster (all of it or nothing)"),
+    "roster.export": Rule("GET", f"{API}/agencies/{{agency}}/roster", frozenset({HR, AUDITOR}), "agency",
+                          summary="the agency's roster as a YAML roster file"),
+    "reclass.assess": Rule("POST", f"{API}/reclass", frozenset({HR}), "agency",
+                           summary="a reclassification proposal's impact on the stored roster"),
+    "decisions.record": Rule("POST", f"{API}/decisions/record", frozenset({HR}), "agency", write=True,
+                             summary="decide the whole agency and append every decision to the decision log"),
+    "audit.entries": Rule("GET", f"{API}/audit/entries", frozenset({AUDITOR}), "agency",
+                          summary="decision log entries"),
+    "audit.verify": Rule("GET", f"{API}/audit/verify", frozenset({AUDITOR}), None,
+                         summary="verify the decision log's and the activity log's chains"),
+    "audit.replay": Rule("POST", f"{API}/audit/replay/{{decision_id}}", frozenset({AUDITOR}), "log_entry",
+                         summary="re-decide a logged decision from the stored record and compare it byte for byte"),
+    "activity.entries": Rule("GET", f"{API}/audit/activity", frozenset({AUDITOR}), "agency",
+                             summary="activity log entries: who changed what, when"),
+    "accounts.list": Rule("GET", f"{API}/accounts", frozenset({HR}), None,
+                          summary="the accounts of the caller's agency"),
+    "account.create": Rule("POST", f"{API}/accounts", frozenset({HR}), None, ok=201, write=True,
+                           summary="add an account to the caller's agency"),
+    "account.disable": Rule("POST", f"{API}/accounts/{{name}}/disable", frozenset({HR}), "account", write=True,
+                            summary="disable an account of the caller's agency (its sessions and tokens end)"),
+}
+
+for _action, _rule in PERMISSIONS.items():  # the table's own invariants, checked on import
+    assert not (_rule.write and AUDITOR in _rule.roles), f"{_action}: an auditor never writes"
+    assert _rule.write == (_rule.method not in ("GET", "HEAD")) or _action in (
+        "reclass.assess", "audit.replay"), f"{_action}: a write is a POST, PUT or PATCH"
+
+
+def rule(action: str) -> Rule:
+    return PERMISSIONS[action]
+
+
+def permitted(action: str, classes: set[str]) -> bool:
+    """Whether a caller whose role answers to ``classes`` may call the action at all (scope aside)."""
+    return bool(PERMISSIONS[action].roles & classes)
+
+
+def allowed(classes: set[str]) -> list[str]:
+    """Every action a caller whose role answers to ``classes`` may call, for pages to show only what works."""
+    return sorted(action for action in PERMISSIONS if permitted(action, classes))
+
+
+def sees_agency(account_agency: str | None, agency: str) -> bool:
+    return account_agency is None or account_agency == agency
+
+
+def sees_employee(role: str, account_name: str, account_agency: str | None, agency: str,
+                  supervisor: str | None) -> bool:
+    """A supervisor sees their team; every other role sees its agency."""
+    if not sees_agency(account_agency, agency):
+        return False
+    return role != SUPERVISOR or supervisor == account_name
+
+
+__all__ = ["API", "PERMISSIONS", "READERS", "Rule", "allowed", "permitted", "rule", "sees_agency", "sees_employee"]

@@ -1,0 +1,303 @@
+"""The employee store: rosters imported whole (all of it or nothing), records and positions read and replaced one at
+a time, and rosters exported back to files that decide exactly as the stored records do. Every change is written
+with its activity-log entry in the same transaction."""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+import json
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+from typing import Any, Iterable
+
+import sqlalchemy as sa
+import yaml
+from sqlalchemy.engine import Connection
+
+from . import activity, tables as t
+from .core import (Document, Employee, Evaluator, Position, RecordError, Roster, canonical_json, check_record,
+                   open_roster, positions_sha256, record_json, record_sha256, sha256_text,
+                   write_roster_csv)
+from .db import Database, StoreError
+
+
+class ImportRefused(StoreError):
+    """A roster with bad records: nothing was imported; ``errors`` holds every one of them."""
+
+    def __init__(self, path: str, errors: list[RecordError], total: int) -> None:
+        self.errors = errors
+        self.total = total
+        super().__init__(f"{path}: nothing was imported: {len(errors)} of {total} record"
+                         f"{'s' if total != 1 else ''} could not be read (each is listed above)")
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who makes a change, as the activity log records it: an account name (or ``cli:USER``) and an address."""
+
+    name: str
+    client: str | None = None
+
+
+# -- hashes ------------------------------------------------------------------------------------------
+def position_json(position: Position) -> str:
+    return canonical_json(position.model_dump(mode="json", by_alias=True))
+
+
+def roster_sha256(positions: Iterable[Position], employees: Iterable[Employee]) -> str:
+    return sha256_text(canonical_json({"positions": [json.loads(position_json(p)) for p in positions],
+                                       "employees": [record_sha256(e) for e in employees]}))
+
+
+# -- reading -----------------------------------------------------------------------------------------
+def agencies(conn: Connection) -> dict[str, dict]:
+    """Every agency in the store: its data version, positions hash, source and import time."""
+    return {row["agency"]: dict(row) for row in conn.execute(sa.select(t.agencies)).mappings()}
+
+
+def agency_version(conn: Connection, agency: str) -> tuple[int, str] | None:
+    """(data version, positions SHA-256) of an agency, or None when it is not in the store."""
+    row = conn.execute(sa.select(t.agencies.c.version, t.agencies.c.positions_sha256)
+                       .where(t.agencies.c.agency == agency)).first()
+    return (row[0], row[1]) if row else None
+
+
+def positions(conn: Connection, agency: str) -> list[Position]:
+    rows = conn.execute(sa.select(t.positions.c.position_json).where(t.positions.c.agency == agency)
+                        .order_by(t.positions.c.ord)).scalars()
+    return [Position.model_validate_json(text) for text in rows]
+
+
+def employee_index(conn: Connection, agency: str, supervisor: str | None = None) -> list[dict]:
+    """The agency's employees in roster order (optionally one supervisor's team), without their records."""
+    e = t.employees
+    query = sa.select(e.c.employee_id, e.c.name, e.c.supervisor, e.c.record_sha256, e.c.version) \
+        .where(e.c.agency == agency).order_by(e.c.ord)
+    if supervisor is not None:
+        query = query.where(e.c.supervisor == supervisor)
+    return [dict(row) for row in conn.execute(query).mappings()]
+
+
+def records(conn: Connection, agency: str, ids: Iterable[str] | None = None) -> dict[str, Employee]:
+    """Stored records by id (all of the agency's, or those of ``ids``)."""
+    e = t.employees
+    query = sa.select(e.c.employee_id, e.c.record_json).where(e.c.agency == agency).order_by(e.c.ord)
+    if ids is not None:
+        query = query.where(e.c.employee_id.in_(list(ids)))
+    return {row[0]: Employee.model_validate_json(row[1]) for row in conn.execute(query)}
+
+
+def employee_row(conn: Connection, agency: str, employee_id: str) -> dict | None:
+    row = conn.execute(sa.select(t.employees).where(t.employees.c.agency == agency,
+                                                     t.employees.c.employee_id == employee_id)).mappings().first()
+    return dict(row) if row else None
+
+
+def roster(conn: Connection, agency: str) -> Roster:
+    """The stored roster of an agency, as a roster file would load (its path names the store)."""
+    found = records(conn, agency)
+    return Roster(path=f"store:{agency}", agency=agency, positions=positions(conn, agency),
+                  employees=list(found.values()), lines={employee_id: 0 for employee_id in found})
+
+
+# -- validation of one record or position given through the API ------------------------------------------
+def validate_record(raw: Any, known: set[str] | None, where: str = "request body") -> Employee | RecordError:
+    """A record as a roster file would hold it: the same model and cross-checks (classes, terms of the agency).
+    A RecordError's ``field`` is the path inside the record (``assignments[0].start``)."""
+    item = check_record(raw, 0, Document(where, None), None, known, lambda _id: None, path=where)
+    if isinstance(item, RecordError) and item.field and item.field.startswith("employees[0]"):
+        item.field = item.field[len("employees[0]"):].lstrip(".") or None
+    return item
+
+
+# -- writing -----------------------------------------------------------------------------------------
+def _employee_values(agency: str, employee: Employee, ord_: int, version: int) -> dict:
+    return {"agency": agency, "employee_id": employee.id, "ord": ord_, "name": employee.name,
+            "supervisor": employee.supervisor, "record_json": record_json(employee),
+            "record_sha256": record_sha256(employee), "version": version, "updated_at": activity.utc_now()}
+
+
+def _bump(conn: Connection, agency: str, positions_sha: str | None = None) -> None:
+    values: dict = {"version": t.agencies.c.version + 1}
+    if positions_sha is not None:
+        values["positions_sha256"] = positions_sha
+    conn.execute(t.agencies.update().where(t.agencies.c.agency == agency).values(**values))
+
+
+def read_roster_file(evaluator: Evaluator, path: str, mapping: str | None = None) -> Roster:
+    """Every record of a roster file of any supported format; ImportRefused (with all of them) if any is bad."""
+    stream = open_roster(path, evaluator.known_series(), mapping)
+    loaded = Roster(path=path, agency=stream.agency, positions=list(stream.positions))
+    errors: list[RecordError] = []
+    for line, item in stream.items:
+        if isinstance(item, RecordError):
+            errors.append(item)
+        else:
+            loaded.employees.append(item)
+            loaded.lines[item.id] = line
+    errors += stream.more_errors
+    if errors:
+        raise ImportRefused(path, errors, len(loaded.employees) + len(errors))
+    return loaded
+
+
+def import_roster(db: Database, loaded: Roster, actor: Actor, *, replace: bool = False) -> dict:
+    """Store a whole roster in one transaction (replacing the agency's with ``replace``); returns what changed."""
+    with db.write() as conn:
+        before = agency_version(conn, loaded.agency)
+        if before is not None and not replace:
+            count = conn.execute(sa.select(sa.func.count()).select_from(t.employees)
+                                 .where(t.employees.c.agency == loaded.agency)).scalar_one()
+            raise StoreError(f"agency {loaded.agency!r} is already in the store ({count} employees); give --replace "
+                             f"to replace its roster")
+        old = roster(conn, loaded.agency) if before is not None else None
+        old_sha = {e.id: record_sha256(e) for e in old.employees} if old else {}
+        new_sha = {e.id: record_sha256(e) for e in loaded.employees}
+        pos_sha = positions_sha256(loaded.positions)
+        if before is None:
+            conn.execute(t.agencies.insert().values(agency=loaded.agency, version=1, positions_sha256=pos_sha,
+                                                    source=Path(loaded.path).name, imported_at=activity.utc_now()))
+        else:
+            conn.execute(t.employees.delete().where(t.employees.c.agency == loaded.agency))
+            conn.execute(t.positions.delete().where(t.positions.c.agency == loaded.agency))
+            conn.execute(t.agencies.update().where(t.agencies.c.agency == loaded.agency).values(
+                version=t.agencies.c.version + 1, positions_sha256=pos_sha, source=Path(loaded.path).name,
+                imported_at=activity.utc_now()))
+        if loaded.positions:
+            conn.execute(t.positions.insert(), [
+                {"agency": loaded.agency, "position_id": p.id, "ord": i, "position_json": position_json(p)}
+                for i, p in enumerate(loaded.positions)])
+        if loaded.employees:
+            conn.execute(t.employees.insert(), [_employee_values(loaded.agency, e, i, 1)
+                                                for i, e in enumerate(loaded.employees)])
+        summary = {
+            "source": Path(loaded.path).name, "employees": len(loaded.employees), "positions": len(loaded.positions),
+            "added": sorted(set(new_sha) - set(old_sha)), "removed": sorted(set(old_sha) - set(new_sha)),
+            "changed": sorted(i for i in set(new_sha) & set(old_sha) if new_sha[i] != old_sha[i])}
+        changed = [f"employees.{i}" for i in sorted(set(summary["added"]) | set(summary["removed"])
+                                                      | set(summary["changed"]))]
+        if old is None or positions_sha256(old.positions) != pos_sha:
+            changed.insert(0, "positions")
+        activity.append(conn, actor=actor.name, client=actor.client, action="roster.import", agency=loaded.agency,
+                        subject=loaded.agency, before=roster_sha256(old.positions, old.employees) if old else None,
+                        after=roster_sha256(loaded.positions, loaded.employees), changed=changed,
+                        detail={k: v if isinstance(v, int) or k == "source" else len(v) for k, v in summary.items()})
+    return summary
+
+
+def replace_record(conn: Connection, agency: str, employee: Employee, actor: Actor, *, action: str,
+                   expected_version: int | None = None, detail: dict | None = None) -> dict:
+    """Replace one stored record inside the caller's write transaction; returns the new row."""
+    row = employee_row(conn, agency, employee.id)
+    if row is None:
+        raise LookupError(employee.id)
+    if expected_version is not None and row["version"] != expected_version:
+        raise VersionConflict(row["version"])
+    values = _employee_values(agency, employee, row["ord"], row["version"] + 1)
+    conn.execute(t.employees.update().where(t.employees.c.agency == agency,
+                                            t.employees.c.employee_id == employee.id).values(**values))
+    _bump(conn, agency)
+    activity.append(conn, actor=actor.name, client=actor.client, action=action, agency=agency, subject=employee.id,
+                    before=row["record_sha256"], after=values["record_sha256"],
+                    changed=activity.changed_fields(json.loads(row["record_json"]), json.loads(values["record_json"])),
+                    detail=detail)
+    return values
+
+
+class VersionConflict(StoreError):
+    """The record changed since the version the client read (If-Match)."""
+
+    def __init__(self, current: int) -> None:
+        self.current = current
+        super().__init__(f"the record changed since (it is now at version {current})")
+
+
+def put_position(conn: Connection, agency: str, position: Position, actor: Actor, *, action: str) -> bool:
+    """Create or replace one position inside the caller's write transaction; True when it was created."""
+    current = positions(conn, agency)
+    before_sha = positions_sha256(current)
+    old = next((p for p in current if p.id == position.id), None)
+    if old is None:
+        conn.execute(t.positions.insert().values(agency=agency, position_id=position.id, ord=len(current),
+                                                 position_json=position_json(position)))
+        after = current + [position]
+    else:
+        conn.execute(t.positions.update().where(t.positions.c.agency == agency,
+                                                t.positions.c.position_id == position.id)
+                     .values(position_json=position_json(position)))
+        after = [position if p.id == position.id else p for p in current]
+    after_sha = positions_sha256(after)
+    _bump(conn, agency, after_sha)
+    before_json = json.loads(position_json(old)) if old else {}
+    activity.append(conn, actor=actor.name, client=actor.client, action=action, agency=agency,
+                    subject=f"position {position.id}", before=before_sha, after=after_sha,
+                    changed=activity.changed_fields(before_json, json.loads(position_json(position))))
+    return old is None
+
+
+# -- export ------------------------------------------------------------------------------------------
+class _Dumper(yaml.SafeDumper):
+    pass
+
+
+def _decimal(dumper: yaml.SafeDumper, value: Decimal) -> yaml.Node:
+    text = str(value)
+    if Decimal(repr(float(text))) == value and "E" not in text.upper():
+        return dumper.represent_scalar("tag:yaml.org,2002:float", text)
+    return dumper.represent_str(text)  # exact as text (the model reads a decimal from it)
+
+
+_Dumper.add_representer(Decimal, _decimal)
+_FIRST = ("id", "name", "supervisor")
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, enum.Enum):
+        return value.value
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    return value
+
+
+def roster_yaml(loaded: Roster, note: str) -> str:
+    """A YAML roster file (the format of employees_sample/) holding exactly these records and positions."""
+    people = []
+    for employee in loaded.employees:
+        data = _plain(employee.model_dump(mode="python", by_alias=True, exclude_defaults=True))
+        people.append({**{k: data.pop(k) for k in _FIRST if k in data}, **data})
+    document = {"agency": loaded.agency,
+                "positions": [_plain(p.model_dump(mode="python", by_alias=True)) for p in loaded.positions],
+                "employees": people}
+    body = yaml.dump(document, Dumper=_Dumper, sort_keys=False, allow_unicode=True, default_flow_style=False,
+                     width=120)
+    return f"# {note}\n{body}"
+
+
+def export_roster(db: Database, agency: str, output: str | None) -> tuple[Roster, str | None]:
+    """The stored roster of ``agency`` as YAML text (``output`` None), or written to a .yaml/.yml or .csv file."""
+    with db.read() as conn:
+        if agency_version(conn, agency) is None:
+            known = sorted(agencies(conn))
+            raise StoreError(f"agency {agency!r} is not in the store (it holds: {', '.join(known) or 'nothing yet'})")
+        loaded = roster(conn, agency)
+    note = (f"Exported from the eligibility store {db.location.describe()} on "
+            f"{dt.datetime.now(dt.timezone.utc).strftime('%Y-%m-%d %H:%M UTC')}.")
+    if output is None:
+        return loaded, roster_yaml(loaded, note)
+    if output.lower().endswith(".csv"):
+        write_roster_csv(loaded, output)
+    elif output.lower().endswith((".yaml", ".yml")):
+        Path(output).write_text(roster_yaml(loaded, note), encoding="utf-8")
+    else:
+        raise StoreError(f"{output}: export writes .yaml, .yml or .csv (three files: NAME.csv, NAME.history.csv, "
+                         f"NAME.positions.csv)")
+    return loaded, None
+
+
+__all__ = ["Actor", "ImportRefused", "VersionConflict", "agencies", "agency_version", "employee_index",
+           "employee_row", "export_roster", "import_roster", "positions", "positions_sha256", "put_position",
+           "read_roster_file", "records", "replace_record", "roster", "roster_yaml", "validate_record"]

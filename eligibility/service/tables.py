@@ -1,0 +1,110 @@
+"""The store's tables as SQLAlchemy Core objects, for queries. The schema itself is made by the migrations
+(eligibility/service/migrations/versions), which tests/service check against these definitions."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+metadata = sa.MetaData()
+
+# key/value settings: the session secret, the activity log's recorded head
+meta = sa.Table(
+    "service_meta", metadata,
+    sa.Column("key", sa.String(100), primary_key=True),
+    sa.Column("value", sa.Text, nullable=False),
+)
+
+# one row per agency in the store; ``version`` grows with every change to its employees or positions
+agencies = sa.Table(
+    "agencies", metadata,
+    sa.Column("agency", sa.String(80), primary_key=True),
+    sa.Column("version", sa.Integer, nullable=False),
+    sa.Column("positions_sha256", sa.String(64), nullable=False),
+    sa.Column("source", sa.Text, nullable=False),
+    sa.Column("imported_at", sa.String(40), nullable=False),
+)
+
+positions = sa.Table(
+    "positions", metadata,
+    sa.Column("agency", sa.String(80), sa.ForeignKey("agencies.agency"), primary_key=True),
+    sa.Column("position_id", sa.String(200), primary_key=True),
+    sa.Column("ord", sa.Integer, nullable=False),
+    sa.Column("position_json", sa.Text, nullable=False),
+)
+
+# the record as the roster file holds it (canonical JSON), with the fields the service searches on
+employees = sa.Table(
+    "employees", metadata,
+    sa.Column("agency", sa.String(80), sa.ForeignKey("agencies.agency"), primary_key=True),
+    sa.Column("employee_id", sa.String(200), primary_key=True),
+    sa.Column("ord", sa.Integer, nullable=False),
+    sa.Column("name", sa.Text),
+    sa.Column("supervisor", sa.String(200)),
+    sa.Column("record_json", sa.Text, nullable=False),
+    sa.Column("record_sha256", sa.String(64), nullable=False),
+    sa.Column("version", sa.Integer, nullable=False),
+    sa.Column("updated_at", sa.String(40), nullable=False),
+    sa.Index("employees_supervisor", "agency", "supervisor"),
+)
+
+# who recorded an endorsement through the service, and their comment (the endorsement itself is in the record)
+endorsement_notes = sa.Table(
+    "endorsement_notes", metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("agency", sa.String(80), nullable=False),
+    sa.Column("employee_id", sa.String(200), nullable=False),
+    sa.Column("kind", sa.String(40), nullable=False),
+    sa.Column("by_role", sa.String(80), nullable=False),
+    sa.Column("toward", sa.String(200), nullable=False),
+    sa.Column("date", sa.String(10), nullable=False),
+    sa.Column("comment", sa.Text),
+    sa.Column("account", sa.String(200), nullable=False),
+    sa.Column("recorded_at", sa.String(40), nullable=False),
+    sa.Index("endorsement_notes_employee", "agency", "employee_id"),
+)
+
+accounts = sa.Table(
+    "accounts", metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("name", sa.String(200), nullable=False, unique=True),
+    sa.Column("role", sa.String(80), nullable=False),
+    sa.Column("agency", sa.String(80)),
+    sa.Column("password_hash", sa.Text),
+    sa.Column("disabled", sa.Boolean, nullable=False),
+    sa.Column("session_epoch", sa.Integer, nullable=False),
+    sa.Column("created_at", sa.String(40), nullable=False),
+)
+
+tokens = sa.Table(
+    "tokens", metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("account_id", sa.Integer, sa.ForeignKey("accounts.id"), nullable=False),
+    sa.Column("token_sha256", sa.String(64), nullable=False, unique=True),
+    sa.Column("created_at", sa.String(40), nullable=False),
+    sa.Column("disabled", sa.Boolean, nullable=False),
+)
+
+# the activity log: hash-chained, append-only (triggers refuse UPDATE and DELETE)
+activity = sa.Table(
+    "activity_log", metadata,
+    sa.Column("seq", sa.BigInteger().with_variant(sa.Integer, "sqlite"), primary_key=True, autoincrement=False),
+    sa.Column("recorded_at", sa.String(40), nullable=False),
+    sa.Column("actor", sa.String(200), nullable=False),
+    sa.Column("action", sa.String(60), nullable=False),
+    sa.Column("agency", sa.String(80)),
+    sa.Column("subject", sa.Text),
+    sa.Column("client", sa.String(100)),
+    sa.Column("before_sha256", sa.String(64)),
+    sa.Column("after_sha256", sa.String(64)),
+    sa.Column("changed", sa.Text, nullable=False),
+    sa.Column("detail", sa.Text, nullable=False),
+    sa.Column("prev_hash", sa.String(64), nullable=False),
+    sa.Column("entry_hash", sa.String(64), nullable=False),
+    sa.Index("activity_log_subject", "subject"),
+    sa.Index("activity_log_client", "client"),
+)
+
+ACTIVITY_COLUMNS: tuple[str, ...] = tuple(c.name for c in activity.columns)
+
+__all__ = ["ACTIVITY_COLUMNS", "accounts", "activity", "agencies", "employees", "endorsement_notes", "meta",
+           "metadata", "positions", "tokens"]

@@ -1,0 +1,202 @@
+"""The employee store: migrations, where the store is, import (all of it or nothing, every bad record reported),
+export, and export(import(x)) deciding exactly as x on every sample roster, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+
+import pytest
+import sqlalchemy as sa
+from click.testing import CliRunner
+
+from eligibility.cli import main
+from eligibility.service import tables
+from eligibility.service.db import (
+    DEFAULT_DB,
+    Database,
+    StoreError,
+    current_revision,
+    head_revision,
+    locate,
+    open_database,
+    upgrade,
+)
+
+from factories import RULES, SAMPLES
+from service.service_world import AS_OF
+
+SAMPLE_FILES = sorted(SAMPLES.glob("*.yaml"))
+
+
+def run(*args, input=None, env=None):
+    return CliRunner().invoke(main, [str(a) for a in args], input=input, env=env, catch_exceptions=False)
+
+
+def decisions(path, evaluator) -> list[dict]:
+    """Every decision of a roster file as JSON, without the file:line of records that cannot be decided."""
+    roster = evaluator.load_roster(path)
+    out = []
+    for item in evaluator.evaluate_roster(roster, __import__("datetime").date.fromisoformat(AS_OF)):
+        data = json.loads(item.model_dump_json())
+        if "error" in data:
+            data["error"] = data["error"].split(": ", 1)[1]  # "FILE:LINE: employee ID: why" -> "employee ID: why"
+        out.append(data)
+    return out
+
+
+# -- where the store is, and its schema ------------------------------------------------------------------------
+def test_the_store_location_comes_from_db_then_the_environment_then_the_working_directory(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("ELIGIBILITY_DB", raising=False)
+    assert locate(None).log == str(tmp_path / DEFAULT_DB)
+    monkeypatch.setenv("ELIGIBILITY_DB", str(tmp_path / "env.sqlite3"))
+    assert locate(None).log == str(tmp_path / "env.sqlite3")
+    assert locate("sqlite:///" + str(tmp_path / "x.db")).url == f"sqlite:///{tmp_path / 'x.db'}"
+    pg = locate("postgresql://kim:s3cret@db.example/hr")
+    assert (pg.url, pg.log, pg.describe()) == ("postgresql+psycopg://kim:s3cret@db.example/hr",
+                                               "postgresql://kim:s3cret@db.example/hr", "postgresql://kim@db.example/hr")
+    with pytest.raises(StoreError, match="not a database this service can use"):
+        locate("mysql://root@localhost/x")
+
+
+def test_db_upgrade_creates_the_schema_of_the_table_definitions_and_is_idempotent(store_url):
+    first = run("db", "upgrade", "--db", store_url)
+    assert first.exit_code == 0 and first.output.endswith("migrated from an empty database to revision 0001\n")
+    again = run("db", "upgrade", "--db", store_url)
+    assert again.exit_code == 0 and again.output.endswith("already at revision 0001\n")
+    db = Database(locate(store_url))
+    try:
+        inspector = sa.inspect(db.engine)
+        for table in tables.metadata.sorted_tables:  # the migration makes what the queries expect
+            assert {c["name"] for c in inspector.get_columns(table.name)} == {c.name for c in table.columns}, table
+        assert inspector.has_table("eligibility_decisions")  # the decision log lives beside the store
+        assert current_revision(db) == head_revision() == "0001"
+    finally:
+        db.close()
+
+
+def test_a_store_at_another_revision_is_refused_until_upgraded(tmp_path):
+    path = tmp_path / "old.sqlite3"
+    upgrade(Database(locate(str(path))))
+    with sqlite3.connect(path) as conn:
+        conn.execute("UPDATE alembic_version SET version_num = '0000'")
+    with pytest.raises(StoreError, match="schema is at revision 0000, this version of eligibility uses 0001; back "
+                                         "it up, then run 'eligibility db upgrade'"):
+        open_database(str(path), migrate_empty=True)
+    answer = run("users", "list", "--db", path)
+    assert answer.exit_code == 2 and "run 'eligibility db upgrade'" in answer.output
+
+
+def test_a_store_in_a_missing_folder_is_one_line_error(tmp_path):
+    answer = run("db", "upgrade", "--db", tmp_path / "nope" / "store.sqlite3")
+    assert answer.exit_code == 2
+    assert answer.output == f"eligibility: error: {tmp_path / 'nope' / 'store.sqlite3'}: the folder " \
+                            f"{tmp_path / 'nope'} does not exist\n"
+
+
+# -- import and export -----------------------------------------------------------------------------------------
+def test_export_of_import_decides_exactly_as_each_sample_roster(store_url, tmp_path, evaluator):
+    for sample in SAMPLE_FILES:
+        assert run("db", "import", sample, "--db", store_url, "--rules", RULES).exit_code == 0
+    for sample in SAMPLE_FILES:
+        agency = sample.stem
+        out = tmp_path / f"{agency}-export.yaml"
+        answer = run("db", "export", agency, "-o", out, "--db", store_url)
+        assert answer.exit_code == 0, answer.output
+        assert decisions(out, evaluator) == decisions(sample, evaluator)
+        csv_out = tmp_path / f"{agency}.csv"
+        assert run("db", "export", agency, "-o", csv_out, "--db", store_url).exit_code == 0
+        assert decisions(csv_out, evaluator) == decisions(sample, evaluator)
+        original = evaluator.load_roster(sample)
+        again = evaluator.load_roster(out)
+        assert again.employees == original.employees and again.positions == original.positions
+
+
+def test_export_to_standard_output_is_a_roster_file(tmp_path, evaluator):
+    db = tmp_path / "s.sqlite3"
+    run("db", "import", SAMPLES / "jbwd.yaml", "--db", db, "--rules", RULES)
+    answer = run("db", "export", "jbwd", "--db", db)
+    (tmp_path / "out.yaml").write_text(answer.output)
+    assert answer.output.startswith("# Exported from the eligibility store")
+    assert decisions(tmp_path / "out.yaml", evaluator) == decisions(SAMPLES / "jbwd.yaml", evaluator)
+    missing = run("db", "export", "ccwd", "--db", db)
+    assert missing.exit_code == 2 and "agency 'ccwd' is not in the store (it holds: jbwd)" in missing.output
+
+
+BAD_ROSTER = """\
+agency: ccwd
+employees:
+  - id: X1
+    assignments:
+      - {class: customer-service-specialst, level: I, start: 2020-01-01}
+  - id: X2
+    assignments:
+      - {class: customer-service-specialist, level: I, start: 2020-13-01}
+  - id: X3
+    supervisor: lortiz
+    assignments:
+      - {class: customer-service-specialist, level: I, start: 2020-01-01}
+  - id: X3
+    assignments:
+      - {class: customer-service-specialist, level: I, start: 2020-01-01}
+"""
+
+
+def test_import_is_all_or_nothing_and_reports_every_bad_record_with_its_position(store_url, tmp_path):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(BAD_ROSTER)
+    answer = run("db", "import", bad, "--db", store_url, "--rules", RULES)
+    assert answer.exit_code == 2
+    assert answer.output.splitlines() == [
+        f"eligibility: error: {bad}:5:10: employees[0].assignments[0].class: unknown class "
+        f"'customer-service-specialst' (did you mean 'customer-service-specialist'?)",
+        f"eligibility: error: {bad}:8:56: employees[1].assignments[0].start: no such day (2020-13-01)",
+        f"eligibility: error: {bad}:13:5: employees[3].id: duplicate employee id 'X3' (first on line 9)",
+        f"eligibility: error: {bad}: nothing was imported: 3 of 4 records could not be read (each is listed above)",
+    ]
+    db = open_database(store_url, migrate_empty=True)
+    try:
+        with db.read() as conn:
+            assert conn.execute(sa.select(sa.func.count()).select_from(tables.employees)).scalar_one() == 0
+            assert conn.execute(sa.select(sa.func.count()).select_from(tables.agencies)).scalar_one() == 0
+    finally:
+        db.close()
+
+
+def test_a_second_import_needs_replace_and_replacing_reports_what_changed(tmp_path):
+    db = tmp_path / "s.sqlite3"
+    assert run("db", "import", SAMPLES / "ccwd.yaml", "--db", db, "--rules", RULES).exit_code == 0
+    again = run("db", "import", SAMPLES / "ccwd.yaml", "--db", db, "--rules", RULES)
+    assert again.exit_code == 2
+    assert "agency 'ccwd' is already in the store (14 employees); give --replace to replace its roster" in again.output
+    changed = tmp_path / "ccwd.yaml"
+    changed.write_text((SAMPLES / "ccwd.yaml").read_text().replace("name: Marisol Quintero-Vance", "name: M. Vance"))
+    replaced = run("db", "import", changed, "--db", db, "--rules", RULES, "--replace")
+    assert replaced.exit_code == 0
+    assert replaced.output.endswith(f"imported 14 employees and 3 positions of ccwd from {changed} (1 changed)\n")
+
+
+def test_import_reads_every_roster_format_and_an_hr_export_through_its_map(tmp_path, evaluator):
+    db = tmp_path / "s.sqlite3"
+    exports = SAMPLES / "exports"
+    answer = run("db", "import", exports / "ccwd-hr-export.csv", "--map", exports / "ccwd-hr-export.map.yaml",
+                 "--db", db, "--rules", RULES)
+    assert answer.exit_code == 0, answer.output
+    assert " employees and " in answer.output and "of ccwd from" in answer.output
+    jsonl = tmp_path / "g.jsonl"
+    assert run("generate", "--agency", "jbwd", "--count", "30", "--seed", "3", "-o", jsonl).exit_code == 0
+    answer = run("db", "import", jsonl, "--db", db, "--rules", RULES)
+    assert answer.exit_code == 0 and "imported 30 employees" in answer.output
+
+
+def test_the_default_store_is_a_file_in_the_working_directory(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("ELIGIBILITY_DB", raising=False)
+    assert run("db", "import", SAMPLES / "jbwd.yaml", "--rules", RULES).exit_code == 0
+    assert (tmp_path / DEFAULT_DB).is_file()
+    monkeypatch.setenv("ELIGIBILITY_DB", str(tmp_path / "other.sqlite3"))
+    assert run("db", "import", SAMPLES / "jbwd.yaml", "--rules", RULES).exit_code == 0
+    assert (tmp_path / "other.sqlite3").is_file()
+    os.remove(tmp_path / "other.sqlite3")
