@@ -6,9 +6,9 @@ import datetime as dt
 from typing import Any
 
 from .compiler import ResolvedTarget
-from .criteria import time_met_on as all_met_on
 from .decision import Caveat, CriterionResult, Flag, Need, PathResult, ReviewWindow
 from .records import Assignment, Employee
+from .timeline import all_met_on
 
 STATUS_WORDS = {
     "eligible": "eligible",

@@ -6,7 +6,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
-from .criteria import DESCRIBE, Words
+from .wording import DESCRIBE, Words
 from .schema import EDUCATION_ORDER, Citation, Level, PathDef, Version, Vocabulary
 
 NoteKind = Literal["level_added", "level_removed", "limit_added", "limit_removed", "path_added", "path_removed",
