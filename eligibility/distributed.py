@@ -32,6 +32,7 @@ def _evaluator(rules: dict[str, str], engine: str, agency: str):
     """This process's Evaluator for these rules, built and compiled on first use only."""
     from .documents import parse_yaml
     from .errors import RuleFileError
+    from .deciders import decider_named
     from .evaluator import Evaluator
     from .rulebook import rulebook_from_document
 
@@ -43,7 +44,7 @@ def _evaluator(rules: dict[str, str], engine: str, agency: str):
             book = rulebook_from_document(parse_yaml(text, name, RuleFileError),
                                           hashlib.sha256(text.encode()).hexdigest())
             books[book.agency] = book
-        evaluator = _EVALUATORS[key] = Evaluator(books, engine=engine)
+        evaluator = _EVALUATORS[key] = Evaluator(books, decider=decider_named(engine))
         evaluator.compiled(agency)
         COMPILATIONS["count"] += 1
     return evaluator

@@ -41,45 +41,43 @@ from __future__ import annotations
 import itertools
 import threading
 from dataclasses import dataclass, field
-from typing import Iterable
 
 import durable_rules_engine
 import orjson
 
 from .errors import EngineError
+from .ruleset import CompiledRuleset, Grade, grading_ruleset
+from . import tallies
+from .tallies import Context, Derived, EngineOutcome, Tally
 
-__all__ = ["Grade", "PathInput", "EngineOutcome", "InferenceEngine", "MAX_BATCH"]
+__all__ = ["Grade", "PathInput", "Asked", "Derived", "EngineOutcome", "InferenceEngine", "MAX_BATCH", "UNREACHABLE"]
 
 MAX_BATCH = 50  # employees per session (measured: 25-100 within noise of each other, 200 about 25 % slower; docs/performance.md)
-_CAP = 100_000  # matches taken by one firing: more than a batch can produce
+UNREACHABLE = 3_999_999  # a path date that sorts after every real date ordinal (a time criterion that is never met)
 _counter = itertools.count(1)
 _lock = threading.Lock()
 
 
 @dataclass(frozen=True)
-class Grade:
-    """A grading rule: a criterion of ``category`` whose met flag is ``met`` gives the path ``severity``."""
-
-    category: str
-    met: str  # "true" | "false" | "null"
-    severity: int
-
-
-@dataclass(frozen=True)
 class PathInput:
-    """One path's facts: its criteria as (category, met) pairs, and its projected date as an ordinal (0 if none)."""
+    """One path of an employee: its criteria -- (category, met) pairs given as facts, or the uids of the questions the
+    engine decides -- and its date for the tie-break as an ordinal (0: none; None: derived from the outcomes)."""
 
     path_id: str
-    criteria: tuple[tuple[str, str], ...]
-    projected: int = 0
+    criteria: tuple
+    projected: int | None = 0
 
 
 @dataclass
-class EngineOutcome:
-    path_severity: dict[str, int] = field(default_factory=dict)
-    best_path: str | None = None
-    best_severity: int | None = None
-    fired: int = 0
+class Asked:
+    """What the engine is asked about one employee: the paths, the facts flattened from the record (without the
+    employee index), what Python computed for each question (by path index and uid), and session-wide facts by key."""
+
+    as_of: int
+    paths: list[PathInput]
+    facts: list[dict]
+    contexts: dict[tuple[int, str], Context] = field(default_factory=dict)
+    shared: dict[str, list[dict]] = field(default_factory=dict)
 
 
 def fnv1a32(text: str) -> int:
@@ -114,16 +112,24 @@ _IDS = _FactIds()
 
 
 class _Batch:
-    """What one session is deriving: the inputs, an outcome per employee, and the fact ids given so far."""
+    """What one session is deriving: the inputs, an outcome per employee, the tallies, and the fact ids given so far."""
 
-    def __init__(self, sid: str, batch: list[list[PathInput]], fields: Iterable[str] = ()) -> None:
+    def __init__(self, sid: str, batch: list[list[PathInput]], fields=(), asked: list[Asked] | None = None) -> None:
         self.sid = sid
         self.paths = batch
         self.outcomes = [EngineOutcome() for _ in batch]
+        self.as_of = [a.as_of for a in asked] if asked else [0] * len(batch)
         zero = dict.fromkeys(fields, 0)
-        # per (employee, path): criteria graded so far, and the count in each pair of severity above 0
+        # per (employee, path): criteria graded so far, the count in each pair of severity above 0, and (when the
+        # path's date is derived) the latest day of its outcomes and whether a time criterion is never met
         self.graded = {(e, i): 0 for e, paths in enumerate(batch) for i in range(len(paths))}
         self.tally = {key: dict(zero) for key in self.graded}
+        self.latest: dict[tuple[int, int], int] = {}
+        self.never: set[tuple[int, int]] = set()
+        # per question (employee, path, uid; None, None, uid for a session-wide one): candidates counted so far
+        self.tallies: dict[tuple, Tally] = {}
+        self.contexts = {(e, i, uid): ctx for e, a in enumerate(asked or ()) for (i, uid), ctx in a.contexts.items()}
+        self.windows: dict[tuple[int, int], list] = {}  # (employee, path) -> [time outcomes, latest day, never]
         # the session's own state fact is keyed by the hash of "sid-<sid>": the id with that hash is skipped
         self._skip = _IDS.position.get(fnv1a32(f"sid-{sid}"), -1)
         self._next = 0
@@ -143,8 +149,8 @@ class _Batch:
 class _Ruleset:
     """One C ruleset: facts in as a JSON array, each (capped) firing out as JSON to its action."""
 
-    def __init__(self, name: str, definition: dict[str, dict]) -> None:
-        self.actions = {rule: spec.pop("run") for rule, spec in definition.items()}
+    def __init__(self, name: str, definition: dict[str, dict], actions: dict) -> None:
+        self.actions = actions
         try:
             self.handle = durable_rules_engine.create_ruleset(name, orjson.dumps(definition).decode())
         except Exception as exc:  # durable_rules raises its bare error type on a bad ruleset
@@ -182,61 +188,55 @@ class _Ruleset:
 
 
 class InferenceEngine:
-    """A compiled durable_rules ruleset that grades criteria into path statuses and picks the best path.
+    """A compiled durable_rules ruleset: an agency's criterion rules (``for_ruleset``), or the grading rules alone.
 
-    ``preference`` maps a severity to its rank when choosing the best path (lower is better); ties on
-    rank are broken by the projected date, then by path order.
+    The grading rules fold criterion outcomes into path statuses by the policy table and pick the best path
+    (preference rank, then the path's date, then path order).
     """
 
     def __init__(self, grades: list[Grade], preference: dict[int, int], label: str = "rules") -> None:
-        self._grades = list(grades)
-        self._preference = dict(preference)
-        self._graded = frozenset((g.category, g.met) for g in self._grades)
-        # one counter per (category, met) pair that makes a path worse than eligible
-        self._fields = {(g.category, g.met): f"c{i}" for i, g in enumerate(g for g in self._grades if g.severity > 0)}
+        """The grading and best-path rules alone: criterion outcomes are given as facts (``evaluate``)."""
+        self._setup(grading_ruleset(list(grades), dict(preference), label))
+
+    @classmethod
+    def for_ruleset(cls, ruleset: CompiledRuleset) -> "InferenceEngine":
+        """An agency's whole ruleset: the engine derives every criterion's outcome from the record's facts (``decide``)."""
+        engine = cls.__new__(cls)
+        engine._setup(ruleset)
+        return engine
+
+    def _setup(self, ruleset: CompiledRuleset) -> None:
+        self.ruleset = ruleset
+        self._questions = ruleset.questions
+        self._fields = ruleset.counters
         if len(self._fields) > 10:
             raise EngineError(f"too many graded (category, met) pairs for one path fact: {len(self._fields)}")
+        self._graded = ruleset.graded
         with _lock:
-            self.name = f"eligibility_{label}_{next(_counter)}".replace("-", "_")
+            self.name = f"eligibility_{ruleset.agency}_{next(_counter)}".replace("-", "_")
         self._sids = itertools.count(1)
         self._closed = False
-        self._rules = _Ruleset(self.name, self._ruleset())
+        actions = {name: self._bind(spec["action"]) for name, spec in ruleset.rules.items()}
+        self._rules = _Ruleset(self.name, ruleset.definition(), actions)
 
-    # -- ruleset -----------------------------------------------------------------------------------
-    def _ruleset(self) -> dict:
-        rules: dict[str, dict] = {}
-        severity_of = {self._fields[(g.category, g.met)]: g.severity for g in self._grades if g.severity > 0}
-        for severity in sorted({g.severity for g in self._grades}):
-            worse = [{name: 0} for name, sev in sorted(severity_of.items()) if sev > severity]
-            these = [name for name, sev in sorted(severity_of.items()) if sev == severity]
-            if severity > 0 and not these:
-                continue
-            # "some counter of this severity is above 0" as disjoint branches (durable_rules fires an
-            # $or once per true branch): branch j has counter j above 0 and the counters before it at 0
-            branches = [[{"$gt": {name: 0}}, *({other: 0} for other in these[:j])] for j, name in enumerate(these)]
-            for j, branch in enumerate(branches or [[]]):
-                conds = [{"t": "p"}, *worse, *branch]
-                rules[f"status_{severity}_{j}"] = {"all": [{"p": {"$and": conds}}], "cap": _CAP,
-                                                   "run": self._status_action(severity)}
-        for k, grade in enumerate(self._grades):
-            conds = [{"t": "c"}, {"cat": grade.category}, {"met": grade.met}]
-            rules[f"grade_{k}"] = {"all": [{"g": {"$and": conds}}], "cap": _CAP,
-                                   "run": self._grade_action(self._fields.get((grade.category, grade.met)))}
-        join = [{"t": "s"}, {"e": {"b": "e"}}, {"i": {"b": "n"}}]
-        rules["best_better"] = {"all": [{"b": {"t": "b"}}, {"s": {"$and": [*join, {"$lt": {"k": {"b": "k"}}}]}}],
-                                "cap": _CAP, "run": self._best_better}
-        rules["best_same"] = {"all": [{"b": {"t": "b"}}, {"s": {"$and": [*join, {"$gte": {"k": {"b": "k"}}}]}}],
-                              "cap": _CAP, "run": self._best_same}
-        rules["decide"] = {"all": [{"b": {"t": "b"}}, {"d": {"$and": [{"t": "d"}, {"e": {"b": "e"}},
-                                                                       {"n": {"b": "n"}}]}}],
-                           "cap": _CAP, "run": self._decide}
-        return rules
+    def _bind(self, action: dict):
+        """The Python callable a rule's firing runs, from its action descriptor."""
+        do = action["do"]
+        if do == "grade":
+            return self._grade_action(action["counter"])
+        if do == "status":
+            return self._status_action(action["severity"], action["rank"])
+        if do in tallies.ACTIONS:  # a criterion's rules: plain Python over what fired, deriving facts to assert
+            derive = tallies.ACTIONS[do](self._questions, **{k: v for k, v in action.items() if k != "do"})
+            return lambda batch, frames: self._assert(batch, derive(batch, frames))
+        return {"best_better": self._best_better, "best_same": self._best_same, "decide": self._decide}[do]
 
     def _assert(self, batch: _Batch, facts: list[dict]) -> None:
         """Assert facts derived by an action into the action's session (one C call for all of them)."""
         if facts:
             self._rules.assert_facts(batch.identify(facts))
 
+    # -- paths and the decision ----------------------------------------------------------------------
     def _grade_action(self, counter: str | None):
         """Tally graded criteria per path; a path whose criteria are all graded gets its tally fact."""
         def grade(batch: _Batch, frames: list[dict]) -> None:
@@ -244,19 +244,35 @@ class InferenceEngine:
             for frame in frames:
                 g = frame["g"]
                 e, idx = g["e"], g["i"]
-                tally = batch.tally[(e, idx)]
+                key = (e, idx)
+                tally = batch.tally[key]
                 if counter is not None:
                     tally[counter] += 1
-                batch.graded[(e, idx)] += 1
+                m = g.get("m")
+                if m is not None:
+                    if key not in batch.latest or m > batch.latest[key]:
+                        batch.latest[key] = m
+                elif g["cat"] == "time" and g["met"] != "true":
+                    batch.never.add(key)
+                batch.graded[key] += 1
                 path = batch.paths[e][idx]
-                if batch.graded[(e, idx)] == len(path.criteria):
-                    derived.append({"t": "p", "e": e, "i": idx, "x": int(path.projected), **tally})
+                if batch.graded[key] == len(path.criteria):
+                    derived.append({"t": "p", "e": e, "i": idx, "x": self._path_date(batch, key, path), **tally})
             self._assert(batch, derived)
         return grade
 
-    def _status_action(self, severity: int):
-        rank = self._preference[severity]
+    @staticmethod
+    def _path_date(batch: _Batch, key: tuple[int, int], path: PathInput) -> int:
+        """The path's date for the tie-break: given, or the latest day of its outcomes (a time criterion that is
+        never met: UNREACHABLE; no dated outcome: 0)."""
+        if path.projected is not None:
+            return int(path.projected)
+        if key in batch.never:
+            return UNREACHABLE
+        latest = batch.latest.get(key)
+        return 0 if latest is None else batch.as_of[key[0]] + latest
 
+    def _status_action(self, severity: int, rank: int):
         def status(batch: _Batch, frames: list[dict]) -> None:
             derived = []
             for frame in frames:
@@ -294,16 +310,21 @@ class InferenceEngine:
             outcome.best_severity = b["v"]
 
     # -- evaluation --------------------------------------------------------------------------------
-    def _facts(self, e: int, paths: list[PathInput]) -> list[dict]:
+    @staticmethod
+    def _seed(e: int, paths: list[PathInput]) -> list[dict]:
+        """The fold's facts: the employee's number of paths and the accumulator before the first path."""
         if not paths:
             raise EngineError("nothing to evaluate: no paths")
         if len(paths) > 99:
             raise EngineError("too many paths for one level (at most 99)")
-        facts: list[dict] = [{"t": "d", "e": e, "n": len(paths)},
-                             {"t": "b", "e": e, "n": 0, "k": 10**15, "i": -1, "v": -1}]
-        for idx, path in enumerate(paths):
+        for path in paths:
             if not path.criteria:
                 raise EngineError(f"path {path.path_id!r} has no criteria")
+        return [{"t": "d", "e": e, "n": len(paths)}, {"t": "b", "e": e, "n": 0, "k": 10**15, "i": -1, "v": -1}]
+
+    def _facts(self, e: int, paths: list[PathInput]) -> list[dict]:
+        facts = self._seed(e, paths)
+        for idx, path in enumerate(paths):
             for category, met in path.criteria:
                 if (category, met) not in self._graded:
                     raise EngineError(f"path {path.path_id!r}: no grade rule for a {category!r} criterion with "
@@ -312,22 +333,51 @@ class InferenceEngine:
         return facts
 
     def evaluate(self, paths: list[PathInput]) -> EngineOutcome:
-        """Derive one employee's path statuses and best path (a batch of one)."""
+        """Derive one employee's path statuses and best path from given criterion outcomes (a batch of one)."""
         return self.evaluate_many([paths])[0]
 
     def evaluate_many(self, batch: list[list[PathInput]]) -> list[EngineOutcome]:
-        """Derive path statuses and the best path of several employees, ``MAX_BATCH`` per session."""
+        """Derive path statuses and the best path of several employees from given criterion outcomes, ``MAX_BATCH``
+        per session."""
+        return self._sessions(batch, lambda chunk, start: [f for e, paths in enumerate(chunk)
+                                                           for f in self._facts(e, paths)], None)
+
+    def decide(self, asked: list[Asked]) -> list[EngineOutcome]:
+        """Derive every criterion's outcome, the path statuses and the best path of several employees from the facts
+        of their records, ``MAX_BATCH`` per session."""
+        if not self._questions:
+            raise EngineError("this engine holds the grading rules only: no criterion rules to decide with")
+        return self._sessions([a.paths for a in asked], lambda chunk, start: self._asked_facts(asked[start:start + len(chunk)]),
+                              asked)
+
+    def _asked_facts(self, chunk: list[Asked]) -> list[dict]:
+        facts: list[dict] = []
+        shared: set[str] = set()
+        for e, a in enumerate(chunk):
+            facts += self._seed(e, a.paths)
+            for fact in a.facts:
+                fact["e"] = e
+            facts += a.facts
+            for key, items in a.shared.items():
+                if key not in shared:
+                    shared.add(key)
+                    facts += [dict(f) for f in items]
+        return facts
+
+    def _sessions(self, batch: list[list[PathInput]], facts_of, asked: list[Asked] | None) -> list[EngineOutcome]:
         if self._closed:
             raise EngineError("the engine has been closed")
         outcomes: list[EngineOutcome] = []
         for start in range(0, len(batch), MAX_BATCH):
-            outcomes.extend(self._session(batch[start:start + MAX_BATCH]))
+            chunk = batch[start:start + MAX_BATCH]
+            outcomes.extend(self._session(chunk, facts_of(chunk, start),
+                                          asked[start:start + MAX_BATCH] if asked is not None else None))
         return outcomes
 
-    def _session(self, chunk: list[list[PathInput]]) -> list[EngineOutcome]:
+    def _session(self, chunk: list[list[PathInput]], facts: list[dict], asked: list[Asked] | None) -> list[EngineOutcome]:
         sid = str(next(self._sids))
-        state = _Batch(sid, chunk, self._fields.values())
-        facts = state.identify([f for e, paths in enumerate(chunk) for f in self._facts(e, paths)])
+        state = _Batch(sid, chunk, self._fields.values(), asked)
+        state.identify(facts)
         try:
             handle = self._rules.assert_facts(facts)
             if handle is not None:
@@ -341,12 +391,16 @@ class InferenceEngine:
                 self._rules.delete_state(sid)
             except Exception as exc:  # pragma: no cover - the C side refusing to free a session
                 raise EngineError(f"durable_rules could not delete session {sid}: {exc}") from exc
-        for paths, outcome in zip(chunk, state.outcomes):
+        for e, (paths, outcome) in enumerate(zip(chunk, state.outcomes)):
             if outcome.best_path is None or len(outcome.path_severity) != len(paths):
                 raise EngineError(
                     f"durable_rules derived {len(outcome.path_severity)} of {len(paths)} path statuses and "
                     f"{'no' if outcome.best_path is None else 'a'} decision"
                 )
+            if asked is not None:
+                wanted = sum(len(p.criteria) for p in paths)
+                if len(outcome.criteria) != wanted:
+                    raise EngineError(f"durable_rules derived {len(outcome.criteria)} of {wanted} criterion outcomes")
         return state.outcomes
 
     def close(self) -> None:

@@ -8,6 +8,7 @@ import re
 import pytest
 
 from eligibility import Decision, Evaluator
+from eligibility.deciders import decider_named
 from eligibility.report import decision_text, row
 
 from factories import RULES, d, employee
@@ -20,7 +21,7 @@ LIC = [{"kind": "ca_driver_class_c", "expires": "2030-01-01"}]
 
 @pytest.fixture(scope="module", params=["durable_rules", "python"])
 def ev(request):
-    with Evaluator.from_dir(RULES, engine=request.param) as evaluator:
+    with Evaluator.from_dir(RULES, decider=decider_named(request.param)) as evaluator:
         yield evaluator
 
 

@@ -14,6 +14,7 @@ import click
 from .. import generate as generator
 from ..errors import InputError
 from ..escaping import TEXT_ERRORS, printable
+from ..deciders import decider_named
 from ..evaluator import ENGINES, Evaluator
 from ..rulebook import load_rules_dir
 from ..results import RESULT_FORMATS, ResultWriter, render
@@ -112,7 +113,7 @@ def run_roster(roster_file: str, rules_dir: str, as_of: dt.date, statuses: tuple
         raise click.UsageError(f"format {fmt!r} cannot be streamed")
     if fmt == "parquet" and not output:
         raise click.UsageError("Parquet results need a file: give -o FILE.parquet")
-    with Evaluator.from_dir(rules_dir, engine=engine) as evaluator:
+    with Evaluator.from_dir(rules_dir, decider=decider_named(engine)) as evaluator:
         if backend == "dask":
             from ..distributed import evaluate_parquet
 

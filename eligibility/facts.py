@@ -1,0 +1,206 @@
+"""Flattening one record into the facts the durable_rules engine reasons over, for the questions of its target level,
+and the service-credit arithmetic those questions need. Nothing here decides a criterion.
+
+Dates become day ordinals relative to the as-of date (``d`` <= 0: on or before it), so a rule compares them with
+constants. Each record item is asserted once for every question that looks at items of its type, tagged with the
+question (``c``) and the number of candidates the question has (``n``): a licence is a candidate of each licence
+criterion of the target level whatever its kind or dates, an evaluation of each successful-service criterion, a
+position of each vacancy criterion. (A join of a question fact with a record fact costs durable_rules 2.0.28 several
+times what a one-fact match does: docs/performance.md.)
+
+What Python computes is arithmetic: per time criterion, the service credit of the periods of the series, level or
+kinds it names (FTE, uncounted leaves, calendar years: eligibility.timeline) and the day it is met, as a ``time``
+fact; for successful service, the counted period's first day and, when the engine finds an unsatisfactory evaluation
+in it, the credit counted again from the day after (a hook the closing tally calls).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from fractions import Fraction
+from functools import lru_cache
+
+from .engine import Asked, PathInput
+from .records import Employee, Position
+from .ruleset import LevelPlan, Question
+from .schema import EDUCATION_ORDER
+from .tallies import Context, Tally, close
+from .timeline import ServiceView
+
+
+@lru_cache(maxsize=256)
+def _fte(value) -> Fraction:
+    return Fraction(str(value))
+
+
+def _spans(items, day: int | None = None) -> list[tuple[int, int | None, Fraction]]:
+    """Periods as timeline spans (start and end day ordinals, end inclusive or None, exact FTE), from ``day`` on."""
+    spans = []
+    for x in items:
+        start, end = x.start.toordinal(), None if x.end is None else x.end.toordinal()
+        if day is not None:
+            if end is not None and end < day:
+                continue
+            start = max(start, day)
+        spans.append((start, end, _fte(x.fte)))
+    return spans
+
+
+class Record:
+    """One employee as the questions of a target level see it on the as-of date."""
+
+    def __init__(self, employee: Employee, as_of: dt.date, series_id: str, series_kinds: dict[str, frozenset[str]]):
+        self.employee = employee
+        self.as_of = as_of
+        self.day = as_of.toordinal()
+        self.series_id = series_id
+        self.series_kinds = series_kinds
+        self.leaves = [(lv.start.toordinal(), None if lv.end is None else lv.end.toordinal())
+                       for lv in employee.leaves if not lv.counts_toward_service]
+
+    def rel(self, date: dt.date) -> int:
+        return date.toordinal() - self.day
+
+    def periods(self, crit) -> tuple[list, list]:
+        """(agency assignments, outside experience) a time criterion counts: the series and level it names, or the
+        experience kinds (agency service counts as the kinds its series is declared to be)."""
+        if crit.kind == "service_time":
+            series = crit.series or self.series_id
+            return [a for a in self.employee.assignments
+                    if a.class_ == series and (crit.level is None or a.level == crit.level)], []
+        kinds = set(crit.kinds)
+        outside = [x for x in self.employee.experience
+                   if kinds.intersection(x.kinds) and (x.public_utility or not crit.public_utility_only)]
+        if crit.public_utility_only:
+            return [], outside
+        return [a for a in self.employee.assignments if kinds & self.series_kinds.get(a.class_, frozenset())], outside
+
+    def credit(self, crit, from_day: int | None = None):
+        agency, outside = self.periods(crit)
+        return ServiceView(_spans(agency, from_day), self.leaves, self.as_of, _spans(outside, from_day))
+
+
+def _closed(q: Question, i: int, context: Context) -> dict:
+    """The closed tally of a question with no candidates: nothing to count."""
+    return close(q.kind, q.uid, Tally(), context, {"i": i})
+
+
+def ask(plan: LevelPlan, employee: Employee, as_of: dt.date, positions: tuple[Position, ...],
+        series_kinds: dict[str, frozenset[str]], shared: dict[str, list[dict]]) -> Asked:
+    """The facts and questions of one employee whose target is ``plan``'s level (``shared``: the session-wide
+    position facts by vacancy criterion, built once for every record of the same roster)."""
+    rec = Record(employee, as_of, plan.series_id, series_kinds)
+    facts: list[dict] = []
+    contexts: dict[tuple[int, str], Context] = {}
+    asked_shared: dict[str, list[dict]] = {}
+    paths = []
+    for p in plan.paths:
+        i = p.index
+        paths.append(PathInput(p.path.id, tuple(q.uid for q in p.questions), None))
+        credits: dict[str, Context] = {}
+        for q in p.questions:
+            if q.kind in ("service_time", "experience"):
+                context = contexts[(i, q.uid)] = credits[q.crit.id] = _time(rec, q, i, facts)
+        for q in p.questions:
+            kind = q.kind
+            if kind in ("service_time", "experience"):
+                continue
+            if kind == "performance":
+                context = _performance(rec, q, i, facts, credits[q.crit.during], p)
+            elif kind == "education":
+                context = Context(n=1)
+                fact = {"t": "education", "i": i, "c": q.uid}
+                if employee.education is not None:
+                    fact["r"] = EDUCATION_ORDER.index(employee.education.value)
+                facts.append(fact)
+            elif kind == "vacancy":
+                context = Context(n=len(positions))
+                facts.append({"t": "vacancy", "i": i, "c": q.uid})
+                if q.uid not in shared:
+                    shared[q.uid] = _positions(q, positions)
+                asked_shared[q.uid] = shared[q.uid]
+            else:
+                context = _documents(rec, q, i, facts)
+            contexts[(i, q.uid)] = context
+        if p.lead is not None and not p.times:  # a window with no time criterion to wait for never opens
+            facts.append({"t": "window", "i": i, "p": p.uid})
+    return Asked(rec.day, paths, facts, contexts, asked_shared)
+
+
+def _time(rec: Record, q: Question, i: int, facts: list[dict]) -> Context:
+    """A service_time or experience criterion: its credit and the day it is met (none: never, as things stand)."""
+    crit = q.crit
+    agency, outside = rec.periods(crit)
+    view = ServiceView(_spans(agency), rec.leaves, rec.as_of, _spans(outside))
+    credit = view.credit(crit.years)
+    fact = {"t": "time", "i": i, "c": q.uid}
+    if credit.met_on is not None:
+        fact["m"] = rec.rel(credit.met_on)
+    facts.append(fact)
+    data = {"credit": credit, "periods": len(agency) + len(outside)}
+    if getattr(crit, "review_by_years", None):
+        data["closes"] = view.credit(crit.review_by_years).met_on
+    return Context(n=1, data=data)
+
+
+def _performance(rec: Record, q: Question, i: int, facts: list[dict], counted: Context, p) -> Context:
+    """Successful service: the evaluations, placed against the counted period (``f``: days from its first credited
+    day) and the as-of date (``d``); the restarted credit is computed when the engine asks for it."""
+    credit = counted.data["credit"]
+    during = next(c for c in p.path.criteria if c.id == q.crit.during)
+    context = Context(data={"counted": credit, "periods": counted.data["periods"], "during": during})
+    if credit.first_day is None:  # no counted service: nothing to review
+        facts.append(_closed(q, i, context))
+        return context
+    context.extra = {"counted": 1}
+    if credit.met_on is not None:
+        context.extra["cm"] = rec.rel(credit.met_on)
+    first = credit.first_day.toordinal()
+
+    def restart(bad: int) -> int | None:
+        """The met day (relative) of the count restarted the day after the evaluation ``bad`` days from the as-of."""
+        day = rec.day + bad + 1
+        again = rec.credit(during, day).credit(during.years)
+        context.data["restart"] = (dt.date.fromordinal(day), again)
+        return None if again.met_on is None else rec.rel(again.met_on)
+
+    context.restart = restart
+    evaluations = rec.employee.evaluations
+    context.n = len(evaluations)
+    if not evaluations:
+        facts.append(_closed(q, i, context))
+        return context
+    facts += [{"t": "evaluation", "i": i, "c": q.uid, "n": len(evaluations), "j": j, "d": rec.rel(x.date),
+               "f": x.date.toordinal() - first, "r": x.rating} for j, x in enumerate(evaluations)]
+    return context
+
+
+def _documents(rec: Record, q: Question, i: int, facts: list[dict]) -> Context:
+    """License, certification or endorsement candidates: every item of the type on the record."""
+    employee = rec.employee
+    if q.kind == "endorsement":
+        items = employee.endorsements
+        new = [{"t": "endorsement", "i": i, "c": q.uid, "n": len(items), "j": j, "k": x.kind, "b": x.by,
+                "to": x.toward, "d": rec.rel(x.date)} for j, x in enumerate(items)]
+    else:
+        items = employee.licenses if q.kind == "license" else employee.certifications
+        new = []
+        for j, x in enumerate(items):
+            fact = {"t": q.kind, "i": i, "c": q.uid, "n": len(items), "j": j, "k": x.kind}
+            start = x.issued if q.kind == "license" else x.obtained
+            if start is not None:
+                fact["s"] = rec.rel(start)
+            if x.expires is not None:
+                fact["x"] = rec.rel(x.expires)
+            new.append(fact)
+    context = Context(n=len(items))
+    facts += new if new else [_closed(q, i, context)]
+    return context
+
+
+def _positions(q: Question, positions: tuple[Position, ...]) -> list[dict]:
+    """The roster's positions as candidates of one vacancy criterion (session-wide: no employee index)."""
+    if not positions:
+        return [close("vacancy", q.uid, Tally(), None, {})]
+    return [{"t": "position", "c": q.uid, "n": len(positions), "j": j, "s": x.class_, "l": x.level,
+             "v": int(x.vacant)} for j, x in enumerate(positions)]
