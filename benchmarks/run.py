@@ -3,15 +3,17 @@
 For each size and each decider it runs a fresh child process pinned to one CPU, which streams a JSONL
 roster, decides every employee (criteria, path statuses, best path, notes, the whole Decision) and
 serialises each result as the JSONL line ``eligibility roster --format jsonl`` writes (to a null sink).
-The child reports wall time, employees per second, the time spent in the decider itself, its peak RSS
+The child reports wall time, employees per second, the time spent in the decider itself (criteria, path statuses
+and best path: for durable_rules, flattening the record, the engine and writing the results from what fired), its peak RSS
 and its RSS before the first record (so growth with N is visible), and a digest of every
 (employee, status, eligible_on, best path, path statuses) so the deciders can be checked to agree.
 
 Deciders:
-  durable_rules  the product's engine (eligibility.engine), batched sessions
-  python         the plain-Python oracle (eligibility.oracle)
-  zen            GoRules zen-engine evaluating benchmarks/zen_decision.json (an equivalent decision
-                 table: path status by precedence, then the best path), in batches of 200 employees
+  durable_rules  the product's decider: every criterion, path status and the best path derived by durable_rules
+                 from the agency's compiled ruleset (eligibility.deciders.DurableRulesDecider), batched sessions
+  python         the plain-Python oracle (criteria.py and oracle.py: eligibility.deciders.OracleDecider)
+  zen            the oracle's criteria, then GoRules zen-engine evaluating benchmarks/zen_decision.json (an
+                 equivalent decision table: path status by precedence, then the best path), in batches of 200
 
 Usage (from the repository root):
   python benchmarks/run.py                       # 1,000 / 10,000 / 100,000, agency ccwd, every decider
@@ -56,55 +58,64 @@ def _rss_kib() -> int:
 
 
 # -- child: one measured run ---------------------------------------------------------------------
-def _zen_evaluator(rules: Path):
-    """An Evaluator whose path statuses and best path come from zen-engine instead of durable_rules."""
+def _zen_decider():
+    """A decider whose path statuses and best path come from zen-engine (criteria: the plain-Python oracle's)."""
     import zen
 
-    from eligibility.engine import EngineOutcome
-    from eligibility.evaluator import Evaluator
+    from eligibility.deciders import OracleDecider
     from eligibility.decision import SEVERITY
+    from eligibility.engine import UNREACHABLE
+    from eligibility.tallies import EngineOutcome
 
     content = json.loads(ZEN_MODEL.read_text())
     engine = zen.ZenEngine({"loader": {"type": "static", "content": {"advancement": content}}})
-    counted = {"hard": "hard", "time": "time", "vacancy": "vacancy", "endorsement": "endorsement"}
 
-    class ZenEvaluator(Evaluator):
-        def _decide(self, agency, prepared):
+    class ZenDecider(OracleDecider):
+        name = "zen-engine"
+
+        def decide(self, compiled, cases):
+            decided = [paths for paths, _ in super().decide(compiled, cases)]
             requests = []
-            for p in prepared:
+            for paths_of in decided:
                 paths = []
-                for idx, (path, results) in enumerate(p.decided):
+                for idx, (path, results) in enumerate(paths_of):
+                    if any(c.category == "time" and c.met is not True and c.met_on is None for c in results):
+                        date = UNREACHABLE
+                    else:
+                        date = max((c.met_on.toordinal() for c in results if c.met_on is not None), default=0)
                     item = {"idx": idx, "undecided": 0, "hard": 0, "time": 0, "vacancy": 0, "endorsement": 0,
-                            "date": p.inputs[idx].projected}
+                            "date": date}
                     for c in results:
                         if c.met is None:
                             item["undecided"] += 1
                         elif c.met is False:
-                            item[counted[c.category]] += 1
+                            item[c.category] += 1
                     paths.append(item)
                 requests.append({"key": "advancement", "context": {"paths": paths}})
-            outcomes = []
-            for p, answer in zip(prepared, engine.evaluate_batch(requests)):
+            out = []
+            for paths_of, answer in zip(decided, engine.evaluate_batch(requests)):
                 if not answer.get("success"):
                     raise RuntimeError(f"zen-engine failed: {answer.get('error')}")
                 result = answer["data"]["result"]
-                ids = [path.id for path, _ in p.decided]
+                ids = [path.id for path, _ in paths_of]
                 severity = {ids[r["idx"]]: SEVERITY[r["status"]] for r in result["paths"]}
                 best = ids[int(result["best"])]
-                outcomes.append(EngineOutcome(path_severity=severity, best_path=best, best_severity=severity[best]))
-            return outcomes
+                out.append((paths_of, EngineOutcome(path_severity=severity, best_path=best,
+                                                    best_severity=severity[best])))
+            return out
 
-    return ZenEvaluator.from_dir(rules)
+    return ZenDecider()
 
 
 def child(decider: str, roster: Path, rules: Path, cpu: int | None) -> dict:
     if cpu is not None and hasattr(os, "sched_setaffinity"):
         os.sched_setaffinity(0, {cpu})
     from eligibility import Decision, report
+    from eligibility.deciders import decider_named
     from eligibility.evaluator import Evaluator
     from eligibility.streaming import open_roster
 
-    evaluator = _zen_evaluator(rules) if decider == "zen" else Evaluator.from_dir(rules, engine=decider)
+    evaluator = Evaluator.from_dir(rules, decider=_zen_decider() if decider == "zen" else decider_named(decider))
     spent = [0.0]
     inner = evaluator._decide
 

@@ -71,12 +71,12 @@ class PathInput:
 @dataclass
 class Asked:
     """What the engine is asked about one employee: the paths, the facts flattened from the record (without the
-    employee index), what Python computed for each question (by path index and uid), and session-wide facts by key."""
+    employee index), what Python computed for each question (by code), and session-wide facts by key."""
 
     as_of: int
     paths: list[PathInput]
     facts: list[dict]
-    contexts: dict[tuple[int, str], Context] = field(default_factory=dict)
+    contexts: dict[str, Context] = field(default_factory=dict)
     shared: dict[str, list[dict]] = field(default_factory=dict)
 
 
@@ -126,9 +126,9 @@ class _Batch:
         self.tally = {key: dict(zero) for key in self.graded}
         self.latest: dict[tuple[int, int], int] = {}
         self.never: set[tuple[int, int]] = set()
-        # per question (employee, path, uid; None, None, uid for a session-wide one): candidates counted so far
+        # per question (employee, code; None, code for a session-wide one): candidates counted so far
         self.tallies: dict[tuple, Tally] = {}
-        self.contexts = {(e, i, uid): ctx for e, a in enumerate(asked or ()) for (i, uid), ctx in a.contexts.items()}
+        self.contexts = {(e, code): ctx for e, a in enumerate(asked or ()) for code, ctx in a.contexts.items()}
         self.windows: dict[tuple[int, int], list] = {}  # (employee, path) -> [time outcomes, latest day, never]
         # the session's own state fact is keyed by the hash of "sid-<sid>": the id with that hash is skipped
         self._skip = _IDS.position.get(fnv1a32(f"sid-{sid}"), -1)

@@ -80,9 +80,9 @@ class Record:
         return ServiceView(_spans(agency, from_day), self.leaves, self.as_of, _spans(outside, from_day))
 
 
-def _closed(q: Question, i: int, context: Context) -> dict:
+def _closed(q: Question, context: Context) -> dict:
     """The closed tally of a question with no candidates: nothing to count."""
-    return close(q.kind, q.uid, Tally(), context, {"i": i})
+    return close(q.kind, q.code, Tally(), context, {})
 
 
 def ask(plan: LevelPlan, employee: Employee, as_of: dt.date, positions: tuple[Position, ...],
@@ -91,66 +91,67 @@ def ask(plan: LevelPlan, employee: Employee, as_of: dt.date, positions: tuple[Po
     position facts by vacancy criterion, built once for every record of the same roster)."""
     rec = Record(employee, as_of, plan.series_id, series_kinds)
     facts: list[dict] = []
-    contexts: dict[tuple[int, str], Context] = {}
+    contexts: dict[str, Context] = {}
     asked_shared: dict[str, list[dict]] = {}
+    listed: set[str] = set()  # the kinds of record item already flattened
     paths = []
     for p in plan.paths:
         i = p.index
-        paths.append(PathInput(p.path.id, tuple(q.uid for q in p.questions), None))
+        paths.append(PathInput(p.path.id, tuple(q.code for q in p.questions), None))
         credits: dict[str, Context] = {}
         for q in p.questions:
             if q.kind in ("service_time", "experience"):
-                context = contexts[(i, q.uid)] = credits[q.crit.id] = _time(rec, q, i, facts)
+                contexts[q.code] = credits[q.crit.id] = _time(rec, q, facts)
         for q in p.questions:
             kind = q.kind
             if kind in ("service_time", "experience"):
                 continue
             if kind == "performance":
-                context = _performance(rec, q, i, facts, credits[q.crit.during], p)
+                context = _performance(rec, q, facts, credits[q.crit.during], p)
             elif kind == "education":
                 context = Context(n=1)
-                fact = {"t": "education", "i": i, "c": q.uid}
+                fact = {"t": "education", "c": q.code}
                 if employee.education is not None:
                     fact["r"] = EDUCATION_ORDER.index(employee.education.value)
                 facts.append(fact)
             elif kind == "vacancy":
                 context = Context(n=len(positions))
-                facts.append({"t": "vacancy", "i": i, "c": q.uid})
-                if q.uid not in shared:
-                    shared[q.uid] = _positions(q, positions)
-                asked_shared[q.uid] = shared[q.uid]
+                facts.append({"t": "vacancy", "c": q.code})
+                if q.code not in shared:
+                    shared[q.code] = _positions(q, positions)
+                asked_shared[q.code] = shared[q.code]
             else:
-                context = _documents(rec, q, i, facts)
-            contexts[(i, q.uid)] = context
+                context = _documents(rec, q, facts, plan.code, listed)
+            contexts[q.code] = context
         if p.lead is not None and not p.times:  # a window with no time criterion to wait for never opens
-            facts.append({"t": "window", "i": i, "p": p.uid})
+            facts.append({"t": "window", "i": i, "p": p.code})
     return Asked(rec.day, paths, facts, contexts, asked_shared)
 
 
-def _time(rec: Record, q: Question, i: int, facts: list[dict]) -> Context:
+def _time(rec: Record, q: Question, facts: list[dict]) -> Context:
     """A service_time or experience criterion: its credit and the day it is met (none: never, as things stand)."""
     crit = q.crit
     agency, outside = rec.periods(crit)
     view = ServiceView(_spans(agency), rec.leaves, rec.as_of, _spans(outside))
     credit = view.credit(crit.years)
-    fact = {"t": "time", "i": i, "c": q.uid}
+    fact = {"t": "time", "c": q.code}
     if credit.met_on is not None:
         fact["m"] = rec.rel(credit.met_on)
     facts.append(fact)
     data = {"credit": credit, "periods": len(agency) + len(outside)}
-    if getattr(crit, "review_by_years", None):
+    if crit.kind == "service_time" and crit.review_by_years:
         data["closes"] = view.credit(crit.review_by_years).met_on
     return Context(n=1, data=data)
 
 
-def _performance(rec: Record, q: Question, i: int, facts: list[dict], counted: Context, p) -> Context:
+def _performance(rec: Record, q: Question, facts: list[dict], counted: Context, p) -> Context:
     """Successful service: the evaluations, placed against the counted period (``f``: days from its first credited
     day) and the as-of date (``d``); the restarted credit is computed when the engine asks for it."""
     credit = counted.data["credit"]
     during = next(c for c in p.path.criteria if c.id == q.crit.during)
     context = Context(data={"counted": credit, "periods": counted.data["periods"], "during": during})
     if credit.first_day is None:  # no counted service: nothing to review
-        facts.append(_closed(q, i, context))
+        facts.append(_closed(q, context))
         return context
     context.extra = {"counted": 1}
     if credit.met_on is not None:
@@ -168,39 +169,45 @@ def _performance(rec: Record, q: Question, i: int, facts: list[dict], counted: C
     evaluations = rec.employee.evaluations
     context.n = len(evaluations)
     if not evaluations:
-        facts.append(_closed(q, i, context))
+        facts.append(_closed(q, context))
         return context
-    facts += [{"t": "evaluation", "i": i, "c": q.uid, "n": len(evaluations), "j": j, "d": rec.rel(x.date),
+    facts += [{"t": "evaluation", "c": q.code, "n": len(evaluations), "j": j, "d": rec.rel(x.date),
                "f": x.date.toordinal() - first, "r": x.rating} for j, x in enumerate(evaluations)]
     return context
 
 
-def _documents(rec: Record, q: Question, i: int, facts: list[dict]) -> Context:
-    """License, certification or endorsement candidates: every item of the type on the record."""
-    employee = rec.employee
-    if q.kind == "endorsement":
-        items = employee.endorsements
-        new = [{"t": "endorsement", "i": i, "c": q.uid, "n": len(items), "j": j, "k": x.kind, "b": x.by,
-                "to": x.toward, "d": rec.rel(x.date)} for j, x in enumerate(items)]
-    else:
-        items = employee.licenses if q.kind == "license" else employee.certifications
-        new = []
-        for j, x in enumerate(items):
-            fact = {"t": q.kind, "i": i, "c": q.uid, "n": len(items), "j": j, "k": x.kind}
-            start = x.issued if q.kind == "license" else x.obtained
-            if start is not None:
-                fact["s"] = rec.rel(start)
-            if x.expires is not None:
-                fact["x"] = rec.rel(x.expires)
-            new.append(fact)
+def _documents(rec: Record, q: Question, facts: list[dict], level: str, listed: set[str]) -> Context:
+    """License, certification or endorsement candidates: every item of the type on the record, flattened once for
+    all the criteria of the level that look at them (``lv``: the level)."""
+    employee, kind = rec.employee, q.kind
+    items = (employee.endorsements if kind == "endorsement" else employee.licenses if kind == "license"
+             else employee.certifications)
     context = Context(n=len(items))
-    facts += new if new else [_closed(q, i, context)]
+    if not items:
+        facts.append(_closed(q, context))
+        return context
+    if kind in listed:
+        return context
+    listed.add(kind)
+    n, day = len(items), rec.day
+    if kind == "endorsement":
+        facts += [{"t": kind, "lv": level, "n": n, "j": j, "k": x.kind, "b": x.by, "to": x.toward,
+                   "d": x.date.toordinal() - day} for j, x in enumerate(items)]
+        return context
+    for j, x in enumerate(items):
+        fact = {"t": kind, "lv": level, "n": n, "j": j, "k": x.kind}
+        start = x.issued if kind == "license" else x.obtained
+        if start is not None:
+            fact["s"] = start.toordinal() - day
+        if x.expires is not None:
+            fact["x"] = x.expires.toordinal() - day
+        facts.append(fact)
     return context
 
 
 def _positions(q: Question, positions: tuple[Position, ...]) -> list[dict]:
     """The roster's positions as candidates of one vacancy criterion (session-wide: no employee index)."""
     if not positions:
-        return [close("vacancy", q.uid, Tally(), None, {})]
-    return [{"t": "position", "c": q.uid, "n": len(positions), "j": j, "s": x.class_, "l": x.level,
+        return [close("vacancy", q.code, Tally(), None, {})]
+    return [{"t": "position", "c": q.code, "n": len(positions), "j": j, "s": x.class_, "l": x.level,
              "v": int(x.vacant)} for j, x in enumerate(positions)]

@@ -22,130 +22,151 @@ from .wording import (
 _MET = {"true": True, "false": False, "null": None}
 
 
+class _Case:
+    """One employee's results being written: the record, the as-of date, the words, the engine's outcome."""
+
+    __slots__ = ("employee", "as_of", "day", "words", "positions", "outcome")
+
+    def __init__(self, employee, as_of: dt.date, words: Words, positions, outcome: EngineOutcome) -> None:
+        self.employee, self.as_of, self.day, self.words = employee, as_of, as_of.toordinal(), words
+        self.positions, self.outcome = positions, outcome
+
+    def date(self, rel: int | None) -> dt.date | None:
+        return None if rel is None else dt.date.fromordinal(self.day + rel)
+
+
 def _iso(date: dt.date | None) -> str | None:
     return date.isoformat() if date else None
 
 
+def _counted(derived: Derived, source: list, *classes: str) -> list:
+    """The record items a closed tally counted in some classes."""
+    return [source[x["j"]] for cls in classes for x in derived.supports.get(cls, ())]
+
+
+def _in_order(derived: Derived, source: list, cls: str) -> list:
+    """The items counted in one class, by day, then in record order."""
+    return [source[x["j"]] for x in sorted(derived.supports.get(cls, ()), key=lambda x: (x["d"], x["j"]))]
+
+
 def _credit(credit, periods: int) -> dict:
-    return {"periods_counted": periods, "first_credited_day": _iso(credit.first_day),
-            "required_days": credit.required_days, "credited_days": exact(credit.credited_days)}
+    return {"credited_days": exact(credit.credited_days), "first_credited_day": _iso(credit.first_day),
+            "periods_counted": periods, "required_days": credit.required_days}
 
 
-def _items(derived: Derived, source: list, *classes: str) -> list:
-    """The record items a closed tally counted in some classes, ordered by day then record order."""
-    facts = [x for cls in classes for x in derived.supports.get(cls, ())]
-    return [source[x["j"]] for x in sorted(facts, key=lambda x: (x.get("d", 0), x["j"]))]
+def _timed(c: _Case, crit, what: str, credit, periods: int, met, met_on) -> tuple:
+    missing = None if met else credit_missing(crit, what, met_on, c.as_of)
+    return bool(credit.projected and met is not True), missing, _credit(credit, periods)
 
 
-class Finding:
-    """One criterion's result for one employee, from the engine's outcome."""
+# -- one function per kind: (case, question, outcome, context, path index, met, met_on) -> (projected, missing, evidence)
+def _service_time(c: _Case, q: Question, d: Derived, ctx: Context, i: int, met, met_on) -> tuple:
+    crit, data = q.crit, ctx.data
+    result = _timed(c, crit, f"of service {service_where(c.words, crit)}", data["credit"], data["periods"], met, met_on)
+    if crit.review_by_years:
+        result[2]["review_window_closes"] = _iso(data["closes"])
+    return result
 
-    def __init__(self, q: Question, derived: Derived, context: Context | None, words: Words, employee, as_of: dt.date,
-                 positions, opens: int | None, windowed: bool) -> None:
-        self.q, self.crit, self.derived, self.context = q, q.crit, derived, context
-        self.words, self.employee, self.as_of, self.positions = words, employee, as_of, positions
-        self.opens = None if opens is None else dt.date.fromordinal(as_of.toordinal() + opens)
-        self.windowed = windowed
-        self.met = _MET[derived.met]
-        self.met_on = None if derived.m is None else dt.date.fromordinal(as_of.toordinal() + derived.m)
 
-    def result(self) -> CriterionResult:
-        projected, missing, evidence = getattr(self, "_" + self.q.kind)()
-        cid, kind, category, description, source, interpretation = static(self.crit, self.words)
-        return CriterionResult(
-            id=cid, kind=kind, category=category, description=description, met=self.met, met_on=self.met_on,
-            projected=projected, missing=missing if self.met is not True else None,
-            evidence={k: evidence[k] for k in sorted(evidence)}, source=source, interpretation=interpretation)
+def _experience(c: _Case, q: Question, d: Derived, ctx: Context, i: int, met, met_on) -> tuple:
+    data = ctx.data
+    return _timed(c, q.crit, f"of {kinds_words(c.words, q.crit)} experience", data["credit"], data["periods"], met,
+                  met_on)
 
-    # -- one method per kind: (projected, missing, evidence) ------------------------------------------------------
-    def _timed(self, what: str, credit, periods: int, crit=None) -> tuple[bool, str | None, dict]:
-        missing = None if self.met else credit_missing(crit or self.crit, what, self.met_on, self.as_of)
-        return bool(credit.projected and self.met is not True), missing, _credit(credit, periods)
 
-    def _service_time(self):
-        data = self.context.data
-        result = self._timed(f"of service {service_where(self.words, self.crit)}", data["credit"], data["periods"])
-        if self.crit.review_by_years:
-            result[2]["review_window_closes"] = _iso(data["closes"])
-        return result
+def _education(c: _Case, q: Question, d: Derived, ctx: Context, i: int, met, met_on) -> tuple:
+    have, need = c.employee.education, q.crit.minimum.value
+    missing = "education not on file" if met is None else None if met else education_missing(need)
+    return False, missing, {"on_file": have.value if have is not None else None, "required": need}
 
-    def _experience(self):
-        data = self.context.data
-        return self._timed(f"of {kinds_words(self.words, self.crit)} experience", data["credit"], data["periods"])
 
-    def _education(self):
-        have, need = self.employee.education, self.crit.minimum.value
-        missing = "education not on file" if self.met is None else None if self.met else education_missing(need)
-        return False, missing, {"required": need, "on_file": have.value if have is not None else None}
+def _document(c: _Case, q: Question, d: Derived, items: list, name: str) -> tuple:
+    mine = _counted(d, items, "valid", "undated", "expired")
+    if d.reason == "held":
+        return False, None, {"expires": max(x.expires for x in _counted(d, items, "valid")).isoformat(),
+                             "on_file": len(mine)}
+    if d.reason == "expiry-unknown":
+        return False, f"{name}: expiry date not on file", {"expires": None, "on_file": len(mine)}
+    evidence: dict = {"on_file": len(mine)}
+    if mine:
+        evidence["expired_on"] = max(x.expires for x in mine).isoformat()
+    return False, document_missing(name, evidence.get("expired_on"), q.crit.when_not_held), evidence
 
-    def _document(self, items: list, name: str):
-        mine = _items(self.derived, items, "valid", "undated", "expired")
-        evidence: dict = {"on_file": len(mine)}
-        reason = self.derived.reason
-        if reason == "held":
-            evidence["expires"] = max(x.expires for x in _items(self.derived, items, "valid")).isoformat()
-            return False, None, evidence
-        if reason == "expiry-unknown":
-            evidence["expires"] = None
-            return False, f"{name}: expiry date not on file", evidence
-        if mine:
-            evidence["expired_on"] = max(x.expires for x in mine).isoformat()
-        return False, document_missing(name, evidence.get("expired_on"), self.crit.when_not_held), evidence
 
-    def _license(self):
-        return self._document(self.employee.licenses, self.words.vocab.license(self.crit.license))
+def _license(c: _Case, q: Question, d: Derived, ctx: Context, i: int, met, met_on) -> tuple:
+    return _document(c, q, d, c.employee.licenses, c.words.vocab.license(q.crit.license))
 
-    def _certification(self):
-        return self._document(self.employee.certifications, self.words.vocab.certification(self.crit.certification))
 
-    def _endorsement(self):
-        crit, words = self.crit, self.words
-        endorsements = self.employee.endorsements
-        found = _items(self.derived, endorsements, "current", "stale")
-        stale = [x.date.isoformat() for x in _items(self.derived, endorsements, "stale")]
-        evidence: dict = {"by": crit.by, "toward": f"{words.series_id}:{words.level_id}", "found": len(found)}
-        if self.windowed:
-            evidence["counted_from"] = _iso(self.opens)
-            evidence["stale"] = stale
-        if self.met:
-            first = _items(self.derived, endorsements, "current")[0]
-            evidence["used"] = f"{first.kind} by {first.by} on {first.date}"
-            return False, None, evidence
-        who = f"{crit.endorsement} by the {words.vocab.role(crit.by)}"
-        return False, endorsement_missing(who, stale, self.opens), evidence
+def _certification(c: _Case, q: Question, d: Derived, ctx: Context, i: int, met, met_on) -> tuple:
+    return _document(c, q, d, c.employee.certifications, c.words.vocab.certification(q.crit.certification))
 
-    def _vacancy(self):
-        vacant = sorted(self.positions[x["j"]].id for x in self.derived.supports.get("vacant", ()))
-        return False, None if self.met else vacancy_missing(self.words), {"vacant_positions": vacant}
 
-    def _performance(self):
-        crit, data = self.crit, self.context.data
-        if self.derived.reason == "no-counted-service":
-            return False, "no counted service to review", {"during": crit.during, "counted_from": None}
-        counted = data["counted"]
-        evaluations = self.employee.evaluations
-        rated = _items(self.derived, evaluations, "satisfactory", "unsatisfactory")
-        bad = sorted(x.date for x in _items(self.derived, evaluations, "unsatisfactory"))
-        evidence = {"during": crit.during, "evaluations": len(rated), "unsatisfactory": [b.isoformat() for b in bad]}
-        if not bad:
-            evidence["counted_from"] = counted.first_day.isoformat()
-            if not rated:
-                evidence["no_evaluation_between"] = [counted.first_day.isoformat(), self.as_of.isoformat()]
-            # it waits on the service it reviews, whose criterion says what is missing
-            return bool(counted.projected and self.met is not True), None, evidence
-        restart, again = data["restart"]
-        # the years of the service it counts again
-        projected, missing, credit = self._timed(restart_what(restart, bad[-1]), again, data["periods"], data["during"])
-        return projected, missing, {**credit, **evidence, "counted_from": restart.isoformat()}
+def _endorsement(c: _Case, q: Question, d: Derived, ctx: Context, i: int, met, met_on) -> tuple:
+    crit, words, items = q.crit, c.words, c.employee.endorsements
+    current, stale = _in_order(d, items, "current"), _in_order(d, items, "stale")
+    evidence: dict = {"by": crit.by, "found": len(current) + len(stale), "toward": f"{words.series_id}:{words.level_id}"}
+    opens = None
+    if i in c.outcome.opens:  # the path has an endorsement window: what opened it is shown
+        opens = c.date(c.outcome.opens[i])
+        evidence["counted_from"] = _iso(opens)
+        evidence["stale"] = [x.date.isoformat() for x in stale]
+    if met:
+        first = current[0]
+        evidence["used"] = f"{first.kind} by {first.by} on {first.date}"
+        return False, None, evidence
+    who = f"{crit.endorsement} by the {words.vocab.role(crit.by)}"
+    return False, endorsement_missing(who, evidence.get("stale", []), opens), evidence
+
+
+def _vacancy(c: _Case, q: Question, d: Derived, ctx: Context, i: int, met, met_on) -> tuple:
+    vacant = sorted(p.id for p in _counted(d, c.positions, "vacant"))
+    return False, None if met else vacancy_missing(c.words), {"vacant_positions": vacant}
+
+
+def _performance(c: _Case, q: Question, d: Derived, ctx: Context, i: int, met, met_on) -> tuple:
+    crit, data = q.crit, ctx.data
+    if d.reason == "no-counted-service":
+        return False, "no counted service to review", {"counted_from": None, "during": crit.during}
+    counted = data["counted"]
+    items = c.employee.evaluations
+    rated = len(d.supports.get("satisfactory", ())) + len(d.supports.get("unsatisfactory", ()))
+    bad = sorted(x.date for x in _counted(d, items, "unsatisfactory"))
+    evidence = {"during": crit.during, "evaluations": rated, "unsatisfactory": [b.isoformat() for b in bad]}
+    if not bad:
+        evidence["counted_from"] = counted.first_day.isoformat()
+        if not rated:
+            evidence["no_evaluation_between"] = [counted.first_day.isoformat(), c.as_of.isoformat()]
+        # it waits on the service it reviews, whose criterion says what is missing
+        return bool(counted.projected and met is not True), None, evidence
+    restart, again = data["restart"]
+    # counted again: the years and words of the service it reviews
+    projected, missing, credit = _timed(c, data["during"], restart_what(restart, bad[-1]), again, data["periods"], met,
+                                        met_on)
+    return projected, missing, {**credit, **evidence, "counted_from": restart.isoformat()}
+
+
+_WRITE = {"service_time": _service_time, "experience": _experience, "education": _education, "license": _license,
+          "certification": _certification, "endorsement": _endorsement, "vacancy": _vacancy,
+          "performance": _performance}
 
 
 def results(plan: LevelPlan, asked: Asked, outcome: EngineOutcome, words: Words, employee, as_of: dt.date,
             positions) -> list[tuple]:
     """Every path of the level with its criterion results, in the rule file's order."""
+    c = _Case(employee, as_of, words, positions, outcome)
     decided = []
     for p in plan.paths:
-        found = [Finding(q, outcome.criteria[(p.index, q.uid)], asked.contexts.get((p.index, q.uid)), words, employee,
-                         as_of, positions, outcome.opens.get(p.index), p.lead is not None).result()
-                 for q in p.questions]
+        i = p.index
+        found = []
+        for q in p.questions:
+            d = outcome.criteria[q.code]
+            met = _MET[d.met]
+            met_on = c.date(d.m)
+            projected, missing, evidence = _WRITE[q.kind](c, q, d, asked.contexts.get(q.code), i, met, met_on)
+            cid, kind, category, description, source, interpretation = static(q.crit, words)
+            found.append(CriterionResult(
+                id=cid, kind=kind, category=category, description=description, met=met, met_on=met_on,
+                projected=projected, missing=missing if met is not True else None,
+                evidence=dict(sorted(evidence.items())), source=source, interpretation=interpretation))
         decided.append((p.path, found))
     return decided

@@ -59,16 +59,21 @@ class Grade:
 class Question:
     """One criterion of one path, as the engine is asked it: its uid, kind and category, and the criterion itself."""
 
-    uid: str  # SERIES/VERSION/LEVEL/PATH/CRITERION
+    uid: str  # SERIES/VERSION/LEVEL/PATH/CRITERION: what its rules are named by
+    code: str  # the short name its facts carry (``c``): q1, q2, ... in the rule file's order
     kind: str
     category: str
     path_uid: str
+    path_code: str  # the short name of its path (``p``)
+    index: int  # its path's index among the level's paths
+    level_code: str  # the short name of its level (``lv``): the record facts of someone targeting it carry it
     crit: object = field(compare=False)
 
 
 @dataclass(frozen=True)
 class PathPlan:
     uid: str
+    code: str
     index: int
     path: PathDef = field(compare=False)
     questions: tuple[Question, ...]
@@ -80,6 +85,7 @@ class PathPlan:
 class LevelPlan:
     """The questions asked about someone whose target is this level: every criterion of every path into it."""
 
+    code: str
     series_id: str
     version: Version = field(compare=False)
     level: Level = field(compare=False)
@@ -93,7 +99,7 @@ class CompiledRuleset:
     agency: str
     rules_version: str
     rules: dict[str, dict]
-    questions: dict[str, Question] = field(default_factory=dict)
+    questions: dict[str, Question] = field(default_factory=dict)  # by code
     plans: dict[tuple[str, str, str], LevelPlan] = field(default_factory=dict)
     counters: dict[tuple[str, str], str] = field(default_factory=dict)  # (category, met) -> tally field of a path
     graded: frozenset[tuple[str, str]] = frozenset()  # the (category, met) pairs a grade rule takes
@@ -137,8 +143,9 @@ def _rule(elements: list[tuple[str, list]], action: dict) -> dict:
     return {"all": [{alias: _and(*conds)} for alias, conds in elements], "cap": CAP, "action": action}
 
 
-def _count(cls: str, conds: list) -> dict:
-    return _rule([("x", conds)], {"do": "count", "as": cls})
+def _count(q: "Question", cls: str, conds: list, *, join: list | None = None) -> dict:
+    elements = [("w", join)] if join is not None else []
+    return _rule(elements + [("x", conds)], {"do": "count", "as": cls, "c": q.code})
 
 
 def _outcome(met: str, conds: list, date: str | None = None, rule: str = "", join: list | None = None) -> dict:
@@ -148,14 +155,14 @@ def _outcome(met: str, conds: list, date: str | None = None, rule: str = "", joi
 
 # -- one criterion ------------------------------------------------------------------------------------------------
 def _time(q: Question) -> dict[str, dict]:
-    base = [{"t": "time"}, {"c": q.uid}]
+    base = [{"t": "time"}, {"c": q.code}]
     return {"met": _outcome("true", [*base, _cmp("$lte", "m", 0)], "m", "met"),
             "later": _outcome("false", [*base, _cmp("$gt", "m", 0)], "m", "later"),
             "never": _outcome("false", [*base, _absent("m")], None, "never")}
 
 
 def _education(q: Question) -> dict[str, dict]:
-    base = [{"t": "education"}, {"c": q.uid}]
+    base = [{"t": "education"}, {"c": q.code}]
     rank = EDUCATION_ORDER.index(q.crit.minimum.value)
     return {"met": _outcome("true", [*base, _cmp("$gte", "r", rank)], None, "met"),
             "below": _outcome("false", [*base, _cmp("$lt", "r", rank)], None, "below"),
@@ -165,14 +172,14 @@ def _education(q: Question) -> dict[str, dict]:
 def _document(q: Question) -> dict[str, dict]:
     """A license or certification held on the as-of date (``s``: issued/obtained, ``x``: expires, relative days)."""
     kind = q.crit.license if q.kind == "license" else q.crit.certification
-    base = [{"t": q.kind}, {"c": q.uid}]
+    base = [{"t": q.kind}, {"lv": q.level_code}]
     held = [*base, {"k": kind}, _or([_absent("s")], [_cmp("$lte", "s", 0)])]
-    closed = [{"t": "k"}, {"c": q.uid}]
+    closed = [{"t": "k"}, {"c": q.code}]
     not_held = "null" if q.crit.when_not_held == "needs_review" else "false"
-    return {"other": _count("other", [*base, _or([_cmp("$neq", "k", kind)], [{"k": kind}, _cmp("$gt", "s", 0)])]),
-            "valid": _count("valid", [*held, _cmp("$gte", "x", 0)]),
-            "undated": _count("undated", [*held, _absent("x")]),
-            "expired": _count("expired", [*held, _cmp("$lt", "x", 0)]),
+    return {"other": _count(q, "other", [*base, _or([_cmp("$neq", "k", kind)], [{"k": kind}, _cmp("$gt", "s", 0)])]),
+            "valid": _count(q, "valid", [*held, _cmp("$gte", "x", 0)]),
+            "undated": _count(q, "undated", [*held, _absent("x")]),
+            "expired": _count(q, "expired", [*held, _cmp("$lt", "x", 0)]),
             "held": _outcome("true", [*closed, _cmp("$gt", "valid", 0)], None, "held"),
             "expiry-unknown": _outcome("null", [*closed, {"valid": 0}, _cmp("$gt", "undated", 0)], None,
                                        "expiry-unknown"),
@@ -183,25 +190,23 @@ def _endorsement(q: Question, toward: str, windowed: bool) -> dict[str, dict]:
     """An endorsement of the kind, by the role, toward the target, dated on or before the as-of date (``d`` <= 0)
     and, on a path with a window, no earlier than the day it opens (``o`` of the path's window fact)."""
     crit = q.crit
-    base = [{"t": "endorsement"}, {"c": q.uid}]
+    base = [{"t": "endorsement"}, {"lv": q.level_code}]
     kind, by, to = {"k": crit.endorsement}, {"b": crit.by}, {"to": toward}
     found = [*base, kind, by, to, _cmp("$lte", "d", 0)]
-    rules = {"other": _count("other", [*base, _or([_cmp("$neq", "k", crit.endorsement)],
+    rules = {"other": _count(q, "other", [*base, _or([_cmp("$neq", "k", crit.endorsement)],
                                                   [kind, _cmp("$neq", "b", crit.by)],
                                                   [kind, by, _cmp("$neq", "to", toward)],
                                                   [kind, by, to, _cmp("$gt", "d", 0)])])}
     if windowed:
-        window = [{"t": "window"}, {"p": q.path_uid}]
+        window = [{"t": "window"}, {"p": q.path_code}]
         same = {"e": {"w": "e"}}
-        rules["current"] = _rule([("w", [*window, _present("o")]), ("x", [*found, same, {"$gte": {"d": {"w": "o"}}}])],
-                                 {"do": "count", "as": "current"})
-        rules["stale"] = _rule([("w", [*window, _present("o")]), ("x", [*found, same, {"$lt": {"d": {"w": "o"}}}])],
-                               {"do": "count", "as": "stale"})
-        rules["stale-no-window"] = _rule([("w", [*window, _absent("o")]), ("x", [*found, same])],
-                                         {"do": "count", "as": "stale"})
+        opened = [*window, _present("o")]
+        rules["current"] = _count(q, "current", [*found, same, {"$gte": {"d": {"w": "o"}}}], join=opened)
+        rules["stale"] = _count(q, "stale", [*found, same, {"$lt": {"d": {"w": "o"}}}], join=opened)
+        rules["stale-no-window"] = _count(q, "stale", [*found, same], join=[*window, _absent("o")])
     else:
-        rules["current"] = _count("current", found)
-    closed = [{"t": "k"}, {"c": q.uid}]
+        rules["current"] = _count(q, "current", found)
+    closed = [{"t": "k"}, {"c": q.code}]
     rules["given"] = _outcome("true", [*closed, _cmp("$gt", "current", 0)], "m", "given")
     rules["missing"] = _outcome("false", [*closed, {"current": 0}], None, "missing")
     return rules
@@ -209,13 +214,13 @@ def _endorsement(q: Question, toward: str, windowed: bool) -> dict[str, dict]:
 
 def _vacancy(q: Question, series_id: str, level_id: str) -> dict[str, dict]:
     """A vacant position at the target level: the roster's positions are counted once per session (no ``e``)."""
-    base = [{"t": "position"}, {"c": q.uid}]
+    base = [{"t": "position"}, {"c": q.code}]
     series, level = {"s": series_id}, {"l": level_id}
-    closed = [{"t": "k"}, {"c": q.uid}]
-    asked = [{"t": "vacancy"}, {"c": q.uid}]
-    return {"other": _count("other", [*base, _or([_cmp("$neq", "s", series_id)], [series, _cmp("$neq", "l", level_id)],
+    closed = [{"t": "k"}, {"c": q.code}]
+    asked = [{"t": "vacancy"}, {"c": q.code}]
+    return {"other": _count(q, "other", [*base, _or([_cmp("$neq", "s", series_id)], [series, _cmp("$neq", "l", level_id)],
                                                  [series, level, {"v": 0}])]),
-            "vacant": _count("vacant", [*base, series, level, {"v": 1}]),
+            "vacant": _count(q, "vacant", [*base, series, level, {"v": 1}]),
             "open": _outcome("true", asked, None, "open", join=[*closed, _cmp("$gt", "vacant", 0)]),
             "none-open": _outcome("false", asked, None, "none-open", join=[*closed, {"vacant": 0}])}
 
@@ -223,14 +228,14 @@ def _vacancy(q: Question, series_id: str, level_id: str) -> dict[str, dict]:
 def _performance(q: Question) -> dict[str, dict]:
     """Successful service: evaluations in the counted period (``f``: days from its first credited day, ``d``: from
     the as-of date); an unsatisfactory one restarts the count (``rm``: the restarted credit's met day)."""
-    base = [{"t": "evaluation"}, {"c": q.uid}]
+    base = [{"t": "evaluation"}, {"c": q.code}]
     inside = [*base, _cmp("$gte", "f", 0), _cmp("$lte", "d", 0)]
-    closed = [{"t": "k"}, {"c": q.uid}]
+    closed = [{"t": "k"}, {"c": q.code}]
     clean = [*closed, _present("counted"), {"unsatisfactory": 0}]
     restarted = [*closed, _present("counted"), _cmp("$gt", "unsatisfactory", 0)]
-    return {"outside": _count("outside", [*base, _or([_cmp("$lt", "f", 0)], [_cmp("$gte", "f", 0), _cmp("$gt", "d", 0)])]),
-            "satisfactory": _count("satisfactory", [*inside, _cmp("$neq", "r", UNSATISFACTORY)]),
-            "unsatisfactory": _count("unsatisfactory", [*inside, {"r": UNSATISFACTORY}]),
+    return {"outside": _count(q, "outside", [*base, _or([_cmp("$lt", "f", 0)], [_cmp("$gte", "f", 0), _cmp("$gt", "d", 0)])]),
+            "satisfactory": _count(q, "satisfactory", [*inside, _cmp("$neq", "r", UNSATISFACTORY)]),
+            "unsatisfactory": _count(q, "unsatisfactory", [*inside, {"r": UNSATISFACTORY}]),
             "no-counted-service": _outcome("null", [*closed, _absent("counted")], None, "no-counted-service"),
             "met": _outcome("true", [*clean, _cmp("$lte", "cm", 0)], "cm", "met"),
             "later": _outcome("false", [*clean, _cmp("$gt", "cm", 0)], "cm", "later"),
@@ -304,27 +309,31 @@ def compile_ruleset(book: LoadedRulebook) -> CompiledRuleset:
     rules: dict[str, dict] = {}
     questions: dict[str, Question] = {}
     plans: dict[tuple[str, str, str], LevelPlan] = {}
+    paths_seen: list[str] = []
     for series in book.rulebook.series:
         for version in series.versions:
             for level in version.levels:
+                level_code = f"l{len(plans) + 1}"
                 paths = []
                 for index, path in enumerate(level.paths):
-                    path_uid = f"{series.id}/{version.id}/{level.id}/{path.id}"
-                    asked = tuple(Question(f"{path_uid}/{c.id}", c.kind, CATEGORY[c.kind], path_uid, c)
-                                  for c in path.criteria)
+                    path_uid, path_code = f"{series.id}/{version.id}/{level.id}/{path.id}", f"p{len(paths_seen) + 1}"
+                    paths_seen.append(path_uid)
+                    asked = tuple(Question(f"{path_uid}/{c.id}", f"q{len(questions) + n + 1}", c.kind, CATEGORY[c.kind],
+                                           path_uid, path_code, index, level_code, c)
+                                  for n, c in enumerate(path.criteria))
                     window = path.endorsement_window
-                    plan = PathPlan(path_uid, index, path, asked, window.lead_days if window else None,
+                    plan = PathPlan(path_uid, path_code, index, path, asked, window.lead_days if window else None,
                                     sum(q.kind in _TIME_KINDS for q in asked))
                     paths.append(plan)
                     for q in asked:
-                        questions[q.uid] = q
+                        questions[q.code] = q
                         for what, spec in criterion_rules(q, series.id, level.id, window is not None).items():
                             rules[f"{agency}/{q.uid}:{what}"] = spec
                     if window is not None and plan.times:
                         rules[f"{agency}/{path_uid}:window"] = _rule(
-                            [("c", [{"t": "c"}, {"p": path_uid}, {"cat": "time"}])],
+                            [("c", [{"t": "c"}, {"p": path_code}, {"cat": "time"}])],
                             {"do": "window", "lead": window.lead_days, "times": plan.times})
-                plans[(series.id, version.id, level.id)] = LevelPlan(series.id, version, level, tuple(paths))
+                plans[(series.id, version.id, level.id)] = LevelPlan(level_code, series.id, version, level, tuple(paths))
     if any(p.lead is not None for plan in plans.values() for p in plan.paths):
         rules[f"{agency}:window-opens"] = _rule([("w", [{"t": "window"}])], {"do": "opens"})
     grades = grading_table({q.category for q in questions.values()})

@@ -33,18 +33,18 @@ class Tally:
     seen: int = 0
     supports: dict[str, list[dict]] = field(default_factory=dict)
 
-    def add(self, cls: str, fact: dict, uid: str) -> bool:
+    def add(self, cls: str, fact: dict, name: str) -> bool:
         """Count one candidate; True when every candidate of the question has been counted."""
         self.seen += 1
         self.supports.setdefault(cls, []).append(fact)
         n = fact["n"]
         if self.seen > n:
-            raise EngineError(f"criterion {uid}: {self.seen} classifications of {n} candidates (two classes overlap)")
+            raise EngineError(f"criterion {name}: {self.seen} classifications of {n} candidates (two classes overlap)")
         return self.seen == n
 
 
 def close(kind: str, uid: str, tally: Tally, context: Context | None, where: dict) -> dict:
-    """The closed tally of a question (``where``: its employee and path indexes, absent for a session-wide one)."""
+    """The closed tally of a question (``where``: its employee index, absent for a session-wide one)."""
     fact = {"t": "k", **where, "c": uid}
     for cls in CLASSES[kind]:
         if cls not in IGNORED:
@@ -80,27 +80,28 @@ class EngineOutcome:
     best_path: str | None = None
     best_severity: int | None = None
     fired: int = 0
-    criteria: dict[tuple[int, str], Derived] = field(default_factory=dict)  # (path index, uid) -> outcome
+    criteria: dict[str, Derived] = field(default_factory=dict)  # question code -> outcome
     opens: dict[int, int | None] = field(default_factory=dict)  # path index -> the window's opening (relative)
 
 
 # -- the actions of a criterion's rules: (the session's batch, the frames of one capped firing) -> facts to assert ----
 def count(questions: dict, **action):
     """Count candidates in one class of their criterion; a question whose candidates are all counted is closed."""
-    cls = action["as"]
+    cls, code = action["as"], action["c"]
+    question = questions[code]
 
     def derive(batch, frames: list[dict]) -> list[dict]:
         derived = []
         for frame in frames:
             x = frame["x"]
-            e, i, uid = x.get("e"), x.get("i"), x["c"]
-            key = (e, i, uid)
+            e = x.get("e")
+            key = (e, code)
             tally = batch.tallies.get(key)
             if tally is None:
                 tally = batch.tallies[key] = Tally()
-            if tally.add(cls, x, uid):
-                where = {} if e is None else {"e": e, "i": i}
-                derived.append(close(questions[uid].kind, uid, tally, batch.contexts.get(key), where))
+            if tally.add(cls, x, question.uid):
+                where = {} if e is None else {"e": e}
+                derived.append(close(question.kind, code, tally, batch.contexts.get(key), where))
         return derived
     return derive
 
@@ -113,15 +114,17 @@ def outcome(questions: dict, **action):
         derived = []
         for frame in frames:
             q = frame["q"]
-            e, i, uid = q["e"], q["i"], q["c"]
+            e, code = q["e"], q["c"]
             m = q.get(date) if date else None
-            question = questions[uid]
-            tally = batch.tallies.get((e, i, uid)) or batch.tallies.get((None, None, uid))
+            question = questions[code]
+            tally = batch.tallies.get((e, code)) or batch.tallies.get((None, code))
             criteria = batch.outcomes[e].criteria
-            if (i, uid) in criteria:
-                raise EngineError(f"criterion {uid}: two outcomes for one employee ({criteria[(i, uid)].reason}, {reason})")
-            criteria[(i, uid)] = Derived(met, m, reason, tally.supports if tally else {})
-            fact = {"t": "c", "e": e, "i": i, "cat": question.category, "met": met, "c": uid, "p": question.path_uid}
+            if code in criteria:
+                raise EngineError(f"criterion {question.uid}: two outcomes for one employee "
+                                  f"({criteria[code].reason}, {reason})")
+            criteria[code] = Derived(met, m, reason, tally.supports if tally else {})
+            fact = {"t": "c", "e": e, "i": question.index, "cat": question.category, "met": met,
+                    "p": question.path_code}
             if m is not None:
                 fact["m"] = m
             derived.append(fact)
