@@ -251,7 +251,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--workdir", type=Path, default=Path(tempfile.gettempdir()) / "eligibility-bench")
     parser.add_argument("--markdown", type=Path, help="also write the result tables to this file")
     parser.add_argument("--repeat", type=int, default=1, metavar="N",
-                        help="run every (size, decider) N times and report the fastest, with the range of all N")
+                        help="run every (size, decider) N times, the deciders in turn, and report the fastest, with the "
+                             "range of all N")
     parser.add_argument("--child", nargs=2, metavar=("DECIDER", "ROSTER"), help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.child:
@@ -261,11 +262,12 @@ def main(argv: list[str] | None = None) -> None:
     results = []
     for n in args.sizes:
         roster = _roster(args.workdir, args.agency, n, "jsonl", args.rules)
-        for decider in args.deciders:
-            runs = []
-            for _ in range(max(1, args.repeat)):
-                runs.append(_run_child(decider, roster, args.rules, args.cpu))
-                print(json.dumps(runs[-1]), flush=True)
+        by_decider: dict[str, list[dict]] = {decider: [] for decider in args.deciders}
+        for _ in range(max(1, args.repeat)):  # interleaved, so a slow minute of a shared machine hits every decider
+            for decider in args.deciders:
+                by_decider[decider].append(_run_child(decider, roster, args.rules, args.cpu))
+                print(json.dumps(by_decider[decider][-1]), flush=True)
+        for decider, runs in by_decider.items():
             if len({r["digest"] for r in runs}) != 1:
                 raise SystemExit(f"{decider} gave different decisions on repeated runs of {roster.name}")
             result = dict(max(runs, key=lambda r: r["per_second"]))

@@ -78,15 +78,21 @@ class DurableRulesDecider:
         from .facts import ask
         from .findings import results
 
+        from .engine import MAX_BATCH
+
         engine = self.prepare(compiled)
         ruleset = compiled.ruleset
         shared: dict[str, list[dict]] = {}
-        plans = [ruleset.plan(c.target.series_id, c.target.version, c.target.level) for c in cases]
-        asked = [ask(plan, c.employee, c.as_of, c.positions, compiled.series_kinds, shared)
-                 for plan, c in zip(plans, cases)]
-        outcomes = engine.decide(asked)
-        return [(results(plan, a, outcome, c.words, c.employee, c.as_of, c.positions), outcome)
-                for plan, a, outcome, c in zip(plans, asked, outcomes, cases)]
+        out: list[Decided] = []
+        for start in range(0, len(cases), MAX_BATCH):  # one session at a time: fewer objects alive at once
+            batch = cases[start:start + MAX_BATCH]
+            plans = [ruleset.plan(c.target.series_id, c.target.version, c.target.level) for c in batch]
+            asked = [ask(plan, c.employee, c.as_of, c.positions, compiled.series_kinds, shared)
+                     for plan, c in zip(plans, batch)]
+            outcomes = engine.decide(asked)
+            out += [(results(plan, a, outcome, c.words, c.employee, c.as_of, c.positions), outcome)
+                    for plan, a, outcome, c in zip(plans, asked, outcomes, batch)]
+        return out
 
     def close(self) -> None:
         engines, self._engines = self._engines, {}

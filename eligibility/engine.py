@@ -48,12 +48,11 @@ import orjson
 from .errors import EngineError
 from .ruleset import CompiledRuleset, Grade, grading_ruleset
 from . import tallies
-from .tallies import Context, Derived, EngineOutcome, Tally
+from .tallies import UNREACHABLE, Context, Derived, EngineOutcome, Tally
 
 __all__ = ["Grade", "PathInput", "Asked", "Derived", "EngineOutcome", "InferenceEngine", "MAX_BATCH", "UNREACHABLE"]
 
 MAX_BATCH = 50  # employees per session (measured: 25-100 within noise of each other, 200 about 25 % slower; docs/performance.md)
-UNREACHABLE = 3_999_999  # a path date that sorts after every real date ordinal (a time criterion that is never met)
 _counter = itertools.count(1)
 _lock = threading.Lock()
 
@@ -243,34 +242,11 @@ class InferenceEngine:
             derived = []
             for frame in frames:
                 g = frame["g"]
-                e, idx = g["e"], g["i"]
-                key = (e, idx)
-                tally = batch.tally[key]
-                if counter is not None:
-                    tally[counter] += 1
-                m = g.get("m")
-                if m is not None:
-                    if key not in batch.latest or m > batch.latest[key]:
-                        batch.latest[key] = m
-                elif g["cat"] == "time" and g["met"] != "true":
-                    batch.never.add(key)
-                batch.graded[key] += 1
-                path = batch.paths[e][idx]
-                if batch.graded[key] == len(path.criteria):
-                    derived.append({"t": "p", "e": e, "i": idx, "x": self._path_date(batch, key, path), **tally})
+                path = tallies.grade(batch, g["e"], g["i"], counter, g["cat"], g["met"], g.get("m"))
+                if path is not None:
+                    derived.append(path)
             self._assert(batch, derived)
         return grade
-
-    @staticmethod
-    def _path_date(batch: _Batch, key: tuple[int, int], path: PathInput) -> int:
-        """The path's date for the tie-break: given, or the latest day of its outcomes (a time criterion that is
-        never met: UNREACHABLE; no dated outcome: 0)."""
-        if path.projected is not None:
-            return int(path.projected)
-        if key in batch.never:
-            return UNREACHABLE
-        latest = batch.latest.get(key)
-        return 0 if latest is None else batch.as_of[key[0]] + latest
 
     def _status_action(self, severity: int, rank: int):
         def status(batch: _Batch, frames: list[dict]) -> None:
@@ -358,6 +334,7 @@ class InferenceEngine:
             for fact in a.facts:
                 fact["e"] = e
             facts += a.facts
+            a.facts = []  # consumed: the session holds them now
             for key, items in a.shared.items():
                 if key not in shared:
                     shared.add(key)

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 from fractions import Fraction
-from functools import lru_cache
+from functools import lru_cache, partial
 
 from .engine import Asked, PathInput
 from .records import Employee, Position
@@ -157,15 +157,7 @@ def _performance(rec: Record, q: Question, facts: list[dict], counted: Context, 
     if credit.met_on is not None:
         context.extra["cm"] = rec.rel(credit.met_on)
     first = credit.first_day.toordinal()
-
-    def restart(bad: int) -> int | None:
-        """The met day (relative) of the count restarted the day after the evaluation ``bad`` days from the as-of."""
-        day = rec.day + bad + 1
-        again = rec.credit(during, day).credit(during.years)
-        context.data["restart"] = (dt.date.fromordinal(day), again)
-        return None if again.met_on is None else rec.rel(again.met_on)
-
-    context.restart = restart
+    context.restart = partial(_restart, rec, during)  # no reference back to the context: no cycle to collect
     evaluations = rec.employee.evaluations
     context.n = len(evaluations)
     if not evaluations:
@@ -174,6 +166,14 @@ def _performance(rec: Record, q: Question, facts: list[dict], counted: Context, 
     facts += [{"t": "evaluation", "c": q.code, "n": len(evaluations), "j": j, "d": rec.rel(x.date),
                "f": x.date.toordinal() - first, "r": x.rating} for j, x in enumerate(evaluations)]
     return context
+
+
+def _restart(rec: Record, during, bad: int) -> tuple[int | None, tuple]:
+    """The count of ``during`` restarted the day after the evaluation ``bad`` days from the as-of date: the day it is
+    met (relative; None: never), and (the restart day, its credit) for the wording."""
+    day = rec.day + bad + 1
+    again = rec.credit(during, day).credit(during.years)
+    return (None if again.met_on is None else rec.rel(again.met_on)), (dt.date.fromordinal(day), again)
 
 
 def _documents(rec: Record, q: Question, facts: list[dict], level: str, listed: set[str]) -> Context:

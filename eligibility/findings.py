@@ -41,12 +41,12 @@ def _iso(date: dt.date | None) -> str | None:
 
 def _counted(derived: Derived, source: list, *classes: str) -> list:
     """The record items a closed tally counted in some classes."""
-    return [source[x["j"]] for cls in classes for x in derived.supports.get(cls, ())]
+    return [source[s[1]] for cls in classes for s in derived.supports.get(cls, ())]
 
 
 def _in_order(derived: Derived, source: list, cls: str) -> list:
     """The items counted in one class, by day, then in record order."""
-    return [source[x["j"]] for x in sorted(derived.supports.get(cls, ()), key=lambda x: (x["d"], x["j"]))]
+    return [source[s[1]] for s in sorted(derived.supports.get(cls, ()), key=lambda s: (s[2], s[1]))]
 
 
 def _credit(credit, periods: int) -> dict:

@@ -267,10 +267,17 @@ def grading_table(categories) -> list[Grade]:
             for category in sorted(categories) for met, name in ((True, "true"), (False, "false"), (None, "null"))]
 
 
-def grading_rules(grades: list[Grade], preference: dict[int, int]) -> tuple[dict[str, dict], dict[tuple[str, str], str]]:
-    """The rules that fold criterion outcomes (``c`` facts) into path statuses and the best path, with the tally
-    field of each (category, met) pair that makes a path worse than eligible."""
-    counters = {(g.category, g.met): f"c{i}" for i, g in enumerate(g for g in grades if g.severity > 0)}
+def counters_of(grades: list[Grade]) -> dict[tuple[str, str], str]:
+    """The path tally field of each (category, met) pair that makes a path worse than eligible."""
+    return {(g.category, g.met): f"c{i}" for i, g in enumerate(g for g in grades if g.severity > 0)}
+
+
+def grading_rules(grades: list[Grade], preference: dict[int, int], *, grade: bool = True
+                  ) -> tuple[dict[str, dict], dict[tuple[str, str], str]]:
+    """The rules that fold graded criterion outcomes into path statuses (by the policy table) and the best path, with
+    the tally field of each (category, met) pair that makes a path worse than eligible. ``grade``: with the rules that
+    grade criterion outcomes given as ``c`` facts (an agency's ruleset grades in its outcome rules instead)."""
+    counters = counters_of(grades)
     rules: dict[str, dict] = {}
     severity_of = {counters[(g.category, g.met)]: g.severity for g in grades if g.severity > 0}
     for severity in sorted({g.severity for g in grades}):
@@ -285,9 +292,9 @@ def grading_rules(grades: list[Grade], preference: dict[int, int]) -> tuple[dict
             rules[f"status_{severity}_{j}"] = _rule([("p", [{"t": "p"}, *worse, *branch])],
                                                     {"do": "status", "severity": severity,
                                                      "rank": preference[severity]})
-    for k, grade in enumerate(grades):
-        rules[f"grade_{k}"] = _rule([("g", [{"t": "c"}, {"cat": grade.category}, {"met": grade.met}])],
-                                    {"do": "grade", "counter": counters.get((grade.category, grade.met))})
+    for k, g in enumerate(grades if grade else ()):
+        rules[f"grade_{k}"] = _rule([("g", [{"t": "c"}, {"cat": g.category}, {"met": g.met}])],
+                                    {"do": "grade", "counter": counters.get((g.category, g.met))})
     join = [{"t": "s"}, {"e": {"b": "e"}}, {"i": {"b": "n"}}]
     rules["best_better"] = _rule([("b", [{"t": "b"}]), ("s", [*join, {"$lt": {"k": {"b": "k"}}}])], {"do": "best_better"})
     rules["best_same"] = _rule([("b", [{"t": "b"}]), ("s", [*join, {"$gte": {"k": {"b": "k"}}}])], {"do": "best_same"})
@@ -304,8 +311,13 @@ def grading_ruleset(grades: list[Grade], preference: dict[int, int], label: str)
 
 
 def compile_ruleset(book: LoadedRulebook) -> CompiledRuleset:
-    """The agency's whole ruleset: every criterion's rules, the endorsement windows, the grading and best-path rules."""
+    """The agency's whole ruleset: every criterion's rules (whose outcome rules grade the outcome by the policy table
+    and open endorsement windows), then the path status and best-path rules."""
     agency = book.agency
+    categories = {CATEGORY[c.kind] for s in book.rulebook.series for v in s.versions for lv in v.levels
+                  for p in lv.paths for c in p.criteria}
+    grades = grading_table(categories)
+    counters = counters_of(grades)
     rules: dict[str, dict] = {}
     questions: dict[str, Question] = {}
     plans: dict[tuple[str, str, str], LevelPlan] = {}
@@ -328,16 +340,15 @@ def compile_ruleset(book: LoadedRulebook) -> CompiledRuleset:
                     for q in asked:
                         questions[q.code] = q
                         for what, spec in criterion_rules(q, series.id, level.id, window is not None).items():
+                            action = spec["action"]
+                            if action["do"] == "outcome":
+                                action["counter"] = counters.get((q.category, action["met"]))
+                                if window is not None and q.category == "time":
+                                    action["window"] = {"lead": window.lead_days, "times": plan.times}
                             rules[f"{agency}/{q.uid}:{what}"] = spec
-                    if window is not None and plan.times:
-                        rules[f"{agency}/{path_uid}:window"] = _rule(
-                            [("c", [{"t": "c"}, {"p": path_code}, {"cat": "time"}])],
-                            {"do": "window", "lead": window.lead_days, "times": plan.times})
                 plans[(series.id, version.id, level.id)] = LevelPlan(level_code, series.id, version, level, tuple(paths))
     if any(p.lead is not None for plan in plans.values() for p in plan.paths):
         rules[f"{agency}:window-opens"] = _rule([("w", [{"t": "window"}])], {"do": "opens"})
-    grades = grading_table({q.category for q in questions.values()})
-    grading, counters = grading_rules(grades, PREFERENCE)
-    rules.update(grading)
+    rules.update(grading_rules(grades, PREFERENCE, grade=False)[0])
     return CompiledRuleset(agency, book.rulebook.rules_version, rules, questions, plans, counters,
                            frozenset((g.category, g.met) for g in grades))

@@ -15,6 +15,8 @@ from typing import Callable
 from .errors import EngineError
 from .ruleset import CLASSES, IGNORED
 
+UNREACHABLE = 3_999_999  # a path date that sorts after every real date ordinal (a time criterion that is never met)
+
 
 @dataclass
 class Context:
@@ -22,21 +24,22 @@ class Context:
 
     n: int = 0  # candidate facts asserted for it
     extra: dict = field(default_factory=dict)  # fields its closed tally carries as given (cm, counted)
-    restart: Callable[[int], int | None] | None = None  # relative day of an unsatisfactory evaluation -> rm
+    restart: Callable[[int], tuple] | None = None  # relative day of an unsatisfactory evaluation -> (rm, details)
     data: dict = field(default_factory=dict)  # for the wording: credits, counted periods
 
 
 @dataclass
 class Tally:
-    """Candidates of one question counted so far, by class, with the facts counted (the supports)."""
+    """Candidates of one question counted so far, by class, with the facts counted (the supports: fact id, index of
+    the record item, day relative to the as-of date or None)."""
 
     seen: int = 0
-    supports: dict[str, list[dict]] = field(default_factory=dict)
+    supports: dict[str, list[tuple]] = field(default_factory=dict)
 
     def add(self, cls: str, fact: dict, name: str) -> bool:
         """Count one candidate; True when every candidate of the question has been counted."""
         self.seen += 1
-        self.supports.setdefault(cls, []).append(fact)
+        self.supports.setdefault(cls, []).append((fact["id"], fact["j"], fact.get("d")))
         n = fact["n"]
         if self.seen > n:
             raise EngineError(f"criterion {name}: {self.seen} classifications of {n} candidates (two classes overlap)")
@@ -52,9 +55,9 @@ def close(kind: str, uid: str, tally: Tally, context: Context | None, where: dic
     if context is not None:
         fact.update(context.extra)
     if kind == "endorsement" and fact["current"]:
-        fact["m"] = min(x["d"] for x in tally.supports["current"])
+        fact["m"] = min(s[2] for s in tally.supports["current"])
     elif kind == "performance" and fact["unsatisfactory"]:
-        rm = context.restart(max(x["d"] for x in tally.supports["unsatisfactory"]))
+        rm, context.data["restart"] = context.restart(max(s[2] for s in tally.supports["unsatisfactory"]))
         if rm is not None:
             fact["rm"] = rm
     return fact
@@ -68,7 +71,7 @@ class Derived:
     met: str  # "true" | "false" | "null"
     m: int | None
     reason: str
-    supports: dict[str, list[dict]]
+    supports: dict[str, list[tuple]]  # class -> (fact id, record item index, relative day or None) of each
 
 
 @dataclass
@@ -106,9 +109,39 @@ def count(questions: dict, **action):
     return derive
 
 
+def grade(batch, e: int, i: int, counter: str | None, category: str, met: str, m: int | None) -> dict | None:
+    """Grade one criterion outcome of path ``i`` of employee ``e``: count it in the path's tally field for its
+    (category, met) pair (the policy table's grading) and keep the path's latest day; the path's tally fact (``p``)
+    once every criterion of the path is graded."""
+    key = (e, i)
+    tally = batch.tally[key]
+    if counter is not None:
+        tally[counter] += 1
+    if m is not None:
+        if key not in batch.latest or m > batch.latest[key]:
+            batch.latest[key] = m
+    elif category == "time" and met != "true":
+        batch.never.add(key)
+    batch.graded[key] += 1
+    path = batch.paths[e][i]
+    if batch.graded[key] < len(path.criteria):
+        return None
+    if path.projected is not None:
+        date = int(path.projected)
+    elif key in batch.never:
+        date = UNREACHABLE
+    else:
+        latest = batch.latest.get(key)
+        date = 0 if latest is None else batch.as_of[e] + latest
+    return {"t": "p", "e": e, "i": i, "x": date, **tally}
+
+
 def outcome(questions: dict, **action):
-    """Record a criterion's outcome (with the facts its closed tally counted) and assert it for grading."""
-    met, date, reason = action["met"], action["date"], action["reason"]
+    """Record a criterion's outcome (with the facts its closed tally counted), grade it for its path, and, for a
+    time criterion of a path with an endorsement window, open the window once the path's time criteria all have
+    their outcomes: ``lead`` days before the latest of their days (none when one is never met)."""
+    met, date, reason, counter, window = (action["met"], action["date"], action["reason"], action.get("counter"),
+                                          action.get("window"))
 
     def derive(batch, frames: list[dict]) -> list[dict]:
         derived = []
@@ -123,36 +156,21 @@ def outcome(questions: dict, **action):
                 raise EngineError(f"criterion {question.uid}: two outcomes for one employee "
                                   f"({criteria[code].reason}, {reason})")
             criteria[code] = Derived(met, m, reason, tally.supports if tally else {})
-            fact = {"t": "c", "e": e, "i": question.index, "cat": question.category, "met": met,
-                    "p": question.path_code}
-            if m is not None:
-                fact["m"] = m
-            derived.append(fact)
-        return derived
-    return derive
-
-
-def window(questions: dict, **action):
-    """The day a path's endorsement window opens: ``lead`` days before its time criteria are all met (none: one
-    never is), once every time criterion of the path has its outcome."""
-    lead, times = action["lead"], action["times"]
-
-    def derive(batch, frames: list[dict]) -> list[dict]:
-        derived = []
-        for frame in frames:
-            c = frame["c"]
-            e, i, m = c["e"], c["i"], c.get("m")
-            state = batch.windows.setdefault((e, i), [0, None, False])
-            state[0] += 1
-            if m is None:
-                state[2] = True
-            elif state[1] is None or m > state[1]:
-                state[1] = m
-            if state[0] == times:
-                fact = {"t": "window", "e": e, "i": i, "p": c["p"]}
-                if not state[2]:
-                    fact["o"] = state[1] - lead
-                derived.append(fact)
+            path = grade(batch, e, question.index, counter, question.category, met, m)
+            if path is not None:
+                derived.append(path)
+            if window is not None:
+                state = batch.windows.setdefault((e, question.index), [0, None, False])
+                state[0] += 1
+                if m is None:
+                    state[2] = True
+                elif state[1] is None or m > state[1]:
+                    state[1] = m
+                if state[0] == window["times"]:
+                    fact = {"t": "window", "e": e, "i": question.index, "p": question.path_code}
+                    if not state[2]:
+                        fact["o"] = state[1] - window["lead"]
+                    derived.append(fact)
         return derived
     return derive
 
@@ -167,4 +185,4 @@ def opens(questions: dict, **action):
     return derive
 
 
-ACTIONS = {"count": count, "outcome": outcome, "window": window, "opens": opens}
+ACTIONS = {"count": count, "outcome": outcome, "opens": opens}
