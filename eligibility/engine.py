@@ -135,13 +135,17 @@ class _Batch:
 
     def identify(self, facts: list[dict]) -> list[dict]:
         """Give each fact the session id and an id whose FNV-1a hash no other fact of the session has."""
-        ids = _IDS.upto(self._next + len(facts) + 1)
-        for fact in facts:
-            if self._next == self._skip:
-                self._next += 1
-            fact["id"] = ids[self._next]
-            fact["sid"] = self.sid
+        start, n, sid = self._next, len(facts), self.sid
+        ids = _IDS.upto(start + n + 1)
+        if start <= self._skip < start + n:  # the one id that hashes like the session's state fact is skipped
+            ids = ids[start:self._skip] + ids[self._skip + 1:start + n + 1]
             self._next += 1
+        else:
+            ids = ids[start:start + n]
+        for fact, key in zip(facts, ids):
+            fact["id"] = key
+            fact["sid"] = sid
+        self._next += n
         return facts
 
 

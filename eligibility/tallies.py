@@ -93,18 +93,20 @@ def count(questions: dict, **action):
     cls, code = action["as"], action["c"]
     question = questions[code]
 
+    kind, uid = question.kind, question.uid
+
     def derive(batch, frames: list[dict]) -> list[dict]:
         derived = []
+        tallies = batch.tallies
         for frame in frames:
             x = frame["x"]
             e = x.get("e")
             key = (e, code)
-            tally = batch.tallies.get(key)
+            tally = tallies.get(key)
             if tally is None:
-                tally = batch.tallies[key] = Tally()
-            if tally.add(cls, x, question.uid):
-                where = {} if e is None else {"e": e}
-                derived.append(close(question.kind, code, tally, batch.contexts.get(key), where))
+                tally = tallies[key] = Tally()
+            if tally.add(cls, x, uid):
+                derived.append(close(kind, code, tally, batch.contexts.get(key), {} if e is None else {"e": e}))
         return derived
     return derive
 
