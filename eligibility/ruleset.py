@@ -112,8 +112,13 @@ class CompiledRuleset:
         return {name: {k: v for k, v in spec.items() if k != "action"} for name, spec in self.rules.items()}
 
     def document(self) -> dict:
-        """The ruleset as ``eligibility rules compile --format json`` prints it."""
+        """The ruleset as ``eligibility rules compile --format json`` prints it: the rules, and what the short names
+        their facts carry stand for (criteria ``q``, paths ``p``, levels ``l``, path tally fields ``c``)."""
+        paths = {q.path_code: q.path_uid for q in self.questions.values()}
+        levels = {plan.code: f"{key[0]}/{key[1]}/{key[2]}" for key, plan in self.plans.items()}
         return {"agency": self.agency, "rules_version": self.rules_version, "rule_count": len(self.rules),
+                "criteria": {code: q.uid for code, q in self.questions.items()}, "paths": paths, "levels": levels,
+                "tally_fields": {field: f"{category} {met}" for (category, met), field in self.counters.items()},
                 "rules": self.rules}
 
 
@@ -124,7 +129,7 @@ def _and(*conds) -> dict:
 
 def _or(*branches) -> dict:
     """Disjoint branches only: durable_rules fires an ``$or`` once per true branch."""
-    return {"$or": [b if isinstance(b, dict) else _and(*b) for b in branches]}
+    return {"$or": [b[0] if len(b) == 1 else _and(*b) for b in branches]}
 
 
 def _absent(name: str) -> dict:
