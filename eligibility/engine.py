@@ -1,39 +1,44 @@
-"""The only module that touches durable_rules: builds a ruleset, asserts a batch of employees' path facts per session, reads derivations.
+"""The only module that touches durable_rules: runs a compiled ruleset (eligibility.ruleset) over sessions of facts.
 
-Why the ruleset looks the way it does (durable_rules 2.0.28, measured here):
+An agency's ruleset (``InferenceEngine.for_ruleset``) derives, from the facts of each employee's record
+(eligibility.facts): every criterion's outcome with the facts that support it, each endorsement window's opening,
+the path statuses and the best path (``decide``). The grading rules alone (``InferenceEngine(grades, ...)``) fold
+criterion outcomes given as facts into path statuses and the best path (``evaluate``). What each rule's firing does
+is its action (tallies.py for a criterion's rules; grade, status and the best-path fold here).
+
+Why the rulesets look the way they do (durable_rules 2.0.28, measured here):
 
 * Negation (``$not``) is unreliable when the negated facts arrive in the same batch (an activation that
-  fired before the blocking fact was joined is never withdrawn), so no rule uses negation. A path's status
-  rules test counters with ``==`` and ``>`` only; "best path of a decision" is a *fold*: an accumulator
-  fact at step k joins the path status with index k and yields the accumulator at step k+1.
-* Facts are cheap to assert but every rule firing is a Python callback, so every rule has a ``cap``: one
-  firing takes all pending matches of that rule (for every employee of the batch). Firings per batch are
-  then bounded by the number of rules and paths, not by the number of employees.
-* Every criterion is one fact (``t: "c"``: employee index, path index, category, met). One capped
-  *grade* rule per (category, met) pair of the grading table takes all matching criterion facts of the
-  batch and tallies them per path; when a path's criteria are all graded, the rule asserts the path's
-  *tally* fact (``t: "p"``: how many criteria fall in each pair of severity above 0). A criterion whose
-  pair has no grade is refused with an EngineError before anything is asserted: durable_rules 2.0.28
-  crashes the process (a segmentation fault in ``delete_state``, after a few thousand such sessions;
-  reproduced with the code of 2026-11-24 too) when sessions holding a fact no rule matches are deleted.
-  The status rules, generated from the grading table, decide each path's status from its tally.
+  fired before the blocking fact was joined is never withdrawn), so no rule uses negation. Absence is derived by
+  counting: each candidate of a criterion falls in exactly one of its classes, and the criterion is decided when
+  all of its candidates are counted (tests/test_order_independence.py). A path's status rules test counters with
+  ``==`` and ``>`` only; "best path of a decision" is a *fold*: an accumulator fact at step k joins the path status
+  with index k and yields the accumulator at step k+1.
+* Facts are cheap to assert but every match costs (5-8 us a fact, measured) and every rule firing is a Python
+  callback, so every rule has a ``cap``: one firing takes all pending matches of that rule (for every employee of
+  the batch). Firings per batch are then bounded by the number of rules and paths, not by the number of employees.
+* A fact that no rule can take is never asserted: durable_rules 2.0.28 crashed the process (a segmentation fault
+  in ``delete_state``, after a few thousand such sessions; reproduced with the code of 2026-11-24) when sessions
+  holding one were deleted. Criterion outcomes given as facts are checked against the grading table first; the
+  classes of a criterion cover every candidate; the window facts have a rule of their own.
 * ``assert_facts`` not ``post``; a batch no rule matches (result code 1) means nothing fired.
 * The C extension (``durable_rules_engine``) is driven directly, as ``durable.engine`` drives it but
   without its Host, dispatcher threads, and the ``Closure``/``Content`` objects it builds around every
-  match: facts go in as one JSON array per call (encoded with orjson), each firing comes back as JSON,
-  its action runs synchronously, and ``complete_and_start_action`` hands over the next firing. The
-  global ``durable.lang`` host is never used.
+  match: facts go in as one JSON array per call (encoded with orjson), each firing comes back as JSON, its
+  action runs synchronously, and ``complete_and_start_action`` hands over the next firing. The global
+  ``durable.lang`` host is never used.
 * Each compiled ruleset gets a unique name and is freed with the C ``delete_ruleset`` on ``close``.
 * One session (sid) per batch of at most ``MAX_BATCH`` employees, deleted in ``finally``: at most one live
-  sid at a time (the limit is 1,024 per ruleset). Every fact carries the employee's index ``e`` in the
-  batch and every join is on ``e``, so employees of one batch never see each other's facts; a fact has at
-  most 16 properties (the C limit is 32) and a join two facts (the limit is 16).
+  sid at a time (the limit is 1,024 per ruleset). Every fact of an employee carries its index ``e`` in the
+  batch and every join is on ``e``, so employees of one batch never see each other's facts (the roster's
+  positions, the same for all, are asserted once per session); a fact has at most 16 properties (the C limit is
+  32) and a join two facts (the limit is 16).
 * durable_rules identifies a fact within a session by the 32-bit FNV-1a hash of its id alone, and a
   second fact whose id hashes the same is refused as "already observed" (with ids it generates itself,
   measured: about one refused batch per few thousand 200-employee sessions). So every fact gets an
   explicit id whose hash is unique in its session, the session's own state fact (``sid-<sid>``) included.
 * An exception in an action abandons the firing and is raised as EngineError; the session is deleted.
-* Facts hold only strings and ints.
+* Facts hold only strings and ints; dates are days relative to the as-of date, so rules compare them with 0.
 """
 
 from __future__ import annotations

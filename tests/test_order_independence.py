@@ -20,7 +20,6 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-import eligibility.engine as engine_module
 from eligibility import Evaluator, generate, tallies
 from eligibility.deciders import DurableRulesDecider
 from eligibility.engine import InferenceEngine, _Batch
