@@ -24,7 +24,7 @@ from .wording import Words
 ENGINE_NAME = DurableRulesDecider.name
 ENGINES = NAMES  # the deciders a command line names (deciders.decider_named)
 CHUNK = 200  # records decided together by evaluate_items
-GC_THRESHOLD = 20_000  # allocations between young-generation collections while a roster streams (default 700)
+GC_THRESHOLD = 100_000  # allocations between young-generation collections while a roster streams (default 700)
 
 
 def _path_date(status: str, criteria: list[CriterionResult], floor: dt.date | None) -> dt.date | None:

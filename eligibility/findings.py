@@ -1,5 +1,6 @@
 """The durable_rules decider's criterion results, written from what fired: each outcome the engine derived, the outcome
 rule that derived it and the record items its closed tally counted, phrased with the shared wording (wording.py).
+Evidence is written with its keys in sorted order, as a decision's JSON has them.
 
 Nothing here decides: met, the day a criterion is met, which endorsement is current, which evaluation restarts the
 count and which positions are vacant all come from the engine; Python only formats them (and adds the arithmetic it
@@ -90,10 +91,9 @@ def _document(c: _Case, q: Question, d: Derived, items: list, name: str) -> tupl
                              "on_file": len(mine)}
     if d.reason == "expiry-unknown":
         return False, f"{name}: expiry date not on file", {"expires": None, "on_file": len(mine)}
-    evidence: dict = {"on_file": len(mine)}
-    if mine:
-        evidence["expired_on"] = max(x.expires for x in mine).isoformat()
-    return False, document_missing(name, evidence.get("expired_on"), q.crit.when_not_held), evidence
+    expired_on = max(x.expires for x in mine).isoformat() if mine else None
+    evidence = {"expired_on": expired_on, "on_file": len(mine)} if mine else {"on_file": 0}
+    return False, document_missing(name, expired_on, q.crit.when_not_held), evidence
 
 
 def _license(c: _Case, q: Question, d: Derived, ctx: Context, i: int, met, met_on) -> tuple:
@@ -107,18 +107,22 @@ def _certification(c: _Case, q: Question, d: Derived, ctx: Context, i: int, met,
 def _endorsement(c: _Case, q: Question, d: Derived, ctx: Context, i: int, met, met_on) -> tuple:
     crit, words, items = q.crit, c.words, c.employee.endorsements
     current, stale = _in_order(d, items, "current"), _in_order(d, items, "stale")
-    evidence: dict = {"by": crit.by, "found": len(current) + len(stale), "toward": f"{words.series_id}:{words.level_id}"}
-    opens = None
-    if i in c.outcome.opens:  # the path has an endorsement window: what opened it is shown
-        opens = c.date(c.outcome.opens[i])
+    evidence: dict = {"by": crit.by}  # keys in sorted order, as every evidence is written
+    windowed = i in c.outcome.opens  # the path has an endorsement window: what opened it is shown
+    opens = c.date(c.outcome.opens[i]) if windowed else None
+    dates = [x.date.isoformat() for x in stale] if windowed else []
+    if windowed:
         evidence["counted_from"] = _iso(opens)
-        evidence["stale"] = [x.date.isoformat() for x in stale]
+    evidence["found"] = len(current) + len(stale)
+    if windowed:
+        evidence["stale"] = dates
+    evidence["toward"] = f"{words.series_id}:{words.level_id}"
     if met:
         first = current[0]
         evidence["used"] = f"{first.kind} by {first.by} on {first.date}"
         return False, None, evidence
     who = f"{crit.endorsement} by the {words.vocab.role(crit.by)}"
-    return False, endorsement_missing(who, evidence.get("stale", []), opens), evidence
+    return False, endorsement_missing(who, dates, opens), evidence
 
 
 def _vacancy(c: _Case, q: Question, d: Derived, ctx: Context, i: int, met, met_on) -> tuple:
@@ -134,18 +138,21 @@ def _performance(c: _Case, q: Question, d: Derived, ctx: Context, i: int, met, m
     items = c.employee.evaluations
     rated = len(d.supports.get("satisfactory", ())) + len(d.supports.get("unsatisfactory", ()))
     bad = sorted(x.date for x in _counted(d, items, "unsatisfactory"))
-    evidence = {"during": crit.during, "evaluations": rated, "unsatisfactory": [b.isoformat() for b in bad]}
+    unsatisfactory = [b.isoformat() for b in bad]
     if not bad:
-        evidence["counted_from"] = counted.first_day.isoformat()
+        start = counted.first_day.isoformat()
+        evidence = {"counted_from": start, "during": crit.during, "evaluations": rated}
         if not rated:
-            evidence["no_evaluation_between"] = [counted.first_day.isoformat(), c.as_of.isoformat()]
+            evidence["no_evaluation_between"] = [start, c.as_of.isoformat()]
+        evidence["unsatisfactory"] = unsatisfactory
         # it waits on the service it reviews, whose criterion says what is missing
         return bool(counted.projected and met is not True), None, evidence
     restart, again = data["restart"]
     # counted again: the years and words of the service it reviews
     projected, missing, credit = _timed(c, data["during"], restart_what(restart, bad[-1]), again, data["periods"], met,
                                         met_on)
-    return projected, missing, {**credit, **evidence, "counted_from": restart.isoformat()}
+    evidence = {"counted_from": restart.isoformat(), **credit, "during": crit.during, "evaluations": rated}
+    return projected, missing, dict(sorted({**evidence, "unsatisfactory": unsatisfactory}.items()))
 
 
 _WRITE = {"service_time": _service_time, "experience": _experience, "education": _education, "license": _license,
@@ -153,23 +160,37 @@ _WRITE = {"service_time": _service_time, "experience": _experience, "education":
           "performance": _performance}
 
 
+_LAYOUTS: dict[tuple[int, str], tuple] = {}
+
+
+def _layout(plan: LevelPlan, words: Words) -> list:
+    """Per path, per question: what its result says whoever is decided, and its writer (once per level plan)."""
+    key = (id(plan), words.series_id)
+    hit = _LAYOUTS.get(key)
+    if hit is None or hit[0] is not plan:
+        if len(_LAYOUTS) >= 1024:
+            _LAYOUTS.clear()
+        hit = _LAYOUTS[key] = (plan, [(p.path, p.index, [(q, _WRITE[q.kind], static(q.crit, words)) for q in p.questions])
+                                      for p in plan.paths])
+    return hit[1]
+
+
 def results(plan: LevelPlan, asked: Asked, outcome: EngineOutcome, words: Words, employee, as_of: dt.date,
             positions) -> list[tuple]:
     """Every path of the level with its criterion results, in the rule file's order."""
     c = _Case(employee, as_of, words, positions, outcome)
+    criteria, contexts, day = outcome.criteria, asked.contexts, c.day
     decided = []
-    for p in plan.paths:
-        i = p.index
+    for path, i, questions in _layout(plan, words):
         found = []
-        for q in p.questions:
-            d = outcome.criteria[q.code]
+        for q, write, (cid, kind, category, description, source, interpretation) in questions:
+            d = criteria[q.code]
             met = _MET[d.met]
-            met_on = c.date(d.m)
-            projected, missing, evidence = _WRITE[q.kind](c, q, d, asked.contexts.get(q.code), i, met, met_on)
-            cid, kind, category, description, source, interpretation = static(q.crit, words)
+            met_on = None if d.m is None else dt.date.fromordinal(day + d.m)
+            projected, missing, evidence = write(c, q, d, contexts.get(q.code), i, met, met_on)
             found.append(_criterion_result({
                 "id": cid, "kind": kind, "category": category, "description": description, "met": met,
                 "met_on": met_on, "projected": projected, "missing": missing if met is not True else None,
-                "evidence": dict(sorted(evidence.items())), "source": source, "interpretation": interpretation}))
-        decided.append((p.path, found))
+                "evidence": evidence, "source": source, "interpretation": interpretation}))
+        decided.append((path, found))
     return decided
