@@ -66,7 +66,11 @@ class DurableRulesDecider:
     def __init__(self) -> None:
         self._engines: dict[int, tuple[CompiledRules, object]] = {}
 
-    def prepare(self, compiled: CompiledRules):
+    def prepare(self, compiled: CompiledRules) -> None:
+        self.engine(compiled)
+
+    def engine(self, compiled: CompiledRules):
+        """The InferenceEngine running this agency's ruleset, created (the C ruleset compiled) on first use."""
         from .engine import InferenceEngine
 
         held = self._engines.get(id(compiled))
@@ -80,7 +84,7 @@ class DurableRulesDecider:
 
         from .engine import MAX_BATCH
 
-        engine = self.prepare(compiled)
+        engine = self.engine(compiled)
         ruleset = compiled.ruleset
         shared: dict[str, list[dict]] = {}
         out: list[Decided] = []

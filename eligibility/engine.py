@@ -53,7 +53,7 @@ import orjson
 from .errors import EngineError
 from .ruleset import CompiledRuleset, Grade, grading_ruleset
 from . import tallies
-from .tallies import UNREACHABLE, Context, Derived, EngineOutcome, Tally
+from .tallies import UNREACHABLE, Computed, Derived, EngineOutcome, Tally
 
 __all__ = ["Grade", "PathInput", "Asked", "Derived", "EngineOutcome", "InferenceEngine", "MAX_BATCH", "UNREACHABLE"]
 
@@ -80,7 +80,7 @@ class Asked:
     as_of: int
     paths: list[PathInput]
     facts: list[dict]
-    contexts: dict[str, Context] = field(default_factory=dict)
+    contexts: dict[str, Computed] = field(default_factory=dict)
     shared: dict[str, list[dict]] = field(default_factory=dict)
 
 

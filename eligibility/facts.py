@@ -24,7 +24,7 @@ from .engine import Asked, PathInput
 from .records import Employee, Position
 from .ruleset import LevelPlan, Question
 from .schema import EDUCATION_ORDER
-from .tallies import Context, Tally, close
+from .tallies import Computed, Tally, close
 from .timeline import ServiceView
 
 
@@ -80,7 +80,7 @@ class Record:
         return ServiceView(_spans(agency, from_day), self.leaves, self.as_of, _spans(outside, from_day))
 
 
-def _closed(q: Question, context: Context) -> dict:
+def _closed(q: Question, context: Computed) -> dict:
     """The closed tally of a question with no candidates: nothing to count."""
     return close(q.kind, q.code, Tally(), context, {})
 
@@ -91,14 +91,14 @@ def ask(plan: LevelPlan, employee: Employee, as_of: dt.date, positions: tuple[Po
     position facts by vacancy criterion, built once for every record of the same roster)."""
     rec = Record(employee, as_of, plan.series_id, series_kinds)
     facts: list[dict] = []
-    contexts: dict[str, Context] = {}
+    contexts: dict[str, Computed] = {}
     asked_shared: dict[str, list[dict]] = {}
     listed: set[str] = set()  # the kinds of record item already flattened
     paths = []
     for p in plan.paths:
         i = p.index
         paths.append(PathInput(p.path.id, tuple(q.code for q in p.questions), None))
-        credits: dict[str, Context] = {}
+        credits: dict[str, Computed] = {}
         for q in p.questions:
             if q.kind in ("service_time", "experience"):
                 contexts[q.code] = credits[q.crit.id] = _time(rec, q, facts)
@@ -109,13 +109,13 @@ def ask(plan: LevelPlan, employee: Employee, as_of: dt.date, positions: tuple[Po
             if kind == "performance":
                 context = _performance(rec, q, facts, credits[q.crit.during], p)
             elif kind == "education":
-                context = Context(n=1)
+                context = Computed(n=1)
                 fact = {"t": "education", "c": q.code}
                 if employee.education is not None:
                     fact["r"] = EDUCATION_ORDER.index(employee.education.value)
                 facts.append(fact)
             elif kind == "vacancy":
-                context = Context(n=len(positions))
+                context = Computed(n=len(positions))
                 facts.append({"t": "vacancy", "c": q.code})
                 if q.code not in shared:
                     shared[q.code] = _positions(q, positions)
@@ -128,7 +128,7 @@ def ask(plan: LevelPlan, employee: Employee, as_of: dt.date, positions: tuple[Po
     return Asked(rec.day, paths, facts, contexts, asked_shared)
 
 
-def _time(rec: Record, q: Question, facts: list[dict]) -> Context:
+def _time(rec: Record, q: Question, facts: list[dict]) -> Computed:
     """A service_time or experience criterion: its credit and the day it is met (none: never, as things stand)."""
     crit = q.crit
     agency, outside = rec.periods(crit)
@@ -141,15 +141,15 @@ def _time(rec: Record, q: Question, facts: list[dict]) -> Context:
     data = {"credit": credit, "periods": len(agency) + len(outside)}
     if crit.kind == "service_time" and crit.review_by_years:
         data["closes"] = view.credit(crit.review_by_years).met_on
-    return Context(n=1, data=data)
+    return Computed(n=1, data=data)
 
 
-def _performance(rec: Record, q: Question, facts: list[dict], counted: Context, p) -> Context:
+def _performance(rec: Record, q: Question, facts: list[dict], counted: Computed, p) -> Computed:
     """Successful service: the evaluations, placed against the counted period (``f``: days from its first credited
     day) and the as-of date (``d``); the restarted credit is computed when the engine asks for it."""
     credit = counted.data["credit"]
     during = next(c for c in p.path.criteria if c.id == q.crit.during)
-    context = Context(data={"counted": credit, "periods": counted.data["periods"], "during": during})
+    context = Computed(data={"counted": credit, "periods": counted.data["periods"], "during": during})
     if credit.first_day is None:  # no counted service: nothing to review
         facts.append(_closed(q, context))
         return context
@@ -176,13 +176,13 @@ def _restart(rec: Record, during, bad: int) -> tuple[int | None, tuple]:
     return (None if again.met_on is None else rec.rel(again.met_on)), (dt.date.fromordinal(day), again)
 
 
-def _documents(rec: Record, q: Question, facts: list[dict], level: str, listed: set[str]) -> Context:
+def _documents(rec: Record, q: Question, facts: list[dict], level: str, listed: set[str]) -> Computed:
     """License, certification or endorsement candidates: every item of the type on the record, flattened once for
     all the criteria of the level that look at them (``lv``: the level)."""
     employee, kind = rec.employee, q.kind
     items = (employee.endorsements if kind == "endorsement" else employee.licenses if kind == "license"
              else employee.certifications)
-    context = Context(n=len(items))
+    context = Computed(n=len(items))
     if not items:
         facts.append(_closed(q, context))
         return context

@@ -14,7 +14,7 @@ import datetime as dt
 from .decision import CriterionResult
 from .engine import Asked
 from .ruleset import LevelPlan, Question
-from .tallies import Context, Derived, EngineOutcome
+from .tallies import Computed, Derived, EngineOutcome
 from .wording import (
     Words, credit_missing, document_missing, education_missing, endorsement_missing, exact, kinds_words, restart_what,
     service_where, static, vacancy_missing,
@@ -64,7 +64,7 @@ def _timed(c: _Case, crit, what: str, credit, periods: int, met, met_on) -> tupl
 
 
 # -- one function per kind: (case, question, outcome, context, path index, met, met_on) -> (projected, missing, evidence)
-def _service_time(c: _Case, q: Question, d: Derived, ctx: Context, i: int, met, met_on) -> tuple:
+def _service_time(c: _Case, q: Question, d: Derived, ctx: Computed, i: int, met, met_on) -> tuple:
     crit, data = q.crit, ctx.data
     result = _timed(c, crit, f"of service {service_where(c.words, crit)}", data["credit"], data["periods"], met, met_on)
     if crit.review_by_years:
@@ -72,13 +72,13 @@ def _service_time(c: _Case, q: Question, d: Derived, ctx: Context, i: int, met, 
     return result
 
 
-def _experience(c: _Case, q: Question, d: Derived, ctx: Context, i: int, met, met_on) -> tuple:
+def _experience(c: _Case, q: Question, d: Derived, ctx: Computed, i: int, met, met_on) -> tuple:
     data = ctx.data
     return _timed(c, q.crit, f"of {kinds_words(c.words, q.crit)} experience", data["credit"], data["periods"], met,
                   met_on)
 
 
-def _education(c: _Case, q: Question, d: Derived, ctx: Context, i: int, met, met_on) -> tuple:
+def _education(c: _Case, q: Question, d: Derived, ctx: Computed, i: int, met, met_on) -> tuple:
     have, need = c.employee.education, q.crit.minimum.value
     missing = "education not on file" if met is None else None if met else education_missing(need)
     return False, missing, {"on_file": have.value if have is not None else None, "required": need}
@@ -96,15 +96,15 @@ def _document(c: _Case, q: Question, d: Derived, items: list, name: str) -> tupl
     return False, document_missing(name, expired_on, q.crit.when_not_held), evidence
 
 
-def _license(c: _Case, q: Question, d: Derived, ctx: Context, i: int, met, met_on) -> tuple:
+def _license(c: _Case, q: Question, d: Derived, ctx: Computed, i: int, met, met_on) -> tuple:
     return _document(c, q, d, c.employee.licenses, c.words.vocab.license(q.crit.license))
 
 
-def _certification(c: _Case, q: Question, d: Derived, ctx: Context, i: int, met, met_on) -> tuple:
+def _certification(c: _Case, q: Question, d: Derived, ctx: Computed, i: int, met, met_on) -> tuple:
     return _document(c, q, d, c.employee.certifications, c.words.vocab.certification(q.crit.certification))
 
 
-def _endorsement(c: _Case, q: Question, d: Derived, ctx: Context, i: int, met, met_on) -> tuple:
+def _endorsement(c: _Case, q: Question, d: Derived, ctx: Computed, i: int, met, met_on) -> tuple:
     crit, words, items = q.crit, c.words, c.employee.endorsements
     current, stale = _in_order(d, items, "current"), _in_order(d, items, "stale")
     evidence: dict = {"by": crit.by}  # keys in sorted order, as every evidence is written
@@ -125,12 +125,12 @@ def _endorsement(c: _Case, q: Question, d: Derived, ctx: Context, i: int, met, m
     return False, endorsement_missing(who, dates, opens), evidence
 
 
-def _vacancy(c: _Case, q: Question, d: Derived, ctx: Context, i: int, met, met_on) -> tuple:
+def _vacancy(c: _Case, q: Question, d: Derived, ctx: Computed, i: int, met, met_on) -> tuple:
     vacant = sorted(p.id for p in _counted(d, c.positions, "vacant"))
     return False, None if met else vacancy_missing(c.words), {"vacant_positions": vacant}
 
 
-def _performance(c: _Case, q: Question, d: Derived, ctx: Context, i: int, met, met_on) -> tuple:
+def _performance(c: _Case, q: Question, d: Derived, ctx: Computed, i: int, met, met_on) -> tuple:
     crit, data = q.crit, ctx.data
     if d.reason == "no-counted-service":
         return False, "no counted service to review", {"counted_from": None, "during": crit.during}

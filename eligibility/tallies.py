@@ -19,7 +19,7 @@ UNREACHABLE = 3_999_999  # a path date that sorts after every real date ordinal 
 
 
 @dataclass
-class Context:
+class Computed:
     """What Python computed for one question (arithmetic only): passed to its closed tally and to the wording."""
 
     n: int = 0  # candidate facts asserted for it
@@ -46,7 +46,7 @@ class Tally:
         return self.seen == n
 
 
-def close(kind: str, uid: str, tally: Tally, context: Context | None, where: dict) -> dict:
+def close(kind: str, uid: str, tally: Tally, context: Computed | None, where: dict) -> dict:
     """The closed tally of a question (``where``: its employee index, absent for a session-wide one)."""
     fact = {"t": "k", **where, "c": uid}
     for cls in CLASSES[kind]:

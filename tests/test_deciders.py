@@ -101,8 +101,8 @@ def test_closing_the_evaluator_frees_the_engines():
     decider = DurableRulesDecider()
     ev = Evaluator.from_dir(RULES, decider=decider)
     ev.compiled("ccwd")  # compiled, and its ruleset given to durable_rules, before the first record
-    engine = decider.prepare(ev.compiled("ccwd"))
-    assert decider.prepare(ev.compiled("ccwd")) is engine  # once per agency
+    engine = decider.engine(ev.compiled("ccwd"))
+    assert decider.engine(ev.compiled("ccwd")) is engine  # once per agency
     ev.close()
     assert engine._closed and decider._engines == {}
 

@@ -96,7 +96,7 @@ def test_fact_order_does_not_change_what_the_engine_derives(ev, agency, seed, as
     cases = _cases(ev, agency, seed, as_of)
     if not cases:
         return
-    engine = ev.decider.prepare(ev.compiled(agency))
+    engine = ev.decider.engine(ev.compiled(agency))
     expected = [_signature(o) for o in engine.decide(_asked(ev, agency, cases))]
     permutation = list(range(len(cases)))
     order.shuffle(permutation)  # the employees of the batch in another order, so their facts carry other indexes
@@ -108,7 +108,7 @@ def test_fact_order_does_not_change_what_the_engine_derives(ev, agency, seed, as
 def test_a_session_in_one_piece_matches_the_ordinary_one(ev):
     # the harness itself: with one piece and no shuffling it is the engine's own session
     cases = _cases(ev, "ccwd", 7, d("2026-11-24"))
-    engine = ev.decider.prepare(ev.compiled("ccwd"))
+    engine = ev.decider.engine(ev.compiled("ccwd"))
     expected = [_signature(o) for o in engine.decide(_asked(ev, "ccwd", cases))]
 
     class Unshuffled(random.Random):
