@@ -20,6 +20,8 @@ Usage (from the repository root):
   python benchmarks/run.py --sizes 1000 --deciders durable_rules python
   python benchmarks/run.py --dask 2              # also the Dask backend, 2 local worker processes
   python benchmarks/run.py --markdown out.md     # also write the tables as Markdown
+  git worktree add /tmp/base f3dbbc6 && python benchmarks/run.py --baseline /tmp/base --deciders durable_rules python
+                                                 # this code and another commit's, in turn on the same CPU
 
 This is a script, not a test: nothing here asserts a time.
 """
@@ -29,6 +31,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import hashlib
+import inspect
 import json
 import os
 import platform
@@ -107,15 +110,22 @@ def _zen_decider():
     return ZenDecider()
 
 
-def child(decider: str, roster: Path, rules: Path, cpu: int | None) -> dict:
+def child(decider: str, roster: Path, rules: Path, cpu: int | None, code: Path | None = None) -> dict:
     if cpu is not None and hasattr(os, "sched_setaffinity"):
         os.sched_setaffinity(0, {cpu})
+    if code is not None:  # another checkout's code (--baseline): its package, not this one's
+        sys.path[sys.path.index(str(ROOT))] = str(code)
     from eligibility import Decision, report
-    from eligibility.deciders import decider_named
     from eligibility.evaluator import Evaluator
     from eligibility.streaming import open_roster
 
-    evaluator = Evaluator.from_dir(rules, decider=_zen_decider() if decider == "zen" else decider_named(decider))
+    if "decider" not in inspect.signature(Evaluator.from_dir).parameters:
+        # code from before the Decider protocol (f3dbbc6 and earlier): the engine by name
+        evaluator = Evaluator.from_dir(rules, engine=decider)
+    else:
+        from eligibility.deciders import decider_named
+
+        evaluator = Evaluator.from_dir(rules, decider=_zen_decider() if decider == "zen" else decider_named(decider))
     spent = [0.0]
     inner = evaluator._decide
 
@@ -182,14 +192,19 @@ def _roster(folder: Path, agency: str, n: int, fmt: str, rules: Path) -> Path:
     return path
 
 
-def _run_child(decider: str, roster: Path, rules: Path, cpu: int | None) -> dict:
+def _run_child(decider: str, roster: Path, rules: Path, cpu: int | None, code: Path | None = None) -> dict:
     cmd = [sys.executable, str(Path(__file__).resolve()), "--child", decider, str(roster), "--rules", str(rules)]
     if cpu is not None:
         cmd += ["--cpu", str(cpu)]
+    if code is not None:
+        cmd += ["--code", str(code)]
     done = subprocess.run(cmd, capture_output=True, text=True)
     if done.returncode != 0:
         raise SystemExit(f"child {decider} on {roster.name} failed:\n{done.stderr}")
-    return json.loads(done.stdout.strip().splitlines()[-1])
+    result = json.loads(done.stdout.strip().splitlines()[-1])
+    if code is not None:
+        result["decider"] += " (baseline)"
+    return result
 
 
 def calibrate(cpu: int | None) -> float:
@@ -223,15 +238,19 @@ def _markdown(results: list[dict], dask: list[dict], command: str, reference: fl
     by_n: dict[int, dict[str, dict]] = {}
     for r in results:
         by_n.setdefault(r["n"], {})[r["decider"]] = r
+    baseline = any(r["decider"].endswith(" (baseline)") for r in results)
     lines += ["", "| employees | durable_rules / python (throughput) | durable_rules / zen (throughput) "
-                  "| decider time durable_rules : python : zen | same decisions |", "|---:|---:|---:|---|---|"]
+                  + ("| the same, baseline code: durable_rules / python " if baseline else "")
+                  + "| decider time durable_rules : python : zen | same decisions |",
+              "|---:|---:|---:|" + ("---:|" if baseline else "") + "---|---|"]
     for n, row in sorted(by_n.items()):
         d = row.get("durable_rules")
         p, z = row.get("python"), row.get("zen")
         ratio = lambda a, b: f"{a['per_second'] / b['per_second']:.2f}" if a and b else "-"  # noqa: E731
         times = " : ".join(str(row[k]["decider_seconds"]) if k in row else "-" for k in DECIDERS)
         same = "yes" if len({r["digest"] for r in row.values()}) == 1 else "NO"
-        lines.append(f"| {n:,} | {ratio(d, p)} | {ratio(d, z)} | {times} | {same} |")
+        old = f" {ratio(row.get('durable_rules (baseline)'), row.get('python (baseline)'))} |" if baseline else ""
+        lines.append(f"| {n:,} | {ratio(d, p)} | {ratio(d, z)} |{old} {times} | {same} |")
     if dask:
         lines += ["", "| backend | employees | seconds | employees/s |", "|---|---:|---:|---:|"]
         for r in dask:
@@ -253,20 +272,27 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--repeat", type=int, default=1, metavar="N",
                         help="run every (size, decider) N times, the deciders in turn, and report the fastest, with the "
                              "range of all N")
+    parser.add_argument("--baseline", type=Path, metavar="DIR",
+                        help="also run every decider with the code of another checkout (git worktree add DIR COMMIT), "
+                             "in turn with this one's, and report its rows as 'DECIDER (baseline)'")
     parser.add_argument("--child", nargs=2, metavar=("DECIDER", "ROSTER"), help=argparse.SUPPRESS)
+    parser.add_argument("--code", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.child:
-        print(json.dumps(child(args.child[0], Path(args.child[1]), args.rules, args.cpu)))
+        print(json.dumps(child(args.child[0], Path(args.child[1]), args.rules, args.cpu, args.code)))
         return
     args.workdir.mkdir(parents=True, exist_ok=True)
     results = []
     for n in args.sizes:
         roster = _roster(args.workdir, args.agency, n, "jsonl", args.rules)
-        by_decider: dict[str, list[dict]] = {decider: [] for decider in args.deciders}
+        runs_of = [(decider, code) for decider in args.deciders for code in ([None, args.baseline] if args.baseline
+                                                                            and decider != "zen" else [None])]
+        by_decider: dict[str, list[dict]] = {}
         for _ in range(max(1, args.repeat)):  # interleaved, so a slow minute of a shared machine hits every decider
-            for decider in args.deciders:
-                by_decider[decider].append(_run_child(decider, roster, args.rules, args.cpu))
-                print(json.dumps(by_decider[decider][-1]), flush=True)
+            for decider, code in runs_of:
+                result = _run_child(decider, roster, args.rules, args.cpu, code)
+                by_decider.setdefault(result["decider"], []).append(result)
+                print(json.dumps(result), flush=True)
         for decider, runs in by_decider.items():
             if len({r["digest"] for r in runs}) != 1:
                 raise SystemExit(f"{decider} gave different decisions on repeated runs of {roster.name}")
