@@ -3,21 +3,25 @@
 For each size and each decider it runs a fresh child process pinned to one CPU, which streams a JSONL
 roster, decides every employee (criteria, path statuses, best path, notes, the whole Decision) and
 serialises each result as the JSONL line ``eligibility roster --format jsonl`` writes (to a null sink).
-The child reports wall time, employees per second, the time spent in the decider itself, its peak RSS
+The child reports wall time, employees per second, the time spent in the decider itself (criteria, path statuses
+and best path: for durable_rules, flattening the record, the engine and writing the results from what fired), its peak RSS
 and its RSS before the first record (so growth with N is visible), and a digest of every
 (employee, status, eligible_on, best path, path statuses) so the deciders can be checked to agree.
 
 Deciders:
-  durable_rules  the product's engine (eligibility.decide.engine), batched sessions
-  python         the plain-Python oracle (eligibility.decide.oracle)
-  zen            GoRules zen-engine evaluating benchmarks/zen_decision.json (an equivalent decision
-                 table: path status by precedence, then the best path), in batches of 200 employees
+  durable_rules  the product's decider: every criterion, path status and the best path derived by durable_rules
+                 from the agency's compiled ruleset (eligibility.deciders.DurableRulesDecider), batched sessions
+  python         the plain-Python oracle (criteria.py and oracle.py: eligibility.deciders.OracleDecider)
+  zen            the oracle's criteria, then GoRules zen-engine evaluating benchmarks/zen_decision.json (an
+                 equivalent decision table: path status by precedence, then the best path), in batches of 200
 
 Usage (from the repository root):
   python benchmarks/run.py                       # 1,000 / 10,000 / 100,000, agency ccwd, every decider
   python benchmarks/run.py --sizes 1000 --deciders durable_rules python
   python benchmarks/run.py --dask 2              # also the Dask backend, 2 local worker processes
   python benchmarks/run.py --markdown out.md     # also write the tables as Markdown
+  git worktree add /tmp/base f3dbbc6 && python benchmarks/run.py --baseline /tmp/base --deciders durable_rules python
+                                                 # this code and another commit's, in turn on the same CPU
 
 This is a script, not a test: nothing here asserts a time.
 """
@@ -27,6 +31,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import hashlib
+import inspect
 import json
 import os
 import platform
@@ -56,56 +61,72 @@ def _rss_kib() -> int:
 
 
 # -- child: one measured run ---------------------------------------------------------------------
-def _zen_evaluator(rules: Path):
-    """An Evaluator whose path statuses and best path come from zen-engine instead of durable_rules."""
+def _zen_decider():
+    """A decider whose path statuses and best path come from zen-engine (criteria: the plain-Python oracle's)."""
     import zen
 
-    from eligibility.decide.engine import EngineOutcome
-    from eligibility.decide.evaluator import Evaluator
+    from eligibility.decide.deciders import OracleDecider
     from eligibility.decide.decision import SEVERITY
+    from eligibility.decide.engine import UNREACHABLE
+    from eligibility.decide.tallies import EngineOutcome
 
     content = json.loads(ZEN_MODEL.read_text())
     engine = zen.ZenEngine({"loader": {"type": "static", "content": {"advancement": content}}})
-    counted = {"hard": "hard", "time": "time", "vacancy": "vacancy", "endorsement": "endorsement"}
 
-    class ZenEvaluator(Evaluator):
-        def _decide(self, agency, prepared):
+    class ZenDecider(OracleDecider):
+        name = "zen-engine"
+
+        def decide(self, compiled, cases):
+            decided = [paths for paths, _ in super().decide(compiled, cases)]
             requests = []
-            for p in prepared:
+            for paths_of in decided:
                 paths = []
-                for idx, (path, results) in enumerate(p.decided):
+                for idx, (path, results) in enumerate(paths_of):
+                    if any(c.category == "time" and c.met is not True and c.met_on is None for c in results):
+                        date = UNREACHABLE
+                    else:
+                        date = max((c.met_on.toordinal() for c in results if c.met_on is not None), default=0)
                     item = {"idx": idx, "undecided": 0, "hard": 0, "time": 0, "vacancy": 0, "endorsement": 0,
-                            "date": p.inputs[idx].projected}
+                            "date": date}
                     for c in results:
                         if c.met is None:
                             item["undecided"] += 1
                         elif c.met is False:
-                            item[counted[c.category]] += 1
+                            item[c.category] += 1
                     paths.append(item)
                 requests.append({"key": "advancement", "context": {"paths": paths}})
-            outcomes = []
-            for p, answer in zip(prepared, engine.evaluate_batch(requests)):
+            out = []
+            for paths_of, answer in zip(decided, engine.evaluate_batch(requests)):
                 if not answer.get("success"):
                     raise RuntimeError(f"zen-engine failed: {answer.get('error')}")
                 result = answer["data"]["result"]
-                ids = [path.id for path, _ in p.decided]
+                ids = [path.id for path, _ in paths_of]
                 severity = {ids[r["idx"]]: SEVERITY[r["status"]] for r in result["paths"]}
                 best = ids[int(result["best"])]
-                outcomes.append(EngineOutcome(path_severity=severity, best_path=best, best_severity=severity[best]))
-            return outcomes
+                out.append((paths_of, EngineOutcome(path_severity=severity, best_path=best,
+                                                    best_severity=severity[best])))
+            return out
 
-    return ZenEvaluator.from_dir(rules)
+    return ZenDecider()
 
 
-def child(decider: str, roster: Path, rules: Path, cpu: int | None) -> dict:
+def child(decider: str, roster: Path, rules: Path, cpu: int | None, code: Path | None = None) -> dict:
     if cpu is not None and hasattr(os, "sched_setaffinity"):
         os.sched_setaffinity(0, {cpu})
+    if code is not None:  # another checkout's code (--baseline): its package, not this one's
+        sys.path[sys.path.index(str(ROOT))] = str(code)
     from eligibility.decide.decision import Decision
-    from eligibility.output import report
     from eligibility.decide.evaluator import Evaluator
+    from eligibility.output import report
     from eligibility.records.streaming import open_roster
 
-    evaluator = _zen_evaluator(rules) if decider == "zen" else Evaluator.from_dir(rules, engine=decider)
+    if "decider" not in inspect.signature(Evaluator.from_dir).parameters:
+        # code from before the Decider protocol (f3dbbc6 and earlier): the engine by name
+        evaluator = Evaluator.from_dir(rules, engine=decider)
+    else:
+        from eligibility.decide.deciders import decider_named
+
+        evaluator = Evaluator.from_dir(rules, decider=_zen_decider() if decider == "zen" else decider_named(decider))
     spent = [0.0]
     inner = evaluator._decide
 
@@ -161,8 +182,8 @@ def dask_run(roster: Path, rules: Path, workers: int) -> dict:
 
 # -- parent: orchestrate ---------------------------------------------------------------------------
 def _roster(folder: Path, agency: str, n: int, fmt: str, rules: Path) -> Path:
-    from eligibility.scale import generate
     from eligibility.rules.rulebook import load_rules_dir
+    from eligibility.scale import generate
 
     path = folder / f"{agency}-{n}-{SEED}.{fmt}"
     if not path.exists():
@@ -172,14 +193,19 @@ def _roster(folder: Path, agency: str, n: int, fmt: str, rules: Path) -> Path:
     return path
 
 
-def _run_child(decider: str, roster: Path, rules: Path, cpu: int | None) -> dict:
+def _run_child(decider: str, roster: Path, rules: Path, cpu: int | None, code: Path | None = None) -> dict:
     cmd = [sys.executable, str(Path(__file__).resolve()), "--child", decider, str(roster), "--rules", str(rules)]
     if cpu is not None:
         cmd += ["--cpu", str(cpu)]
+    if code is not None:
+        cmd += ["--code", str(code)]
     done = subprocess.run(cmd, capture_output=True, text=True)
     if done.returncode != 0:
         raise SystemExit(f"child {decider} on {roster.name} failed:\n{done.stderr}")
-    return json.loads(done.stdout.strip().splitlines()[-1])
+    result = json.loads(done.stdout.strip().splitlines()[-1])
+    if code is not None:
+        result["decider"] += " (baseline)"
+    return result
 
 
 def calibrate(cpu: int | None) -> float:
@@ -213,15 +239,19 @@ def _markdown(results: list[dict], dask: list[dict], command: str, reference: fl
     by_n: dict[int, dict[str, dict]] = {}
     for r in results:
         by_n.setdefault(r["n"], {})[r["decider"]] = r
+    baseline = any(r["decider"].endswith(" (baseline)") for r in results)
     lines += ["", "| employees | durable_rules / python (throughput) | durable_rules / zen (throughput) "
-                  "| decider time durable_rules : python : zen | same decisions |", "|---:|---:|---:|---|---|"]
+                  + ("| the same, baseline code: durable_rules / python " if baseline else "")
+                  + "| decider time durable_rules : python : zen | same decisions |",
+              "|---:|---:|---:|" + ("---:|" if baseline else "") + "---|---|"]
     for n, row in sorted(by_n.items()):
         d = row.get("durable_rules")
         p, z = row.get("python"), row.get("zen")
         ratio = lambda a, b: f"{a['per_second'] / b['per_second']:.2f}" if a and b else "-"  # noqa: E731
         times = " : ".join(str(row[k]["decider_seconds"]) if k in row else "-" for k in DECIDERS)
         same = "yes" if len({r["digest"] for r in row.values()}) == 1 else "NO"
-        lines.append(f"| {n:,} | {ratio(d, p)} | {ratio(d, z)} | {times} | {same} |")
+        old = f" {ratio(row.get('durable_rules (baseline)'), row.get('python (baseline)'))} |" if baseline else ""
+        lines.append(f"| {n:,} | {ratio(d, p)} | {ratio(d, z)} |{old} {times} | {same} |")
     if dask:
         lines += ["", "| backend | employees | seconds | employees/s |", "|---|---:|---:|---:|"]
         for r in dask:
@@ -241,21 +271,30 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--workdir", type=Path, default=Path(tempfile.gettempdir()) / "eligibility-bench")
     parser.add_argument("--markdown", type=Path, help="also write the result tables to this file")
     parser.add_argument("--repeat", type=int, default=1, metavar="N",
-                        help="run every (size, decider) N times and report the fastest, with the range of all N")
+                        help="run every (size, decider) N times, the deciders in turn, and report the fastest, with the "
+                             "range of all N")
+    parser.add_argument("--baseline", type=Path, metavar="DIR",
+                        help="also run every decider with the code of another checkout (git worktree add DIR COMMIT), "
+                             "in turn with this one's, and report its rows as 'DECIDER (baseline)'")
     parser.add_argument("--child", nargs=2, metavar=("DECIDER", "ROSTER"), help=argparse.SUPPRESS)
+    parser.add_argument("--code", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.child:
-        print(json.dumps(child(args.child[0], Path(args.child[1]), args.rules, args.cpu)))
+        print(json.dumps(child(args.child[0], Path(args.child[1]), args.rules, args.cpu, args.code)))
         return
     args.workdir.mkdir(parents=True, exist_ok=True)
     results = []
     for n in args.sizes:
         roster = _roster(args.workdir, args.agency, n, "jsonl", args.rules)
-        for decider in args.deciders:
-            runs = []
-            for _ in range(max(1, args.repeat)):
-                runs.append(_run_child(decider, roster, args.rules, args.cpu))
-                print(json.dumps(runs[-1]), flush=True)
+        runs_of = [(decider, code) for decider in args.deciders for code in ([None, args.baseline] if args.baseline
+                                                                            and decider != "zen" else [None])]
+        by_decider: dict[str, list[dict]] = {}
+        for _ in range(max(1, args.repeat)):  # interleaved, so a slow minute of a shared machine hits every decider
+            for decider, code in runs_of:
+                result = _run_child(decider, roster, args.rules, args.cpu, code)
+                by_decider.setdefault(result["decider"], []).append(result)
+                print(json.dumps(result), flush=True)
+        for decider, runs in by_decider.items():
             if len({r["digest"] for r in runs}) != 1:
                 raise SystemExit(f"{decider} gave different decisions on repeated runs of {roster.name}")
             result = dict(max(runs, key=lambda r: r["per_second"]))

@@ -8,10 +8,9 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from factories import ROOT, SAMPLES
 
 from eligibility.cli import main
-
-from factories import ROOT, SAMPLES
 
 SCRIPT = Path(sys.executable).parent / "eligibility"
 SAMPLE = str(SAMPLES / "ccwd.yaml")

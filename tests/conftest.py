@@ -13,10 +13,9 @@ from glob import glob
 from pathlib import Path
 
 import pytest
+from factories import ROOT, RULES, SAMPLES, SPECS, d, employee  # noqa: F401  (re-exported for older imports)
 
 from eligibility.decide.evaluator import Evaluator
-
-from factories import RULES, SAMPLES, SPECS, ROOT, d, employee  # noqa: F401  (re-exported for older imports)
 
 pytest_plugins = ["pytester"]  # tests/authoring/test_scenarios.py runs the rule-test plugin in a pytest of its own
 

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from eligibility.rules.rulebook import load_rules_dir
+from eligibility.reclass.apply import apply_proposal
 from eligibility.reclass.impact import assess
 from eligibility.reclass.proposal import load_proposal
-from eligibility.reclass.apply import apply_proposal
 from eligibility.records.models import load_roster
+from eligibility.rules.rulebook import load_rules_dir
 
 
 def src(doc: str, section: str, quote: str) -> str:

@@ -15,9 +15,9 @@ PACKAGE = Path(eligibility.__file__).parent
 
 def test_public_api_is_small_and_pinned():
     assert eligibility.__all__ == [
-        "CriterionResult", "Decision", "DecisionLog", "EligibilityError", "Employee", "Evaluator", "LoadedRulebook",
-        "PathResult", "Position", "Proposal", "Roster", "assess", "load_proposal", "load_roster", "load_rules_dir",
-        "open_log",
+        "CriterionResult", "Decider", "Decision", "DecisionLog", "DurableRulesDecider", "EligibilityError", "Employee",
+        "Evaluator", "LoadedRulebook", "OracleDecider", "PathResult", "Position", "Proposal", "Roster", "assess",
+        "load_proposal", "load_roster", "load_rules_dir", "open_log",
     ]
     for name in eligibility.__all__:  # each resolves, from the module the table names
         assert getattr(eligibility, name).__name__ == name

@@ -157,6 +157,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "reclass": ("reclass", "Validate PROPOSAL against the rules and ROSTER and write its impact notes."),
     "report": ("people", "Write a report of every decision on ROSTER (a YAML roster, or a CSV roster: see "
                          "docs/csv-records.md)."),
+    "rules": ("rules", "Show what the engine runs: rules compile AGENCY prints an agency's compiled durable_rules "
+                       "ruleset."),
     "roster": ("core", "Decide every employee of ROSTER (YAML, CSV, JSONL or Parquet; see docs/performance.md for "
                        "streaming)."),
     "serve": ("service", "Run the service: the JSON API under /api/v1, sign-in at /login, health at /healthz."),

@@ -13,6 +13,7 @@ import click
 
 from eligibility.cli import iso_date, main, rules_option
 from eligibility.cli.terminal import is_terminal, status_style, with_progress
+from eligibility.decide.deciders import decider_named
 from eligibility.decide.evaluator import Evaluator
 from eligibility.errors import InputError
 from eligibility.output.escaping import TEXT_ERRORS, printable
@@ -93,7 +94,7 @@ def run_roster(roster_file: str, rules_dir: str, as_of: dt.date, statuses: tuple
         raise click.UsageError(f"format {fmt!r} cannot be streamed")
     if fmt == "parquet" and not output:
         raise click.UsageError("Parquet results need a file: give -o FILE.parquet")
-    with Evaluator.from_dir(rules_dir, engine=engine) as evaluator:
+    with Evaluator.from_dir(rules_dir, decider=decider_named(engine)) as evaluator:
         if backend == "dask":
             from eligibility.scale.distributed import evaluate_parquet
 

@@ -57,7 +57,8 @@ def db() -> None:
 @db_option
 def upgrade(db_url: str | None) -> None:
     """Migrate the store's schema to this version (creating it if empty), and create the decision log beside it."""
-    from eligibility.service.db import open_database, upgrade as run_upgrade
+    from eligibility.service.db import open_database
+    from eligibility.service.db import upgrade as run_upgrade
 
     store = open_database(db_url, check=False)
     try:

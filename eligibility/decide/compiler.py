@@ -1,12 +1,13 @@
-"""Compiling a rulebook once: the grading table handed to the inference engine, and target resolution per record."""
+"""Compiling a rulebook once: its durable_rules ruleset (eligibility.decide.ruleset), titles, and target resolution per record."""
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from functools import cached_property
 
-from eligibility.decide.engine import Grade, InferenceEngine
-from eligibility.decide.policy import PREFERENCE, SEVERITY, criterion_status
+from eligibility.decide.ruleset import CompiledRuleset, Grade, compile_ruleset
+from eligibility.decide.ruleset import grading_table as _grading_table
 from eligibility.errors import EvaluationError, NoTargetError
 from eligibility.records.models import Assignment, Employee
 from eligibility.rules.rulebook import LoadedRulebook, level_of, next_level
@@ -23,24 +24,26 @@ class ResolvedTarget:
 
 def grading_table(book: LoadedRulebook) -> list[Grade]:
     """Every (category, met) combination the rulebook can produce, with the path severity it implies."""
-    categories = sorted({CATEGORY[c.kind] for s in book.rulebook.series for v in s.versions for lv in v.levels
-                         for p in lv.paths for c in p.criteria})
-    return [Grade(category, name, SEVERITY[criterion_status(category, met)])
-            for category in categories for met, name in ((True, "true"), (False, "false"), (None, "null"))]
+    return _grading_table({CATEGORY[c.kind] for s in book.rulebook.series for v in s.versions for lv in v.levels
+                           for p in lv.paths for c in p.criteria})
 
 
 class CompiledRules:
-    """A rulebook compiled once into a durable_rules ruleset; evaluate many records against it."""
+    """A rulebook compiled once: its durable_rules ruleset (data; a decider runs it), titles and target resolution."""
 
     def __init__(self, book: LoadedRulebook) -> None:
         self.book = book
         self.series_kinds = {s.id: frozenset(s.experience_kinds) for s in book.rulebook.series}
         self.vocabulary = book.rulebook.vocabulary
         self._titles: dict[int, dict[str, str]] = {}
-        self.engine = InferenceEngine(grading_table(book), PREFERENCE, label=book.agency)
+
+    @cached_property
+    def ruleset(self) -> CompiledRuleset:
+        """Every criterion of the rule file as durable_rules rules, then the grading and best-path rules."""
+        return compile_ruleset(self.book)
 
     def close(self) -> None:
-        self.engine.close()
+        """Nothing to free: the C ruleset belongs to the decider that runs it."""
 
     def __enter__(self) -> "CompiledRules":
         return self

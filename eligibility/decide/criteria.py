@@ -9,10 +9,22 @@ from functools import cached_property, lru_cache
 from typing import Callable
 
 from eligibility.decide.decision import CriterionResult
-from eligibility.decide.timeline import Credit, ServiceView, add_years, day_span
+from eligibility.decide.timeline import Credit, ServiceView, all_met_on, day_span
+from eligibility.decide.wording import (
+    Words,
+    credit_missing,
+    document_missing,
+    education_missing,
+    endorsement_missing,
+    exact,
+    kinds_words,
+    restart_what,
+    service_where,
+    static,
+    vacancy_missing,
+)
 from eligibility.records.models import Employee, Position
 from eligibility.rules.schema import (
-    CATEGORY,
     EDUCATION_ORDER,
     CertificationCriterion,
     EducationCriterion,
@@ -23,31 +35,10 @@ from eligibility.rules.schema import (
     Performance,
     ServiceTime,
     Vacancy,
-    Vocabulary,
 )
 
-_NO_WORDS = Vocabulary()
 TIME_KINDS = frozenset({"service_time", "experience", "performance"})
-
-
-@dataclass
-class Words:
-    """The words a criterion is described in: the target series and level, the agency's vocabulary, level titles."""
-
-    series_id: str
-    level_id: str = ""
-    vocab: Vocabulary = _NO_WORDS  # the agency's words for people
-    titles: dict[str, str] = field(default_factory=dict)  # level id -> title, in the target's version
-
-    def level_name(self, level: str, series: str | None = None) -> str:
-        """'Customer Service Specialist I' for a level of the target series, else 'level I of SERIES'."""
-        if (series is None or series == self.series_id) and level in self.titles:
-            return self.titles[level]
-        return f"level {level} of {series or self.series_id}"
-
-    @property
-    def target_name(self) -> str:
-        return self.level_name(self.level_id)
+time_met_on = all_met_on  # "the day every time criterion of a path is met": timeline arithmetic, re-exported
 
 
 @dataclass
@@ -63,43 +54,6 @@ class Context(Words):
     def leaves(self) -> list[tuple[int, int | None]]:
         """Uncounted leaves (credit 0) as day-ordinal spans, shared by every time criterion of this evaluation."""
         return [day_span(lv.start, lv.end) for lv in self.employee.leaves if not lv.counts_toward_service]
-
-
-def exact(value: Fraction) -> str:
-    """An exact decimal rendering of a credited-days Fraction (FTEs are decimals, so it terminates)."""
-    if value.denominator == 1:
-        return str(value.numerator)
-    whole, rest = divmod(value.numerator, value.denominator)
-    digits = ""
-    for _ in range(12):
-        rest *= 10
-        digit, rest = divmod(rest, value.denominator)
-        digits += str(digit)
-        if rest == 0:
-            break
-    return f"{whole}.{digits}"
-
-
-def span_text(start: dt.date, end: dt.date) -> str:
-    """'1 year 41 days' between two dates (whole calendar years first)."""
-    years = max(end.year - start.year - 1, 0)
-    while add_years(start, years + 1) <= end:
-        years += 1
-    days = (end - add_years(start, years)).days
-    parts = []
-    if years:
-        parts.append(f"{years} year{'s' if years != 1 else ''}")
-    if days or not years:
-        parts.append(f"{days} day{'s' if days != 1 else ''}")
-    return " ".join(parts)
-
-
-def _article(noun: str) -> str:
-    return ("an " if noun[:1].lower() in "aeiou" else "a ") + noun
-
-
-def _years(n: int) -> str:
-    return f"{n} year{'s' if n != 1 else ''}"
 
 
 @lru_cache(maxsize=256)
@@ -121,14 +75,7 @@ def _credit_result(ctx: Context, crit, credit: Credit, what: str, periods: int) 
         "credited_days": exact(credit.credited_days),
     }
     met = credit.is_met()
-    missing = None
-    if not met:
-        if credit.met_on is not None:
-            # calendar days until the date, not service still owed (they differ for part-time staff)
-            missing = (f"{_years(crit.years)} {what}: met on {credit.met_on} "
-                       f"(in {(credit.met_on - ctx.as_of).days} calendar days)")
-        else:
-            missing = f"{_years(crit.years)} {what}: not reachable from the current assignments"
+    missing = None if met else credit_missing(crit, what, credit.met_on, ctx.as_of)
     return {"met": met, "met_on": credit.met_on, "projected": bool(credit.projected and not met),
             "missing": missing, "evidence": evidence}
 
@@ -142,15 +89,11 @@ def _service_periods(ctx: Context, crit: ServiceTime) -> list[tuple]:
     ]
 
 
-def _service_where(ctx: Context, crit: ServiceTime) -> str:
-    return f"as {ctx.level_name(crit.level, crit.series)}" if crit.level else f"in {crit.series or ctx.series_id}"
-
-
 def service_time(ctx: Context, crit: ServiceTime) -> dict:
     periods = _service_periods(ctx, crit)
     view = ServiceView(periods, ctx.leaves, ctx.as_of)  # one timeline for the requirement and its review window
     credit = view.credit(crit.years)
-    result = _credit_result(ctx, crit, credit, f"of service {_service_where(ctx, crit)}", len(periods))
+    result = _credit_result(ctx, crit, credit, f"of service {service_where(ctx, crit)}", len(periods))
     if crit.review_by_years:
         closes = view.credit(crit.review_by_years).met_on
         result["evidence"]["review_window_closes"] = closes.isoformat() if closes else None
@@ -171,14 +114,10 @@ def _experience_periods(ctx: Context, crit: Experience) -> tuple[list[tuple], li
     return agency, outside
 
 
-def _kinds_words(ctx: Context, crit: Experience) -> str:
-    return " / ".join(ctx.vocab.experience(k) for k in crit.kinds)
-
-
 def experience(ctx: Context, crit: Experience) -> dict:
     agency, outside = _experience_periods(ctx, crit)
     credit = ServiceView(agency, ctx.leaves, ctx.as_of, outside).credit(crit.years)
-    return _credit_result(ctx, crit, credit, f"of {_kinds_words(ctx, crit)} experience", len(agency) + len(outside))
+    return _credit_result(ctx, crit, credit, f"of {kinds_words(ctx, crit)} experience", len(agency) + len(outside))
 
 
 def education(ctx: Context, crit: EducationCriterion) -> dict:
@@ -187,7 +126,7 @@ def education(ctx: Context, crit: EducationCriterion) -> dict:
     if have is None:
         return {"met": None, "missing": "education not on file", "evidence": {"required": need, "on_file": None}}
     met = EDUCATION_ORDER.index(have.value) >= EDUCATION_ORDER.index(need)
-    return {"met": met, "missing": None if met else f"education {need.replace('_', ' ')} or higher",
+    return {"met": met, "missing": None if met else education_missing(need),
             "evidence": {"required": need, "on_file": have.value}}
 
 
@@ -204,13 +143,10 @@ def _document(items, kind: str, as_of: dt.date, start_attr: str, name: str, when
         return {"met": None, "missing": f"{name}: expiry date not on file",
                 "evidence": {"on_file": len(mine), "expires": None}}
     evidence: dict = {"on_file": len(mine)}
-    missing = f"valid {name}"
     if mine:
         evidence["expired_on"] = max(x.expires for x in mine).isoformat()
-        missing += f" (expired {evidence['expired_on']})"
-    if when_not_held == "needs_review":
-        return {"met": None, "missing": f"{missing}: HR to decide case by case", "evidence": evidence}
-    return {"met": False, "missing": missing, "evidence": evidence}
+    missing = document_missing(name, evidence.get("expired_on"), when_not_held)
+    return {"met": None if when_not_held == "needs_review" else False, "missing": missing, "evidence": evidence}
 
 
 def license_(ctx: Context, crit: LicenseCriterion) -> dict:
@@ -240,12 +176,7 @@ def endorsement(ctx: Context, crit: EndorsementCriterion, opens: dt.date | None,
         evidence["counted_from"] = opens.isoformat() if opens else None
         evidence["stale"] = stale
     if not current:
-        missing = who
-        if stale and opens is not None:
-            missing += f" (the one of {stale[-1]} is older than the window opening {opens})"
-        elif stale:
-            missing += f" (the one of {stale[-1]} counts only once the time requirement can be met)"
-        return {"met": False, "missing": missing, "evidence": evidence}
+        return {"met": False, "missing": endorsement_missing(who, stale, opens), "evidence": evidence}
     first = current[0]
     evidence["used"] = f"{first.kind} by {first.by} on {first.date}"
     return {"met": True, "met_on": first.date, "evidence": evidence}
@@ -255,7 +186,7 @@ def vacancy(ctx: Context, crit: Vacancy) -> dict:
     vacant = sorted(p.id for p in ctx.positions if p.class_ == ctx.series_id and p.level == ctx.level_id and p.vacant)
     if vacant:
         return {"met": True, "evidence": {"vacant_positions": vacant}}
-    return {"met": False, "missing": f"{_article(ctx.vocab.vacancy)} as {ctx.target_name} (none is vacant)",
+    return {"met": False, "missing": vacancy_missing(ctx),
             "evidence": {"vacant_positions": []}}
 
 
@@ -288,24 +219,10 @@ def performance(ctx: Context, crit: Performance, counted_crit, counted: dict) ->
     else:
         agency, outside = _experience_periods(ctx, counted_crit)
     credit = ServiceView(clip(agency), ctx.leaves, ctx.as_of, clip(outside)).credit(counted_crit.years)
-    result = _credit_result(ctx, counted_crit, credit, f"of successful service counted from {restart} (the day "
-                            f"after the unsatisfactory evaluation of {bad[-1]})", len(agency) + len(outside))
+    result = _credit_result(ctx, counted_crit, credit, restart_what(restart, bad[-1]), len(agency) + len(outside))
     result["evidence"].update(evidence, counted_from=restart.isoformat())
     return result
 
-
-DESCRIBE: dict[str, Callable] = {
-    "service_time": lambda c, ctx: f"{_years(c.years)} of service {_service_where(ctx, c)}"
-    + (f" (review window {c.years} to {c.review_by_years} years)" if c.review_by_years else ""),
-    "experience": lambda c, ctx: f"{_years(c.years)} of {_kinds_words(ctx, c)} experience"
-    + (" in a public utility" if c.public_utility_only else ""),
-    "education": lambda c, ctx: f"education: {c.minimum.value.replace('_', ' ')} or higher",
-    "license": lambda c, ctx: f"a valid {ctx.vocab.license(c.license)} on the as-of date",
-    "certification": lambda c, ctx: f"a current {ctx.vocab.certification(c.certification)}",
-    "endorsement": lambda c, ctx: f"{c.endorsement} by the {ctx.vocab.role(c.by)}",
-    "performance": lambda c, ctx: "successful service: the years counted again after any unsatisfactory evaluation",
-    "vacancy": lambda c, ctx: f"{_article(ctx.vocab.vacancy)} as {ctx.target_name}",
-}
 
 DECIDE: dict[str, Callable] = {
     "service_time": service_time,
@@ -315,33 +232,6 @@ DECIDE: dict[str, Callable] = {
     "certification": certification,
     "vacancy": vacancy,
 }
-
-
-_STATIC: dict[tuple[int, str], tuple[object, tuple]] = {}
-
-
-def _static(crit, ctx: Context) -> tuple:
-    """What a criterion's result says whoever is decided: id, kind, category, description, citation, reading.
-
-    Computed once per criterion and target series, not per employee; the criterion is kept beside its
-    entry, so an entry is never taken for another criterion that reuses a freed object's id.
-    """
-    key = (id(crit), ctx.series_id)
-    hit = _STATIC.get(key)
-    if hit is None or hit[0] is not crit:
-        if len(_STATIC) >= 4096:
-            _STATIC.clear()
-        hit = _STATIC[key] = (crit, (crit.id, crit.kind, CATEGORY[crit.kind], DESCRIBE[crit.kind](crit, ctx),
-                                     crit.source, crit.interpretation))
-    return hit[1]
-
-
-def time_met_on(dates: list[dt.date | None]) -> dt.date | None:
-    """The day every time criterion of a path is (or will be) met, from their met dates; None when one can
-    never be (or the path has none)."""
-    if any(d is None for d in dates):
-        return None
-    return max(dates, default=None)
 
 
 def decide_path_criteria(ctx: Context, criteria: list, window: EndorsementWindow | None = None
@@ -369,7 +259,7 @@ def decide_path_criteria(ctx: Context, criteria: list, window: EndorsementWindow
         r = raw[crit.id]
         evidence = r["evidence"]
         met = r["met"]
-        cid, kind, category, description, source, interpretation = _static(crit, ctx)
+        cid, kind, category, description, source, interpretation = static(crit, ctx)
         # validated construction: measured cheaper than model_construct (about 4 against 6 µs here)
         results.append(CriterionResult(
             id=cid, kind=kind, category=category, description=description, met=met, met_on=r.get("met_on"),

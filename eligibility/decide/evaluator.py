@@ -1,4 +1,5 @@
-"""Evaluating records: criteria decided in Python, path and decision statuses derived by the inference engine."""
+"""Evaluating records: the target resolved, then a decider (durable_rules by default) decides criteria, path statuses
+and the best path, and the decision is written with its explanation."""
 
 from __future__ import annotations
 
@@ -10,9 +11,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Iterator
 
-from eligibility.decide import oracle
-from eligibility.decide.compiler import CompiledRules, ResolvedTarget
-from eligibility.decide.criteria import Context, decide_path_criteria
+from eligibility.decide.compiler import CompiledRules
+from eligibility.decide.deciders import (
+    NAMES,
+    Case,
+    Decided,
+    Decider,
+    DurableRulesDecider,
+)
 from eligibility.decide.decision import (
     CriterionResult,
     Decision,
@@ -20,9 +26,9 @@ from eligibility.decide.decision import (
     PathResult,
     Target,
 )
-from eligibility.decide.engine import EngineOutcome, PathInput
 from eligibility.decide.explanation import decision_extras, holding_since, time_met_on
 from eligibility.decide.policy import STATUS_OF_SEVERITY
+from eligibility.decide.wording import Words
 from eligibility.errors import (
     EligibilityError,
     EvaluationError,
@@ -33,11 +39,10 @@ from eligibility.records.models import Employee, Position, Roster, load_roster
 from eligibility.records.tabular import is_csv, load_roster_csv
 from eligibility.rules.rulebook import KnownTerms, LoadedRulebook, load_rules_dir
 
-ENGINE_NAME = "durable_rules 2.0.28"
-ENGINES = ("durable_rules", "python")
+ENGINE_NAME = DurableRulesDecider.name
+ENGINES = NAMES  # the deciders a command line names (deciders.decider_named)
 CHUNK = 200  # records decided together by evaluate_items
-GC_THRESHOLD = 20_000  # allocations between young-generation collections while a roster streams (default 700)
-UNREACHABLE = 3_999_999  # sorts after every real date ordinal
+GC_THRESHOLD = 100_000  # allocations between young-generation collections while a roster streams (default 700)
 
 
 def _path_date(status: str, criteria: list[CriterionResult], floor: dt.date | None) -> dt.date | None:
@@ -52,19 +57,23 @@ def _path_date(status: str, criteria: list[CriterionResult], floor: dt.date | No
 
 
 class Evaluator:
-    """Rules loaded and compiled once per agency; decide one record or a whole roster."""
+    """Rules loaded and compiled once per agency; decide one record or a whole roster.
 
-    def __init__(self, books: dict[str, LoadedRulebook], *, engine: str = "durable_rules") -> None:
-        if engine not in ENGINES:
-            raise EvaluationError(f"unknown engine {engine!r} (have: {', '.join(ENGINES)})")
+    ``decider`` decides criteria, path statuses and the best path (default: a DurableRulesDecider; the plain-Python
+    oracle is deciders.OracleDecider). The evaluator closes it when it is closed.
+    """
+
+    def __init__(self, books: dict[str, LoadedRulebook], *, decider: Decider | None = None) -> None:
+        if decider is not None and not isinstance(decider, Decider):
+            raise EvaluationError(f"not a decider: {decider!r} (give DurableRulesDecider() or OracleDecider())")
         self.books = books
-        self.engine = engine  # "durable_rules" decides; "python" is the test oracle (eligibility.decide.oracle)
+        self.decider: Decider = decider if decider is not None else DurableRulesDecider()
         self._compiled: dict[str, CompiledRules] = {}
         self._known: KnownTerms | None = None
 
     @classmethod
-    def from_dir(cls, rules_dir: str | Path, *, engine: str = "durable_rules") -> "Evaluator":
-        return cls(load_rules_dir(rules_dir, lazy=True), engine=engine)
+    def from_dir(cls, rules_dir: str | Path, *, decider: Decider | None = None) -> "Evaluator":
+        return cls(load_rules_dir(rules_dir, lazy=True), decider=decider)
 
     def known_series(self) -> KnownTerms:
         """Per agency, what its rosters may name: series ids (the set) with the agency's terms (``.terms``)."""
@@ -82,10 +91,12 @@ class Evaluator:
         if agency not in self.books:
             raise EvaluationError(f"no rule file for agency {agency!r} (have: {', '.join(sorted(self.books))})")
         if agency not in self._compiled:
-            self._compiled[agency] = CompiledRules(self.books[agency])
+            compiled = self._compiled[agency] = CompiledRules(self.books[agency])
+            self.decider.prepare(compiled)
         return self._compiled[agency]
 
     def close(self) -> None:
+        self.decider.close()
         for compiled in self._compiled.values():
             compiled.close()
         self._compiled.clear()
@@ -118,34 +129,23 @@ class Evaluator:
         outcomes = iter(self._decide(agency, ready))
         return [self._finish(p, next(outcomes)) if isinstance(p, _Prepared) else p for p in prepared]
 
-    def _decide(self, agency: str, prepared: list["_Prepared"]) -> list[EngineOutcome]:
-        if self.engine == "python":
-            return [oracle.decide([(path.id, results) for path, results in p.decided]) for p in prepared]
-        return self.compiled(agency).engine.evaluate_many([p.inputs for p in prepared])
+    def _decide(self, agency: str, prepared: list["_Prepared"]) -> list[Decided]:
+        """Criteria, path statuses and the best path of records of one agency, by the decider."""
+        return self.decider.decide(self.compiled(agency), [p.case for p in prepared])
 
     def _prepare(self, employee: Employee, as_of: dt.date, agency: str, positions: tuple[Position, ...],
                  to: str | None) -> "_Prepared":
         compiled = self.compiled(agency)
         target = compiled.resolve_target(employee, as_of, to)
-        ctx = Context(employee=employee, as_of=as_of, positions=positions, series_id=target.series_id,
-                      level_id=target.level.id, series_kinds=compiled.series_kinds, vocab=compiled.vocabulary,
+        words = Words(series_id=target.series_id, level_id=target.level.id, vocab=compiled.vocabulary,
                       titles=compiled.titles(target.version))
-        decided = [(path, decide_path_criteria(ctx, list(path.criteria), path.endorsement_window))
-                   for path in target.level.paths]
-        inputs = []
-        for path, results in decided:
-            # Tie-break between paths of equal status: the date the path's dated criteria are (or will be)
-            # all met -- the earliest eligible date among eligible paths, the earliest projection among not_yet.
-            if any(c.category == "time" and c.met is not True and c.met_on is None for c in results):
-                projected = UNREACHABLE
-            else:
-                projected = max((c.met_on.toordinal() for c in results if c.met_on is not None), default=0)
-            inputs.append(PathInput(path.id, tuple((c.category, _met(c.met)) for c in results), projected))
-        return _Prepared(employee, as_of, agency, compiled, target, decided, inputs)
+        return _Prepared(agency, compiled, Case(employee, as_of, positions, target, words))
 
-    def _finish(self, prepared: "_Prepared", outcome: EngineOutcome) -> Decision:
-        employee, as_of, agency, compiled, target, decided = (prepared.employee, prepared.as_of, prepared.agency,
-                                                              prepared.compiled, prepared.target, prepared.decided)
+    def _finish(self, prepared: "_Prepared", decided_outcome: Decided) -> Decision:
+        decided, outcome = decided_outcome
+        case = prepared.case
+        employee, as_of, agency, compiled, target = (case.employee, case.as_of, prepared.agency, prepared.compiled,
+                                                     case.target)
         floor = holding_since(employee, target.current)
         paths = []
         for path, results in decided:
@@ -162,7 +162,7 @@ class Evaluator:
                           pay=target.level.pay),
             rules_version=compiled.book.rulebook.rules_version, status=best.status, eligible_on=best.eligible_on,
             **extras, best_path=best.id, paths=paths,
-            engine=ENGINE_NAME if self.engine == "durable_rules" else oracle.NAME,
+            engine=self.decider.name,
         )
 
     # -- rosters -----------------------------------------------------------------------------------
@@ -224,7 +224,7 @@ def _bulk_collection():
     """The garbage collector's policy while rosters stream (measured: about 8 % faster, no more memory).
 
     Deciding a record allocates thousands of short-lived objects, and the collector walks the young ones
-    every 700 allocations. The pipeline makes no reference cycles (tests/records/test_streaming.py checks it: errors
+    every 700 allocations. The pipeline makes no reference cycles (tests/test_streaming.py checks it: errors
     kept as values drop their tracebacks), so reference counting frees every record's objects and the
     collections find nothing. So the objects alive at the start (modules, schemas, rules) are frozen out of
     the collector's view and the young generation is walked every GC_THRESHOLD allocations; any cycle is still
@@ -248,19 +248,11 @@ def _bulk_collection():
 
 @dataclass
 class _Prepared:
-    """A record with its target resolved and its criteria decided, waiting for the engine."""
+    """A record with its target resolved, waiting for the decider."""
 
-    employee: Employee
-    as_of: dt.date
     agency: str
     compiled: CompiledRules
-    target: ResolvedTarget
-    decided: list
-    inputs: list[PathInput]
-
-
-def _met(value: bool | None) -> str:
-    return "null" if value is None else ("true" if value else "false")
+    case: Case
 
 
 __all__ = ["Evaluator", "ENGINE_NAME", "EligibilityError", "RecordError"]

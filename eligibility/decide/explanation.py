@@ -6,7 +6,6 @@ import datetime as dt
 from typing import Any
 
 from eligibility.decide.compiler import ResolvedTarget
-from eligibility.decide.criteria import time_met_on as all_met_on
 from eligibility.decide.decision import (
     Caveat,
     CriterionResult,
@@ -15,6 +14,7 @@ from eligibility.decide.decision import (
     PathResult,
     ReviewWindow,
 )
+from eligibility.decide.timeline import all_met_on
 from eligibility.records.models import Assignment, Employee
 
 STATUS_WORDS = {

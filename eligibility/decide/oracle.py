@@ -1,10 +1,10 @@
 """A plain-Python decider of path statuses and the best path: the test oracle for the durable_rules engine.
 
-It reads the CriterionResult lists the Evaluator decided for each path and applies the status policy
+It reads the CriterionResult lists criteria.py decided for each path and applies the status policy
 (eligibility.decide.policy: the one ordered table the engine's grading rules are compiled from too), in plain
-Python, with no rule engine.
+Python, with no rule engine. With criteria.py it is the oracle decider (deciders.OracleDecider).
 
-It is used by tests (tests/decide/test_oracle.py cross-checks it against durable_rules on generated employees),
+It is used by tests (tests/test_oracle.py cross-checks it against durable_rules on generated employees),
 by the benchmark as a comparison, and by ``eligibility roster --engine python``. durable_rules stays the
 default decider everywhere.
 """
@@ -14,9 +14,9 @@ from __future__ import annotations
 from typing import Sequence
 
 from eligibility.decide.decision import CriterionResult
-from eligibility.decide.engine import EngineOutcome
 from eligibility.decide.policy import SEVERITY, best_first
 from eligibility.decide.policy import path_status as policy_status
+from eligibility.decide.tallies import EngineOutcome
 
 NAME = "python oracle"
 _NEVER = float("inf")

@@ -9,7 +9,8 @@ from typing import Iterable
 
 import pendulum
 
-__all__ = ["Period", "Leave", "Credit", "ServiceView", "service_credit", "credited_days", "add_years", "days_between", "day_span"]
+__all__ = ["Period", "Leave", "Credit", "ServiceView", "service_credit", "credited_days", "add_years", "days_between", "day_span",
+           "all_met_on"]
 
 _ZERO = Fraction(0)
 _ONE = Fraction(1)
@@ -91,6 +92,14 @@ def add_years(d: date, years: int) -> date:
         return d.replace(year=d.year + years)
     p = pendulum.date(d.year, d.month, d.day).add(years=years)
     return date(p.year, p.month, p.day)
+
+
+def all_met_on(dates: list[date | None]) -> date | None:
+    """The day every one of some requirements is (or will be) met, from their met dates: the latest; None when one
+    can never be (or there are none). A path's time criteria are all met on this day."""
+    if any(d is None for d in dates):
+        return None
+    return max(dates, default=None)
 
 
 def days_between(a: date, b: date) -> int:

@@ -6,7 +6,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
-from eligibility.decide.criteria import DESCRIBE, Words
+from eligibility.decide.wording import DESCRIBE, Words
 from eligibility.rules.schema import (
     EDUCATION_ORDER,
     Citation,

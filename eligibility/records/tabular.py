@@ -22,7 +22,12 @@ from pydantic import ValidationError
 from eligibility.errors import RecordError
 from eligibility.records.csv_files import Row, Table, open_table, read_table
 from eligibility.records.models import Employee, Position, Roster, _cross_check
-from eligibility.rules.documents import Document, date_problem, suggest, translate_validation_error
+from eligibility.rules.documents import (
+    Document,
+    date_problem,
+    suggest,
+    translate_validation_error,
+)
 
 EMPLOYEE_COLUMNS = ["agency", "id", "name", "education"]
 OPTIONAL_EMPLOYEE_COLUMNS = ["supervisor"]  # read when present; written when some employee has one

@@ -30,6 +30,7 @@ def rules_texts(rules_dir: str | Path) -> dict[str, str]:
 
 def _evaluator(rules: dict[str, str], engine: str, agency: str):
     """This process's Evaluator for these rules, built and compiled on first use only."""
+    from eligibility.decide.deciders import decider_named
     from eligibility.decide.evaluator import Evaluator
     from eligibility.errors import RuleFileError
     from eligibility.rules.documents import parse_yaml
@@ -43,7 +44,7 @@ def _evaluator(rules: dict[str, str], engine: str, agency: str):
             book = rulebook_from_document(parse_yaml(text, name, RuleFileError),
                                           hashlib.sha256(text.encode()).hexdigest())
             books[book.agency] = book
-        evaluator = _EVALUATORS[key] = Evaluator(books, engine=engine)
+        evaluator = _EVALUATORS[key] = Evaluator(books, decider=decider_named(engine))
         evaluator.compiled(agency)
         COMPILATIONS["count"] += 1
     return evaluator
@@ -88,7 +89,7 @@ def evaluate_parquet(path: str | Path, rules_dir: str | Path, as_of: dt.date, *,
                      ) -> Iterator:
     """Decide a Parquet roster on a Dask cluster (``scheduler`` address, or a LocalCluster).
 
-    Yields :class:`eligibility.output.writers.Rendered` results (JSON line and flat row) in roster order.
+    Yields :class:`eligibility.results.Rendered` results (JSON line and flat row) in roster order.
     """
     from eligibility.records import parquet_roster
 

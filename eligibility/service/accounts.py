@@ -11,7 +11,8 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from . import activity, tables as t
+from . import activity
+from . import tables as t
 from .core import canonical_json, sha256_text
 from .db import StoreError
 from .roles import BUILTIN_ROLES, Roles

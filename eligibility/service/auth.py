@@ -13,7 +13,8 @@ import sqlalchemy as sa
 from fastapi import HTTPException, Request
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
-from . import accounts, activity, tables as t
+from . import accounts, activity
+from . import tables as t
 from .accounts import Account
 from .permissions import PERMISSIONS, permitted, sees_agency, sees_employee
 

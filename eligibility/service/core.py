@@ -16,7 +16,7 @@ from eligibility.audit.log import (
 )
 from eligibility.audit.replay import replay
 from eligibility.decide.decision import STATUSES, Decision, DecisionError
-from eligibility.rules.documents import Document, parse_yaml
+from eligibility.decide.evaluator import Evaluator
 from eligibility.errors import (
     AuditError,
     EligibilityError,
@@ -26,7 +26,8 @@ from eligibility.errors import (
     ProposalError,
     RecordError,
 )
-from eligibility.decide.evaluator import Evaluator
+from eligibility.output.report import in_window
+from eligibility.output.report import row as decision_row
 from eligibility.reclass.impact import assess
 from eligibility.reclass.proposal import proposal_from_document
 from eligibility.records.models import (
@@ -38,11 +39,11 @@ from eligibility.records.models import (
     check_record,
     roster_from_document,
 )
-from eligibility.output.report import in_window, row as decision_row
-from eligibility.rules.location import find_rules_dir
-from eligibility.rules.schema import EndorsementCriterion
 from eligibility.records.streaming import open_roster
 from eligibility.records.tabular import write_roster_csv
+from eligibility.rules.documents import Document, parse_yaml
+from eligibility.rules.location import find_rules_dir
+from eligibility.rules.schema import EndorsementCriterion
 
 
 def decision_json(decision: Decision) -> str:

@@ -12,7 +12,14 @@ from typing import Any, Iterable
 from sqlalchemy.engine import Connection
 
 from . import store
-from .core import Decision, EvaluationError, Evaluator, NoTargetError, decision_json, in_window
+from .core import (
+    Decision,
+    EvaluationError,
+    Evaluator,
+    NoTargetError,
+    decision_json,
+    in_window,
+)
 
 Outcome = Decision | EvaluationError
 

@@ -12,12 +12,21 @@ from fastapi.responses import Response
 from pydantic import BaseModel, Field, ValidationError
 
 from . import accounts, store
-from .responses import json_response
 from .auth import Caller, Denied, authorized, not_found
-from .core import (DecisionLog, InputError, Position, ProposalError, RecordError, assess, parse_yaml,
-                   proposal_from_document, roster_from_document)
+from .core import (
+    DecisionLog,
+    InputError,
+    Position,
+    ProposalError,
+    RecordError,
+    assess,
+    parse_yaml,
+    proposal_from_document,
+    roster_from_document,
+)
 from .db import StoreError
 from .permissions import PERMISSIONS
+from .responses import json_response
 from .routes_people import actor, check_target, merge_patch, parse_as_of
 
 router = APIRouter()

@@ -11,10 +11,10 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
 
 from . import activity, store
-from .responses import json_response
 from .auth import Caller, Denied, authorized, not_found
 from .core import AuditError, DecisionLog, replay
 from .permissions import PERMISSIONS
+from .responses import json_response
 
 router = APIRouter(tags=["audit"])
 MAX_LIMIT = 1000

@@ -11,12 +11,20 @@ from fastapi import APIRouter, Body, Depends, Header, Query, Request
 from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
-from . import store, tables as t
-from .responses import json_response
+from . import store
+from . import tables as t
 from .auth import Caller, Denied, authorized, client_of, not_found
-from .core import STATUSES, Decision, Employee, Endorsement, EvaluationError, RecordError
+from .core import (
+    STATUSES,
+    Decision,
+    Employee,
+    Endorsement,
+    EvaluationError,
+    RecordError,
+)
 from .deciding import keep, summary
 from .permissions import PERMISSIONS
+from .responses import json_response
 
 router = APIRouter(tags=["employees"])
 LIST_STATUSES = set(STATUSES) | {"error", "not_applicable"}

@@ -16,10 +16,24 @@ import sqlalchemy as sa
 import yaml
 from sqlalchemy.engine import Connection
 
-from . import activity, tables as t
-from .core import (Document, Employee, Evaluator, Position, RecordError, Roster, canonical_json, check_record,
-                   open_roster, positions_sha256, record_json, record_sha256, sha256_text,
-                   write_roster_csv)
+from . import activity
+from . import tables as t
+from .core import (
+    Document,
+    Employee,
+    Evaluator,
+    Position,
+    RecordError,
+    Roster,
+    canonical_json,
+    check_record,
+    open_roster,
+    positions_sha256,
+    record_json,
+    record_sha256,
+    sha256_text,
+    write_roster_csv,
+)
 from .db import Database, StoreError
 
 

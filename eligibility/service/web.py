@@ -11,9 +11,9 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import BaseModel, Field
 
 from . import auth
-from .responses import json_response
 from .auth import Caller, Denied, authorized
 from .permissions import allowed
+from .responses import json_response
 
 router = APIRouter()
 

@@ -16,15 +16,21 @@ from pathlib import Path
 
 import pytest
 import yaml
+from factories import RULES, d, employee
 
-from eligibility.errors import AuditError
-from eligibility.decide.evaluator import Evaluator
-from eligibility.records.models import Position
-from eligibility.audit.log import GENESIS_HASH, DecisionLog, EntryDraft, entry_hash, record_sha256, rules_sha256
+from eligibility.audit.log import (
+    GENESIS_HASH,
+    DecisionLog,
+    EntryDraft,
+    entry_hash,
+    record_sha256,
+    rules_sha256,
+)
 from eligibility.audit.replay import replay
 from eligibility.audit.store import SQLITE_TRIGGERS
-
-from factories import RULES, d, employee
+from eligibility.decide.evaluator import Evaluator
+from eligibility.errors import AuditError
+from eligibility.records.models import Position
 
 CSS = "customer-service-specialist"
 WRITER = """\

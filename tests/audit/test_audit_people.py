@@ -7,7 +7,6 @@ import json
 import sqlite3
 
 from cli_world import ROSTER, run  # noqa: F401 (the fixture)
-
 from factories import RULES
 
 NO_POSITIONS = ROSTER.replace("positions:\n  - {id: CSS2-1, class: customer-service-specialist, level: II, "

@@ -6,13 +6,12 @@ import re
 import sqlite3
 
 import pytest
-
-from eligibility.audit.log import GENESIS_HASH, DecisionLog, entry_hash
-from eligibility.audit.key import LogKey
-
 from factories import ROOT
 from test_audit import drafts, location, tamper  # noqa: F401  (fixtures)
 from test_audit_verify import INSERT, SECRET, forge
+
+from eligibility.audit.key import LogKey
+from eligibility.audit.log import GENESIS_HASH, DecisionLog, entry_hash
 
 DOC = ROOT / "docs" / "audit.md"
 MODES = ("verify", "verify --anchor", "verify --key-file")

@@ -6,17 +6,16 @@ import json
 import sqlite3
 
 import pytest
+from cli_world import run  # noqa: F401  (fixture)
+from factories import RULES
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-
-from eligibility.errors import AuditError
-from eligibility.audit.log import DecisionLog, seal
-from eligibility.audit.key import LogKey
-from eligibility.audit.store import COLUMNS
-
-from factories import RULES
 from test_audit import drafts, five, location, tamper, verify  # noqa: F401  (fixtures)
-from cli_world import run  # noqa: F401  (fixture)
+
+from eligibility.audit.key import LogKey
+from eligibility.audit.log import DecisionLog, seal
+from eligibility.audit.store import COLUMNS
+from eligibility.errors import AuditError
 
 SECRET = b"s3cret-log-key-" + b"x" * 24
 INSERT = ("INSERT INTO eligibility_decisions ({}) VALUES ({})")

@@ -7,13 +7,12 @@ import json
 import jsonschema
 import pytest
 from click.testing import CliRunner
-
-from eligibility.errors import RecordError, RuleFileError
-from eligibility.cli import main
-from eligibility.rules.documents import load_yaml, parse_yaml
-from eligibility.authoring.editor_schemas import json_schema, schema_text
-
 from factories import RULES, SAMPLES
+
+from eligibility.authoring.editor_schemas import json_schema, schema_text
+from eligibility.cli import main
+from eligibility.errors import RecordError, RuleFileError
+from eligibility.rules.documents import load_yaml, parse_yaml
 
 
 def validator(kind: str) -> jsonschema.Draft7Validator:

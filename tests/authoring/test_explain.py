@@ -4,15 +4,13 @@ from __future__ import annotations
 
 import pytest
 from click.testing import CliRunner
-
-from eligibility.errors import RuleFileError
-from eligibility.rules.rulebook import load_rules_dir
-from eligibility.cli import main
-from eligibility.rules.documents import parse_yaml
-from eligibility.authoring.explain import explain_rulebook
-from eligibility.rules.rulebook import rulebook_from_document
-
 from factories import ROOT, RULES
+
+from eligibility.authoring.explain import explain_rulebook
+from eligibility.cli import main
+from eligibility.errors import RuleFileError
+from eligibility.rules.documents import parse_yaml
+from eligibility.rules.rulebook import load_rules_dir, rulebook_from_document
 
 BOOKS = load_rules_dir(RULES)
 

@@ -7,12 +7,11 @@ import shutil
 
 import pytest
 from click.testing import CliRunner
-
-from eligibility.errors import InputError, RuleFileError
-from eligibility.cli import main
-from eligibility.authoring.lint import SourceText, exit_code, fold, lint_rules_dir
-
 from factories import RULES, SPECS
+
+from eligibility.authoring.lint import SourceText, exit_code, fold, lint_rules_dir
+from eligibility.cli import main
+from eligibility.errors import InputError, RuleFileError
 
 MINI = """\
 agency: mini

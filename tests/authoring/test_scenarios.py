@@ -10,15 +10,14 @@ import xml.etree.ElementTree as ET
 
 import pytest
 from click.testing import CliRunner
+from factories import ROOT, RULES
 
-from eligibility.errors import RuleFileError
-from eligibility.cli import main
-from eligibility.decide.policy import STATUS_OF_SEVERITY, UNMET_SEVERITY
 from eligibility.authoring.rule_tests_plugin import rules_dir_of
 from eligibility.authoring.scenarios import discover, load_cases, run_case
+from eligibility.cli import main
+from eligibility.decide.policy import STATUS_OF_SEVERITY, UNMET_SEVERITY
+from eligibility.errors import RuleFileError
 from eligibility.rules.schema import CATEGORY
-
-from factories import ROOT, RULES
 
 CASES = [item for path in discover(RULES) for item in load_cases(path)]
 PLUGIN = ("-p", "eligibility.authoring.rule_tests_plugin", "-p", "no:cacheprovider")

@@ -10,7 +10,6 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from factories import ROOT
 
 SCRIPT = Path(sys.executable).parent / "eligibility"

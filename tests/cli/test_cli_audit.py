@@ -8,10 +8,9 @@ import shutil
 import sqlite3
 
 import pytest
-
-
 from cli_world import CSS, ROSTER, run  # noqa: F401 (the fixture)
 from factories import RULES
+
 
 @pytest.fixture
 def logged(run):

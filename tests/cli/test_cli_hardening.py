@@ -7,10 +7,9 @@ import re
 
 import pytest
 from click.testing import CliRunner
+from factories import RULES, SAMPLES
 
 from eligibility.cli import core, main
-
-from factories import RULES, SAMPLES
 
 SAMPLE = str(SAMPLES / "ccwd.yaml")
 

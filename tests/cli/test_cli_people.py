@@ -9,13 +9,12 @@ import os
 import subprocess
 
 import pytest
-
-from eligibility.output.report import CSV_COLUMNS
-from eligibility.records.tabular import write_roster_csv
-
 from cli_world import SAMPLE, SCRIPT
 from cli_world import run_script as run
 from factories import ROOT, SAMPLES
+
+from eligibility.output.report import CSV_COLUMNS
+from eligibility.records.tabular import write_roster_csv
 
 AS_OF = ["--as-of", "2026-11-24"]
 

@@ -7,11 +7,10 @@ import subprocess
 import sys
 
 import click
+from factories import ROOT
 
 import eligibility
 from eligibility.cli import COMMANDS, main
-
-from factories import ROOT
 
 NEVER_AT_START = ("eligibility.audit.log", "eligibility.decide.diffing", "eligibility.reclass.impact", "rich",
                   "eligibility.service", "fastapi", "starlette", "sqlalchemy", "alembic", "uvicorn", "argon2", "itsdangerous", "jinja2")

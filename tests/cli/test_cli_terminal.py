@@ -7,16 +7,14 @@ import io
 
 import click
 import pytest
+from click.testing import CliRunner
+from factories import RULES, SAMPLES
 from rich.console import Console
 
-from click.testing import CliRunner
-
+from eligibility.cli import main, terminal
 from eligibility.output import report, writers
 from eligibility.output import writers as results
-from eligibility.cli import main, terminal
 from eligibility.output.writers import ResultWriter
-
-from factories import RULES, SAMPLES
 
 AS_OF = dt.date(2026, 11, 24)
 

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-import pytest
-
-from eligibility.records.models import Position
-from eligibility.decide.criteria import Context, decide_path_criteria, exact, span_text
-from eligibility.rules.schema import Citation
-
-from factories import d, employee
 from fractions import Fraction
+
+import pytest
+from factories import d, employee
+
+from eligibility.decide.criteria import Context, decide_path_criteria
+from eligibility.decide.wording import exact, span_text
+from eligibility.records.models import Position
+from eligibility.rules.schema import Citation
 
 SRC = Citation(document="doc.txt", section="S", quote="q")
 KINDS = {"ser": frozenset({"customer_service", "clerical"})}

@@ -6,12 +6,11 @@ import shutil
 
 import pytest
 import yaml
+from factories import RULES, d, employee
 
 from eligibility.decide.decision import DecisionError
-from eligibility.decide.evaluator import Evaluator
 from eligibility.decide.diffing import Change, compare, compare_rules
-
-from factories import RULES, d, employee
+from eligibility.decide.evaluator import Evaluator
 
 CSS = "customer-service-specialist"
 AS_OF = d("2026-11-24")

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from eligibility.decide.compiler import grading_table
-from eligibility.decide.policy import PREFERENCE, SEVERITY
 from eligibility.decide.engine import Grade, InferenceEngine, PathInput
+from eligibility.decide.policy import PREFERENCE, SEVERITY
 from eligibility.errors import EngineError
 
 CATS = ("time", "hard", "vacancy", "endorsement")

@@ -6,15 +6,13 @@ import datetime as dt
 import random
 
 import pytest
+from factories import SAMPLES, d, employee
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from eligibility.decide.decision import Decision
-from eligibility.errors import NoTargetError
-from eligibility.errors import EvaluationError
 from eligibility.decide.policy import POLICY
-
-from factories import SAMPLES, d, employee
+from eligibility.errors import EvaluationError, NoTargetError
 
 CSS = "customer-service-specialist"
 ENDORSE_ALL = [

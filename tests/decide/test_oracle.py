@@ -1,30 +1,41 @@
-"""The plain-Python oracle against durable_rules: same statuses, dates, best paths and met flags on generated employees."""
+"""The plain-Python oracle against durable_rules, two separate implementations of the same readings: the same
+decision, byte for byte but for the engine's name, on generated employees of every agency; and the grading rules."""
 
 from __future__ import annotations
 
 import datetime as dt
 
 import pytest
+from conftest import RULES
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from eligibility.decide.compiler import grading_table
+from eligibility.decide.deciders import DurableRulesDecider, OracleDecider
 from eligibility.decide.decision import CriterionResult
+from eligibility.decide.engine import InferenceEngine
 from eligibility.decide.evaluator import Evaluator
-from eligibility.scale import generate
-from eligibility.decide.decision import SEVERITY
-from eligibility.errors import EvaluationError
 from eligibility.decide.oracle import decide, path_status
-from eligibility.records.models import Employee
-
-from conftest import RULES
+from eligibility.decide.policy import PREFERENCE, SEVERITY
+from eligibility.errors import EvaluationError
+from eligibility.records.models import Employee, Position
+from eligibility.scale import generate
 
 AGENCIES = ["ccwd", "csr-district", "jbwd", "cas-district"]
 
 
 @pytest.fixture(scope="module")
 def pair():
-    with Evaluator.from_dir(RULES) as rules_engine, Evaluator.from_dir(RULES, engine="python") as oracle:
+    with Evaluator.from_dir(RULES, decider=DurableRulesDecider()) as rules_engine, \
+            Evaluator.from_dir(RULES, decider=OracleDecider()) as oracle:
         yield rules_engine, oracle
+
+
+@pytest.fixture(scope="module")
+def grading(pair):
+    """The grading and best-path rules alone (criterion outcomes given as facts), with ccwd's grading table."""
+    with InferenceEngine(grading_table(pair[0].books["ccwd"]), PREFERENCE, label="oracle-test") as engine:
+        yield engine
 
 
 def _valid(book, seed: int, count: int) -> list[Employee]:
@@ -38,22 +49,42 @@ def _valid(book, seed: int, count: int) -> list[Employee]:
     return out
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(agency=st.sampled_from(AGENCIES), seed=st.integers(0, 10**6),
-       as_of=st.dates(dt.date(2020, 1, 1), dt.date(2030, 12, 31)))
-def test_durable_rules_and_the_oracle_agree(pair, agency, seed, as_of):
+       as_of=st.dates(dt.date(2020, 1, 1), dt.date(2030, 12, 31)), vacant=st.booleans())
+def test_durable_rules_and_the_oracle_agree(pair, agency, seed, as_of, vacant):
     rules_engine, oracle = pair
+    header, _ = generate.generate(rules_engine.books[agency], 1, seed)
+    positions = [Position.model_validate({**p, "vacant": p["vacant"] or vacant}) for p in header.get("positions", [])]
     employees = _valid(rules_engine.books[agency], seed, 12)
-    by_rules = rules_engine.evaluate_many(employees, as_of, agency=agency)
-    by_oracle = oracle.evaluate_many(employees, as_of, agency=agency)
+    by_rules = rules_engine.evaluate_many(employees, as_of, agency=agency, positions=positions)
+    by_oracle = oracle.evaluate_many(employees, as_of, agency=agency, positions=positions)
     for employee, a, b in zip(employees, by_rules, by_oracle):
         if isinstance(a, EvaluationError):
             assert isinstance(b, EvaluationError) and str(a) == str(b)
             continue
-        assert (a.status, a.eligible_on, a.best_path) == (b.status, b.eligible_on, b.best_path), employee.id
-        assert [(p.id, p.status, p.eligible_on) for p in a.paths] == [(p.id, p.status, p.eligible_on) for p in b.paths]
-        assert [[c.met for c in p.criteria] for p in a.paths] == [[c.met for c in p.criteria] for p in b.paths]
-        assert a.engine.startswith("durable_rules") and b.engine == "python oracle"
+        assert a.engine == "durable_rules 2.0.28" and b.engine == "python oracle"
+        # every field: statuses, dates, best path, each criterion's met flag, date, evidence, missing phrase, notes
+        assert a.model_dump(exclude={"engine"}) == b.model_dump(exclude={"engine"}), employee.id
+
+
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(agency=st.sampled_from(AGENCIES), seed=st.integers(0, 10**6),
+       as_of=st.dates(dt.date(2020, 1, 1), dt.date(2030, 12, 31)), data=st.data())
+def test_they_agree_on_every_level_as_a_target(pair, agency, seed, as_of, data):
+    """Not only the next level: every level of the series with a path into it, including levels of older versions."""
+    rules_engine, oracle = pair
+    book = rules_engine.books[agency]
+    targets = sorted({f"{s.id}:{lv.id}" for s in book.rulebook.series for v in s.versions for lv in v.levels if lv.paths})
+    to = data.draw(st.sampled_from(targets))
+    employees = _valid(book, seed, 8)
+    by_rules = rules_engine.evaluate_many(employees, as_of, agency=agency, to=to)
+    by_oracle = oracle.evaluate_many(employees, as_of, agency=agency, to=to)
+    for employee, a, b in zip(employees, by_rules, by_oracle):
+        if isinstance(a, EvaluationError):
+            assert isinstance(b, EvaluationError) and str(a) == str(b)
+            continue
+        assert a.model_dump(exclude={"engine"}) == b.model_dump(exclude={"engine"}), (employee.id, to)
 
 
 def _crit(category: str, met, met_on=None) -> CriterionResult:
@@ -93,8 +124,7 @@ employee_paths = st.lists(st.lists(criterion, min_size=1, max_size=9), min_size=
 
 
 def _inputs(paths):
-    from eligibility.decide.engine import PathInput
-    from eligibility.decide.evaluator import UNREACHABLE
+    from eligibility.decide.engine import UNREACHABLE, PathInput
 
     out = []
     for i, crits in enumerate(paths):
@@ -109,10 +139,10 @@ def _inputs(paths):
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(batch=st.lists(employee_paths, min_size=1, max_size=30))
-def test_batched_sessions_decide_like_the_oracle_and_like_one_session_each(pair, batch, monkeypatch):
+def test_batched_sessions_decide_like_the_oracle_and_like_one_session_each(grading, batch, monkeypatch):
     import eligibility.decide.engine as engine_module
 
-    engine = pair[0].compiled("ccwd").engine
+    engine = grading
     monkeypatch.setattr(engine_module, "MAX_BATCH", 7)  # several sessions per call, boundaries included
     together = engine.evaluate_many([_inputs(paths) for paths in batch])
     alone = [engine.evaluate(_inputs(paths)) for paths in batch]
@@ -122,7 +152,7 @@ def test_batched_sessions_decide_like_the_oracle_and_like_one_session_each(pair,
         assert (a.path_severity, a.best_path) == (expected.path_severity, expected.best_path)
 
 
-def test_fact_ids_never_share_a_hash_within_a_session(pair, monkeypatch):
+def test_fact_ids_never_share_a_hash_within_a_session(grading, monkeypatch):
     # durable_rules keys a session's facts by the 32-bit FNV-1a hash of their ids: two ids with the same
     # hash (such as these two) make it refuse the second fact, so the engine hands out ids that never collide
     import eligibility.decide.engine as engine_module
@@ -138,7 +168,7 @@ def test_fact_ids_never_share_a_hash_within_a_session(pair, monkeypatch):
     assert [f["id"] for f in batch.identify([{}, {}])] == [ids[0], ids[2]]
     assert [f["sid"] for f in batch.identify([{}])] == ["1"]
 
-    engine = pair[0].compiled("ccwd").engine
+    engine = grading
     seen: dict[str, list[str]] = {}
     original = engine._rules.assert_facts  # every batch and every derived fact goes through it
 

@@ -5,14 +5,13 @@ from __future__ import annotations
 import itertools
 
 import pytest
+from factories import RULES
 
 from eligibility.decide import policy
 from eligibility.decide.compiler import grading_table
 from eligibility.decide.engine import InferenceEngine, PathInput
 from eligibility.decide.oracle import decide as oracle_decide
 from eligibility.rules.rulebook import load_rules_dir
-
-from factories import RULES
 
 
 def test_the_table_reads_as_the_documented_precedence_and_preference():

@@ -23,8 +23,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from eligibility.decide.decision import STATUSES, Decision, DecisionError
 from eligibility.cli import main
+from eligibility.decide.decision import STATUSES, Decision, DecisionError
 from eligibility.rules.rulebook import next_level
 
 ROOT = Path(__file__).resolve().parents[2]

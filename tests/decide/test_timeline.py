@@ -4,7 +4,8 @@ from fractions import Fraction
 
 import pendulum
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from eligibility.decide.timeline import (
     Credit,

@@ -13,12 +13,11 @@ import shutil
 import struct
 
 import pytest
+from factories import ROOT, SAMPLES
 
 from eligibility.decide.decision import Decision
-from eligibility.output.html_report import info_for, render_html
 from eligibility.decide.policy import STATUSES
-
-from factories import ROOT, SAMPLES
+from eligibility.output.html_report import info_for, render_html
 
 webdriver = pytest.importorskip("selenium.webdriver", reason="selenium is not installed (pip install '.[test]')")
 from selenium.webdriver.chrome.service import Service  # noqa: E402

@@ -7,12 +7,11 @@ import re
 from html.parser import HTMLParser
 
 import pytest
+from factories import SAMPLES
 
 from eligibility.decide.decision import Decision, DecisionError
 from eligibility.output.html_report import ReportInfo, anchor, info_for, render_html
 from eligibility.output.timeline_chart import lane_for
-
-from factories import SAMPLES
 
 AS_OF = dt.date(2026, 11, 24)
 

@@ -9,22 +9,20 @@ from decimal import Decimal
 
 import pytest
 import yaml
+from factories import ROOT, RULES, SAMPLES
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from reclass_world import ADOPT, RECLASS_TECH, World
 
-from eligibility.records.models import Employee
 from eligibility.decide.evaluator import Evaluator
 from eligibility.errors import ProposalError
-from eligibility.rules.rulebook import load_rules_dir
-from eligibility.rules.documents import parse_yaml
+from eligibility.reclass.apply import apply_proposal
 from eligibility.reclass.impact import assess
 from eligibility.reclass.proposal import load_proposal, proposal_from_document
-from eligibility.reclass.apply import apply_proposal
-from eligibility.records.models import Position, Roster, load_roster
 from eligibility.reclass.salary import load_schedule
-
-from factories import ROOT, RULES, SAMPLES
-from reclass_world import ADOPT, RECLASS_TECH, World
+from eligibility.records.models import Employee, Position, Roster, load_roster
+from eligibility.rules.documents import parse_yaml
+from eligibility.rules.rulebook import load_rules_dir
 
 PROPOSALS = ROOT / "proposals"
 STAFF_REPORT = "ccwd-customer-service-specialist-2017.txt"

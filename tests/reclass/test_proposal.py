@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import pytest
-
-from eligibility.errors import ProposalError
-from eligibility.authoring.lint import SourceLibrary
-from eligibility.reclass.proposal import load_proposal
-
 from factories import ROOT, SPECS
 from reclass_world import ADOPT, HEAD, RECLASS_TECH, RENAME, World
+
+from eligibility.authoring.lint import SourceLibrary
+from eligibility.errors import ProposalError
+from eligibility.reclass.proposal import load_proposal
 
 
 @pytest.fixture()

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-
 from reclass_world import ADOPT, HEAD, RECLASS_TECH, RENAME, ROSTER, World
 
 

@@ -10,13 +10,12 @@ import re
 import pytest
 import yaml
 from click.testing import CliRunner
+from factories import ROOT
+from reclass_world import ADOPT, HEAD, RECLASS_TECH, ROSTER, World
 
 from eligibility.cli import EXIT_FLAGS, main
 from eligibility.decide.diffing import Side
 from eligibility.reclass.impact_people import shown_after
-
-from factories import ROOT
-from reclass_world import ADOPT, HEAD, RECLASS_TECH, ROSTER, World
 
 SCHEDULE = str(ROOT / "proposals" / "salary-schedule-illustrative.yaml")
 ADD_OS2 = "  - {id: add-os2, kind: add_position, position: P-NEW, to: 'os:II'}\n"

@@ -9,14 +9,13 @@ import sys
 from pathlib import Path
 
 import pytest
+from factories import ROOT
 
-from eligibility.rules.rulebook import load_rules_dir
 from eligibility.reclass.impact import assess
 from eligibility.reclass.proposal import load_proposal
 from eligibility.reclass.report import impact_markdown, impact_text
 from eligibility.records.models import load_roster
-
-from factories import ROOT
+from eligibility.rules.rulebook import load_rules_dir
 
 SCRIPT = Path(sys.executable).parent / "eligibility"
 CCWD = ["proposals/ccwd-2017-css.yaml", "employees_sample/ccwd.yaml"]

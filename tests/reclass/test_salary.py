@@ -6,9 +6,9 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from factories import ROOT, RULES
 
 from eligibility.errors import ScheduleError
-from eligibility.rules.rulebook import load_rulebook
 from eligibility.reclass.salary import (
     combine,
     compare_pay,
@@ -18,8 +18,7 @@ from eligibility.reclass.salary import (
     pay_point,
     position_cost,
 )
-
-from factories import ROOT, RULES
+from eligibility.rules.rulebook import load_rulebook
 
 SCHEDULE = ROOT / "proposals" / "salary-schedule-illustrative.yaml"
 ON = dt.date(2026, 7, 1)

@@ -6,8 +6,8 @@ import copy
 
 import pytest
 
-from eligibility.rules.schema import Version
 from eligibility.reclass.structure import compare_versions
+from eligibility.rules.schema import Version
 
 CITE = {"document": "spec.txt", "section": "MQ", "quote": "old words"}
 NEW_CITE = {"document": "spec-new.txt", "section": "MQ", "quote": "new words"}

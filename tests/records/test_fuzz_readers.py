@@ -24,17 +24,17 @@ from pathlib import Path
 import pytest
 import yaml
 from click.testing import CliRunner
-from hypothesis import HealthCheck, assume, event, given, settings, strategies as st
+from factories import RULES
+from hypothesis import HealthCheck, assume, event, given, settings
+from hypothesis import strategies as st
 
-from eligibility.scale import generate
 from eligibility.cli import main
 from eligibility.errors import InputError, RecordError
 from eligibility.records.models import load_roster
-from eligibility.rules.rulebook import load_rules_dir
 from eligibility.records.streaming import open_roster
 from eligibility.records.tabular import companions, load_roster_csv
-
-from factories import RULES
+from eligibility.rules.rulebook import load_rules_dir
+from eligibility.scale import generate
 
 AS_OF = "2026-11-24"
 AGENCY = "ccwd"

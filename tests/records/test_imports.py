@@ -9,7 +9,6 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from factories import RULES, SAMPLES
 
 SCRIPT = str(Path(sys.executable).parent / "eligibility")

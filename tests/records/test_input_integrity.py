@@ -7,15 +7,14 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from factories import RULES
 
 from eligibility.cli import main
 from eligibility.errors import RecordError, RuleFileError
 from eligibility.records.models import load_roster
-from eligibility.rules.rulebook import load_rules_dir
 from eligibility.records.streaming import open_roster
 from eligibility.records.tabular import load_roster_csv
-
-from factories import RULES
+from eligibility.rules.rulebook import load_rules_dir
 
 AS_OF = "2026-11-24"
 CSS = "customer-service-specialist"

@@ -12,16 +12,15 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import RULES, SAMPLES
 
 from eligibility.decide.decision import DecisionError
 from eligibility.decide.evaluator import Evaluator
-from eligibility.scale import generate
-from eligibility.output import report, writers
 from eligibility.errors import RecordError
+from eligibility.output import report, writers
 from eligibility.output.writers import ResultWriter
 from eligibility.records.streaming import SeenIds, open_roster
-
-from conftest import RULES, SAMPLES
+from eligibility.scale import generate
 
 AS_OF = dt.date(2026, 11, 24)
 SCRIPT = Path(sys.executable).parent / "eligibility"

@@ -8,17 +8,20 @@ import string
 
 import pytest
 import yaml
-from hypothesis import HealthCheck, event, example, given, settings, strategies as st
-
-from eligibility.errors import EligibilityError, RuleFileError
-from eligibility.rules.rulebook import load_rules_dir
-from eligibility.decide.compiler import CompiledRules
-from eligibility.rules.documents import parse_yaml
-from eligibility.records.models import Employee
-from eligibility.rules.rulebook import LoadedRulebook, rulebook_from_document
-from eligibility.rules.schema import CRITERION_KINDS
-
 from factories import RULES
+from hypothesis import HealthCheck, event, example, given, settings
+from hypothesis import strategies as st
+
+from eligibility.decide.compiler import CompiledRules
+from eligibility.errors import EligibilityError, RuleFileError
+from eligibility.records.models import Employee
+from eligibility.rules.documents import parse_yaml
+from eligibility.rules.rulebook import (
+    LoadedRulebook,
+    load_rules_dir,
+    rulebook_from_document,
+)
+from eligibility.rules.schema import CRITERION_KINDS
 
 PATH = "rules/fuzz.yaml"
 FUZZ = settings(max_examples=150, deadline=None, derandomize=True, database=None,

@@ -6,12 +6,11 @@ import datetime as dt
 import shutil
 
 import pytest
+from factories import RULES
 
 from eligibility.decide.evaluator import Evaluator
 from eligibility.errors import RuleFileError
 from eligibility.rules.rulebook import load_rulebook, load_rules_dir
-
-from factories import RULES
 
 GOOD = """\
 agency: t

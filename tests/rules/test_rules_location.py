@@ -10,11 +10,10 @@ import sys
 from pathlib import Path
 
 from click.testing import CliRunner
-
-from eligibility.rules import location as rules_location
-from eligibility.cli import main
-
 from factories import RULES, SAMPLES
+
+from eligibility.cli import main
+from eligibility.rules import location as rules_location
 
 SCRIPT = Path(sys.executable).parent / "eligibility"
 CHECK = ["check", str(SAMPLES / "ccwd.yaml"), "CCWD-005", "--as-of", "2026-11-30"]

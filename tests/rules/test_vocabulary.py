@@ -8,12 +8,11 @@ from pathlib import Path
 
 import pytest
 import yaml
+from factories import RULES, d
 
 from eligibility.decide.evaluator import Evaluator
 from eligibility.errors import RecordError
 from eligibility.rules.rulebook import load_rules_dir
-
-from factories import RULES, d
 
 SIXTH = """\
 agency: mesa-verde

@@ -12,13 +12,13 @@ import pytest
 pytest.importorskip("pyarrow", reason="the Dask backend needs pyarrow (pip install '.[scale]')")
 distributed = pytest.importorskip("dask.distributed", reason="the Dask backend needs dask[distributed] (pip install '.[scale]')")
 
-from eligibility.decide.evaluator import Evaluator
-from eligibility.scale import generate
-from eligibility.output import writers  # noqa: E402
-from eligibility.scale.distributed import evaluate_parquet, worker_compilations  # noqa: E402
-from eligibility.records.streaming import open_roster  # noqa: E402
-
 from conftest import RULES  # noqa: E402
+
+from eligibility.decide.evaluator import Evaluator
+from eligibility.output import writers  # noqa: E402
+from eligibility.records.streaming import open_roster  # noqa: E402
+from eligibility.scale import generate
+from eligibility.scale.distributed import evaluate_parquet, worker_compilations  # noqa: E402
 
 AS_OF = dt.date(2026, 11, 24)
 SCRIPT = Path(sys.executable).parent / "eligibility"

@@ -9,13 +9,12 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import RULES
 
 from eligibility.decide.decision import DecisionError
 from eligibility.decide.evaluator import Evaluator
-from eligibility.scale import generate
 from eligibility.records.streaming import open_roster
-
-from conftest import RULES
+from eligibility.scale import generate
 
 AS_OF = dt.date(2026, 11, 24)
 

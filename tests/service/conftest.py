@@ -5,7 +5,6 @@ from __future__ import annotations
 import pytest
 
 from eligibility.service import accounts
-
 from service.service_world import build_world, drop_pg_database, pg_database
 
 

@@ -6,13 +6,13 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass, field
 
+from factories import ROOT, SAMPLES
+
 from eligibility.service import accounts
 from eligibility.service.app import create_app
 from eligibility.service.db import Database, locate, upgrade
 from eligibility.service.roles import Roles
 from eligibility.service.store import Actor, import_roster, read_roster_file
-
-from factories import ROOT, SAMPLES
 
 AS_OF = "2026-11-24"
 PASSWORD = "correct horse battery staple"

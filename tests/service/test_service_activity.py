@@ -14,7 +14,6 @@ from eligibility.cli import main
 from eligibility.service import activity
 from eligibility.service.activity import SQLITE_TRIGGERS, changed_fields
 from eligibility.service.core import Employee, record_sha256
-
 from service.service_world import PASSWORD
 
 

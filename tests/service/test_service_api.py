@@ -9,10 +9,9 @@ import sys
 from pathlib import Path
 
 import pytest
+from factories import SAMPLES
 
 from service.service_world import AS_OF, PASSWORD, PROPOSALS, RULES_DIR
-
-from factories import SAMPLES
 
 ELIGIBILITY = str(Path(sys.executable).parent / "eligibility")
 
@@ -252,9 +251,9 @@ def test_the_openapi_document_lists_the_routes_of_the_permission_table(world):
 
 
 def test_docs_service_md_lists_every_route_of_the_permission_table():
-    from eligibility.service.permissions import API, PERMISSIONS
-
     from factories import ROOT
+
+    from eligibility.service.permissions import API, PERMISSIONS
 
     text = (ROOT / "docs" / "service.md").read_text()
     for rule in PERMISSIONS.values():

@@ -15,10 +15,9 @@ from pathlib import Path
 
 import httpx
 from click.testing import CliRunner
+from factories import RULES
 
 from eligibility.cli import main
-
-from factories import RULES
 
 ELIGIBILITY = str(Path(sys.executable).parent / "eligibility")
 

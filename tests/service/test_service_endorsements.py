@@ -14,7 +14,6 @@ import httpx
 import pytest
 
 from eligibility.service.app import create_app
-
 from service.service_world import build_world
 
 TEAM = 12

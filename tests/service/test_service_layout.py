@@ -29,7 +29,6 @@ def test_only_core_imports_the_rest_of_eligibility():
 
 def test_no_agency_role_or_agency_is_named_in_the_service_code():
     import yaml
-
     from factories import RULES
 
     words = set()

@@ -13,7 +13,6 @@ from fastapi import APIRouter, Depends, FastAPI
 from eligibility.service.app import _deny_by_default
 from eligibility.service.auth import authorized
 from eligibility.service.permissions import PERMISSIONS
-
 from service.service_world import ACCOUNTS, AS_OF, PROPOSALS
 
 # the callers: anonymous, and one account per role (the ccwd ones; out of scope means the jbwd agency's objects)
@@ -101,10 +100,10 @@ REQUESTS = {
 
 def cases():
     """(action, caller, where, expected status) for every route, caller and scope the table names."""
-    from eligibility.service.roles import Roles
+    from factories import RULES
 
     from eligibility.decide.evaluator import Evaluator
-    from factories import RULES
+    from eligibility.service.roles import Roles
 
     with Evaluator.from_dir(RULES) as ev:
         roles = Roles(ev.books)

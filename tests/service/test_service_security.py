@@ -12,7 +12,6 @@ import sqlalchemy as sa
 from eligibility.service import tables
 from eligibility.service.app import create_app
 from eligibility.service.auth import THROTTLE_AFTER
-
 from service.service_world import PASSWORD
 
 XSS = '<script>alert("x")</script><img src=x onerror=alert(1)>'

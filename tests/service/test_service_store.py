@@ -10,6 +10,7 @@ import sqlite3
 import pytest
 import sqlalchemy as sa
 from click.testing import CliRunner
+from factories import RULES, SAMPLES
 
 from eligibility.cli import main
 from eligibility.service import tables
@@ -23,8 +24,6 @@ from eligibility.service.db import (
     open_database,
     upgrade,
 )
-
-from factories import RULES, SAMPLES
 from service.service_world import AS_OF
 
 SAMPLE_FILES = sorted(SAMPLES.glob("*.yaml"))
