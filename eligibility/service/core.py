@@ -52,3 +52,17 @@ __all__ = [
     "positions_sha256", "proposal_from_document", "record_json", "record_sha256", "replay", "roster_from_document", "sha256_text", "vocabulary_roles",
     "write_roster_csv",
 ]
+
+
+# -- what the pages of issue 15 use (eligibility/service/pages_*.py): words, charts, CSV, staff reports, verify ----
+from ..audit_verify import parse_anchor  # noqa: E402
+from ..decision import DecisionError as UndecidedItem  # noqa: E402
+from ..escaping import csv_cell  # noqa: E402
+from ..explanation import STATUS_WORDS  # noqa: E402
+from ..impact import anonymise  # noqa: E402
+from ..reclass_report import impact_markdown  # noqa: E402
+from ..report import CSV_COLUMNS, key_date_text, roster_csv  # noqa: E402
+from ..timeline_person import person_timeline_svg  # noqa: E402
+
+__all__ += ["CSV_COLUMNS", "STATUS_WORDS", "UndecidedItem", "anonymise", "csv_cell", "impact_markdown",
+            "key_date_text", "parse_anchor", "person_timeline_svg", "roster_csv"]
