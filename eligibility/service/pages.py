@@ -20,6 +20,7 @@ NAV = [("page.team", "/team", "Team"), ("page.approvals", "/approvals", "My appr
 STATUS_ORDER = ("eligible", "awaiting_approval", "awaiting_vacancy", "not_yet", "needs_review", "ineligible",
                 "not_applicable", "error")
 MAX_DAYS = 3660
+BUILTIN_TITLES = {"supervisor": "Supervisor", "hr": "HR", "auditor": "Auditor"}  # the service's own roles
 
 
 def page_route(router: APIRouter, action: str, **kwargs):
@@ -41,15 +42,16 @@ def context(request: Request, caller: Caller) -> dict:
     roles = request.app.state.service.roles
     actions = allowed(caller.classes)
     return {"caller": caller, "csrf_token": caller.csrf or "", "actions": actions,
-            "role_title": roles.title(caller.account.role, caller.account.agency),
+            "role_title": BUILTIN_TITLES.get(caller.account.role) or roles.title(caller.account.role,
+                                                                                  caller.account.agency),
             "agency_name": agency_title(request, caller.account.agency),
             "nav": [(href, label) for action, href, label in NAV if action in actions],
             "here": request.url.path}
 
 
-def show(request: Request, caller: Caller, template: str, status: int = 200, **values) -> HTMLResponse:
-    """A page with the header: the template extends layout.html."""
-    return page(request, template, status, **context(request, caller), **values)
+def show(request: Request, caller: Caller, template: str, code: int = 200, **values) -> HTMLResponse:
+    """A page with the header: the template extends layout.html (``status`` is not a name templates may use)."""
+    return page(request, template, code, **context(request, caller), **values)
 
 
 def landing(caller: Caller) -> str:
@@ -88,7 +90,7 @@ def error_page(request: Request, status: int, detail: str, headers: dict | None 
         caller = auth.identify(request)
     except Exception:  # noqa: BLE001 - an error page must render even when the store cannot say who is calling
         caller = None
-    values = {"code": status, "title": TITLES.get(status, "Error"), "detail": detail}
+    values = {"http_status": status, "title": TITLES.get(status, "Error"), "detail": detail}
     response = show(request, caller, "error.html", status, **values) if caller else \
         page(request, "error.html", status, caller=None, **values)
     for key, value in (headers or {}).items():
@@ -130,6 +132,6 @@ __all__ = ["NAV", "STATUS_ORDER", "agency_title", "context", "day_or_none", "day
 
 def page_modules() -> list:
     """The page modules whose routers the app includes (each route in the permission table)."""
-    from . import pages_team
+    from . import pages_employee, pages_team
 
-    return [pages_team]
+    return [pages_team, pages_employee]

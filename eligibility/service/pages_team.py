@@ -15,7 +15,7 @@ from . import store
 from .auth import Caller, Denied, authorized, not_found
 from .core import Decision, UndecidedItem, roster_csv
 from .deciding import keep
-from .pages import STATUS_ORDER, day_or_none, days_or_none, page_route, show, status_label
+from .pages import STATUS_ORDER, agency_title, day_or_none, days_or_none, page_route, show, status_label
 from .pages_words import team_row
 
 router = APIRouter()
@@ -121,7 +121,7 @@ def team_page(request: Request, caller: Caller = Depends(authorized), filters: F
     scope = "Your team" if caller.account.role == "supervisor" else "Everyone in the agency"
     return show(request, caller, "team.html", rows=rows, total=len(rows_all), counts=counts, overdue=overdue,
                 filters=filters, heads=heads, statuses=STATUS_ORDER, label=status_label, agency=agency,
-                agencies=agencies, scope=scope, csv_href="/team.csv?" + filters.query(sort=None, order=None))
+                agencies=agencies, scope=scope, agency_title=agency_title(request, agency), csv_href="/team.csv?" + filters.query(sort=None, order=None))
 
 
 def _undecided(summary: dict) -> UndecidedItem:

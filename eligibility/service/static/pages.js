@@ -39,8 +39,27 @@
     });
   }
 
+  function foldFilters() {  /* on a phone the filters fold away unless some are in use (a tap opens them) */
+    var box = document.querySelector("details.filters-box");
+    if (box && !box.hasAttribute("data-active") && window.matchMedia("(max-width: 720px)").matches) {
+      box.open = false;
+    }
+  }
+
+  function chartsToToday() {  /* a chart wider than the screen scrolls to its as-of line */
+    document.querySelectorAll(".chart").forEach(function (box) {
+      var line = box.querySelector("line.today");
+      if (!line || box.scrollWidth <= box.clientWidth) { return; }
+      var svg = box.querySelector("svg");
+      var ratio = svg.getBoundingClientRect().width / svg.viewBox.baseVal.width;
+      box.scrollLeft = Math.max(0, Number(line.getAttribute("x1")) * ratio - box.clientWidth * 0.6);
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     autosubmit();
+    foldFilters();
+    chartsToToday();
     document.querySelectorAll("table[data-sortable]").forEach(sortable);
   });
 }());
