@@ -13,10 +13,12 @@ from eligibility.cli import COMMANDS, main
 
 from factories import ROOT
 
-NEVER_AT_START = ("eligibility.audit", "eligibility.diffing", "eligibility.impact", "rich")
+NEVER_AT_START = ("eligibility.audit", "eligibility.diffing", "eligibility.impact", "rich", "eligibility.service",
+                  "fastapi", "starlette", "sqlalchemy", "alembic", "uvicorn", "argon2", "itsdangerous", "jinja2")
 NOT_FOR_CHECK = ("eligibility.diffing", "eligibility.impact", "eligibility.proposal", "eligibility.salary",
                  "eligibility.audit_replay", "eligibility.audit_verify", "eligibility.html_report",
-                 "eligibility.scenarios", "eligibility.lint", "rich")
+                 "eligibility.scenarios", "eligibility.lint", "rich", "eligibility.service", "fastapi", "starlette",
+                 "sqlalchemy", "alembic", "uvicorn", "argon2", "itsdangerous", "jinja2")
 
 
 def _loaded_after(code: str) -> set[str]:
