@@ -51,7 +51,11 @@ def context(request: Request, caller: Caller) -> dict:
 
 def show(request: Request, caller: Caller, template: str, code: int = 200, **values) -> HTMLResponse:
     """A page with the header: the template extends layout.html (``status`` is not a name templates may use)."""
-    return page(request, template, code, **context(request, caller), **values)
+    header = context(request, caller)
+    clash = sorted(set(header) & set(values))
+    if clash:
+        raise TypeError(f"{template}: {', '.join(clash)} are the header's names")
+    return page(request, template, code, **header, **values)
 
 
 def landing(caller: Caller) -> str:
@@ -132,6 +136,6 @@ __all__ = ["NAV", "STATUS_ORDER", "agency_title", "context", "day_or_none", "day
 
 def page_modules() -> list:
     """The page modules whose routers the app includes (each route in the permission table)."""
-    from . import pages_employee, pages_team
+    from . import pages_audit, pages_employee, pages_hr, pages_record, pages_team
 
-    return [pages_team, pages_employee]
+    return [pages_team, pages_employee, pages_hr, pages_record, pages_audit]
