@@ -67,6 +67,24 @@ def landing(caller: Caller) -> str:
     return "/team"
 
 
+START = [  # the start page's cards: (action, link, title, what it is for)
+    ("page.approvals", "/approvals", "My approvals", "Everyone whose advancement waits on an endorsement you give, "
+                                                      "oldest wait first."),
+    ("page.team", "/team", "Team", "Who can advance, when, and what is still missing, with who must act."),
+    ("page.hr", "/hr", "HR", "Import a roster, record the decisions, assess a reclassification proposal."),
+    ("page.positions", "/hr/positions", "Positions", "Positions and vacancies."),
+    ("page.audit", "/audit", "Decision log", "Browse recorded decisions, verify the logs, replay a decision."),
+    ("page.activity", "/audit/activity", "Activity log", "Who changed what, and when."),
+]
+
+
+def start_page(request: Request, caller: Caller) -> HTMLResponse:
+    """The start page ('/'): what the caller's role can do here, one card per page."""
+    actions = allowed(caller.classes)
+    cards = [{"href": href, "title": title, "text": text} for action, href, title, text in START if action in actions]
+    return show(request, caller, "home.html", cards=cards)
+
+
 # -- errors as pages ---------------------------------------------------------------------------------------------
 def is_page(request: Request) -> bool:
     """Whether the request is for a page (answered in HTML) rather than the API, health or a static file."""

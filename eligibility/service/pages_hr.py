@@ -38,8 +38,9 @@ async def _form(request: Request):
 
 
 def _agency(request: Request, caller: Caller) -> str:
+    """The caller's agency (``?agency=`` may name it; another agency is 404, as everywhere)."""
     with request.app.state.service.db.read() as conn:
-        return viewed_agency(conn, caller, None)
+        return viewed_agency(conn, caller, request.query_params.get("agency") or None)
 
 
 @page_route(router, "page.hr")

@@ -101,9 +101,9 @@ def home(request: Request) -> Response:
         caller = None
     if caller is None:
         return RedirectResponse("/login", status_code=303)
-    return page(request, "home.html", caller=caller, csrf_token=caller.csrf or "",
-                actions=allowed(caller.classes), role_title=caller.roles.title(caller.account.role,
-                                                                                caller.account.agency))
+    from .pages import start_page  # the pages of issue 15
+
+    return start_page(request, caller)
 
 
 class SignIn(BaseModel):
