@@ -124,7 +124,8 @@ def identify(request: Request) -> Caller | None:
                 if account is None or account.disabled:
                     raise Denied(401, "the user named by the trusted header has no enabled account here")
                 session = read_session(state.secret, request.cookies.get(SESSION_COOKIE, ""))
-                csrf = session["c"] if session and session["a"] == account.id else None
+                same = session and (session["a"], session["e"]) == (account.id, account.session_epoch)
+                csrf = session["c"] if same else None
                 return _caller(state, account, "header", csrf)
         cookie = request.cookies.get(SESSION_COOKIE)
         if cookie:

@@ -45,12 +45,12 @@ def vocabulary_roles(book) -> dict[str, str]:
 
 
 __all__ = [
-    "AuditError", "Decision", "DecisionError", "DecisionLog", "Document", "EligibilityError", "Employee", "Endorsement",
-    "EvaluationError", "Evaluator", "InputError", "NoTargetError", "Position", "ProposalError", "RecordError",
-    "Roster", "RosterHeader", "STATUSES", "assess", "canonical_json", "check_record", "decision_json",
+    "AuditError", "Decision", "DecisionError", "DecisionLog", "Document", "EligibilityError", "Employee",
+    "Endorsement", "EvaluationError", "Evaluator", "InputError", "NoTargetError", "Position", "ProposalError",
+    "RecordError", "Roster", "RosterHeader", "STATUSES", "assess", "canonical_json", "check_record", "decision_json",
     "decision_row", "endorsement_criteria", "find_rules_dir", "in_window", "open_roster", "parse_yaml",
-    "positions_sha256", "proposal_from_document", "record_json", "record_sha256", "replay", "roster_from_document", "sha256_text", "vocabulary_roles",
-    "write_roster_csv",
+    "positions_sha256", "proposal_from_document", "record_json", "record_sha256", "replay", "roster_from_document",
+    "sha256_text", "vocabulary_roles", "write_roster_csv",
 ]
 
 

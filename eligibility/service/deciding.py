@@ -45,12 +45,13 @@ class _Lru:
 
 
 class Decided:
-    """One decided record: the Decision (or why it could not be decided), its JSON, and its team-list summary."""
+    """One decided record as the service shows it: its decision JSON (None when it could not be decided) and its
+    team-list summary. The Decision object itself is not kept: its JSON is what is served, at a fraction of the
+    memory."""
 
-    __slots__ = ("outcome", "json", "summary")
+    __slots__ = ("json", "summary")
 
     def __init__(self, outcome: Outcome, agency: str, supervisor: str | None) -> None:
-        self.outcome = outcome
         self.json = decision_json(outcome) if isinstance(outcome, Decision) else None
         self.summary = summary(outcome, agency, supervisor)
 
@@ -82,7 +83,7 @@ def summary(outcome: Outcome, agency: str, supervisor: str | None, employee_id: 
 class Decider:
     """The service's evaluator and its memory of decided records."""
 
-    def __init__(self, evaluator: Evaluator, *, size: int = 50_000) -> None:
+    def __init__(self, evaluator: Evaluator, *, size: int = 10_000) -> None:
         self.evaluator = evaluator
         self.engine_lock = threading.Lock()
         self.decided = _Lru(size)
@@ -108,7 +109,7 @@ class Decider:
             for index, row in enumerate(rows):
                 if found[index] is None:
                     found[index] = Decided(next(fresh), agency, row["supervisor"])
-                    if isinstance(found[index].outcome, EvaluationError):
+                    if found[index].json is None:  # not decided: the summary names the person from the store
                         found[index].summary.update(employee_id=row["employee_id"], name=row["name"])
                     self.decided.put(keys[index], found[index])
         return found

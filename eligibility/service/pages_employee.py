@@ -17,7 +17,7 @@ from .auth import Caller, Denied, authorized
 from .core import AuditError, Decision, DecisionLog, key_date_text, person_timeline_svg
 from .pages import day_or_none, page_route, show, status_label
 from .pages_team import decided_team
-from .pages_words import employee_url, in_words, missing
+from .pages_words import employee_url, in_words, missing, outcome_of
 from .routes_people import NewEndorsement, endorsement_create, endorsements_list, visible_row
 
 router = APIRouter()
@@ -124,7 +124,7 @@ def employee_page(request: Request, agency: str, employee_id: str, caller: Calle
     state = request.app.state.service
     day = day_or_none(as_of, "'as of'") or dt.date.today()
     row, decided = decide_visible(request, caller, agency, employee_id, day)
-    outcome = decided.outcome
+    outcome = outcome_of(decided)
     roles, role = state.roles, caller.account.role
     values = {"agency": agency, "employee_id": employee_id, "name": row["name"] or "", "as_of": day,
               "given_as_of": bool(as_of), "st": decided.summary["status"],
@@ -157,7 +157,7 @@ def _confirm(request: Request, caller: Caller, agency: str, employee_id: str, ki
              error: str | None = None, comment: str = ""):
     state = request.app.state.service
     row, decided = decide_visible(request, caller, agency, employee_id, dt.date.today())
-    outcome = decided.outcome
+    outcome = outcome_of(decided)
     role = caller.account.role
     kinds = state.roles.endorsement_kinds(role, agency)
     if kind not in kinds:
@@ -205,7 +205,7 @@ def approvals_page(request: Request, caller: Caller = Depends(authorized), agenc
     role = caller.account.role
     waiting, coming, blocked = [], [], []
     for item in decided:
-        d = item.outcome
+        d = outcome_of(item)
         if not isinstance(d, Decision):
             continue
         asked = endorsable(d, state.roles, agency, role)

@@ -13,10 +13,10 @@ from fastapi.responses import Response
 
 from . import store
 from .auth import Caller, Denied, authorized, not_found
-from .core import Decision, UndecidedItem, roster_csv
+from .core import UndecidedItem, roster_csv
 from .deciding import keep
 from .pages import STATUS_ORDER, agency_title, day_or_none, days_or_none, page_route, show, status_label
-from .pages_words import team_row
+from .pages_words import outcome_of, team_row
 
 router = APIRouter()
 SORTS = {  # column -> (heading, sort key of a row)
@@ -135,8 +135,7 @@ def team_csv(request: Request, caller: Caller = Depends(authorized), filters: Fi
     """The rows the Team page shows (same filters), in the columns of ``eligibility report -o x.csv``, every text
     cell neutralised against formulas; a byte-order mark first, for spreadsheet programs."""
     agency, decided = decided_team(request, caller, filters.agency, filters.as_of)
-    items = [d.outcome if isinstance(d.outcome, Decision) else _undecided(d.summary)
-             for d in selected(decided, filters)]
+    items = [outcome_of(d) if d.json is not None else _undecided(d.summary) for d in selected(decided, filters)]
     text = "\ufeff" + roster_csv(items)
     name = f"team-{agency}-{filters.as_of.isoformat()}.csv"
     return Response(text.encode("utf-8"), media_type="text/csv; charset=utf-8",

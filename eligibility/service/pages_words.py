@@ -58,8 +58,21 @@ def _joined(parts: list[str]) -> str:
     return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
 
 
-def in_words(outcome, roles, agency: str) -> str:
-    """The decision in one or two plain sentences, for the top of the employee page and the approvals list."""
+def outcome_of(decided) -> Decision | dict:
+    """The Decision of a decided record (deciding.Decided keeps its JSON; the name is the store's), or, when it
+    could not be decided, its summary (status ``not_applicable`` or ``error``, and why)."""
+    if decided.json is None:
+        return decided.summary
+    return Decision.model_validate_json(decided.json).model_copy(update={"name": decided.summary["name"]})
+
+
+def in_words(outcome: Decision | EvaluationError | dict, roles, agency: str) -> str:
+    """The decision in one or two plain sentences, for the top of the employee page and the approvals list;
+    ``outcome`` may also be why it could not be decided (an EvaluationError, or a summary from outcome_of)."""
+    if isinstance(outcome, dict):
+        if outcome["status"] == "not_applicable":
+            return f"Nothing to decide: {outcome['error']}."
+        return f"This record could not be decided: {outcome['error']}."
     if isinstance(outcome, EvaluationError):
         reason = str(outcome).split("; give another target")[0]
         if isinstance(outcome, NoTargetError):
@@ -107,7 +120,7 @@ def _class_parts(text: str | None) -> tuple[str, str]:
 def team_row(decided, roles, agency: str) -> dict:
     """One row of the Team table from a decided record (deciding.Decided): its summary, in words."""
     s = decided.summary
-    outcome = decided.outcome
+    outcome = outcome_of(decided)
     current, current_code = _class_parts(s["current"])
     when_words, when_day = "", None
     if isinstance(outcome, Decision):
@@ -130,4 +143,4 @@ def employee_url(agency: str, employee_id: str, tail: str = "") -> str:
     return f"/employees/{quote(agency, safe='')}/{quote(employee_id, safe='')}{tail}"
 
 
-__all__ = ["VERBS", "employee_url", "in_words", "missing", "team_row", "who_acts"]
+__all__ = ["VERBS", "employee_url", "in_words", "outcome_of", "missing", "team_row", "who_acts"]

@@ -4,7 +4,6 @@ agency's decisions in the decision log, and the agency's accounts."""
 from __future__ import annotations
 
 import datetime as dt
-import json
 from typing import Any
 
 from fastapi import APIRouter, Body, Depends, Query, Request

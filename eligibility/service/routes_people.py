@@ -15,7 +15,7 @@ from . import store, tables as t
 from .app import json_response
 from .auth import Caller, Denied, authorized, client_of, not_found
 from .core import STATUSES, Decision, Employee, Endorsement, EvaluationError, RecordError
-from .deciding import Decided, keep, summary
+from .deciding import keep, summary
 from .permissions import PERMISSIONS
 
 router = APIRouter(tags=["employees"])
@@ -153,7 +153,8 @@ def endorsements_list(request: Request, agency: str, employee_id: str,
         note = next((n for n in notes if (n["kind"], n["by_role"], n["toward"], n["date"]) ==
                      (e["kind"], e["by"], e["toward"], e["date"])), None)
         items.append({**e, "recorded_by": note["account"] if note else None,
-                      "recorded_at": note["recorded_at"] if note else None, "comment": note["comment"] if note else None})
+                      "recorded_at": note["recorded_at"] if note else None,
+                      "comment": note["comment"] if note else None})
     return json_response({"agency": agency, "employee_id": employee_id, "items": items})
 
 

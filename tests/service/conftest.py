@@ -6,7 +6,7 @@ import pytest
 
 from eligibility.service import accounts
 
-from service_world import build_world, drop_pg_database, pg_database
+from service.service_world import build_world, drop_pg_database, pg_database
 
 
 @pytest.fixture(autouse=True, scope="session")

@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import base64
 
-from web_forms import as_data, form
+from service.web_forms import as_data, form
 
-from service_world import AS_OF, PROPOSALS
+from service.service_world import AS_OF, PROPOSALS
 
 ENDORSED = {"CCWD-002": "CCWD-003"}  # the page endorses another employee than the API's rows (no 409 between them)
 

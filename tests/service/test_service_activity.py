@@ -15,7 +15,7 @@ from eligibility.service import activity
 from eligibility.service.activity import SQLITE_TRIGGERS, changed_fields
 from eligibility.service.core import Employee, record_sha256
 
-from service_world import PASSWORD
+from service.service_world import PASSWORD
 
 
 def entries(world, **params) -> list[dict]:
@@ -122,3 +122,11 @@ def test_changed_fields_name_paths_inside_the_record():
              "endorsements": [{"kind": "approval"}], "supervisor": "kim"}
     assert changed_fields(before, after) == ["assignments[0].end", "endorsements[0]", "supervisor"]
     assert changed_fields(before, before) == []
+
+
+def test_the_migration_creates_exactly_the_triggers_verify_checks():
+    import importlib
+
+    migration = importlib.import_module("eligibility.service.migrations.versions.0001_service_store")
+    assert migration.SQLITE_TRIGGERS == SQLITE_TRIGGERS
+    assert migration.PG_FUNCTION == activity.PG_FUNCTION

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from service_world import AS_OF, PASSWORD, PROPOSALS, RULES_DIR
+from service.service_world import AS_OF, PASSWORD, PROPOSALS, RULES_DIR
 
 from factories import SAMPLES
 
@@ -41,7 +41,8 @@ def test_the_team_list_summary_says_status_dates_and_what_each_person_waits_on(w
         "status": "eligible", "eligible_on": "2026-03-16", "time_met_on": "2025-06-14", "overdue_since": None,
         "waiting_on": [], "still_needed": [], "caveats": [], "as_of": AS_OF, "error": None}
     assert items["CCWD-002"]["status"] == "awaiting_approval"
-    assert items["CCWD-002"]["waiting_on"] == ["recommendation by the Office Manager", "approval by the General Manager"]
+    assert items["CCWD-002"]["waiting_on"] == ["recommendation by the Office Manager",
+                                               "approval by the General Manager"]
     assert items["CCWD-002"]["eligible_on"] is None and items["CCWD-002"]["time_met_on"] == "2026-02-07"
 
 
@@ -250,3 +251,14 @@ def test_the_openapi_document_lists_the_routes_of_the_permission_table(world):
     assert {(r.method, r.path) for a, r in PERMISSIONS.items() if not a.startswith("page.")} <= listed
     assert not any(path.startswith(("/team", "/hr", "/audit", "/approvals")) for _, path in listed)
     assert world.client().get("/docs").status_code == 404  # no documentation page fetching outside scripts
+
+
+def test_docs_service_md_lists_every_route_of_the_permission_table():
+    from eligibility.service.permissions import API, PERMISSIONS
+
+    from factories import ROOT
+
+    text = (ROOT / "docs" / "service.md").read_text()
+    for rule in PERMISSIONS.values():
+        path = rule.path.removeprefix(API).replace("{employee_id}", "{id}").replace("{position_id}", "{id}")
+        assert path in text, path

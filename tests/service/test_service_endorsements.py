@@ -15,7 +15,7 @@ import pytest
 
 from eligibility.service.app import create_app
 
-from service_world import build_world
+from service.service_world import build_world
 
 TEAM = 12
 
@@ -51,7 +51,8 @@ def test_an_endorsement_is_recorded_with_its_comment_and_the_decision_moves(team
     answer = endorse(om, "T01", kind="recommendation", comment="Ready for the II work.")
     assert answer.status_code == 201, answer.text
     body = answer.json()
-    assert body["endorsement"] == {"kind": "recommendation", "by": "office_manager", "date": dt.date.today().isoformat(),
+    assert body["endorsement"] == {"kind": "recommendation", "by": "office_manager",
+                                   "date": dt.date.today().isoformat(),
                                    "toward": "customer-service-specialist:II", "comment": "Ready for the II work.",
                                    "recorded_by": "om.ccwd"}
     assert "recommendation by the Office Manager" not in body["summary"]["waiting_on"]

@@ -14,8 +14,8 @@ from eligibility.service.app import _deny_by_default
 from eligibility.service.auth import authorized
 from eligibility.service.permissions import PERMISSIONS
 
-from page_requests import PAGE_REQUESTS
-from service_world import ACCOUNTS, AS_OF, PROPOSALS
+from service.page_requests import PAGE_REQUESTS
+from service.service_world import ACCOUNTS, AS_OF, PROPOSALS
 
 # the callers: anonymous, and one account per role (the ccwd ones; out of scope means the jbwd agency's objects)
 CALLERS = {"anonymous": None, "supervisor": "lortiz", "office_manager": "om.ccwd", "general_manager": "gm.ccwd",
@@ -95,8 +95,8 @@ REQUESTS = {
     "accounts.list": lambda w, r, x: ("GET", "/api/v1/accounts", {}),
     "account.create": lambda w, r, x: ("POST", "/api/v1/accounts", {"json": {"name": f"made.by.{r}",
                                                                              "role": "supervisor"}}),
-    "account.disable": lambda w, r, x: ("POST", f"/api/v1/accounts/{'victim.ccwd' if _agency(x) == 'ccwd' else 'hr.jbwd'}"
-                                                "/disable", {}),
+    "account.disable": lambda w, r, x: ("POST", "/api/v1/accounts/"
+                                                f"{'victim.ccwd' if _agency(x) == 'ccwd' else 'hr.jbwd'}/disable", {}),
 }
 
 REQUESTS.update(PAGE_REQUESTS)  # the pages of issue 15 (tests/service/page_requests.py)

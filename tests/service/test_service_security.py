@@ -13,7 +13,7 @@ from eligibility.service import tables
 from eligibility.service.app import create_app
 from eligibility.service.auth import THROTTLE_AFTER
 
-from service_world import AS_OF, PASSWORD
+from service.service_world import PASSWORD
 
 XSS = '<script>alert("x")</script><img src=x onerror=alert(1)>'
 INJECTIONS = ["' OR '1'='1", "1; DROP TABLE employees; --", '" OR 1=1 --', "%' OR 1=1 --", "ccwd' UNION SELECT "

@@ -6,20 +6,18 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
-from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
 from click.testing import CliRunner
 
-from eligibility import Evaluator
 from eligibility.cli import main
 from eligibility.service import tables
 from eligibility.service.db import DEFAULT_DB, Database, StoreError, current_revision, head_revision, locate, \
     open_database, upgrade
 
 from factories import RULES, SAMPLES
-from service_world import AS_OF
+from service.service_world import AS_OF
 
 SAMPLE_FILES = sorted(SAMPLES.glob("*.yaml"))
 

@@ -16,8 +16,8 @@ import pytest
 from eligibility.service.core import CSV_COLUMNS
 from eligibility.service.permissions import PERMISSIONS
 
-from service_world import AS_OF, PROPOSALS, build_world
-from web_forms import as_data, form, forms
+from service.service_world import AS_OF, PROPOSALS, build_world
+from service.web_forms import as_data, form, forms
 
 from factories import SAMPLES
 

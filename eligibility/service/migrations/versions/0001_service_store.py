@@ -18,8 +18,9 @@ ACTIVITY = "activity_log"
 REFUSAL = "the activity log is append-only"
 # SQLite: the triggers as sqlite_master keeps them (eligibility.service.activity checks they are still there)
 SQLITE_TRIGGERS = {
-    f"{ACTIVITY}_no_{op_name.lower()}": f"CREATE TRIGGER {ACTIVITY}_no_{op_name.lower()} BEFORE {op_name} ON {ACTIVITY} "
-                                        f"BEGIN SELECT RAISE(ABORT, '{REFUSAL}'); END"
+    f"{ACTIVITY}_no_{op_name.lower()}":
+        f"CREATE TRIGGER {ACTIVITY}_no_{op_name.lower()} BEFORE {op_name} ON {ACTIVITY} "
+        f"BEGIN SELECT RAISE(ABORT, '{REFUSAL}'); END"
     for op_name in ("UPDATE", "DELETE")}
 PG_FUNCTION = f"BEGIN RAISE EXCEPTION '{REFUSAL}'; END"
 

@@ -1,0 +1,1 @@
+"""The service's tests (eligibility serve): a package, so that its conftest does not shadow tests/conftest.py."""
