@@ -67,13 +67,13 @@ def landing(caller: Caller) -> str:
     return "/team"
 
 
-START = [  # the start page's cards: (action, link, title, what it is for)
+START = [  # the start page's cards, what the role is for first: (action, link, title, what it is for)
     ("page.approvals", "/approvals", "My approvals", "Everyone whose advancement waits on an endorsement you give, "
                                                       "oldest wait first."),
+    ("page.audit", "/audit", "Decision log", "Browse recorded decisions, verify the logs, replay a decision."),
     ("page.team", "/team", "Team", "Who can advance, when, and what is still missing, with who must act."),
     ("page.hr", "/hr", "HR", "Import a roster, record the decisions, assess a reclassification proposal."),
     ("page.positions", "/hr/positions", "Positions", "Positions and vacancies."),
-    ("page.audit", "/audit", "Decision log", "Browse recorded decisions, verify the logs, replay a decision."),
     ("page.activity", "/audit/activity", "Activity log", "Who changed what, and when."),
 ]
 
