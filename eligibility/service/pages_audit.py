@@ -21,6 +21,13 @@ from .routes_audit import audit_replay
 
 router = APIRouter()
 PAGE = 100
+ACTION_WORDS = {  # the activity log's actions (eligibility/service), in words
+    "login": "signed in", "login.failed": "sign-in failed", "login.throttled": "sign-in throttled",
+    "logout": "signed out", "account.create": "account added", "account.disable": "account disabled",
+    "token.create": "API token made", "roster.import": "roster imported", "employee.replace": "record saved",
+    "employee.patch": "record changed", "endorsement.create": "endorsement recorded",
+    "position.create": "position added", "position.update": "position changed"}
+SIGN_INS = ("login", "login.failed", "login.throttled", "logout")
 TOKEN = re.compile(r"([^.\[\]]+)|\[(\d+)\]")
 
 
@@ -142,10 +149,20 @@ def _shown(value) -> str:
     return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False, sort_keys=True)
 
 
+CRITERION = re.compile(r"^(paths\[\d+\]\.criteria\[\d+\])")
+
+
 def field_diff(before: dict, after: dict) -> list[dict]:
-    """Every leaf that differs between two JSON documents: [{field, before, after}]."""
-    return [{"field": path, "before": _shown(at(before, path)), "after": _shown(at(after, path))}
-            for path in activity.changed_fields(before, after)]
+    """Every leaf that differs between two JSON documents: [{field, before, after, about}], ``about`` naming the
+    criterion a decision's field belongs to (its description)."""
+    out = []
+    for path in activity.changed_fields(before, after):
+        head = CRITERION.match(path)
+        about = (at(before, head.group(1) + ".description") or at(after, head.group(1) + ".description")) if head \
+            else None
+        out.append({"field": path, "before": _shown(at(before, path)), "after": _shown(at(after, path)),
+                    "about": about if isinstance(about, str) else None})
+    return out
 
 
 @page_route(router, "page.audit_replay")
@@ -159,7 +176,7 @@ def audit_replay_page(request: Request, decision_id: str, caller: Caller = Depen
     book = state.decider.books.get(entry.agency)
     values = {"entry": entry, "outcome": outcome, "decision_diff": [], "record_diff": [], "record_changes": [],
               "position_changes": [], "rules_now": book.rulebook.rules_version if book else None,
-              "url": employee_url(entry.agency, entry.employee_id)}
+              "url": employee_url(entry.agency, entry.employee_id), "words": ACTION_WORDS}
     with state.db.read() as conn:
         row = store.employee_row(conn, entry.agency, entry.employee_id)
         positions = store.positions(conn, entry.agency) if row else []
@@ -186,16 +203,20 @@ def audit_replay_page(request: Request, decision_id: str, caller: Caller = Depen
 
 @page_route(router, "page.activity")
 def activity_page(request: Request, caller: Caller = Depends(authorized), agency: str | None = None,
-                  subject: str | None = None, page: str = "1"):
-    """The activity log, newest first: who changed what and when, with the fields that changed."""
+                  subject: str | None = None, changes: str | None = None, page: str = "1"):
+    """The activity log, newest first: who changed what and when, with the fields that changed (sign-ins left
+    out on request)."""
     agencies, choices = _agencies(request, caller, agency or None)
     found = activity.entries(request.app.state.service.db, agencies=agencies,
                              subject=(subject or "").strip()[:300] or None, limit=100_000)
+    if changes:
+        found = [e for e in found if e.action not in SIGN_INS]
     number = int(page) if page.isdigit() and int(page) > 0 else 1
     chosen = list(reversed(found))[(number - 1) * PAGE: number * PAGE]
     return show(request, caller, "activity.html", rows=chosen, total=len(found), page=number,
                 pages=max(1, (len(found) + PAGE - 1) // PAGE), choices=choices,
-                query={"agency": agency or "", "subject": subject or ""},
+                query={"agency": agency or "", "subject": subject or "", "changes": "on" if changes else ""},
+                words=ACTION_WORDS,
                 agency_title=agency_title(request, caller.account.agency))
 
 

@@ -25,14 +25,18 @@ def who_acts(criterion, roles, agency: str) -> str:
     if criterion.category == "vacancy":
         return "HR: a vacant position"
     if criterion.category == "time":
-        return "time"
+        return ""  # nobody: time will bring it
     return "the employee"
 
 
 def missing(decision: Decision, roles, agency: str) -> list[dict]:
     """What the best path still lacks, in the order of Decision.waiting_on, each with who must act."""
     by_text = {c.missing: c for c in decision.best().criteria if c.met is not True and c.missing}
-    return [{"text": text, "who": who_acts(by_text.get(text), roles, agency)} for text in decision.waiting_on()]
+    items = []
+    for text in decision.waiting_on():
+        who = who_acts(by_text.get(text), roles, agency)
+        items.append({"text": text, "who": "" if who and who.casefold() in text.casefold() else who})
+    return items
 
 
 def _kinds(roles, agency: str, criterion: str, role: str | None) -> list[str]:

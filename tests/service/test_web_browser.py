@@ -295,7 +295,7 @@ PAGES = [  # (file name, role, path or action)
     ("start", "hr", "/"),
     ("team", "supervisor", "/team"),
     ("employee", "supervisor", "/employees/ccwd/CCWD-003"),
-    ("approvals", "office_manager", "/approvals"),
+    ("approvals", "general_manager", "/approvals"),
     ("endorse", "office_manager", "/employees/ccwd/CCWD-003/endorse?kind=recommendation"),
     ("hr", "hr", "/hr"),
     ("import-report", "hr", "import"),
@@ -305,9 +305,23 @@ PAGES = [  # (file name, role, path or action)
     ("audit", "auditor", "/audit"),
     ("audit-entry", "auditor", "entry"),
     ("audit-verify", "auditor", "/audit/verify"),
-    ("audit-replay", "auditor", "replay"),
+    ("audit-replay", "auditor", "replay"),  # CCWD-002's, recommended since it was recorded
     ("activity", "auditor", "/audit/activity"),
 ]
+
+
+@pytest.fixture(scope="module")
+def shown(evaluator, tmp_path_factory, browser):
+    """A demo store of its own for the screenshots, as a person would find it after a little use: the decisions
+    recorded by HR, then a recommendation given (so that replaying that decision shows what changed)."""
+    service = start(evaluator, tmp_path_factory.mktemp("shown"))
+    browser.set_window_size(DESKTOP, 900)
+    hr = as_(browser, service, "hr")
+    hr.open("/hr")
+    hr.click("Record 14 decisions")
+    _endorse(browser, service, "office_manager", "recommendation", "Ready for level II.")
+    yield service
+    service.stop()
 
 
 def _goto(browser, live, role, where, tmp_path):
@@ -325,7 +339,7 @@ def _goto(browser, live, role, where, tmp_path):
         person.open("/hr").find_element(By.ID, "proposal").send_keys(str(ROOT / "proposals" / "ccwd-2017-css.yaml"))
         person.click("Show the impact")
     elif where in ("entry", "replay"):
-        d = person.open("/audit?employee=CCWD-003")
+        d = person.open(f"/audit?employee={'CCWD-003' if where == 'entry' else 'CCWD-002'}")
         link = d.find_element(By.CSS_SELECTOR, "#log-table tbody a" if where == "entry"
                               else '#log-table a[aria-label^="Replay"]')
         follow(browser, link)
@@ -333,14 +347,14 @@ def _goto(browser, live, role, where, tmp_path):
         person.open(where)
 
 
-def test_screenshots_of_every_page_at_desktop_and_phone_width(browser, live, tmp_path):
+def test_screenshots_of_every_page_at_desktop_and_phone_width(browser, shown, tmp_path):
     update = os.environ.get("UPDATE_DOCS_SCREENS") == "1"
     if update:
         SCREENS.mkdir(parents=True, exist_ok=True)
     for name, role, where in PAGES:
         for width, cap in ((DESKTOP, 2600), (PHONE, 2200)):
             browser.set_window_size(width, 900)
-            _goto(browser, live, role, where, tmp_path)
+            _goto(browser, shown, role, where, tmp_path)
             assert browser.execute_script("return document.documentElement.scrollWidth") <= width, (name, width)
             height = browser.execute_script("return document.documentElement.scrollHeight")
             browser.set_window_size(width, min(height, cap))

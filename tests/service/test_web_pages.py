@@ -98,10 +98,18 @@ def test_team_counts_overdue_first_and_the_date_that_matters_in_words(site):
     assert "eligible since 2026-03-16" in page  # CCWD-001
     assert "time requirement met on 2026-02-07" in page  # CCWD-002, awaiting approval: never "eligible on"
     assert "time requirement met on 2027-03-11" in page  # CCWD-010, not yet
-    assert "recommendation by the Office Manager → Office Manager" not in page  # who acts is its own element
-    row_002 = html.split('href="/employees/ccwd/CCWD-002"')[1].split("</tr>")[0]
-    assert re.findall(r'<li>([^<]+) <span class="who-acts">([^<]+)</span>', row_002) == [
-        ("recommendation by the Office Manager", "Office Manager"), ("approval by the General Manager", "General Manager")]
+    def missing(employee_id):  # (what is missing, who must act when the words do not say it already)
+        row = html.split(f'href="/employees/ccwd/{employee_id}"')[1].split("</tr>")[0]
+        return [(text_of(t), text_of(w)) for t, w in re.findall(
+            r'<li>([^<]+)(?: <span class="who-acts">([^<]+)</span>)?</li>', row)]
+
+    assert missing("CCWD-002") == [("recommendation by the Office Manager", ""),
+                                   ("approval by the General Manager", "")]
+    assert missing("CCWD-005") == [("an open position as Customer Service Specialist II (none is vacant)",
+                                    "HR: a vacant position")]
+    assert missing("CCWD-004")[0] == ("education not on file", "HR: complete the record")
+    assert missing("CCWD-007")[0] == ("valid California Class C driver's license (expired 2025-03-14)",
+                                      "the employee")
 
 
 def test_team_filters_status_and_becomes_eligible_within_n_days(site):
@@ -385,10 +393,11 @@ def test_the_auditor_browses_verifies_with_an_anchor_and_replays_with_a_field_le
     replayed = auditor.get(f"/audit/replay/{entry[0]}").text
     page = text_of(replayed)
     assert "Inputs changed: record has changed since it was recorded; decision differs: status eligible -> not_yet" in page
-    assert f"employee.patch by hr.ccwd: evaluations[{len(evaluations) - 1}]" in page
+    assert f"record changed by hr.ccwd: evaluations[{len(evaluations) - 1}]" in page
     diff = {text_of(f): (text_of(b), text_of(a)) for f, b, a in re.findall(
-        r'<td class="c-employee mono"[^>]*>(.*?)</td><td class="diff-old"[^>]*>(.*?)</td><td class="diff-new"[^>]*>'
-        r'(.*?)</td>', replayed)}
+        r'<td class="c-employee"[^>]*><span class="mono">(.*?)</span>.*?</td><td class="diff-old"[^>]*>(.*?)</td>'
+        r'<td class="diff-new"[^>]*>(.*?)</td>', replayed)}
+    assert "successful service: the years counted again after any unsatisfactory evaluation" in page  # about
     assert diff["status"] == ("eligible", "not_yet") and diff["best_path"] == ("advancement", "open_entry")
     assert diff["paths[0].criteria[1].met"] == ("true", "false")  # successful service, counted again
     assert diff["paths[0].criteria[1].evidence.unsatisfactory[0]"] == ("—", "2025-01-15")
