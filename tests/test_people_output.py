@@ -43,7 +43,7 @@ def test_not_applicable_rows_say_why_in_words_in_csv_and_json_and_keep_the_error
     assert [r["employee_id"] for r in rows] == ["CCWD-008", "CCWD-009"]
     assert rows[0]["name"] == "Beatrix Holloway-Chen"
     assert rows[0]["waiting_on"] == "already at the top level (II), Customer Service Specialist II, of the Customer Service Specialist series"
-    assert rows[0]["error"].endswith(":190: employee CCWD-008: already at the top level (II), Customer Service "
+    assert rows[0]["error"].endswith(":199: employee CCWD-008: already at the top level (II), Customer Service "
                                      "Specialist II, of the Customer Service Specialist series; give another target "
                                      "with --to")
     items = json.loads(run("roster", SAMPLE, *AS_OF, "--format", "json", "--status", "not_applicable").stdout)
