@@ -17,7 +17,7 @@ from fastapi.responses import RedirectResponse
 
 from . import accounts
 from .auth import Caller, Denied, authorized
-from .core import Employee
+from .core import Employee, record_json
 from .pages import page_route, show
 from .pages_words import employee_url
 from .routes_people import employee_replace, visible_row
@@ -159,6 +159,16 @@ def _editor(request: Request, caller: Caller, agency: str, employee_id: str, raw
                 url=employee_url(agency, employee_id))
 
 
+def _unchanged(request: Request, caller: Caller, agency: str, employee_id: str, raw: dict) -> bool:
+    """Whether the form holds the stored record as it is (then nothing is saved: no new version, no log entry)."""
+    with request.app.state.service.db.read() as conn:
+        row = visible_row(conn, caller, agency, employee_id)
+    try:
+        return record_json(Employee.model_validate(raw)) == row["record_json"]
+    except ValueError:  # not a valid record: the save reports why, field by field
+        return False
+
+
 @page_route(router, "page.record_edit")
 def record_edit(request: Request, agency: str, employee_id: str, caller: Caller = Depends(authorized)):
     with request.app.state.service.db.read() as conn:
@@ -173,6 +183,8 @@ async def record_save(request: Request, agency: str, employee_id: str, caller: C
     form = await request.form()
     raw = from_form(form, employee_id)
     version = str(form.get("version") or "")
+    if _unchanged(request, caller, agency, employee_id, raw):
+        return RedirectResponse(employee_url(agency, employee_id, "?saved=0"), status_code=303)
     try:
         await run_in_threadpool(employee_replace, request, agency, employee_id, raw,
                                 f'"{version}"' if version.isdigit() else None, caller)

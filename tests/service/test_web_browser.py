@@ -13,7 +13,6 @@ import os
 import re
 import shutil
 import struct
-from pathlib import Path
 
 import pytest
 

@@ -313,6 +313,9 @@ def test_the_record_editor_saves_changes_and_shows_each_error_beside_its_field(s
     url = "/employees/ccwd/CCWD-004/edit"
     fields = as_data(form(hr.get(url).text, url)["fields"])
     assert fields["education"] == [""] and fields["evaluations-count"] == ["1"]  # none on file: the blank row
+    same = hr.post(url, data=fields, follow_redirects=False)  # saved as it is: nothing to save
+    assert same.headers["location"] == "/employees/ccwd/CCWD-004?saved=0"
+    assert "Nothing changed" in hr.get(same.headers["location"]).text
     wrong = hr.post(url, data={**fields, "assignments-0-start": "2022-13-01"})
     assert wrong.status_code == 422
     assert re.search(r'id="f-assignments-0-start" name="assignments-0-start" value="2022-13-01" type="date" '
