@@ -9,13 +9,7 @@ from html import escape
 from typing import Iterable, Mapping, Sequence
 
 from eligibility import __version__
-from eligibility.decide.decision import (
-    STATUSES,
-    CriterionResult,
-    Decision,
-    DecisionError,
-    PathResult,
-)
+from eligibility.decide.decision import STATUSES, CriterionResult, Decision, DecisionError, PathResult
 from eligibility.output.html_assets import CSS, SCRIPT
 from eligibility.output.report import key_date_text, row, when_text
 from eligibility.output.timeline_chart import STATUS_COLOURS, timeline_svg
@@ -237,6 +231,9 @@ def _legend() -> str:
             'stroke="#b35900" stroke-width="2"/></svg> projected date</li>'
             '<li><svg width="28" height="14" aria-hidden="true"><rect width="28" height="14" fill="#f2c230" '
             'fill-opacity="0.35" stroke="#b08800"/></svg> review window (e.g. CCWD four to five years)</li>'
+            '<li><svg width="28" height="14" aria-hidden="true"><rect width="28" height="14" fill="#c4232d" '
+            'fill-opacity="0.18" stroke="#c4232d" stroke-dasharray="3 2"/></svg> review overdue (the window closed '
+            'without advancement)</li>'
             '<li><svg width="14" height="14" aria-hidden="true"><line x1="7" y1="0" x2="7" y2="14" '
             'stroke="#c4232d" stroke-width="2" stroke-dasharray="4 2"/></svg> the as-of date</li>'
             f'</ul><ul class="legend statuses">{swatches}</ul>')

@@ -26,6 +26,8 @@ LABEL_W, CHART_W, NOTE_W = 215.0, 575.0, 390.0
 ROW_H, TOP, BOTTOM = 22.0, 46.0, 26.0
 MAX_YEARS_AHEAD = 10
 MAX_YEARS_BACK = 3
+MAX_YEARS_BACK_OVERDUE = 12
+OVERDUE_FILL = "#c4232d"
 
 
 @dataclass(frozen=True)
@@ -43,6 +45,7 @@ class Lane:
     windows: tuple[tuple[dt.date, dt.date | None], ...]  # review windows (opens, closes)
     note: str
     detail: str
+    overdue_since: dt.date | None = None  # the review window closed without advancement (Decision.review)
 
     def sort_key(self, as_of: dt.date) -> tuple:
         when = self.time_met if self.time_met else (as_of if not self.has_time else dt.date.max)
@@ -87,7 +90,8 @@ def lane_for(decision: Decision, name: str | None, anchor: str) -> Lane:
     return Lane(employee_id=decision.employee_id, label=label, anchor=anchor, status=status,
                 accrual_start=min(starts) if starts else None, time_met=time_met, has_time=bool(timed),
                 eligible_on=decision.eligible_on if status == "eligible" else None,
-                windows=windows, note=note, detail="; ".join(detail))
+                windows=windows, note=note, detail="; ".join(detail),
+                overdue_since=review.overdue_since if review else None)
 
 
 def _years_after(day: dt.date, years: int) -> dt.date:
@@ -103,12 +107,14 @@ def _axis(lanes: list[Lane], as_of: dt.date) -> tuple[dt.date, dt.date]:
         for d in [lane.time_met] + [close for _, close in lane.windows]:
             if d and latest < d <= cap:
                 latest = d
-    # start a year back, or up to MAX_YEARS_BACK back to show an open or overdue review window
+    # start a year back, or up to MAX_YEARS_BACK back to show an open review window; a window that closed
+    # without advancement (an overdue review) is shown whole, up to MAX_YEARS_BACK_OVERDUE back
     earliest = as_of.year - 1
     for lane in lanes:
         if lane.status != "eligible":
             for opens, _ in lane.windows:
-                earliest = min(earliest, max(opens.year, as_of.year - MAX_YEARS_BACK))
+                back = MAX_YEARS_BACK_OVERDUE if lane.overdue_since else MAX_YEARS_BACK
+                earliest = min(earliest, max(opens.year, as_of.year - back))
     end = dt.date(latest.year + 1, 1, 1) if latest.year < dt.MAXYEAR else dt.date.max
     return dt.date(max(earliest, dt.MINYEAR), 1, 1), end
 
@@ -163,6 +169,11 @@ def timeline_svg(decisions: Iterable[Decision], names: Mapping[str, str], anchor
             out.append(f'<rect class="window" x="{wx1:.1f}" y="{y + 3:.1f}" width="{max(wx2 - wx1, 1):.1f}" '
                        f'height="{ROW_H - 6:.0f}" fill="{WINDOW_FILL}" fill-opacity="0.35" stroke="{stroke}" '
                        f'stroke-width="1"/>')
+            if lane.overdue_since:  # from the day after the window closed to the as-of date
+                ox1, ox2 = x(lane.overdue_since), x(as_of)
+                out.append(f'<rect class="overdue" x="{ox1:.1f}" y="{y + 3:.1f}" width="{max(ox2 - ox1, 1):.1f}" '
+                           f'height="{ROW_H - 6:.0f}" fill="{OVERDUE_FILL}" fill-opacity="0.18" '
+                           f'stroke="{OVERDUE_FILL}" stroke-width="1" stroke-dasharray="3 2"/>')
         if lane.has_time and lane.accrual_start:
             ax1 = x(lane.accrual_start)
             ax2 = x(lane.time_met) if lane.time_met else x(end)

@@ -118,7 +118,10 @@ def create_app(db: Database, evaluator: Evaluator, *, trusted_header: str | None
                                      secret=session_secret(db, secret),
                                      trusted_header=trusted_header.lower() if trusted_header else None,
                                      templates=_templates())
-    for module in (web, routes_people, routes_agency, routes_audit):
+    from . import pages_audit, pages_employee, pages_hr, pages_record, pages_start, pages_team  # issue 15
+
+    for module in (web, pages_start, routes_people, routes_agency, routes_audit, pages_team, pages_employee,
+                   pages_hr, pages_record, pages_audit):
         app.include_router(module.router)
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
     _deny_by_default(app)
@@ -162,6 +165,9 @@ def _api_routes(routes):
 
 
 async def _http_error(request: Request, exc: StarletteHTTPException) -> Response:
+    if _page(request):  # a page (issue 15) answers in HTML: the sign-in form for 401, else an error page
+        from .pages import error_page
+        return error_page(request, exc.status_code, str(exc.detail), getattr(exc, "headers", None))
     body = {"detail": exc.detail}
     if getattr(exc, "errors", None):
         body["errors"] = exc.errors  # each {"field": path in the record, "message": ...}
@@ -172,22 +178,40 @@ async def _invalid_request(request: Request, exc: RequestValidationError) -> Res
     """422 naming each bad field and why, without echoing what was sent (it may be a password)."""
     errors = [{"field": ".".join(str(p) for p in e.get("loc", ())), "message": e.get("msg", "invalid")}
               for e in exc.errors()]
+    if _page(request):
+        from .pages import error_page
+        return error_page(request, 422, "; ".join(f"{e['field']}: {e['message']}" for e in errors))
     return json_response({"detail": "invalid request", "errors": errors}, 422)
 
 
 async def _store_error(request: Request, exc: StoreError) -> Response:
     LOG.error("store error on %s %s: %s", request.method, request.url.path, exc)
+    if _page(request):
+        from .pages import error_page
+        return error_page(request, 503, str(exc))
     return json_response({"detail": str(exc)}, 503)
 
 
 async def _eligibility_error(request: Request, exc: EligibilityError) -> Response:
+    if _page(request):
+        from .pages import error_page
+        return error_page(request, 422, str(exc))
     return json_response({"detail": str(exc)}, 422)
 
 
 async def _internal_error(request: Request, exc: Exception) -> Response:
     LOG.error("internal error on %s %s", request.method, request.url.path, exc_info=exc)
+    if _page(request):
+        from .pages import error_page
+        return error_page(request, 500, "This is a bug; please report it with the time it happened.")
     return json_response({"detail": "internal error; this is a bug, please report it with the time it happened"},
                          500)
+
+
+def _page(request: Request) -> bool:
+    from .pages import is_page
+
+    return is_page(request)
 
 
 def _version() -> str:

@@ -75,3 +75,18 @@ __all__ = [
     "positions_sha256", "proposal_from_document", "record_json", "record_sha256", "replay", "roster_from_document",
     "sha256_text", "vocabulary_roles", "write_roster_csv",
 ]
+
+
+# -- what the pages of issue 15 use (eligibility/service/pages_*.py): words, charts, CSV, staff reports, verify ----
+from eligibility.audit.verify import parse_anchor  # noqa: E402
+from eligibility.decide.decision import DecisionError as UndecidedItem  # noqa: E402
+from eligibility.output.escaping import csv_cell  # noqa: E402
+from eligibility.decide.explanation import STATUS_WORDS  # noqa: E402
+from eligibility.reclass.impact import anonymise  # noqa: E402
+from eligibility.reclass.report import impact_markdown  # noqa: E402
+from eligibility.output.report import CSV_COLUMNS, key_date_text  # noqa: E402
+from eligibility.output.writers import roster_csv  # noqa: E402
+from eligibility.output.timeline_person import person_timeline_svg  # noqa: E402
+
+__all__ += ["CSV_COLUMNS", "STATUS_WORDS", "UndecidedItem", "anonymise", "csv_cell", "impact_markdown",
+            "key_date_text", "parse_anchor", "person_timeline_svg", "roster_csv"]

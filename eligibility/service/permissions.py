@@ -81,10 +81,51 @@ PERMISSIONS: dict[str, Rule] = {
                             summary="disable an account of the caller's agency (its sessions and tokens end)"),
 }
 
+
+# -- the pages (issue 15: eligibility/service/pages_*.py): server-rendered HTML for browsers, under the same rules ---
+_EMP = "/employees/{agency}/{employee_id}"
+PERMISSIONS.update({
+    "page.team": Rule("GET", "/team", READERS, "agency",
+                      summary="Team page: counts by status, the table, filters, overdue reviews first"),
+    "page.team_csv": Rule("GET", "/team.csv", READERS, "agency", summary="the Team page's rows as CSV"),
+    "page.employee": Rule("GET", _EMP, READERS, "employee",
+                          summary="Employee page: the decision in words, paths, timeline, history"),
+    "page.endorse_confirm": Rule("GET", f"{_EMP}/endorse", frozenset({ENDORSER}), "employee",
+                                 summary="confirm an endorsement before it is recorded"),
+    "page.endorse": Rule("POST", f"{_EMP}/endorse", frozenset({ENDORSER}), "employee", ok=303, write=True,
+                         summary="record a confirmed endorsement (then back to the employee page)"),
+    "page.approvals": Rule("GET", "/approvals", frozenset({ENDORSER}), "agency",
+                           summary="My approvals: who waits on an endorsement of the caller's kind"),
+    "page.hr": Rule("GET", "/hr", frozenset({HR}), "agency", summary="HR page: import, positions, proposals"),
+    "page.import_check": Rule("POST", "/hr/import", frozenset({HR}), "agency",
+                              summary="check a roster file and show what importing it would change (saves nothing)"),
+    "page.import_save": Rule("POST", "/hr/import/save", frozenset({HR}), "agency", ok=303, write=True,
+                             summary="import a checked roster file (all of it or nothing)"),
+    "page.record_edit": Rule("GET", f"{_EMP}/edit", frozenset({HR}), "employee", summary="edit a record"),
+    "page.record_save": Rule("POST", f"{_EMP}/edit", frozenset({HR}), "employee", ok=303, write=True,
+                             summary="save an edited record (validated as roster files are)"),
+    "page.positions": Rule("GET", "/hr/positions", frozenset({HR}), "agency", summary="positions and vacancies"),
+    "page.position_save": Rule("POST", "/hr/positions", frozenset({HR}), "agency", ok=303, write=True,
+                               summary="add a position or change its vacancy"),
+    "page.reclass": Rule("POST", "/hr/reclass", frozenset({HR}), "agency",
+                         summary="a reclassification proposal's impact, with staff-report downloads"),
+    "page.decisions_record": Rule("POST", "/hr/record", frozenset({HR}), "agency", ok=303, write=True,
+                                  summary="record the agency's decisions in the decision log"),
+    "page.audit": Rule("GET", "/audit", frozenset({AUDITOR}), "agency", summary="decision log browser"),
+    "page.audit_entry": Rule("GET", "/audit/entries/{decision_id}", frozenset({AUDITOR}), "log_entry",
+                             summary="one logged decision, readable"),
+    "page.audit_verify": Rule("GET", "/audit/verify", frozenset({AUDITOR}), None,
+                              summary="verify both logs, optionally against an anchor"),
+    "page.audit_replay": Rule("GET", "/audit/replay/{decision_id}", frozenset({AUDITOR}), "log_entry",
+                              summary="replay a logged decision: what changed in the record, the rules, the decision"),
+    "page.activity": Rule("GET", "/audit/activity", frozenset({AUDITOR}), "agency",
+                          summary="activity log browser: who changed what, when"),
+})
+
 for _action, _rule in PERMISSIONS.items():  # the table's own invariants, checked on import
     assert not (_rule.write and AUDITOR in _rule.roles), f"{_action}: an auditor never writes"
     assert _rule.write == (_rule.method not in ("GET", "HEAD")) or _action in (
-        "reclass.assess", "audit.replay"), f"{_action}: a write is a POST, PUT or PATCH"
+        "reclass.assess", "audit.replay", "page.import_check", "page.reclass"), f"{_action}: a write is a POST, PUT or PATCH"
 
 
 def rule(action: str) -> Rule:

@@ -92,20 +92,6 @@ async def logout_submit(request: Request) -> Response:
     return response
 
 
-@router.get("/", include_in_schema=False)
-def home(request: Request) -> Response:
-    """Who is signed in, and a sign-out button (the pages of issue 15 start here)."""
-    try:
-        caller = auth.identify(request)
-    except Denied:
-        caller = None
-    if caller is None:
-        return RedirectResponse("/login", status_code=303)
-    return page(request, "home.html", caller=caller, csrf_token=caller.csrf or "",
-                actions=allowed(caller.classes), role_title=caller.roles.title(caller.account.role,
-                                                                                caller.account.agency))
-
-
 class SignIn(BaseModel):
     name: str = Field(min_length=1, max_length=200)
     password: str = Field(min_length=1, max_length=1000)

@@ -43,3 +43,12 @@ def fresh_world(store_url, evaluator):
     built = build_world(store_url, evaluator)
     yield built
     built.db.close()
+
+
+@pytest.fixture
+def sqlite_world(tmp_path, evaluator):
+    """A world of its own on SQLite only (for what does not depend on the database; the store, activity-log and
+    concurrency tests run on both)."""
+    built = build_world(str(tmp_path / "store.sqlite3"), evaluator)
+    yield built
+    built.db.close()

@@ -13,6 +13,8 @@ from fastapi import APIRouter, Depends, FastAPI
 from eligibility.service.app import _deny_by_default
 from eligibility.service.auth import authorized
 from eligibility.service.permissions import PERMISSIONS
+
+from service.page_requests import PAGE_REQUESTS
 from service.service_world import ACCOUNTS, AS_OF, PROPOSALS
 
 # the callers: anonymous, and one account per role (the ccwd ones; out of scope means the jbwd agency's objects)
@@ -97,6 +99,8 @@ REQUESTS = {
                                                 f"{'victim.ccwd' if _agency(x) == 'ccwd' else 'hr.jbwd'}/disable", {}),
 }
 
+REQUESTS.update(PAGE_REQUESTS)  # the pages of issue 15 (tests/service/page_requests.py)
+
 
 def cases():
     """(action, caller, where, expected status) for every route, caller and scope the table names."""
@@ -141,7 +145,10 @@ def test_permission_matrix(matrix_world, action, caller, where, expected):
     client = matrix_world.as_(account) if account else matrix_world.client()
     answer = client.request(method, url, **kwargs)
     assert answer.status_code == expected, (method, url, answer.text[:300])
-    if expected == 404:
+    if expected == 404 and action.startswith("page."):  # a page answers in HTML, in the API's words
+        assert "<h1>Not found</h1>" in answer.text and ("no such employee" in answer.text or "no agency" in answer.text
+                                                       or "no decision" in answer.text), answer.text[:300]
+    elif expected == 404:
         assert answer.json() in ({"detail": "no such employee"}, {"detail": f"no agency {where[0]!r}"},
                                  {"detail": f"no decision {matrix_world.decision_ids.get(where[0])!r}"},
                                  {"detail": "no account 'hr.jbwd'"}), answer.text

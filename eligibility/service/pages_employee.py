@@ -1,0 +1,232 @@
+"""The Employee page (the decision in plain words first, then every path and criterion with evidence, citation and
+interpretation, the timeline, endorsements, the decision history from the decision log and the record's changes
+from the activity log), endorsing from it after a confirmation page, and My approvals (who waits on an
+endorsement of the caller's kind, oldest wait first). Endorsements are recorded by the JSON API's own route
+function, so the rules for them (kinds a role gives, no current duplicate) are the API's."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+from fastapi import APIRouter, Depends, Form, Request
+from fastapi.responses import RedirectResponse
+
+from . import activity, store
+from .auth import Caller, Denied, authorized
+from .core import AuditError, Decision, DecisionLog, key_date_text, person_timeline_svg
+from .pages import day_or_none, page_route, show, status_label
+from .pages_team import decided_team
+from .pages_words import employee_url, in_words, missing, outcome_of
+from .routes_people import NewEndorsement, endorsement_create, endorsements_list, visible_row
+
+router = APIRouter()
+RESULT = {True: "met", False: "not met", None: "undecided"}
+HISTORY = 50  # decision-log entries and record changes shown on the page (newest first)
+SOON_DAYS = 365  # My approvals: "coming up" lists those whose time requirement is met within this many days
+
+
+def decide_visible(request: Request, caller: Caller, agency: str, employee_id: str, as_of: dt.date):
+    """(stored row, Decided) of an employee in the caller's scope (404 otherwise), decided as the API decides."""
+    state = request.app.state.service
+    with state.db.read() as conn:
+        row = visible_row(conn, caller, agency, employee_id)
+        _, positions_sha = store.agency_version(conn, agency)
+        decided = state.decider.decide_rows(conn, agency, [row], positions_sha, as_of, None)[0]
+    return row, decided
+
+
+def _evidence(criterion, roles, agency: str) -> list[tuple[str, str]]:
+    out = []
+    for key, value in criterion.evidence.items():
+        if isinstance(value, list):
+            text = ", ".join(str(v) for v in value) or "none"
+        elif value is None:
+            text = "not on file"
+        elif isinstance(value, bool):
+            text = "yes" if value else "no"
+        elif key == "by":
+            text = roles.title(str(value), agency)
+        else:
+            text = str(value)
+        out.append((key.replace("_", " "), text))
+    return out
+
+
+def _result(c) -> str:
+    text = RESULT[c.met]
+    if c.met_on:
+        text += f" {'on' if c.met else ('projected' if c.projected else 'by')} {c.met_on}"
+    return text
+
+
+def _paths(d: Decision, roles, agency: str) -> list[dict]:
+    paths = []
+    for p in d.paths:
+        when = ""
+        if p.eligible_on:
+            when = f"{'eligible since' if p.status == 'eligible' else 'time requirement met on'} {p.eligible_on}"
+        paths.append({"id": p.id, "kind": p.kind, "description": p.description, "status": p.status,
+                      "status_label": status_label(p.status), "when": when, "best": p.id == d.best_path,
+                      "criteria": [{"c": c, "result": _result(c), "met": str(c.met).lower(),
+                                    "evidence": _evidence(c, roles, agency)} for c in p.criteria]})
+    return paths
+
+
+def endorsable(d: Decision, roles, agency: str, role: str) -> list[dict]:
+    """The unmet endorsement criteria of the best path that the caller's role gives: [{kind, criterion, text,
+    not_before}], ``not_before`` being the first day an endorsement given would count (when after today)."""
+    found = []
+    for c in d.best().criteria:
+        if c.category != "endorsement" or c.met is True:
+            continue
+        for kind in sorted(roles.endorsement_kinds(role, agency)):
+            if roles.asks(agency, c.id, role, kind):
+                start = day_or_none(str(c.evidence.get("counted_from") or ""))
+                found.append({"kind": kind, "criterion": c.id, "text": c.missing or c.description,
+                              "not_before": start if start and start > dt.date.today() else None})
+    return found
+
+
+def _history(request: Request, agency: str, employee_id: str) -> tuple[list[dict], str | None]:
+    """The employee's decisions in the decision log, newest first (or why they cannot be read)."""
+    state = request.app.state.service
+    items = []
+    try:
+        with DecisionLog.open(state.db.location.log, create=True) as log:
+            entries = [e for e in log.entries(employee_id=employee_id) if e.agency == agency]
+        for e in reversed(entries[-HISTORY:]):
+            summary = e.summary()
+            try:
+                words = key_date_text(e.decision())
+            except AuditError:
+                words = ""
+            items.append({"seq": e.seq, "decision_id": e.decision_id, "recorded_at": e.recorded_at[:19].replace(
+                "T", " ") + " UTC", "as_of": e.as_of, "status": summary["status"] or "",
+                          "status_label": status_label(summary["status"] or ""), "when": words, "actor": e.actor,
+                          "target": summary["target"] or ""})
+    except AuditError as exc:
+        return items, str(exc)
+    return items, None
+
+
+def _changes(request: Request, agency: str, employee_id: str) -> list[dict]:
+    db = request.app.state.service.db
+    found = activity.entries(db, agencies={agency}, subject=employee_id, limit=1000)
+    return [{"at": e.recorded_at[:19].replace("T", " ") + " UTC", "actor": e.actor,
+             "action": e.action.replace(".", " ").replace("_", " "), "changed": e.changed, "detail": e.detail}
+            for e in reversed(found[-HISTORY:])]
+
+
+@page_route(router, "page.employee")
+def employee_page(request: Request, agency: str, employee_id: str, caller: Caller = Depends(authorized),
+                  as_of: str | None = None, endorsed: str | None = None):
+    state = request.app.state.service
+    day = day_or_none(as_of, "'as of'") or dt.date.today()
+    row, decided = decide_visible(request, caller, agency, employee_id, day)
+    outcome = outcome_of(decided)
+    roles, role = state.roles, caller.account.role
+    values = {"agency": agency, "employee_id": employee_id, "name": row["name"] or "", "as_of": day,
+              "given_as_of": bool(as_of), "st": decided.summary["status"],
+              "status_label": status_label(decided.summary["status"]), "words": in_words(outcome, roles, agency),
+              "supervisor": row["supervisor"] or "", "url": employee_url(agency, employee_id),
+              "decision": None, "endorse": [], "paths": [], "chart": "", "missing": [], "key": "",
+              "endorsed": endorsed if endorsed in roles.endorsement_kinds(role, agency) else None}
+    if isinstance(outcome, Decision):
+        d = outcome
+        values.update(decision=d, key=key_date_text(d), missing=missing(d, roles, agency),
+                      paths=_paths(d, roles, agency), chart=person_timeline_svg(d, row["name"]),
+                      endorse=endorsable(d, roles, agency, role) if "page.endorse" in _allowed(caller) else [])
+    body = json.loads(endorsements_list(request, agency, employee_id, caller).body)
+    values["endorsements"] = [{**e, "by_title": roles.title(e["by"], agency)} for e in body["items"]]
+    values["history"], values["history_error"] = _history(request, agency, employee_id)
+    values["changes"] = _changes(request, agency, employee_id)
+    values["can_edit"] = "page.record_edit" in _allowed(caller)
+    values["audit"] = "page.audit_entry" in _allowed(caller)
+    return show(request, caller, "employee.html", **values)
+
+
+def _allowed(caller: Caller) -> list[str]:
+    from .permissions import allowed
+
+    return allowed(caller.classes)
+
+
+# -- endorsing ----------------------------------------------------------------------------------------------
+def _confirm(request: Request, caller: Caller, agency: str, employee_id: str, kind: str, status: int = 200,
+             error: str | None = None, comment: str = ""):
+    state = request.app.state.service
+    row, decided = decide_visible(request, caller, agency, employee_id, dt.date.today())
+    outcome = outcome_of(decided)
+    role = caller.account.role
+    kinds = state.roles.endorsement_kinds(role, agency)
+    if kind not in kinds:
+        raise Denied(403 if status == 200 else status,
+                     f"the {state.roles.title(role, agency)} gives {', '.join(sorted(kinds)) or 'no endorsement'}; "
+                     f"not {kind[:40]!r}")
+    target = outcome.target.title if isinstance(outcome, Decision) else None
+    asked = endorsable(outcome, state.roles, agency, role) if isinstance(outcome, Decision) else []
+    return show(request, caller, "endorse.html", status, agency=agency, employee_id=employee_id,
+                name=row["name"] or "", kind=kind, role_name=state.roles.title(role, agency), target=target,
+                today=dt.date.today(), words=in_words(outcome, state.roles, agency), error=error, comment=comment,
+                asked=[a for a in asked if a["kind"] == kind], url=employee_url(agency, employee_id))
+
+
+@page_route(router, "page.endorse_confirm")
+def endorse_confirm(request: Request, agency: str, employee_id: str, kind: str = "",
+                    caller: Caller = Depends(authorized)):
+    """What will be recorded, in whose name, toward which level; a comment box; Confirm or go back."""
+    return _confirm(request, caller, agency, employee_id, kind)
+
+
+@page_route(router, "page.endorse")
+def endorse(request: Request, agency: str, employee_id: str, caller: Caller = Depends(authorized),
+            kind: str = Form(""), comment: str = Form("")):
+    """Record the confirmed endorsement through the API's route (the same checks and activity-log entry), then
+    back to the employee page, decided again."""
+    try:
+        body = NewEndorsement(kind=kind[:40], comment=comment.strip()[:2000] or None)
+        endorsement_create(request, agency, employee_id, body, caller)
+    except Denied as exc:
+        if exc.status_code == 404:
+            raise
+        return _confirm(request, caller, agency, employee_id, kind, exc.status_code, str(exc.detail), comment)
+    return RedirectResponse(employee_url(agency, employee_id, f"?endorsed={kind}"), status_code=303)
+
+
+# -- my approvals -------------------------------------------------------------------------------------------
+@page_route(router, "page.approvals")
+def approvals_page(request: Request, caller: Caller = Depends(authorized), agency: str | None = None):
+    """Everyone in scope whose best path lacks an endorsement of a kind the caller's role gives: waiting now
+    (oldest wait first), coming up (time requirement met within a year), and blocked by something else."""
+    state = request.app.state.service
+    today = dt.date.today()
+    agency, decided = decided_team(request, caller, agency, today)
+    role = caller.account.role
+    waiting, coming, blocked = [], [], []
+    for item in decided:
+        d = outcome_of(item)
+        if not isinstance(d, Decision):
+            continue
+        asked = endorsable(d, state.roles, agency, role)
+        if not asked:
+            continue
+        entry = {"employee_id": d.employee_id, "name": d.name or "", "url": employee_url(agency, d.employee_id),
+                 "status": d.status, "status_label": status_label(d.status), "since": d.time_met_on,
+                 "days": (today - d.time_met_on).days if d.time_met_on else None, "target": d.target.title,
+                 "overdue_since": d.review.overdue_since if d.review else None, "asked": asked,
+                 "missing": missing(d, state.roles, agency), "words": in_words(d, state.roles, agency)}
+        if d.status == "awaiting_approval":
+            waiting.append(entry)
+        elif d.status == "not_yet" and d.time_met_on and (d.time_met_on - today).days <= SOON_DAYS:
+            coming.append(entry)
+        elif d.status != "not_yet":
+            blocked.append(entry)
+    waiting.sort(key=lambda e: (e["since"] or dt.date.max, e["employee_id"]))
+    coming.sort(key=lambda e: (e["since"] or dt.date.max, e["employee_id"]))
+    kinds = sorted(state.roles.endorsement_kinds(role, agency))
+    return show(request, caller, "approvals.html", waiting=waiting, coming=coming, blocked=blocked, kinds=kinds,
+                role_name=state.roles.title(role, agency), today=today, soon=SOON_DAYS)
+
+
+__all__ = ["decide_visible", "endorsable", "router"]

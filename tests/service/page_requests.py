@@ -1,0 +1,78 @@
+"""The pages' rows of the permission matrix (tests/service/test_service_permissions.py): one request per page route
+of the permission table, as a browser (or a script with a token) would send it. ``where`` is an employee
+(agency, id) as in the matrix; pages on an agency name it with ``?agency=``, so that another agency's is 404."""
+
+from __future__ import annotations
+
+import base64
+
+from service.web_forms import as_data, form
+
+from service.service_world import AS_OF, PROPOSALS
+
+ENDORSED = {"CCWD-002": "CCWD-003"}  # the page endorses another employee than the API's rows (no 409 between them)
+
+
+def _hr(world, agency):
+    return world.as_("hr.ccwd" if agency == "ccwd" else "hr.jbwd")
+
+
+def _page(where, tail=""):
+    agency, employee_id = where
+    return f"/employees/{agency}/{ENDORSED.get(employee_id, employee_id) if tail.startswith('/endorse') else employee_id}{tail}"
+
+
+def _kind(world, role, where):
+    """A kind the role gives that the (page's) employee does not hold yet."""
+    agency, employee_id = where
+    employee_id = ENDORSED.get(employee_id, employee_id)
+    record = _hr(world, agency).get(f"/api/v1/employees/{agency}/{employee_id}").json()["record"]
+    held = {(e["kind"], e["by"]) for e in record.get("endorsements", [])}
+    kinds = sorted(world.roles.endorsement_kinds(role, agency))
+    return next((k for k in kinds if (k, role) not in held), "recommendation")
+
+
+def _roster(world, agency) -> bytes:
+    return _hr(world, agency).get(f"/api/v1/agencies/{agency}/roster").content
+
+
+def _record_form(world, where) -> dict:
+    """The edit form of the record as HR of its agency sees it (unchanged), or nothing when there is none."""
+    agency, employee_id = where
+    answer = _hr(world, agency).get(f"/employees/{agency}/{employee_id}/edit")
+    if answer.status_code != 200:
+        return {}
+    return as_data(form(answer.text, f"/employees/{agency}/{employee_id}/edit")["fields"])
+
+
+NO_FOLLOW = {"follow_redirects": False}
+PAGE_REQUESTS = {
+    "page.team": lambda w, r, x: ("GET", "/team", {"params": {"agency": x[0], "as_of": AS_OF}}),
+    "page.team_csv": lambda w, r, x: ("GET", "/team.csv", {"params": {"agency": x[0], "as_of": AS_OF}}),
+    "page.employee": lambda w, r, x: ("GET", _page(x), {"params": {"as_of": AS_OF}}),
+    "page.endorse_confirm": lambda w, r, x: ("GET", _page(x, "/endorse"), {"params": {"kind": _kind(w, r, x)}}),
+    "page.endorse": lambda w, r, x: ("POST", _page(x, "/endorse"),
+                                     {"data": {"kind": _kind(w, r, x), "comment": "matrix"}, **NO_FOLLOW}),
+    "page.approvals": lambda w, r, x: ("GET", "/approvals", {"params": {"agency": x[0]}}),
+    "page.hr": lambda w, r, x: ("GET", "/hr", {"params": {"agency": x[0]}}),
+    "page.import_check": lambda w, r, x: ("POST", "/hr/import", {"params": {"agency": x[0]}, "files": {
+        "roster": (f"{x[0]}.yaml", _roster(w, x[0]), "application/yaml")}}),
+    "page.import_save": lambda w, r, x: ("POST", "/hr/import/save", {"params": {"agency": x[0]}, "data": {
+        "name": f"{x[0]}.yaml", "data": base64.b64encode(_roster(w, x[0])).decode()}, **NO_FOLLOW}),
+    "page.record_edit": lambda w, r, x: ("GET", _page(x, "/edit"), {}),
+    "page.record_save": lambda w, r, x: ("POST", _page(x, "/edit"), {"data": _record_form(w, x), **NO_FOLLOW}),
+    "page.positions": lambda w, r, x: ("GET", "/hr/positions", {"params": {"agency": x[0]}}),
+    "page.position_save": lambda w, r, x: ("POST", "/hr/positions", {"params": {"agency": x[0]}, "data": {
+        "id": {"ccwd": "CCWD-POS-CST-1", "jbwd": "JBWD-POS-CSS1-6"}[x[0]], "change": "vacancy", "vacant": "on"},
+        **NO_FOLLOW}),
+    "page.reclass": lambda w, r, x: ("POST", "/hr/reclass", {"params": {"agency": x[0]}, "data": {"as_of": AS_OF},
+                                                             "files": {"proposal": ("p.yaml",
+                                                                                    PROPOSALS[x[0]].read_bytes())}}),
+    "page.decisions_record": lambda w, r, x: ("POST", "/hr/record", {"params": {"agency": x[0]},
+                                                                     "data": {"as_of": AS_OF}, **NO_FOLLOW}),
+    "page.audit": lambda w, r, x: ("GET", "/audit", {"params": {"agency": x[0]}}),
+    "page.audit_entry": lambda w, r, x: ("GET", f"/audit/entries/{w.decision_ids[x[0]]}", {}),
+    "page.audit_verify": lambda w, r, x: ("GET", "/audit/verify", {}),
+    "page.audit_replay": lambda w, r, x: ("GET", f"/audit/replay/{w.decision_ids[x[0]]}", {}),
+    "page.activity": lambda w, r, x: ("GET", "/audit/activity", {"params": {"agency": x[0]}}),
+}

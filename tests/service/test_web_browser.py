@@ -1,0 +1,389 @@
+"""The pages in a real browser (headless Chromium through chromedriver) against a live service on loopback, on the
+demo store of ``eligibility serve --demo``: each role signs in and does its task with no command line. Also the
+phone width (380 px: the status and what is missing stay on screen), keyboard use, names holding markup, and the
+screenshots of docs/screens/ (taken again with ``UPDATE_DOCS_SCREENS=1``; every run checks that no page is wider
+than a phone screen).
+
+Needs the Debian packages chromium and chromium-driver and the selenium package (test extra); skipped otherwise.
+The tests run in file order on one store (each builds on the one before: endorsements, the decision log)."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import struct
+
+import pytest
+
+from service.web_server import start
+
+from factories import ROOT, SAMPLES
+
+webdriver = pytest.importorskip("selenium.webdriver", reason="selenium is not installed (pip install '.[test]')")
+from selenium.common.exceptions import NoAlertPresentException  # noqa: E402
+from selenium.webdriver.chrome.service import Service  # noqa: E402
+from selenium.webdriver.common.by import By  # noqa: E402
+from selenium.webdriver.common.keys import Keys  # noqa: E402
+from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
+
+BROWSER = next(filter(None, map(shutil.which, ("chromium", "chromium-browser", "google-chrome"))), None)
+DRIVER = shutil.which("chromedriver")
+FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
+         "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic", "--hide-scrollbars"]
+SCREENS = ROOT / "docs" / "screens"
+DESKTOP, PHONE = 1280, 380
+XSS = '<script>alert("xss")</script><img src=x onerror=alert(2)>'
+
+pytestmark = pytest.mark.skipif(BROWSER is None or DRIVER is None,
+                                reason="headless browser test needs chromium and chromedriver "
+                                       "(apt-get install chromium chromium-driver)")
+
+
+@pytest.fixture(scope="module")
+def live(evaluator, tmp_path_factory):
+    service = start(evaluator, tmp_path_factory.mktemp("demo"))
+    yield service
+    service.stop()
+
+
+@pytest.fixture(scope="module")
+def browser(tmp_path_factory):
+    options = webdriver.ChromeOptions()
+    options.binary_location = BROWSER
+    for flag in FLAGS + [f"--user-data-dir={tmp_path_factory.mktemp('chromium-profile')}",
+                         f"--window-size={DESKTOP},900"]:
+        options.add_argument(flag)
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    driver = webdriver.Chrome(service=Service(DRIVER), options=options)
+    driver.implicitly_wait(0)
+    try:
+        yield driver
+    finally:
+        driver.quit()
+
+
+class Person:
+    """The browser, signed in as one demo account."""
+
+    def __init__(self, driver, live, role: str) -> None:
+        self.d, self.live, self.name = driver, live, live.roles[role]
+
+    def sign_in(self) -> "Person":
+        self.d.delete_all_cookies()
+        self.d.get(self.live.url + "/login")
+        self.d.find_element(By.ID, "name").send_keys(self.name)
+        self.d.find_element(By.ID, "password").send_keys(self.live.passwords[self.name])
+        follow(self.d, self.d.find_element(By.CSS_SELECTOR, "form.signin button"))
+        assert self.d.current_url == self.live.url + "/", self.d.page_source[:500]
+        return self
+
+    def open(self, path: str):
+        self.d.get(self.live.url + path)
+        return self.d
+
+    def text(self, css: str = "main") -> str:
+        return self.d.find_element(By.CSS_SELECTOR, css).text
+
+    def click(self, text: str) -> None:
+        """Follow a link or press a button by its words, and wait for the next page."""
+        follow(self.d, self.d.find_element(By.XPATH, f'//main//*[self::a or self::button][normalize-space()="{text}"]'))
+
+
+def follow(driver, element) -> None:
+    """Click what loads another page, and wait until it has."""
+    driver.execute_script("window.__before_click = true")
+    element.click()
+    WebDriverWait(driver, 20).until(lambda d: d.execute_script(
+        "return !window.__before_click && document.readyState === 'complete'"))
+
+
+def as_(browser, live, role: str) -> Person:
+    return Person(browser, live, role).sign_in()
+
+
+def team_ids(d) -> list[str]:
+    return [a.get_attribute("href").rsplit("/", 1)[1] for a in d.find_elements(By.CSS_SELECTOR, "#team-table td.c-employee a")]
+
+
+def no_alert(d) -> bool:
+    try:
+        d.switch_to.alert
+    except NoAlertPresentException:
+        return True
+    return False
+
+
+def png_size(data: bytes) -> tuple[int, int]:
+    assert data[:8] == b"\x89PNG\r\n\x1a\n"
+    return struct.unpack(">II", data[16:24])
+
+
+# -- each role signs in ------------------------------------------------------------------------------------------------
+@pytest.mark.parametrize("role, role_title, pages", [
+    ("supervisor", "Supervisor", ["Team"]),
+    ("office_manager", "Office Manager", ["Team", "My approvals"]),
+    ("general_manager", "General Manager", ["Team", "My approvals"]),
+    ("hr", "HR", ["Team", "HR", "Positions"]),
+    ("auditor", "Auditor", ["Team", "Audit log", "Activity"]),
+])
+def test_each_role_signs_in_and_sees_who_they_are_and_their_pages(browser, live, role, role_title, pages):
+    person = as_(browser, live, role)
+    header = person.text("header")
+    assert person.name in header and role_title in header
+    assert ("every agency" if role == "auditor" else "Coastside County Water District") in header
+    assert [a.text for a in browser.find_elements(By.CSS_SELECTOR, "nav.pages a")] == pages
+    first = {"office_manager": "My approvals", "general_manager": "My approvals", "auditor": "Decision log"}
+    assert browser.find_element(By.CSS_SELECTOR, ".start h2 a").text == first.get(role, "Team")
+
+
+def test_a_wrong_password_is_refused_on_the_form(browser, live):
+    browser.delete_all_cookies()
+    browser.get(live.url + "/team")
+    assert "Sign in to see this page." in browser.find_element(By.CSS_SELECTOR, "main").text
+    browser.find_element(By.ID, "name").send_keys("lortiz")
+    browser.find_element(By.ID, "password").send_keys("not the password")
+    follow(browser, browser.find_element(By.CSS_SELECTOR, "form.signin button"))
+    assert "wrong account name or password" in browser.find_element(By.CSS_SELECTOR, ".error").text
+    browser.find_element(By.ID, "name").clear()
+    browser.find_element(By.ID, "name").send_keys("lortiz")
+    browser.find_element(By.ID, "password").send_keys(live.passwords["lortiz"])
+    follow(browser, browser.find_element(By.CSS_SELECTOR, "form.signin button"))
+    assert browser.current_url == live.url + "/team"  # back to the page asked for
+
+
+# -- the supervisor ---------------------------------------------------------------------------------------------------
+def test_the_supervisor_sees_only_their_team_and_filters_it_without_javascript_needed(browser, live):
+    person = as_(browser, live, "supervisor")
+    d = person.open("/team")
+    assert sorted(team_ids(d)) == [f"CCWD-00{i}" for i in range(1, 8)]
+    assert team_ids(d)[0] == "CCWD-003"  # the overdue review first
+    assert "Reviews overdue (1)" in person.text(".overdue-box")
+    follow(d, d.find_element(By.CSS_SELECTOR, 'a.count.st-needs_review'))  # a count is a link to its rows
+    assert sorted(team_ids(d)) == ["CCWD-004", "CCWD-006"] and "Showing 2 of 7" in person.text("#shown")
+    d = person.open("/employees/ccwd/CCWD-010")  # another supervisor's employee
+    assert "Not found" in person.text("h1") and "no such employee" in person.text()
+
+
+def test_sorting_in_place_with_the_script(browser, live):
+    person = as_(browser, live, "hr")
+    d = person.open("/team")
+    d.find_element(By.CSS_SELECTOR, 'th[data-key="employee"] a').click()  # sorted by the script, no reload
+    names = [a.text for a in d.find_elements(By.CSS_SELECTOR, "#team-table td.c-employee a")]
+    assert names == sorted(names, key=lambda n: n.lower()) and d.current_url.endswith("/team")
+    assert d.find_element(By.CSS_SELECTOR, 'th[data-key="employee"]').get_attribute("aria-sort") == "ascending"
+    d.find_element(By.CSS_SELECTOR, 'th[data-key="employee"] a').click()
+    assert [a.text for a in d.find_elements(By.CSS_SELECTOR, "#team-table td.c-employee a")] == names[::-1]
+
+
+# -- the approvers ------------------------------------------------------------------------------------------------------
+def _endorse(browser, live, role: str, kind: str, comment: str) -> str:
+    person = as_(browser, live, role)
+    d = person.open("/approvals")
+    card = d.find_element(By.XPATH, '//li[.//a[contains(@href, "/employees/ccwd/CCWD-002")]]')
+    follow(d, card.find_element(By.XPATH, f'.//a[normalize-space()="Give {kind}…"]'))
+    assert f"Confirm your {kind}" in person.text("h1")
+    d.find_element(By.ID, "comment").send_keys(comment)
+    person.click(f"Confirm {kind}")
+    return person.text("main")
+
+
+def test_the_approvers_endorse_and_the_status_changes_on_the_team_page(browser, live):
+    page = _endorse(browser, live, "office_manager", "recommendation", "Ready for level II.")
+    assert "Recorded: your recommendation" in page and "Ready for level II." in page
+    assert "once the General Manager approves" in page
+    page = _endorse(browser, live, "general_manager", "approval", "Approved.")
+    assert "Can advance to Customer Service Specialist II now" in page
+    person = as_(browser, live, "supervisor")
+    d = person.open("/team")
+    row = d.find_element(By.XPATH, '//tr[.//a[contains(@href, "/employees/ccwd/CCWD-002")]]')
+    assert row.find_element(By.CSS_SELECTOR, "td.c-status").text == "eligible"
+    assert "Customer Service Specialist II" in row.text and "nothing" in row.find_element(By.CSS_SELECTOR,
+                                                                                         "td.c-missing").text
+
+
+# -- HR ------------------------------------------------------------------------------------------------------------------
+def test_hr_imports_a_roster_with_one_bad_record_sees_it_by_line_and_field_and_nothing_is_saved(browser, live,
+                                                                                              tmp_path):
+    bad = tmp_path / "ccwd.yaml"
+    bad.write_text((SAMPLES / "ccwd.yaml").read_text().replace("level: I\n        start: 2023-05-01",
+                                                                "level: I\n        start: 2023-05-32", 1))
+    person = as_(browser, live, "hr")
+    d = person.open("/hr")
+    d.find_element(By.ID, "roster").send_keys(str(bad))
+    person.click("Check the file")
+    assert "Nothing was saved. 1 of 14 records could not be read." in person.text(".error-box")
+    cells = [c.text for c in d.find_elements(By.CSS_SELECTOR, "table.problems tbody td")]
+    assert cells[1:] == ["CCWD-014", "employees[13].assignments[1].start", "no such day (2023-05-32)"]
+    assert re.fullmatch(r"\d+, column \d+", cells[0])
+    assert d.find_elements(By.XPATH, '//form[@action="/hr/import/save"]') == []
+    d = person.open("/employees/ccwd/CCWD-002")  # the endorsements given above are still there: nothing replaced
+    assert "Approved." in person.text()
+
+
+def test_hr_edits_a_name_that_holds_markup_and_nothing_executes_anywhere(browser, live):
+    person = as_(browser, live, "hr")
+    d = person.open("/employees/ccwd/CCWD-006/edit")
+    field = d.find_element(By.ID, "f-name")
+    field.clear()
+    field.send_keys(XSS)
+    person.click("Save the record")
+    assert "The record is saved" in person.text()
+    for role, path in (("supervisor", "/team"), ("supervisor", "/employees/ccwd/CCWD-006"), ("hr", "/team.csv")):
+        if path.endswith(".csv"):
+            continue
+        viewer = as_(browser, live, role)
+        d = viewer.open(path)
+        assert no_alert(d), path
+        assert XSS in viewer.text(), path  # shown as the text it is
+    assert not [e for e in browser.get_log("browser") if "Content Security Policy" in e["message"]]
+
+
+# -- the auditor ------------------------------------------------------------------------------------------------------
+def test_the_auditor_verifies_the_log_with_an_anchor_and_replays_an_entry(browser, live):
+    hr = as_(browser, live, "hr")
+    hr.open("/hr")
+    hr.click("Record 14 decisions")
+    assert "Recorded 12 decisions" in hr.text(".notice")
+    person = as_(browser, live, "auditor")
+    d = person.open("/audit")
+    assert "entries match" in person.text(".lead") and len(d.find_elements(By.CSS_SELECTOR, "#log-table tbody tr")) == 12
+    person.click("Verify the logs")
+    assert "Both logs are intact." in person.text(".notice")
+    anchor = d.find_element(By.ID, "decision-anchor").text
+    d.find_element(By.ID, "anchor").send_keys(anchor)
+    follow(d, d.find_element(By.XPATH, '//button[starts-with(normalize-space(), "Verify")]'))
+    assert "still holds the anchored entry unchanged" in person.text(".notice")
+    d = person.open("/audit?employee=CCWD-002")
+    follow(d, d.find_element(By.XPATH, '//a[starts-with(@aria-label, "Replay entry")]'))
+    assert person.text("#replay-result").startswith("Reproduced: reproduced byte for byte")
+    follow(d, d.find_element(By.XPATH, '//a[starts-with(normalize-space(), "Entry #")]'))
+    assert "Where it comes from" in person.text() and "Possess California Driver's License." in person.text()
+
+
+# -- phone width and keyboard ------------------------------------------------------------------------------------------
+def test_at_phone_width_the_status_and_what_is_missing_stay_on_screen(browser, live):
+    person = as_(browser, live, "supervisor")
+    browser.set_window_size(PHONE, 800)
+    d = person.open("/team")
+    assert d.execute_script("return document.documentElement.scrollWidth") <= PHONE
+    for row in d.find_elements(By.CSS_SELECTOR, "#team-table tbody tr"):
+        for css in ("td.c-status", "td.c-missing"):
+            cell = row.find_element(By.CSS_SELECTOR, css)
+            rect = cell.rect
+            assert cell.is_displayed() and rect["x"] >= 0 and rect["x"] + rect["width"] <= PHONE, css
+    assert not d.find_element(By.CSS_SELECTOR, "details.filters-box").get_attribute("open")  # folded on a phone
+    browser.set_window_size(DESKTOP, 900)
+
+
+def test_the_keyboard_reaches_the_content_first_and_every_link_shows_focus(browser, live):
+    person = as_(browser, live, "office_manager")
+    d = person.open("/approvals")
+    d.find_element(By.TAG_NAME, "body").send_keys(Keys.TAB)
+    active = d.switch_to.active_element
+    assert active.text == "Skip to the content"
+    active.send_keys(Keys.ENTER)
+    assert d.switch_to.active_element.get_attribute("id") == "main"
+    d.switch_to.active_element.send_keys(Keys.TAB)
+    link = d.switch_to.active_element
+    assert link.tag_name == "a" and link.value_of_css_property("outline-style") == "solid"
+
+
+# -- screenshots --------------------------------------------------------------------------------------------------------
+PAGES = [  # (file name, role, path or action)
+    ("sign-in", None, "/login"),
+    ("start", "hr", "/"),
+    ("team", "supervisor", "/team"),
+    ("employee", "supervisor", "/employees/ccwd/CCWD-003"),
+    ("approvals", "general_manager", "/approvals"),
+    ("endorse", "office_manager", "/employees/ccwd/CCWD-003/endorse?kind=recommendation"),
+    ("hr", "hr", "/hr"),
+    ("import-report", "hr", "import"),
+    ("record-edit", "hr", "/employees/ccwd/CCWD-004/edit"),
+    ("positions", "hr", "/hr/positions"),
+    ("reclass", "hr", "reclass"),
+    ("audit", "auditor", "/audit"),
+    ("audit-entry", "auditor", "entry"),
+    ("audit-verify", "auditor", "/audit/verify"),
+    ("audit-replay", "auditor", "replay"),  # CCWD-002's, recommended since it was recorded
+    ("activity", "auditor", "/audit/activity"),
+]
+
+
+@pytest.fixture(scope="module")
+def shown(evaluator, tmp_path_factory, browser):
+    """A demo store of its own for the screenshots, as a person would find it after a little use: the decisions
+    recorded by HR, then a recommendation given (so that replaying that decision shows what changed)."""
+    service = start(evaluator, tmp_path_factory.mktemp("shown"))
+    browser.set_window_size(DESKTOP, 900)
+    hr = as_(browser, service, "hr")
+    hr.open("/hr")
+    hr.click("Record 14 decisions")
+    _endorse(browser, service, "office_manager", "recommendation", "Ready for level II.")
+    yield service
+    service.stop()
+
+
+_signed_in: dict[int, tuple] = {}  # browser -> (service, role) it is signed in to, to sign in once per role
+
+
+def _goto(browser, live, role, where, tmp_path):
+    """Open one of PAGES as its role would reach it (uploading a file, following a link)."""
+    if role is None:
+        browser.delete_all_cookies()
+        _signed_in.pop(id(browser), None)
+        browser.get(live.url + where)
+        return
+    person = Person(browser, live, role)
+    if _signed_in.get(id(browser)) != (live.url, role):
+        person.sign_in()
+        _signed_in[id(browser)] = (live.url, role)
+    if where == "import":
+        bad = tmp_path / "ccwd.yaml"
+        bad.write_text((SAMPLES / "ccwd.yaml").read_text().replace("rating: exceeds", "rating: great", 1))
+        person.open("/hr").find_element(By.ID, "roster").send_keys(str(bad))
+        person.click("Check the file")
+    elif where == "reclass":
+        person.open("/hr").find_element(By.ID, "proposal").send_keys(str(ROOT / "proposals" / "ccwd-2017-css.yaml"))
+        person.click("Show the impact")
+    elif where in ("entry", "replay"):
+        d = person.open(f"/audit?employee={'CCWD-003' if where == 'entry' else 'CCWD-002'}")
+        link = d.find_element(By.CSS_SELECTOR, "#log-table tbody a" if where == "entry"
+                              else '#log-table a[aria-label^="Replay"]')
+        follow(browser, link)
+    else:
+        person.open(where)
+
+
+def test_no_page_is_wider_than_a_phone_screen(browser, live, tmp_path):
+    _signed_in.clear()
+    browser.set_window_size(PHONE, 800)
+    try:
+        for name, role, where in PAGES:
+            _goto(browser, live, role, where, tmp_path)
+            assert browser.execute_script("return document.documentElement.scrollWidth") <= PHONE, name
+            assert no_alert(browser)
+    finally:
+        _signed_in.clear()
+        browser.set_window_size(DESKTOP, 900)
+
+
+@pytest.mark.skipif(os.environ.get("UPDATE_DOCS_SCREENS") != "1",
+                    reason="UPDATE_DOCS_SCREENS=1 takes the screenshots of docs/screens/ again")
+def test_screenshots_of_every_page_at_desktop_and_phone_width(browser, shown, tmp_path):
+    """docs/screens/NAME-desktop.png (1280 wide) and NAME-phone.png (380 wide), whole pages up to a height."""
+    SCREENS.mkdir(parents=True, exist_ok=True)
+    _signed_in.clear()
+    for name, role, where in PAGES:
+        for width, cap in ((DESKTOP, 2600), (PHONE, 2200)):
+            browser.set_window_size(width, 900)
+            _goto(browser, shown, role, where, tmp_path)
+            assert browser.execute_script("return document.documentElement.scrollWidth") <= width, (name, width)
+            height = browser.execute_script("return document.documentElement.scrollHeight")
+            browser.set_window_size(width, min(height, cap))
+            data = browser.get_screenshot_as_png()
+            assert png_size(data)[0] == width, name
+            (SCREENS / f"{name}-{'desktop' if width == DESKTOP else 'phone'}.png").write_bytes(data)
+    browser.set_window_size(DESKTOP, 900)
+    _signed_in.clear()
+    assert len(list(SCREENS.glob("*.png"))) >= 2 * len(PAGES)
