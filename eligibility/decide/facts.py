@@ -1,17 +1,19 @@
 """Flattening one record into the facts the durable_rules engine reasons over, for the questions of its target level,
 and the service-credit arithmetic those questions need. Nothing here decides a criterion.
 
-Dates become day ordinals relative to the as-of date (``d`` <= 0: on or before it), so a rule compares them with
-constants. Each record item is asserted once for every question that looks at items of its type, tagged with the
-question (``c``) and the number of candidates the question has (``n``): a licence is a candidate of each licence
-criterion of the target level whatever its kind or dates, an evaluation of each successful-service criterion, a
-position of each vacancy criterion. (A join of a question fact with a record fact costs durable_rules 2.0.28 several
-times what a one-fact match does: docs/performance.md.)
+Dates become days relative to the as-of date (``d`` <= 0: on or before it), so a rule compares them with
+constants. A record's licences, certifications and endorsements are asserted once each, tagged with the target
+level (``lv``) whose criteria consider them and with how many items of the type the record has (``n``): each
+criterion of the level counts every one of them, whatever its kind or dates. Evaluations are asserted per
+successful-service criterion (``c``), placed against its counted period; the roster's positions per vacancy
+criterion, once per session. Tagging instead of joining each item with a question fact: a matched fact costs
+durable_rules 5-8 us, a join frame more (docs/performance.md).
 
 What Python computes is arithmetic: per time criterion, the service credit of the periods of the series, level or
 kinds it names (FTE, uncounted leaves, calendar years: eligibility.decide.timeline) and the day it is met, as a ``time``
 fact; for successful service, the counted period's first day and, when the engine finds an unsatisfactory evaluation
-in it, the credit counted again from the day after (a hook the closing tally calls).
+in it, the credit counted again from the day after (a hook the closing tally calls). A question with no candidate
+at all gets its closed tally (``k``) at once: nothing to count.
 """
 
 from __future__ import annotations

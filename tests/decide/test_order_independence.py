@@ -104,6 +104,9 @@ def test_fact_order_does_not_change_what_the_engine_derives(ev, agency, seed, as
     got = _in_pieces(engine, _asked(ev, agency, [cases[k] for k in permutation]), order, pieces)
     for place, k in enumerate(permutation):
         assert _signature(got[place]) == expected[k], cases[k].employee.id
+    # and alone in a session of its own: what others in the batch are does not matter either
+    alone = order.randrange(len(cases))
+    assert _signature(engine.decide(_asked(ev, agency, [cases[alone]]))[0]) == expected[alone]
 
 
 def test_a_session_in_one_piece_matches_the_ordinary_one(ev):
