@@ -6,6 +6,7 @@ import datetime as dt
 from pathlib import Path
 
 from eligibility.records.models import Employee
+from eligibility.scale import generate
 
 ROOT = Path(__file__).resolve().parent.parent
 RULES = ROOT / "rules"
@@ -22,3 +23,15 @@ def employee(**fields) -> Employee:
     """An Employee from keyword fields (``class`` may be given as ``class_`` inside assignments)."""
     fields.setdefault("id", "E1")
     return Employee.model_validate(fields)
+
+
+def generated_employees(book, count: int, seed: int) -> tuple[dict, list[Employee]]:
+    """A generated roster's header and its valid employees (the generator's deliberately malformed records left out)."""
+    header, records = generate.generate(book, count, seed)
+    employees = []
+    for raw in records:
+        try:
+            employees.append(Employee.model_validate(raw))
+        except Exception:  # malformed on purpose
+            continue
+    return header, employees

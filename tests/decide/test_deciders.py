@@ -8,7 +8,7 @@ import datetime as dt
 import gc
 
 import pytest
-from factories import RULES, SAMPLES, d
+from factories import RULES, SAMPLES, d, generated_employees
 
 import eligibility
 from eligibility.decide import criteria, oracle
@@ -25,7 +25,6 @@ from eligibility.decide.evaluator import Evaluator
 from eligibility.errors import EvaluationError
 from eligibility.output import report
 from eligibility.records.models import Employee
-from eligibility.scale import generate
 
 AS_OF = d("2026-11-24")
 PACKAGE = eligibility.__file__.rsplit("/", 1)[0]
@@ -122,13 +121,7 @@ def test_closing_the_evaluator_frees_the_engines():
 def test_deciding_leaves_no_reference_cycles(name):
     # ccwd: successful service (an unsatisfactory evaluation restarts the count), endorsement windows, vacancies
     with Evaluator.from_dir(RULES, decider=decider_named(name)) as ev:
-        header, records = generate.generate(ev.books["ccwd"], 300, 5)
-        employees = []
-        for raw in records:
-            try:
-                employees.append(Employee.model_validate(raw))
-            except Exception:  # malformed on purpose
-                continue
+        header, employees = generated_employees(ev.books["ccwd"], 300, 5)
         # objects an earlier test's unfinished roster stream froze out of the collector's view (the evaluator's
         # _bulk_collection) are let back and collected first, so that only this run's garbage is counted
         gc.unfreeze()

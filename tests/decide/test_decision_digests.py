@@ -9,13 +9,12 @@ import hashlib
 import re
 
 import pytest
-from factories import RULES, SAMPLES
+from factories import RULES, SAMPLES, generated_employees
 
 from eligibility.decide.deciders import OracleDecider
 from eligibility.decide.decision import Decision, DecisionError
 from eligibility.decide.evaluator import Evaluator
-from eligibility.records.models import Employee, Position
-from eligibility.scale import generate
+from eligibility.records.models import Position
 
 AGENCIES = ["ccwd", "csr-district", "jbwd", "cas-district"]
 SAMPLE_DATES = ["2018-03-01", "2021-06-30", "2024-02-29", "2026-11-24", "2029-01-15"]
@@ -60,13 +59,7 @@ def sample_digest(ev: Evaluator, agency: str, engine_name: str | None = None, sa
 
 def generated_digest(ev: Evaluator, agency: str, count: int = 600, seed: int = 13,
                      engine_name: str | None = None) -> str:
-    header, records = generate.generate(ev.books[agency], count, seed)
-    employees = []
-    for raw in records:
-        try:
-            employees.append(Employee.model_validate(raw))
-        except Exception:  # the generator's deliberately malformed records
-            continue
+    header, employees = generated_employees(ev.books[agency], count, seed)
     positions = [Position.model_validate(p) for p in header.get("positions", [])]
     digest = hashlib.sha256()
     for day in GENERATED_DATES:

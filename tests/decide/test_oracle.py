@@ -7,6 +7,7 @@ import datetime as dt
 
 import pytest
 from conftest import RULES
+from factories import generated_employees
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -39,14 +40,7 @@ def grading(pair):
 
 
 def _valid(book, seed: int, count: int) -> list[Employee]:
-    header, records = generate.generate(book, count, seed)
-    out = []
-    for raw in records:
-        try:
-            out.append(Employee.model_validate(raw))
-        except Exception:  # the generator's deliberately malformed records
-            continue
-    return out
+    return generated_employees(book, count, seed)[1]
 
 
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

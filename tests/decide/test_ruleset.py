@@ -8,7 +8,7 @@ import re
 
 import pytest
 from click.testing import CliRunner
-from factories import RULES
+from factories import RULES, generated_employees
 
 from eligibility.cli import main
 from eligibility.decide.engine import InferenceEngine
@@ -89,8 +89,6 @@ def test_facts_keep_to_the_measured_limits(agency, monkeypatch):
 
     from eligibility.decide.engine import _Ruleset, fnv1a32
     from eligibility.decide.evaluator import Evaluator
-    from eligibility.records.models import Employee
-    from eligibility.scale import generate
 
     seen: dict[str, list[dict]] = {}
     original = _Ruleset.assert_facts
@@ -101,13 +99,7 @@ def test_facts_keep_to_the_measured_limits(agency, monkeypatch):
         return original(self, facts)
     monkeypatch.setattr(_Ruleset, "assert_facts", spy)
     with Evaluator.from_dir(RULES) as ev:
-        header, records = generate.generate(ev.books[agency], 120, 3)
-        employees = []
-        for raw in records:
-            try:
-                employees.append(Employee.model_validate(raw))
-            except Exception:  # malformed on purpose
-                continue
+        header, employees = generated_employees(ev.books[agency], 120, 3)
         ev.evaluate_many(employees, dt.date(2026, 11, 24), agency=agency)
     assert len(seen) >= 2
     for sid, facts in seen.items():
