@@ -170,9 +170,9 @@ class RulesDir(Mapping[str, LoadedRulebook]):
     """The rule files of a folder, keyed by agency; each file is parsed and validated the first time its agency is
     asked for (a command about one agency does not pay for the others; ``lint`` and ``load_all`` read every one)."""
 
-    def __init__(self, index: dict[str, Path]) -> None:
+    def __init__(self, index: dict[str, Path], loaded: dict[str, LoadedRulebook] | None = None) -> None:
         self._index = index
-        self._loaded: dict[str, LoadedRulebook] = {}
+        self._loaded: dict[str, LoadedRulebook] = dict(loaded or {})
 
     def __getitem__(self, agency: str) -> LoadedRulebook:
         if agency not in self._loaded:
@@ -242,9 +242,7 @@ def load_rules_dir(directory: str | Path, *, lazy: bool = False) -> RulesDir:
         index[agency] = path
     if not index:
         raise RuleFileError("no rule files (*.yaml) in the rules directory", file=directory)
-    books = RulesDir(index)
-    books._loaded.update(eager)
-    return books
+    return RulesDir(index, eager)
 
 
 def criteria_of(path: PathDef) -> list:

@@ -15,8 +15,11 @@ from eligibility.audit.log import (
     sha256_text,
 )
 from eligibility.audit.replay import replay
+from eligibility.audit.verify import parse_anchor
 from eligibility.decide.decision import STATUSES, Decision, DecisionError
+from eligibility.decide.decision import DecisionError as UndecidedItem
 from eligibility.decide.evaluator import Evaluator
+from eligibility.decide.explanation import STATUS_WORDS
 from eligibility.errors import (
     AuditError,
     EligibilityError,
@@ -26,10 +29,14 @@ from eligibility.errors import (
     ProposalError,
     RecordError,
 )
-from eligibility.output.report import in_window
+from eligibility.output.escaping import csv_cell
+from eligibility.output.report import CSV_COLUMNS, in_window, key_date_text
 from eligibility.output.report import row as decision_row
-from eligibility.reclass.impact import assess
+from eligibility.output.timeline_person import person_timeline_svg
+from eligibility.output.writers import roster_csv
+from eligibility.reclass.impact import anonymise, assess
 from eligibility.reclass.proposal import proposal_from_document
+from eligibility.reclass.report import impact_markdown
 from eligibility.records.models import (
     Employee,
     Endorsement,
@@ -68,25 +75,12 @@ def vocabulary_roles(book) -> dict[str, str]:
 
 
 __all__ = [
-    "AuditError", "Decision", "DecisionError", "DecisionLog", "Document", "EligibilityError", "Employee",
-    "Endorsement", "EvaluationError", "Evaluator", "InputError", "NoTargetError", "Position", "ProposalError",
-    "RecordError", "Roster", "RosterHeader", "STATUSES", "assess", "canonical_json", "check_record", "decision_json",
-    "decision_row", "endorsement_criteria", "find_rules_dir", "in_window", "open_roster", "parse_yaml",
-    "positions_sha256", "proposal_from_document", "record_json", "record_sha256", "replay", "roster_from_document",
-    "sha256_text", "vocabulary_roles", "write_roster_csv",
+    "AuditError", "CSV_COLUMNS", "Decision", "DecisionError", "DecisionLog", "Document", "EligibilityError",
+    "Employee", "Endorsement", "EvaluationError", "Evaluator", "InputError", "NoTargetError", "Position",
+    "ProposalError", "RecordError", "Roster", "RosterHeader", "STATUSES", "STATUS_WORDS", "UndecidedItem",
+    "anonymise", "assess", "canonical_json", "check_record", "csv_cell", "decision_json", "decision_row",
+    "endorsement_criteria", "find_rules_dir", "impact_markdown", "in_window", "key_date_text", "open_roster",
+    "parse_anchor", "parse_yaml", "person_timeline_svg", "positions_sha256", "proposal_from_document",
+    "record_json", "record_sha256", "replay", "roster_csv", "roster_from_document", "sha256_text",
+    "vocabulary_roles", "write_roster_csv",
 ]
-
-
-# -- what the pages of issue 15 use (eligibility/service/pages_*.py): words, charts, CSV, staff reports, verify ----
-from eligibility.audit.verify import parse_anchor  # noqa: E402
-from eligibility.decide.decision import DecisionError as UndecidedItem  # noqa: E402
-from eligibility.output.escaping import csv_cell  # noqa: E402
-from eligibility.decide.explanation import STATUS_WORDS  # noqa: E402
-from eligibility.reclass.impact import anonymise  # noqa: E402
-from eligibility.reclass.report import impact_markdown  # noqa: E402
-from eligibility.output.report import CSV_COLUMNS, key_date_text  # noqa: E402
-from eligibility.output.writers import roster_csv  # noqa: E402
-from eligibility.output.timeline_person import person_timeline_svg  # noqa: E402
-
-__all__ += ["CSV_COLUMNS", "STATUS_WORDS", "UndecidedItem", "anonymise", "csv_cell", "impact_markdown",
-            "key_date_text", "parse_anchor", "person_timeline_svg", "roster_csv"]
