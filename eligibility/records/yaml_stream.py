@@ -16,10 +16,10 @@ from eligibility.records.stream_core import (
 )
 from eligibility.rules.documents import (
     Document,
-    PositionedLoader,
     reader_error,
     walk_nodes,
 )
+from eligibility.rules.loaders import PositionedLoader
 
 
 # -- YAML ------------------------------------------------------------------------------------------

@@ -6,7 +6,6 @@ import difflib
 import enum
 import functools
 import re
-import sys
 import types
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,6 +15,7 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from eligibility.errors import InputError
+from eligibility.rules.loaders import PYTHON_ONLY, FastLoader, PositionedLoader
 
 Loc = tuple[str | int, ...]
 E = TypeVar("E", bound=InputError)
@@ -61,7 +61,7 @@ def walk_nodes(node: yaml.Node, loc: Loc, positions: dict, path: str, error: typ
     positions[loc] = (node.start_mark.line + 1, node.start_mark.column + 1)
     walked = set() if walked is None else walked
     if isinstance(node, yaml.ScalarNode):
-        if texts is not None and node.style is None and node.tag in _TYPED:
+        if texts is not None and not node.style and node.tag in _TYPED:  # plain: None, or "" from libyaml
             texts[loc] = node.value
         return
     if isinstance(node, (yaml.MappingNode, yaml.SequenceNode)):
@@ -91,39 +91,40 @@ def walk_nodes(node: yaml.Node, loc: Loc, positions: dict, path: str, error: typ
             walk_nodes(item, loc + (index,), positions, path, error, walked, texts)
 
 
-class PositionedLoader(yaml.SafeLoader):
-    """The safe loader, minus implicit timestamps: dates stay text so a bad date is a positioned field error."""
-
-    def construct_object(self, node, deep=False):
-        try:
-            return super().construct_object(node, deep)
-        except ValueError as exc:
-            if node.tag == "tag:yaml.org,2002:int" and len(node.value) > sys.get_int_max_str_digits():
-                return node.value  # over 4,300 digits: kept as written (a text field takes it, a number refuses it)
-            raise yaml.constructor.ConstructorError(None, None, f"invalid value: {exc}", node.start_mark) from exc
-        except (TypeError, OverflowError) as exc:  # e.g. an explicit !!timestamp 2020-13-45
-            raise yaml.constructor.ConstructorError(None, None, f"invalid value: {exc}", node.start_mark) from exc
-
-    def construct_checked_timestamp(self, node):
-        """An explicit ``!!timestamp``: PyYAML fails with AttributeError on a value that is not one."""
-        if not self.timestamp_regexp.match(str(node.value)):
-            raise yaml.constructor.ConstructorError(None, None, f"invalid value: {node.value!r} is not a date",
-                                                    node.start_mark)
-        return self.construct_yaml_timestamp(node)
-
-
-PositionedLoader.add_constructor("tag:yaml.org,2002:timestamp", PositionedLoader.construct_checked_timestamp)
-
-
-PositionedLoader.yaml_implicit_resolvers = {
-    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
-    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-}
-
-
 def parse_yaml(text: str, path: str | Path, error: type[E]) -> Document:
-    """Parse YAML text with the safe loader; raise ``error`` with a position on any problem."""
+    """Parse YAML text with the safe loader; raise ``error`` with a position on any problem.
+
+    libyaml reads the text when it can; anything it refuses or reads as a lone scalar is read again by PyYAML's
+    pure-Python parser, so every error (and every position) is worded and placed by one parser."""
     path = str(path)
+    if FastLoader is not None and not PYTHON_ONLY.search(text) \
+            and not yaml.reader.Reader.NON_PRINTABLE.search(text):
+        document = _parse_fast(text, path, error)
+        if document is not None:
+            return document
+    return _parse_python(text, path, error)
+
+
+def _parse_fast(text: str, path: str, error: type[E]) -> Document | None:
+    """The document as libyaml reads it, or None when the pure-Python parser must read (and word) it."""
+    loader = FastLoader(text)
+    try:
+        node = loader.get_single_node()
+        if not isinstance(node, (yaml.MappingNode, yaml.SequenceNode)):
+            return None  # empty, or a lone scalar: the two parsers place it differently
+        positions: dict[Loc, tuple[int, int]] = {}
+        texts: dict[Loc, str] = {}
+        walk_nodes(node, (), positions, path, error, texts=texts)
+        data = loader.construct_document(node)
+    except Exception:  # noqa: BLE001 - every failure is read again, and reported, by the reference parser
+        return None
+    finally:
+        loader.dispose()
+    return Document(path=path, data=data, positions=positions, texts=texts)
+
+
+def _parse_python(text: str, path: str, error: type[E]) -> Document:
+    """The document as PyYAML's pure-Python parser reads it, every problem an ``error`` with its position."""
     try:
         loader = PositionedLoader(text)
     except yaml.reader.ReaderError as exc:  # the reader checks every character up front
