@@ -10,7 +10,6 @@ from pathlib import Path
 from eligibility.audit.store import FORMAT
 from eligibility.errors import AuditError
 
-KEY_ENV = "ELIGIBILITY_LOG_KEY_FILE"
 MIN_KEY_BYTES = 16
 
 
@@ -53,4 +52,4 @@ def load_key(path: str | os.PathLike | None) -> LogKey | None:
     return LogKey.from_file(path) if path else None
 
 
-__all__ = ["KEY_ENV", "LogKey", "load_key"]
+__all__ = ["LogKey", "load_key"]

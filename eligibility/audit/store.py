@@ -27,8 +27,6 @@ COLUMNS: tuple[str, ...] = (
     "decision_json", "prev_hash", "entry_hash",
 )
 
-DEFAULT_LOG = "eligibility-log.sqlite3"  # in the working directory, unless --log or $ELIGIBILITY_LOG says otherwise
-LOG_ENV = "ELIGIBILITY_LOG"
 
 # The fields an entry hash covers: every stored column except the hash itself (prev_hash included).
 HASHED_FIELDS: tuple[str, ...] = tuple(c for c in COLUMNS if c != "entry_hash")

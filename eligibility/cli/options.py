@@ -10,8 +10,7 @@ from typing import TYPE_CHECKING, Iterable
 import click
 from click.core import ParameterSource
 
-from eligibility.audit.key import KEY_ENV
-from eligibility.audit.store import DEFAULT_LOG, LOG_ENV
+from eligibility.audit.settings import DEFAULT_LOG, KEY_ENV, LOG_ENV
 from eligibility.decide.evaluator import ENGINES
 
 if TYPE_CHECKING:

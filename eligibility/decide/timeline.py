@@ -7,7 +7,6 @@ from datetime import date, datetime
 from fractions import Fraction
 from typing import Iterable
 
-import pendulum
 
 __all__ = ["Period", "Leave", "Credit", "ServiceView", "service_credit", "credited_days", "add_years", "days_between", "day_span",
            "all_met_on"]
@@ -84,12 +83,15 @@ def add_years(d: date, years: int) -> date:
     """d plus `years` calendar years (pendulum rules: Feb 29 -> Feb 28 in non-leap years).
 
     Every date but 29 February keeps its month and day, which is what pendulum does; that case is
-    answered directly (this is the hot path of every time criterion). 29 February goes to pendulum.
+    answered directly (this is the hot path of every time criterion). 29 February goes to pendulum, imported
+    only then (importing it is a tenth of a cold ``eligibility check``).
     tests/decide/test_timeline.py checks the two agree on every date.
     """
     _check_date(d, "d")
     if d.month != 2 or d.day != 29:
         return d.replace(year=d.year + years)
+    import pendulum
+
     p = pendulum.date(d.year, d.month, d.day).add(years=years)
     return date(p.year, p.month, p.day)
 

@@ -37,6 +37,7 @@ from eligibility.rules.schema import (
     ExperienceKind,
     LicenseKind,
     Role,
+    empty_list,
 )
 
 
@@ -127,13 +128,13 @@ class Employee(Record):
     id: str = Field(min_length=1)
     name: str | None = None
     education: Education | None = None
-    licenses: list[License] = Field(default_factory=list)
-    certifications: list[Certification] = Field(default_factory=list)
-    assignments: list[Assignment] = Field(default_factory=list)
-    experience: list[ExperienceEntry] = Field(default_factory=list)
-    leaves: list[LeaveEntry] = Field(default_factory=list)
-    evaluations: list[Evaluation] = Field(default_factory=list)
-    endorsements: list[Endorsement] = Field(default_factory=list)
+    licenses: list[License] = Field(default_factory=empty_list)
+    certifications: list[Certification] = Field(default_factory=empty_list)
+    assignments: list[Assignment] = Field(default_factory=empty_list)
+    experience: list[ExperienceEntry] = Field(default_factory=empty_list)
+    leaves: list[LeaveEntry] = Field(default_factory=empty_list)
+    evaluations: list[Evaluation] = Field(default_factory=empty_list)
+    endorsements: list[Endorsement] = Field(default_factory=empty_list)
     supervisor: str | None = Field(default=None, min_length=1, max_length=200,
                                    description="the account name of the employee's supervisor (eligibility serve: "
                                                "that account sees this employee); decides nothing")
@@ -168,8 +169,8 @@ class Position(Record):
 
 class RosterHeader(Record):
     agency: str = Field(min_length=1)
-    positions: list[Position] = Field(default_factory=list)
-    employees: list[Any] = Field(default_factory=list)
+    positions: list[Position] = Field(default_factory=empty_list)
+    employees: list[Any] = Field(default_factory=empty_list)
 
 
 @dataclass

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import enum
 import functools
 import re
@@ -198,6 +197,9 @@ def load_yaml(path: str | Path, error: type[E]) -> Document:
 
 
 def suggest(word: str, choices: Iterable[str]) -> str | None:
+    """The closest of ``choices`` to a misspelt ``word``, if one is close enough (difflib, imported on the first miss)."""
+    import difflib
+
     matches = difflib.get_close_matches(str(word), [str(c) for c in choices], n=1, cutoff=0.6)
     return matches[0] if matches else None
 

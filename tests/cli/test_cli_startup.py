@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 
@@ -17,7 +18,10 @@ NEVER_AT_START = ("eligibility.audit.log", "eligibility.decide.diffing", "eligib
 NOT_FOR_CHECK = ("eligibility.decide.diffing", "eligibility.reclass.impact", "eligibility.reclass.proposal",
                  "eligibility.reclass.salary", "eligibility.audit.replay", "eligibility.audit.verify",
                  "eligibility.output.html_report", "eligibility.authoring.scenarios", "eligibility.authoring.lint", "rich",
-                 "eligibility.service", "fastapi", "starlette", "sqlalchemy", "alembic", "uvicorn", "argon2", "itsdangerous", "jinja2")
+                 "eligibility.service", "fastapi", "starlette", "sqlalchemy", "alembic", "uvicorn", "argon2", "itsdangerous", "jinja2",
+                 # the decision log's store and key (only --record), pendulum (only 29 February), the traceback (only
+                 # --debug), difflib (only a misspelt word)
+                 "eligibility.audit.store", "eligibility.audit.key", "sqlite3", "pendulum", "traceback", "difflib")
 
 
 def _loaded_after(code: str) -> set[str]:
@@ -44,9 +48,22 @@ def test_check_loads_only_what_deciding_one_employee_needs():
         "try:\n"
         "    main(['check', 'employees_sample/ccwd.yaml', 'CCWD-001', '--as-of', '2026-11-24'])\n"
         "except SystemExit as exc:\n"
-        "    assert not exc.code, exc.code")
+        "    assert not exc.code, exc.code\n"
+        "import gc, os\n"
+        "assert gc.isenabled()  # paused while the command's modules were imported, not after\n"
+        "assert os.environ['PYDANTIC_DISABLE_PLUGINS'] == '__all__'")
     assert "eligibility.decide.evaluator" in loaded and "eligibility.cli.core" in loaded  # it did decide
     assert _under(loaded, NOT_FOR_CHECK) == set()
+
+
+def test_a_pydantic_plugins_setting_of_the_user_s_own_is_kept():
+    out = subprocess.run([sys.executable, "-c", "from eligibility.cli import main\n"
+                          "try:\n    main(['check', 'employees_sample/ccwd.yaml', 'CCWD-001', '--as-of', '2026-11-24'])\n"
+                          "except SystemExit:\n    pass\n"
+                          "import os; print(repr(os.environ['PYDANTIC_DISABLE_PLUGINS']))"],
+                         cwd=ROOT, capture_output=True, text=True, timeout=120, check=True,
+                         env={**os.environ, "PYDANTIC_DISABLE_PLUGINS": "logfire"}).stdout
+    assert out.splitlines()[-1] == "'logfire'"
 
 
 def test_help_lists_every_command_from_the_table_without_importing_them():
