@@ -24,6 +24,8 @@ RULES = f"""\
 agency: t
 name: Test Water District
 rules_version: "r1"
+vocabulary:
+  education: {{none: no formal education, high_school: high school, associate: associate degree}}
 series:
   - id: os
     experience_kinds: [customer_service, clerical]

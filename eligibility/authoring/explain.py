@@ -23,9 +23,6 @@ from eligibility.rules.schema import (
     Version,
 )
 
-EDUCATION = {"none": "no formal education", "high_school": "a high school diploma or equivalent",
-             "some_college": "some college", "associate": "an associate degree", "bachelor": "a bachelor's degree",
-             "master": "a master's degree"}
 ENDORSEMENTS = {"recommendation": "A recommendation", "approval": "Approval", "proficiency": "A finding of proficiency"}
 IF_UNMET = {
     "time": "*not yet* — the date it will be met is projected from the current assignments",
@@ -92,7 +89,8 @@ class _Writer:
                 text += " Only experience outside the agency counts: no series of this agency counts as these kinds."
             return text
         if isinstance(crit, EducationCriterion):
-            return f"Education: at least {EDUCATION[crit.minimum.value]}."
+            scale = ", ".join(vocab.education_level(level) for level in vocab.education)
+            return f"Education: {vocab.education_level(crit.minimum)} or higher on the agency's scale ({scale}; lowest first)."
         if isinstance(crit, (LicenseCriterion, CertificationCriterion)):
             name = (vocab.license(crit.license) if isinstance(crit, LicenseCriterion)
                     else vocab.certification(crit.certification))

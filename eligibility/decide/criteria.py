@@ -15,6 +15,7 @@ from eligibility.decide.wording import (
     credit_missing,
     document_missing,
     education_missing,
+    education_unknown,
     endorsement_missing,
     exact,
     kinds_words,
@@ -25,7 +26,6 @@ from eligibility.decide.wording import (
 )
 from eligibility.records.models import Employee, Position
 from eligibility.rules.schema import (
-    EDUCATION_ORDER,
     CertificationCriterion,
     EducationCriterion,
     EndorsementCriterion,
@@ -121,13 +121,13 @@ def experience(ctx: Context, crit: Experience) -> dict:
 
 
 def education(ctx: Context, crit: EducationCriterion) -> dict:
-    have = ctx.employee.education
-    need = crit.minimum.value
-    if have is None:
-        return {"met": None, "missing": "education not on file", "evidence": {"required": need, "on_file": None}}
-    met = EDUCATION_ORDER.index(have.value) >= EDUCATION_ORDER.index(need)
-    return {"met": met, "missing": None if met else education_missing(need),
-            "evidence": {"required": need, "on_file": have.value}}
+    have, need = ctx.employee.education, crit.minimum
+    evidence = {"required": need, "on_file": have}
+    rank = ctx.vocab.education_rank(have)
+    if rank is None:
+        return {"met": None, "missing": education_unknown(have), "evidence": evidence}
+    met = rank >= ctx.vocab.education_rank(need)
+    return {"met": met, "missing": None if met else education_missing(need, ctx), "evidence": evidence}
 
 
 def _document(items, kind: str, as_of: dt.date, start_attr: str, name: str, when_not_held: str) -> dict:

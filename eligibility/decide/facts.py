@@ -27,7 +27,6 @@ from eligibility.decide.ruleset import LevelPlan, Question
 from eligibility.decide.tallies import Computed, Tally, close
 from eligibility.decide.timeline import ServiceView
 from eligibility.records.models import Employee, Position
-from eligibility.rules.schema import EDUCATION_ORDER
 
 
 @lru_cache(maxsize=256)
@@ -113,8 +112,8 @@ def ask(plan: LevelPlan, employee: Employee, as_of: dt.date, positions: tuple[Po
             elif kind == "education":
                 context = Computed(n=1)
                 fact = {"t": "education", "c": q.code}
-                if employee.education is not None:
-                    fact["r"] = EDUCATION_ORDER.index(employee.education.value)
+                if employee.education in plan.education:  # not on file (or not on the scale): no rank, undecided
+                    fact["r"] = plan.education.index(employee.education)
                 facts.append(fact)
             elif kind == "vacancy":
                 context = Computed(n=len(positions))

@@ -20,6 +20,7 @@ from eligibility.decide.wording import (
     credit_missing,
     document_missing,
     education_missing,
+    education_unknown,
     endorsement_missing,
     exact,
     kinds_words,
@@ -88,9 +89,9 @@ def _experience(c: _Case, q: Question, d: Derived, ctx: Computed, i: int, met, m
 
 
 def _education(c: _Case, q: Question, d: Derived, ctx: Computed, i: int, met, met_on) -> tuple:
-    have, need = c.employee.education, q.crit.minimum.value
-    missing = "education not on file" if met is None else None if met else education_missing(need)
-    return False, missing, {"on_file": have.value if have is not None else None, "required": need}
+    have, need = c.employee.education, q.crit.minimum
+    missing = education_unknown(have) if met is None else None if met else education_missing(need, c.words)
+    return False, missing, {"on_file": have, "required": need}
 
 
 def _document(c: _Case, q: Question, d: Derived, items: list, name: str) -> tuple:

@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 
 from eligibility.decide.policy import PREFERENCE, SEVERITY, criterion_status
 from eligibility.rules.rulebook import LoadedRulebook
-from eligibility.rules.schema import CATEGORY, EDUCATION_ORDER, Level, PathDef, Version
+from eligibility.rules.schema import CATEGORY, Level, PathDef, Version
 
 CAP = 100_000  # matches taken by one firing: more than a batch can produce
 _TIME_KINDS = frozenset({"service_time", "experience", "performance"})
@@ -68,6 +68,7 @@ class Question:
     index: int  # its path's index among the level's paths
     level_code: str  # the short name of its level (``lv``): the record facts of someone targeting it carry it
     crit: object = field(compare=False)
+    rank: int | None = None  # an education criterion's minimum: its place on the agency's education scale
 
 
 @dataclass(frozen=True)
@@ -90,6 +91,7 @@ class LevelPlan:
     version: Version = field(compare=False)
     level: Level = field(compare=False)
     paths: tuple[PathPlan, ...]
+    education: tuple[str, ...] = ()  # the agency's education scale, lowest level first (an education fact's rank)
 
 
 @dataclass
@@ -168,7 +170,7 @@ def _time(q: Question) -> dict[str, dict]:
 
 def _education(q: Question) -> dict[str, dict]:
     base = [{"t": "education"}, {"c": q.code}]
-    rank = EDUCATION_ORDER.index(q.crit.minimum.value)
+    rank = q.rank
     return {"met": _outcome("true", [*base, _cmp("$gte", "r", rank)], None, "met"),
             "below": _outcome("false", [*base, _cmp("$lt", "r", rank)], None, "below"),
             "unknown": _outcome("null", [*base, _absent("r")], None, "unknown")}
@@ -319,6 +321,7 @@ def compile_ruleset(book: LoadedRulebook) -> CompiledRuleset:
     """The agency's whole ruleset: every criterion's rules (whose outcome rules grade the outcome by the policy table
     and open endorsement windows), then the path status and best-path rules."""
     agency = book.agency
+    vocabulary = book.rulebook.vocabulary
     categories = {CATEGORY[c.kind] for s in book.rulebook.series for v in s.versions for lv in v.levels
                   for p in lv.paths for c in p.criteria}
     grades = grading_table(categories)
@@ -336,7 +339,8 @@ def compile_ruleset(book: LoadedRulebook) -> CompiledRuleset:
                     path_uid, path_code = f"{series.id}/{version.id}/{level.id}/{path.id}", f"p{len(paths_seen) + 1}"
                     paths_seen.append(path_uid)
                     asked = tuple(Question(f"{path_uid}/{c.id}", f"q{len(questions) + n + 1}", c.kind, CATEGORY[c.kind],
-                                           path_uid, path_code, index, level_code, c)
+                                           path_uid, path_code, index, level_code, c,
+                                           vocabulary.education_rank(c.minimum) if c.kind == "education" else None)
                                   for n, c in enumerate(path.criteria))
                     window = path.endorsement_window
                     plan = PathPlan(path_uid, path_code, index, path, asked, window.lead_days if window else None,
@@ -351,7 +355,8 @@ def compile_ruleset(book: LoadedRulebook) -> CompiledRuleset:
                                 if window is not None and q.category == "time":
                                     action["window"] = {"lead": window.lead_days, "times": plan.times}
                             rules[f"{agency}/{q.uid}:{what}"] = spec
-                plans[(series.id, version.id, level.id)] = LevelPlan(level_code, series.id, version, level, tuple(paths))
+                plans[(series.id, version.id, level.id)] = LevelPlan(level_code, series.id, version, level, tuple(paths),
+                                                                     tuple(vocabulary.education))
     if any(p.lead is not None for plan in plans.values() for p in plan.paths):
         rules[f"{agency}:window-opens"] = _rule([("w", [{"t": "window"}])], {"do": "opens"})
     rules.update(grading_rules(grades, PREFERENCE, grade=False)[0])

@@ -119,8 +119,13 @@ def vacancy_missing(words: Words) -> str:
     return f"{article(words.vocab.vacancy)} as {words.target_name} (none is vacant)"
 
 
-def education_missing(need: str) -> str:
-    return f"education {need.replace('_', ' ')} or higher"
+def education_missing(need: str, words: Words) -> str:
+    return f"education {words.vocab.education_level(need)} or higher"
+
+
+def education_unknown(have: str | None) -> str:
+    """Why an education criterion is undecided: no education on file, or one the agency's scale does not rank."""
+    return "education not on file" if have is None else f"education {have!r} is not on the agency's education scale"
 
 
 DESCRIBE: dict[str, Callable] = {
@@ -128,7 +133,7 @@ DESCRIBE: dict[str, Callable] = {
     + (f" (review window {c.years} to {c.review_by_years} years)" if c.review_by_years else ""),
     "experience": lambda c, w: f"{years_text(c.years)} of {kinds_words(w, c)} experience"
     + (" in a public utility" if c.public_utility_only else ""),
-    "education": lambda c, w: f"education: {c.minimum.value.replace('_', ' ')} or higher",
+    "education": lambda c, w: f"education: {w.vocab.education_level(c.minimum)} or higher",
     "license": lambda c, w: f"a valid {w.vocab.license(c.license)} on the as-of date",
     "certification": lambda c, w: f"a current {w.vocab.certification(c.certification)}",
     "endorsement": lambda c, w: f"{c.endorsement} by the {w.vocab.role(c.by)}",

@@ -22,7 +22,7 @@ from eligibility.records.mapping import entry_fields, parse_target, value_key
 from eligibility.records.models import Evaluation
 from eligibility.records.tabular import LIST_SEPARATOR
 from eligibility.rules.rulebook import LoadedRulebook
-from eligibility.rules.schema import EDUCATION_ORDER, EndorsementKind
+from eligibility.rules.schema import EndorsementKind
 
 # generic HR header words (no agency's terms): normalised header -> field
 HEADER_WORDS = {
@@ -87,17 +87,20 @@ def candidates(book: LoadedRulebook, key: str) -> dict[str, str]:
                     for word in (level.title, f"{version.title} {level.id}", term):
                         out.setdefault(word.casefold(), term)
         return out
-    terms = {"education": EDUCATION_ORDER, "evaluation.rating": get_args(Evaluation.model_fields["rating"].annotation),
+    terms = {"evaluation.rating": get_args(Evaluation.model_fields["rating"].annotation),
              "endorsement.kind": get_args(EndorsementKind)}.get(key)
     if terms is not None:
         return {t.replace("_", " ").casefold(): t for t in terms} | {t: t for t in terms}
     labels = {"endorsement.by": vocabulary.roles, "license.kind": vocabulary.licenses,
-              "certification.kind": vocabulary.certifications, "experience.kinds": vocabulary.experience_kinds}.get(key)
+              "certification.kind": vocabulary.certifications, "experience.kinds": vocabulary.experience_kinds,
+              "education": vocabulary.education}.get(key)
     if labels is None:
         return {}
     terms = book.rulebook.terms()[{"endorsement.by": "roles", "license.kind": "licenses",
-                                   "certification.kind": "certifications", "experience.kinds": "experience_kinds"}[key]]
-    return {t.casefold(): t for t in terms} | {label.casefold(): term for term, label in labels.items()}
+                                   "certification.kind": "certifications", "experience.kinds": "experience_kinds",
+                                   "education": "education"}[key]]
+    words = {t.replace("_", " ").casefold(): t for t in terms} if key == "education" else {}
+    return words | {t.casefold(): t for t in terms} | {label.casefold(): term for term, label in labels.items()}
 
 
 def guess_date_format(values: list[str]) -> str | None:

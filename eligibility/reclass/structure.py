@@ -8,7 +8,6 @@ from pydantic import BaseModel, ConfigDict
 
 from eligibility.decide.wording import DESCRIBE, Words
 from eligibility.rules.schema import (
-    EDUCATION_ORDER,
     Citation,
     Level,
     PathDef,
@@ -62,7 +61,7 @@ def _pair(old: list, new: list) -> tuple[list[tuple], list, list]:
     return pairs, rest_old, rest_new
 
 
-def _criterion_change(a, b) -> tuple[str, str] | None:
+def _criterion_change(a, b, vocab: Vocabulary) -> tuple[str, str] | None:
     """(tightened|relaxed|changed, why) for two criteria of one kind, or None when they require the same."""
     if _semantic(a) == _semantic(b):
         return None
@@ -87,8 +86,9 @@ def _criterion_change(a, b) -> tuple[str, str] | None:
             found.append(("changed", f"review window {a.review_by_years or a.years} to {b.review_by_years or b.years}"
                           " years"))
     if a.kind == "education":
-        up = EDUCATION_ORDER.index(b.minimum.value) - EDUCATION_ORDER.index(a.minimum.value)
-        found.append(("tightened" if up > 0 else "relaxed", f"{a.minimum.value} to {b.minimum.value}"))
+        ranks = vocab.education_rank(a.minimum), vocab.education_rank(b.minimum)
+        kind = "changed" if None in ranks else "tightened" if ranks[1] > ranks[0] else "relaxed"
+        found.append((kind, f"{a.minimum} to {b.minimum}"))
     if not found:
         found.append(("changed", "different requirement"))
     kinds = {k for k, _ in found}
@@ -168,7 +168,7 @@ def _criteria_notes(base: dict, ctx, name: str, level_id: str, old_path: PathDef
     where = dict(**base, level=level_id, path=new_path.id)
     notes = []
     for a, b in pairs:
-        change = _criterion_change(a, b)
+        change = _criterion_change(a, b, ctx.vocab)
         if change is not None:
             kind, why = change
             notes.append(StructuralNote(**where, kind=kind, before=a.source, after=b.source,

@@ -41,7 +41,7 @@ from eligibility.records.tabular import (
     TRUE,
 )
 from eligibility.rules.documents import Document, format_loc, suggest
-from eligibility.rules.schema import EDUCATION_ORDER, EndorsementKind
+from eligibility.rules.schema import EndorsementKind
 
 RATING = Evaluation.model_fields["rating"].annotation
 
@@ -99,11 +99,11 @@ def _read_export(path: str, mapping: ColumnMap, map_path: str) -> _Export:
 
 def allowed_values(series: Any) -> dict[str, set[str]]:
     """The closed sets of values, by value-map key, a mapped cell must fall in (the agency's terms when known)."""
-    allowed = {"education": set(EDUCATION_ORDER), "evaluation.rating": set(get_args(RATING)),
-               "endorsement.kind": set(get_args(EndorsementKind))}
+    allowed = {"evaluation.rating": set(get_args(RATING)), "endorsement.kind": set(get_args(EndorsementKind))}
     terms = getattr(series, "terms", None) or {}
     for key, category in (("endorsement.by", "roles"), ("license.kind", "licenses"),
-                          ("certification.kind", "certifications"), ("experience.kinds", "experience_kinds")):
+                          ("certification.kind", "certifications"), ("experience.kinds", "experience_kinds"),
+                          ("education", "education")):
         if terms.get(category):
             allowed[key] = set(terms[category])
     return allowed

@@ -32,7 +32,7 @@ from eligibility.rules.documents import (
 from eligibility.rules.schema import (
     TERM_WHAT,
     CertificationKind,
-    Education,
+    EducationLevel,
     EndorsementKind,
     ExperienceKind,
     LicenseKind,
@@ -127,7 +127,7 @@ class Employee(Record):
 
     id: str = Field(min_length=1)
     name: str | None = None
-    education: Education | None = None
+    education: EducationLevel | None = None
     licenses: list[License] = Field(default_factory=empty_list)
     certifications: list[Certification] = Field(default_factory=empty_list)
     assignments: list[Assignment] = Field(default_factory=empty_list)
@@ -206,6 +206,8 @@ def _term_fields(employee: Employee):
             yield "experience_kinds", ("experience", i, "kinds", k), kind
     for i, x in enumerate(employee.endorsements):
         yield "roles", ("endorsements", i, "by"), x.by
+    if employee.education is not None:
+        yield "education", ("education",), employee.education
 
 
 def _cross_check(employee: Employee, known_series: set[str] | None) -> tuple[str, tuple, str | None] | None:

@@ -15,7 +15,7 @@ import yaml
 from eligibility.records.models import Employee, Evaluation, Position, Roster
 from eligibility.records.tabular import companions, roster_csv_files
 from eligibility.rules.rulebook import LoadedRulebook
-from eligibility.rules.schema import EDUCATION_ORDER, EndorsementKind
+from eligibility.rules.schema import EndorsementKind
 
 EXAMPLE_START = dt.date(2020, 3, 1)
 
@@ -29,13 +29,13 @@ def allowed_values(book: LoadedRulebook) -> list[tuple[str, list[str]]]:
         levels += [f"class {series.id}, level {lv.id} ({lv.title})" for lv in latest.levels]
     labelled = [(category, sorted(terms[category]), getattr(vocabulary, category)) for category in
                 ("licenses", "certifications", "roles", "experience_kinds")]
+    labelled.append(("education", list(vocabulary.education), vocabulary.education))  # the scale's own order
     out = [("class and level (assignments, positions; toward is CLASS:LEVEL)", levels)]
     where = {"licenses": "license kind", "certifications": "certification kind", "roles": "endorsement by (role)",
-             "experience_kinds": "experience kinds"}
+             "experience_kinds": "experience kinds", "education": "education (lowest first)"}
     out += [(where[category], [f"{t} ({labels.get(t, t)})" for t in values])
             for category, values, labels in labelled if values]
-    out += [("education", list(EDUCATION_ORDER)),
-            ("evaluation rating", list(get_args(Evaluation.model_fields["rating"].annotation))),
+    out += [("evaluation rating", list(get_args(Evaluation.model_fields["rating"].annotation))),
             ("endorsement kind", list(get_args(EndorsementKind)))]
     return out
 
@@ -46,7 +46,9 @@ def example(book: LoadedRulebook) -> tuple[dict[str, Any], list[dict[str, Any]]]
     latest = max(series.versions, key=lambda v: v.effective)
     first, top = latest.levels[0], latest.levels[min(1, len(latest.levels) - 1)]
     terms = book.rulebook.terms()
-    raw: dict[str, Any] = {"id": "EXAMPLE-001", "name": "Example Person", "education": EDUCATION_ORDER[1],
+    scale = list(book.rulebook.vocabulary.education)  # the example holds the level after the lowest, when there is one
+    education = {"education": scale[min(1, len(scale) - 1)]} if scale else {}
+    raw: dict[str, Any] = {"id": "EXAMPLE-001", "name": "Example Person", **education,
                            "assignments": [{"class": series.id, "level": first.id, "start": EXAMPLE_START}],
                            "evaluations": [{"date": EXAMPLE_START.replace(year=2021), "rating": "satisfactory"}]}
     if terms["licenses"]:

@@ -137,6 +137,9 @@ def _check_terms(book: Rulebook, doc: Document, crit, cloc: tuple) -> None:
     """A term of a category the vocabulary declares must be one of its terms (a typo is not a new term)."""
     for category, loc, term in term_fields(crit):
         declared = getattr(book.vocabulary, category)
+        if category == "education" and not declared:  # the scale ranks the levels: without it nothing compares
+            raise _fail(doc, cloc + loc, f"education level {term!r} cannot be compared: the rule file declares no "
+                                         f"education scale (vocabulary.education, its levels lowest first)")
         if declared and term not in declared:
             error = _fail(doc, cloc + loc, f"unknown {TERM_WHAT[category]} {term!r}: not in "
                                            f"vocabulary.{category} ({', '.join(declared)})")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from enum import Enum
 from typing import Annotated, Literal, Union
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
@@ -31,16 +30,7 @@ def empty_dict() -> dict:
     return {}
 
 
-class Education(str, Enum):
-    none = "none"
-    high_school = "high_school"
-    some_college = "some_college"
-    associate = "associate"
-    bachelor = "bachelor"
-    master = "master"
-
-
-EDUCATION_ORDER = [e.value for e in Education]
+EducationLevel = Term  # a level of the agency's education scale (vocabulary.education)
 
 EndorsementKind = Literal["recommendation", "approval", "proficiency"]
 
@@ -99,7 +89,7 @@ class Experience(CriterionBase):
 
 class EducationCriterion(CriterionBase):
     kind: Literal["education"]
-    minimum: Education
+    minimum: EducationLevel = Field(description="the lowest level that meets it, on the agency's education scale")
 
 
 WhenNotHeld = Literal["ineligible", "needs_review"]
@@ -290,9 +280,9 @@ class SourceDocument(Strict):
 
 
 Label = Annotated[str, Field(min_length=1, max_length=120)]
-TERM_CATEGORIES = ("licenses", "certifications", "roles", "experience_kinds")
+TERM_CATEGORIES = ("licenses", "certifications", "roles", "experience_kinds", "education")
 TERM_CATEGORY_OF = {"license": "licenses", "certification": "certifications", "role": "roles",
-                    "experience kind": "experience_kinds"}
+                    "experience kind": "experience_kinds", "education level": "education"}
 TERM_WHAT = {category: what for what, category in TERM_CATEGORY_OF.items()}
 
 
@@ -306,6 +296,8 @@ def term_fields(crit) -> list[tuple[str, tuple, str]]:
         return [("roles", ("by",), crit.by)]
     if isinstance(crit, Experience):
         return [("experience_kinds", ("kinds", i), k) for i, k in enumerate(crit.kinds)]
+    if isinstance(crit, EducationCriterion):
+        return [("education", ("minimum",), crit.minimum)]
     return []
 
 
@@ -316,6 +308,10 @@ class Vocabulary(Strict):
     certifications: dict[str, Label] = Field(default_factory=empty_dict, description="certification kind -> display name")
     roles: dict[str, Label] = Field(default_factory=empty_dict, description="endorsing role -> display name")
     experience_kinds: dict[str, Label] = Field(default_factory=empty_dict, description="experience kind -> display name")
+    education: dict[str, Label] = Field(
+        default_factory=empty_dict,
+        description="the agency's education scale, lowest level first: level -> display name (an education criterion "
+                    "is met by its minimum or any level after it)")
     vacancy: Label = Field(default="vacant position",
                            description="how the agency's documents speak of a vacancy ('promotional opportunity')")
 
@@ -331,6 +327,13 @@ class Vocabulary(Strict):
 
     def experience(self, kind: str) -> str:
         return self.experience_kinds.get(kind) or kind.replace("_", " ")
+
+    def education_level(self, level: str) -> str:
+        return self.education.get(level) or level.replace("_", " ")
+
+    def education_rank(self, level: str | None) -> int | None:
+        """The level's place on the education scale (0 the lowest); None when it is not on it (or not given)."""
+        return next((rank for rank, known in enumerate(self.education) if known == level), None)
 
 
 class Rulebook(Strict):

@@ -42,8 +42,9 @@ LAST = ["Ashdown", "Brightwater", "Calloway", "Dunmore", "Everly", "Fairbanks", 
         "Stanwick", "Thorne", "Underhill", "Valdivia", "Whitlock", "Yamashiro"]
 EMPLOYERS = ["Harborview Utilities (fictional)", "Pinecrest Billing Co. (fictional)", "Lakeside Mutual Water (fictional)",
              "Summit Office Services (fictional)", "Redwood Call Center (fictional)", "Bayline Accounting (fictional)"]
-EDUCATION = ["none", "high_school", "high_school", "high_school", "some_college", "some_college", "associate",
-             "bachelor", "master"]
+# places on the agency's education scale (0 its lowest level; past its top, its top): most people at the second
+# level or just above it
+EDUCATION_SPREAD = [0, 1, 1, 1, 2, 2, 3, 4, 5]
 MALFORMED = ["fte_over_one", "end_before_start", "unknown_class", "bad_date", "unknown_education", "missing_id",
              "duplicate_id", "not_a_mapping"]
 
@@ -71,6 +72,7 @@ class _Agency:
                                 for c in p.criteria if isinstance(c, LicenseCriterion)}) or sorted(words.licenses)
         self.certifications = sorted({c.certification for _, v, _ in self.series for lv in v.levels for p in lv.paths
                                       for c in p.criteria if isinstance(c, CertificationCriterion)})
+        self.education = list(words.education)
         self.needs_education = any(isinstance(c, EducationCriterion) for _, v, _ in self.series for lv in v.levels
                                     for p in lv.paths for c in p.criteria)
 
@@ -107,7 +109,9 @@ def _employee(agency: _Agency, rng: random.Random, n: int, as_of: dt.date) -> di
     current_index = rng.choices(range(len(levels)), weights=weights)[0]
     record: dict = {"id": f"{agency.prefix}-{n:06d}", "name": f"{rng.choice(FIRST)} {rng.choice(LAST)}"}
     if rng.random() >= 0.04:
-        record["education"] = rng.choice(EDUCATION)
+        place = rng.choice(EDUCATION_SPREAD)
+        if agency.education:
+            record["education"] = agency.education[min(place, len(agency.education) - 1)]
 
     # career in the series: level 0 .. current, newest last; tenure at each level 0.3 to 7 years
     assignments = []
@@ -205,7 +209,7 @@ def _employee(agency: _Agency, rng: random.Random, n: int, as_of: dt.date) -> di
     return record
 
 
-def _malform(record: dict, kind: str, previous_id: str | None) -> dict | list:
+def _malform(record: dict, kind: str, previous_id: str | None, scale: list[str]) -> dict | list:
     """Break a record in one realistic way (a loader must reject it, and only it)."""
     first = record["assignments"][0]
     if kind == "fte_over_one":
@@ -216,8 +220,8 @@ def _malform(record: dict, kind: str, previous_id: str | None) -> dict | list:
         first["class"] = first["class"][:-1] + "x"
     elif kind == "bad_date":
         first["start"] = first["start"][:5] + "02-30"
-    elif kind == "unknown_education":
-        record["education"] = "doctorate"
+    elif kind == "unknown_education":  # not on the agency's scale; with no scale, not even shaped like a level
+        record["education"] = "doctorate" if scale else "Doctorate"
     elif kind == "missing_id":
         del record["id"]
     elif kind == "duplicate_id" and previous_id is not None:
@@ -242,7 +246,7 @@ def generate(book: LoadedRulebook, count: int, seed: int, as_of: dt.date = ANCHO
         for n in range(1, count + 1):
             record = _employee(agency, rng, n, as_of)
             if rng.random() < MALFORMED_RATE:
-                yield _malform(record, rng.choice(MALFORMED), previous)
+                yield _malform(record, rng.choice(MALFORMED), previous, agency.education)
                 continue
             previous = record["id"]
             yield record

@@ -5,7 +5,6 @@ validation as roster files, If-Match on the version read), with each error shown
 from __future__ import annotations
 
 import datetime as dt
-import enum
 import json
 import types
 import typing
@@ -51,8 +50,6 @@ def _widget(annotation) -> tuple[str, list[str]]:
         return "decimal", []
     if typing.get_origin(kind) is typing.Literal:
         return "select", [str(a) for a in typing.get_args(kind)]
-    if isinstance(kind, type) and issubclass(kind, enum.Enum):
-        return "select", [e.value for e in kind]
     if typing.get_origin(kind) is list:
         return "terms", []
     return "text", []
@@ -151,7 +148,7 @@ def _editor(request: Request, caller: Caller, agency: str, employee_id: str, raw
     state = request.app.state.service
     with state.db.read() as conn:
         supervisors = sorted(a.name for a in accounts.listing(conn, agency) if a.role == "supervisor" and not a.disabled)
-    education = _widget(Employee.model_fields["education"].annotation)[1]
+    education = list(state.decider.books[agency].rulebook.vocabulary.education.items())  # the scale, lowest first
     parts = [{**s, "rows": _rows(raw, s)} for s in sections()]
     return show(request, caller, "record_edit.html", status, agency=agency, employee_id=employee_id, raw=raw,
                 version=version, parts=parts, terms=_terms(request, agency), supervisors=supervisors,

@@ -10,10 +10,12 @@ from factories import d, employee
 from eligibility.decide.criteria import Context, decide_path_criteria
 from eligibility.decide.wording import exact, span_text
 from eligibility.records.models import Position
-from eligibility.rules.schema import Citation
+from eligibility.rules.schema import Citation, Vocabulary
 
 SRC = Citation(document="doc.txt", section="S", quote="q")
 KINDS = {"ser": frozenset({"customer_service", "clerical"})}
+# only an education scale: the other terms read as themselves without underscores
+WORDS = Vocabulary(education={"none": "no formal education", "high_school": "high school", "master": "master's degree"})
 
 
 def decide(raw: dict, as_of="2020-01-01", positions=(), **record):
@@ -23,7 +25,7 @@ def decide(raw: dict, as_of="2020-01-01", positions=(), **record):
 
     crit = TypeAdapter(Criterion).validate_python({"id": "c", "source": SRC.model_dump(), **raw})
     ctx = Context(employee=employee(**record), as_of=d(as_of), positions=tuple(positions), series_id="ser",
-                  level_id="II", series_kinds=KINDS)
+                  level_id="II", series_kinds=KINDS, vocab=WORDS)
     criteria = [crit]
     if raw["kind"] == "performance":
         criteria = [TypeAdapter(Criterion).validate_python(
@@ -64,12 +66,20 @@ def test_certification_expired_current_and_unknown():
     assert (for_hr.met, for_hr.missing) == (None, "valid cpr first aid: HR to decide case by case")
 
 
-@pytest.mark.parametrize("education, met", [(None, None), ("none", False), ("high_school", True), ("master", True)])
-def test_education(education, met):
+@pytest.mark.parametrize("education, met, missing", [
+    (None, None, "education not on file"),
+    ("none", False, "education high school or higher"),  # in the scale's words
+    ("high_school", True, None),
+    ("master", True, None),
+    # a level the agency's scale does not have (the roster readers refuse it; a record built in code can hold it)
+    ("doctorate", None, "education 'doctorate' is not on the agency's education scale"),
+])
+def test_education(education, met, missing):
     record = {"education": education} if education else {}
     r = decide({"kind": "education", "minimum": "high_school"}, **record)
-    assert r.met is met
+    assert (r.met, r.missing) == (met, missing)
     assert r.evidence == {"on_file": education, "required": "high_school"}
+    assert r.description == "education: high school or higher"
 
 
 def test_endorsement_must_be_toward_this_target_by_this_role_and_not_after_as_of():

@@ -7,7 +7,7 @@ import copy
 import pytest
 
 from eligibility.reclass.structure import compare_versions
-from eligibility.rules.schema import Version
+from eligibility.rules.schema import Version, Vocabulary
 
 CITE = {"document": "spec.txt", "section": "MQ", "quote": "old words"}
 NEW_CITE = {"document": "spec-new.txt", "section": "MQ", "quote": "new words"}
@@ -28,12 +28,13 @@ def experience(years: int, kinds: list[str], cid: str = "exp", source=CITE, **ex
 
 
 EDUCATION = {"id": "edu", "kind": "education", "minimum": "high_school", "source": CITE}
+WORDS = Vocabulary(education={"none": "no formal education", "high_school": "high school", "associate": "associate degree"})
 
 
 def notes(old_criteria, new_criteria, **new_level):
     old = version("v1", "2010-01-01", [level("I", old_criteria)])
     new = version("v2", "2020-01-01", [level("I", new_criteria, **new_level)], source=NEW_CITE)
-    return [(n.kind, n.text) for n in compare_versions("act", "s", old, new)]
+    return [(n.kind, n.text) for n in compare_versions("act", "s", old, new, WORDS)]
 
 
 def test_identical_requirements_give_no_notes_even_with_new_citations():
@@ -72,11 +73,13 @@ def test_matched_by_kind_when_ids_differ_and_added_or_removed_otherwise():
     ]
 
 
-def test_education_raised_is_tightened():
+def test_education_raised_is_tightened_and_lowered_relaxed_on_the_agency_s_scale():
     higher = copy.deepcopy(EDUCATION) | {"minimum": "associate"}
     assert notes([EDUCATION], [higher]) == [(
         "tightened", "Level I minimum qualifications (open_entry): education tightened: education: high school or "
-                     "higher -> education: associate or higher (high_school to associate).")]
+                     "higher -> education: associate degree or higher (high_school to associate).")]
+    lower = copy.deepcopy(EDUCATION) | {"minimum": "none"}
+    assert notes([EDUCATION], [lower])[0][0] == "relaxed"
 
 
 def test_limits_levels_paths_and_pay():

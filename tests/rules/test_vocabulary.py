@@ -11,7 +11,7 @@ import yaml
 from factories import RULES, d
 
 from eligibility.decide.evaluator import Evaluator
-from eligibility.errors import RecordError
+from eligibility.errors import RecordError, RuleFileError
 from eligibility.rules.rulebook import load_rules_dir
 
 SIXTH = """\
@@ -23,6 +23,11 @@ vocabulary:
   licenses: {ca_commercial_class_b: "California Class B commercial driver's license"}
   roles: {utility_director: Utility Director}
   experience_kinds: {meter_reading: meter reading, field_service: field service}
+  education:  # its own scale, lowest first, with levels no other agency uses
+    no_schooling: no schooling
+    ged: GED or high school diploma
+    distribution_course: water distribution course
+    college_degree: college degree
   vacancy: budgeted opening
 series:
   - id: meter-technician
@@ -56,6 +61,10 @@ series:
                     endorsement: approval
                     by: utility_director
                     source: {document: mv.txt, section: II, quote: "approval of the Utility Director"}
+                  - id: schooling
+                    kind: education
+                    minimum: ged
+                    source: {document: mv.txt, section: II, quote: "a GED or high school diploma"}
 """
 
 
@@ -75,7 +84,7 @@ def roster(tmp_path: Path, *employees: dict) -> Path:
     return path
 
 
-TECH = {"id": "MV-1", "assignments": [{"class": "meter-technician", "level": "I", "start": "2021-03-01"}],
+TECH = {"id": "MV-1", "education": "distribution_course", "assignments": [{"class": "meter-technician", "level": "I", "start": "2021-03-01"}],
         "licenses": [{"kind": "ca_commercial_class_b", "expires": "2027-01-31"}],
         "endorsements": [{"kind": "approval", "by": "utility_director", "date": "2024-02-20",
                           "toward": "meter-technician:II"}]}
@@ -91,6 +100,15 @@ def test_a_sixth_agency_with_its_own_terms_is_decided_with_no_code_change(sixth,
     words = " ".join(c.description for p in decision.paths for c in p.criteria)
     assert "California Class B commercial driver's license" in words and "approval by the Utility Director" in words
     assert "3 years of meter reading / field service experience" in words
+    assert "education: GED or high school diploma or higher" in words  # above the minimum on its own scale
+
+
+def test_the_new_agency_s_education_scale_ranks_its_own_levels(sixth, tmp_path):
+    ev, _ = sixth
+    below = {**TECH, "education": "no_schooling"}
+    [decision] = list(ev.evaluate_roster(ev.load_roster(roster(tmp_path, below)), d("2024-06-01")))
+    assert decision.status == "ineligible"
+    assert decision.waiting_on() == ["education GED or high school diploma or higher"]
 
 
 def test_the_new_agency_speaks_its_own_words_when_something_is_missing(sixth, tmp_path):
@@ -113,17 +131,45 @@ def test_a_roster_term_outside_the_agency_vocabulary_is_a_positioned_error_with_
         "employees[1].licenses[0].kind: unknown license 'ca_driver_class_c' for this agency (known: "
         "ca_commercial_class_b) (did you mean 'ca_commercial_class_b'?)",
     ]
-    assert loaded.errors[0].line == 9  # the line of the licence entry (yaml.safe_dump puts it on line 9)
+    assert loaded.errors[0].line == 10  # the line of the licence entry (yaml.safe_dump puts it on line 10)
     with pytest.raises(RecordError, match="unknown license"):
         loaded.find("MV-2")
+
+
+def test_a_level_off_the_agency_s_scale_is_a_positioned_error_with_a_suggestion(sixth, tmp_path):
+    ev, _ = sixth
+    other_scale = {**TECH, "id": "MV-4", "education": "high_school"}  # CCWD's word, not Mesa Verde's
+    typo = {**TECH, "id": "MV-5", "education": "distribution_cours"}
+    loaded = ev.load_roster(roster(tmp_path, other_scale, typo))
+    known = "college_degree, distribution_course, ged, no_schooling"
+    assert [e.render().split(": ", 1)[1] for e in loaded.errors] == [
+        f"employees[0].education: unknown education level 'high_school' for this agency (known: {known}) "
+        "(did you mean 'no_schooling'?)",
+        f"employees[1].education: unknown education level 'distribution_cours' for this agency (known: {known}) "
+        "(did you mean 'distribution_course'?)",
+    ]
+    assert [e.line for e in loaded.errors] == [4, 18]
+
+
+def test_an_education_criterion_needs_the_agency_s_scale(tmp_path):
+    text = re.sub(r"  education:.*?(?=  vacancy:)", "", SIXTH, flags=re.S)
+    (tmp_path / "mv.yaml").write_text(text)
+    line = text.splitlines().index("                    minimum: ged") + 1
+    with pytest.raises(RuleFileError) as caught:
+        load_rules_dir(tmp_path)
+    assert caught.value.render().startswith(
+        f"{tmp_path / 'mv.yaml'}:{line}:21: series[0].versions[0].levels[1].paths[0].criteria[3].minimum: education "
+        "level 'ged' cannot be compared: the rule file declares no education scale (vocabulary.education, its "
+        "levels lowest first)")
 
 
 def test_no_agency_term_appears_in_the_package_source():
     terms: set[str] = set()
     for book in load_rules_dir(RULES).values():
-        for category in ("licenses", "certifications", "roles", "experience_kinds"):
+        for category in ("licenses", "certifications", "roles", "experience_kinds", "education"):
             terms |= set(getattr(book.rulebook.vocabulary, category))
     package = Path(__file__).resolve().parents[2] / "eligibility"
+    terms.discard("none")  # the education scale's floor is also an English word, in prose and CSS alike
     pattern = re.compile(r"\b(" + "|".join(sorted(map(re.escape, terms))) + r")\b")
     found = [f"{p.relative_to(package)}:{n}: {m.group(1)}" for p in sorted(package.rglob("*.py"))
              for n, line in enumerate(p.read_text().splitlines(), 1) for m in [pattern.search(line)] if m]

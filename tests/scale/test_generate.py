@@ -70,7 +70,7 @@ def test_every_agency_gets_a_realistic_mix_that_loads_and_decides(books, agency,
 def test_malformed_records_are_rejected_one_by_one_with_their_line(books, tmp_path):
     header, records = generate.generate(books["ccwd"], 3, 1)
     records = list(records)
-    broken = generate._malform(json.loads(json.dumps(records[1])), "fte_over_one", None)
+    broken = generate._malform(json.loads(json.dumps(records[1])), "fte_over_one", None, [])
     path = tmp_path / "r.jsonl"
     generate.write(path, header, iter([records[0], broken, records[2]]))
     with Evaluator.from_dir(RULES) as ev:
