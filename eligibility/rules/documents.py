@@ -186,6 +186,11 @@ def read_text(path: str | Path, error: type[E]) -> str:
         raise error("file not found", file=path) from exc
     except OSError as exc:
         raise error(f"cannot read file: {exc.strerror or exc}", file=path) from exc
+    return decode_text(data, path, error)
+
+
+def decode_text(data: bytes, path: str | Path, error: type[E]) -> str:
+    """A file's bytes as text, as ``read_text`` reads them (for a caller that also hashes those very bytes)."""
     if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
         raise error("the file is UTF-16 text; save it as UTF-8", file=path, line=1, column=1)
     return data.decode("utf-8", errors="surrogateescape")

@@ -13,8 +13,9 @@ from pathlib import Path
 from eligibility.errors import RuleFileError
 from eligibility.rules.documents import (
     Document,
+    decode_text,
     format_loc,
-    load_yaml,
+    parse_yaml,
     suggest,
     validate_document,
 )
@@ -154,8 +155,9 @@ def rulebook_from_document(doc: Document, sha256: str = "") -> LoadedRulebook:
 
 
 def load_rulebook(path: str | Path) -> LoadedRulebook:
+    """A rule file, read once: the bytes hashed (the SHA-256 every decision records) are the bytes parsed."""
     data = _read_bytes(path)
-    doc = load_yaml(path, RuleFileError)
+    doc = parse_yaml(decode_text(data, path, RuleFileError), path, RuleFileError)
     return rulebook_from_document(doc, hashlib.sha256(data).hexdigest())
 
 

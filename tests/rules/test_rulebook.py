@@ -144,3 +144,28 @@ def test_shipped_rules_load_with_the_fixed_ids():
     assert cst.pay.value is None and cst.pay.same_as == "customer-service-specialist:II"
     jbwd = books["jbwd"].series("customer-support-specialist").versions[0]
     assert [(lv.id, lv.pay.scale, lv.pay.value) for lv in jbwd.levels] == [("I", "range", 11), ("II", "range", 15)]
+
+
+def test_the_recorded_digest_is_of_the_very_bytes_parsed(monkeypatch, tmp_path):
+    """A rule file changed while it is loaded cannot pair one version's rules with another's SHA-256: it is read once."""
+    import hashlib
+    from pathlib import Path
+
+    original = (RULES / "jbwd.yaml").read_bytes()
+    path = tmp_path / "jbwd.yaml"
+    path.write_bytes(original)
+    reads = []
+    real = Path.read_bytes
+
+    def read_then_change(self):
+        data = real(self)
+        if self == path:  # this copy only: the next reader of it sees another file
+            reads.append(self)
+            self.write_bytes(data.replace(b'rules_version: "', b'rules_version: "changed-'))
+        return data
+
+    monkeypatch.setattr(Path, "read_bytes", read_then_change)
+    loaded = load_rulebook(path)
+    assert reads == [path]
+    assert loaded.sha256 == hashlib.sha256(original).hexdigest()
+    assert "changed-" not in loaded.rulebook.rules_version
