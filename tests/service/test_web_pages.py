@@ -311,8 +311,15 @@ def test_hr_import_shows_what_would_change_and_imports_only_on_confirmation(site
 def test_the_record_editor_saves_changes_and_shows_each_error_beside_its_field(site):
     hr = site.signed_in("hr.ccwd")
     url = "/employees/ccwd/CCWD-004/edit"
-    fields = as_data(form(hr.get(url).text, url)["fields"])
+    page = hr.get(url).text
+    fields = as_data(form(page, url)["fields"])
     assert fields["education"] == [""] and fields["evaluations-count"] == ["1"]  # none on file: the blank row
+    choices = re.search(r'<select id="f-education".*?</select>', page, re.S).group(0)
+    # the agency's education scale, lowest first, in its own words (rules/ccwd.yaml, vocabulary.education)
+    assert re.findall(r'<option value="(\w*)"[^>]*>([^<]*)</option>', choices) == [
+        ("", "not on file"), ("none", "no formal education"), ("high_school", "high school"),
+        ("some_college", "some college"), ("associate", "associate degree"), ("bachelor", "bachelor&#39;s degree"),
+        ("master", "master&#39;s degree")]
     same = hr.post(url, data=fields, follow_redirects=False)  # saved as it is: nothing to save
     assert same.headers["location"] == "/employees/ccwd/CCWD-004?saved=0"
     assert "Nothing changed" in hr.get(same.headers["location"]).text
