@@ -156,7 +156,11 @@ def rulebook_from_document(doc: Document, sha256: str = "") -> LoadedRulebook:
 
 def load_rulebook(path: str | Path) -> LoadedRulebook:
     """A rule file, read once: the bytes hashed (the SHA-256 every decision records) are the bytes parsed."""
-    data = _read_bytes(path)
+    return rulebook_from_bytes(_read_bytes(path), path)
+
+
+def rulebook_from_bytes(data: bytes, path: str | Path) -> LoadedRulebook:
+    """A rule file's bytes, decoded as every reader decodes a file, validated, and hashed as they are."""
     doc = parse_yaml(decode_text(data, path, RuleFileError), path, RuleFileError)
     return rulebook_from_document(doc, hashlib.sha256(data).hexdigest())
 

@@ -3,7 +3,7 @@
 The driver reads only the Parquet metadata (header, row groups) and the ``id`` column (for the
 duplicate-id check, which spans partitions); each task reads one row group on a worker, validates its
 records and decides them. Every worker process builds its Evaluator (and compiles the agency's
-durable_rules ruleset) once, from the rule files' text shipped with the tasks, so workers on other
+durable_rules ruleset) once, from the rule files' bytes shipped with the tasks, so workers on other
 machines need the package and the roster file, not the rules folder. Results come back as canonical
 JSON per employee and are yielded in roster order, at most ``window`` partitions ahead, so the output
 is the same bytes as the single-process run and the driver's memory stays bounded.
@@ -23,26 +23,23 @@ _EVALUATORS: dict[str, object] = {}
 COMPILATIONS = {"count": 0}  # per process: how many times this worker compiled rules
 
 
-def rules_texts(rules_dir: str | Path) -> dict[str, str]:
-    """The rule files of a folder, by file name, as text (what workers compile from)."""
-    return {p.name: p.read_text(encoding="utf-8") for p in sorted(Path(rules_dir).glob("*.yaml"))}
+def rules_files(rules_dir: str | Path) -> dict[str, bytes]:
+    """The rule files' bytes, by file name: what every worker parses and hashes, as the single process does."""
+    return {p.name: p.read_bytes() for p in sorted(Path(rules_dir).glob("*.yaml"))}
 
 
-def _evaluator(rules: dict[str, str], engine: str, agency: str):
+def _evaluator(rules: dict[str, bytes], engine: str, agency: str):
     """This process's Evaluator for these rules, built and compiled on first use only."""
     from eligibility.decide.deciders import decider_named
     from eligibility.decide.evaluator import Evaluator
-    from eligibility.errors import RuleFileError
-    from eligibility.rules.documents import parse_yaml
-    from eligibility.rules.rulebook import rulebook_from_document
+    from eligibility.rules.rulebook import rulebook_from_bytes
 
     key = hashlib.sha256(repr((sorted(rules.items()), engine)).encode()).hexdigest()
     evaluator = _EVALUATORS.get(key)
     if evaluator is None:
         books = {}
-        for name, text in rules.items():
-            book = rulebook_from_document(parse_yaml(text, name, RuleFileError),
-                                          hashlib.sha256(text.encode()).hexdigest())
+        for name, data in rules.items():
+            book = rulebook_from_bytes(data, name)
             books[book.agency] = book
         evaluator = _EVALUATORS[key] = Evaluator(books, decider=decider_named(engine))
         evaluator.compiled(agency)
@@ -50,7 +47,7 @@ def _evaluator(rules: dict[str, str], engine: str, agency: str):
     return evaluator
 
 
-def decide_partition(path: str, group: int, duplicates: dict[int, int], rules: dict[str, str], engine: str,
+def decide_partition(path: str, group: int, duplicates: dict[int, int], rules: dict[str, bytes], engine: str,
                      agency: str, as_of: dt.date, to: str | None) -> list:
     """One row group, decided and rendered on a worker (results.Rendered: the JSON line and the flat row)."""
     from eligibility.output.writers import render
@@ -97,7 +94,7 @@ def evaluate_parquet(path: str | Path, rules_dir: str | Path, as_of: dt.date, *,
     if not path.lower().endswith(".parquet"):
         raise InputError("the Dask backend reads Parquet rosters (.parquet); convert with `eligibility generate` "
                          "or write one with pyarrow (layout: docs/performance.md)", file=path)
-    rules = rules_texts(rules_dir)
+    rules = rules_files(rules_dir)
     agency, _, groups = parquet_roster.parquet_header(path, known_series)
     duplicates = parquet_roster.parquet_duplicates(path)
     client, cluster = _client(scheduler, workers)

@@ -18,7 +18,8 @@ from eligibility.decide.evaluator import Evaluator
 from eligibility.output import writers  # noqa: E402
 from eligibility.records.streaming import open_roster  # noqa: E402
 from eligibility.scale import generate
-from eligibility.scale.distributed import evaluate_parquet, worker_compilations  # noqa: E402
+from eligibility.rules.rulebook import load_rulebook, rulebook_from_bytes  # noqa: E402
+from eligibility.scale.distributed import evaluate_parquet, rules_files, worker_compilations  # noqa: E402
 
 AS_OF = dt.date(2026, 11, 24)
 SCRIPT = Path(sys.executable).parent / "eligibility"
@@ -79,3 +80,16 @@ def test_a_yaml_roster_is_refused_by_the_dask_backend(tmp_path):
 
     with pytest.raises(InputError, match="the Dask backend reads Parquet rosters"):
         next(evaluate_parquet(tmp_path / "r.yaml", RULES, AS_OF))
+
+
+def test_every_loader_hashes_the_file_s_bytes_as_they_are(tmp_path):
+    """The single process and the Dask workers (which get the bytes shipped) record the same digest, CRLF included."""
+    import hashlib
+
+    crlf = (RULES / "jbwd.yaml").read_bytes().replace(b"\n", b"\r\n")
+    (tmp_path / "jbwd.yaml").write_bytes(crlf)
+    shipped = rules_files(tmp_path)
+    assert shipped == {"jbwd.yaml": crlf}
+    from_worker, from_file = rulebook_from_bytes(shipped["jbwd.yaml"], "jbwd.yaml"), load_rulebook(tmp_path / "jbwd.yaml")
+    assert from_worker.sha256 == from_file.sha256 == hashlib.sha256(crlf).hexdigest()
+    assert from_worker.rulebook == from_file.rulebook
