@@ -199,6 +199,10 @@ class RulesDir(Mapping[str, LoadedRulebook]):
     def __len__(self) -> int:
         return len(self._index)
 
+    def path_of(self, agency: str) -> Path:
+        """The file the agency's rules are read from (without reading it)."""
+        return self._index[agency]
+
     def load_all(self) -> "RulesDir":
         for agency in self._index:
             self[agency]

@@ -3,7 +3,7 @@
 The driver reads only the Parquet metadata (header, row groups) and the ``id`` column (for the
 duplicate-id check, which spans partitions); each task reads one row group on a worker, validates its
 records and decides them. Every worker process builds its Evaluator (and compiles the agency's
-durable_rules ruleset) once, from the rule files' bytes shipped with the tasks, so workers on other
+durable_rules ruleset) once, from the bytes of the agency's rule file shipped with the tasks, so workers on other
 machines need the package and the roster file, not the rules folder. Results come back as canonical
 JSON per employee and are yielded in roster order, at most ``window`` partitions ahead, so the output
 is the same bytes as the single-process run and the driver's memory stays bounded.
@@ -23,9 +23,17 @@ _EVALUATORS: dict[str, object] = {}
 COMPILATIONS = {"count": 0}  # per process: how many times this worker compiled rules
 
 
-def rules_files(rules_dir: str | Path) -> dict[str, bytes]:
-    """The rule files' bytes, by file name: what every worker parses and hashes, as the single process does."""
-    return {p.name: p.read_bytes() for p in sorted(Path(rules_dir).glob("*.yaml"))}
+def rules_files(rules_dir: str | Path, agency: str) -> dict[str, bytes]:
+    """The agency's rule file (found as the single process finds it), by file name, as bytes: what every worker
+    parses and hashes. Only that file: a broken file of another agency stops neither backend."""
+    from eligibility.errors import RuleFileError
+    from eligibility.rules.rulebook import load_rules_dir
+
+    rules = load_rules_dir(rules_dir, lazy=True)
+    if agency not in rules:
+        raise RuleFileError(f"no rule file for agency {agency!r} in the rules directory", file=rules_dir)
+    path = rules.path_of(agency)
+    return {path.name: path.read_bytes()}
 
 
 def _evaluator(rules: dict[str, bytes], engine: str, agency: str):
@@ -94,8 +102,8 @@ def evaluate_parquet(path: str | Path, rules_dir: str | Path, as_of: dt.date, *,
     if not path.lower().endswith(".parquet"):
         raise InputError("the Dask backend reads Parquet rosters (.parquet); convert with `eligibility generate` "
                          "or write one with pyarrow (layout: docs/performance.md)", file=path)
-    rules = rules_files(rules_dir)
     agency, _, groups = parquet_roster.parquet_header(path, known_series)
+    rules = rules_files(rules_dir, agency)
     duplicates = parquet_roster.parquet_duplicates(path)
     client, cluster = _client(scheduler, workers)
     try:

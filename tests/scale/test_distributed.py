@@ -82,14 +82,15 @@ def test_a_yaml_roster_is_refused_by_the_dask_backend(tmp_path):
         next(evaluate_parquet(tmp_path / "r.yaml", RULES, AS_OF))
 
 
-def test_every_loader_hashes_the_file_s_bytes_as_they_are(tmp_path):
+def test_workers_get_the_agency_s_file_as_bytes_and_hash_it_as_the_single_process_does(tmp_path):
     """The single process and the Dask workers (which get the bytes shipped) record the same digest, CRLF included."""
     import hashlib
 
     crlf = (RULES / "jbwd.yaml").read_bytes().replace(b"\n", b"\r\n")
     (tmp_path / "jbwd.yaml").write_bytes(crlf)
-    shipped = rules_files(tmp_path)
-    assert shipped == {"jbwd.yaml": crlf}
+    (tmp_path / "other.yaml").write_text("agency: other\nname: [unclosed\n")  # another agency's broken file
+    shipped = rules_files(tmp_path, "jbwd")
+    assert shipped == {"jbwd.yaml": crlf}  # the roster's agency's file alone: the broken one stops nothing
     from_worker, from_file = rulebook_from_bytes(shipped["jbwd.yaml"], "jbwd.yaml"), load_rulebook(tmp_path / "jbwd.yaml")
     assert from_worker.sha256 == from_file.sha256 == hashlib.sha256(crlf).hexdigest()
     assert from_worker.rulebook == from_file.rulebook
