@@ -314,6 +314,9 @@ def test_the_record_editor_saves_changes_and_shows_each_error_beside_its_field(s
     page = hr.get(url).text
     fields = as_data(form(page, url)["fields"])
     assert fields["education"] == [""] and fields["evaluations-count"] == ["1"]  # none on file: the blank row
+    # on a phone each entry is a card, each field under its name (pages.css: table.stackable, td[data-label])
+    assert page.count('<table class="edit-table stackable">') == len(re.findall(r'<fieldset class="record-list">', page))
+    assert re.search(r'<td data-label="Expires"><label class="visually-hidden" for="f-licenses-0-expires">', page)
     choices = re.search(r'<select id="f-education".*?</select>', page, re.S).group(0)
     # the agency's education scale, lowest first, in its own words (rules/ccwd.yaml, vocabulary.education)
     assert re.findall(r'<option value="(\w*)"[^>]*>([^<]*)</option>', choices) == [
