@@ -111,15 +111,11 @@ def _parse_fast(text: str, path: str, error: type[E]) -> Document | None:
         node = loader.get_single_node()
         if not isinstance(node, (yaml.MappingNode, yaml.SequenceNode)):
             return None  # empty, or a lone scalar: the two parsers place it differently
-        positions: dict[Loc, tuple[int, int]] = {}
-        texts: dict[Loc, str] = {}
-        walk_nodes(node, (), positions, path, error, texts=texts)
-        data = loader.construct_document(node)
+        return _document(loader, node, path, error)
     except Exception:  # noqa: BLE001 - every failure is read again, and reported, by the reference parser
         return None
     finally:
         loader.dispose()
-    return Document(path=path, data=data, positions=positions, texts=texts)
 
 
 def _parse_python(text: str, path: str, error: type[E]) -> Document:
@@ -132,10 +128,7 @@ def _parse_python(text: str, path: str, error: type[E]) -> Document:
         node = loader.get_single_node()
         if node is None:
             raise error("the file is empty", file=path, line=1, column=1)
-        positions: dict[Loc, tuple[int, int]] = {}
-        texts: dict[Loc, str] = {}
-        walk_nodes(node, (), positions, path, error, texts=texts)
-        data = loader.construct_document(node)
+        return _document(loader, node, path, error)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None
@@ -152,7 +145,15 @@ def _parse_python(text: str, path: str, error: type[E]) -> Document:
         raise error(f"invalid YAML value: {exc}", file=path) from exc
     finally:
         loader.dispose()
-    return Document(path=path, data=data, positions=positions, texts=texts)
+
+
+def _document(loader: yaml.Loader, node: yaml.Node, path: str, error: type[E]) -> Document:
+    """A composed document: the position of every key and item and the source text of typed scalars walked, then
+    its data constructed (both parsers share this, so they differ only in how they compose)."""
+    positions: dict[Loc, tuple[int, int]] = {}
+    texts: dict[Loc, str] = {}
+    walk_nodes(node, (), positions, path, error, texts=texts)
+    return Document(path=path, data=loader.construct_document(node), positions=positions, texts=texts)
 
 
 def _reader_error(exc: yaml.reader.ReaderError, text: str, path: str, error: type[E]) -> E:
