@@ -89,7 +89,7 @@ class _Writer:
                 text += " Only experience outside the agency counts: no series of this agency counts as these kinds."
             return text
         if isinstance(crit, EducationCriterion):
-            scale = ", ".join(vocab.education_level(level) for level in vocab.education)
+            scale = ", ".join(vocab.education.values())
             return f"Education: {vocab.education_level(crit.minimum)} or higher on the agency's scale ({scale}; lowest first)."
         if isinstance(crit, (LicenseCriterion, CertificationCriterion)):
             name = (vocab.license(crit.license) if isinstance(crit, LicenseCriterion)

@@ -322,6 +322,7 @@ def compile_ruleset(book: LoadedRulebook) -> CompiledRuleset:
     and open endorsement windows), then the path status and best-path rules."""
     agency = book.agency
     vocabulary = book.rulebook.vocabulary
+    scale = tuple(vocabulary.education)
     categories = {CATEGORY[c.kind] for s in book.rulebook.series for v in s.versions for lv in v.levels
                   for p in lv.paths for c in p.criteria}
     grades = grading_table(categories)
@@ -355,8 +356,7 @@ def compile_ruleset(book: LoadedRulebook) -> CompiledRuleset:
                                 if window is not None and q.category == "time":
                                     action["window"] = {"lead": window.lead_days, "times": plan.times}
                             rules[f"{agency}/{q.uid}:{what}"] = spec
-                plans[(series.id, version.id, level.id)] = LevelPlan(level_code, series.id, version, level, tuple(paths),
-                                                                     tuple(vocabulary.education))
+                plans[(series.id, version.id, level.id)] = LevelPlan(level_code, series.id, version, level, tuple(paths), scale)
     if any(p.lead is not None for plan in plans.values() for p in plan.paths):
         rules[f"{agency}:window-opens"] = _rule([("w", [{"t": "window"}])], {"do": "opens"})
     rules.update(grading_rules(grades, PREFERENCE, grade=False)[0])
