@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import enum
 import functools
 import re
 import types
@@ -342,11 +341,9 @@ def _annotation_cached(model: type[BaseModel], loc: Loc) -> Any:
 
 
 def _takes_text(annotation: Any) -> bool:
-    """A str field (optional or not), a Literal of strings, or a str Enum: the text as written is its value."""
+    """A str field (optional or not) or a Literal of strings: the text as written is its value."""
     if annotation is str:
         return True
-    if isinstance(annotation, type) and issubclass(annotation, enum.Enum):
-        return issubclass(annotation, str)
     if get_origin(annotation) is Literal:
         return all(isinstance(a, str) for a in get_args(annotation))
     args = [a for a in get_args(annotation) if a is not type(None)]

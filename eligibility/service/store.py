@@ -5,7 +5,6 @@ with its activity-log entry in the same transaction."""
 from __future__ import annotations
 
 import datetime as dt
-import enum
 import json
 from dataclasses import dataclass
 from decimal import Decimal
@@ -267,24 +266,14 @@ _Dumper.add_representer(Decimal, _decimal)
 _FIRST = ("id", "name", "supervisor")
 
 
-def _plain(value: Any) -> Any:
-    if isinstance(value, enum.Enum):
-        return value.value
-    if isinstance(value, dict):
-        return {k: _plain(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_plain(v) for v in value]
-    return value
-
-
 def roster_yaml(loaded: Roster, note: str) -> str:
     """A YAML roster file (the format of employees_sample/) holding exactly these records and positions."""
     people = []
     for employee in loaded.employees:
-        data = _plain(employee.model_dump(mode="python", by_alias=True, exclude_defaults=True))
+        data = employee.model_dump(mode="python", by_alias=True, exclude_defaults=True)
         people.append({**{k: data.pop(k) for k in _FIRST if k in data}, **data})
     document = {"agency": loaded.agency,
-                "positions": [_plain(p.model_dump(mode="python", by_alias=True)) for p in loaded.positions],
+                "positions": [p.model_dump(mode="python", by_alias=True) for p in loaded.positions],
                 "employees": people}
     body = yaml.dump(document, Dumper=_Dumper, sort_keys=False, allow_unicode=True, default_flow_style=False,
                      width=120)
