@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import logging
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -16,6 +16,7 @@ from fastapi.routing import APIRoute
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from . import tables as t
+from .clock import Clock
 from .core import EligibilityError, Evaluator
 from .db import Database, StoreError
 from .deciding import Decider
@@ -54,6 +55,7 @@ class ServiceState:
     secret: str
     trusted_header: str | None
     templates: object
+    clock: Clock = field(default_factory=Clock)
 
 
 def session_secret(db: Database, given: str | None) -> str:
