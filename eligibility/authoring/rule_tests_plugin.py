@@ -1,8 +1,10 @@
 """The pytest plugin that runs rule tests: each case of RULES/tests/**/*.yaml is one pytest item.
 
 Registered as the ``pytest11`` entry point ``eligibility.authoring.rule_tests_plugin`` (so ``pytest rules/tests`` works) and
-loaded with ``-p`` by ``eligibility test``. A case file is collected when it lies under a ``tests`` folder whose
-parent holds rule files (``*.yaml``); that parent is the rules folder its cases are decided with. A case file
+loaded with ``-p`` by ``eligibility test``. A case file is collected when it says so (a top-level
+``kind: eligibility/rule-tests`` line near its top, read without parsing) and lies under a ``tests`` folder whose
+parent holds rule files (``*.yaml``); that parent is the rules folder its cases are decided with. Any other YAML file
+is left to pytest and the project's other plugins, unread. A case file
 with a schema error is one collection error naming file:line:field (pytest then exits 2); a failing case shows
 the expected/actual diff and the decision's best path (``CaseResult.report``).
 """
@@ -29,7 +31,10 @@ def rules_dir_of(path: Path) -> Path | None:
 
 def pytest_collect_file(file_path: Path, parent: pytest.Collector):
     if file_path.suffix == ".yaml" and rules_dir_of(file_path) is not None:
-        return RuleTestFile.from_parent(parent, path=file_path)
+        from eligibility.authoring.scenarios import declares_rule_tests
+
+        if declares_rule_tests(file_path):
+            return RuleTestFile.from_parent(parent, path=file_path)
     return None
 
 

@@ -4,6 +4,7 @@ diffing its result. Running them all is pytest's job (eligibility/rule_tests_plu
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
@@ -18,6 +19,12 @@ from eligibility.rules.documents import Document, load_yaml, validate_document
 from eligibility.rules.schema import Id
 
 Outcome = Literal["passed", "failed", "error"]
+
+# The line that makes a YAML file a rule-test file: the pytest plugin claims no YAML file without it, so a project
+# that merely has eligibility installed keeps its own YAML files to itself.
+KIND = "eligibility/rule-tests"
+_KIND_LINE = re.compile(rb"^kind:[ \t]*(['\"]?)eligibility/rule-tests\1[ \t]*(#[^\n]*)?\r?$", re.MULTILINE)
+KIND_WITHIN = 8192  # bytes: the marker stands near the top, before the cases
 
 
 class _Strict(BaseModel):
@@ -76,6 +83,7 @@ class Case(_Strict):
 class CaseFile(_Strict):
     """A file of rule tests for one agency."""
 
+    kind: Literal["eligibility/rule-tests"] = Field(description="marks the file as rule tests: eligibility/rule-tests")
     agency: Id
     description: str | None = None
     cases: list[Case] = Field(min_length=1)
@@ -134,12 +142,23 @@ class CaseResult:
 
 # -- loading -----------------------------------------------------------------------------------------
 def discover(rules_dir: str | Path) -> list[Path]:
-    """Every rule-test file under RULES_DIR/tests, in path order."""
+    """Every YAML file under RULES_DIR/tests, in path order (``declares_rule_tests`` tells which are rule tests)."""
     return sorted((Path(rules_dir) / "tests").rglob("*.yaml"))
 
 
+def declares_rule_tests(path: str | Path) -> bool:
+    """Whether a YAML file says it holds rule tests (a top-level ``kind: eligibility/rule-tests`` line near its
+    top), read as bytes without parsing, so no other YAML file is ever parsed or claimed."""
+    try:
+        with open(path, "rb") as handle:
+            head = handle.read(KIND_WITHIN)
+    except OSError:
+        return False
+    return _KIND_LINE.search(head) is not None
+
+
 def case_file_from_document(doc: Document) -> CaseFile:
-    return validate_document(doc, CaseFile, RuleFileError, "a rule-test file", "agency, cases")
+    return validate_document(doc, CaseFile, RuleFileError, "a rule-test file", "kind, agency, cases")
 
 
 def load_cases(path: str | Path) -> list[LoadedCase]:

@@ -67,8 +67,13 @@ def test_(rules_dir: str, match: str | None, exitfirst: bool, junitxml: str | No
     import pytest
 
     tests = Path(rules_dir) / "tests"
-    if not scenarios.discover(rules_dir):
+    found = scenarios.discover(rules_dir)
+    if not found:
         fail(f"{tests}: no rule tests (*.yaml) found")
+    for path in found:  # a case file without its marker would be skipped silently by pytest: refuse it here
+        if not scenarios.declares_rule_tests(path):
+            fail(f"{path}:1: kind: missing: a rule-test file declares itself with a top-level line "
+                 f"'kind: {scenarios.KIND}' (other YAML files do not belong under {tests})")
     args = [str(tests), "-p", "eligibility.authoring.rule_tests_plugin", "--no-header"]
     args += (["-k", match] if match else []) + (["-x"] if exitfirst else []) + (["-v"] if verbose else [])
     args += ([f"--junitxml={junitxml}"] if junitxml else []) + list(pytest_args)

@@ -79,6 +79,7 @@ def test_possible_statuses_of_ccwd_include_awaiting_approval(evaluator):
 
 # -- the runner ----------------------------------------------------------------------------------------
 CASE = """\
+kind: eligibility/rule-tests
 agency: csr-district
 cases:
   - name: two years at level I
@@ -114,7 +115,7 @@ def test_a_wrong_expectation_fails_with_a_diff_and_the_decision(evaluator, tmp_p
         "- unmet: [high_school]", "+ unmet: []",
     ]
     report = result.report().splitlines()
-    assert report[0] == f"{path}:3: csr-district: two years at level I"
+    assert report[0] == f"{path}:4: csr-district: two years at level I"
     assert report[7] == ("    decision: eligible toward customer-service-representative:II (version 2015), "
                          "best path advancement, eligible on 2021-02-01")
     assert report[8].startswith("      [      met] service_at_i: 2 years of service as Customer Service Representative I")
@@ -132,6 +133,7 @@ def test_roster_case_takes_the_employee_and_positions_from_the_roster(evaluator,
             assignments: [{class: customer-service-representative, level: III, start: 2016-09-01}]
         """, "roster.yaml")
     path = write(tmp_path, """\
+        kind: eligibility/rule-tests
         agency: csr-district
         cases:
           - name: from the roster
@@ -158,6 +160,7 @@ def test_roster_case_takes_the_employee_and_positions_from_the_roster(evaluator,
 
 def test_expected_error_must_match(evaluator, tmp_path):
     path = write(tmp_path, """\
+        kind: eligibility/rule-tests
         agency: jbwd
         cases:
           - name: top level
@@ -178,15 +181,15 @@ def test_expected_error_must_match(evaluator, tmp_path):
 
 @pytest.mark.parametrize("change, message", [
     (("      eligible_on: 2021-02-01\n", ""),
-     ":12:5: cases[0].expect: expect needs eligible_on (write null when no date is expected)"),
+     ":13:5: cases[0].expect: expect needs eligible_on (write null when no date is expected)"),
     (("      status: eligible\n", "      status: elegible\n"),
-     ":13:7: cases[0].expect.status: unknown value 'elegible'; expected one of 'eligible', 'awaiting_approval', "
+     ":14:7: cases[0].expect.status: unknown value 'elegible'; expected one of 'eligible', 'awaiting_approval', "
      "'awaiting_vacancy', 'not_yet', 'needs_review' or 'ineligible' (did you mean 'eligible'?)"),
-    (("    as_of:", "    as_off:"), ":4:5: cases[0].as_off: unknown field (did you mean 'as_of'?)"),
+    (("    as_of:", "    as_off:"), ":5:5: cases[0].as_off: unknown field (did you mean 'as_of'?)"),
     (("        - {class: customer-service-representative", "        - {clas: customer-service-representative"),
-     ":11:12: cases[0].employee.assignments[0].clas: unknown field (did you mean 'class'?)"),
+     ":12:12: cases[0].employee.assignments[0].clas: unknown field (did you mean 'class'?)"),
     (("    employee:\n", "    roster: r.yaml\n    employee:\n"),
-     ":3:5: cases[0]: give either an inline employee or a roster with employee_id"),
+     ":4:5: cases[0]: give either an inline employee or a roster with employee_id"),
 ])
 def test_broken_case_file_names_line_and_field(tmp_path, change, message):
     path = write(tmp_path, CASE.replace(*change))
@@ -214,18 +217,18 @@ def test_plugin_fails_a_case_with_its_diff_and_refuses_a_broken_file_with_exit_c
     failed.assert_outcomes(failed=1, passed=1)
     failed.stdout.fnmatch_lines([
         "*_ csr-district/a::two years at level I _*",
-        f"{case}:3: csr-district: two years at level I",
+        f"{case}:4: csr-district: two years at level I",
         "    - eligible_on: 2021-02-02",
         "    + eligible_on: 2021-02-01",
         "    decision: eligible toward customer-service-representative:II (version 2015), best path advancement, "
         "eligible on 2021-02-01",
     ])
 
-    (rules / "tests" / "csr" / "c.yaml").write_text("agency: csr-district\ncases: []\n")
+    (rules / "tests" / "csr" / "c.yaml").write_text("kind: eligibility/rule-tests\nagency: csr-district\ncases: []\n")
     broken = pytester.runpytest_inprocess(str(rules / "tests"), *PLUGIN)
     assert broken.ret == 2
     broken.assert_outcomes(errors=1)
-    broken.stdout.fnmatch_lines([f"{rules / 'tests' / 'csr' / 'c.yaml'}:2:1: cases: List should have at least 1 item*"])
+    broken.stdout.fnmatch_lines([f"{rules / 'tests' / 'csr' / 'c.yaml'}:3:1: cases: List should have at least 1 item*"])
 
 
 def _eligibility(*args: str, cwd) -> subprocess.CompletedProcess:
@@ -259,3 +262,37 @@ def test_cli_without_tests_is_unusable_input(tmp_path):
     result = CliRunner().invoke(main, ["test", str(rules)])
     assert result.exit_code == 2
     assert "no rule tests (*.yaml) found" in result.output
+
+
+def test_a_case_file_without_its_kind_line_is_refused_by_eligibility_test_naming_it(tmp_path):
+    rules = _rules_copy(tmp_path)
+    unmarked = rules / "tests" / "csr" / "a.yaml"
+    unmarked.write_text(CASE.replace("kind: eligibility/rule-tests\n", ""))
+    result = CliRunner().invoke(main, ["test", str(rules)])
+    assert result.exit_code == 2
+    assert result.output.strip().endswith(
+        f"{unmarked}:1: kind: missing: a rule-test file declares itself with a top-level line "
+        f"'kind: eligibility/rule-tests' (other YAML files do not belong under {rules / 'tests'})")
+    with pytest.raises(RuleFileError) as info:  # loaded directly, the schema asks for it too
+        load_cases(unmarked)
+    assert info.value.render() == f"{unmarked}:1:1: kind: required field is missing"
+
+
+def test_an_unrelated_project_with_eligibility_installed_collects_its_own_yaml_normally(tmp_path):
+    """The plugin is an installed pytest11 entry point, so it sees every project's files: it must claim only files
+    that declare themselves rule tests. Here a project with config.yaml at its root (which looks like a rules folder
+    to the folder test alone) and tests/data.yaml runs its one test and nothing else."""
+    (tmp_path / "config.yaml").write_text("name: unrelated\nitems: [1, 2]\n")
+    (tmp_path / "tests").mkdir()
+    (tmp_path / "tests" / "data.yaml").write_text("agency: not-a-rule-test\ncases: {broken: [\n")
+    (tmp_path / "tests" / "test_app.py").write_text("def test_app():\n    assert 1 + 1 == 2\n")
+    result = subprocess.run([sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "tests", "-q"], cwd=tmp_path,
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "1 passed" in result.stdout
+    assert "data.yaml" not in result.stdout + result.stderr
+    # the same file with the marker is claimed: the entry point is really loaded in that process
+    (tmp_path / "tests" / "data.yaml").write_text("kind: eligibility/rule-tests\nagency: x\ncases: {broken: [\n")
+    claimed = subprocess.run([sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "tests", "-q"], cwd=tmp_path,
+                             capture_output=True, text=True, timeout=120)
+    assert claimed.returncode == 2 and "data.yaml" in claimed.stdout, claimed.stdout + claimed.stderr
