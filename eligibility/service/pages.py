@@ -5,6 +5,7 @@ query strings and forms. The pages themselves are pages_team, pages_employee, pa
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
@@ -21,6 +22,20 @@ STATUS_ORDER = ("eligible", "awaiting_approval", "awaiting_vacancy", "not_yet", 
                 "not_applicable", "error")
 MAX_DAYS = 3660
 BUILTIN_TITLES = {"supervisor": "Supervisor", "hr": "HR", "auditor": "Auditor"}  # the service's own roles
+
+
+def folded(text: str) -> str:
+    """Text as a search compares it: NFKD without combining marks, case-folded, spaces collapsed ('Zoë  ORTIZ' and
+    'zoe ortiz' fold alike)."""
+    plain = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+    return " ".join(plain.casefold().split())
+
+
+def search_matches(query: str | None, *texts: str | None) -> bool:
+    """Whether every word of a search (a name, part of one, or an id, in any case) is found in one of the texts."""
+    words = folded(query or "").split()
+    haystack = " ".join(folded(t) for t in texts if t)
+    return all(word in haystack for word in words)
 
 
 def page_route(router: APIRouter, action: str, **kwargs):

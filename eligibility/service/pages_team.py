@@ -1,6 +1,6 @@
 """The Team page (a supervisor's team; an agency for every other role): counts by status, overdue reviews first,
 the table with the date that matters and what is missing with who must act, filters that work without JavaScript
-(status, becomes eligible within N days, as of), sorting, and the same rows as CSV. Decided exactly as the JSON
+(a name or id, status, becomes eligible within N days, as of), sorting, and the same rows as CSV. Decided exactly as the JSON
 API's team list is (deciding.Decider, deciding.keep)."""
 
 from __future__ import annotations
@@ -15,7 +15,8 @@ from . import store
 from .auth import Caller, Denied, authorized, not_found
 from .core import UndecidedItem, roster_csv
 from .deciding import keep
-from .pages import STATUS_ORDER, agency_title, day_or_none, days_or_none, page_route, show, status_label
+from .pages import (STATUS_ORDER, agency_title, day_or_none, days_or_none, page_route, search_matches, show,
+                    status_label)
 from .pages_words import outcome_of, team_row
 
 router = APIRouter()
@@ -59,8 +60,9 @@ class Filters:
     """The Team page's filters, read from its query string (the same names in the page's form and its links)."""
 
     def __init__(self, agency: str | None, status: list[str], within: str | None, as_of: str | None,
-                 sort: str | None, order: str | None) -> None:
+                 sort: str | None, order: str | None, q: str | None = None) -> None:
         self.agency = agency or None
+        self.q = " ".join((q or "").split())[:200] or None
         self.statuses = {s for value in status for s in value.split(",") if s}
         unknown = sorted(self.statuses - set(STATUS_ORDER))
         if unknown:
@@ -73,7 +75,7 @@ class Filters:
 
     def query(self, **changes) -> str:
         """This page's query string with some values changed (None drops one)."""
-        values = {"agency": self.agency, "status": sorted(self.statuses), "within": self.within,
+        values = {"agency": self.agency, "q": self.q, "status": sorted(self.statuses), "within": self.within,
                   "as_of": self.as_of.isoformat() if self.given_as_of else None, "sort": self.sort,
                   "order": self.order if self.sort else None}
         values.update(changes)
@@ -83,12 +85,14 @@ class Filters:
 
 
 def _filters(agency: str | None = None, status: list[str] = Query(default=[]), within: str | None = None,
-             as_of: str | None = None, sort: str | None = None, order: str | None = None) -> Filters:
-    return Filters(agency, status, within, as_of, sort, order)
+             as_of: str | None = None, sort: str | None = None, order: str | None = None,
+             q: str | None = None) -> Filters:
+    return Filters(agency, status, within, as_of, sort, order, q)
 
 
 def selected(decided: list, filters: Filters) -> list:
-    return [d for d in decided if keep(d.summary, filters.statuses, filters.as_of, filters.within)]
+    return [d for d in decided if keep(d.summary, filters.statuses, filters.as_of, filters.within)
+            and search_matches(filters.q, d.summary["name"], d.summary["employee_id"])]
 
 
 def ordered(rows: list[dict], filters: Filters) -> list[dict]:
