@@ -387,3 +387,59 @@ def test_screenshots_of_every_page_at_desktop_and_phone_width(browser, shown, tm
     browser.set_window_size(DESKTOP, 900)
     _signed_in.clear()
     assert len(list(SCREENS.glob("*.png"))) >= 2 * len(PAGES)
+
+
+# -- accessibility: axe-core on every page ------------------------------------------------------------------------------
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+AXE_RUN = """
+var done = arguments[arguments.length - 1];
+axe.run(document, arguments[0]).then(
+  r => done(r.violations.map(v => [v.id, v.impact, v.nodes.map(n => n.target.join(' '))])),
+  e => done([['axe failed', String(e), []]]));"""
+
+
+def axe_violations(driver) -> list[str]:
+    """axe-core's WCAG 2.1 A and AA violations on the page shown (the experimental rule that the visible words of a
+    control are in its accessible name included), one line each: rule (impact): the first nodes."""
+    axe = pytest.importorskip("axe_core_python.base", reason="axe-core-python is not installed (pip install '.[test]')")
+    driver.execute_script(axe.AXE_SCRIPT)
+    options = {"runOnly": {"type": "tag", "values": AXE_TAGS},
+               "rules": {"label-content-name-mismatch": {"enabled": True}}}
+    found = driver.execute_async_script(AXE_RUN, options)
+    return [f"{rule} ({impact}): {', '.join(nodes[:4])}{' …' if len(nodes) > 4 else ''}" for rule, impact, nodes in found]
+
+
+def test_axe_finds_no_wcag_21_a_or_aa_violation_on_any_page_at_desktop_or_phone_width(browser, shown, tmp_path):
+    _signed_in.clear()
+    found = {}
+    try:
+        for width in (DESKTOP, PHONE):
+            browser.set_window_size(width, 900)
+            for name, role, where in PAGES:
+                _goto(browser, shown, role, where, tmp_path)
+                violations = axe_violations(browser)
+                if violations:
+                    found[f"{name} at {width} px"] = violations
+    finally:
+        browser.set_window_size(DESKTOP, 900)
+        _signed_in.clear()
+    assert not found, "\n".join(f"{page}: {v}" for page, vs in found.items() for v in vs)
+
+
+def test_axe_is_really_run_and_reports_a_violation(browser, shown):
+    """The check above can fail: a control with no name, put on a page, is reported."""
+    browser.get(shown.url + "/login")
+    browser.execute_script("document.querySelector('main').insertAdjacentHTML('beforeend', '<button></button>')")
+    assert any(v.startswith("button-name (critical)") for v in axe_violations(browser))
+
+
+def test_the_sign_in_page_shows_focus_with_its_own_stylesheet(browser, shown):
+    browser.delete_all_cookies()
+    _signed_in.clear()
+    browser.get(shown.url + "/login")
+    for element_id in ("name", "password"):
+        field = browser.find_element(By.ID, element_id)
+        field.click()
+        assert browser.switch_to.active_element.get_attribute("id") == element_id
+        assert field.value_of_css_property("outline-style") == "solid"
+        assert field.value_of_css_property("outline-width") == "3px"
