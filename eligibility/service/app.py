@@ -42,6 +42,7 @@ SECURITY_HEADERS = [
 PUBLIC = {  # the only routes outside the permission table: health, the API document, signing in and out, assets
     ("GET", "/healthz"), ("GET", "/api/openapi.json"), ("GET", "/login"), ("POST", "/login"), ("POST", "/logout"),
     ("GET", "/"), ("POST", "/api/v1/session"), ("DELETE", "/api/v1/session"),
+    ("GET", "/calendar/{token}.ics"),  # a calendar program's fetch: the secret address is the credential
 }
 
 
@@ -121,9 +122,10 @@ def create_app(db: Database, evaluator: Evaluator, *, trusted_header: str | None
                                      trusted_header=trusted_header.lower() if trusted_header else None,
                                      templates=_templates())
     from . import pages_audit, pages_employee, pages_hr, pages_record, pages_start, pages_team  # issue 15
+    from . import pages_calendar
 
     for module in (web, pages_start, routes_people, routes_agency, routes_audit, pages_team, pages_employee,
-                   pages_hr, pages_record, pages_audit):
+                   pages_hr, pages_record, pages_audit, pages_calendar):
         app.include_router(module.router)
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
     _deny_by_default(app)

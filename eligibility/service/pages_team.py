@@ -12,6 +12,7 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
 
 from . import store
+from .actions import team as team_actions
 from .auth import Caller, Denied, authorized, not_found
 from .core import UndecidedItem, roster_csv
 from .deciding import keep
@@ -31,29 +32,13 @@ SORTS = {  # column -> (heading, sort key of a row)
 
 
 def viewed_agency(conn, caller: Caller, agency: str | None) -> str:
-    """The agency a page shows: the one asked for (in scope), the caller's own, or for an account of every agency
-    the first in the store; 404 when out of scope or not in the store."""
-    if not agency and caller.account.agency is None:
-        held = sorted(store.agencies(conn))
-        if not held:
-            raise not_found("the store holds no agency yet")
-        agency = held[0]
-    agency = caller.agency_or_404(agency or None)
-    if store.agency_version(conn, agency) is None:
-        raise not_found(f"no agency {agency!r}")
-    return agency
+    """The agency a page shows (actions.team.viewed_agency, for the signed-in account)."""
+    return team_actions.viewed_agency(conn, caller.account, agency)
 
 
 def decided_team(request: Request, caller: Caller, agency: str | None, as_of: dt.date) -> tuple[str, list]:
     """(agency, [Decided]) of the caller's visible employees, decided as the API's team list decides them."""
-    state = request.app.state.service
-    team = caller.name if caller.account.role == "supervisor" else None
-    with state.db.read() as conn:
-        agency = viewed_agency(conn, caller, agency)
-        _, positions_sha = store.agency_version(conn, agency)
-        rows = store.employee_index(conn, agency, team)
-        decided = state.decider.decide_rows(conn, agency, rows, positions_sha, as_of, None)
-    return agency, decided
+    return team_actions.decided_people(request.app.state.service, caller.account, agency, as_of)
 
 
 class Filters:

@@ -120,6 +120,12 @@ PERMISSIONS.update({
                               summary="replay a logged decision: what changed in the record, the rules, the decision"),
     "page.activity": Rule("GET", "/audit/activity", frozenset({AUDITOR}), "agency",
                           summary="activity log browser: who changed what, when"),
+    "page.calendar": Rule("GET", "/calendar", frozenset({SUPERVISOR, ENDORSER, HR}), None,
+                          summary="the caller's calendar feed: whether one is active, make or end it"),
+    "page.calendar_create": Rule("POST", "/calendar", frozenset({SUPERVISOR, ENDORSER, HR}), None, write=True,
+                                 summary="make the caller's secret calendar address (shown once; ends the old one)"),
+    "page.calendar_revoke": Rule("POST", "/calendar/revoke", frozenset({SUPERVISOR, ENDORSER, HR}), None, ok=303,
+                                 write=True, summary="end the caller's calendar address"),
 })
 
 for _action, _rule in PERMISSIONS.items():  # the table's own invariants, checked on import

@@ -104,7 +104,18 @@ activity = sa.Table(
     sa.Index("activity_log_client", "client"),
 )
 
+# calendar: each account's secret iCalendar address (its SHA-256), ended by revoked_at (migration 0005_calendar)
+calendar_feeds = sa.Table(
+    "calendar_feeds", metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("account_id", sa.Integer, sa.ForeignKey("accounts.id"), nullable=False),
+    sa.Column("token_sha256", sa.String(64), nullable=False, unique=True),
+    sa.Column("created_at", sa.String(40), nullable=False),
+    sa.Column("revoked_at", sa.String(40)),
+    sa.Index("calendar_feeds_account", "account_id"),
+)
+
 ACTIVITY_COLUMNS: tuple[str, ...] = tuple(c.name for c in activity.columns)
 
-__all__ = ["ACTIVITY_COLUMNS", "accounts", "activity", "agencies", "employees", "endorsement_notes", "meta",
+__all__ = ["ACTIVITY_COLUMNS", "accounts", "activity", "agencies", "calendar_feeds", "employees", "endorsement_notes", "meta",
            "metadata", "positions", "tokens"]

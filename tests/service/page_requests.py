@@ -75,4 +75,7 @@ PAGE_REQUESTS = {
     "page.audit_verify": lambda w, r, x: ("GET", "/audit/verify", {}),
     "page.audit_replay": lambda w, r, x: ("GET", f"/audit/replay/{w.decision_ids[x[0]]}", {}),
     "page.activity": lambda w, r, x: ("GET", "/audit/activity", {"params": {"agency": x[0]}}),
+    "page.calendar": lambda w, r, x: ("GET", "/calendar", {}),
+    "page.calendar_create": lambda w, r, x: ("POST", "/calendar", {"data": {}}),
+    "page.calendar_revoke": lambda w, r, x: ("POST", "/calendar/revoke", {"data": {}, **NO_FOLLOW}),
 }

@@ -307,6 +307,7 @@ PAGES = [  # (file name, role, path or action)
     ("audit-verify", "auditor", "/audit/verify"),
     ("audit-replay", "auditor", "replay"),  # CCWD-002's, recommended since it was recorded
     ("activity", "auditor", "/audit/activity"),
+    ("calendar", "supervisor", "/calendar"),
 ]
 
 

@@ -1,0 +1,55 @@
+"""The calendar page (make or end one's secret calendar address) and the feed itself, which calendar programs fetch
+without signing in: the address is the credential, so an unknown, ended or disabled account's address is 404."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import RedirectResponse, Response
+
+from .actions import calendar
+from .auth import Caller, authorized, not_found
+from .clock import ClockDep
+from .pages import page_route, show
+
+router = APIRouter()
+
+
+def _client(request: Request) -> str | None:
+    return request.client.host if request.client else None
+
+
+def _page(request: Request, caller: Caller, address: str | None = None, ended: bool = False):
+    with request.app.state.service.db.read() as conn:
+        feed = calendar.active(conn, caller.account)
+    return show(request, caller, "calendar.html", feed=feed, address=address, ended=ended)
+
+
+@page_route(router, "page.calendar")
+def calendar_page(request: Request, caller: Caller = Depends(authorized)):
+    return _page(request, caller, ended=request.query_params.get("ended") == "1")
+
+
+@page_route(router, "page.calendar_create")
+def calendar_create(request: Request, clock: ClockDep, caller: Caller = Depends(authorized)):
+    token = calendar.create(request.app.state.service, caller.account, clock, _client(request))
+    return _page(request, caller, address=str(request.base_url).rstrip("/") + f"/calendar/{token}.ics")
+
+
+@page_route(router, "page.calendar_revoke")
+def calendar_revoke(request: Request, clock: ClockDep, caller: Caller = Depends(authorized)):
+    calendar.revoke(request.app.state.service, caller.account, clock, _client(request))
+    return RedirectResponse("/calendar?ended=1", status_code=303)
+
+
+@router.get("/calendar/{token}.ics", include_in_schema=False)
+def calendar_feed(request: Request, token: str, clock: ClockDep) -> Response:
+    state = request.app.state.service
+    account = calendar.account_of(state, token)
+    if account is None:
+        raise not_found("no such calendar")
+    body = calendar.ical(state, account, clock, str(request.base_url))
+    return Response(body, media_type="text/calendar; charset=utf-8",
+                    headers={"Content-Disposition": 'inline; filename="advancement-dates.ics"'})
+
+
+__all__ = ["router"]
