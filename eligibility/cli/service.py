@@ -208,6 +208,27 @@ def disable(name: str, db_url: str | None) -> None:
     click.echo(f"disabled account {name}")
 
 
+@users.command()
+@click.argument("name")
+@click.argument("address", required=False)
+@click.option("--digest/--no-digest", default=None, help="whether NAME receives the e-mail digest (default: keep)")
+@db_option
+def email(name: str, address: str | None, digest: bool | None, db_url: str | None) -> None:
+    """Set account NAME's e-mail ADDRESS ("" removes it) and whether it receives digests ('eligibility notify')."""
+    from eligibility.service.actions import notify
+
+    if address is None and digest is None:
+        raise click.UsageError("give an ADDRESS, --digest or --no-digest")
+    database = open_store(db_url)
+    try:
+        notify.set_email(database, name, address, digest, cli_actor().name)
+    finally:
+        database.close()
+    said = [f"e-mail {address or '(none)'}"] if address is not None else []
+    said += [f"digests {'on' if digest else 'off'}"] if digest is not None else []
+    click.echo(f"account {name}: {', '.join(said)}")
+
+
 @main.group()
 def tokens() -> None:
     """Create API tokens (sent as 'Authorization: Bearer TOKEN')."""

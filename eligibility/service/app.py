@@ -106,6 +106,13 @@ def _templates():
     return Jinja2Templates(env=env)
 
 
+def state_for(db: Database, evaluator: Evaluator, clock: Clock | None = None) -> ServiceState:
+    """The service's state for a command that uses the use-case layer without serving (``eligibility notify``):
+    no session secret, no trusted header."""
+    return ServiceState(db=db, decider=Decider(evaluator), roles=Roles(evaluator.books), secret="",
+                        trusted_header=None, templates=_templates(), clock=clock or Clock())
+
+
 def create_app(db: Database, evaluator: Evaluator, *, trusted_header: str | None = None,
                secret: str | None = None) -> FastAPI:
     """The service on an open store and a loaded evaluator (the caller closes both after the app stops)."""

@@ -6,7 +6,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
 
-from .actions import calendar
+from .actions import calendar, notify
 from .auth import Caller, authorized, not_found
 from .clock import ClockDep
 from .pages import page_route, show
@@ -19,9 +19,12 @@ def _client(request: Request) -> str | None:
 
 
 def _page(request: Request, caller: Caller, address: str | None = None, ended: bool = False):
-    with request.app.state.service.db.read() as conn:
+    state = request.app.state.service
+    with state.db.read() as conn:
         feed = calendar.active(conn, caller.account)
-    return show(request, caller, "calendar.html", feed=feed, address=address, ended=ended)
+    email, digest = notify.settings(state.db, caller.account)
+    return show(request, caller, "calendar.html", feed=feed, address=address, ended=ended, email=email,
+                digest=digest, digest_saved=request.query_params.get("digest"))
 
 
 @page_route(router, "page.calendar")
@@ -39,6 +42,15 @@ def calendar_create(request: Request, clock: ClockDep, caller: Caller = Depends(
 def calendar_revoke(request: Request, clock: ClockDep, caller: Caller = Depends(authorized)):
     calendar.revoke(request.app.state.service, caller.account, clock, _client(request))
     return RedirectResponse("/calendar?ended=1", status_code=303)
+
+
+@page_route(router, "page.digest")
+async def digest_setting(request: Request, caller: Caller = Depends(authorized)):
+    """The caller's own digest on or off (the form's ``digest`` field: on or off)."""
+    form = await request.form()
+    wanted = str(form.get("digest") or "") == "on"
+    notify.set_email(request.app.state.service.db, caller.name, None, wanted, caller.name)
+    return RedirectResponse(f"/calendar?digest={'on' if wanted else 'off'}", status_code=303)
 
 
 @router.get("/calendar/{token}.ics", include_in_schema=False)

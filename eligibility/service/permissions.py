@@ -126,6 +126,8 @@ PERMISSIONS.update({
                                  summary="make the caller's secret calendar address (shown once; ends the old one)"),
     "page.calendar_revoke": Rule("POST", "/calendar/revoke", frozenset({SUPERVISOR, ENDORSER, HR}), None, ok=303,
                                  write=True, summary="end the caller's calendar address"),
+    "page.digest": Rule("POST", "/calendar/digest", frozenset({SUPERVISOR, ENDORSER, HR}), None, ok=303, write=True,
+                        summary="turn the caller's own e-mail digest on or off"),
 })
 
 for _action, _rule in PERMISSIONS.items():  # the table's own invariants, checked on import

@@ -73,6 +73,8 @@ accounts = sa.Table(
     sa.Column("disabled", sa.Boolean, nullable=False),
     sa.Column("session_epoch", sa.Integer, nullable=False),
     sa.Column("created_at", sa.String(40), nullable=False),
+    sa.Column("email", sa.String(320)),  # for digests (migration 0005_routine)
+    sa.Column("digest", sa.Boolean, nullable=False, server_default=sa.true()),  # wants the e-mail digest
 )
 
 tokens = sa.Table(
@@ -104,7 +106,7 @@ activity = sa.Table(
     sa.Index("activity_log_client", "client"),
 )
 
-# calendar: each account's secret iCalendar address (its SHA-256), ended by revoked_at (migration 0005_calendar)
+# routine: each account's secret iCalendar address (its SHA-256), ended by revoked_at (migration 0005_routine)
 calendar_feeds = sa.Table(
     "calendar_feeds", metadata,
     sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
@@ -115,7 +117,20 @@ calendar_feeds = sa.Table(
     sa.Index("calendar_feeds_account", "account_id"),
 )
 
+# routine: each digest item sent, once per (account, employee, item, key: the date or version it is about)
+digest_items_sent = sa.Table(
+    "digest_items_sent", metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("account_id", sa.Integer, sa.ForeignKey("accounts.id"), nullable=False),
+    sa.Column("agency", sa.String(80), nullable=False),
+    sa.Column("employee_id", sa.String(200), nullable=False),
+    sa.Column("item", sa.String(60), nullable=False),
+    sa.Column("key", sa.String(40), nullable=False),
+    sa.Column("sent_at", sa.String(40), nullable=False),
+    sa.UniqueConstraint("account_id", "agency", "employee_id", "item", "key", name="digest_items_sent_once"),
+)
+
 ACTIVITY_COLUMNS: tuple[str, ...] = tuple(c.name for c in activity.columns)
 
-__all__ = ["ACTIVITY_COLUMNS", "accounts", "activity", "agencies", "calendar_feeds", "employees", "endorsement_notes", "meta",
+__all__ = ["ACTIVITY_COLUMNS", "accounts", "activity", "agencies", "calendar_feeds", "digest_items_sent", "employees", "endorsement_notes", "meta",
            "metadata", "positions", "tokens"]

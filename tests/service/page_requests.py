@@ -78,4 +78,5 @@ PAGE_REQUESTS = {
     "page.calendar": lambda w, r, x: ("GET", "/calendar", {}),
     "page.calendar_create": lambda w, r, x: ("POST", "/calendar", {"data": {}}),
     "page.calendar_revoke": lambda w, r, x: ("POST", "/calendar/revoke", {"data": {}, **NO_FOLLOW}),
+    "page.digest": lambda w, r, x: ("POST", "/calendar/digest", {"data": {"digest": "on"}, **NO_FOLLOW}),
 }
