@@ -1,0 +1,180 @@
+"""Several service processes on one PostgreSQL store (docs/service.md, "Deployment"): ``eligibility serve
+--workers 2`` and a second ``eligibility serve`` on one database, as two machines would run; concurrent
+endorsements, record edits and reads through both; afterwards every process serves the decision of the record as
+stored (none cached under the hash of another version of it), no endorsement or edit is lost, and both logs verify
+with the key both processes signed with. Loopback only; every loop is bounded; the processes are stopped at the end.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from concurrent.futures import ThreadPoolExecutor
+
+import httpx
+import pytest
+
+from eligibility.decide.evaluator import Evaluator
+from eligibility.records.models import Employee
+from service.service_world import RULES_DIR, build_world, drop_pg_database, pg_database
+
+AS_OF = "2026-11-24"
+PEOPLE = 6
+EDITS = 24  # record edits, each toggling a licence between expired and valid (so a record's hashes recur)
+READS = 60  # decision reads per reader thread
+EXPIRES = ("2030-01-01", "2026-01-01")  # valid, and expired before AS_OF: the two decide differently
+KEY = b"a log key shared by both processes"
+
+
+def roster(path):
+    people = "".join(f"""
+  - id: P{n:02d}
+    name: Person {n}
+    supervisor: lortiz
+    education: high_school
+    licenses: [{{kind: ca_driver_class_c, expires: {EXPIRES[0]}}}]
+    assignments:
+      - {{class: customer-service-specialist, level: I, start: 2022-01-03}}
+""" for n in range(1, PEOPLE + 1))
+    path.write_text(f"agency: ccwd\npositions: []\nemployees:{people}")
+    return path
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _start(url: str, key_file, port: int, *extra: str) -> subprocess.Popen:
+    command = [sys.executable, "-c", "from eligibility.cli import main; main()", "serve", "--db", url, "--rules",
+               str(RULES_DIR), "--port", str(port), "--key-file", str(key_file), *extra]
+    return subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True,
+                            env={**os.environ, "ELIGIBILITY_DB_POOL": "4"})
+
+
+def _wait_healthy(process: subprocess.Popen, base: str) -> None:
+    deadline = time.monotonic() + 90
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise AssertionError(f"the service stopped: {process.stderr.read().decode(errors='replace')[-2000:]}")
+        try:
+            if httpx.get(f"{base}/healthz", timeout=2).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.2)
+    raise AssertionError(f"{base} did not start within 90 s")
+
+
+def _stop(process: subprocess.Popen) -> None:
+    if process.poll() is None:
+        os.killpg(process.pid, signal.SIGINT)  # the process group: uvicorn's supervisor and its workers
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait(timeout=10)
+
+
+@pytest.fixture
+def two_services(postgres_server, evaluator, tmp_path):
+    url = pg_database(postgres_server)
+    world = build_world(url, evaluator, rosters=[roster(tmp_path / "ccwd.yaml")])
+    world.db.close()
+    key_file = tmp_path / "log.key"
+    key_file.write_bytes(KEY)
+    ports = (_free_port(), _free_port())
+    processes = [_start(url, key_file, ports[0], "--workers", "2"), _start(url, key_file, ports[1])]
+    try:
+        bases = [f"http://127.0.0.1:{port}" for port in ports]
+        for process, base in zip(processes, bases):
+            _wait_healthy(process, base)
+        yield url, world.tokens, bases, key_file
+    finally:
+        for process in processes:
+            _stop(process)
+        drop_pg_database(url)
+
+
+def test_two_processes_on_one_database_serve_no_stale_decision_and_lose_nothing(two_services):
+    url, tokens, bases, key_file = two_services
+
+    def client(who: str, index: int) -> httpx.Client:
+        return httpx.Client(base_url=bases[index % 2], timeout=60,
+                            headers={"Authorization": f"Bearer {tokens[who]}"})
+
+    ids = [f"P{n:02d}" for n in range(1, PEOPLE + 1)]
+    edits_done, failures = [], []
+
+    def edit(i: int) -> None:
+        employee = ids[i % PEOPLE]
+        with client("hr.ccwd", i) as hr:
+            for _ in range(20):  # bounded: another edit or an endorsement may move the version first
+                current = hr.get(f"/api/v1/employees/ccwd/{employee}")
+                expires = EXPIRES[1] if current.json()["record"]["licenses"][0]["expires"] == EXPIRES[0] \
+                    else EXPIRES[0]
+                answer = hr.patch(f"/api/v1/employees/ccwd/{employee}", headers={"If-Match": current.headers["etag"]},
+                                  json={"licenses": [{"kind": "ca_driver_class_c", "expires": expires}]})
+                if answer.status_code == 200:
+                    edits_done.append(employee)
+                    return
+                if answer.status_code not in (409, 412):
+                    failures.append(("edit", answer.status_code, answer.text))
+                    return
+        failures.append(("edit", "gave up after 20 conflicts", employee))
+
+    def endorse(job: tuple[int, str, str]) -> None:
+        i, who, kind = job
+        with client(who, i) as endorser:
+            answer = endorser.post(f"/api/v1/employees/ccwd/{ids[i % PEOPLE]}/endorsements",
+                                   json={"kind": kind, "comment": f"through process {i % 2}"})
+        if answer.status_code != 201:
+            failures.append(("endorse", answer.status_code, answer.text))
+
+    def read(index: int) -> None:
+        with client("hr.ccwd", index) as reader:
+            for n in range(READS):
+                answer = reader.get(f"/api/v1/employees/ccwd/{ids[n % PEOPLE]}/decision", params={"as_of": AS_OF})
+                if answer.status_code != 200:
+                    failures.append(("read", answer.status_code, answer.text))
+
+    endorsements = [(i, "om.ccwd", "recommendation") for i in range(PEOPLE)] + \
+                   [(i + 1, "gm.ccwd", "approval") for i in range(PEOPLE)]
+    with ThreadPoolExecutor(8) as pool:
+        jobs = [pool.submit(read, index) for index in range(4)]
+        jobs += [pool.submit(edit, i) for i in range(EDITS)]
+        jobs += [pool.submit(endorse, job) for job in endorsements]
+        for job in jobs:
+            job.result(timeout=600)
+    assert failures == []
+    assert len(edits_done) == EDITS
+
+    # every process now serves the decision of the record as stored, as 'check' decides it
+    with client("hr.ccwd", 0) as hr, Evaluator.from_dir(str(RULES_DIR)) as evaluator:
+        for employee in ids:
+            record = hr.get(f"/api/v1/employees/ccwd/{employee}").json()["record"]
+            held = sorted((e["kind"], e["by"]) for e in record["endorsements"])
+            assert held == [("approval", "general_manager"), ("recommendation", "office_manager")], employee
+            expected = json.loads(evaluator.evaluate(Employee.model_validate(record), dt.date.fromisoformat(AS_OF),
+                                                     agency="ccwd").to_json())
+            for index in range(4):  # both workers of the first process (by chance) and the second process
+                with client("hr.ccwd", index) as reader:
+                    served = reader.get(f"/api/v1/employees/ccwd/{employee}/decision", params={"as_of": AS_OF})
+                assert served.json() == expected, (employee, index)
+
+    # nothing lost: one activity entry per edit and per endorsement, and both logs hold, signed by the key
+    with client("aud.ccwd", 1) as auditor:
+        logged = auditor.get("/api/v1/audit/activity", params={"limit": 1000}).json()["items"]
+    actions = [e["action"] for e in logged]
+    assert actions.count("employee.patch") == EDITS and actions.count("endorsement.create") == 2 * PEOPLE
+    verified = subprocess.run([sys.executable, "-c", "from eligibility.cli import main; main()", "audit", "verify",
+                               url, "--key-file", str(key_file)], capture_output=True, text=True, timeout=120)
+    assert verified.returncode == 0, verified.stdout + verified.stderr
+    assert "activity log intact" in verified.stdout and verified.stdout.count("head signature valid") == 2
