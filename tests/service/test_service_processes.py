@@ -178,3 +178,30 @@ def test_two_processes_on_one_database_serve_no_stale_decision_and_lose_nothing(
                                url, "--key-file", str(key_file)], capture_output=True, text=True, timeout=120)
     assert verified.returncode == 0, verified.stdout + verified.stderr
     assert "activity log intact" in verified.stdout and verified.stdout.count("head signature valid") == 2
+
+
+def test_a_decision_is_cached_under_the_hash_of_the_record_it_decided_not_the_one_the_index_named(sqlite_world):
+    """The race two processes make, played out in order: the index row is read (record version A), another process
+    saves version B, the record is read (B) and decided. B's decision must not be remembered under A's hash: once
+    the record is back to A, the decision served is A's."""
+    from eligibility.service import store
+
+    state = sqlite_world.app.state.service
+    hr = sqlite_world.as_("hr.ccwd")
+    url = "/api/v1/employees/ccwd/CCWD-001"
+    licences = hr.get(url).json()["record"]["licenses"]
+    decision_a = hr.get(f"{url}/decision", params={"as_of": AS_OF}).json()
+    state.decider.decided.clear()  # a process that has not decided this record yet
+    with sqlite_world.db.read() as conn:
+        row_a = next(r for r in store.employee_index(conn, "ccwd") if r["employee_id"] == "CCWD-001")
+        _, positions_sha = store.agency_version(conn, "ccwd")
+    expired = [{**licences[0], "expires": "2026-01-01"}]
+    assert hr.patch(url, json={"licenses": expired}).status_code == 200
+    with sqlite_world.db.read() as conn:  # the stale row (A's hash) with B's contents in the store
+        decided = state.decider.decide_rows(conn, "ccwd", [row_a], positions_sha, dt.date.fromisoformat(AS_OF),
+                                            None)
+    assert json.loads(decided[0].json) != decision_a  # B decides otherwise
+    assert hr.patch(url, json={"licenses": licences}).status_code == 200
+    with sqlite_world.db.read() as conn:
+        assert store.employee_row(conn, "ccwd", "CCWD-001")["record_sha256"] == row_a["record_sha256"]
+    assert hr.get(f"{url}/decision", params={"as_of": AS_OF}).json() == decision_a
