@@ -205,3 +205,40 @@ def test_a_decision_is_cached_under_the_hash_of_the_record_it_decided_not_the_on
     with sqlite_world.db.read() as conn:
         assert store.employee_row(conn, "ccwd", "CCWD-001")["record_sha256"] == row_a["record_sha256"]
     assert hr.get(f"{url}/decision", params={"as_of": AS_OF}).json() == decision_a
+
+
+def _unreachable_url() -> str:
+    return f"postgresql://eligibility@127.0.0.1:{_free_port()}/store"  # a free port: nothing listens there
+
+
+def test_a_store_that_cannot_be_reached_answers_503_never_a_4xx(evaluator):
+    from fastapi.testclient import TestClient
+
+    from eligibility.service.app import create_app
+    from eligibility.service.db import Database, locate
+
+    db = Database(locate(_unreachable_url()))
+    try:
+        client = TestClient(create_app(db, evaluator, secret="s" * 32))
+        client.headers["Authorization"] = "Bearer elig_not_checked_before_the_database_answers"
+        for method, path, body in [("GET", "/api/v1/employees", None), ("POST", "/api/v1/decisions/record", {}),
+                                   ("GET", "/api/v1/audit/verify", None)]:
+            answer = client.request(method, path, json=body)
+            assert answer.status_code == 503, (path, answer.text)
+            assert "cannot read the store" in answer.json()["detail"] and "127.0.0.1" in answer.json()["detail"]
+        assert client.post("/api/v1/session", json={"name": "kim", "password": "x" * 12}).status_code == 503
+    finally:
+        db.close()
+
+
+def test_a_decision_log_that_cannot_be_reached_answers_503_on_record_and_verify(sqlite_world):
+    import dataclasses
+
+    sqlite_world.db.location = dataclasses.replace(sqlite_world.db.location, log=_unreachable_url())
+    hr, auditor = sqlite_world.as_("hr.ccwd"), sqlite_world.as_("aud.ccwd")
+    recorded = hr.post("/api/v1/decisions/record", json={"agency": "ccwd", "as_of": AS_OF})
+    assert recorded.status_code == 503, recorded.text
+    assert "cannot connect to the decision log" in recorded.json()["detail"]
+    assert auditor.get("/api/v1/audit/verify").status_code == 503
+    assert auditor.get("/audit/verify").status_code == 503  # the page too
+    assert hr.get("/api/v1/employees/ccwd/CCWD-001/decision", params={"as_of": AS_OF}).status_code == 200
