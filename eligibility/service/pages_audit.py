@@ -12,8 +12,8 @@ import re
 from fastapi import APIRouter, Depends, Request
 
 from . import activity, store
-from .auth import Caller, authorized, not_found
 from .actions.verifying import parse_anchors, verify_logs
+from .auth import Caller, authorized, not_found
 from .core import AuditError, Decision, Employee, record_json
 from .pages import agency_title, day_or_none, page_route, show, status_label
 from .pages_employee import _paths

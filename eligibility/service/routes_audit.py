@@ -13,7 +13,7 @@ from fastapi.responses import Response
 from . import activity, store
 from .actions.verifying import MAX_ANCHORS, parse_anchors, verify_logs
 from .auth import Caller, Denied, authorized, not_found
-from .core import AuditError, replay
+from .core import AuditError, AuditUnavailable, replay
 from .permissions import PERMISSIONS
 from .responses import json_response
 
@@ -91,6 +91,8 @@ def audit_replay(request: Request, decision_id: str, caller: Caller = Depends(au
         try:
             with state.decider.engine_lock:
                 report = replay(log, state.decider.evaluator, rosters, decision_id=decision_id)
+        except AuditUnavailable:
+            raise  # the log's database did not answer: 503 (Database.decision_log), not a fault of the request
         except AuditError as exc:
             raise Denied(422, str(exc)) from None
     outcome = report.outcomes[0]

@@ -183,3 +183,52 @@ def test_each_tamper_case_is_caught_by_the_modes_the_docs_name(fresh_world, tmp_
     found = tuple(r.first_break.reason if r.first_break else None for r in results)
     assert found == EXPECTED[case]
     assert [r.intact for r in results] == [reason is None for reason in EXPECTED[case]]
+
+
+def test_every_anchor_verify_printed_passes_then_fails_once_the_activity_log_is_rewritten(fresh_world, tmp_path):
+    """The issue's "done when": for each anchor ``audit verify`` printed, ``audit verify STORE --anchor A`` passes
+    on the untampered store and fails once the activity log is rewritten with a moved head; so does the key; the
+    API and the verify page take the same anchors."""
+    from click.testing import CliRunner
+
+    from eligibility.cli import main
+
+    db, store = fresh_world.db, fresh_world.db.location.log
+    key_file = tmp_path / "log.key"
+    key_file.write_bytes(SECRET)
+    db.key = LogKey.from_file(key_file)
+    sign_heads(db)
+    fresh_world.as_("hr.ccwd").post("/api/v1/decisions/record", json={"agency": "ccwd", "as_of": "2026-11-24"})
+    for _ in range(3):
+        fresh_world.client().post("/api/v1/session", json={"name": "hr.ccwd", "password": "not the password"})
+
+    def verify(*args: str):
+        return CliRunner().invoke(main, ["audit", "verify", store, *args])
+
+    printed = verify("--key-file", str(key_file))
+    assert printed.exit_code == 0 and printed.output.count("head signature valid") == 2, printed.output
+    anchors = [line.split(": ", 1)[1] for line in printed.output.splitlines() if "anchor: " in line]
+    assert len(anchors) == 2 and anchors[1].startswith("activity:") and not anchors[0].startswith("activity:")
+    for anchor in anchors:
+        assert verify("--anchor", anchor).exit_code == 0, anchor
+    assert verify(*[a for anchor in anchors for a in ("--anchor", anchor)]).exit_code == 0
+    auditor = fresh_world.as_("aud.all")
+    assert auditor.get("/api/v1/audit/verify", params={"anchor": anchors}).json()["intact"] is True
+    page = auditor.get("/audit/verify", params={"anchor": " ".join(anchors)})
+    assert page.status_code == 200 and "Both logs are intact." in page.text and anchors[1] in page.text
+
+    rewrite(db, [r for r in rows(db) if r["action"] != "login.failed"])  # erase, renumber, rechain, move the head
+    assert verify().exit_code == 0  # the chain alone cannot tell
+    caught = verify("--anchor", anchors[1])
+    assert caught.exit_code == 1 and "activity log TAMPERED: anchor entry" in caught.output
+    assert verify("--anchor", anchors[0]).exit_code == 0  # the decision log was not touched
+    signed = verify("--key-file", str(key_file))
+    assert signed.exit_code == 1 and "activity log TAMPERED: the head signature does not match the key" in \
+        signed.output
+    answer = auditor.get("/api/v1/audit/verify", params={"anchor": anchors[1]}).json()
+    assert answer["intact"] is False and answer["activity_log"]["first_break"]["reason"] in ("truncated",
+                                                                                              "signature_mismatch")
+    assert "A log does not hold." in auditor.get("/audit/verify", params={"anchor": anchors[1]}).text
+    # and the service, holding the key, writes nothing more onto the rewritten log
+    refused = fresh_world.as_("hr.ccwd").patch("/api/v1/employees/ccwd/CCWD-001", json={"education": "bachelor"})
+    assert refused.status_code == 503 and "head signature does not match the key" in refused.json()["detail"]
