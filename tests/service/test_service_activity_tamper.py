@@ -8,14 +8,13 @@ import re
 
 import pytest
 import sqlalchemy as sa
-from factories import ROOT
+from factories import tamper_table
 
 from eligibility.audit.key import LogKey
 from eligibility.service import activity
 from eligibility.service.activity import ACTIVITY, SQLITE_TRIGGERS
 from eligibility.service.db import sign_heads
 
-DOC = ROOT / "docs" / "audit.md"
 HEADER = "| tamper with the activity log | `verify` | `verify --anchor activity:…` | `verify --key-file` |"
 SECRET = b"the activity log's key, 32 bytes"
 
@@ -38,21 +37,8 @@ EXPECTED: dict[str, tuple[str | None, str | None, str | None]] = {
 }
 
 
-def docs_table() -> dict[str, tuple[str | None, ...]]:
-    lines = DOC.read_text().splitlines()
-    start = lines.index(HEADER)
-    table = {}
-    for line in lines[start + 2:]:
-        if not line.startswith("|"):
-            break
-        case, *cells = [c.strip() for c in line.strip("|").split("|")]
-        table[case] = tuple(None if c == "**missed**" else re.fullmatch(r"caught \(`(\w+)`\)", c).group(1)
-                            for c in cells)
-    return table
-
-
 def test_the_docs_table_is_the_table_tested():
-    assert docs_table() == EXPECTED
+    assert tamper_table(HEADER) == EXPECTED
 
 
 # -- the tampering: with write access to the database, not the key ------------------------------------------
