@@ -73,6 +73,10 @@ def upgrade(db_url: str | None, key_file: str | None) -> None:
     store = open_database(db_url, check=False, key=load_key(key_file))
     try:
         before, after = run_upgrade(store)
+        if store.key is not None:
+            from eligibility.service.activity import sign_heads
+
+            sign_heads(store)
     finally:
         store.close()
     where = store.location.describe()

@@ -103,12 +103,24 @@ def append(conn: Connection, *, actor: str, action: str, agency: str | None = No
     return row
 
 
-def sign_head(db: Database) -> None:
-    """Sign the activity log's head with the store's key when it is not signed yet (a store written before the
-    key was given, or a new one), so that ``audit verify --key-file`` holds from the start; a head signed with
-    another key is refused."""
+def sign_heads(db: Database) -> None:
+    """Settle the log key before anything is served or written. With the store's key, sign the head of each log
+    (the decision log and this one) that is not signed yet (a new store, or one written before the key was
+    given), so that ``audit verify --key-file`` holds from the start; a head signed with another key, or not
+    the recorded one, is refused. Without a key, a store whose heads are signed is refused: it could not be
+    written to."""
     if db.key is None:
+        with db.decision_log() as log:
+            signed = "head_hmac" in log.store.meta()
+        with db.read() as conn:
+            signed = signed or conn.execute(sa.select(t.meta.c.key).where(t.meta.c.key == HEAD_HMAC)).first() \
+                is not None
+        if signed:
+            raise StoreError(f"{db.location.describe()}: the store's logs are signed; give the log key "
+                             f"(--key-file or ELIGIBILITY_LOG_KEY_FILE)")
         return
+    with db.decision_log() as log:
+        log.append([])  # signs its head (the chain checked against the recorded head first)
     with db.write() as conn:
         last_seq, last_hash = _chain_head(conn, db.key, f"{db.location.describe()}: cannot sign the activity log")
         for name, value in ACTIVITY.head_rows(last_seq, last_hash, db.key):
@@ -221,4 +233,4 @@ def verify_beside(log_location: str, *, anchors: Sequence[tuple[int, str]] = (),
 
 
 __all__ = ["ACTIVITY", "ActivityEntry", "append", "changed_fields", "entries", "has_activity_log", "record",
-           "sign_head", "utc_now", "verify", "verify_beside"]
+           "sign_heads", "utc_now", "verify", "verify_beside"]

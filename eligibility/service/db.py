@@ -217,21 +217,7 @@ def upgrade(db: Database) -> tuple[str | None, str]:
         raise StoreError(f"{db.location.describe()}: cannot migrate the store: {_first_line(exc)}") from exc
     with db.decision_log():
         pass  # created beside the store
-    sign_heads(db)
     return before, head_revision()
-
-
-def sign_heads(db: Database) -> None:
-    """With the store's key, sign the head of each log that is not signed yet (a new store, or one written
-    before the key was given), so that ``audit verify --key-file`` holds from the start; a head signed with
-    another key is refused (StoreError or AuditError), before anything is served or written."""
-    if db.key is None:
-        return
-    with db.decision_log() as log:
-        log.append([])
-    from .activity import sign_head
-
-    sign_head(db)
 
 
 def ensure_current(db: Database, *, migrate_empty: bool) -> None:
@@ -263,4 +249,4 @@ def open_database(given: str | None, *, migrate_empty: bool = False, check: bool
 
 
 __all__ = ["DB_ENV", "DEFAULT_DB", "KEY_OPTION", "POOL_ENV", "Database", "Location", "StoreError", "current_revision", "ensure_current",
-           "head_revision", "locate", "open_database", "sign_heads", "upgrade"]
+           "head_revision", "locate", "open_database", "upgrade"]

@@ -14,8 +14,9 @@ from pathlib import Path
 from typing import Callable
 
 from . import accounts, store
+from .activity import sign_heads
 from .core import Evaluator, LogKey, load_key
-from .db import Database, locate, open_database, sign_heads, upgrade
+from .db import Database, locate, open_database, upgrade
 from .roles import AUDITOR, HR, SUPERVISOR, Roles
 
 LOG = logging.getLogger("eligibility.service")

@@ -12,8 +12,7 @@ from factories import tamper_table
 
 from eligibility.audit.key import LogKey
 from eligibility.service import activity
-from eligibility.service.activity import ACTIVITY, SQLITE_TRIGGERS
-from eligibility.service.db import sign_heads
+from eligibility.service.activity import ACTIVITY, SQLITE_TRIGGERS, sign_heads
 
 HEADER = "| tamper with the activity log | `verify` | `verify --anchor activity:…` | `verify --key-file` |"
 SECRET = b"the activity log's key, 32 bytes"
@@ -218,3 +217,31 @@ def test_every_anchor_verify_printed_passes_then_fails_once_the_activity_log_is_
     # and the service, holding the key, writes nothing more onto the rewritten log
     refused = fresh_world.as_("hr.ccwd").patch("/api/v1/employees/ccwd/CCWD-001", json={"education": "bachelor"})
     assert refused.status_code == 503 and "head signature does not match the key" in refused.json()["detail"]
+
+
+def test_once_signed_a_store_refuses_a_service_or_command_without_the_key(sqlite_world, tmp_path):
+    from click.testing import CliRunner
+
+    from eligibility.cli import main
+    from eligibility.service.db import Database, StoreError
+
+    key_file = tmp_path / "log.key"
+    key_file.write_bytes(SECRET)
+    db = sqlite_world.db
+    store = db.location.log
+    upgraded = CliRunner().invoke(main, ["db", "upgrade", "--db", store, "--key-file", str(key_file)])
+    assert upgraded.exit_code == 0, upgraded.output
+    assert CliRunner().invoke(main, ["audit", "verify", store, "--key-file", str(key_file)]).exit_code == 0
+    unkeyed = Database(db.location)
+    try:
+        with pytest.raises(StoreError, match="the store's logs are signed; give the log key"):
+            sign_heads(unkeyed)  # what 'serve' does before it serves
+    finally:
+        unkeyed.close()
+    before = activity.verify(db).head_seq
+    refused = CliRunner().invoke(main, ["users", "disable", "lortiz", "--db", store])
+    assert refused.exit_code == 2 and "its head is signed; give the log key" in refused.output
+    assert activity.verify(db).head_seq == before
+    assert sqlite_world.as_("lortiz").get("/api/v1/session").status_code == 200  # still enabled: nothing written
+    done = CliRunner().invoke(main, ["users", "disable", "lortiz", "--db", store, "--key-file", str(key_file)])
+    assert done.exit_code == 0 and activity.verify(db, key=LogKey.from_file(key_file)).intact
