@@ -78,3 +78,16 @@ def test_each_old_row_hashes_to_its_stored_hash(tmp_path):
     assert [DECISIONS.entry_hash(r) for r in decisions] == [r["entry_hash"] for r in decisions]
     assert [ACTIVITY.entry_hash(r) for r in actions] == [r["entry_hash"] for r in actions]
     assert parse_anchor(f"activity:{ACTIVITY_HEAD}").digest == actions[-1]["entry_hash"]
+
+
+def test_an_activity_anchor_for_a_log_without_an_activity_log_is_an_error(tmp_path):
+    from eligibility.audit.log import DecisionLog
+
+    plain = str(tmp_path / "plain.sqlite3")
+    DecisionLog.open(plain, create=True).close()
+    result = CliRunner().invoke(main, ["audit", "verify", plain, "--anchor", f"activity:{ACTIVITY_HEAD}"])
+    assert result.exit_code == 2
+    assert f"{plain}: holds no activity log, so an activity anchor (activity:SEQ:SHA256) cannot be checked" in \
+        result.output
+    bad = CliRunner().invoke(main, ["audit", "verify", plain, "--anchor", "activity:3:zz"])
+    assert bad.exit_code == 2 and "anchor 'activity:3:zz' must be SEQ:SHA256 or activity:SEQ:SHA256" in bad.output
