@@ -242,3 +242,17 @@ def test_a_decision_log_that_cannot_be_reached_answers_503_on_record_and_verify(
     assert auditor.get("/api/v1/audit/verify").status_code == 503
     assert auditor.get("/audit/verify").status_code == 503  # the page too
     assert hr.get("/api/v1/employees/ccwd/CCWD-001/decision", params={"as_of": AS_OF}).status_code == 200
+
+
+def test_the_pool_size_comes_from_the_environment_and_a_bad_one_is_refused(tmp_path, monkeypatch):
+    from eligibility.service.db import Database, StoreError, locate
+
+    monkeypatch.setenv("ELIGIBILITY_DB_POOL", "4")
+    db = Database(locate(str(tmp_path / "store.sqlite3")))
+    try:
+        assert db.engine.pool.size() == 4 and db.engine.pool._max_overflow == 8
+    finally:
+        db.close()
+    monkeypatch.setenv("ELIGIBILITY_DB_POOL", "lots")
+    with pytest.raises(StoreError, match=r"\$ELIGIBILITY_DB_POOL: 'lots' is not a number of connections from 1 to 500"):
+        Database(locate(str(tmp_path / "store.sqlite3")))
