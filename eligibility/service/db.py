@@ -150,7 +150,6 @@ class Database:
         except sa.exc.SQLAlchemyError as exc:
             raise StoreError(f"{self.location.describe()}: cannot write to the store: {_first_line(exc)}") from exc
 
-
     @contextmanager
     def decision_log(self) -> Iterator[DecisionLog]:
         """The decision log beside the store, appended to with the store's key; a database that cannot be reached
@@ -248,5 +247,5 @@ def open_database(given: str | None, *, migrate_empty: bool = False, check: bool
     return db
 
 
-__all__ = ["DB_ENV", "DEFAULT_DB", "KEY_OPTION", "POOL_ENV", "Database", "Location", "StoreError", "current_revision", "ensure_current",
-           "head_revision", "locate", "open_database", "upgrade"]
+__all__ = ["DB_ENV", "DEFAULT_DB", "KEY_OPTION", "POOL_ENV", "Database", "Location", "StoreError", "current_revision",
+           "ensure_current", "head_revision", "locate", "open_database", "upgrade"]
