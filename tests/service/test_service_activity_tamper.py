@@ -4,7 +4,6 @@ the documented hash and move the head). Run on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
-
 import pytest
 import sqlalchemy as sa
 from factories import tamper_table
