@@ -25,9 +25,11 @@ from eligibility.records.models import Employee
 from service.service_world import RULES_DIR, build_world, drop_pg_database, pg_database
 
 AS_OF = "2026-11-24"
+# the readers ask as of several dates: each (record, date) is decided afresh, so reads and edits interleave often
+DATES = [(dt.date(2026, 11, 24) + dt.timedelta(days=n)).isoformat() for n in range(6)]
 PEOPLE = 6
 EDITS = 24  # record edits, each toggling a licence between expired and valid (so a record's hashes recur)
-READS = 60  # decision reads per reader thread
+READS = 120  # decision reads per reader thread
 EXPIRES = ("2030-01-01", "2026-01-01")  # valid, and expired before AS_OF: the two decide differently
 KEY = b"a log key shared by both processes"
 
@@ -141,7 +143,8 @@ def test_two_processes_on_one_database_serve_no_stale_decision_and_lose_nothing(
     def read(index: int) -> None:
         with client("hr.ccwd", index) as reader:
             for n in range(READS):
-                answer = reader.get(f"/api/v1/employees/ccwd/{ids[n % PEOPLE]}/decision", params={"as_of": AS_OF})
+                answer = reader.get(f"/api/v1/employees/ccwd/{ids[n % PEOPLE]}/decision",
+                                    params={"as_of": DATES[(n // PEOPLE + index) % len(DATES)]})
                 if answer.status_code != 200:
                     failures.append(("read", answer.status_code, answer.text))
 
@@ -162,12 +165,13 @@ def test_two_processes_on_one_database_serve_no_stale_decision_and_lose_nothing(
             record = hr.get(f"/api/v1/employees/ccwd/{employee}").json()["record"]
             held = sorted((e["kind"], e["by"]) for e in record["endorsements"])
             assert held == [("approval", "general_manager"), ("recommendation", "office_manager")], employee
-            expected = json.loads(evaluator.evaluate(Employee.model_validate(record), dt.date.fromisoformat(AS_OF),
-                                                     agency="ccwd").to_json())
-            for index in range(4):  # both workers of the first process (by chance) and the second process
-                with client("hr.ccwd", index) as reader:
-                    served = reader.get(f"/api/v1/employees/ccwd/{employee}/decision", params={"as_of": AS_OF})
-                assert served.json() == expected, (employee, index)
+            for day in DATES:
+                expected = json.loads(evaluator.evaluate(Employee.model_validate(record), dt.date.fromisoformat(day),
+                                                         agency="ccwd").to_json())
+                for index in range(4):  # both workers of the first process (by chance) and the second process
+                    with client("hr.ccwd", index) as reader:
+                        served = reader.get(f"/api/v1/employees/ccwd/{employee}/decision", params={"as_of": day})
+                    assert served.json() == expected, (employee, day, index)
 
     # nothing lost: one activity entry per edit and per endorsement, and both logs hold, signed by the key
     with client("aud.ccwd", 1) as auditor:
