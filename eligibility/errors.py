@@ -12,6 +12,7 @@ Exception tree::
     │   └── NoTargetError            nothing to decide: already at the top level of the series
     ├── EngineError                  the inference engine failed or misbehaved (durable_rules)
     └── AuditError                   the decision log cannot be opened, written or read
+        └── AuditUnavailable         ... because its database cannot be reached (the service answers 503)
 
 Every InputError carries the file, the line and column (1-based, when known), the field
 path and an optional "did you mean" suggestion, and renders as one line:
@@ -34,6 +35,7 @@ __all__ = [
     "NoTargetError",
     "EngineError",
     "AuditError",
+    "AuditUnavailable",
 ]
 
 
@@ -120,3 +122,8 @@ class EngineError(EligibilityError):
 
 class AuditError(EligibilityError):
     """The decision log cannot be opened, written, verified or replayed."""
+
+
+class AuditUnavailable(AuditError):
+    """The decision log's database cannot be reached or does not answer (a connection refused, a lock not given
+    up in time): nothing is wrong with the log, try again later."""

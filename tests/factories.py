@@ -40,3 +40,20 @@ def generated_employees(book, count: int, seed: int) -> tuple[dict, list[Employe
         if employee.education is None or employee.education in scale:
             employees.append(employee)
     return header, employees
+
+
+def tamper_table(header: str) -> dict[str, tuple[str | None, ...]]:
+    """A tamper table of docs/audit.md, found by its header line: case -> the reason each verify mode reports
+    (None for "**missed**")."""
+    import re
+
+    lines = (ROOT / "docs" / "audit.md").read_text().splitlines()
+    start = lines.index(header)
+    table = {}
+    for line in lines[start + 2:]:
+        if not line.startswith("|"):
+            break
+        case, *cells = [c.strip() for c in line.strip("|").split("|")]
+        table[case] = tuple(None if c == "**missed**" else re.fullmatch(r"caught \(`(\w+)`\)", c).group(1)
+                            for c in cells)
+    return table

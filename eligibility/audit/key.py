@@ -1,4 +1,5 @@
-"""The log key: a secret kept outside the decision log, used to sign (HMAC-SHA256) and check the log's head."""
+"""The log key: a secret kept outside the logs, used to sign (HMAC-SHA256) and check the head of the decision log
+and of the activity log (eligibility.audit.chain says what is signed)."""
 
 from __future__ import annotations
 
@@ -33,13 +34,15 @@ class LogKey:
             raise AuditError(f"{path}: cannot read the log key: {exc.strerror or type(exc).__name__}") from exc
         return cls(secret.rstrip(b"\r\n"), str(path))
 
-    def sign(self, seq: int, digest: str) -> str:
-        """HMAC-SHA256 (hex) of the head: the log format, the head's sequence number and its entry hash."""
-        message = f"{FORMAT}\nhead_seq={seq}\nhead_hash={digest}".encode("utf-8")
+    def sign(self, seq: int, digest: str, log_format: str = FORMAT) -> str:
+        """HMAC-SHA256 (hex) of a head: the log's format (the decision log's unless given), the head's sequence
+        number and its entry hash."""
+        message = f"{log_format}\nhead_seq={seq}\nhead_hash={digest}".encode("utf-8")
         return hmac.new(self._secret, message, hashlib.sha256).hexdigest()
 
-    def verify(self, seq: int, digest: str, signature: str) -> bool:
-        return hmac.compare_digest(self.sign(seq, digest).encode("ascii"), str(signature).encode("utf-8"))
+    def verify(self, seq: int, digest: str, signature: str, log_format: str = FORMAT) -> bool:
+        return hmac.compare_digest(self.sign(seq, digest, log_format).encode("ascii"),
+                                   str(signature).encode("utf-8"))
 
     def __repr__(self) -> str:
         return f"LogKey(from {self.source!r})"

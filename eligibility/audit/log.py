@@ -14,14 +14,8 @@ from typing import TYPE_CHECKING, Iterable, Iterator, Sequence
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
-from eligibility.audit.store import (
-    GENESIS,
-    HASHED_FIELDS,
-    Store,
-    describe,
-    entry_hash,
-    open_store,
-)
+from eligibility.audit.chain import GENESIS, utc_now
+from eligibility.audit.store import HASHED_FIELDS, Store, describe, entry_hash, open_store
 from eligibility.decide.decision import Decision, DecisionError
 from eligibility.errors import AuditError
 from eligibility.records.models import Employee, Position, Roster
@@ -80,10 +74,6 @@ def default_actor() -> str:
     except (KeyError, OSError):
         name = ""
     return name or f"uid {os.getuid()}"
-
-
-def utc_now() -> str:
-    return dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
 # -- entries ----------------------------------------------------------------------------------------
@@ -258,13 +248,15 @@ class DecisionLog:
         finally:
             rows.close()  # ends the read transaction now, not when the generator is collected
 
-    def verify(self, anchor: tuple[int, str] | None = None) -> "Verification":
-        """Check the chain, the recorded head, the anchor (if given), the head signature (with a key), the triggers."""
+    def verify(self, anchor: tuple[int, str] | None = None, *,
+               anchors: Sequence[tuple[int, str]] = ()) -> "Verification":
+        """Check the chain, the recorded head, the anchors (if given), the head signature (with a key), the
+        triggers."""
         from eligibility.audit.verify import (
             verify_store,  # only verifying needs it (start-up of check/roster)
         )
 
-        return verify_store(self.store, anchor, self.key)
+        return verify_store(self.store, anchor, self.key, anchors=anchors)
 
 
 def open_log(location: str | Path, *, create: bool = False) -> DecisionLog:
@@ -274,5 +266,5 @@ def open_log(location: str | Path, *, create: bool = False) -> DecisionLog:
 __all__ = [
     "GENESIS_HASH", "HASHED_FIELDS", "DecisionLog", "EntryDraft", "LogEntry",
     "open_log", "draft", "seal", "entry_hash", "record_sha256", "record_json", "rules_sha256", "positions_sha256",
-    "engine_version", "default_actor",
+    "engine_version", "default_actor", "utc_now",
 ]

@@ -2,21 +2,19 @@
 
 from __future__ import annotations
 
-import hashlib
-import json
 import sqlite3
 import time
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Callable, Iterator, Protocol, Sequence
+from typing import Callable, Iterator, Sequence
 from urllib.parse import quote
 
-from eligibility.errors import AuditError
+from eligibility.audit.chain import GENESIS, Chain, HeadSigner
+from eligibility.errors import AuditError, AuditUnavailable
 
 FORMAT = "eligibility-decision-log/1"
 TABLE = "eligibility_decisions"
 META = "eligibility_log_meta"
-GENESIS = "0" * 64  # the "previous hash" of the first entry
 HEAD_KEYS = ("head_seq", "head_hash")  # the recorded head: meta rows updated by every append
 HEAD_HMAC = "head_hmac"  # meta row: HMAC of the head, written when the log is appended to with a key
 
@@ -30,27 +28,16 @@ COLUMNS: tuple[str, ...] = (
 
 # The fields an entry hash covers: every stored column except the hash itself (prev_hash included).
 HASHED_FIELDS: tuple[str, ...] = tuple(c for c in COLUMNS if c != "entry_hash")
-
-
-def entry_hash(fields: dict) -> str:
-    """SHA-256 of the canonical JSON of every hashed field (seq, ..., decision_json, prev_hash)."""
-    text = json.dumps({k: fields[k] for k in HASHED_FIELDS}, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
-
+# The decision log's chain: its entries' JSON is written as UTF-8 (ensure_ascii=False), its head kept in META.
+DECISIONS = Chain(kind="decision", name="decision log", format=FORMAT, hashed=HASHED_FIELDS, ascii=False,
+                  meta=META, head_keys=("head_seq", "head_hash", HEAD_HMAC))
+entry_hash = DECISIONS.entry_hash
 
 NULLABLE = {"requested_target", "record_json"}
 
 Row = dict[str, object]
 # Given the chain head (last seq, last entry hash), build the complete rows to insert.
 Sealer = Callable[[int, str], Sequence[Row]]
-
-
-class HeadSigner(Protocol):
-    """What ``Store.append`` needs of a log key (eligibility.audit.key.LogKey)."""
-
-    def sign(self, seq: int, digest: str) -> str: ...
-
-    def verify(self, seq: int, digest: str, signature: str) -> bool: ...
 
 
 def _ddl(seq_type: str) -> list[str]:
@@ -107,6 +94,14 @@ class Store:
     def _trigger_problems(self, cursor) -> list[str]:  # pragma: no cover - abstract
         raise NotImplementedError
 
+    def _unreachable(self, exc: BaseException) -> bool:  # pragma: no cover - abstract
+        """The database did not answer (refused, gone, busy past the timeout), as opposed to a wrong log."""
+        raise NotImplementedError
+
+    def _failure(self, what: str, exc: BaseException) -> AuditError:
+        error = AuditUnavailable if self._unreachable(exc) else AuditError
+        return error(f"{describe(self.location)}: {what}: {_first_line(exc)}")
+
     # -- common ------------------------------------------------------------------------------------
     def _check_format(self) -> None:
         try:
@@ -138,34 +133,23 @@ class Store:
                 cur.executemany(f"INSERT INTO {TABLE} ({', '.join(COLUMNS)}) VALUES ({marks})",
                                 [tuple(r[c] for c in COLUMNS) for r in rows])
                 last_seq, last_hash = int(rows[-1]["seq"]), str(rows[-1]["entry_hash"])
-            head = [("head_seq", str(last_seq)), ("head_hash", last_hash)]
-            if key is not None:
-                head.append((HEAD_HMAC, key.sign(last_seq, last_hash)))
+            head = DECISIONS.head_rows(last_seq, last_hash, key)
             cur.executemany(self._sql(f"INSERT INTO {META} (key, value) VALUES (?, ?) "
                                       f"ON CONFLICT (key) DO UPDATE SET value = excluded.value"), head)
             self._commit()
             return rows
         except self._errors() as exc:
-            self._rollback()
-            raise AuditError(f"{describe(self.location)}: cannot append to the decision log: "
-                             f"{_first_line(exc)}") from exc
+            self._rollback_quietly()
+            raise self._failure("cannot append to the decision log", exc) from exc
         except BaseException:
             self._rollback()
             raise
 
     def _check_head(self, meta: dict[str, str], last_seq: int, last_hash: str, key: HeadSigner | None) -> None:
         """Refuse to chain onto rows the recorded head does not cover, or to sign over a head it cannot check."""
-        where = f"{describe(self.location)}: cannot append to the decision log"
-        if (meta.get("head_seq"), meta.get("head_hash")) != (str(last_seq), last_hash):
-            raise AuditError(f"{where}: its last entry ({last_seq}) is not its recorded head; "
-                             f"run 'eligibility audit verify'")
-        signature = meta.get(HEAD_HMAC)
-        if signature is not None and key is None:
-            raise AuditError(f"{where}: its head is signed; give the log key (--key-file or "
-                             f"ELIGIBILITY_LOG_KEY_FILE)")
-        if signature is not None and key is not None and not key.verify(last_seq, last_hash, signature):
-            raise AuditError(f"{where}: its head signature does not match the key given (wrong key, or the head "
-                             f"was rewritten); run 'eligibility audit verify'")
+        refusal = DECISIONS.append_refusal(meta, last_seq, last_hash, key)
+        if refusal:
+            raise AuditError(f"{describe(self.location)}: cannot append to the decision log: {refusal}")
 
     def rows(self, where: str = "", params: Sequence[object] = ()) -> Iterator[Row]:
         """Stored rows in chain order (optionally filtered by a WHERE clause with ``?`` markers)."""
@@ -190,7 +174,7 @@ class Store:
     @contextmanager
     def snapshot(self) -> Iterator[None]:
         """Reads inside see one state of the log (meta and rows agree even while others append)."""
-        self._rollback()
+        self._rollback_quietly()
         self._in_snapshot = True
         try:
             with self._reading():
@@ -198,7 +182,7 @@ class Store:
             yield
         finally:
             self._in_snapshot = False
-            self._rollback()
+            self._rollback_quietly()
 
     _in_snapshot = False
     _closed = False
@@ -212,10 +196,17 @@ class Store:
             raise self._read_error(exc) from exc
         finally:
             if not (self._in_snapshot or self._closed):  # a reader collected after close has nothing to end
-                self._rollback()
+                self._rollback_quietly()
 
     def _read_error(self, exc: BaseException) -> AuditError:
-        return AuditError(f"{describe(self.location)}: cannot read the decision log: {_first_line(exc)}")
+        return self._failure("cannot read the decision log", exc)
+
+    def _rollback_quietly(self) -> None:
+        """Roll back after a failure; a connection that is gone has nothing to roll back."""
+        try:
+            self._rollback()
+        except self._errors():
+            pass
 
     def close(self) -> None:
         self._closed = True
@@ -257,7 +248,7 @@ class SQLiteStore(Store):
             self.conn = sqlite3.connect(f"file:{quote(str(path.resolve()))}?mode={mode}", uri=True,
                                         timeout=timeout, isolation_level=None)
         except sqlite3.Error as exc:
-            raise AuditError(f"{path}: cannot open the decision log: {_first_line(exc)}") from exc
+            raise AuditUnavailable(f"{path}: cannot open the decision log: {_first_line(exc)}") from exc
         self.conn.execute(f"PRAGMA busy_timeout = {int(timeout * 1000)}")
         if create:
             self._setup(timeout)
@@ -306,6 +297,11 @@ class SQLiteStore(Store):
     def _errors(self):
         return (sqlite3.Error,)
 
+    def _unreachable(self, exc: BaseException) -> bool:
+        text = str(exc).lower()
+        return isinstance(exc, sqlite3.OperationalError) and any(
+            phrase in text for phrase in ("locked", "unable to open", "disk i/o", "busy"))
+
     def _begin_snapshot(self, cursor) -> None:
         cursor.execute("BEGIN")
         cursor.execute(f"SELECT 1 FROM {META} LIMIT 1")  # a deferred transaction takes its snapshot at the first read
@@ -334,7 +330,8 @@ class PostgresStore(Store):
         try:
             self.conn = psycopg.connect(url.replace("postgresql+psycopg://", "postgresql://"))
         except psycopg.Error as exc:
-            raise AuditError(f"{describe(url)}: cannot connect to the decision log: {_first_line(exc)}") from exc
+            raise AuditUnavailable(f"{describe(url)}: cannot connect to the decision log: {_first_line(exc)}") \
+                from exc
         if create:
             self._setup()
         self._check_format()
@@ -368,6 +365,9 @@ class PostgresStore(Store):
 
     def _errors(self):
         return (self._psycopg.Error,)
+
+    def _unreachable(self, exc: BaseException) -> bool:
+        return isinstance(exc, self._psycopg.OperationalError)
 
     def _begin_snapshot(self, cursor) -> None:
         cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")

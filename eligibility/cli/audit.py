@@ -18,7 +18,6 @@ from eligibility.errors import AuditError
 from eligibility.output.report import table
 
 if TYPE_CHECKING:  # imported by the commands that use them, so that ``check --record`` does not load them
-    from eligibility.audit.verify import Verification
     from eligibility.decide.diffing import RuleComparison
 
 
@@ -30,52 +29,47 @@ def audit() -> None:
 
 @audit.command()
 @click.argument("log")
-@click.option("--anchor", metavar="SEQ:SHA256", help="also prove entry SEQ still has this hash (from an earlier verify)")
-@key_file_option("also check the head's signature with the key in FILE")
+@click.option("--anchor", "anchors", multiple=True, metavar="[activity:]SEQ:SHA256",
+              help="also prove that entry SEQ of the log still has this hash (as an earlier verify printed it: "
+                   "SEQ:SHA256 for the decision log, activity:SEQ:SHA256 for the activity log); repeatable")
+@key_file_option("also check each log's head signature with the key in FILE")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
-def verify(log: str, anchor: str | None, key_file: str | None, fmt: str) -> None:
-    """Check the hash chain of LOG, its recorded head and its triggers; report what does not hold.
+def verify(log: str, anchors: tuple[str, ...], key_file: str | None, fmt: str) -> None:
+    """Check the hash chain of LOG, its recorded head and its triggers, and of the activity log beside it when LOG
+    is the service's store; report what does not hold.
 
     Exit 0 when intact, 1 when an entry was edited, deleted, reordered or appended, the head is missing, wrong
-    or badly signed, or the append-only triggers are gone.
+    or badly signed, an anchor does not match, or the append-only triggers are gone.
     """
-    from eligibility.audit.verify import parse_anchor
+    from eligibility.audit.chain import parse_anchor
 
-    parsed = parse_anchor(anchor) if anchor else None
-    with DecisionLog.open(log, key=load_key(key_file)) as opened:
-        result = opened.verify(parsed)
-    activity = _activity_verification(log)  # None unless LOG is the service's store (docs/service.md)
+    parsed = [parse_anchor(text) for text in anchors]
+    key = load_key(key_file)
+    with DecisionLog.open(log, key=key) as opened:
+        result = opened.verify(anchors=[(a.seq, a.digest) for a in parsed if a.kind == "decision"])
+    wanted = [(a.seq, a.digest) for a in parsed if a.kind == "activity"]
+    activity = _activity_verification(log, wanted, key)  # None unless LOG is the service's store
+    if activity is None and wanted:
+        raise AuditError(f"{result.log}: holds no activity log, so an activity anchor (activity:SEQ:SHA256) "
+                         f"cannot be checked against it (only the service's store has one)")
     if fmt == "json":
         if activity is None:
             click.echo(result.model_dump_json(indent=2))
         else:
-            click.echo(json.dumps({**json.loads(result.model_dump_json()), "activity_log": activity.model_dump()},
-                                  indent=2))
+            click.echo(json.dumps({**json.loads(result.model_dump_json()),
+                                   "activity_log": json.loads(activity.model_dump_json())}, indent=2))
     else:
-        for line in _verification_text(result) + (activity.lines() if activity else []):
+        for line in result.lines() + (activity.lines() if activity else []):
             click.echo(line)
     if not result.intact or (activity is not None and not activity.intact):
         sys.exit(1)
 
 
-def _activity_verification(log: str):
+def _activity_verification(log: str, anchors: list[tuple[int, str]], key):
     """The service's activity log kept beside the decision log in LOG, verified; None when LOG holds none."""
     from eligibility.service.activity import verify_beside
 
-    return verify_beside(log)
-
-
-def _verification_text(result: Verification) -> list[str]:
-    if result.intact:
-        signed = "; head signature valid" if result.key_checked else ""
-        lines = [f"{result.log}: chain intact, {result.entries} entr{'y' if result.entries == 1 else 'ies'}{signed}"]
-        return lines + ([f"anchor: {result.head_seq}:{result.head_hash}"] if result.head_seq else [])
-    lines = [f"{result.log}: TAMPERED: {f.message}" + (f" (decision {f.decision_id})" if f.decision_id else "")
-             for f in result.findings]
-    intact = result.intact_through
-    if intact is not None:
-        lines.append(f"entries 1 to {intact} are intact" if intact else "no entry before it")
-    return lines
+    return verify_beside(log, anchors=anchors, key=key)
 
 
 def _show_row(entry: LogEntry, summary: dict) -> list[str]:

@@ -13,6 +13,7 @@ import sys
 import click
 
 from eligibility.cli import main, rules_option
+from eligibility.cli.options import key_file_option
 
 DB_HELP = "the store: a SQLite file, sqlite:///PATH or postgresql://USER@HOST/DB (default: $ELIGIBILITY_DB, else " \
           "./eligibility-store.sqlite3)"
@@ -20,6 +21,10 @@ DB_HELP = "the store: a SQLite file, sqlite:///PATH or postgresql://USER@HOST/DB
 
 def db_option(func):
     return click.option("--db", "db_url", default=None, metavar="URL", help=DB_HELP)(func)
+
+
+# every command that appends to the activity log or the decision log takes the log key (docs/audit.md)
+key_option = key_file_option("sign the head of the store's activity log and decision log with the key in FILE")
 
 
 def cli_actor(given: str | None = None):
@@ -34,11 +39,13 @@ def cli_actor(given: str | None = None):
     return Actor(given or f"cli:{user}")
 
 
-def open_store(db_url: str | None):
-    """The store named by --db, created (migrated) when it is empty; a store at another revision is refused."""
+def open_store(db_url: str | None, key_file: str | None = None):
+    """The store named by --db, created (migrated) when it is empty; a store at another revision is refused. With
+    a key file, both logs' heads are signed with it as they are appended to."""
+    from eligibility.audit.key import load_key
     from eligibility.service.db import open_database
 
-    return open_database(db_url, migrate_empty=True)
+    return open_database(db_url, migrate_empty=True, key=load_key(key_file))
 
 
 def evaluator_for(rules_dir: str):
@@ -55,14 +62,21 @@ def db() -> None:
 
 @db.command()
 @db_option
-def upgrade(db_url: str | None) -> None:
-    """Migrate the store's schema to this version (creating it if empty), and create the decision log beside it."""
+@key_option
+def upgrade(db_url: str | None, key_file: str | None) -> None:
+    """Migrate the store's schema to this version (creating it if empty), and create the decision log beside it;
+    with a key file, sign both logs' heads if they are not signed yet."""
+    from eligibility.audit.key import load_key
     from eligibility.service.db import open_database
     from eligibility.service.db import upgrade as run_upgrade
 
-    store = open_database(db_url, check=False)
+    store = open_database(db_url, check=False, key=load_key(key_file))
     try:
         before, after = run_upgrade(store)
+        if store.key is not None:
+            from eligibility.service.activity import sign_heads
+
+            sign_heads(store)
     finally:
         store.close()
     where = store.location.describe()
@@ -80,8 +94,9 @@ def upgrade(db_url: str | None) -> None:
                                                           "mapping (see 'import-map')")
 @click.option("--replace", is_flag=True, help="replace the agency's roster if the store already holds one")
 @click.option("--actor", help="who is importing, as the activity log records it (default: cli:OS-USER)")
+@key_option
 def import_(roster_file: str, db_url: str | None, rules_dir: str, mapping: str | None, replace: bool,
-            actor: str | None) -> None:
+            actor: str | None, key_file: str | None) -> None:
     """Load ROSTER (YAML, CSV, JSONL, Parquet, or an HR export with --map) into the store: all of it or nothing.
 
     Every bad record is reported (file, line, field) and nothing is stored; exit 2.
@@ -96,7 +111,7 @@ def import_(roster_file: str, db_url: str | None, rules_dir: str, mapping: str |
             for error in exc.errors:
                 click.echo(f"eligibility: error: {error.render()}", err=True)
             raise
-    database = open_store(db_url)
+    database = open_store(db_url, key_file)
     try:
         summary = employees.import_roster(database, loaded, who, replace=replace)
     finally:
@@ -150,7 +165,9 @@ def read_password(name: str) -> str:
                                                   "the reverse proxy's header only")
 @db_option
 @rules_option
-def add(name: str, role: str, agency: str | None, no_password: bool, db_url: str | None, rules_dir: str) -> None:
+@key_option
+def add(name: str, role: str, agency: str | None, no_password: bool, db_url: str | None, rules_dir: str,
+        key_file: str | None) -> None:
     """Add an account NAME (password from standard input when it is not a terminal, else asked for)."""
     from eligibility.service import accounts
     from eligibility.service.roles import Roles
@@ -161,7 +178,7 @@ def add(name: str, role: str, agency: str | None, no_password: bool, db_url: str
     password = None if no_password else read_password(name)
     if password is not None:
         accounts.check_password(password)
-    database = open_store(db_url)
+    database = open_store(db_url, key_file)
     try:
         with database.write() as conn:
             account = accounts.create(conn, roles, name, role, agency, password, cli_actor())
@@ -195,11 +212,12 @@ def list_(db_url: str | None, fmt: str) -> None:
 @users.command()
 @click.argument("name")
 @db_option
-def disable(name: str, db_url: str | None) -> None:
+@key_option
+def disable(name: str, db_url: str | None, key_file: str | None) -> None:
     """Disable account NAME: its sessions and API tokens stop working at once."""
     from eligibility.service import accounts
 
-    database = open_store(db_url)
+    database = open_store(db_url, key_file)
     try:
         with database.write() as conn:
             accounts.disable(conn, name, cli_actor())
@@ -237,11 +255,12 @@ def tokens() -> None:
 @tokens.command()
 @click.argument("name")
 @db_option
-def create(name: str, db_url: str | None) -> None:
+@key_option
+def create(name: str, db_url: str | None, key_file: str | None) -> None:
     """Create an API token for account NAME; printed once, alone on the last line (only its hash is stored)."""
     from eligibility.service import accounts
 
-    database = open_store(db_url)
+    database = open_store(db_url, key_file)
     try:
         with database.write() as conn:
             token = accounts.create_token(conn, name, cli_actor())
@@ -263,9 +282,14 @@ def create(name: str, db_url: str | None) -> None:
               help="the secret that signs session cookies (default: generated on first start, kept in the store)")
 @click.option("--demo", is_flag=True, help="a temporary store with the four sample rosters and one account per "
                                            "role, whose one-time passwords are printed")
+@key_option
+@click.option("--workers", type=click.IntRange(1, 64), default=1, show_default=True,
+              help="service processes sharing the port (uvicorn workers); each keeps its own connection pool "
+                   "($ELIGIBILITY_DB_POOL connections, default 10)")
 def serve(db_url: str | None, rules_dir: str, host: str, port: int, trusted_header: str | None,
-          session_secret_file: str | None, demo: bool) -> None:
+          session_secret_file: str | None, demo: bool, key_file: str | None, workers: int) -> None:
     """Run the service: the JSON API under /api/v1, sign-in at /login, health at /healthz."""
+    from eligibility.audit.key import load_key
     from eligibility.service.serving import run
 
     secret = None
@@ -280,5 +304,6 @@ def serve(db_url: str | None, rules_dir: str, host: str, port: int, trusted_head
                                      param_hint="--session-secret-file")
     if demo and db_url:
         raise click.UsageError("--demo uses a temporary store of its own: leave out --db")
+    key = load_key(key_file)  # a bad key file stops the command before anything starts
     run(db_url=db_url, rules_dir=rules_dir, host=host, port=port, trusted_header=trusted_header, secret=secret,
-        demo=demo, echo=click.echo)
+        demo=demo, echo=click.echo, key=key, workers=workers)

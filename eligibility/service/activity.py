@@ -2,29 +2,34 @@
 sign-ins and failed sign-ins), who made it and when, as a hash chain that is only ever appended to.
 
 Each entry holds the actor, the action, the agency and subject, the client address, hashes of the object before
-and after, the names of the fields that changed, and a small detail object (never a secret). Its ``entry_hash`` is
-the SHA-256 of the canonical JSON of every other column, ``prev_hash`` included, so editing, deleting or reordering
-an entry breaks the chain; the recorded head (in service_meta) catches a truncated tail. Triggers refuse UPDATE and
-DELETE. ``eligibility audit verify`` checks all of it beside the decision log.
+and after, the names of the fields that changed, and a small detail object (never a secret). It is chained,
+signed and verified by the same module as the decision log (eligibility.audit.chain, reached through core): its
+``entry_hash`` is the SHA-256 of the canonical JSON of every other column, ``prev_hash`` included; the recorded
+head (in service_meta) catches a truncated tail; with the log key (``--key-file``) every append signs the head,
+so a rewrite that moves the head is caught without an anchor. Triggers refuse UPDATE and DELETE. ``eligibility
+audit verify`` checks all of it beside the decision log.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
-from typing import Any, Iterable
+from typing import Any, Iterable, Sequence
 
 import sqlalchemy as sa
 from pydantic import BaseModel
 from sqlalchemy.engine import Connection
 
 from . import tables as t
-from .core import canonical_json, sha256_text
-from .db import Database, StoreError
+from .core import GENESIS, Chain, LogKey, Verification, canonical_json, utc_now, verify_chain
+from .db import KEY_OPTION, Database, StoreError
 
-GENESIS = "0" * 64
-HEAD_SEQ, HEAD_HASH = "activity_head_seq", "activity_head_hash"
-HASHED = tuple(c for c in t.ACTIVITY_COLUMNS if c != "entry_hash")
+HEAD_SEQ, HEAD_HASH, HEAD_HMAC = "activity_head_seq", "activity_head_hash", "activity_head_hmac"
+# The activity log's chain: its JSON escapes non-ASCII (as canonical_json does), its head is kept in service_meta.
+ACTIVITY = Chain(kind="activity", name="activity log", format="eligibility-activity-log/1",
+                 hashed=tuple(c for c in t.ACTIVITY_COLUMNS if c != "entry_hash"), ascii=True,
+                 meta="service_meta", head_keys=(HEAD_SEQ, HEAD_HASH, HEAD_HMAC))
 REFUSAL = "the activity log is append-only"
 SQLITE_TRIGGERS = {  # as SQLite keeps them in sqlite_master (the migration creates exactly these)
     f"activity_log_no_{name.lower()}": f"CREATE TRIGGER activity_log_no_{name.lower()} BEFORE {name} ON activity_log "
@@ -32,14 +37,6 @@ SQLITE_TRIGGERS = {  # as SQLite keeps them in sqlite_master (the migration crea
     for name in ("UPDATE", "DELETE")}
 PG_TRIGGERS = {"activity_log_append_only": 2 | 8 | 16 | 1, "activity_log_no_truncate": 2 | 32}  # pg_trigger.tgtype
 PG_FUNCTION = f"BEGIN RAISE EXCEPTION '{REFUSAL}'; END"
-
-
-def utc_now() -> str:
-    return dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
-
-
-def entry_hash(row: dict) -> str:
-    return sha256_text(canonical_json({k: row[k] for k in HASHED}))
 
 
 def changed_fields(before: Any, after: Any, path: str = "") -> list[str]:
@@ -61,10 +58,13 @@ def changed_fields(before: Any, after: Any, path: str = "") -> list[str]:
     return [] if before == after else [path or "(whole)"]
 
 
-def _head(conn: Connection) -> tuple[int, str]:
-    rows = dict(conn.execute(sa.select(t.meta.c.key, t.meta.c.value)
-                             .where(t.meta.c.key.in_([HEAD_SEQ, HEAD_HASH]))).all())
-    return int(rows.get(HEAD_SEQ, "0")), rows.get(HEAD_HASH, GENESIS)
+def _meta(conn: Connection, empty: bool) -> dict[str, str]:
+    """The head's meta rows; a store that never logged an activity has none, and its head is entry 0."""
+    found = dict(conn.execute(sa.select(t.meta.c.key, t.meta.c.value)
+                              .where(t.meta.c.key.in_(ACTIVITY.head_keys))).all())
+    if empty and HEAD_SEQ not in found and HEAD_HASH not in found:
+        found.update({HEAD_SEQ: "0", HEAD_HASH: GENESIS})
+    return found
 
 
 def _set_meta(conn: Connection, key: str, value: str) -> None:
@@ -74,25 +74,57 @@ def _set_meta(conn: Connection, key: str, value: str) -> None:
         conn.execute(t.meta.insert().values(key=key, value=value))
 
 
-def append(conn: Connection, *, actor: str, action: str, agency: str | None = None, subject: str | None = None,
-           client: str | None = None, before: str | None = None, after: str | None = None,
-           changed: Iterable[str] = (), detail: dict | None = None) -> dict:
-    """Chain one entry after the head, inside the caller's write transaction (eligibility.service.db.write)."""
+def _chain_head(conn: Connection, key: LogKey | None, what: str) -> tuple[int, str]:
+    """The last entry (seq, hash), once the recorded head and its signature show it may be chained onto."""
     last = conn.execute(sa.select(t.activity.c.seq, t.activity.c.entry_hash)
                         .order_by(t.activity.c.seq.desc()).limit(1)).first()
     last_seq, last_hash = (int(last[0]), last[1]) if last else (0, GENESIS)
-    if _head(conn) != (last_seq, last_hash):
-        raise StoreError("the activity log's last entry is not its recorded head; nothing more is written until "
-                         "'eligibility audit verify' has been run and the log restored")
+    refusal = ACTIVITY.append_refusal(_meta(conn, last is None), last_seq, last_hash, key)
+    if refusal:
+        raise StoreError(f"{what}: {refusal}; nothing more is written to it until this is resolved")
+    return last_seq, last_hash
+
+
+def append(conn: Connection, *, actor: str, action: str, agency: str | None = None, subject: str | None = None,
+           client: str | None = None, before: str | None = None, after: str | None = None,
+           changed: Iterable[str] = (), detail: dict | None = None) -> dict:
+    """Chain one entry after the head, inside the caller's write transaction (eligibility.service.db.write), and
+    record (with the store's key, sign) the new head."""
+    key = conn.get_execution_options().get(KEY_OPTION)
+    last_seq, last_hash = _chain_head(conn, key, "cannot append to the activity log")
     row = {"seq": last_seq + 1, "recorded_at": utc_now(), "actor": actor, "action": action, "agency": agency,
            "subject": subject, "client": client, "before_sha256": before, "after_sha256": after,
            "changed": json.dumps(list(changed), ensure_ascii=False),
            "detail": canonical_json(detail or {}), "prev_hash": last_hash}
-    row["entry_hash"] = entry_hash(row)
+    row["entry_hash"] = ACTIVITY.entry_hash(row)
     conn.execute(t.activity.insert().values(**row))
-    _set_meta(conn, HEAD_SEQ, str(row["seq"]))
-    _set_meta(conn, HEAD_HASH, row["entry_hash"])
+    for name, value in ACTIVITY.head_rows(row["seq"], row["entry_hash"], key):
+        _set_meta(conn, name, value)
     return row
+
+
+def sign_heads(db: Database) -> None:
+    """Settle the log key before anything is served or written. With the store's key, sign the head of each log
+    (the decision log and this one) that is not signed yet (a new store, or one written before the key was
+    given), so that ``audit verify --key-file`` holds from the start; a head signed with another key, or not
+    the recorded one, is refused. Without a key, a store whose heads are signed is refused: it could not be
+    written to."""
+    if db.key is None:
+        with db.decision_log() as log:
+            signed = "head_hmac" in log.store.meta()
+        with db.read() as conn:
+            signed = signed or conn.execute(sa.select(t.meta.c.key).where(t.meta.c.key == HEAD_HMAC)).first() \
+                is not None
+        if signed:
+            raise StoreError(f"{db.location.describe()}: the store's logs are signed; give the log key "
+                             f"(--key-file or ELIGIBILITY_LOG_KEY_FILE)")
+        return
+    with db.decision_log() as log:
+        log.append([])  # signs its head (the chain checked against the recorded head first)
+    with db.write() as conn:
+        last_seq, last_hash = _chain_head(conn, db.key, f"{db.location.describe()}: cannot sign the activity log")
+        for name, value in ACTIVITY.head_rows(last_seq, last_hash, db.key):
+            _set_meta(conn, name, value)
 
 
 def record(db: Database, **fields) -> dict:
@@ -138,52 +170,15 @@ def entries(db: Database, *, agencies: set[str] | None = None, subject: str | No
             for row in rows]
 
 
-class ActivityVerification(BaseModel):
-    """What verifying the activity log found."""
-
-    log: str
-    entries: int
-    intact: bool
-    head_seq: int
-    head_hash: str
-    findings: list[str] = []
-
-    def lines(self) -> list[str]:
-        if self.intact:
-            anchor = [f"activity anchor: {self.head_seq}:{self.head_hash}"] if self.head_seq else []
-            return [f"{self.log}: activity log intact, {self.entries} entr{'y' if self.entries == 1 else 'ies'}"] \
-                + anchor
-        return [f"{self.log}: activity log TAMPERED: {finding}" for finding in self.findings]
-
-
-def verify(db: Database) -> ActivityVerification:
-    """Walk the chain: gapless sequence, each entry's hash and link, the recorded head, the triggers."""
-    findings: list[str] = []
-    expected_seq, prev, count = 1, GENESIS, 0
+def verify(db: Database, *, anchors: Sequence[tuple[int, str]] = (), key: LogKey | None = None) -> Verification:
+    """Walk the chain (as the decision log's is walked): gapless sequence, each entry's hash and link, the
+    recorded head, the anchors, the head's signature (with a key), the triggers; all read in one snapshot."""
     with db.read() as conn:
-        head = _head(conn)
-        result = conn.execute(sa.select(t.activity).order_by(t.activity.c.seq)).mappings()
-        for row in result:
-            count += 1
-            problem = None
-            if row["seq"] != expected_seq:
-                problem = f"entry {expected_seq} is missing (the next one is {row['seq']}): deleted or reordered"
-            elif row["prev_hash"] != prev:
-                problem = f"entry {row['seq']} does not follow entry {row['seq'] - 1}: one of them was changed"
-            elif entry_hash(dict(row)) != row["entry_hash"]:
-                problem = f"entry {row['seq']} was edited (its hash no longer matches its contents)"
-            if problem:
-                findings.append(problem)
-                break
-            expected_seq, prev = row["seq"] + 1, row["entry_hash"]
-        triggers = _trigger_problems(conn, db.location.is_sqlite)
-    last_seq = expected_seq - 1
-    if not findings and head != (last_seq, prev):
-        findings.append(f"the recorded head is entry {head[0]} but the log ends at entry {last_seq}: entries were "
-                        f"removed from the end, or added behind the service's back")
-    findings += triggers
-    return ActivityVerification(log=db.location.describe(), entries=count, intact=not findings, head_seq=last_seq,
-                                head_hash=prev, findings=findings)
+        empty = conn.execute(sa.select(t.activity.c.seq).limit(1)).first() is None
+        rows = (dict(row) for row in conn.execute(sa.select(t.activity).order_by(t.activity.c.seq)).mappings())
+        return verify_chain(ACTIVITY, log=db.location.describe(), meta=_meta(conn, empty), rows=rows,
+                            anchors=anchors, key=key,
+                            triggers=functools.partial(_trigger_problems, conn, db.location.is_sqlite))
 
 
 def _trigger_problems(conn: Connection, sqlite: bool) -> list[str]:
@@ -208,7 +203,8 @@ def has_activity_log(db: Database) -> bool:
     return sa.inspect(db.engine).has_table("activity_log")
 
 
-def verify_beside(log_location: str) -> ActivityVerification | None:
+def verify_beside(log_location: str, *, anchors: Sequence[tuple[int, str]] = (),
+                  key: LogKey | None = None) -> Verification | None:
     """Verify the activity log in the database that holds the decision log ``log_location`` (a file or a
     postgresql:// URL), for ``eligibility audit verify``; None when that database holds no activity log."""
     import sqlite3
@@ -231,10 +227,10 @@ def verify_beside(log_location: str) -> ActivityVerification | None:
             return None
     db = Database(location, pool_size=1)
     try:
-        return verify(db) if has_activity_log(db) else None
+        return verify(db, anchors=anchors, key=key) if has_activity_log(db) else None
     finally:
         db.close()
 
 
-__all__ = ["ActivityEntry", "ActivityVerification", "append", "changed_fields", "entries", "has_activity_log",
-           "record", "utc_now", "verify", "verify_beside"]
+__all__ = ["ACTIVITY", "ActivityEntry", "append", "changed_fields", "entries", "has_activity_log", "record",
+           "sign_heads", "utc_now", "verify", "verify_beside"]

@@ -6,6 +6,8 @@ Nothing else in eligibility.service imports ``eligibility.<module>``; it imports
 
 from __future__ import annotations
 
+from eligibility.audit.chain import GENESIS, Anchor, Chain, Verification, parse_anchor, utc_now, verify_chain
+from eligibility.audit.key import LogKey, load_key
 from eligibility.audit.log import (
     DecisionLog,
     canonical_json,
@@ -15,13 +17,13 @@ from eligibility.audit.log import (
     sha256_text,
 )
 from eligibility.audit.replay import replay
-from eligibility.audit.verify import parse_anchor
 from eligibility.decide.decision import STATUSES, Decision, DecisionError
 from eligibility.decide.decision import DecisionError as UndecidedItem
 from eligibility.decide.evaluator import Evaluator
 from eligibility.decide.explanation import STATUS_WORDS
 from eligibility.errors import (
     AuditError,
+    AuditUnavailable,
     EligibilityError,
     EvaluationError,
     InputError,
@@ -83,4 +85,7 @@ __all__ = [
     "parse_anchor", "parse_yaml", "person_timeline_svg", "positions_sha256", "proposal_from_document",
     "record_json", "record_sha256", "replay", "roster_csv", "roster_from_document", "sha256_text",
     "vocabulary_roles", "write_roster_csv",
+    # chain: the one hash chain of both logs, and the log key
+    "Anchor", "AuditUnavailable", "Chain", "GENESIS", "LogKey", "Verification", "load_key", "utc_now",
+    "verify_chain",
 ]

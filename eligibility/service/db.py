@@ -1,5 +1,6 @@
 """Where the service's database is and how it is opened: the URL (``--db``, $ELIGIBILITY_DB, a file in the working
-directory), the SQLAlchemy engine, read and write transactions, and the schema migrations (Alembic)."""
+directory), the SQLAlchemy engine and its pool, read and write transactions, the log key that signs both logs'
+heads, the decision log beside the store, and the schema migrations (Alembic)."""
 
 from __future__ import annotations
 
@@ -14,12 +15,15 @@ from typing import Iterator
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
-from .core import EligibilityError
+from .core import AuditUnavailable, DecisionLog, EligibilityError, LogKey
 
 DB_ENV = "ELIGIBILITY_DB"
 DEFAULT_DB = "eligibility-store.sqlite3"
 WRITE_LOCK = 7_140_014  # the PostgreSQL advisory lock every write transaction takes: one writer at a time
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+POOL_ENV = "ELIGIBILITY_DB_POOL"  # connections each service process keeps open (docs/service.md, "Deployment")
+DEFAULT_POOL = 10
+KEY_OPTION = "eligibility_log_key"  # the execution option a write transaction carries the log key in
 
 
 class StoreError(EligibilityError):
@@ -72,11 +76,24 @@ def _first_line(exc: BaseException) -> str:
     return (text.splitlines() or [type(exc).__name__])[0]
 
 
-class Database:
-    """An open store: its engine, and read and write transactions (``with db.read() as conn``)."""
+def pool_size_from_env() -> int:
+    """$ELIGIBILITY_DB_POOL, else 10: the connections one process keeps; as many again may open under load."""
+    text = os.environ.get(POOL_ENV, "").strip()
+    if not text:
+        return DEFAULT_POOL
+    if not text.isdigit() or not 1 <= int(text) <= 500:
+        raise StoreError(f"${POOL_ENV}: {text!r} is not a number of connections from 1 to 500")
+    return int(text)
 
-    def __init__(self, location: Location, *, pool_size: int = 10) -> None:
+
+class Database:
+    """An open store: its engine, read and write transactions (``with db.read() as conn``), and the log key (None:
+    the logs are appended to unsigned, and a signed head refuses appends)."""
+
+    def __init__(self, location: Location, *, pool_size: int | None = None, key: LogKey | None = None) -> None:
         self.location = location
+        self.key = key
+        pool_size = pool_size or pool_size_from_env()
         if location.is_sqlite:
             path = Path(location.log)
             if not path.parent.is_dir():
@@ -102,9 +119,13 @@ class Database:
 
     @contextmanager
     def read(self) -> Iterator[Connection]:
-        """A read-only transaction (a consistent snapshot on PostgreSQL; WAL readers never wait on SQLite)."""
+        """A read transaction that sees one state of the store: every statement in it reads the same snapshot
+        (REPEATABLE READ on PostgreSQL; on SQLite a WAL read transaction, which never waits on writers). So a
+        record's hash and its contents read by two statements always belong to the same version of it."""
         try:
             with self.engine.connect() as conn:
+                if not self.location.is_sqlite:
+                    conn.execution_options(isolation_level="REPEATABLE READ")
                 with conn.begin():
                     yield conn
         except sa.exc.SQLAlchemyError as exc:
@@ -117,16 +138,27 @@ class Database:
         try:
             if self.location.is_sqlite:
                 with self._sqlite_write, self.engine.connect() as conn:
-                    conn.execution_options(sqlite_immediate=True)
+                    conn.execution_options(sqlite_immediate=True, **{KEY_OPTION: self.key})
                     with conn.begin():
                         yield conn
             else:
                 with self.engine.connect() as conn:
+                    conn.execution_options(**{KEY_OPTION: self.key})
                     with conn.begin():
                         conn.execute(sa.text("SELECT pg_advisory_xact_lock(:k)"), {"k": WRITE_LOCK})
                         yield conn
         except sa.exc.SQLAlchemyError as exc:
             raise StoreError(f"{self.location.describe()}: cannot write to the store: {_first_line(exc)}") from exc
+
+    @contextmanager
+    def decision_log(self) -> Iterator[DecisionLog]:
+        """The decision log beside the store, appended to with the store's key; a database that cannot be reached
+        is a StoreError (the service answers 503), whether at opening or later."""
+        try:
+            with DecisionLog.open(self.location.log, create=True, key=self.key) as log:
+                yield log
+        except AuditUnavailable as exc:
+            raise StoreError(str(exc)) from exc
 
 
 def _sqlite_connect(dbapi_connection: sqlite3.Connection, record) -> None:
@@ -182,9 +214,8 @@ def upgrade(db: Database) -> tuple[str | None, str]:
         raise
     except Exception as exc:  # alembic raises its own errors and the driver's
         raise StoreError(f"{db.location.describe()}: cannot migrate the store: {_first_line(exc)}") from exc
-    from .core import DecisionLog
-
-    DecisionLog.open(db.location.log, create=True).close()
+    with db.decision_log():
+        pass  # created beside the store
     return before, head_revision()
 
 
@@ -202,9 +233,11 @@ def ensure_current(db: Database, *, migrate_empty: bool) -> None:
                      f"eligibility uses {head}; back it up, then run 'eligibility db upgrade'")
 
 
-def open_database(given: str | None, *, migrate_empty: bool = False, check: bool = True) -> Database:
-    """Open the store named by ``--db``; with ``check``, refuse a schema that is not this version's."""
-    db = Database(locate(given))
+def open_database(given: str | None, *, migrate_empty: bool = False, check: bool = True,
+                  key: LogKey | None = None) -> Database:
+    """Open the store named by ``--db``; with ``check``, refuse a schema that is not this version's. With ``key``,
+    every append to either log signs its head."""
+    db = Database(locate(given), key=key)
     if check:
         try:
             ensure_current(db, migrate_empty=migrate_empty)
@@ -214,5 +247,5 @@ def open_database(given: str | None, *, migrate_empty: bool = False, check: bool
     return db
 
 
-__all__ = ["DB_ENV", "DEFAULT_DB", "Database", "Location", "StoreError", "current_revision", "ensure_current",
-           "head_revision", "locate", "open_database", "upgrade"]
+__all__ = ["DB_ENV", "DEFAULT_DB", "KEY_OPTION", "POOL_ENV", "Database", "Location", "StoreError", "current_revision",
+           "ensure_current", "head_revision", "locate", "open_database", "upgrade"]

@@ -19,6 +19,8 @@ from .core import (
     NoTargetError,
     decision_json,
     in_window,
+    positions_sha256,
+    record_sha256,
 )
 
 Outcome = Decision | EvaluationError
@@ -105,21 +107,30 @@ class Decider:
 
     def decide_rows(self, conn: Connection, agency: str, rows: list[dict], positions_sha: str, as_of: dt.date,
                     to: str | None) -> list[Decided]:
-        """Decide stored employees (rows of store.employee_index), reading only the records not decided yet."""
+        """Decide stored employees (rows of store.employee_index), reading only the records not decided yet.
+
+        A decision is remembered under the hashes of the very record and positions it decided, taken from what
+        was read, never under the hashes the rows name: if another process changed a record between the two
+        reads (the caller's ``conn`` should be one ``db.read()`` snapshot, where they agree), the stale key is
+        simply not filled, and the next request reads again."""
         keys = [(agency, r["employee_id"], r["record_sha256"], positions_sha, as_of, to) for r in rows]
         found = [self.decided.get(key) for key in keys]
         missing = [r["employee_id"] for r, hit in zip(rows, found) if hit is None]
         if missing:
             records = store.records(conn, agency, missing)
             positions = store.positions(conn, agency)
-            fresh = iter(self.evaluate(agency, [records[i] for i in missing], positions, as_of, to))
+            read_positions_sha = positions_sha256(positions)
+            present = [i for i in missing if i in records]  # a record removed since the rows were read is skipped
+            fresh = dict(zip(present, self.evaluate(agency, [records[i] for i in present], positions, as_of, to)))
             for index, row in enumerate(rows):
-                if found[index] is None:
-                    found[index] = Decided(next(fresh), agency, row["supervisor"])
+                if found[index] is None and row["employee_id"] in fresh:
+                    found[index] = Decided(fresh[row["employee_id"]], agency, row["supervisor"])
                     if found[index].json is None:  # not decided: the summary names the person from the store
                         found[index].summary.update(employee_id=row["employee_id"], name=row["name"])
-                    self.decided.put(keys[index], found[index])
-        return found
+                    decided_key = (agency, row["employee_id"], record_sha256(records[row["employee_id"]]),
+                                   read_positions_sha, as_of, to)
+                    self.decided.put(decided_key, found[index])
+        return [item for item in found if item is not None]
 
     def evaluate(self, agency: str, employees: list, positions: Iterable, as_of: dt.date,
                  to: str | None) -> list[Outcome]:

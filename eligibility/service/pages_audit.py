@@ -12,8 +12,9 @@ import re
 from fastapi import APIRouter, Depends, Request
 
 from . import activity, store
+from .actions.verifying import parse_anchors, verify_logs
 from .auth import Caller, authorized, not_found
-from .core import AuditError, Decision, DecisionLog, Employee, parse_anchor, record_json
+from .core import AuditError, Decision, Employee, record_json
 from .pages import agency_title, day_or_none, page_route, show, status_label
 from .pages_employee import _paths
 from .pages_words import employee_url, in_words
@@ -31,8 +32,8 @@ SIGN_INS = ("login", "login.failed", "login.throttled", "logout")
 TOKEN = re.compile(r"([^.\[\]]+)|\[(\d+)\]")
 
 
-def _log(request: Request) -> DecisionLog:
-    return DecisionLog.open(request.app.state.service.db.location.log, create=True)
+def _log(request: Request):
+    return request.app.state.service.db.decision_log()
 
 
 def _agencies(request: Request, caller: Caller, agency: str | None) -> tuple[set[str] | None, list[str]]:
@@ -117,20 +118,18 @@ def audit_entry(request: Request, decision_id: str, caller: Caller = Depends(aut
 
 @page_route(router, "page.audit_verify")
 def audit_verify(request: Request, caller: Caller = Depends(authorized), anchor: str | None = None):
-    """Both chains, and the decision log against an anchor written down earlier (SEQ:SHA256)."""
-    given = (anchor or "").strip()[:200]
-    error, parsed = None, None
-    if given:
-        try:
-            parsed = parse_anchor(given)
-        except AuditError as exc:
-            error = str(exc)
-    with _log(request) as log:
-        decisions = log.verify(parsed)
-    actions = activity.verify(request.app.state.service.db)
-    return show(request, caller, "audit_verify.html", 422 if error else 200, decisions=decisions,
-                activity_log=actions, anchor=given, anchor_error=error, checked_anchor=parsed is not None,
-                intact=decisions.intact and actions.intact)
+    """Both chains, each against the anchors written down earlier (``SEQ:SHA256`` for the decision log,
+    ``activity:SEQ:SHA256`` for the activity log; several separated by spaces)."""
+    given = (anchor or "").strip()[:2000]
+    error, parsed = None, []
+    try:
+        parsed = parse_anchors(given)
+    except AuditError as exc:
+        error = str(exc)
+    result = verify_logs(request.app.state.service.db, parsed)
+    return show(request, caller, "audit_verify.html", 422 if error else 200, decisions=result.decisions,
+                activity_log=result.activity, anchor=given, anchor_error=error, checked_anchor=bool(parsed),
+                intact=result.intact)
 
 
 def at(value, path: str):

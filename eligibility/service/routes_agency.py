@@ -14,7 +14,6 @@ from pydantic import BaseModel, Field, ValidationError
 from . import accounts, store
 from .auth import Caller, Denied, authorized, not_found
 from .core import (
-    DecisionLog,
     InputError,
     Position,
     ProposalError,
@@ -204,7 +203,7 @@ def decisions_record(request: Request, body: RecordRequest, caller: Caller = Dep
         loaded = store.roster(conn, agency)
     with state.decider.engine_lock:
         items = list(state.decider.evaluator.evaluate_roster(loaded, day, to=target))
-    with DecisionLog.open(state.db.location.log, create=True) as log:
+    with state.db.decision_log() as log:
         entries = log.record(items, loaded, state.decider.books, actor=caller.name, requested_target=target)
     return json_response({"agency": agency, "as_of": day.isoformat(), "recorded": len(entries),
                           "not_decided": len(items) - len(entries),

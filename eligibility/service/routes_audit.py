@@ -11,8 +11,9 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
 
 from . import activity, store
+from .actions.verifying import MAX_ANCHORS, parse_anchors, verify_logs
 from .auth import Caller, Denied, authorized, not_found
-from .core import AuditError, DecisionLog, replay
+from .core import AuditError, AuditUnavailable, replay
 from .permissions import PERMISSIONS
 from .responses import json_response
 
@@ -42,8 +43,8 @@ def _scope(caller: Caller, agency: str | None) -> set[str] | None:
     return None if caller.account.agency is None else {caller.account.agency}
 
 
-def _log(request: Request) -> DecisionLog:
-    return DecisionLog.open(request.app.state.service.db.location.log, create=True)
+def _log(request: Request):
+    return request.app.state.service.db.decision_log()
 
 
 @route("audit.entries")
@@ -62,14 +63,18 @@ def audit_entries(request: Request, caller: Caller = Depends(authorized), agency
 
 
 @route("audit.verify")
-def audit_verify(request: Request, caller: Caller = Depends(authorized)) -> Response:
-    """Both chains: the decision log (as ``eligibility audit verify``) and the activity log."""
-    with _log(request) as log:
-        decisions = log.verify()
-    actions = activity.verify(request.app.state.service.db)
-    return json_response({"intact": decisions.intact and actions.intact,
-                          "decision_log": json.loads(decisions.model_dump_json()),
-                          "activity_log": actions.model_dump()})
+def audit_verify(request: Request, caller: Caller = Depends(authorized),
+                 anchor: list[str] = Query([], max_length=MAX_ANCHORS)) -> Response:
+    """Both chains: the decision log (as ``eligibility audit verify``) and the activity log, each against the
+    anchors given for it (``anchor=SEQ:SHA256`` or ``anchor=activity:SEQ:SHA256``, repeatable) and the log key."""
+    try:
+        anchors = parse_anchors(" ".join(a[:200] for a in anchor))
+    except AuditError as exc:
+        raise Denied(422, str(exc)) from None
+    result = verify_logs(request.app.state.service.db, anchors)
+    return json_response({"intact": result.intact,
+                          "decision_log": json.loads(result.decisions.model_dump_json()),
+                          "activity_log": json.loads(result.activity.model_dump_json())})
 
 
 @route("audit.replay")
@@ -86,6 +91,8 @@ def audit_replay(request: Request, decision_id: str, caller: Caller = Depends(au
         try:
             with state.decider.engine_lock:
                 report = replay(log, state.decider.evaluator, rosters, decision_id=decision_id)
+        except AuditUnavailable:
+            raise  # the log's database did not answer: 503 (Database.decision_log), not a fault of the request
         except AuditError as exc:
             raise Denied(422, str(exc)) from None
     outcome = report.outcomes[0]

@@ -3,7 +3,9 @@ the demo: a temporary store holding the sample rosters with one account per role
 
 from __future__ import annotations
 
+import json
 import logging
+import os
 import secrets
 import shutil
 import tempfile
@@ -12,11 +14,13 @@ from pathlib import Path
 from typing import Callable
 
 from . import accounts, store
-from .core import Evaluator
+from .activity import sign_heads
+from .core import Evaluator, LogKey, load_key
 from .db import Database, locate, open_database, upgrade
 from .roles import AUDITOR, HR, SUPERVISOR, Roles
 
 LOG = logging.getLogger("eligibility.service")
+WORKER_ENV = "ELIGIBILITY_SERVE_WORKER"  # what each worker process of ``serve --workers N`` opens (JSON)
 
 
 def sample_rosters() -> list[Path]:
@@ -56,7 +60,8 @@ def demo_store(evaluator: Evaluator, folder: Path) -> tuple[Database, list[tuple
 
 
 def run(*, db_url: str | None, rules_dir: str, host: str, port: int, trusted_header: str | None,
-        secret: str | None, demo: bool, echo: Callable[[str], None]) -> None:
+        secret: str | None, demo: bool, echo: Callable[[str], None], key: LogKey | None = None,
+        workers: int = 1) -> None:
     """Serve until interrupted (Ctrl-C); the demo's temporary store is removed afterwards."""
     import uvicorn
 
@@ -75,6 +80,11 @@ def run(*, db_url: str | None, rules_dir: str, host: str, port: int, trusted_hea
         else:
             database = open_database(db_url, migrate_empty=True)
         try:
+            database.key = key  # the log key signs both logs' heads from now on
+            sign_heads(database)
+            if workers > 1:
+                return serve_workers(database, rules_dir=rules_dir, host=host, port=port, workers=workers,
+                                     trusted_header=trusted_header, secret=secret, echo=echo)
             app = create_app(database, evaluator, trusted_header=trusted_header, secret=secret)
             echo(f"Serving the store {database.location.describe()} on http://{host}:{port}/ (sign in at /login; "
                  f"API under /api/v1, described at /api/openapi.json); Ctrl-C stops it")
@@ -88,4 +98,37 @@ def run(*, db_url: str | None, rules_dir: str, host: str, port: int, trusted_hea
             shutil.rmtree(folder, ignore_errors=True)
 
 
-__all__ = ["demo_store", "run", "sample_rosters"]
+def serve_workers(database: Database, *, rules_dir: str, host: str, port: int, workers: int,
+                  trusted_header: str | None, secret: str | None, echo: Callable[[str], None]) -> None:
+    """``serve --workers N``: N uvicorn worker processes on one port, each opening the store (its own connection
+    pool), the rules and the key itself (``worker_app``); the session secret is settled here first, so all of
+    them sign cookies with the same one."""
+    import uvicorn
+
+    from .app import session_secret
+
+    config = {"db": database.location.given, "rules_dir": rules_dir, "trusted_header": trusted_header,
+              "secret": session_secret(database, secret),
+              "key_file": database.key.source if database.key is not None else None}
+    os.environ[WORKER_ENV] = json.dumps(config)  # read by the workers only; the environment is private to the user
+    echo(f"Serving the store {database.location.describe()} on http://{host}:{port}/ with {workers} worker "
+         f"processes (sign in at /login; API under /api/v1); Ctrl-C stops them")
+    try:
+        uvicorn.run(f"{__name__}:worker_app", factory=True, workers=workers, host=host, port=port, log_level="info",
+                    server_header=False, proxy_headers=True, forwarded_allow_ips="127.0.0.1")
+    finally:
+        os.environ.pop(WORKER_ENV, None)
+
+
+def worker_app():
+    """The app of one worker process of ``serve --workers N``, from what ``serve_workers`` left in its
+    environment (the store and rules stay open for the life of the process)."""
+    from .app import create_app
+
+    config = json.loads(os.environ[WORKER_ENV])
+    database = open_database(config["db"], key=load_key(config["key_file"]))
+    return create_app(database, Evaluator.from_dir(config["rules_dir"]), trusted_header=config["trusted_header"],
+                      secret=config["secret"])
+
+
+__all__ = ["demo_store", "run", "sample_rosters", "serve_workers", "worker_app"]

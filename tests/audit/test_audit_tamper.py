@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-import re
 import sqlite3
 
 import pytest
-from factories import ROOT
+from factories import tamper_table
 from test_audit import drafts, location, tamper  # noqa: F401  (fixtures)
 from test_audit_verify import INSERT, SECRET, forge
 
 from eligibility.audit.key import LogKey
 from eligibility.audit.log import GENESIS_HASH, DecisionLog, entry_hash
 
-DOC = ROOT / "docs" / "audit.md"
 MODES = ("verify", "verify --anchor", "verify --key-file")
 
 # case, as worded in the docs table: the first finding's reason in each mode (None: verify passes the log)
@@ -35,22 +33,8 @@ EXPECTED: dict[str, tuple[str | None, str | None, str | None]] = {
 }
 
 
-def docs_table() -> dict[str, tuple[str | None, ...]]:
-    """The tamper table of docs/audit.md: case -> the reason each mode reports (None for 'missed')."""
-    lines = DOC.read_text().splitlines()
-    start = lines.index("| tamper | " + " | ".join(f"`{m}`" for m in MODES) + " |")
-    table = {}
-    for line in lines[start + 2:]:
-        if not line.startswith("|"):
-            break
-        case, *cells = [c.strip() for c in line.strip("|").split("|")]
-        table[case] = tuple(None if c == "**missed**" else re.fullmatch(r"caught \(`(\w+)`\)", c).group(1)
-                            for c in cells)
-    return table
-
-
 def test_the_docs_table_is_the_table_tested():
-    assert docs_table() == EXPECTED
+    assert tamper_table("| tamper | " + " | ".join(f"`{m}`" for m in MODES) + " |") == EXPECTED
 
 
 # -- the tampering ------------------------------------------------------------------------------------------

@@ -88,16 +88,17 @@ def test_audit_verify_names_an_edited_entry(fresh_world):
     _tamper(fresh_world, "UPDATE activity_log SET actor = 'mallory' WHERE seq = 3")
     tampered = _verify_cli(fresh_world)
     assert tampered.exit_code == 1
-    assert "activity log TAMPERED: entry 3 was edited (its hash no longer matches its contents)" in tampered.output
+    assert "activity log TAMPERED: entry 3 does not match its hash: the row was edited after it was recorded" in \
+        tampered.output and "entries 1 to 2 are intact" in tampered.output
 
 
 def test_audit_verify_names_a_deleted_entry_and_a_truncated_tail(fresh_world):
     last = activity.verify(fresh_world.db).head_seq
     _tamper(fresh_world, f"DELETE FROM activity_log WHERE seq = {last}")
-    assert "the recorded head is entry {0} but the log ends at entry {1}".format(last, last - 1) in \
-        _verify_cli(fresh_world).output
+    assert f"the log ends at entry {last - 1} but {last} entries were recorded (entries {last} to {last} deleted)" \
+        in _verify_cli(fresh_world).output
     _tamper(fresh_world, "DELETE FROM activity_log WHERE seq = 4")
-    assert "entry 4 is missing (the next one is 5)" in _verify_cli(fresh_world).output
+    assert "entry 4 missing: the chain goes from entry 3 to entry 5 (deleted rows)" in _verify_cli(fresh_world).output
     # and the service writes nothing more onto a log whose head no longer matches
     answer = fresh_world.as_("hr.ccwd").patch("/api/v1/employees/ccwd/CCWD-001", json={"education": "bachelor"})
     assert answer.status_code == 503 and "not its recorded head" in answer.json()["detail"]
@@ -112,7 +113,8 @@ def test_a_dropped_trigger_is_reported(fresh_world):
         with fresh_world.db.engine.begin() as conn:
             conn.execute(sa.text("DROP TRIGGER activity_log_no_delete"))
     result = activity.verify(fresh_world.db)
-    assert not result.intact and "append-only trigger" in result.findings[0]
+    assert not result.intact and result.first_break.reason == "triggers"
+    assert "append-only trigger" in result.findings[0].message
 
 
 def test_changed_fields_name_paths_inside_the_record():
