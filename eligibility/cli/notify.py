@@ -9,7 +9,7 @@ import sys
 import click
 
 from eligibility.cli import main, parse_date, rules_option
-from eligibility.cli.service import cli_actor, db_option, evaluator_for, open_store
+from eligibility.cli.service import cli_actor, db_option, evaluator_for, key_option, open_store
 
 
 def _smtp_address(value: str | None):
@@ -49,8 +49,9 @@ def _password(path: str | None) -> str | None:
 @click.option("--base-url", default="http://127.0.0.1:8000", show_default=True, envvar="ELIGIBILITY_BASE_URL",
               help="the address users reach the service at (behind the reverse proxy), for the links")
 @click.option("--dry-run", is_flag=True, help="print the digests that would be sent; send and record nothing")
+@key_option
 def notify(db_url: str | None, rules_dir: str, as_of, smtp_address: str | None, tls: str, smtp_user: str | None,
-           smtp_password_file: str | None, sender: str, base_url: str, dry_run: bool) -> None:
+           smtp_password_file: str | None, sender: str, base_url: str, dry_run: bool, key_file: str | None) -> None:
     """Send each account with an e-mail address its digest: what is new for it, each item once.
 
     Exit code 0 when every digest due was sent (or there was nothing new), 1 when some could not be sent (they are
@@ -65,7 +66,7 @@ def notify(db_url: str | None, rules_dir: str, as_of, smtp_address: str | None, 
         raise click.UsageError("give --smtp HOST:PORT (or $ELIGIBILITY_SMTP), or --dry-run")
     if not base_url.startswith(("http://", "https://")):
         raise click.BadParameter(f"{base_url!r} is not an http(s) address", param_hint="--base-url")
-    database = open_store(db_url)
+    database = open_store(db_url, key_file)
     try:
         state = state_for(database, evaluator_for(rules_dir))
         due = notifying.digests(state, as_of)

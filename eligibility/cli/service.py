@@ -231,13 +231,14 @@ def disable(name: str, db_url: str | None, key_file: str | None) -> None:
 @click.argument("address", required=False)
 @click.option("--digest/--no-digest", default=None, help="whether NAME receives the e-mail digest (default: keep)")
 @db_option
-def email(name: str, address: str | None, digest: bool | None, db_url: str | None) -> None:
+@key_option
+def email(name: str, address: str | None, digest: bool | None, db_url: str | None, key_file: str | None) -> None:
     """Set account NAME's e-mail ADDRESS ("" removes it) and whether it receives digests ('eligibility notify')."""
     from eligibility.service.actions import notify
 
     if address is None and digest is None:
         raise click.UsageError("give an ADDRESS, --digest or --no-digest")
-    database = open_store(db_url)
+    database = open_store(db_url, key_file)
     try:
         notify.set_email(database, name, address, digest, cli_actor().name)
     finally:
