@@ -6,6 +6,7 @@ from __future__ import annotations
 import logging
 import secrets
 import shutil
+import signal
 import tempfile
 from importlib import resources
 from pathlib import Path
@@ -57,13 +58,15 @@ def demo_store(evaluator: Evaluator, folder: Path) -> tuple[Database, list[tuple
 
 def run(*, db_url: str | None, rules_dir: str, host: str, port: int, trusted_header: str | None,
         secret: str | None, demo: bool, echo: Callable[[str], None]) -> None:
-    """Serve until interrupted (Ctrl-C); the demo's temporary store is removed afterwards."""
+    """Serve until interrupted (Ctrl-C) or terminated (SIGTERM); the demo's temporary store is removed afterwards
+    either way."""
     import uvicorn
 
     from .app import create_app
 
     folder = Path(tempfile.mkdtemp(prefix="eligibility-demo-")) if demo else None
     evaluator = Evaluator.from_dir(rules_dir)
+    previous = _exit_on_sigterm()
     try:
         if folder is not None:
             database, made = demo_store(evaluator, folder)
@@ -86,6 +89,22 @@ def run(*, db_url: str | None, rules_dir: str, host: str, port: int, trusted_hea
         evaluator.close()
         if folder is not None:
             shutil.rmtree(folder, ignore_errors=True)
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
+
+
+def _terminated(signum, frame) -> None:
+    raise SystemExit(128 + signum)
+
+
+def _exit_on_sigterm():
+    """SIGTERM ends the process through ``finally`` blocks, as Ctrl-C does: uvicorn stops gracefully on it, then
+    raises it again once its own handler is gone, which then lands here instead of killing the process outright.
+    The handler it replaced (None outside the main thread, where signals cannot be handled)."""
+    try:
+        return signal.signal(signal.SIGTERM, _terminated)
+    except ValueError:
+        return None
 
 
 __all__ = ["demo_store", "run", "sample_rosters"]
