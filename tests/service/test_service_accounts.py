@@ -283,3 +283,47 @@ def test_401_and_403_come_before_anything_about_the_body(sqlite_world):
 def test_out_of_range_integers_in_queries_are_422(world, url):
     answer = world.as_("aud.all").get(url)
     assert answer.status_code == 422 and answer.json()["errors"][0]["field"] == "query.after"
+
+
+# -- sign-in under load, on the real server ---------------------------------------------------------------------
+def _peak_kib(pid: int) -> int:
+    """The process's peak resident memory (VmHWM), in KiB."""
+    with open(f"/proc/{pid}/status", encoding="ascii") as status:
+        return int(next(line for line in status if line.startswith("VmHWM:")).split()[1])
+
+
+def test_40_concurrent_sign_ins_get_at_most_5_password_checks_and_bounded_memory(tmp_path):
+    """The served app with the real Argon2 parameters (64 MiB a hash): 40 simultaneous tries for one name (39 wrong,
+    the right one among them) are answered with at most five 401s, and 40 more for 40 unknown names raise the
+    process's peak memory by far less than the 2.5 GB that 40 hashes at once would take."""
+    import concurrent.futures
+
+    import httpx
+
+    from service.test_service_cli import _port, _start, _stop
+
+    port = _port()
+    process, lines = _start(["--demo", "--port", str(port), "--rules", str(RULES)], tmp_path)
+    try:
+        password = next(re.match(r"\s+hr\.ccwd\s+hr\s+\S+\s+password: (\S+)$", line)[1] for line in lines
+                        if re.match(r"\s+hr\.ccwd\s", line))
+        base = f"http://127.0.0.1:{port}"
+        before = _peak_kib(process.pid)
+
+        def attempt(name_password):
+            name, secret = name_password
+            return httpx.post(f"{base}/api/v1/session", json={"name": name, "password": secret}, timeout=120
+                              ).status_code
+
+        tries = [("hr.ccwd", f"wrong guess number {i}") for i in range(39)] + [("hr.ccwd", password)]
+        tries.insert(20, tries.pop())
+        with concurrent.futures.ThreadPoolExecutor(40) as pool:
+            statuses = list(pool.map(attempt, tries))
+            unknown = list(pool.map(attempt, [(f"nobody{i}", "wrong guess here") for i in range(40)]))
+        grown = (_peak_kib(process.pid) - before) / 1024
+    finally:
+        _stop(process)
+    assert statuses.count(401) <= 5 and set(statuses) <= {200, 401, 429}, statuses
+    assert statuses.count(429) >= 34
+    assert set(unknown) <= {401, 429} and unknown.count(401) >= 1, unknown
+    assert grown < 600, f"peak memory grew by {grown:.0f} MB"
