@@ -14,7 +14,7 @@ from . import auth
 from .actions import accounts as act
 from .auth import Caller, Denied, authorized, client_of
 from .clock import ClockDep
-from .pages import page_route, show
+from .pages import BUILTIN_TITLES, page_route, show
 from .web import page
 
 router = APIRouter()
@@ -28,16 +28,22 @@ def _when(stamp: str | None) -> str:
     return f"{stamp[:10]} {stamp[11:16]} UTC" if stamp else ""
 
 
+def _title(state, role: str, agency: str | None) -> str:
+    """A role in words: 'Supervisor', 'HR', or the rule file's name of an endorsing role ('General Manager')."""
+    return BUILTIN_TITLES.get(role) or state.roles.title(role, agency)
+
+
 def _accounts_page(request: Request, caller: Caller, clock, status: int = 200, invited: act.Invited | None = None,
                    error: str | None = None, given: dict | None = None) -> Response:
     state = request.app.state.service
     items = act.listing(state, caller, clock)
     for item in items:
+        item["role_title"] = _title(state, item["role"], item["agency"])
         item["state_words"] = STATE_WORDS.get(item["state"], item["state"])
         for tok in item["tokens"]:
             tok["state_words"] = TOKEN_WORDS.get(tok["state"], tok["state"])
             tok["created"], tok["expires"] = _when(tok["created_at"]), _when(tok["expires_at"])
-    roles = [(role, state.roles.title(role, caller.account.agency)) for role in act.hr_roles(state, caller)]
+    roles = [(role, _title(state, role, caller.account.agency)) for role in act.hr_roles(state, caller)]
     endorsing = sorted(state.roles.title(role, caller.account.agency)
                        for role in state.roles.roles_of(caller.account.agency) if act.endorsing(state, role))
     link = str(request.base_url).rstrip("/") + invited.link if invited else None
