@@ -10,6 +10,7 @@ address does not stretch the wait of the account's owner beyond the window. Thro
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 import math
 from dataclasses import dataclass
@@ -37,8 +38,13 @@ class Outcome:
     stamp: str = ""  # the counted check's time, which ``settle`` takes back
 
 
-def _key(name: str, client: str | None) -> str:
-    return f"{name}\n{client or '-'}"[:200]
+def _name_key(name: str) -> str:
+    return "name:" + name[:195]
+
+
+def _pair_key(name: str, client: str | None) -> str:
+    """The row of one name from one address (hashed: any name and address fit, and no two pairs share a row)."""
+    return "pair:" + hashlib.sha256(f"{name}\x00{client or '-'}".encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def _row(conn: Connection, key: str) -> dict:
@@ -68,7 +74,7 @@ def reserve(conn: Connection, name: str, client: str | None, now: dt.datetime) -
     """Inside a write transaction: count one password check for ``name`` from ``client``, or say how long to wait."""
     stamp = now.strftime(STAMP)
     start = (now - THROTTLE_WINDOW).strftime(STAMP)
-    by_name, by_pair = _row(conn, name), _row(conn, _key(name, client))
+    by_name, by_pair = _row(conn, _name_key(name)), _row(conn, _pair_key(name, client))
     by_name["recent"] = [s for s in by_name["recent"] if s > start]
     wait = 0.0
     if len(by_name["recent"]) >= THROTTLE_AFTER:
@@ -95,7 +101,7 @@ def settle(conn: Connection, name: str, client: str | None, counted: Outcome, *,
     """After the check: a right password (or a check that never ran, ``checked=False``) takes back the count it
     reserved; a right one also ends the failures in a row."""
     if succeeded or not checked:
-        for key in (name, _key(name, client)):
+        for key in (_name_key(name), _pair_key(name, client)):
             row = _row(conn, key)
             if row["new"]:
                 continue

@@ -122,8 +122,9 @@ invitations = sa.Table(
     sa.Column("used_at", sa.String(40)),
 )
 
-# per account name: the failed password checks of the last 15 minutes (JSON list of stamps, each taken before the
-# hash is checked), the failures in a row, and the throttled tries counted since the last logged one
+# per account name ("name:NAME": the failed password checks of the last 15 minutes, a JSON list of stamps each
+# taken before the hash is checked, and the throttled tries since the last check) and per name and address
+# ("pair:SHA256": the failures in a row, for the back-off)
 sign_in_limits = sa.Table(
     "sign_in_limits", metadata,
     sa.Column("name", sa.String(200), primary_key=True),

@@ -220,7 +220,7 @@ def test_the_sign_in_count_is_kept_in_the_store_for_every_process(sqlite_world, 
         assert first.post("/api/v1/session", json={"name": "hr.ccwd", "password": PASSWORD}).status_code == 429
     assert actions_of(sqlite_world, "account hr.ccwd")[-6:] == ["login.failed"] * 5 + ["login.throttled"]
     with sqlite_world.db.read() as conn:
-        row = conn.execute(sa.select(tables.sign_in_limits).where(tables.sign_in_limits.c.name == "hr.ccwd")
+        row = conn.execute(sa.select(tables.sign_in_limits).where(tables.sign_in_limits.c.name == "name:hr.ccwd")
                            ).mappings().one()
     assert row["throttled"] == 10 and len(json.loads(row["recent"])) == 5  # counted, not logged one by one
 
@@ -327,3 +327,25 @@ def test_40_concurrent_sign_ins_get_at_most_5_password_checks_and_bounded_memory
     assert statuses.count(429) >= 34
     assert set(unknown) <= {401, 429} and unknown.count(401) >= 1, unknown
     assert grown < 600, f"peak memory grew by {grown:.0f} MB"
+
+
+def test_the_doubling_back_off_is_counted_per_name_and_address(sqlite_world):
+    from fastapi.testclient import TestClient
+
+    state = sqlite_world.app.state.service
+    attacker = TestClient(sqlite_world.app, client=("203.0.113.7", 40000))
+    owner = TestClient(sqlite_world.app, client=("198.51.100.20", 40000))
+    wrong, right = {"name": "hr.ccwd", "password": "wrong password!"}, {"name": "hr.ccwd", "password": PASSWORD}
+    try:
+        state.clock = FixedClock(T0)
+        for _ in range(5):
+            assert attacker.post("/api/v1/session", json=wrong).status_code == 401
+        held = owner.post("/api/v1/session", json=right)
+        assert held.status_code == 429 and held.headers["retry-after"] == "900"  # the name's window: everyone waits
+        state.clock = FixedClock(T0 + dt.timedelta(minutes=15, seconds=1))
+        assert attacker.post("/api/v1/session", json=wrong).status_code == 401  # 1 s after 5 in a row: allowed
+        again = attacker.post("/api/v1/session", json=wrong)
+        assert again.status_code == 429 and again.headers["retry-after"] == "2"  # then 2 s, 4 s ...
+        assert owner.post("/api/v1/session", json=right).status_code == 200  # the owner's address does not wait
+    finally:
+        state.clock = Clock()
