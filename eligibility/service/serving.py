@@ -4,6 +4,7 @@ the demo: a temporary store holding the sample rosters with one account per role
 from __future__ import annotations
 
 import logging
+import re
 import secrets
 import shutil
 import signal
@@ -79,6 +80,9 @@ def run(*, db_url: str | None, rules_dir: str, host: str, port: int, trusted_hea
             database = open_database(db_url, migrate_empty=True)
         try:
             app = create_app(database, evaluator, trusted_header=trusted_header, secret=secret)
+            for logger in (logging.getLogger("uvicorn.access"), LOG):  # LOG: errors name the path too
+                if hide_invitations not in logger.filters:
+                    logger.addFilter(hide_invitations)
             echo(f"Serving the store {database.location.describe()} on http://{host}:{port}/ (sign in at /login; "
                  f"API under /api/v1, described at /api/openapi.json); Ctrl-C stops it")
             uvicorn.run(app, host=host, port=port, log_level="info", server_header=False, proxy_headers=True,
@@ -91,6 +95,19 @@ def run(*, db_url: str | None, rules_dir: str, host: str, port: int, trusted_hea
             shutil.rmtree(folder, ignore_errors=True)
         if previous is not None:
             signal.signal(signal.SIGTERM, previous)
+
+
+INVITATION = re.compile(r"(/invite/)[^/?\s]+")
+
+
+def hide_invitations(record: logging.LogRecord) -> bool:
+    """A logging filter for uvicorn's access log: an invitation link's token (a secret, like a password) is written
+    as ``/invite/...``, never in full."""
+    if isinstance(record.args, tuple):
+        record.args = tuple(INVITATION.sub(r"\1...", arg) if isinstance(arg, str) else arg for arg in record.args)
+    if isinstance(record.msg, str):
+        record.msg = INVITATION.sub(r"\1...", record.msg)
+    return True
 
 
 def _terminated(signum, frame) -> None:
@@ -107,4 +124,4 @@ def _exit_on_sigterm():
         return None
 
 
-__all__ = ["demo_store", "run", "sample_rosters"]
+__all__ = ["demo_store", "hide_invitations", "run", "sample_rosters"]

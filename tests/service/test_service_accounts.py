@@ -349,3 +349,15 @@ def test_the_doubling_back_off_is_counted_per_name_and_address(sqlite_world):
         assert owner.post("/api/v1/session", json=right).status_code == 200  # the owner's address does not wait
     finally:
         state.clock = Clock()
+
+
+def test_an_invitation_token_never_reaches_the_access_log():
+    import logging
+
+    from eligibility.service.serving import hide_invitations
+
+    token = "inv_" + "A" * 43
+    record = logging.LogRecord("uvicorn.access", logging.INFO, __file__, 1, '%s - "%s %s HTTP/%s" %d',
+                               ("127.0.0.1:5000", "POST", f"/invite/{token}", "1.1", 200), None)
+    assert hide_invitations(record) is True
+    assert record.getMessage() == '127.0.0.1:5000 - "POST /invite/... HTTP/1.1" 200' and token not in str(record.args)
