@@ -206,11 +206,15 @@ def test_the_password_policy_accepts(password):
 
 
 # -- sign-in limits -----------------------------------------------------------------------------------------------
-def test_the_sign_in_count_is_kept_in_the_store_for_every_process(sqlite_world, evaluator):
-    other = create_app(sqlite_world.db, evaluator)  # a second process of the service on the same store
+def test_the_sign_in_count_is_kept_in_the_store_for_every_process(fresh_world, evaluator):
+    """On SQLite and on PostgreSQL: two apps on one store (as two processes would be) share one count."""
+    from eligibility.service.db import Database
+
+    second_db = Database(fresh_world.db.location)  # a pool of its own, as another process has
+    other = create_app(second_db, evaluator)
     from fastapi.testclient import TestClient
 
-    first, second = sqlite_world.client(), TestClient(other)
+    first, second = fresh_world.client(), TestClient(other)
     for client in (first, second, first, second, first):
         assert client.post("/api/v1/session", json={"name": "hr.ccwd", "password": "wrong password!"}
                            ).status_code == 401
@@ -218,11 +222,12 @@ def test_the_sign_in_count_is_kept_in_the_store_for_every_process(sqlite_world, 
     assert held.status_code == 429 and 890 <= int(held.headers["retry-after"]) <= 900  # till the window frees one
     for _ in range(9):
         assert first.post("/api/v1/session", json={"name": "hr.ccwd", "password": PASSWORD}).status_code == 429
-    assert actions_of(sqlite_world, "account hr.ccwd")[-6:] == ["login.failed"] * 5 + ["login.throttled"]
-    with sqlite_world.db.read() as conn:
+    assert actions_of(fresh_world, "account hr.ccwd")[-6:] == ["login.failed"] * 5 + ["login.throttled"]
+    with fresh_world.db.read() as conn:
         row = conn.execute(sa.select(tables.sign_in_limits).where(tables.sign_in_limits.c.name == "name:hr.ccwd")
                            ).mappings().one()
     assert row["throttled"] == 10 and len(json.loads(row["recent"])) == 5  # counted, not logged one by one
+    second_db.close()
 
 
 def test_failures_for_other_names_from_one_address_do_not_lock_out_a_colleague(sqlite_world):
@@ -361,3 +366,17 @@ def test_an_invitation_token_never_reaches_the_access_log():
                                ("127.0.0.1:5000", "POST", f"/invite/{token}", "1.1", 200), None)
     assert hide_invitations(record) is True
     assert record.getMessage() == '127.0.0.1:5000 - "POST /invite/... HTTP/1.1" 200' and token not in str(record.args)
+
+
+def test_concurrent_tries_for_one_name_get_at_most_five_checks_on_each_backend(fresh_world):
+    import concurrent.futures
+
+    def attempt(index):
+        with fresh_world.client() as client:
+            return client.post("/api/v1/session", json={"name": "om.ccwd", "password": f"wrong guess {index}"}
+                               ).status_code
+
+    with concurrent.futures.ThreadPoolExecutor(16) as pool:
+        statuses = list(pool.map(attempt, range(32)))
+    assert 1 <= statuses.count(401) <= 5 and statuses.count(401) + statuses.count(429) == 32, statuses
+    assert actions_of(fresh_world, "account om.ccwd").count("login.failed") == statuses.count(401)
