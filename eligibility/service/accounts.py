@@ -277,17 +277,22 @@ def accept(conn: Connection, token: str, password: str, now: dt.datetime, client
     return by_id(conn, account.id)
 
 
-def verify_password(conn: Connection, name: str, password: str) -> Account | None:
-    """The enabled account if the password is right, else None (in about the same time either way). Raises
-    passwords.Busy when every hashing slot stays taken."""
+def password_of(conn: Connection, name: str) -> tuple[Account | None, str | None]:
+    """(the account, its password hash) for checking a sign-in outside the transaction (a hash takes a quarter of a
+    second; no database connection is held meanwhile); (None, None) for an unknown name."""
     row = conn.execute(sa.select(t.accounts).where(t.accounts.c.name == name)).mappings().first()
-    if not verify_hash(row["password_hash"] if row is not None else None, password):
+    return (_account(row), row["password_hash"]) if row is not None else (None, None)
+
+
+def check_sign_in(account: Account | None, stored: str | None, password: str) -> Account | None:
+    """The enabled account if the password matches its hash, else None (in about the same time either way: an
+    unknown name is checked against a dummy hash). Raises passwords.Busy when every hashing slot stays taken."""
+    if not verify_hash(stored, password) or account is None or account.disabled:
         return None
-    account = _account(row)
-    return None if account.disabled else account
+    return account
 
 
 __all__ = ["Account", "AccountError", "BUILTIN_ROLES", "HASH_PARAMS", "INVITE_HOURS", "MIN_PASSWORD", "TOKEN_DAYS",
            "TokenInfo", "accept", "by_id", "by_token", "check_password", "create", "create_token", "disable",
-           "end_sessions", "get", "invitation", "invite", "listing", "revoke_token", "stamp", "tokens_of",
-           "verify_password"]
+           "end_sessions", "get", "invitation", "invite", "listing", "password_of", "check_sign_in", "revoke_token",
+           "stamp", "tokens_of"]

@@ -187,9 +187,10 @@ def sign_in(request: Request, name: str, password: str) -> Account:
     if counted.wait:
         raise Denied(429, f"too many failed sign-ins; try again in {counted.wait} s",
                      {"Retry-After": str(counted.wait)})
+    with state.db.read() as conn:
+        found, stored = accounts.password_of(conn, name)
     try:
-        with state.db.read() as conn:
-            account = accounts.verify_password(conn, name, password)
+        account = accounts.check_sign_in(found, stored, password)
     except passwords.Busy:
         with state.db.write() as conn:
             limits.settle(conn, name, client, counted, succeeded=False, checked=False)

@@ -45,7 +45,7 @@ def _accounts_page(request: Request, caller: Caller, clock, status: int = 200, i
             tok["created"], tok["expires"] = _when(tok["created_at"]), _when(tok["expires_at"])
     roles = [(role, _title(state, role, caller.account.agency)) for role in act.hr_roles(state, caller)]
     endorsing = sorted(state.roles.title(role, caller.account.agency)
-                       for role in state.roles.roles_of(caller.account.agency) if act.endorsing(state, role))
+                       for role in state.roles.roles_of(caller.account.agency) if act.endorsing(role))
     link = str(request.base_url).rstrip("/") + invited.link if invited else None
     return show(request, caller, "accounts.html", status, items=items, roles=roles, endorsing=endorsing,
                 invited=invited, link=link, expires=_when(invited.expires_at) if invited else None, error=error,

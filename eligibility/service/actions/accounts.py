@@ -44,14 +44,14 @@ def _mine(conn, caller: Caller, name: str) -> Account:
     return found
 
 
-def endorsing(state, role: str) -> bool:
+def endorsing(role: str) -> bool:
     """Whether the role is one a rule file declares (it gives endorsements): made on the command line only."""
     return role not in BUILTIN_ROLES
 
 
 def hr_roles(state, caller: Caller) -> list[str]:
     """The roles HR may give a new account of its agency: the service's own, never an endorsing role."""
-    return [role for role in state.roles.roles_of(_agency(caller)) if not endorsing(state, role)]
+    return [role for role in state.roles.roles_of(_agency(caller)) if not endorsing(role)]
 
 
 def listing(state, caller: Caller, clock: Clock) -> list[dict]:
@@ -61,7 +61,7 @@ def listing(state, caller: Caller, clock: Clock) -> list[dict]:
     with state.db.read() as conn:
         found = accounts.listing(conn, agency)
         tokens = accounts.tokens_of(conn, agency=agency)
-    return [{**account.public(), "state": account.state, "endorsing": endorsing(state, account.role),
+    return [{**account.public(), "state": account.state, "endorsing": endorsing(account.role),
              "role_title": state.roles.title(account.role, agency),
              "tokens": [tok.public(now) for tok in tokens if tok.account == account.name]} for account in found]
 
@@ -70,7 +70,7 @@ def create(state, caller: Caller, clock: Clock, client: str | None, name: str, r
            password_given: bool = False) -> Invited:
     """A new account of the caller's agency, with no password: its owner sets one from the invitation link."""
     agency = _agency(caller)
-    if endorsing(state, role) and role in state.roles.roles_of(agency):
+    if endorsing(role) and role in state.roles.roles_of(agency):
         raise Denied(403, f"accounts of the {state.roles.title(role, agency)} (an endorsing role) are created by "
                           f"the server's operator only: eligibility users add NAME --role {role} --agency {agency}")
     if password_given:
@@ -92,7 +92,7 @@ def invite_again(state, caller: Caller, clock: Clock, client: str | None, name: 
         account = _mine(conn, caller, name)
         if account.disabled:
             raise Denied(422, f"account {name!r} is disabled")
-        if account.has_password or endorsing(state, account.role):
+        if account.has_password or endorsing(account.role):
             raise Denied(403, f"{name} has set a password (or holds an endorsing role): only its owner, or the "
                               f"server's operator (eligibility users invite {name}), may reset it")
         return _invited(conn, account, caller, clock, client)
