@@ -380,3 +380,26 @@ def test_concurrent_tries_for_one_name_get_at_most_five_checks_on_each_backend(f
         statuses = list(pool.map(attempt, range(32)))
     assert 1 <= statuses.count(401) <= 5 and statuses.count(401) + statuses.count(429) == 32, statuses
     assert actions_of(fresh_world, "account om.ccwd").count("login.failed") == statuses.count(401)
+
+
+def test_hrs_accounts_page_adds_disables_and_revokes_with_the_sessions_csrf_token(sqlite_world):
+    hr = sqlite_world.signed_in("hr.ccwd")
+    page = hr.get("/hr/accounts")
+    assert page.status_code == 200 and "<h1>Accounts</h1>" in page.text
+    assert "waiting for its owner" not in page.text and ">Supervisor<" in page.text and ">supervisor<" not in page.text
+    assert hr.post("/hr/accounts", data={"name": "sam.sup", "role": "supervisor"}).status_code == 403  # no token
+    added = hr.post("/hr/accounts", data={"name": "sam.sup", "role": "supervisor", "csrf_token": hr.csrf})
+    link = re.search(r'value="(http://testserver/invite/inv_[A-Za-z0-9_-]{43})"', added.text)
+    assert added.status_code == 200 and link and "shown only now" in added.text
+    assert "waiting for its owner to set a password" in added.text
+    refused = hr.post("/hr/accounts", data={"name": "x.gm", "role": "general_manager", "csrf_token": hr.csrf})
+    assert refused.status_code == 403 and "created by the server&#39;s operator only" in refused.text
+    token_id = sqlite_world.as_("hr.ccwd").get("/api/v1/accounts/lortiz/tokens").json()["items"][0]["id"]
+    revoked = hr.post(f"/hr/accounts/lortiz/tokens/{token_id}/revoke", data={"csrf_token": hr.csrf},
+                      follow_redirects=False)
+    assert revoked.status_code == 303 and revoked.headers["location"] == f"/hr/accounts?revoked={token_id}"
+    assert f"token {token_id}: made" in hr.get("/hr/accounts").text and "revoked" in hr.get("/hr/accounts").text
+    disabled = hr.post("/hr/accounts/sam.sup/disable", data={"csrf_token": hr.csrf}, follow_redirects=False)
+    assert disabled.status_code == 303
+    assert sqlite_world.client().get(link[1].removeprefix("http://testserver")).status_code == 404
+    assert hr.post("/hr/accounts/hr.jbwd/disable", data={"csrf_token": hr.csrf}).status_code == 404
