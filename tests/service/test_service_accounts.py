@@ -6,6 +6,7 @@ listed and revoked one at a time, the password policy, the sign-in limits counte
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 import re
 
@@ -403,3 +404,29 @@ def test_hrs_accounts_page_adds_disables_and_revokes_with_the_sessions_csrf_toke
     assert disabled.status_code == 303
     assert sqlite_world.client().get(link[1].removeprefix("http://testserver")).status_code == 404
     assert hr.post("/hr/accounts/hr.jbwd/disable", data={"csrf_token": hr.csrf}).status_code == 404
+
+
+def test_a_store_upgraded_from_0001_keeps_its_tokens_which_expire_90_days_after_they_were_made(tmp_path):
+    from alembic import command
+
+    from eligibility.service import accounts
+    from eligibility.service.db import Database, _alembic_config, locate, upgrade
+
+    db = Database(locate(str(tmp_path / "old.sqlite3")))
+    try:
+        with db.write() as conn:
+            command.upgrade(_alembic_config(conn), "0001")
+            conn.execute(tables.accounts.insert().values(name="kim", role="hr", agency="ccwd", password_hash=None,
+                                                         disabled=False, session_epoch=0,
+                                                         created_at="2026-11-01T00:00:00.000000Z"))
+            conn.execute(sa.text("INSERT INTO tokens (account_id, token_sha256, created_at, disabled) VALUES "
+                                 "(1, :sha, '2026-11-01T00:00:00.000000Z', 0)"),
+                         {"sha": hashlib.sha256(b"elig_" + b"k" * 43).hexdigest()})
+        upgrade(db)
+        with db.read() as conn:
+            listed = accounts.tokens_of(conn)
+            assert [t.expires_at for t in listed] == ["2027-01-30T00:00:00.000000Z"]
+            assert accounts.by_token(conn, "elig_" + "k" * 43, "2027-01-29T23:59:59.000000Z").name == "kim"
+            assert accounts.by_token(conn, "elig_" + "k" * 43, "2027-01-30T00:00:00.000000Z") is None
+    finally:
+        db.close()
