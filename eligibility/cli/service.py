@@ -319,7 +319,7 @@ def tokens_list(name: str | None, db_url: str | None, fmt: str) -> None:
             account = accounts.get(conn, name) if name else None
             if name and account is None:
                 raise accounts.AccountError(f"no account named {name!r}")
-            found = [tok.public(now) for tok in accounts.tokens_of(conn, account)]
+            found = [tok.model_dump() for tok in accounts.tokens_of(conn, account, now=now)]
     finally:
         database.close()
     if fmt == "json":

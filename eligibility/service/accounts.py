@@ -13,6 +13,7 @@ import secrets
 from dataclasses import dataclass
 
 import sqlalchemy as sa
+from pydantic import BaseModel
 from sqlalchemy.engine import Connection
 
 from . import activity
@@ -58,9 +59,9 @@ class Account:
         return "disabled" if self.disabled else "active" if self.has_password else "invited"
 
 
-@dataclass(frozen=True)
-class TokenInfo:
-    """An API token as it may be shown: never the token itself, which only its owner saw once."""
+class TokenInfo(BaseModel):
+    """An API token as it may be shown (never the token itself, which only its owner saw once), with its state at
+    the time it was read: ``active``, ``expired`` or ``revoked`` (also when its account was disabled)."""
 
     id: int
     account: str
@@ -68,15 +69,7 @@ class TokenInfo:
     created_by: str | None
     expires_at: str
     revoked_at: str | None
-    disabled: bool
-
-    def state(self, now: str) -> str:
-        return "revoked" if self.revoked_at or self.disabled else "expired" if self.expires_at <= now else "active"
-
-    def public(self, now: str) -> dict:
-        return {"id": self.id, "account": self.account, "created_at": self.created_at,
-                "created_by": self.created_by, "expires_at": self.expires_at, "revoked_at": self.revoked_at,
-                "state": self.state(now)}
+    state: str
 
 
 def _account(row) -> Account:
@@ -203,22 +196,30 @@ def by_token(conn: Connection, token: str, now: str | None = None) -> Account | 
     return _account(row)
 
 
-def tokens_of(conn: Connection, account: Account | None = None, agency: str | None = None) -> list[TokenInfo]:
-    """The tokens of one account, or of every account (of ``agency``, when given), oldest first."""
+def tokens_of(conn: Connection, account: Account | None = None, agency: str | None = None,
+              now: str | None = None) -> list[TokenInfo]:
+    """The tokens of one account, or of every account (of ``agency``, when given), oldest first, with their state
+    at ``now`` (a stamp; default: the system clock)."""
+    now = now or stamp(dt.datetime.now(dt.timezone.utc))
     query = (sa.select(t.tokens, t.accounts.c.name).join(t.accounts, t.tokens.c.account_id == t.accounts.c.id)
              .order_by(t.tokens.c.id))
     if account is not None:
         query = query.where(t.tokens.c.account_id == account.id)
     if agency is not None:
         query = query.where(t.accounts.c.agency == agency)
-    return [TokenInfo(id=row["id"], account=row["name"], created_at=row["created_at"], created_by=row["created_by"],
-                      expires_at=_expiry(row), revoked_at=row["revoked_at"], disabled=bool(row["disabled"]))
-            for row in conn.execute(query).mappings()]
+    found = []
+    for row in conn.execute(query).mappings():
+        expires = _expiry(row)
+        state = "revoked" if row["revoked_at"] or row["disabled"] else "expired" if expires <= now else "active"
+        found.append(TokenInfo(id=row["id"], account=row["name"], created_at=row["created_at"],
+                               created_by=row["created_by"], expires_at=expires, revoked_at=row["revoked_at"],
+                               state=state))
+    return found
 
 
 def revoke_token(conn: Connection, account: Account, token_id: int, actor: Actor, now: dt.datetime) -> TokenInfo:
     """Revoke one token of the account (kept, marked revoked; the activity log says who and when)."""
-    found = next((tok for tok in tokens_of(conn, account) if tok.id == token_id), None)
+    found = next((tok for tok in tokens_of(conn, account, now=stamp(now)) if tok.id == token_id), None)
     if found is None:
         raise AccountError(f"account {account.name!r} has no token {token_id}")
     if found.revoked_at:
@@ -226,7 +227,7 @@ def revoke_token(conn: Connection, account: Account, token_id: int, actor: Actor
     conn.execute(t.tokens.update().where(t.tokens.c.id == token_id).values(revoked_at=stamp(now)))
     activity.append(conn, actor=actor.name, client=actor.client, action="token.revoke", agency=account.agency,
                     subject=f"account {account.name}", changed=["tokens"], detail={"token": token_id})
-    return next(tok for tok in tokens_of(conn, account) if tok.id == token_id)
+    return next(tok for tok in tokens_of(conn, account, now=stamp(now)) if tok.id == token_id)
 
 
 # -- invitations ------------------------------------------------------------------------------------------------

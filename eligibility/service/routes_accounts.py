@@ -10,6 +10,7 @@ from fastapi import APIRouter, Depends, Path, Request
 from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
+from .accounts import TokenInfo as TokenOut
 from .actions import accounts as act
 from .auth import Caller, authorized, client_of
 from .clock import ClockDep
@@ -26,16 +27,6 @@ class NewAccount(BaseModel):
     name: str = Field(min_length=1, max_length=100)
     role: str = Field(min_length=1, max_length=80)
     password: Any = Field(default=None, description="refused: HR never chooses a password (422 when given)")
-
-
-class TokenOut(BaseModel):
-    id: int
-    account: str
-    created_at: str
-    created_by: str | None
-    expires_at: str
-    revoked_at: str | None
-    state: str
 
 
 class AccountOut(BaseModel):

@@ -60,10 +60,10 @@ def listing(state, caller: Caller, clock: Clock) -> list[dict]:
     now = accounts.stamp(clock.now())
     with state.db.read() as conn:
         found = accounts.listing(conn, agency)
-        tokens = accounts.tokens_of(conn, agency=agency)
+        tokens = accounts.tokens_of(conn, agency=agency, now=now)
     return [{**account.public(), "state": account.state, "endorsing": endorsing(account.role),
              "role_title": state.roles.title(account.role, agency),
-             "tokens": [tok.public(now) for tok in tokens if tok.account == account.name]} for account in found]
+             "tokens": [tok.model_dump() for tok in tokens if tok.account == account.name]} for account in found]
 
 
 def create(state, caller: Caller, clock: Clock, client: str | None, name: str, role: str,
@@ -116,7 +116,7 @@ def tokens(state, caller: Caller, clock: Clock, name: str) -> list[dict]:
     """The API tokens of an account of the caller's agency: when made, by whom, until when, and whether revoked."""
     now = accounts.stamp(clock.now())
     with state.db.read() as conn:
-        return [tok.public(now) for tok in accounts.tokens_of(conn, _mine(conn, caller, name))]
+        return [tok.model_dump() for tok in accounts.tokens_of(conn, _mine(conn, caller, name), now=now)]
 
 
 def revoke(state, caller: Caller, clock: Clock, client: str | None, name: str, token_id: int) -> dict:
@@ -127,7 +127,7 @@ def revoke(state, caller: Caller, clock: Clock, client: str | None, name: str, t
             found = accounts.revoke_token(conn, target, token_id, Actor(caller.name, client), clock.now())
         except AccountError:
             raise not_found(f"no token {token_id} of account {name!r}") from None
-    return found.public(accounts.stamp(clock.now()))
+    return found.model_dump()
 
 
 # -- the invitation's owner -------------------------------------------------------------------------------------
