@@ -5,7 +5,8 @@ the password was right (``settle``), so forty simultaneous tries for one name ge
 back-off (1 s, 2 s, 4 s ... 15 minutes between tries after five failures in a row) is counted per account name and
 client address together: one office behind a shared address does not lock out its colleagues, and an attacker's
 address does not stretch the wait of the account's owner beyond the window. Throttled tries are counted in the row
-(``throttled``), and the activity log gets one entry per lockout, not one per try."""
+(``throttled``), and the activity log gets one entry per lockout, not one per try. A row without a failure for a day
+is dropped (the table holds counts, not records: every try is in the activity log or counted in its lockout's)."""
 
 from __future__ import annotations
 
@@ -24,6 +25,7 @@ from .clock import STAMP
 THROTTLE_AFTER = 5  # failed password checks per account name within the window
 THROTTLE_WINDOW = dt.timedelta(minutes=15)
 THROTTLE_MAX = 900  # seconds: the longest wait of the back-off
+FORGET_AFTER = dt.timedelta(days=1)  # a row with no failure for this long is dropped (counts, not records)
 
 
 @dataclass(frozen=True)
@@ -74,6 +76,8 @@ def reserve(conn: Connection, name: str, client: str | None, now: dt.datetime) -
     """Inside a write transaction: count one password check for ``name`` from ``client``, or say how long to wait."""
     stamp = now.strftime(STAMP)
     start = (now - THROTTLE_WINDOW).strftime(STAMP)
+    conn.execute(t.sign_in_limits.delete().where(t.sign_in_limits.c.last_failure < (now - FORGET_AFTER).strftime(
+        STAMP)))  # so that tries with made-up names do not fill the table
     by_name, by_pair = _row(conn, _name_key(name)), _row(conn, _pair_key(name, client))
     by_name["recent"] = [s for s in by_name["recent"] if s > start]
     wait = 0.0
@@ -111,4 +115,4 @@ def settle(conn: Connection, name: str, client: str | None, counted: Outcome, *,
             _save(conn, row)
 
 
-__all__ = ["Outcome", "THROTTLE_AFTER", "THROTTLE_MAX", "THROTTLE_WINDOW", "reserve", "settle"]
+__all__ = ["FORGET_AFTER", "Outcome", "THROTTLE_AFTER", "THROTTLE_MAX", "THROTTLE_WINDOW", "reserve", "settle"]

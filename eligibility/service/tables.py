@@ -132,6 +132,7 @@ sign_in_limits = sa.Table(
     sa.Column("streak", sa.Integer, nullable=False),
     sa.Column("last_failure", sa.String(40)),
     sa.Column("throttled", sa.Integer, nullable=False),
+    sa.Index("sign_in_limits_last_failure", "last_failure"),
 )
 
 __all__ = ["ACTIVITY_COLUMNS", "accounts", "activity", "agencies", "employees", "endorsement_notes", "meta",

@@ -430,3 +430,26 @@ def test_a_store_upgraded_from_0001_keeps_its_tokens_which_expire_90_days_after_
             assert accounts.by_token(conn, "elig_" + "k" * 43, "2027-01-30T00:00:00.000000Z") is None
     finally:
         db.close()
+
+
+def test_sign_in_counts_of_made_up_names_are_forgotten_after_a_day(sqlite_world):
+    state = sqlite_world.app.state.service
+    client = sqlite_world.client()
+    try:
+        state.clock = FixedClock(T0)
+        for index in range(3):
+            assert client.post("/api/v1/session", json={"name": f"made.up{index}", "password": "wrong password!"}
+                               ).status_code == 401
+        state.clock = FixedClock(T0 + dt.timedelta(hours=23))
+        assert client.post("/api/v1/session", json={"name": "made.up.late", "password": "wrong password!"}
+                           ).status_code == 401
+        with sqlite_world.db.read() as conn:
+            assert conn.execute(sa.select(sa.func.count()).select_from(tables.sign_in_limits)).scalar_one() == 8
+        state.clock = FixedClock(T0 + dt.timedelta(hours=24, seconds=1))
+        assert client.post("/api/v1/session", json={"name": "om.ccwd", "password": PASSWORD}).status_code == 200
+        with sqlite_world.db.read() as conn:
+            names = conn.execute(sa.select(tables.sign_in_limits.c.name)).scalars().all()
+        assert "name:made.up.late" in names and not [n for n in names if n.startswith("name:made.up") and
+                                                     n != "name:made.up.late"]
+    finally:
+        state.clock = Clock()

@@ -38,6 +38,7 @@ def upgrade() -> None:
         sa.Column("last_failure", sa.String(40)),
         sa.Column("throttled", sa.Integer, nullable=False),
     )
+    op.create_index("sign_in_limits_last_failure", "sign_in_limits", ["last_failure"])
 
 
 def downgrade() -> None:
