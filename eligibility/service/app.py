@@ -20,6 +20,7 @@ from .clock import Clock
 from .core import EligibilityError, Evaluator
 from .db import Database, StoreError
 from .deciding import Decider
+from .auth import TOO_LARGE, Denied
 from .permissions import PERMISSIONS
 from .responses import json_response
 from .roles import Roles
@@ -42,6 +43,7 @@ SECURITY_HEADERS = [
 PUBLIC = {  # the only routes outside the permission table: health, the API document, signing in and out, assets
     ("GET", "/healthz"), ("GET", "/api/openapi.json"), ("GET", "/login"), ("POST", "/login"), ("POST", "/logout"),
     ("GET", "/"), ("POST", "/api/v1/session"), ("DELETE", "/api/v1/session"),
+    ("GET", "/invite/{token}"), ("POST", "/invite/{token}"),  # auth: an invitation's owner sets their password
     ("GET", "/calendar/{token}.ics"),  # a calendar program's fetch: the secret address is the credential
 }
 
@@ -97,6 +99,66 @@ class SecurityHeaders:
         return await self.app(scope, receive, sending)
 
 
+MB = 1024 * 1024
+BODY_LIMIT = 1 * MB  # JSON and forms
+LARGE_BODIES = {  # auth: the routes that take a roster or a proposal (a page's upload is base64 in a form: twice)
+    ("/api/v1/agencies/", "/roster"): 20 * MB, ("/api/v1/reclass", ""): 20 * MB,
+    ("/hr/import", ""): 40 * MB, ("/hr/reclass", ""): 40 * MB,
+}
+PUBLIC_BODIES = ("/api/v1/session", "/login", "/logout", "/invite/")  # no credentials to check first: 413 at once
+
+
+def body_limit(path: str) -> int:
+    return next((size for (head, tail), size in LARGE_BODIES.items() if path.startswith(head)
+                 and path.endswith(tail)), BODY_LIMIT)
+
+
+class BodyLimit:
+    """ASGI middleware: a size cap on every request body, checked before anything parses it (Content-Length first,
+    then while reading). The body is read up to the cap and handed over whole; past it, the route sees an empty
+    body and the scope is marked, so that a route needing credentials answers 401 or 403 before 413
+    (``auth.authorized``); a public route (signing in, an invitation) answers 413 at once."""
+
+    def __init__(self, app) -> None:
+        self.app = app
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http" or scope["method"] in ("GET", "HEAD", "OPTIONS"):
+            return await self.app(scope, receive, send)
+        limit, path = body_limit(scope["path"]), scope["path"]
+        public = path.startswith(PUBLIC_BODIES)
+        declared = dict(scope.get("headers") or []).get(b"content-length", b"")
+        over = not declared.isdigit() if declared else False
+        over = over or (declared.isdigit() and int(declared) > limit)
+        delivered = False
+
+        async def reading():
+            nonlocal delivered, over
+            if delivered:
+                return await receive()
+            delivered = True
+            chunks, size = [], 0
+            while not over:
+                message = await receive()
+                if message["type"] != "http.request":
+                    return message
+                chunks.append(message.get("body", b""))
+                size += len(chunks[-1])
+                over = size > limit
+                if not message.get("more_body"):
+                    break
+            if over:
+                if public:
+                    raise Denied(413, f"the request body is larger than {limit // MB} MB")
+                scope[TOO_LARGE] = limit
+                return {"type": "http.request", "body": b"", "more_body": False}
+            return {"type": "http.request", "body": b"".join(chunks), "more_body": False}
+
+        if over and not public:
+            scope[TOO_LARGE] = limit
+        return await self.app(scope, reading, send)
+
+
 def _templates():
     import jinja2
     from fastapi.templating import Jinja2Templates
@@ -129,10 +191,10 @@ def create_app(db: Database, evaluator: Evaluator, *, trusted_header: str | None
                                      trusted_header=trusted_header.lower() if trusted_header else None,
                                      templates=_templates())
     from . import pages_audit, pages_employee, pages_hr, pages_record, pages_start, pages_team  # issue 15
-    from . import pages_calendar
+    from . import pages_accounts, pages_calendar, routes_accounts  # issue 21's accounts, issue 24's calendar
 
     for module in (web, pages_start, routes_people, routes_agency, routes_audit, pages_team, pages_employee,
-                   pages_hr, pages_record, pages_audit, pages_calendar):
+                   pages_hr, pages_record, pages_audit, routes_accounts, pages_accounts, pages_calendar):
         app.include_router(module.router)
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
     _deny_by_default(app)
@@ -141,6 +203,7 @@ def create_app(db: Database, evaluator: Evaluator, *, trusted_header: str | None
     app.add_exception_handler(StoreError, _store_error)
     app.add_exception_handler(EligibilityError, _eligibility_error)
     app.add_exception_handler(Exception, _internal_error)
+    app.add_middleware(BodyLimit)  # auth: inside SecurityHeaders, so a 413 carries the headers too
     app.add_middleware(SecurityHeaders)
     return app
 
@@ -186,7 +249,17 @@ async def _http_error(request: Request, exc: StarletteHTTPException) -> Response
 
 
 async def _invalid_request(request: Request, exc: RequestValidationError) -> Response:
-    """422 naming each bad field and why, without echoing what was sent (it may be a password)."""
+    """422 naming each bad field and why, without echoing what was sent (it may be a password). On a route that
+    needs credentials, 401 and 403 come first (FastAPI parses a JSON body before it runs the route's
+    dependencies), and a body over the size cap is 413."""
+    from .auth import authorized
+
+    route = request.scope.get("route")
+    if getattr(route, "name", None) in PERMISSIONS:
+        try:
+            await authorized(request)
+        except StarletteHTTPException as denied:
+            return await _http_error(request, denied)
     errors = [{"field": ".".join(str(p) for p in e.get("loc", ())), "message": e.get("msg", "invalid")}
               for e in exc.errors()]
     if _page(request):
@@ -234,4 +307,5 @@ def _version() -> str:
         return "unknown"
 
 
-__all__ = ["CSP", "ServiceState", "create_app", "json_response", "session_secret"]
+__all__ = ["BODY_LIMIT", "BodyLimit", "CSP", "ServiceState", "TOO_LARGE", "body_limit", "create_app",
+           "json_response", "session_secret"]

@@ -1,21 +1,20 @@
 """Who is calling: a signed session cookie (browsers), a bearer token (integrations) or, when the service was started
 with ``--trusted-header NAME``, the user a reverse proxy vouches for. Also: the CSRF check on every unsafe request
-made with a cookie, sign-in with its throttle (from the activity log), and the permission table's enforcement."""
+made with a cookie, sign-in with its limits (service/limits.py, counted in the store; a bound on password hashes at
+once, service/passwords.py), and the permission table's enforcement."""
 
 from __future__ import annotations
 
-import datetime as dt
 import hmac
 import secrets
 from dataclasses import dataclass, field
 
-import sqlalchemy as sa
 from fastapi import HTTPException, Request
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
-from . import accounts, activity
-from . import tables as t
+from . import accounts, activity, limits, passwords
 from .accounts import Account
+from .limits import THROTTLE_AFTER, THROTTLE_MAX, THROTTLE_WINDOW
 from .permissions import PERMISSIONS, permitted, sees_agency, sees_employee
 
 SESSION_COOKIE = "eligibility_session"
@@ -23,11 +22,8 @@ LOGIN_COOKIE = "eligibility_login"  # the sign-in form's CSRF token, before ther
 CSRF_HEADER = "x-csrf-token"
 CSRF_FIELD = "csrf_token"
 SESSION_HOURS = 8
-THROTTLE_AFTER = 5  # failed sign-ins in a row (per account name) before each further try must wait
-THROTTLE_CLIENT = 20  # failed sign-ins from one address within the window, whatever the names
-THROTTLE_WINDOW = dt.timedelta(minutes=15)
-THROTTLE_MAX = 900  # seconds: the longest wait
 UNSAFE = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+TOO_LARGE = "eligibility.body_too_large"  # set in the request's scope by app.BodyLimit: the body's cap in bytes
 
 
 class Denied(HTTPException):
@@ -114,9 +110,10 @@ def identify(request: Request) -> Caller | None:
     with state.db.read() as conn:
         if header is not None:
             scheme, _, token = header.partition(" ")
-            account = accounts.by_token(conn, token.strip()) if scheme.lower() == "bearer" else None
+            now = accounts.stamp(state.clock.now())
+            account = accounts.by_token(conn, token.strip(), now) if scheme.lower() == "bearer" else None
             if account is None:
-                raise Denied(401, "invalid or disabled API token")
+                raise Denied(401, "invalid, expired, revoked or disabled API token")
             return _caller(state, account, "token")
         if state.trusted_header:
             user = request.headers.get(state.trusted_header)
@@ -166,61 +163,49 @@ async def authorized(request: Request) -> Caller:
         raise Denied(401, "sign in, or send an API token (Authorization: Bearer ...)")
     if not permitted(action, caller.classes):
         raise Denied(403, f"a {caller.account.role} may not do this ({action})")
+    if request.scope.get(TOO_LARGE):  # after 401 and 403: nothing about the body is said to a stranger
+        raise Denied(413, f"the request body is larger than {request.scope[TOO_LARGE] // (1024 * 1024)} MB")
     await check_csrf(request, caller)
     return caller
 
 
 # -- sign-in ------------------------------------------------------------------------------------------------
-def _since(stamp: str) -> float:
-    then = dt.datetime.strptime(stamp, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=dt.timezone.utc)
-    return (dt.datetime.now(dt.timezone.utc) - then).total_seconds()
-
-
-def throttled(state, name: str, client: str | None) -> int:
-    """Seconds the caller must still wait before trying to sign in as ``name`` (0: go ahead). After THROTTLE_AFTER
-    failures in a row for a name, or THROTTLE_CLIENT from one address, within the window, each try waits twice
-    as long as the one before (1 s, 2 s, 4 s ... up to THROTTLE_MAX). Counted from the activity log, so the
-    throttle holds across restarts and processes."""
-    start = (dt.datetime.now(dt.timezone.utc) - THROTTLE_WINDOW).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
-    a = t.activity
-    with state.db.read() as conn:
-        recent = conn.execute(sa.select(a.c.action, a.c.recorded_at).where(
-            a.c.subject == f"account {name}", a.c.action.in_(["login", "login.failed"]), a.c.recorded_at >= start)
-            .order_by(a.c.seq.desc()).limit(THROTTLE_AFTER + 12)).all()
-        from_client = conn.execute(sa.select(a.c.recorded_at).where(
-            a.c.client == client, a.c.action == "login.failed", a.c.recorded_at >= start)
-            .order_by(a.c.seq.desc()).limit(THROTTLE_CLIENT + 12)).all() if client else []
-    failures = 0
-    for action, _ in recent:
-        if action != "login.failed":
-            break
-        failures += 1
-    wait = 0.0
-    for count, limit, last in ((failures, THROTTLE_AFTER, recent[0][1] if recent else None),
-                               (len(from_client), THROTTLE_CLIENT, from_client[0][0] if from_client else None)):
-        if count >= limit and last:
-            wait = max(wait, min(2 ** (count - limit), THROTTLE_MAX) - _since(last))
-    return max(0, int(wait + 0.999))
-
-
 def sign_in(request: Request, name: str, password: str) -> Account:
-    """Check a name and password (throttled), log the attempt, and return the account; Denied 401 or 429."""
+    """Check a name and password within the limits, log the attempt, and return the account; Denied 401 or 429.
+    The check is counted in the store before the hash is computed; excess tries are counted, not logged one by one
+    (one ``login.throttled`` entry per lockout)."""
     state = request.app.state.service
     client = client_of(request)
     name = name.strip()[:200]
-    wait = throttled(state, name, client)
-    if wait:
-        activity.record(state.db, actor=name or "?", action="login.throttled", subject=f"account {name}",
-                        client=client)
-        raise Denied(429, f"too many failed sign-ins; try again in {wait} s", {"Retry-After": str(wait)})
-    with state.db.read() as conn:
-        account = accounts.verify_password(conn, name, password) if name and password else None
-    if account is None:
-        activity.record(state.db, actor=name or "?", action="login.failed", subject=f"account {name}",
-                        client=client)
+    if not name or not password:
         raise Denied(401, "wrong account name or password, or the account is disabled")
-    activity.record(state.db, actor=account.name, action="login", agency=account.agency,
-                    subject=f"account {account.name}", client=client)
+    with state.db.write() as conn:
+        counted = limits.reserve(conn, name, client, state.clock.now())
+        if counted.wait and counted.first:
+            activity.append(conn, actor=name, action="login.throttled", subject=f"account {name}", client=client,
+                            detail={"retry_after": counted.wait, "further": "counted in sign_in_limits"})
+    if counted.wait:
+        raise Denied(429, f"too many failed sign-ins; try again in {counted.wait} s",
+                     {"Retry-After": str(counted.wait)})
+    with state.db.read() as conn:
+        found, stored = accounts.password_of(conn, name)
+    try:
+        account = accounts.check_sign_in(found, stored, password)
+    except passwords.Busy:
+        with state.db.write() as conn:
+            limits.settle(conn, name, client, counted, succeeded=False, checked=False)
+        raise Denied(429, "too many sign-ins at once; try again in a moment", {"Retry-After": "1"}) from None
+    detail = {"throttled_before": counted.throttled_before} if counted.throttled_before else None
+    with state.db.write() as conn:
+        limits.settle(conn, name, client, counted, succeeded=account is not None)
+        if account is None:
+            activity.append(conn, actor=name, action="login.failed", subject=f"account {name}", client=client,
+                            detail=detail)
+        else:
+            activity.append(conn, actor=account.name, action="login", agency=account.agency,
+                            subject=f"account {account.name}", client=client, detail=detail)
+    if account is None:
+        raise Denied(401, "wrong account name or password, or the account is disabled")
     return account
 
 
@@ -233,6 +218,6 @@ def sign_out(request: Request, caller: Caller) -> None:
                         subject=f"account {caller.name}", client=client_of(request))
 
 
-__all__ = ["CSRF_FIELD", "CSRF_HEADER", "Caller", "Denied", "LOGIN_COOKIE", "SESSION_COOKIE", "authorized",
+__all__ = ["TOO_LARGE", "CSRF_FIELD", "CSRF_HEADER", "Caller", "Denied", "LOGIN_COOKIE", "SESSION_COOKIE", "authorized",
            "check_csrf", "clear_cookie", "client_of", "identify", "not_found", "read_session", "serializer",
-           "session_value", "set_cookie", "sign_in", "sign_out", "throttled"]
+           "session_value", "set_cookie", "sign_in", "sign_out", "THROTTLE_AFTER", "THROTTLE_MAX", "THROTTLE_WINDOW"]

@@ -17,7 +17,7 @@ from .web import page
 # the pages in the header, in this order: (action that opens it, link, label)
 NAV = [("page.team", "/team", "Team"), ("page.approvals", "/approvals", "My approvals"), ("page.hr", "/hr", "HR"),
        ("page.positions", "/hr/positions", "Positions"), ("page.audit", "/audit", "Audit log"),
-       ("page.activity", "/audit/activity", "Activity")]
+       ("page.activity", "/audit/activity", "Activity"), ("page.accounts", "/hr/accounts", "Accounts")]
 STATUS_ORDER = ("eligible", "awaiting_approval", "awaiting_vacancy", "not_yet", "needs_review", "ineligible",
                 "not_applicable", "error")
 MAX_DAYS = 3660
@@ -90,6 +90,8 @@ START = [  # the start page's cards, what the role is for first: (action, link, 
     ("page.hr", "/hr", "HR", "Import a roster, record the decisions, assess a reclassification proposal."),
     ("page.positions", "/hr/positions", "Positions", "Positions and vacancies."),
     ("page.activity", "/audit/activity", "Activity log", "Who changed what, and when."),
+    ("page.accounts", "/hr/accounts", "Accounts", "Add accounts with an invitation link, disable them, revoke API "
+                                                  "tokens."),
 ]
 
 

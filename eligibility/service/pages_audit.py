@@ -28,6 +28,8 @@ ACTION_WORDS = {  # the activity log's actions (eligibility/service), in words
     "token.create": "API token made", "roster.import": "roster imported", "employee.replace": "record saved",
     "employee.patch": "record changed", "endorsement.create": "endorsement recorded",
     "position.create": "position added", "position.update": "position changed"}
+ACTION_WORDS.update({"account.invite": "invitation link made", "account.password": "password set from an invitation",
+                     "token.revoke": "API token revoked"})  # auth (issue 21)
 SIGN_INS = ("login", "login.failed", "login.throttled", "logout")
 TOKEN = re.compile(r"([^.\[\]]+)|\[(\d+)\]")
 

@@ -130,6 +130,26 @@ PERMISSIONS.update({
                         summary="turn the caller's own e-mail digest on or off"),
 })
 
+# -- auth (issue 21): accounts, invitations and API tokens, in the API and on HR's accounts page -----------------
+PERMISSIONS.update({
+    "account.invite": Rule("POST", f"{API}/accounts/{{name}}/invite", frozenset({HR}), "account", write=True,
+                           summary="a new invitation link for an account whose owner has not set a password yet"),
+    "tokens.list": Rule("GET", f"{API}/accounts/{{name}}/tokens", frozenset({HR}), "account",
+                        summary="an account's API tokens: made when and by whom, expiry, revoked or not"),
+    "token.revoke": Rule("POST", f"{API}/accounts/{{name}}/tokens/{{token_id}}/revoke", frozenset({HR}), "account",
+                         write=True, summary="revoke one API token of an account of the caller's agency"),
+    "page.accounts": Rule("GET", "/hr/accounts", frozenset({HR}), None,
+                          summary="HR's accounts page: accounts, invitations, tokens"),
+    "page.account_create": Rule("POST", "/hr/accounts", frozenset({HR}), None, write=True,
+                                summary="add an account and show its invitation link once"),
+    "page.account_invite": Rule("POST", "/hr/accounts/{name}/invite", frozenset({HR}), "account", write=True,
+                                summary="a new invitation link for an account still waiting for its password"),
+    "page.account_disable": Rule("POST", "/hr/accounts/{name}/disable", frozenset({HR}), "account", ok=303,
+                                 write=True, summary="disable an account (its sessions and tokens end)"),
+    "page.token_revoke": Rule("POST", "/hr/accounts/{name}/tokens/{token_id}/revoke", frozenset({HR}), "account",
+                              ok=303, write=True, summary="revoke one API token"),
+})
+
 for _action, _rule in PERMISSIONS.items():  # the table's own invariants, checked on import
     assert not (_rule.write and AUDITOR in _rule.roles), f"{_action}: an auditor never writes"
     assert _rule.write == (_rule.method not in ("GET", "HEAD")) or _action in (

@@ -1,5 +1,5 @@
 """HR's agency routes: positions, importing and exporting the roster, reclassification proposals, recording the
-agency's decisions in the decision log, and the agency's accounts."""
+agency's decisions in the decision log (the agency's accounts: routes_accounts)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
 from pydantic import BaseModel, Field, ValidationError
 
-from . import accounts, store
+from . import store
 from .auth import Caller, Denied, authorized, not_found
 from .core import (
     InputError,
@@ -23,7 +23,6 @@ from .core import (
     proposal_from_document,
     roster_from_document,
 )
-from .db import StoreError
 from .permissions import PERMISSIONS
 from .responses import json_response
 from .routes_people import actor, check_target, merge_patch, parse_as_of
@@ -210,48 +209,6 @@ def decisions_record(request: Request, body: RecordRequest, caller: Caller = Dep
                           "first_seq": entries[0].seq if entries else None,
                           "last_seq": entries[-1].seq if entries else None,
                           "decision_ids": [e.decision_id for e in entries]})
-
-
-# -- accounts --------------------------------------------------------------------------------------------------
-class NewAccount(BaseModel):
-    name: str = Field(min_length=1, max_length=100)
-    role: str = Field(min_length=1, max_length=80)
-    password: str | None = Field(default=None, max_length=1000, description="none: token or single sign-on only")
-
-
-@route("accounts.list", ["accounts"])
-def accounts_list(request: Request, caller: Caller = Depends(authorized)) -> Response:
-    with request.app.state.service.db.read() as conn:
-        found = accounts.listing(conn, caller.account.agency)
-    return json_response({"agency": caller.account.agency, "items": [a.public() for a in found]})
-
-
-@route("account.create", ["accounts"])
-def account_create(request: Request, body: NewAccount, caller: Caller = Depends(authorized)) -> Response:
-    """An account of the caller's own agency, with any role that agency has."""
-    state = request.app.state.service
-    try:
-        with state.db.write() as conn:
-            account = accounts.create(conn, state.roles, body.name, body.role, caller.account.agency, body.password,
-                                      actor(request, caller))
-    except accounts.AccountError as exc:
-        raise Denied(409 if "already exists" in str(exc) else 422, str(exc)) from None
-    except StoreError as exc:  # an unknown role for the agency
-        raise Denied(422, str(exc)) from None
-    return json_response(account.public(), 201)
-
-
-@route("account.disable", ["accounts"])
-def account_disable(request: Request, name: str, caller: Caller = Depends(authorized)) -> Response:
-    state = request.app.state.service
-    with state.db.write() as conn:
-        target = accounts.get(conn, name)
-        if target is None or target.agency != caller.account.agency:
-            raise not_found(f"no account {name!r}")
-        if target.id == caller.account.id:
-            raise Denied(422, "you cannot disable your own account")
-        account = accounts.disable(conn, name, actor(request, caller))
-    return json_response(account.public())
 
 
 __all__ = ["router", "stored_agency"]

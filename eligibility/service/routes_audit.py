@@ -19,6 +19,7 @@ from .responses import json_response
 
 router = APIRouter(tags=["audit"])
 MAX_LIMIT = 1000
+MAX_SEQ = 2**63 - 1  # auth: a sequence number the databases can hold (larger is 422, not a 500)
 
 
 def route(action: str, **kwargs):
@@ -50,8 +51,8 @@ def _log(request: Request):
 @route("audit.entries")
 def audit_entries(request: Request, caller: Caller = Depends(authorized), agency: str | None = None,
                   employee: str | None = Query(None, max_length=200), since: str | None = None,
-                  as_of: str | None = None, after: int = Query(0, ge=0), limit: int = Query(100, ge=1, le=MAX_LIMIT)
-                  ) -> Response:
+                  as_of: str | None = None, after: int = Query(0, ge=0, le=MAX_SEQ),
+                  limit: int = Query(100, ge=1, le=MAX_LIMIT)) -> Response:
     """Decision-log entries in chain order after seq ``after`` (as ``eligibility audit show --format json``)."""
     agencies = _scope(caller, agency)
     with _log(request) as log:
@@ -102,7 +103,7 @@ def audit_replay(request: Request, decision_id: str, caller: Caller = Depends(au
 @route("activity.entries")
 def activity_entries(request: Request, caller: Caller = Depends(authorized), agency: str | None = None,
                      subject: str | None = Query(None, max_length=300), action: str | None = Query(None, max_length=60),
-                     since: str | None = None, after: int = Query(0, ge=0),
+                     since: str | None = None, after: int = Query(0, ge=0, le=MAX_SEQ),
                      limit: int = Query(100, ge=1, le=MAX_LIMIT)) -> Response:
     """Activity-log entries in chain order after seq ``after``: who changed what, when, with the changed fields.
     An auditor of one agency sees that agency's entries (account changes and sign-ins of its accounts included)."""

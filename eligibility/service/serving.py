@@ -6,8 +6,10 @@ from __future__ import annotations
 import json
 import logging
 import os
+import re
 import secrets
 import shutil
+import signal
 import tempfile
 from importlib import resources
 from pathlib import Path
@@ -62,13 +64,15 @@ def demo_store(evaluator: Evaluator, folder: Path) -> tuple[Database, list[tuple
 def run(*, db_url: str | None, rules_dir: str, host: str, port: int, trusted_header: str | None,
         secret: str | None, demo: bool, echo: Callable[[str], None], key: LogKey | None = None,
         workers: int = 1) -> None:
-    """Serve until interrupted (Ctrl-C); the demo's temporary store is removed afterwards."""
+    """Serve until interrupted (Ctrl-C) or terminated (SIGTERM); the demo's temporary store is removed afterwards
+    either way."""
     import uvicorn
 
     from .app import create_app
 
     folder = Path(tempfile.mkdtemp(prefix="eligibility-demo-")) if demo else None
     evaluator = Evaluator.from_dir(rules_dir)
+    previous = _exit_on_sigterm()
     try:
         if folder is not None:
             database, made = demo_store(evaluator, folder)
@@ -86,6 +90,7 @@ def run(*, db_url: str | None, rules_dir: str, host: str, port: int, trusted_hea
                 return serve_workers(database, rules_dir=rules_dir, host=host, port=port, workers=workers,
                                      trusted_header=trusted_header, secret=secret, echo=echo)
             app = create_app(database, evaluator, trusted_header=trusted_header, secret=secret)
+            hide_secrets_in_logs()
             echo(f"Serving the store {database.location.describe()} on http://{host}:{port}/ (sign in at /login; "
                  f"API under /api/v1, described at /api/openapi.json); Ctrl-C stops it")
             uvicorn.run(app, host=host, port=port, log_level="info", server_header=False, proxy_headers=True,
@@ -96,6 +101,8 @@ def run(*, db_url: str | None, rules_dir: str, host: str, port: int, trusted_hea
         evaluator.close()
         if folder is not None:
             shutil.rmtree(folder, ignore_errors=True)
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
 
 
 def serve_workers(database: Database, *, rules_dir: str, host: str, port: int, workers: int,
@@ -126,9 +133,47 @@ def worker_app():
     from .app import create_app
 
     config = json.loads(os.environ[WORKER_ENV])
+    hide_secrets_in_logs()
     database = open_database(config["db"], key=load_key(config["key_file"]))
     return create_app(database, Evaluator.from_dir(config["rules_dir"]), trusted_header=config["trusted_header"],
                       secret=config["secret"])
 
 
-__all__ = ["demo_store", "run", "sample_rosters", "serve_workers", "worker_app"]
+
+
+INVITATION = re.compile(r"(/invite/|/calendar/cal_)[^/?\s]+")  # an invitation's token, a calendar address's
+
+
+def hide_invitations(record: logging.LogRecord) -> bool:
+    """A logging filter for uvicorn's access log: an invitation link's token or a calendar address (secrets, like
+    a password) is written as ``/invite/...`` or ``/calendar/cal_...``, never in full."""
+    if isinstance(record.args, tuple):
+        record.args = tuple(INVITATION.sub(r"\1...", arg) if isinstance(arg, str) else arg for arg in record.args)
+    if isinstance(record.msg, str):
+        record.msg = INVITATION.sub(r"\1...", record.msg)
+    return True
+
+
+def hide_secrets_in_logs() -> None:
+    """Attach ``hide_invitations`` to uvicorn's access log and the service's log (once)."""
+    for logger in (logging.getLogger("uvicorn.access"), LOG):  # LOG: errors name the path too
+        if hide_invitations not in logger.filters:
+            logger.addFilter(hide_invitations)
+
+
+def _terminated(signum, frame) -> None:
+    raise SystemExit(128 + signum)
+
+
+def _exit_on_sigterm():
+    """SIGTERM ends the process through ``finally`` blocks, as Ctrl-C does: uvicorn stops gracefully on it, then
+    raises it again once its own handler is gone, which then lands here instead of killing the process outright.
+    The handler it replaced (None outside the main thread, where signals cannot be handled)."""
+    try:
+        return signal.signal(signal.SIGTERM, _terminated)
+    except ValueError:
+        return None
+
+
+__all__ = ["demo_store", "hide_invitations", "hide_secrets_in_logs", "run", "sample_rosters", "serve_workers",
+           "worker_app"]

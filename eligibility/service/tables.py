@@ -84,6 +84,9 @@ tokens = sa.Table(
     sa.Column("token_sha256", sa.String(64), nullable=False, unique=True),
     sa.Column("created_at", sa.String(40), nullable=False),
     sa.Column("disabled", sa.Boolean, nullable=False),
+    sa.Column("expires_at", sa.String(40)),  # auth: added by migration 0003_accounts
+    sa.Column("revoked_at", sa.String(40)),
+    sa.Column("created_by", sa.String(200)),
 )
 
 # the activity log: hash-chained, append-only (triggers refuse UPDATE and DELETE)
@@ -132,5 +135,33 @@ digest_items_sent = sa.Table(
 
 ACTIVITY_COLUMNS: tuple[str, ...] = tuple(c.name for c in activity.columns)
 
-__all__ = ["ACTIVITY_COLUMNS", "accounts", "activity", "agencies", "calendar_feeds", "digest_items_sent", "employees", "endorsement_notes", "meta",
+# auth: (issue 21, migration 0003_accounts) invitations to set one's own password, and the sign-in limits
+# one-time links to set an account's password: only the link's SHA-256 is kept
+invitations = sa.Table(
+    "invitations", metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("account_id", sa.Integer, sa.ForeignKey("accounts.id"), nullable=False),
+    sa.Column("token_sha256", sa.String(64), nullable=False, unique=True),
+    sa.Column("created_by", sa.String(200), nullable=False),
+    sa.Column("created_at", sa.String(40), nullable=False),
+    sa.Column("expires_at", sa.String(40), nullable=False),
+    sa.Column("used_at", sa.String(40)),
+)
+
+# per account name ("name:NAME": the failed password checks of the last 15 minutes, a JSON list of stamps each
+# taken before the hash is checked, and the throttled tries since the last check) and per name and address
+# ("pair:SHA256": the failures in a row, for the back-off)
+sign_in_limits = sa.Table(
+    "sign_in_limits", metadata,
+    sa.Column("name", sa.String(200), primary_key=True),
+    sa.Column("recent", sa.Text, nullable=False),
+    sa.Column("streak", sa.Integer, nullable=False),
+    sa.Column("last_failure", sa.String(40)),
+    sa.Column("throttled", sa.Integer, nullable=False),
+    sa.Index("sign_in_limits_last_failure", "last_failure"),
+)
+
+__all__ = ["ACTIVITY_COLUMNS", "accounts", "activity", "agencies", "calendar_feeds", "digest_items_sent", "employees",
+           "endorsement_notes", "meta",
            "metadata", "positions", "tokens"]
+__all__ += ["invitations", "sign_in_limits"]  # auth

@@ -80,3 +80,29 @@ PAGE_REQUESTS = {
     "page.calendar_revoke": lambda w, r, x: ("POST", "/calendar/revoke", {"data": {}, **NO_FOLLOW}),
     "page.digest": lambda w, r, x: ("POST", "/calendar/digest", {"data": {"digest": "on"}, **NO_FOLLOW}),
 }
+
+
+def _account(world, agency: str, pending: bool = False) -> str:
+    """An account of ccwd HR may act on (one waiting for its password when ``pending``), or hr.jbwd elsewhere."""
+    if agency != "ccwd":
+        return "hr.jbwd"
+    if pending:
+        _hr(world, agency).post("/api/v1/accounts", json={"name": "pending.page", "role": "supervisor"})
+        return "pending.page"
+    return "victim.ccwd"
+
+
+def _token(world, agency: str) -> str:
+    name = "pwhitfield" if agency == "ccwd" else "hr.jbwd"
+    token_id = _hr(world, agency).get(f"/api/v1/accounts/{name}/tokens").json()["items"][0]["id"]
+    return f"{name}/tokens/{token_id}"
+
+
+PAGE_REQUESTS.update({  # auth (issue 21): HR's accounts page
+    "page.accounts": lambda w, r, x: ("GET", "/hr/accounts", {}),
+    "page.account_create": lambda w, r, x: ("POST", "/hr/accounts", {"data": {"name": f"page.made.by.{r}",
+                                                                               "role": "supervisor"}}),
+    "page.account_invite": lambda w, r, x: ("POST", f"/hr/accounts/{_account(w, x[0], True)}/invite", {}),
+    "page.account_disable": lambda w, r, x: ("POST", f"/hr/accounts/{_account(w, x[0])}/disable", NO_FOLLOW),
+    "page.token_revoke": lambda w, r, x: ("POST", f"/hr/accounts/{_token(w, x[0])}/revoke", NO_FOLLOW),
+})

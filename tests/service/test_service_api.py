@@ -207,21 +207,18 @@ def test_recording_decisions_then_auditing_them(fresh_world):
 
 def test_hr_manages_the_accounts_of_their_agency_only(sqlite_world):
     hr = sqlite_world.as_("hr.ccwd")
-    made = hr.post("/api/v1/accounts", json={"name": "new.om", "role": "office_manager",
-                                             "password": "a long enough password"})
-    assert made.status_code == 201 and made.json() == {"name": "new.om", "role": "office_manager", "agency": "ccwd",
-                                                       "disabled": False}
-    assert hr.post("/api/v1/accounts", json={"name": "new.om", "role": "hr"}).status_code == 409
+    made = hr.post("/api/v1/accounts", json={"name": "new.sup", "role": "supervisor"})
+    assert made.status_code == 201 and made.json()["state"] == "invited"
+    assert made.json()["invitation"]["link"].startswith("/invite/inv_")
+    assert hr.post("/api/v1/accounts", json={"name": "new.sup", "role": "hr"}).status_code == 409
     wrong = hr.post("/api/v1/accounts", json={"name": "x.y", "role": "mayor"})
     assert wrong.status_code == 422 and "unknown role 'mayor' for agency 'ccwd'" in wrong.json()["detail"]
-    short = hr.post("/api/v1/accounts", json={"name": "x.z", "role": "hr", "password": "short"})
-    assert short.status_code == 422
+    chosen = hr.post("/api/v1/accounts", json={"name": "x.z", "role": "hr", "password": "a long enough password"})
+    assert chosen.status_code == 422 and "HR does not choose passwords" in chosen.json()["detail"]
     names = [a["name"] for a in hr.get("/api/v1/accounts").json()["items"]]
-    assert "hr.jbwd" not in names and "new.om" in names
-    client = sqlite_world.client()
-    assert client.post("/api/v1/session", json={"name": "new.om", "password": "a long enough password"}) \
-        .status_code == 200
-    assert hr.post("/api/v1/accounts/new.om/disable").json()["disabled"] is True
+    assert "hr.jbwd" not in names and "new.sup" in names and "x.z" not in names
+    client = sqlite_world.signed_in("pwhitfield")
+    assert hr.post("/api/v1/accounts/pwhitfield/disable").json()["disabled"] is True
     assert client.get("/api/v1/session").status_code == 401  # the session ended with the account
     assert hr.post("/api/v1/accounts/hr.jbwd/disable").status_code == 404
     assert hr.post("/api/v1/accounts/hr.ccwd/disable").status_code == 422

@@ -99,6 +99,28 @@ REQUESTS = {
                                                 f"{'victim.ccwd' if _agency(x) == 'ccwd' else 'hr.jbwd'}/disable", {}),
 }
 
+
+def _pending(world) -> str:
+    """An account of ccwd still waiting for its owner's password (made on first use)."""
+    world.as_("hr.ccwd").post("/api/v1/accounts", json={"name": "pending.ccwd", "role": "supervisor"})
+    return "pending.ccwd"
+
+
+def _token_of(world, agency) -> tuple[str, int]:
+    """(account, id of its first API token): pwhitfield's in ccwd (no caller of the matrix), hr.jbwd's elsewhere."""
+    name, reader = ("pwhitfield", "hr.ccwd") if agency == "ccwd" else ("hr.jbwd", "hr.jbwd")
+    return name, world.as_(reader).get(f"/api/v1/accounts/{name}/tokens").json()["items"][0]["id"]
+
+
+ACCOUNT_REQUESTS = {  # auth (issue 21): invitations and tokens in the API
+    "account.invite": lambda w, r, x: ("POST", f"/api/v1/accounts/{_pending(w) if x[0] == 'ccwd' else 'hr.jbwd'}"
+                                               "/invite", {}),
+    "tokens.list": lambda w, r, x: ("GET", f"/api/v1/accounts/{'lortiz' if x[0] == 'ccwd' else 'hr.jbwd'}/tokens",
+                                    {}),
+    "token.revoke": lambda w, r, x: ("POST", "/api/v1/accounts/{}/tokens/{}/revoke".format(*_token_of(w, x[0])), {}),
+}
+REQUESTS.update(ACCOUNT_REQUESTS)
+
 REQUESTS.update(PAGE_REQUESTS)  # the pages of issue 15 (tests/service/page_requests.py)
 
 
@@ -147,7 +169,8 @@ def test_permission_matrix(matrix_world, action, caller, where, expected):
     assert answer.status_code == expected, (method, url, answer.text[:300])
     if expected == 404 and action.startswith("page."):  # a page answers in HTML, in the API's words
         assert "<h1>Not found</h1>" in answer.text and ("no such employee" in answer.text or "no agency" in answer.text
-                                                       or "no decision" in answer.text), answer.text[:300]
+                                                       or "no decision" in answer.text
+                                                       or "no account" in answer.text), answer.text[:300]
     elif expected == 404:
         assert answer.json() in ({"detail": "no such employee"}, {"detail": f"no agency {where[0]!r}"},
                                  {"detail": f"no decision {matrix_world.decision_ids.get(where[0])!r}"},

@@ -62,16 +62,16 @@ def test_the_store_location_comes_from_db_then_the_environment_then_the_working_
 
 def test_db_upgrade_creates_the_schema_of_the_table_definitions_and_is_idempotent(store_url):
     first = run("db", "upgrade", "--db", store_url)
-    assert first.exit_code == 0 and first.output.endswith("migrated from an empty database to revision 0005_routine\n")
+    assert first.exit_code == 0 and first.output.endswith(f"migrated from an empty database to revision {head_revision()}\n")
     again = run("db", "upgrade", "--db", store_url)
-    assert again.exit_code == 0 and again.output.endswith("already at revision 0005_routine\n")
+    assert again.exit_code == 0 and again.output.endswith(f"already at revision {head_revision()}\n")
     db = Database(locate(store_url))
     try:
         inspector = sa.inspect(db.engine)
         for table in tables.metadata.sorted_tables:  # the migration makes what the queries expect
             assert {c["name"] for c in inspector.get_columns(table.name)} == {c.name for c in table.columns}, table
         assert inspector.has_table("eligibility_decisions")  # the decision log lives beside the store
-        assert current_revision(db) == head_revision() == "0005_routine"
+        assert current_revision(db) == head_revision()
     finally:
         db.close()
 
@@ -81,7 +81,7 @@ def test_a_store_at_another_revision_is_refused_until_upgraded(tmp_path):
     upgrade(Database(locate(str(path))))
     with sqlite3.connect(path) as conn:
         conn.execute("UPDATE alembic_version SET version_num = '0000'")
-    with pytest.raises(StoreError, match="schema is at revision 0000, this version of eligibility uses 0005_routine; back "
+    with pytest.raises(StoreError, match=f"schema is at revision 0000, this version of eligibility uses {head_revision()}; back "
                                          "it up, then run 'eligibility db upgrade'"):
         open_database(str(path), migrate_empty=True)
     answer = run("users", "list", "--db", path)

@@ -124,7 +124,7 @@ def png_size(data: bytes) -> tuple[int, int]:
     ("supervisor", "Supervisor", ["Team"]),
     ("office_manager", "Office Manager", ["Team", "My approvals"]),
     ("general_manager", "General Manager", ["Team", "My approvals"]),
-    ("hr", "HR", ["Team", "HR", "Positions"]),
+    ("hr", "HR", ["Team", "HR", "Positions", "Accounts"]),
     ("auditor", "Auditor", ["Team", "Audit log", "Activity"]),
 ])
 def test_each_role_signs_in_and_sees_who_they_are_and_their_pages(browser, live, role, role_title, pages):
@@ -289,6 +289,33 @@ def test_the_keyboard_reaches_the_content_first_and_every_link_shows_focus(brows
     assert link.tag_name == "a" and link.value_of_css_property("outline-style") == "solid"
 
 
+# -- accounts (issue 21) --------------------------------------------------------------------------------------------
+def test_hr_invites_an_account_and_its_owner_sets_the_password_in_the_browser(browser, live):
+    person = as_(browser, live, "hr")
+    d = person.open("/hr/accounts")
+    assert "General Manager" in person.text() and "added by the server's operator" in person.text()
+    d.find_element(By.ID, "a-name").send_keys("new.sup")
+    person.click("Add the account")
+    link = d.find_element(By.CSS_SELECTOR, "input.invite-link").get_attribute("value")
+    assert re.fullmatch(re.escape(live.url) + r"/invite/inv_[A-Za-z0-9_-]{43}", link)
+    row = d.find_element(By.XPATH, '//tr[td[normalize-space()="new.sup"]]').text
+    assert "waiting for its owner to set a password" in row
+    d.delete_all_cookies()
+    d.get(link)
+    assert "new.sup" in person.text()
+    d.find_element(By.ID, "password").send_keys("copper kettle morning walk")
+    d.find_element(By.ID, "again").send_keys("copper kettle morning walk")
+    follow(d, d.find_element(By.XPATH, '//button[normalize-space()="Set my password"]'))
+    assert "Your password is set" in person.text()
+    d.get(live.url + "/login")
+    d.find_element(By.ID, "name").send_keys("new.sup")
+    d.find_element(By.ID, "password").send_keys("copper kettle morning walk")
+    follow(d, d.find_element(By.CSS_SELECTOR, "form.signin button"))
+    assert d.current_url == live.url + "/" and "new.sup" in person.text("header")
+    d.get(link)
+    assert "not valid" in person.text()  # used up
+
+
 # -- screenshots --------------------------------------------------------------------------------------------------------
 PAGES = [  # (file name, role, path or action)
     ("sign-in", None, "/login"),
@@ -308,6 +335,7 @@ PAGES = [  # (file name, role, path or action)
     ("audit-replay", "auditor", "replay"),  # CCWD-002's, recommended since it was recorded
     ("activity", "auditor", "/audit/activity"),
     ("calendar", "supervisor", "/calendar"),
+    ("hr-accounts", "hr", "accounts"),  # auth (issue 21): with the invitation link of an account just added
 ]
 
 
@@ -347,6 +375,16 @@ def _goto(browser, live, role, where, tmp_path):
     elif where == "reclass":
         person.open("/hr").find_element(By.ID, "proposal").send_keys(str(ROOT / "proposals" / "ccwd-2017-css.yaml"))
         person.click("Show the impact")
+    elif where == "accounts":
+        from eligibility.service import accounts
+        from eligibility.service.store import Actor
+
+        with live.db.write() as conn:  # an integration's token, as the operator would make it
+            if not accounts.tokens_of(conn, accounts.get(conn, live.roles["supervisor"])):
+                accounts.create_token(conn, live.roles["supervisor"], Actor("cli:operator"))
+        person.open("/hr/accounts").find_element(By.ID, "a-name").send_keys(
+            "ana.ruiz" if width_of(browser) > PHONE else "ana.ruiz.phone")
+        person.click("Add the account")
     elif where in ("entry", "replay"):
         d = person.open(f"/audit?employee={'CCWD-003' if where == 'entry' else 'CCWD-002'}")
         link = d.find_element(By.CSS_SELECTOR, "#log-table tbody a" if where == "entry"
@@ -354,6 +392,10 @@ def _goto(browser, live, role, where, tmp_path):
         follow(browser, link)
     else:
         person.open(where)
+
+
+def width_of(browser) -> int:
+    return browser.execute_script("return window.innerWidth")
 
 
 def test_no_page_is_wider_than_a_phone_screen(browser, live, tmp_path):

@@ -2,7 +2,7 @@
 address and whether it wants digests, and the digest items already sent (each sent once).
 
 Revision ID: 0005_routine
-Revises: 0001
+Revises: 0003_accounts
 Create Date: 2026-12-05
 """
 
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0005_routine"
-down_revision = "0001"
+down_revision = "0003_accounts"
 branch_labels = None
 depends_on = None
 
