@@ -2,12 +2,11 @@
 interpretation, the timeline, endorsements, the decision history from the decision log and the record's changes
 from the activity log), endorsing from it after a confirmation page, and My approvals (who waits on an
 endorsement of the caller's kind, oldest wait first). Endorsements are recorded by the JSON API's own route
-function, so the rules for them (kinds a role gives, no current duplicate) are the API's."""
+function (``actions/endorsements``), so the rules for them (kinds a role gives, no current duplicate) are the API's."""
 
 from __future__ import annotations
 
 import datetime as dt
-import json
 
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse
@@ -18,7 +17,9 @@ from .core import AuditError, Decision, DecisionLog, key_date_text, person_timel
 from .pages import day_or_none, page_route, show, status_label
 from .pages_team import decided_team
 from .pages_words import employee_url, in_words, missing, outcome_of
-from .routes_people import NewEndorsement, endorsement_create, endorsements_list, visible_row
+from .actions import Refused, endorsements, records
+from .auth import client_of
+from .clock import Clock, ClockDep
 
 router = APIRouter()
 RESULT = {True: "met", False: "not met", None: "undecided"}
@@ -30,7 +31,7 @@ def decide_visible(request: Request, caller: Caller, agency: str, employee_id: s
     """(stored row, Decided) of an employee in the caller's scope (404 otherwise), decided as the API decides."""
     state = request.app.state.service
     with state.db.read() as conn:
-        row = visible_row(conn, caller, agency, employee_id)
+        row = records.visible(conn, caller, agency, employee_id)
         _, positions_sha = store.agency_version(conn, agency)
         decided = state.decider.decide_rows(conn, agency, [row], positions_sha, as_of, None)[0]
     return row, decided
@@ -73,7 +74,7 @@ def _paths(d: Decision, roles, agency: str) -> list[dict]:
     return paths
 
 
-def endorsable(d: Decision, roles, agency: str, role: str) -> list[dict]:
+def endorsable(d: Decision, roles, agency: str, role: str, today: dt.date) -> list[dict]:
     """The unmet endorsement criteria of the best path that the caller's role gives: [{kind, criterion, text,
     not_before}], ``not_before`` being the first day an endorsement given would count (when after today)."""
     found = []
@@ -84,7 +85,7 @@ def endorsable(d: Decision, roles, agency: str, role: str) -> list[dict]:
             if roles.asks(agency, c.id, role, kind):
                 start = day_or_none(str(c.evidence.get("counted_from") or ""))
                 found.append({"kind": kind, "criterion": c.id, "text": c.missing or c.description,
-                              "not_before": start if start and start > dt.date.today() else None})
+                              "not_before": start if start and start > today else None})
     return found
 
 
@@ -119,10 +120,10 @@ def _changes(request: Request, agency: str, employee_id: str) -> list[dict]:
 
 
 @page_route(router, "page.employee")
-def employee_page(request: Request, agency: str, employee_id: str, caller: Caller = Depends(authorized),
-                  as_of: str | None = None, endorsed: str | None = None):
+def employee_page(request: Request, agency: str, employee_id: str, clock: ClockDep,
+                  caller: Caller = Depends(authorized), as_of: str | None = None, endorsed: str | None = None):
     state = request.app.state.service
-    day = day_or_none(as_of, "'as of'") or dt.date.today()
+    day = day_or_none(as_of, "'as of'") or clock.today()
     row, decided = decide_visible(request, caller, agency, employee_id, day)
     outcome = outcome_of(decided)
     roles, role = state.roles, caller.account.role
@@ -136,12 +137,15 @@ def employee_page(request: Request, agency: str, employee_id: str, caller: Calle
         d = outcome
         values.update(decision=d, key=key_date_text(d), missing=missing(d, roles, agency),
                       paths=_paths(d, roles, agency), chart=person_timeline_svg(d, row["name"]),
-                      endorse=endorsable(d, roles, agency, role) if "page.endorse" in _allowed(caller) else [])
-    body = json.loads(endorsements_list(request, agency, employee_id, caller).body)
-    values["endorsements"] = [{**e, "by_title": roles.title(e["by"], agency)} for e in body["items"]]
+                      endorse=endorsable(d, roles, agency, role, clock.today())
+                      if "page.endorse" in _allowed(caller) and not row["separated_at"] else [])
+    given = endorsements.listing(state, caller, agency, employee_id)
+    values["endorsements"] = [{**e, "by_title": roles.title(e["by"], agency)} for e in given]
+    values["separated_at"] = (row["separated_at"] or "")[:10]
     values["history"], values["history_error"] = _history(request, agency, employee_id)
     values["changes"] = _changes(request, agency, employee_id)
     values["can_edit"] = "page.record_edit" in _allowed(caller)
+    values["can_history"] = "page.history" in _allowed(caller)
     values["audit"] = "page.audit_entry" in _allowed(caller)
     return show(request, caller, "employee.html", **values)
 
@@ -153,10 +157,11 @@ def _allowed(caller: Caller) -> list[str]:
 
 
 # -- endorsing ----------------------------------------------------------------------------------------------
-def _confirm(request: Request, caller: Caller, agency: str, employee_id: str, kind: str, status: int = 200,
-             error: str | None = None, comment: str = ""):
+def _confirm(request: Request, caller: Caller, clock: Clock, agency: str, employee_id: str, kind: str,
+             status: int = 200, error: str | None = None, comment: str = ""):
     state = request.app.state.service
-    row, decided = decide_visible(request, caller, agency, employee_id, dt.date.today())
+    today = clock.today()
+    row, decided = decide_visible(request, caller, agency, employee_id, today)
     outcome = outcome_of(decided)
     role = caller.account.role
     kinds = state.roles.endorsement_kinds(role, agency)
@@ -165,42 +170,43 @@ def _confirm(request: Request, caller: Caller, agency: str, employee_id: str, ki
                      f"the {state.roles.title(role, agency)} gives {', '.join(sorted(kinds)) or 'no endorsement'}; "
                      f"not {kind[:40]!r}")
     target = outcome.target.title if isinstance(outcome, Decision) else None
-    asked = endorsable(outcome, state.roles, agency, role) if isinstance(outcome, Decision) else []
+    asked = endorsable(outcome, state.roles, agency, role, today) if isinstance(outcome, Decision) else []
     return show(request, caller, "endorse.html", status, agency=agency, employee_id=employee_id,
                 name=row["name"] or "", kind=kind, role_name=state.roles.title(role, agency), target=target,
-                today=dt.date.today(), words=in_words(outcome, state.roles, agency), error=error, comment=comment,
+                today=today, words=in_words(outcome, state.roles, agency), error=error, comment=comment,
                 asked=[a for a in asked if a["kind"] == kind], url=employee_url(agency, employee_id))
 
 
 @page_route(router, "page.endorse_confirm")
-def endorse_confirm(request: Request, agency: str, employee_id: str, kind: str = "",
+def endorse_confirm(request: Request, agency: str, employee_id: str, clock: ClockDep, kind: str = "",
                     caller: Caller = Depends(authorized)):
     """What will be recorded, in whose name, toward which level; a comment box; Confirm or go back."""
-    return _confirm(request, caller, agency, employee_id, kind)
+    return _confirm(request, caller, clock, agency, employee_id, kind)
 
 
 @page_route(router, "page.endorse")
-def endorse(request: Request, agency: str, employee_id: str, caller: Caller = Depends(authorized),
+def endorse(request: Request, agency: str, employee_id: str, clock: ClockDep, caller: Caller = Depends(authorized),
             kind: str = Form(""), comment: str = Form("")):
-    """Record the confirmed endorsement through the API's route (the same checks and activity-log entry), then
-    back to the employee page, decided again."""
+    """Record the confirmed endorsement through the use-case layer (the API's checks and activity-log entry),
+    then back to the employee page, decided again."""
     try:
-        body = NewEndorsement(kind=kind[:40], comment=comment.strip()[:2000] or None)
-        endorsement_create(request, agency, employee_id, body, caller)
-    except Denied as exc:
-        if exc.status_code == 404:
+        endorsements.give(request.app.state.service, caller, clock, agency, employee_id, kind[:40],
+                          comment=comment.strip()[:2000] or None, client=client_of(request))
+    except Refused as exc:
+        if exc.status == 404:
             raise
-        return _confirm(request, caller, agency, employee_id, kind, exc.status_code, str(exc.detail), comment)
+        return _confirm(request, caller, clock, agency, employee_id, kind, exc.status, str(exc), comment)
     return RedirectResponse(employee_url(agency, employee_id, f"?endorsed={kind}"), status_code=303)
 
 
 # -- my approvals -------------------------------------------------------------------------------------------
 @page_route(router, "page.approvals")
-def approvals_page(request: Request, caller: Caller = Depends(authorized), agency: str | None = None):
+def approvals_page(request: Request, clock: ClockDep, caller: Caller = Depends(authorized),
+                   agency: str | None = None):
     """Everyone in scope whose best path lacks an endorsement of a kind the caller's role gives: waiting now
     (oldest wait first), coming up (time requirement met within a year), and blocked by something else."""
     state = request.app.state.service
-    today = dt.date.today()
+    today = clock.today()
     agency, decided = decided_team(request, caller, agency, today)
     role = caller.account.role
     waiting, coming, blocked = [], [], []
@@ -208,7 +214,7 @@ def approvals_page(request: Request, caller: Caller = Depends(authorized), agenc
         d = outcome_of(item)
         if not isinstance(d, Decision):
             continue
-        asked = endorsable(d, state.roles, agency, role)
+        asked = endorsable(d, state.roles, agency, role, today)
         if not asked:
             continue
         entry = {"employee_id": d.employee_id, "name": d.name or "", "url": employee_url(agency, d.employee_id),

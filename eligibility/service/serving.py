@@ -12,6 +12,8 @@ from pathlib import Path
 from typing import Callable
 
 from . import accounts, store
+from .actions.imports import apply_import
+from .clock import Clock
 from .core import Evaluator
 from .db import Database, locate, open_database, upgrade
 from .roles import AUDITOR, HR, SUPERVISOR, Roles
@@ -37,7 +39,7 @@ def demo_store(evaluator: Evaluator, folder: Path) -> tuple[Database, list[tuple
     actor = store.Actor("demo")
     rosters = [store.read_roster_file(evaluator, str(path)) for path in sample_rosters()]
     for loaded in rosters:
-        store.import_roster(database, loaded, actor)
+        apply_import(database, loaded, actor, Clock())
     roles = Roles(evaluator.books)
     agency = next((r.agency for r in rosters if len(roles.roles_of(r.agency)) > 3), rosters[0].agency)
     loaded = next(r for r in rosters if r.agency == agency)
