@@ -118,9 +118,9 @@ async def roster_import(request: Request, agency: str, clock: ClockDep, caller: 
                         confirm_separations: bool = False) -> Response:
     """Merge a whole roster (YAML, or JSON) into the agency: all of it or nothing, every bad record listed. If-Match
     is the agency data version previewed (or exported) against: 428 without it, 412 when the store moved on."""
-    previewed = needed(version_of(if_match), "agency's data (its preview's or export's ETag)")
     text = await text_body(request)
     loaded = await run_in_threadpool(_loaded, request, caller, agency, text)
+    previewed = needed(version_of(if_match), "agency's data (its preview's or export's ETag)")
     plan = await run_in_threadpool(imports.apply_import, request.app.state.service.db, loaded,
                                    actor(request, caller), clock, previewed=previewed,
                                    **_flags(replace, confirm_separations))

@@ -91,5 +91,13 @@ def build_world(url: str, evaluator, rosters=None) -> World:
     return world
 
 
+def if_match(client, url: str, **headers) -> dict:
+    """Headers for a write of the record at ``url``: If-Match with the version ``client`` reads there (when it can
+    read it), and ``headers``."""
+    answer = client.get(url)
+    found = {"If-Match": answer.headers["ETag"]} if answer.status_code == 200 else {}
+    return {**found, **{k.replace("_", "-"): v for k, v in headers.items()}}
+
+
 RULES_DIR = ROOT / "rules"
 PROPOSALS = {"ccwd": ROOT / "proposals" / "ccwd-2017-css.yaml", "jbwd": ROOT / "proposals" / "jbwd-css-range.yaml"}

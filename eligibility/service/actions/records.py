@@ -74,9 +74,9 @@ def save(state, caller: Caller, clock: Clock, agency: str, employee_id: str, mak
     """Validate and store the record ``make`` builds from the stored row (one write transaction), made from
     ``version``: Refused 428 without it, 412 when the record has moved on, 422 when invalid or when the endorsements
     differ from the stored ones. Returns the new row's values."""
-    expected = needed(version, "record")
     with state.db.write() as conn:
         row = visible(conn, caller, agency, employee_id)
+        expected = needed(version, "record")
         raw = make(row)
         if not isinstance(raw, dict):
             raise invalid(RecordError("a record must be a JSON object", field=None))
@@ -121,9 +121,9 @@ def restore(state, caller: Caller, clock: Clock, agency: str, employee_id: str, 
     """A new version holding version ``restored``'s HR-owned fields, with every endorsement it had plus every one
     given or entered in the service since (an import's endorsements are the HR system's and go back with it).
     Made from ``version`` (428 without, 412 stale); 404 when no such version is kept."""
-    expected = needed(version, "record")
     with state.db.write() as conn:
         row = visible(conn, caller, agency, employee_id)
+        expected = needed(version, "record")
         old = next((v for v in store.versions(conn, agency, employee_id) if v["version"] == restored), None)
         if old is None:
             raise Refused(404, f"{employee_id} has no kept version {restored}")
