@@ -220,6 +220,53 @@ async def record_save(request: Request, agency: str, employee_id: str, clock: Cl
     return RedirectResponse(employee_url(agency, employee_id, "?saved=1"), status_code=303)
 
 
+# -- the record's kept versions ----------------------------------------------------------------------------------
+VIA = {"import": "imported from an HR-system file", "edit": "edited", "endorsement": "endorsement recorded",
+       "restore": "restored", "separation": "marked separated", "stored": "as stored before versions were kept"}
+
+
+def _history(request: Request, caller: Caller, agency: str, employee_id: str, status: int = 200,
+             error: str | None = None):
+    from .permissions import allowed
+
+    row, kept = records.history(request.app.state.service, caller, agency, employee_id)
+    items = [{**v, "via_words": VIA.get(v["via"], v["via"]), "at": v["recorded_at"][:19].replace("T", " ") + " UTC",
+              "restored": v["detail"].get("restored"), "source": v["detail"].get("source")} for v in kept]
+    return show(request, caller, "record_history.html", status, agency=agency, employee_id=employee_id,
+                name=row["name"] or "", version=row["version"], items=items, error=error,
+                separated_at=(row["separated_at"] or "")[:10], url=employee_url(agency, employee_id),
+                can_restore="page.restore" in allowed(caller.classes),
+                restored=request.query_params.get("restored"))
+
+
+@page_route(router, "page.history")
+def record_history(request: Request, agency: str, employee_id: str, caller: Caller = Depends(authorized)):
+    """Every kept version of the record, newest first: when, who, through what, which fields changed; HR restores
+    one from here (a new version; endorsements recorded in the service since stay)."""
+    return _history(request, caller, agency, employee_id)
+
+
+@page_route(router, "page.restore")
+async def record_restore(request: Request, agency: str, employee_id: str, clock: ClockDep,
+                         caller: Caller = Depends(authorized)):
+    form = await request.form()
+    state = request.app.state.service
+    wanted = str(form.get("restore") or "")
+    if not wanted.isdigit():
+        raise Refused(422, "say which version to restore")
+    version = version_of(str(form.get("version") or "")) if str(form.get("version") or "").strip() else None
+    try:
+        values = await run_in_threadpool(functools.partial(records.restore, state, caller, clock, agency,
+                                                           employee_id, int(wanted), version=version,
+                                                           client=client_of(request)))
+    except Refused as exc:
+        if exc.status in (404, 428):
+            raise
+        return _history(request, caller, agency, employee_id, exc.status, str(exc))
+    return RedirectResponse(employee_url(agency, employee_id, f"/history?restored={wanted}&now={values['version']}"),
+                            status_code=303)
+
+
 def _valid(raw: dict) -> bool:
     try:
         Employee.model_validate(raw)

@@ -36,6 +36,15 @@ def _roster(world, agency) -> bytes:
     return _hr(world, agency).get(f"/api/v1/agencies/{agency}/roster").content
 
 
+def _roster_version(world, agency) -> str:
+    return _hr(world, agency).get(f"/api/v1/agencies/{agency}/roster").headers["etag"].strip('"')
+
+
+def _version(world, where) -> str:
+    agency, employee_id = where
+    return _hr(world, agency).get(f"/api/v1/employees/{agency}/{employee_id}").headers.get("etag", '"1"').strip('"')
+
+
 def _record_form(world, where) -> dict:
     """The edit form of the record as HR of its agency sees it (unchanged), or nothing when there is none."""
     agency, employee_id = where
@@ -58,9 +67,13 @@ PAGE_REQUESTS = {
     "page.import_check": lambda w, r, x: ("POST", "/hr/import", {"params": {"agency": x[0]}, "files": {
         "roster": (f"{x[0]}.yaml", _roster(w, x[0]), "application/yaml")}}),
     "page.import_save": lambda w, r, x: ("POST", "/hr/import/save", {"params": {"agency": x[0]}, "data": {
-        "name": f"{x[0]}.yaml", "data": base64.b64encode(_roster(w, x[0])).decode()}, **NO_FOLLOW}),
+        "name": f"{x[0]}.yaml", "data": base64.b64encode(_roster(w, x[0])).decode(),
+        "version": _roster_version(w, x[0])}, **NO_FOLLOW}),
     "page.record_edit": lambda w, r, x: ("GET", _page(x, "/edit"), {}),
     "page.record_save": lambda w, r, x: ("POST", _page(x, "/edit"), {"data": _record_form(w, x), **NO_FOLLOW}),
+    "page.history": lambda w, r, x: ("GET", _page(x, "/history"), {}),
+    "page.restore": lambda w, r, x: ("POST", _page(x, "/history"), {"data": {"version": _version(w, x),
+                                                                            "restore": "1"}, **NO_FOLLOW}),
     "page.positions": lambda w, r, x: ("GET", "/hr/positions", {"params": {"agency": x[0]}}),
     "page.position_save": lambda w, r, x: ("POST", "/hr/positions", {"params": {"agency": x[0]}, "data": {
         "id": {"ccwd": "CCWD-POS-CST-1", "jbwd": "JBWD-POS-CSS1-6"}[x[0]], "change": "vacancy", "vacant": "on"},

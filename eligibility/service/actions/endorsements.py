@@ -108,6 +108,8 @@ def _add(state, caller: Caller, clock: Clock, agency: str, employee_id: str, rol
         row = visible(conn, caller, agency, employee_id)
         if row["separated_at"]:
             raise Refused(409, f"{employee_id} was separated on {row['separated_at'][:10]}: no endorsement is recorded")
+        if role not in state.roles.roles_of(agency):
+            raise Refused(422, f"no role {role!r} in agency {agency!r}")
         kinds = state.roles.endorsement_kinds(role, agency)
         if kind not in kinds:
             gives = ", ".join(sorted(kinds)) or "no endorsement"
@@ -165,8 +167,6 @@ def enter_paper(state, caller: Caller, clock: Clock, agency: str, employee_id: s
     account. The same duplicate rule as in the service (409)."""
     if not reference.strip():
         raise Refused(422, "give the paper record's reference (where the signed original is filed)")
-    if by not in state.roles.roles_of(agency):
-        raise Refused(422, f"no role {by!r} in agency {agency!r}")
 
     def note(conn, added, values):
         conn.execute(t.endorsement_sources.insert().values(
