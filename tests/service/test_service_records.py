@@ -102,8 +102,7 @@ def test_every_version_is_kept_and_a_restore_keeps_endorsements_given_since(sqli
     restored = hr.post(f"{url}/versions/1/restore", headers=if_match(hr, url))
     assert restored.status_code == 200 and restored.json()["version"] == 5
     record = restored.json()["record"]
-    assert record["name"] == "Dashiell Okonkwo-Pratt" and "education" not in record or record["education"] != \
-        "bachelor"
+    assert record["name"] == "Dashiell Okonkwo-Pratt" and record.get("education") != "bachelor"
     assert {(e["kind"], e["by"]) for e in record["endorsements"]} >= {("recommendation", "office_manager"),
                                                                        ("approval", "general_manager")}
     versions = hr.get(f"{url}/versions").json()["items"]
