@@ -129,4 +129,4 @@ def test_serve_creates_an_empty_store_and_answers(tmp_path):
         assert httpx.get(f"http://127.0.0.1:{port}/api/v1/employees").status_code == 401
     finally:
         _stop(process)
-    assert run("db", "upgrade", "--db", db).output.endswith("already at revision 0001\n")
+    assert run("db", "upgrade", "--db", db).output.endswith("already at revision 0002_records\n")

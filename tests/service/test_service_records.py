@@ -197,3 +197,28 @@ def test_people_missing_from_an_import_are_separated_only_when_hr_confirms(sqlit
     assert "CCWD-014" not in hr.get("/api/v1/agencies/ccwd/roster").text
     back = db_import(sqlite_world, SAMPLES / "ccwd.yaml", "--replace")
     assert back.exit_code == 0 and "CCWD-014" in [e["employee_id"] for e in hr.get("/api/v1/employees").json()["items"]]
+
+
+def test_a_mapped_supervisor_column_is_proposed_by_import_map_and_changes_a_supervisor(sqlite_world, tmp_path):
+    import csv
+
+    with EXPORT.open(encoding="utf-8", newline="") as source:
+        rows = list(csv.DictReader(source))
+    for row in rows:
+        row["Reports To"] = "pwhitfield" if row["Employee ID"] == "CCWD-002" else ""
+    export = tmp_path / "with-supervisor.csv"
+    with export.open("w", encoding="utf-8", newline="") as out:
+        writer = csv.DictWriter(out, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    proposed = CliRunner().invoke(main, ["import-map", str(export), "--agency", "ccwd", "--rules", str(RULES_DIR)])
+    assert proposed.exit_code == 0 and "  Reports To: supervisor\n" in proposed.output
+    mapping = tmp_path / "with-supervisor.map.yaml"
+    mapping.write_text(MAPPING.read_text(encoding="utf-8").replace("  Department: null\n",
+                                                                   "  Department: null\n  Reports To: supervisor\n"))
+    dry = db_import(sqlite_world, export, "--map", mapping, "--dry-run")
+    assert "  changed   CCWD-002 supervisor: lortiz -> pwhitfield" in dry.output.splitlines()
+    assert "  kept      CCWD-001 supervisor: lortiz (assigned in the service; the file names no supervisor)" \
+        in dry.output.splitlines()
+    assert db_import(sqlite_world, export, "--map", mapping).exit_code == 0
+    assert "CCWD-002" in team(sqlite_world.as_("pwhitfield")) and "CCWD-002" not in team(sqlite_world.as_("lortiz"))
