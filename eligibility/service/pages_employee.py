@@ -17,7 +17,7 @@ from .core import AuditError, Decision, DecisionLog, key_date_text, person_timel
 from .pages import day_or_none, page_route, show, status_label
 from .pages_team import decided_team
 from .pages_words import employee_url, in_words, missing, outcome_of
-from .actions import Refused, endorsements, records
+from .actions import Refused, endorsements, scope
 from .auth import client_of
 from .clock import Clock, ClockDep
 
@@ -31,7 +31,7 @@ def decide_visible(request: Request, caller: Caller, agency: str, employee_id: s
     """(stored row, Decided) of an employee in the caller's scope (404 otherwise), decided as the API decides."""
     state = request.app.state.service
     with state.db.read() as conn:
-        row = records.visible(conn, caller, agency, employee_id)
+        row = scope.visible(conn, caller, agency, employee_id)
         _, positions_sha = store.agency_version(conn, agency)
         decided = state.decider.decide_rows(conn, agency, [row], positions_sha, as_of, None)[0]
     return row, decided

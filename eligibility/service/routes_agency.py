@@ -12,7 +12,7 @@ from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
 from . import accounts, store
-from .actions import Refused, decisions, imports, needed, positions, version_of
+from .actions import Refused, decisions, imports, needed, positions, scope, version_of
 from .actions.records import merge_patch
 from .auth import Caller, Denied, authorized, client_of, not_found
 from .clock import ClockDep
@@ -43,7 +43,7 @@ def route(action: str, tags: list[str], **kwargs):
 
 def stored_agency(conn, caller: Caller, agency: str | None) -> str:
     """An agency in the caller's scope that the store holds, or 404."""
-    return positions.stored_agency(conn, caller, agency)
+    return scope.stored_agency(conn, caller, agency)
 
 
 async def text_body(request: Request) -> str:

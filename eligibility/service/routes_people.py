@@ -14,7 +14,7 @@ from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
 from . import store
-from .actions import endorsements, records, version_of
+from .actions import endorsements, records, scope, version_of
 from .auth import Caller, Denied, authorized, client_of
 from .clock import Clock, ClockDep
 from .core import STATUSES, RecordError
@@ -51,7 +51,7 @@ def check_target(value: str | None) -> str | None:
 
 def visible_row(conn, caller: Caller, agency: str, employee_id: str) -> dict:
     """The stored employee, or 404 when it does not exist or is outside the caller's scope (the same answer)."""
-    return records.visible(conn, caller, agency, employee_id)
+    return scope.visible(conn, caller, agency, employee_id)
 
 
 def actor(request: Request, caller: Caller) -> store.Actor:

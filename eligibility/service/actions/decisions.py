@@ -9,7 +9,7 @@ from .. import store
 from ..auth import Caller
 from ..clock import Clock
 from ..core import DecisionLog
-from .positions import stored_agency
+from .scope import stored_agency
 
 
 def record(state, caller: Caller, clock: Clock, agency: str | None, as_of: dt.date | None,

@@ -22,6 +22,7 @@ from ..clock import Clock
 from ..core import Employee, Endorsement, EvaluationError, RecordError
 from ..deciding import summary
 from . import Refused
+from .scope import visible
 
 Key = tuple[str, str, str, str]  # kind, role, toward (SERIES:LEVEL), date
 
@@ -76,8 +77,6 @@ def described(record: dict, sources: dict[Key, list[dict]]) -> list[dict]:
 
 def listing(state, caller: Caller, agency: str, employee_id: str) -> list[dict]:
     """The endorsements on a record in the caller's scope, each with how it came."""
-    from .records import visible
-
     with state.db.read() as conn:
         row = visible(conn, caller, agency, employee_id)
         sources = provenance(conn, agency, {employee_id}).get(employee_id, {})
@@ -99,8 +98,6 @@ def _add(state, caller: Caller, clock: Clock, agency: str, employee_id: str, rol
          toward: str | None, day: dt.date | None, client: str | None, action: str, detail: dict, note):
     """Add one endorsement by ``role`` to the record (409 on a current duplicate), then ``note(conn, added, values)``
     records its provenance; returns (added, values, decision summary after)."""
-    from .records import visible
-
     day = day or clock.today()
     if day > clock.today():
         raise Refused(422, "an endorsement cannot be dated in the future")

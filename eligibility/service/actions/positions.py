@@ -12,16 +12,7 @@ from .. import store
 from ..auth import Caller
 from ..core import Position
 from . import Refused
-
-
-def stored_agency(conn, caller: Caller, agency: str | None) -> str:
-    """An agency in the caller's scope that the store holds, or Refused 404."""
-    if agency is None and caller.account.agency is None:
-        raise Refused(422, "give the agency (agency=ID): this account sees every agency")
-    agency = agency or caller.account.agency
-    if not caller.sees_agency(agency) or store.agency_version(conn, agency) is None:
-        raise Refused(404, f"no agency {agency!r}")
-    return agency
+from .scope import stored_agency
 
 
 def listing(state, caller: Caller, agency: str | None) -> tuple[str, list[Position]]:
@@ -54,4 +45,4 @@ def save(state, caller: Caller, agency: str, position_id: str, make: Callable[[d
     return position, created
 
 
-__all__ = ["listing", "save", "stored_agency"]
+__all__ = ["listing", "save"]

@@ -14,23 +14,9 @@ from ..clock import Clock
 from ..core import Employee, RecordError, canonical_json, record_json
 from . import Refused, needed
 from .endorsements import key, service_keys
+from .scope import visible
 
-# the fields HR and the HR system own (the record's every field but its endorsements); a restore brings these back
-HR_FIELDS = ("name", "supervisor", "education", "licenses", "certifications", "assignments", "experience", "leaves",
-             "evaluations")
 PAPER_ACTION = "POST /api/v1/employees/{agency}/{employee_id}/endorsements/paper"
-
-
-def visible(conn, caller: Caller, agency: str, employee_id: str) -> dict:
-    """The stored employee row, or Refused 404 when it does not exist or is outside the caller's scope (the same
-    answer). Separated employees are in no team: only the agency-wide roles still see them."""
-    if not caller.sees_agency(agency):
-        raise Refused(404, "no such employee")
-    row = store.employee_row(conn, agency, employee_id)
-    if row is None or not caller.sees_employee(agency, row["supervisor"]) or (
-            row["separated_at"] and caller.account.role == "supervisor"):
-        raise Refused(404, "no such employee")
-    return row
 
 
 def read(state, caller: Caller, agency: str, employee_id: str) -> dict:
@@ -143,4 +129,4 @@ def restore(state, caller: Caller, clock: Clock, agency: str, employee_id: str, 
             raise Refused(412, str(exc)) from None
 
 
-__all__ = ["HR_FIELDS", "body", "history", "invalid", "merge_patch", "read", "restore", "save", "visible"]
+__all__ = ["body", "history", "invalid", "merge_patch", "read", "restore", "save"]
