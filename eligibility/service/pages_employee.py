@@ -7,8 +7,10 @@ function (``actions/endorsements``), so the rules for them (kinds a role gives, 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 
 from fastapi import APIRouter, Depends, Form, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import RedirectResponse
 
 from . import activity, store
@@ -122,6 +124,17 @@ def _changes(request: Request, agency: str, employee_id: str) -> list[dict]:
 @page_route(router, "page.employee")
 def employee_page(request: Request, agency: str, employee_id: str, clock: ClockDep,
                   caller: Caller = Depends(authorized), as_of: str | None = None, endorsed: str | None = None):
+    return _employee(request, caller, clock, agency, employee_id, as_of, endorsed)
+
+
+def _paper_choices(roles, agency: str) -> list[dict]:
+    """What HR may enter from a paper record: each kind of endorsement each endorsing role of the agency gives."""
+    return [{"value": f"{role}:{kind}", "text": f"{kind} by the {roles.title(role, agency)}"}
+            for role in roles.roles_of(agency) for kind in sorted(roles.endorsement_kinds(role, agency))]
+
+
+def _employee(request: Request, caller: Caller, clock: Clock, agency: str, employee_id: str, as_of: str | None,
+              endorsed: str | None, status: int = 200, paper: dict | None = None):
     state = request.app.state.service
     day = day_or_none(as_of, "'as of'") or clock.today()
     row, decided = decide_visible(request, caller, agency, employee_id, day)
@@ -147,7 +160,34 @@ def employee_page(request: Request, agency: str, employee_id: str, clock: ClockD
     values["can_edit"] = "page.record_edit" in _allowed(caller)
     values["can_history"] = "page.history" in _allowed(caller)
     values["audit"] = "page.audit_entry" in _allowed(caller)
-    return show(request, caller, "employee.html", **values)
+    values["paper"] = {"choices": _paper_choices(roles, agency), "today": clock.today(), "error": None,
+                       "given": {}, **(paper or {})} if "page.paper_endorse" in _allowed(caller) else None
+    return show(request, caller, "employee.html", status, **values)
+
+
+@page_route(router, "page.paper_endorse")
+async def paper_endorse(request: Request, agency: str, employee_id: str, clock: ClockDep,
+                        caller: Caller = Depends(authorized)):
+    """HR enters an endorsement signed on paper (which kind by which role, its date and the paper's reference)
+    through the use-case layer's own action; listed as entered by HR's account from that paper."""
+    form = await request.form()
+    given = {k: str(form.get(k) or "").strip()[:200] for k in ("what", "date", "reference", "comment")}
+    role, _, kind = given["what"].partition(":")
+    try:
+        day = day_or_none(given["date"], "the paper's date")
+        if day is None or not kind:
+            raise Refused(422, "give what the paper endorses, its date and its reference")
+        await run_in_threadpool(functools.partial(
+            endorsements.enter_paper, request.app.state.service, caller, clock, agency, employee_id, kind, role,
+            reference=given["reference"], day=day, comment=given["comment"] or None, client=client_of(request)))
+    except (Refused, Denied) as exc:
+        if getattr(exc, "status", None) == 404:
+            raise
+        status = exc.status if isinstance(exc, Refused) else exc.status_code
+        message = str(exc) if isinstance(exc, Refused) else str(exc.detail)
+        return await run_in_threadpool(_employee, request, caller, clock, agency, employee_id, None, None, status,
+                                       {"error": message, "given": given})
+    return RedirectResponse(employee_url(agency, employee_id, "?paper=1"), status_code=303)
 
 
 def _allowed(caller: Caller) -> list[str]:

@@ -138,6 +138,8 @@ PERMISSIONS.update({
                          summary="a record's kept versions, with restore buttons for HR"),
     "page.restore": Rule("POST", f"{_EMP}/history", frozenset({HR}), "employee", ok=303, write=True,
                          summary="restore a kept version of a record"),
+    "page.paper_endorse": Rule("POST", f"{_EMP}/paper", frozenset({HR}), "employee", ok=303, write=True,
+                               summary="enter an endorsement given on paper, with its reference"),
 })
 
 for _action, _rule in PERMISSIONS.items():  # the table's own invariants, checked on import

@@ -222,3 +222,24 @@ def test_a_mapped_supervisor_column_is_proposed_by_import_map_and_changes_a_supe
         in dry.output.splitlines()
     assert db_import(sqlite_world, export, "--map", mapping).exit_code == 0
     assert "CCWD-002" in team(sqlite_world.as_("pwhitfield")) and "CCWD-002" not in team(sqlite_world.as_("lortiz"))
+
+
+def test_hr_enters_a_paper_endorsement_from_the_employee_page(sqlite_world):
+    from html import unescape
+
+    om = sqlite_world.as_("om.ccwd")
+    assert om.post(f"{EMP}/CCWD-002/endorsements", json={"kind": "recommendation"}).status_code == 201
+    hr = sqlite_world.signed_in("hr.ccwd")
+    page = hr.get("/employees/ccwd/CCWD-002")
+    assert "Enter an endorsement from a paper record" in page.text and 'value="general_manager:approval"' in page.text
+    fields = {"csrf_token": hr.csrf, "what": "general_manager:approval", "date": "2026-11-20", "reference": ""}
+    refused = hr.post("/employees/ccwd/CCWD-002/paper", data=fields)
+    assert refused.status_code == 422 and "give the paper record&#39;s reference" in refused.text
+    done = hr.post("/employees/ccwd/CCWD-002/paper", data={**fields, "reference": "GM memo 114"},
+                   follow_redirects=False)
+    assert done.status_code == 303 and done.headers["location"] == "/employees/ccwd/CCWD-002?paper=1"
+    shown = unescape(hr.get(done.headers["location"]).text)
+    assert "entered by hr.ccwd from a paper record, reference GM memo 114" in shown
+    assert sqlite_world.as_("hr.ccwd").get(f"{EMP}/CCWD-002/decision").json()["status"] == "eligible"
+    assert "Enter an endorsement from a paper record" not in sqlite_world.signed_in("gm.ccwd").get(
+        "/employees/ccwd/CCWD-002").text
