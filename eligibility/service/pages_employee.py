@@ -117,8 +117,17 @@ def _changes(request: Request, agency: str, employee_id: str) -> list[dict]:
     db = request.app.state.service.db
     found = activity.entries(db, agencies={agency}, subject=employee_id, limit=1000)
     return [{"at": e.recorded_at[:19].replace("T", " ") + " UTC", "actor": e.actor,
-             "action": e.action.replace(".", " ").replace("_", " "), "changed": e.changed, "detail": e.detail}
-            for e in reversed(found[-HISTORY:])]
+             "action": e.action.replace(".", " ").replace("_", " "), "changed": e.changed, "detail": e.detail,
+             "how": _how(e.detail)} for e in reversed(found[-HISTORY:])]
+
+
+def _how(detail: dict) -> str:
+    """How an endorsement in an activity entry came, in words (empty for other changes)."""
+    if detail.get("source") == "service":
+        return f"{detail.get('kind')} given in the service by the account of the {detail.get('role')}"
+    if detail.get("source") == "paper":
+        return f"{detail.get('kind')} by {detail.get('by')} entered from the paper record {detail.get('reference')}"
+    return ""
 
 
 @page_route(router, "page.employee")
