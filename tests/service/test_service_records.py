@@ -124,10 +124,11 @@ def test_every_version_is_kept_and_a_restore_keeps_endorsements_given_since(sqli
 
 # -- imports that merge ------------------------------------------------------------------------------------------
 @pytest.mark.parametrize("replace", [False, True], ids=["merge", "replace"])
-def test_an_hr_export_import_keeps_the_endorsements_and_supervisors_given_in_the_service(sqlite_world, replace):
-    endorse_002(sqlite_world)
+def test_an_hr_export_import_keeps_the_endorsements_and_supervisors_given_in_the_service(fresh_world, replace):
+    """On SQLite and PostgreSQL: the import of issue 21's report, with and without --replace."""
+    endorse_002(fresh_world)
     flags = ["--replace"] if replace else []
-    dry = db_import(sqlite_world, EXPORT, "--map", MAPPING, *flags, "--dry-run")
+    dry = db_import(fresh_world, EXPORT, "--map", MAPPING, *flags, "--dry-run")
     assert dry.exit_code == 0, dry.output
     lines = dry.output.splitlines()
     assert lines[0].startswith("  removed   CCWD-003 assignments: ")  # anything removed is listed first
@@ -136,9 +137,9 @@ def test_an_hr_export_import_keeps_the_endorsements_and_supervisors_given_in_the
         in lines
     assert "  kept      CCWD-001 supervisor: lortiz (assigned in the service; the file names no supervisor)" in lines
     assert lines[-1].endswith("8 added, 7 changed; nothing was stored (store exactly this with --previewed 3)")
-    hr = sqlite_world.as_("hr.ccwd")
+    hr = fresh_world.as_("hr.ccwd")
     assert hr.get(f"{EMP}/CCWD-015").status_code == 404  # the dry run stored nothing
-    done = db_import(sqlite_world, EXPORT, "--map", MAPPING, *flags, "--previewed", "3")
+    done = db_import(fresh_world, EXPORT, "--map", MAPPING, *flags, "--previewed", "3")
     assert done.exit_code == 0, done.output
     assert done.output.splitlines()[-1].endswith("imported 22 employees and 3 positions of ccwd from "
                                                  f"{EXPORT} (8 added, 7 changed)")
@@ -146,8 +147,8 @@ def test_an_hr_export_import_keeps_the_endorsements_and_supervisors_given_in_the
     approval = next(e for e in listed if e["kind"] == "approval")
     assert approval["recorded_by"] == "gm.ccwd" and approval["provenance"][0]["role"] == "general_manager"
     assert hr.get(f"{EMP}/CCWD-002/decision").json()["status"] == "eligible"
-    assert "CCWD-002" in team(sqlite_world.as_("lortiz")) and len(team(sqlite_world.as_("lortiz"))) == 7
-    stale = db_import(sqlite_world, EXPORT, "--map", MAPPING, *flags, "--previewed", "3")
+    assert "CCWD-002" in team(fresh_world.as_("lortiz")) and len(team(fresh_world.as_("lortiz"))) == 7
+    stale = db_import(fresh_world, EXPORT, "--map", MAPPING, *flags, "--previewed", "3")
     assert stale.exit_code == 2 and "the store changed since the preview (data version 3, now 4)" in stale.output
 
 
