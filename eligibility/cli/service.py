@@ -85,7 +85,8 @@ def upgrade(db_url: str | None) -> None:
 @click.option("--dry-run", is_flag=True, help="print what the import would change, person by person and field by "
                                               "field (removals first), and store nothing")
 @click.option("--previewed", type=click.IntRange(min=0), metavar="VERSION",
-              help="store only if the agency's data is still at the VERSION a --dry-run printed (else refused: preview again)")
+              help="store only if the agency's data is still at the VERSION a --dry-run printed (else refused: "
+                   "preview again)")
 @click.option("--actor", help="who is importing, as the activity log records it (default: cli:OS-USER)")
 def import_(roster_file: str, db_url: str | None, rules_dir: str, mapping: str | None, replace: bool,
             confirm_separations: bool, dry_run: bool, previewed: int | None, actor: str | None) -> None:

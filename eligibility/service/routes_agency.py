@@ -17,7 +17,6 @@ from .actions.records import merge_patch
 from .auth import Caller, Denied, authorized, client_of, not_found
 from .clock import ClockDep
 from .core import (
-    DecisionLog,
     InputError,
     ProposalError,
     RecordError,

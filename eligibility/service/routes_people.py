@@ -107,7 +107,8 @@ def employee_read(request: Request, agency: str, employee_id: str, caller: Calle
 
 @route("employee.decision")
 def employee_decision(request: Request, agency: str, employee_id: str, clock: ClockDep,
-                      caller: Caller = Depends(authorized), as_of: str | None = None, to: str | None = None) -> Response:
+                      caller: Caller = Depends(authorized), as_of: str | None = None,
+                      to: str | None = None) -> Response:
     """Exactly the bytes ``eligibility check ROSTER ID --as-of DATE [--to SERIES:LEVEL] --format json`` prints."""
     state = request.app.state.service
     day, target = parse_as_of(as_of, clock), check_target(to)

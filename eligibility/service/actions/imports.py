@@ -174,7 +174,8 @@ def plan_import(conn, loaded: Roster, *, replace: bool, separate: bool) -> Plan:
         diff = field_changes(employee.id, old, json.loads(record_json(record)))
         if employee.id in gone:
             plan.returning.append(employee.id)
-            diff.insert(0, _change("changed", employee.id, None, note="separated, in the file again: back in the roster"))
+            diff.insert(0, _change("changed", employee.id, None,
+                                   note="separated, in the file again: back in the roster"))
         if diff:
             plan.changed.append(employee.id)
             plan.records[employee.id] = record
