@@ -248,3 +248,17 @@ def test_hr_enters_a_paper_endorsement_from_the_employee_page(sqlite_world):
     assert sqlite_world.as_("hr.ccwd").get(f"{EMP}/CCWD-002/decision").json()["status"] == "eligible"
     assert "Enter an endorsement from a paper record" not in sqlite_world.signed_in("gm.ccwd").get(
         "/employees/ccwd/CCWD-002").text
+
+
+def test_vacancies_set_in_the_service_are_kept_unless_the_import_carries_positions(sqlite_world, tmp_path):
+    hr = sqlite_world.as_("hr.ccwd")
+    assert hr.patch("/api/v1/agencies/ccwd/positions/CCWD-POS-CSS2-1", json={"vacant": True}).status_code == 200
+    text = hr.get("/api/v1/agencies/ccwd/roster").text
+    without = tmp_path / "ccwd.yaml"
+    without.write_text(text[:text.index("positions:")] + text[text.index("employees:"):], encoding="utf-8")
+    kept = db_import(sqlite_world, without, "--replace")
+    assert kept.exit_code == 0 and "position" not in kept.output.replace("positions of ccwd", "")
+    vacant = {p["id"]: p["vacant"] for p in hr.get("/api/v1/agencies/ccwd/positions").json()["items"]}
+    assert vacant["CCWD-POS-CSS2-1"] is True
+    carried = db_import(sqlite_world, SAMPLES / "ccwd.yaml", "--replace", "--dry-run")
+    assert "  changed   position CCWD-POS-CSS2-1 vacant: true -> false" in carried.output.splitlines()
