@@ -48,17 +48,11 @@ def _agency(request: Request, caller: Caller) -> str:
 
 @page_route(router, "page.hr")
 def hr_page(request: Request, clock: ClockDep, caller: Caller = Depends(authorized)):
-    state = request.app.state.service
-    agency = _agency(request, caller)
-    with state.db.read() as conn:
-        info = store.agencies(conn)[agency]
-        count = len(store.employee_index(conn, agency))
-        held = store.positions(conn, agency)
+    found = positions.overview(request.app.state.service, caller, _agency(request, caller))
     done = {k: request.query_params.get(k) for k in ("imported", "added", "changed", "separated", "recorded",
                                                       "as_of", "source") if request.query_params.get(k)}
-    return show(request, caller, "hr.html", agency=agency, agency_title=agency_title(request, agency), info=info,
-                count=count, vacant=sum(1 for p in held if p.vacant), positions=len(held), done=done,
-                today=clock.today())
+    return show(request, caller, "hr.html", agency_title=agency_title(request, found["agency"]), done=done,
+                today=clock.today(), **found)
 
 
 # -- importing a roster -----------------------------------------------------------------------------------------
@@ -190,16 +184,7 @@ def _class_titles(request: Request, agency: str) -> dict[str, str]:
 
 def _positions_page(request: Request, caller: Caller, status: int = 200, error: str | None = None,
                     field: str | None = None, given: dict | None = None):
-    state = request.app.state.service
-    agency = _agency(request, caller)
-    with state.db.read() as conn:
-        held = store.positions(conn, agency)
-        records = store.records(conn, agency)
-    holders: dict[str, list[str]] = {}
-    for e in records.values():
-        for a in e.assignments:
-            if a.position and a.end is None:
-                holders.setdefault(a.position, []).append(e.name or e.id)
+    agency, held, holders = positions.holders(request.app.state.service, caller, _agency(request, caller))
     titles = _class_titles(request, agency)
     rows = [{"id": p.id, "class": p.class_, "title": titles.get(p.class_, p.class_), "level": p.level,
              "vacant": p.vacant, "holders": holders.get(p.id, [])} for p in held]

@@ -21,6 +21,30 @@ def listing(state, caller: Caller, agency: str | None) -> tuple[str, list[Positi
         return agency, store.positions(conn, agency)
 
 
+def holders(state, caller: Caller, agency: str | None) -> tuple[str, list[Position], dict[str, list[str]]]:
+    """(agency, its positions, position id -> the names of those holding it now) for HR's positions page."""
+    with state.db.read() as conn:
+        agency = stored_agency(conn, caller, agency)
+        held, people = store.positions(conn, agency), store.records(conn, agency)
+    found: dict[str, list[str]] = {}
+    for e in people.values():
+        for a in e.assignments:
+            if a.position and a.end is None:
+                found.setdefault(a.position, []).append(e.name or e.id)
+    return agency, held, found
+
+
+def overview(state, caller: Caller, agency: str | None) -> dict:
+    """The agency's data at a glance (HR page): its store row (version, source, import time), employees in the
+    roster, positions, vacancies."""
+    with state.db.read() as conn:
+        agency = stored_agency(conn, caller, agency)
+        held = store.positions(conn, agency)
+        count = len(store.employee_index(conn, agency))
+        return {"agency": agency, "info": store.agencies(conn)[agency], "count": count, "positions": len(held),
+                "vacant": sum(1 for p in held if p.vacant)}
+
+
 def save(state, caller: Caller, agency: str, position_id: str, make: Callable[[dict | None], object], *,
          client: str | None = None) -> tuple[Position, bool]:
     """Create or replace one position from what ``make`` builds of the stored one (None when new); returns
@@ -45,4 +69,4 @@ def save(state, caller: Caller, agency: str, position_id: str, make: Callable[[d
     return position, created
 
 
-__all__ = ["listing", "save"]
+__all__ = ["holders", "listing", "overview", "save"]
