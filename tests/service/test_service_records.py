@@ -262,3 +262,22 @@ def test_vacancies_set_in_the_service_are_kept_unless_the_import_carries_positio
     assert vacant["CCWD-POS-CSS2-1"] is True
     carried = db_import(sqlite_world, SAMPLES / "ccwd.yaml", "--replace", "--dry-run")
     assert "  changed   position CCWD-POS-CSS2-1 vacant: true -> false" in carried.output.splitlines()
+
+
+def test_an_import_plan_that_would_drop_a_service_endorsement_is_refused(sqlite_world, evaluator):
+    """The last guard of every import, whatever its flags: a plan whose records lack an endorsement recorded in the
+    service (as a future merge rule might make) stores nothing."""
+    from eligibility.service.actions import Refused, imports
+    from eligibility.service.store import read_roster_file
+
+    endorse_002(sqlite_world)
+    loaded = read_roster_file(evaluator, str(SAMPLES / "ccwd.yaml"))
+    with sqlite_world.db.read() as conn:
+        plan = imports.plan_import(conn, loaded, replace=True, separate=False)
+        stored = {e.id: e for e in loaded.employees}
+        recorded = imports.service_keys(conn, "ccwd")
+    assert "CCWD-002" not in plan.changed  # the merge keeps the service's endorsements: nothing to change
+    plan.records["CCWD-002"] = stored["CCWD-002"]  # the file's record alone: without the service's endorsements
+    with pytest.raises(Refused, match=r"refused: the import would drop 2 endorsement\(s\) recorded in the service "
+                                      r"\(CCWD-002: approval by general_manager"):
+        imports.never_drop(plan, stored, recorded)

@@ -192,11 +192,13 @@ def plan_import(conn, loaded: Roster, *, replace: bool, separate: bool) -> Plan:
                                         + (" (confirm separations to mark them separated)" if replace else "")))
     _positions(plan, store.positions(conn, loaded.agency) if found else [], loaded.positions)
     plan.changes.sort(key=lambda c: ORDER[c["change"]])  # stable: removals first, then in roster order
-    _never_drop(plan, stored, recorded)
+    never_drop(plan, stored, recorded)
     return plan
 
 
-def _never_drop(plan: Plan, stored: dict[str, Employee], recorded: dict[str, set]) -> None:
+def never_drop(plan: Plan, stored: dict[str, Employee], recorded: dict[str, set]) -> None:
+    """Refused 409 when the plan's records lack an endorsement recorded in the service (the last guard of every
+    import, whatever its flags)."""
     for employee_id, keys in recorded.items():
         record = plan.records.get(employee_id) or stored.get(employee_id)
         if record is None:
@@ -300,4 +302,4 @@ def preview(db, loaded: Roster, *, replace: bool, separate: bool) -> Plan:
         return plan_import(conn, loaded, replace=replace, separate=separate)
 
 
-__all__ = ["Plan", "apply_import", "field_changes", "plan_import", "preview"]
+__all__ = ["Plan", "apply_import", "field_changes", "never_drop", "plan_import", "preview"]
