@@ -93,17 +93,32 @@ def upgrade(db_url: str | None, key_file: str | None) -> None:
 @rules_option
 @click.option("--map", "mapping", metavar="MAPPING", help="ROSTER is a single-file HR export read through this "
                                                           "mapping (see 'import-map')")
-@click.option("--replace", is_flag=True, help="replace the agency's roster if the store already holds one")
+@click.option("--replace", is_flag=True, help="the file is the whole truth for the fields the HR system owns "
+                                              "(earlier imported endorsements it lacks go; missing people are listed)")
+@click.option("--confirm-separations", is_flag=True, help="with --replace: mark the people missing from the file "
+                                                          "separated (kept with their history, out of every team)")
+@click.option("--dry-run", is_flag=True, help="print what the import would change, person by person and field by "
+                                              "field (removals first), and store nothing")
+@click.option("--previewed", type=click.IntRange(min=0), metavar="VERSION",
+              help="store only if the agency's data is still at the VERSION a --dry-run printed (else refused: "
+                   "preview again)")
 @click.option("--actor", help="who is importing, as the activity log records it (default: cli:OS-USER)")
 @key_option
 def import_(roster_file: str, db_url: str | None, rules_dir: str, mapping: str | None, replace: bool,
-            actor: str | None, key_file: str | None) -> None:
-    """Load ROSTER (YAML, CSV, JSONL, Parquet, or an HR export with --map) into the store: all of it or nothing.
+            confirm_separations: bool, dry_run: bool, previewed: int | None, actor: str | None,
+            key_file: str | None) -> None:
+    """Merge ROSTER (YAML, CSV, JSONL, Parquet, or an HR export with --map) into the store: all of it or nothing.
 
+    What the file owns and what the service keeps (endorsements given in the service, supervisors assigned in it,
+    people missing from the file) is in docs/service.md. The changes are printed first, anything removed first.
     Every bad record is reported (file, line, field) and nothing is stored; exit 2.
     """
     from eligibility.service import store as employees
+    from eligibility.service.actions.imports import apply_import, preview
+    from eligibility.service.clock import Clock
 
+    if confirm_separations and not replace:
+        raise click.UsageError("--confirm-separations needs --replace (only a whole roster says who is missing)")
     who = cli_actor(actor)
     with evaluator_for(rules_dir) as evaluator:
         try:
@@ -114,12 +129,24 @@ def import_(roster_file: str, db_url: str | None, rules_dir: str, mapping: str |
             raise
     database = open_store(db_url, key_file)
     try:
-        summary = employees.import_roster(database, loaded, who, replace=replace)
+        if dry_run:
+            plan = preview(database, loaded, replace=replace, separate=confirm_separations)
+        else:
+            plan = apply_import(database, loaded, who, Clock(), replace=replace, separate=confirm_separations,
+                                previewed=previewed)
     finally:
         database.close()
-    changes = ", ".join(f"{len(summary[k])} {k}" for k in ("added", "changed", "removed") if summary[k])
-    click.echo(f"{database.location.describe()}: imported {summary['employees']} employees and "
-               f"{summary['positions']} positions of {loaded.agency} from {roster_file}"
+    for line in plan.lines():
+        click.echo(f"  {line}")
+    changes = ", ".join(f"{len(v)} {k}" for k, v in (("added", plan.added), ("changed", plan.changed),
+                                                      ("separated", plan.separated), ("missing", plan.missing)) if v)
+    if dry_run:
+        click.echo(f"{database.location.describe()}: dry run of {roster_file} against {loaded.agency} data version "
+                   f"{plan.version}: {changes or 'no change'}; nothing was stored (store exactly this with "
+                   f"--previewed {plan.version})")
+        return
+    click.echo(f"{database.location.describe()}: imported {plan.employees} employees and "
+               f"{plan.positions_given} positions of {loaded.agency} from {roster_file}"
                + (f" ({changes})" if changes else ""))
 
 

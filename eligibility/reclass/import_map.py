@@ -33,6 +33,9 @@ HEADER_WORDS = {
     "start date": "assignment.start", "start": "assignment.start", "effective date": "assignment.start",
     "end date": "assignment.end", "end": "assignment.end", "fte": "assignment.fte",
     "position": "assignment.position", "position id": "assignment.position", "position number": "assignment.position",
+    # the supervisor's account name in the service (an import changes a supervisor only through such a column)
+    "supervisor": "supervisor", "supervisor id": "supervisor", "supervisor account": "supervisor",
+    "supervisor login": "supervisor", "reports to": "supervisor", "manager": "supervisor", "manager id": "supervisor",
 }
 DATE_FORMATS = ("%Y-%m-%d", "%m/%d/%Y", "%d/%m/%Y", "%m/%d/%y", "%d.%m.%Y")
 TITLED = ("assignment.title", "endorsement.toward")

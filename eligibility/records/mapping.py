@@ -17,7 +17,7 @@ from eligibility.errors import RecordError
 from eligibility.records.tabular import RECORD_TYPES
 from eligibility.rules.documents import Document, load_yaml, validate_document
 
-EMPLOYEE_FIELDS = ("id", "name", "education")
+EMPLOYEE_FIELDS = ("id", "name", "education", "supervisor")
 TITLE = "title"  # assignment.title: a job title, mapped to SERIES:LEVEL (its class and level)
 _TARGET = re.compile(r"^(?P<kind>[a-z]+)(?:\[(?P<n>[1-9][0-9]*)\])?\.(?P<field>[a-z_]+)$")
 

@@ -16,6 +16,7 @@ from fastapi.routing import APIRoute
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from . import tables as t
+from .actions import Refused
 from .clock import Clock
 from .core import EligibilityError, Evaluator
 from .db import Database, StoreError
@@ -201,6 +202,7 @@ def create_app(db: Database, evaluator: Evaluator, *, trusted_header: str | None
     app.add_exception_handler(StarletteHTTPException, _http_error)
     app.add_exception_handler(RequestValidationError, _invalid_request)
     app.add_exception_handler(StoreError, _store_error)
+    app.add_exception_handler(Refused, _refused)  # store: the use-case layer's refusals, answered as their status
     app.add_exception_handler(EligibilityError, _eligibility_error)
     app.add_exception_handler(Exception, _internal_error)
     app.add_middleware(BodyLimit)  # auth: inside SecurityHeaders, so a 413 carries the headers too
@@ -266,6 +268,14 @@ async def _invalid_request(request: Request, exc: RequestValidationError) -> Res
         from .pages import error_page
         return error_page(request, 422, "; ".join(f"{e['field']}: {e['message']}" for e in errors))
     return json_response({"detail": "invalid request", "errors": errors}, 422)
+
+
+async def _refused(request: Request, exc: Refused) -> Response:
+    from .auth import Denied
+
+    denied = Denied(exc.status, str(exc))
+    denied.errors = exc.errors
+    return await _http_error(request, denied)
 
 
 async def _store_error(request: Request, exc: StoreError) -> Response:

@@ -2,35 +2,37 @@
 interpretation, the timeline, endorsements, the decision history from the decision log and the record's changes
 from the activity log), endorsing from it after a confirmation page, and My approvals (who waits on an
 endorsement of the caller's kind, oldest wait first). Endorsements are recorded by the JSON API's own route
-function, so the rules for them (kinds a role gives, no current duplicate) are the API's."""
+function (``actions/endorsements``), so the rules for them (kinds a role gives, no current duplicate) are the API's."""
 
 from __future__ import annotations
 
 import datetime as dt
-import json
+import functools
 
 from fastapi import APIRouter, Depends, Form, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import RedirectResponse
 
 from . import activity, store
 from .auth import Caller, Denied, authorized
 from .core import AuditError, Decision, DecisionLog, key_date_text, person_timeline_svg
 from .pages import day_or_none, page_route, show, status_label
-from .pages_team import decided_team
 from .pages_words import employee_url, in_words, missing, outcome_of
-from .routes_people import NewEndorsement, endorsement_create, endorsements_list, visible_row
+from .actions import Refused, endorsements, scope
+from .actions.inbox import SOON_DAYS, endorsable, inbox
+from .auth import client_of
+from .clock import Clock, ClockDep
 
 router = APIRouter()
 RESULT = {True: "met", False: "not met", None: "undecided"}
 HISTORY = 50  # decision-log entries and record changes shown on the page (newest first)
-SOON_DAYS = 365  # My approvals: "coming up" lists those whose time requirement is met within this many days
 
 
 def decide_visible(request: Request, caller: Caller, agency: str, employee_id: str, as_of: dt.date):
     """(stored row, Decided) of an employee in the caller's scope (404 otherwise), decided as the API decides."""
     state = request.app.state.service
     with state.db.read() as conn:
-        row = visible_row(conn, caller, agency, employee_id)
+        row = scope.visible(conn, caller, agency, employee_id)
         _, positions_sha = store.agency_version(conn, agency)
         decided = state.decider.decide_rows(conn, agency, [row], positions_sha, as_of, None)[0]
     return row, decided
@@ -73,21 +75,6 @@ def _paths(d: Decision, roles, agency: str) -> list[dict]:
     return paths
 
 
-def endorsable(d: Decision, roles, agency: str, role: str) -> list[dict]:
-    """The unmet endorsement criteria of the best path that the caller's role gives: [{kind, criterion, text,
-    not_before}], ``not_before`` being the first day an endorsement given would count (when after today)."""
-    found = []
-    for c in d.best().criteria:
-        if c.category != "endorsement" or c.met is True:
-            continue
-        for kind in sorted(roles.endorsement_kinds(role, agency)):
-            if roles.asks(agency, c.id, role, kind):
-                start = day_or_none(str(c.evidence.get("counted_from") or ""))
-                found.append({"kind": kind, "criterion": c.id, "text": c.missing or c.description,
-                              "not_before": start if start and start > dt.date.today() else None})
-    return found
-
-
 def _history(request: Request, agency: str, employee_id: str) -> tuple[list[dict], str | None]:
     """The employee's decisions in the decision log, newest first (or why they cannot be read)."""
     state = request.app.state.service
@@ -114,15 +101,35 @@ def _changes(request: Request, agency: str, employee_id: str) -> list[dict]:
     db = request.app.state.service.db
     found = activity.entries(db, agencies={agency}, subject=employee_id, limit=1000)
     return [{"at": e.recorded_at[:19].replace("T", " ") + " UTC", "actor": e.actor,
-             "action": e.action.replace(".", " ").replace("_", " "), "changed": e.changed, "detail": e.detail}
-            for e in reversed(found[-HISTORY:])]
+             "action": e.action.replace(".", " ").replace("_", " "), "changed": e.changed, "detail": e.detail,
+             "how": _how(e.detail)} for e in reversed(found[-HISTORY:])]
+
+
+def _how(detail: dict) -> str:
+    """How an endorsement in an activity entry came, in words (empty for other changes)."""
+    if detail.get("source") == "service":
+        return f"{detail.get('kind')} given in the service by the account of the {detail.get('role')}"
+    if detail.get("source") == "paper":
+        return f"{detail.get('kind')} by {detail.get('by')} entered from the paper record {detail.get('reference')}"
+    return ""
 
 
 @page_route(router, "page.employee")
-def employee_page(request: Request, agency: str, employee_id: str, caller: Caller = Depends(authorized),
-                  as_of: str | None = None, endorsed: str | None = None):
+def employee_page(request: Request, agency: str, employee_id: str, clock: ClockDep,
+                  caller: Caller = Depends(authorized), as_of: str | None = None, endorsed: str | None = None):
+    return _employee(request, caller, clock, agency, employee_id, as_of, endorsed)
+
+
+def _paper_choices(roles, agency: str) -> list[dict]:
+    """What HR may enter from a paper record: each kind of endorsement each endorsing role of the agency gives."""
+    return [{"value": f"{role}:{kind}", "text": f"{kind} by the {roles.title(role, agency)}"}
+            for role in roles.roles_of(agency) for kind in sorted(roles.endorsement_kinds(role, agency))]
+
+
+def _employee(request: Request, caller: Caller, clock: Clock, agency: str, employee_id: str, as_of: str | None,
+              endorsed: str | None, status: int = 200, paper: dict | None = None):
     state = request.app.state.service
-    day = day_or_none(as_of, "'as of'") or dt.date.today()
+    day = day_or_none(as_of, "'as of'") or clock.today()
     row, decided = decide_visible(request, caller, agency, employee_id, day)
     outcome = outcome_of(decided)
     roles, role = state.roles, caller.account.role
@@ -136,14 +143,44 @@ def employee_page(request: Request, agency: str, employee_id: str, caller: Calle
         d = outcome
         values.update(decision=d, key=key_date_text(d), missing=missing(d, roles, agency),
                       paths=_paths(d, roles, agency), chart=person_timeline_svg(d, row["name"]),
-                      endorse=endorsable(d, roles, agency, role) if "page.endorse" in _allowed(caller) else [])
-    body = json.loads(endorsements_list(request, agency, employee_id, caller).body)
-    values["endorsements"] = [{**e, "by_title": roles.title(e["by"], agency)} for e in body["items"]]
+                      endorse=endorsable(d, roles, agency, role, clock.today())
+                      if "page.endorse" in _allowed(caller) and not row["separated_at"] else [])
+    given = endorsements.listing(state, caller, agency, employee_id)
+    values["endorsements"] = [{**e, "by_title": roles.title(e["by"], agency)} for e in given]
+    values["separated_at"] = (row["separated_at"] or "")[:10]
     values["history"], values["history_error"] = _history(request, agency, employee_id)
     values["changes"] = _changes(request, agency, employee_id)
     values["can_edit"] = "page.record_edit" in _allowed(caller)
+    values["can_history"] = "page.history" in _allowed(caller)
     values["audit"] = "page.audit_entry" in _allowed(caller)
-    return show(request, caller, "employee.html", **values)
+    values["paper"] = {"choices": _paper_choices(roles, agency), "today": clock.today(), "error": None,
+                       "given": {}, **(paper or {})} if "page.paper_endorse" in _allowed(caller) else None
+    return show(request, caller, "employee.html", status, **values)
+
+
+@page_route(router, "page.paper_endorse")
+async def paper_endorse(request: Request, agency: str, employee_id: str, clock: ClockDep,
+                        caller: Caller = Depends(authorized)):
+    """HR enters an endorsement signed on paper (which kind by which role, its date and the paper's reference)
+    through the use-case layer's own action; listed as entered by HR's account from that paper."""
+    form = await request.form()
+    given = {k: str(form.get(k) or "").strip()[:200] for k in ("what", "date", "reference", "comment")}
+    role, _, kind = given["what"].partition(":")
+    try:
+        day = day_or_none(given["date"], "the paper's date")
+        if day is None or not kind:
+            raise Refused(422, "give what the paper endorses, its date and its reference")
+        await run_in_threadpool(functools.partial(
+            endorsements.enter_paper, request.app.state.service, caller, clock, agency, employee_id, kind, role,
+            reference=given["reference"], day=day, comment=given["comment"] or None, client=client_of(request)))
+    except (Refused, Denied) as exc:
+        if getattr(exc, "status", None) == 404:
+            raise
+        status = exc.status if isinstance(exc, Refused) else exc.status_code
+        message = str(exc) if isinstance(exc, Refused) else str(exc.detail)
+        return await run_in_threadpool(_employee, request, caller, clock, agency, employee_id, None, None, status,
+                                       {"error": message, "given": given})
+    return RedirectResponse(employee_url(agency, employee_id, "?paper=1"), status_code=303)
 
 
 def _allowed(caller: Caller) -> list[str]:
@@ -153,10 +190,11 @@ def _allowed(caller: Caller) -> list[str]:
 
 
 # -- endorsing ----------------------------------------------------------------------------------------------
-def _confirm(request: Request, caller: Caller, agency: str, employee_id: str, kind: str, status: int = 200,
-             error: str | None = None, comment: str = ""):
+def _confirm(request: Request, caller: Caller, clock: Clock, agency: str, employee_id: str, kind: str,
+             status: int = 200, error: str | None = None, comment: str = ""):
     state = request.app.state.service
-    row, decided = decide_visible(request, caller, agency, employee_id, dt.date.today())
+    today = clock.today()
+    row, decided = decide_visible(request, caller, agency, employee_id, today)
     outcome = outcome_of(decided)
     role = caller.account.role
     kinds = state.roles.endorsement_kinds(role, agency)
@@ -165,65 +203,48 @@ def _confirm(request: Request, caller: Caller, agency: str, employee_id: str, ki
                      f"the {state.roles.title(role, agency)} gives {', '.join(sorted(kinds)) or 'no endorsement'}; "
                      f"not {kind[:40]!r}")
     target = outcome.target.title if isinstance(outcome, Decision) else None
-    asked = endorsable(outcome, state.roles, agency, role) if isinstance(outcome, Decision) else []
+    asked = endorsable(outcome, state.roles, agency, role, today) if isinstance(outcome, Decision) else []
     return show(request, caller, "endorse.html", status, agency=agency, employee_id=employee_id,
                 name=row["name"] or "", kind=kind, role_name=state.roles.title(role, agency), target=target,
-                today=dt.date.today(), words=in_words(outcome, state.roles, agency), error=error, comment=comment,
+                today=today, words=in_words(outcome, state.roles, agency), error=error, comment=comment,
                 asked=[a for a in asked if a["kind"] == kind], url=employee_url(agency, employee_id))
 
 
 @page_route(router, "page.endorse_confirm")
-def endorse_confirm(request: Request, agency: str, employee_id: str, kind: str = "",
+def endorse_confirm(request: Request, agency: str, employee_id: str, clock: ClockDep, kind: str = "",
                     caller: Caller = Depends(authorized)):
     """What will be recorded, in whose name, toward which level; a comment box; Confirm or go back."""
-    return _confirm(request, caller, agency, employee_id, kind)
+    return _confirm(request, caller, clock, agency, employee_id, kind)
 
 
 @page_route(router, "page.endorse")
-def endorse(request: Request, agency: str, employee_id: str, caller: Caller = Depends(authorized),
+def endorse(request: Request, agency: str, employee_id: str, clock: ClockDep, caller: Caller = Depends(authorized),
             kind: str = Form(""), comment: str = Form("")):
-    """Record the confirmed endorsement through the API's route (the same checks and activity-log entry), then
-    back to the employee page, decided again."""
+    """Record the confirmed endorsement through the use-case layer (the API's checks and activity-log entry),
+    then back to the employee page, decided again."""
     try:
-        body = NewEndorsement(kind=kind[:40], comment=comment.strip()[:2000] or None)
-        endorsement_create(request, agency, employee_id, body, caller)
-    except Denied as exc:
-        if exc.status_code == 404:
+        endorsements.give(request.app.state.service, caller, clock, agency, employee_id, kind[:40],
+                          comment=comment.strip()[:2000] or None, client=client_of(request))
+    except Refused as exc:
+        if exc.status == 404:
             raise
-        return _confirm(request, caller, agency, employee_id, kind, exc.status_code, str(exc.detail), comment)
+        return _confirm(request, caller, clock, agency, employee_id, kind, exc.status, str(exc), comment)
     return RedirectResponse(employee_url(agency, employee_id, f"?endorsed={kind}"), status_code=303)
 
 
 # -- my approvals -------------------------------------------------------------------------------------------
 @page_route(router, "page.approvals")
-def approvals_page(request: Request, caller: Caller = Depends(authorized), agency: str | None = None):
+def approvals_page(request: Request, clock: ClockDep, caller: Caller = Depends(authorized),
+                   agency: str | None = None):
     """Everyone in scope whose best path lacks an endorsement of a kind the caller's role gives: waiting now
     (oldest wait first), coming up (time requirement met within a year), and blocked by something else."""
     state = request.app.state.service
-    today = dt.date.today()
-    agency, decided = decided_team(request, caller, agency, today)
+    today = clock.today()
+    agency, groups = inbox(state, caller.account, agency, today)
+    for entry in (e for entries in groups.values() for e in entries):
+        entry["status_label"] = status_label(entry["status"])
+    waiting, coming, blocked = groups["waiting"], groups["coming"], groups["blocked"]
     role = caller.account.role
-    waiting, coming, blocked = [], [], []
-    for item in decided:
-        d = outcome_of(item)
-        if not isinstance(d, Decision):
-            continue
-        asked = endorsable(d, state.roles, agency, role)
-        if not asked:
-            continue
-        entry = {"employee_id": d.employee_id, "name": d.name or "", "url": employee_url(agency, d.employee_id),
-                 "status": d.status, "status_label": status_label(d.status), "since": d.time_met_on,
-                 "days": (today - d.time_met_on).days if d.time_met_on else None, "target": d.target.title,
-                 "overdue_since": d.review.overdue_since if d.review else None, "asked": asked,
-                 "missing": missing(d, state.roles, agency), "words": in_words(d, state.roles, agency)}
-        if d.status == "awaiting_approval":
-            waiting.append(entry)
-        elif d.status == "not_yet" and d.time_met_on and (d.time_met_on - today).days <= SOON_DAYS:
-            coming.append(entry)
-        elif d.status != "not_yet":
-            blocked.append(entry)
-    waiting.sort(key=lambda e: (e["since"] or dt.date.max, e["employee_id"]))
-    coming.sort(key=lambda e: (e["since"] or dt.date.max, e["employee_id"]))
     kinds = sorted(state.roles.endorsement_kinds(role, agency))
     return show(request, caller, "approvals.html", waiting=waiting, coming=coming, blocked=blocked, kinds=kinds,
                 role_name=state.roles.title(role, agency), today=today, soon=SOON_DAYS)

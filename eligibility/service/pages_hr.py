@@ -8,7 +8,7 @@ from __future__ import annotations
 import base64
 import binascii
 import datetime as dt
-import json
+import functools
 import re
 import tempfile
 from pathlib import Path
@@ -18,13 +18,16 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import RedirectResponse, Response
 
 from . import store
-from .auth import Caller, Denied, authorized
+from .actions import Refused, decisions, imports, positions, version_of
+from .actions.records import merge_patch
+from .auth import Caller, Denied, authorized, client_of
+from .clock import ClockDep
 from .core import (EligibilityError, InputError, ProposalError, anonymise, assess, impact_markdown, parse_yaml,
-                   proposal_from_document, record_sha256)
+                   proposal_from_document)
 from .pages import agency_title, day_or_none, page_route, show
 from .pages_team import viewed_agency
-from .routes_agency import MAX_BODY, RecordRequest, decisions_record, position_patch, position_replace
-from .routes_people import actor
+
+MAX_BODY = 20 * 1024 * 1024  # a roster or a proposal sent in one request (as the API's)
 
 router = APIRouter()
 ROSTER_SUFFIXES = (".yaml", ".yml", ".json", ".csv", ".parquet")
@@ -44,18 +47,12 @@ def _agency(request: Request, caller: Caller) -> str:
 
 
 @page_route(router, "page.hr")
-def hr_page(request: Request, caller: Caller = Depends(authorized)):
-    state = request.app.state.service
-    agency = _agency(request, caller)
-    with state.db.read() as conn:
-        info = store.agencies(conn)[agency]
-        count = len(store.employee_index(conn, agency))
-        positions = store.positions(conn, agency)
-    done = {k: request.query_params.get(k) for k in ("imported", "added", "changed", "removed", "recorded",
+def hr_page(request: Request, clock: ClockDep, caller: Caller = Depends(authorized)):
+    found = positions.overview(request.app.state.service, caller, _agency(request, caller))
+    done = {k: request.query_params.get(k) for k in ("imported", "added", "changed", "separated", "recorded",
                                                       "as_of", "source") if request.query_params.get(k)}
-    return show(request, caller, "hr.html", agency=agency, agency_title=agency_title(request, agency), info=info,
-                count=count, vacant=sum(1 for p in positions if p.vacant), positions=len(positions), done=done,
-                today=dt.date.today())
+    return show(request, caller, "hr.html", agency_title=agency_title(request, found["agency"]), done=done,
+                today=clock.today(), **found)
 
 
 # -- importing a roster -----------------------------------------------------------------------------------------
@@ -89,21 +86,6 @@ def _problems(exc: store.ImportRefused) -> list[dict]:
              "message": e.message, "suggestion": e.suggestion} for e in exc.errors]
 
 
-def _changes(request: Request, loaded) -> dict:
-    """What importing would change in the store: employees added, removed and changed (by record hash)."""
-    with request.app.state.service.db.read() as conn:
-        old = store.records(conn, loaded.agency) if store.agency_version(conn, loaded.agency) else {}
-    old_sha = {i: record_sha256(e) for i, e in old.items()}
-    new = {e.id: e for e in loaded.employees}
-    name = {**{i: e.name for i, e in old.items()}, **{i: e.name for i, e in new.items()}}
-
-    def people(ids):
-        return [{"employee_id": i, "name": name.get(i) or ""} for i in sorted(ids)]
-
-    return {"added": people(set(new) - set(old)), "removed": people(set(old) - set(new)),
-            "changed": people(i for i in set(new) & set(old) if record_sha256(new[i]) != old_sha[i])}
-
-
 async def _uploads(form, field: str) -> list[tuple[str, bytes]]:
     found = []
     for item in form.getlist(field):
@@ -112,41 +94,45 @@ async def _uploads(form, field: str) -> list[tuple[str, bytes]]:
     return found
 
 
-def _checked(request: Request, caller: Caller, files: list[tuple[str, bytes]]):
-    """(status, page values) of a roster file checked for import."""
+def _checked(request: Request, caller: Caller, files: list[tuple[str, bytes]], separate: bool = False):
+    """(status, page values, the file read) of a roster file checked for import, with its preview."""
     agency = _agency(request, caller)
-    values = {"agency": agency, "files": [n for n, _ in files], "problems": [], "error": None, "changes": None,
-              "carry": [], "total": 0, "employees": 0, "positions": 0}
+    values = {"agency": agency, "files": [n for n, _ in files], "problems": [], "error": None, "plan": None,
+              "lines": [], "carry": [], "total": 0, "employees": 0, "positions": 0, "separate": separate}
     try:
         loaded = _read_upload(request, files)
     except store.ImportRefused as exc:
         values.update(problems=_problems(exc), total=exc.total)
-        return 422, values
+        return 422, values, None
     except (InputError, EligibilityError) as exc:
         values["error"] = str(exc)
-        return 422, values
+        return 422, values, None
     if loaded.agency != agency:
         values["error"] = f"{loaded.path}: the roster is for agency {loaded.agency!r}, not {agency!r}"
-        return 422, values
-    values.update(changes=_changes(request, loaded), employees=len(loaded.employees),
+        return 422, values, None
+    plan = imports.preview(request.app.state.service.db, loaded, replace=True, separate=separate)
+    values.update(plan=plan.preview(), lines=plan.lines(), employees=len(loaded.employees),
                   positions=len(loaded.positions), total=len(loaded.employees),
                   carry=[{"name": n, "data": base64.b64encode(d).decode("ascii")} for n, d in files])
-    return 200, values
+    return 200, values, loaded
 
 
 @page_route(router, "page.import_check")
 async def import_check(request: Request, caller: Caller = Depends(authorized)):
     """Read the uploaded file as an import would, save nothing, and show every bad record (row and field) or what
-    importing it would change, with a button that imports exactly this file."""
+    importing it would change, person by person and field by field (removals first), with a button that imports
+    exactly this file into exactly the data it was previewed against."""
     form = await _form(request)
     files = await _uploads(form, "roster")
-    status, values = await run_in_threadpool(_checked, request, caller, files)
+    status, values, _ = await run_in_threadpool(_checked, request, caller, files)
     return show(request, caller, "import.html", status, **values)
 
 
 @page_route(router, "page.import_save")
-async def import_save(request: Request, caller: Caller = Depends(authorized)):
-    """Import the file checked on the previous page (checked again: all of it or nothing)."""
+async def import_save(request: Request, clock: ClockDep, caller: Caller = Depends(authorized)):
+    """Import the file previewed on the previous page (read again: all of it or nothing), only into the agency data
+    version it was previewed against; when the store moved on, the preview is shown again (409). The people missing
+    from the file are marked separated only when the page's confirmation is ticked."""
     form = await _form(request)
     files = []
     for name, data in zip(form.getlist("name"), form.getlist("data")):
@@ -154,27 +140,36 @@ async def import_save(request: Request, caller: Caller = Depends(authorized)):
             files.append((_safe_name(str(name)), base64.b64decode(str(data), validate=True)))
         except (binascii.Error, ValueError):
             raise Denied(422, "the checked file did not come back intact; choose it again") from None
-    status, values = await run_in_threadpool(_checked, request, caller, files)
+    separate = form.get("confirm_separations") in ("on", "true", "yes")
+    previewed = version_of(str(form.get("version") or "")) if str(form.get("version") or "").strip() else None
+    status, values, loaded = await run_in_threadpool(_checked, request, caller, files, separate)
     if status != 200:
         return show(request, caller, "import.html", status, **values)
+    if previewed is None:
+        values["error_note"] = "The preview's data version did not come back: check this preview and import again."
+        return show(request, caller, "import.html", 428, **values)
 
     def save():
-        loaded = _read_upload(request, files)
-        return store.import_roster(request.app.state.service.db, loaded, actor(request, caller), replace=True)
+        return imports.apply_import(request.app.state.service.db, loaded, store.Actor(caller.name, client_of(request)),
+                                    clock, replace=True, separate=separate, previewed=previewed)
 
-    summary = await run_in_threadpool(save)
-    query = "&".join(f"{k}={len(summary[k])}" for k in ("added", "changed", "removed"))
-    return RedirectResponse(f"/hr?imported={summary['employees']}&{query}", status_code=303)
+    try:
+        plan = await run_in_threadpool(save)
+    except Refused as exc:
+        status, values, _ = await run_in_threadpool(_checked, request, caller, files, separate)
+        values["error_note"] = f"Not imported: {exc} This is the preview against the store as it is now."
+        return show(request, caller, "import.html", 409 if exc.status == 412 else exc.status, **values)
+    query = "&".join(f"{k}={len(getattr(plan, k))}" for k in ("added", "changed", "separated"))
+    return RedirectResponse(f"/hr?imported={plan.employees}&{query}", status_code=303)
 
 
 # -- recording decisions ----------------------------------------------------------------------------------------
 @page_route(router, "page.decisions_record")
-async def decisions_record_page(request: Request, caller: Caller = Depends(authorized)):
+async def decisions_record_page(request: Request, clock: ClockDep, caller: Caller = Depends(authorized)):
     form = await _form(request)
     day = day_or_none(str(form.get("as_of") or ""), "'as of'")
     agency = _agency(request, caller)
-    answer = await run_in_threadpool(decisions_record, request, RecordRequest(agency=agency, as_of=day), caller)
-    body = json.loads(answer.body)
+    body = await run_in_threadpool(decisions.record, request.app.state.service, caller, clock, agency, day, None)
     return RedirectResponse(f"/hr?recorded={body['recorded']}&as_of={body['as_of']}", status_code=303)
 
 
@@ -189,19 +184,10 @@ def _class_titles(request: Request, agency: str) -> dict[str, str]:
 
 def _positions_page(request: Request, caller: Caller, status: int = 200, error: str | None = None,
                     field: str | None = None, given: dict | None = None):
-    state = request.app.state.service
-    agency = _agency(request, caller)
-    with state.db.read() as conn:
-        positions = store.positions(conn, agency)
-        records = store.records(conn, agency)
-    holders: dict[str, list[str]] = {}
-    for e in records.values():
-        for a in e.assignments:
-            if a.position and a.end is None:
-                holders.setdefault(a.position, []).append(e.name or e.id)
+    agency, held, holders = positions.holders(request.app.state.service, caller, _agency(request, caller))
     titles = _class_titles(request, agency)
     rows = [{"id": p.id, "class": p.class_, "title": titles.get(p.class_, p.class_), "level": p.level,
-             "vacant": p.vacant, "holders": holders.get(p.id, [])} for p in positions]
+             "vacant": p.vacant, "holders": holders.get(p.id, [])} for p in held]
     return show(request, caller, "positions.html", status, agency=agency, rows=rows, classes=sorted(titles.items()),
                 error=error, field=field, given=given or {})
 
@@ -219,19 +205,24 @@ async def position_save(request: Request, caller: Caller = Depends(authorized)):
     position_id = str(form.get("id") or "").strip()
     given = {k: str(form.get(k) or "").strip() for k in ("id", "class", "level")}
     vacant = form.get("vacant") in ("on", "true", "yes")
+    state = request.app.state.service
+
+    def vacancy(current):
+        if current is None:
+            raise Refused(404, f"no position {position_id!r}")
+        return merge_patch(current, {"vacant": vacant})
+
+    whole = {"class": given["class"], "level": given["level"], "vacant": vacant}
     try:
         if not position_id:
-            raise Denied(422, "give the position's id")
-        if form.get("change") == "vacancy":
-            await run_in_threadpool(position_patch, request, agency, position_id, {"vacant": vacant}, caller)
-        else:
-            body = {"class": given["class"], "level": given["level"], "vacant": vacant}
-            await run_in_threadpool(position_replace, request, agency, position_id, body, caller)
-    except Denied as exc:
-        errors = getattr(exc, "errors", None) or []
-        field = errors[0]["field"] if errors else None
-        detail = f"{exc.detail}: {errors[0]['message']}" if errors else str(exc.detail)
-        return _positions_page(request, caller, exc.status_code, detail, field, given)
+            raise Refused(422, "give the position's id")
+        make = vacancy if form.get("change") == "vacancy" else (lambda current: whole)
+        await run_in_threadpool(functools.partial(positions.save, state, caller, agency, position_id, make,
+                                                  client=client_of(request)))
+    except Refused as exc:
+        field = exc.errors[0]["field"] if exc.errors else None
+        detail = f"{exc}: {exc.errors[0]['message']}" if exc.errors else str(exc)
+        return _positions_page(request, caller, exc.status, detail, field, given)
     return RedirectResponse(f"/hr/positions?saved={position_id}", status_code=303)
 
 

@@ -1,10 +1,12 @@
 """HR's record editor: one form for a whole employee record, made from the record model itself (every list of the
-record a table, one row per entry and a blank row to add one), saved through the API's record route (the same
-validation as roster files, If-Match on the version read), with each error shown beside its field."""
+record a table, one row per entry and a blank row to add one; the endorsements shown read-only), saved through the
+use-case layer's record edit (the same validation as roster files and as the API, made from the version read), with
+each error shown beside its field."""
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 import types
 import typing
@@ -12,17 +14,20 @@ from decimal import Decimal
 from typing import Any
 
 from fastapi import APIRouter, Depends, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import RedirectResponse
 
 from . import accounts
-from .auth import Caller, Denied, authorized
+from .actions import Refused, endorsements, needed, records, version_of
+from .auth import Caller, authorized, client_of
+from .clock import ClockDep
 from .core import Employee, record_json
 from .pages import page_route, show
 from .pages_words import employee_url
-from .routes_people import employee_replace, visible_row
 
 router = APIRouter()
 SCALARS = ("name", "supervisor", "education")
+READ_ONLY = "endorsements"
 # which of the agency's terms a field takes (its rule file's vocabulary, or its class series)
 TERMS = {("licenses", "kind"): "licenses", ("certifications", "kind"): "certifications",
          ("experience", "kinds"): "experience_kinds", ("endorsements", "by"): "roles", ("assignments", "class"): "series"}
@@ -56,10 +61,12 @@ def _widget(annotation) -> tuple[str, list[str]]:
 
 
 def sections() -> list[dict]:
-    """The record's lists and their columns, read from the Employee model: [{name, columns: [{key, ...}]}]."""
+    """The record's lists that HR edits and their columns, read from the Employee model: [{name, columns: [{key,
+    ...}]}]. Endorsements are not among them: the editor shows them read-only (given in the service, or entered
+    from paper through their own action)."""
     found = []
     for name, field in Employee.model_fields.items():
-        if typing.get_origin(field.annotation) is not list:
+        if typing.get_origin(field.annotation) is not list or name == READ_ONLY:
             continue
         item = typing.get_args(field.annotation)[0]
         columns = []
@@ -150,55 +157,122 @@ def _editor(request: Request, caller: Caller, agency: str, employee_id: str, raw
         supervisors = sorted(a.name for a in accounts.listing(conn, agency) if a.role == "supervisor" and not a.disabled)
     education = list(state.decider.books[agency].rulebook.vocabulary.education.items())  # the scale, lowest first
     parts = [{**s, "rows": _rows(raw, s)} for s in sections()]
+    given = endorsements.listing(state, caller, agency, employee_id)
     return show(request, caller, "record_edit.html", status, agency=agency, employee_id=employee_id, raw=raw,
                 version=version, parts=parts, terms=_terms(request, agency), supervisors=supervisors,
                 education=education, error=error, error_key=_error_key(field), error_field=field or "",
-                url=employee_url(agency, employee_id))
+                url=employee_url(agency, employee_id),
+                endorsements=[{**e, "by_title": state.roles.title(e["by"], agency)} for e in given])
 
 
-def _unchanged(request: Request, caller: Caller, agency: str, employee_id: str, raw: dict) -> bool:
-    """Whether the form holds the stored record as it is (then nothing is saved: no new version, no log entry)."""
-    with request.app.state.service.db.read() as conn:
-        row = visible_row(conn, caller, agency, employee_id)
-    try:
-        return record_json(Employee.model_validate(raw)) == row["record_json"]
-    except ValueError:  # not a valid record: the save reports why, field by field
-        return False
+def missing_fields(form) -> list[str]:
+    """The editor's fields a submitted form lacks (a form without them would blank the record)."""
+    names = list(SCALARS) + [f"{s['name']}-count" for s in sections()]
+    return [name for name in names if name not in form]
 
 
 @page_route(router, "page.record_edit")
 def record_edit(request: Request, agency: str, employee_id: str, caller: Caller = Depends(authorized)):
-    with request.app.state.service.db.read() as conn:
-        row = visible_row(conn, caller, agency, employee_id)
+    row = records.read(request.app.state.service, caller, agency, employee_id)
     return _editor(request, caller, agency, employee_id, json.loads(row["record_json"]), row["version"])
 
 
 @page_route(router, "page.record_save")
-async def record_save(request: Request, agency: str, employee_id: str, caller: Caller = Depends(authorized)):
-    from fastapi.concurrency import run_in_threadpool
-
+async def record_save(request: Request, agency: str, employee_id: str, clock: ClockDep,
+                      caller: Caller = Depends(authorized)):
+    """Save the editor's form as a new version made from the form's ``version`` (428 without it, 422 when the form
+    lacks the editor's fields: nothing changes). The endorsements stay the stored ones."""
     form = await request.form()
+    state = request.app.state.service
+    version = version_of(str(form.get("version") or "")) if str(form.get("version") or "").strip() else None
+    needed(version, "record")
+    lacking = missing_fields(form)
+    if lacking:
+        raise Refused(422, f"the form lacks the editor's fields ({', '.join(lacking)}): open the editor again; "
+                           f"nothing was saved")
     raw = from_form(form, employee_id)
-    version = str(form.get("version") or "")
-    if _unchanged(request, caller, agency, employee_id, raw):
+
+    def make(row: dict) -> dict:
+        stored = json.loads(row["record_json"])
+        if stored.get(READ_ONLY):
+            raw[READ_ONLY] = stored[READ_ONLY]
+        return raw
+
+    row = await run_in_threadpool(records.read, state, caller, agency, employee_id)
+    candidate = make(row)
+    if _valid(candidate) and record_json(Employee.model_validate(candidate)) == row["record_json"]:
         return RedirectResponse(employee_url(agency, employee_id, "?saved=0"), status_code=303)
     try:
-        await run_in_threadpool(employee_replace, request, agency, employee_id, raw,
-                                f'"{version}"' if version.isdigit() else None, caller)
-    except Denied as exc:
-        if exc.status_code == 404:
+        await run_in_threadpool(functools.partial(records.save, state, caller, clock, agency, employee_id, make,
+                                                  action="employee.replace", version=version,
+                                                  client=client_of(request)))
+    except Refused as exc:
+        if exc.status == 404:
             raise
-        errors = getattr(exc, "errors", None) or []
-        field = errors[0].get("field") if errors else None
-        message = errors[0]["message"] if errors else str(exc.detail)
-        if errors and errors[0].get("suggestion"):
-            message += f" (did you mean {errors[0]['suggestion']!r}?)"
-        if exc.status_code == 412:
-            message = (f"Someone changed this record while you edited it ({exc.detail}). Your changes are below; "
+        field = exc.errors[0].get("field") if exc.errors else None
+        message = exc.errors[0]["message"] if exc.errors else str(exc)
+        if exc.errors and exc.errors[0].get("suggestion"):
+            message += f" (did you mean {exc.errors[0]['suggestion']!r}?)"
+        if exc.status == 412:
+            message = (f"Someone changed this record while you edited it ({exc}). Your changes are below; "
                        f"open the record again to see theirs.")
-        return _editor(request, caller, agency, employee_id, raw, int(version) if version.isdigit() else 0,
-                       exc.status_code, message, field)
+        return _editor(request, caller, agency, employee_id, raw, version, exc.status, message, field)
     return RedirectResponse(employee_url(agency, employee_id, "?saved=1"), status_code=303)
 
 
-__all__ = ["from_form", "router", "sections"]
+# -- the record's kept versions ----------------------------------------------------------------------------------
+VIA = {"import": "imported from an HR-system file", "edit": "edited", "endorsement": "endorsement recorded",
+       "restore": "restored", "separation": "marked separated", "stored": "as stored before versions were kept"}
+
+
+def _history(request: Request, caller: Caller, agency: str, employee_id: str, status: int = 200,
+             error: str | None = None):
+    from .permissions import allowed
+
+    row, kept = records.history(request.app.state.service, caller, agency, employee_id)
+    items = [{**v, "via_words": VIA.get(v["via"], v["via"]), "at": v["recorded_at"][:19].replace("T", " ") + " UTC",
+              "restored": v["detail"].get("restored"), "source": v["detail"].get("source")} for v in kept]
+    return show(request, caller, "record_history.html", status, agency=agency, employee_id=employee_id,
+                name=row["name"] or "", version=row["version"], items=items, error=error,
+                separated_at=(row["separated_at"] or "")[:10], url=employee_url(agency, employee_id),
+                can_restore="page.restore" in allowed(caller.classes),
+                restored=request.query_params.get("restored"))
+
+
+@page_route(router, "page.history")
+def record_history(request: Request, agency: str, employee_id: str, caller: Caller = Depends(authorized)):
+    """Every kept version of the record, newest first: when, who, through what, which fields changed; HR restores
+    one from here (a new version; endorsements recorded in the service since stay)."""
+    return _history(request, caller, agency, employee_id)
+
+
+@page_route(router, "page.restore")
+async def record_restore(request: Request, agency: str, employee_id: str, clock: ClockDep,
+                         caller: Caller = Depends(authorized)):
+    form = await request.form()
+    state = request.app.state.service
+    wanted = str(form.get("restore") or "")
+    if not wanted.isdigit():
+        raise Refused(422, "say which version to restore")
+    version = version_of(str(form.get("version") or "")) if str(form.get("version") or "").strip() else None
+    try:
+        values = await run_in_threadpool(functools.partial(records.restore, state, caller, clock, agency,
+                                                           employee_id, int(wanted), version=version,
+                                                           client=client_of(request)))
+    except Refused as exc:
+        if exc.status in (404, 428):
+            raise
+        return _history(request, caller, agency, employee_id, exc.status, str(exc))
+    return RedirectResponse(employee_url(agency, employee_id, f"/history?restored={wanted}&now={values['version']}"),
+                            status_code=303)
+
+
+def _valid(raw: dict) -> bool:
+    try:
+        Employee.model_validate(raw)
+    except ValueError:  # not a valid record: the save reports why, field by field
+        return False
+    return True
+
+
+__all__ = ["from_form", "missing_fields", "router", "sections"]

@@ -13,7 +13,7 @@ from fastapi.responses import Response
 
 from . import store
 from .actions import team as team_actions
-from .auth import Caller, Denied, authorized, not_found
+from .auth import Caller, Denied, authorized
 from .core import UndecidedItem, roster_csv
 from .deciding import keep
 from .pages import (STATUS_ORDER, agency_title, day_or_none, days_or_none, page_route, search_matches, show,

@@ -150,10 +150,31 @@ PERMISSIONS.update({
                               ok=303, write=True, summary="revoke one API token"),
 })
 
+# store (issue 21): a record's kept versions and restoring one, endorsements entered from paper, import previews
+PERMISSIONS.update({
+    "employee.versions": Rule("GET", f"{API}/employees/{{agency}}/{{employee_id}}/versions", frozenset({HR, AUDITOR}),
+                              "employee", summary="every kept version of a record: who, when, through what"),
+    "employee.restore": Rule("POST", f"{API}/employees/{{agency}}/{{employee_id}}/versions/{{version}}/restore",
+                             frozenset({HR}), "employee", write=True,
+                             summary="restore a kept version's HR-owned fields (If-Match: the current version)"),
+    "endorsement.paper": Rule("POST", f"{API}/employees/{{agency}}/{{employee_id}}/endorsements/paper",
+                              frozenset({HR}), "employee", ok=201, write=True,
+                              summary="enter an endorsement given on paper, with the paper's reference"),
+    "roster.preview": Rule("POST", f"{API}/agencies/{{agency}}/roster/preview", frozenset({HR}), "agency",
+                           summary="what importing a roster would change, person by person and field by field"),
+    "page.history": Rule("GET", f"{_EMP}/history", frozenset({HR, AUDITOR}), "employee",
+                         summary="a record's kept versions, with restore buttons for HR"),
+    "page.restore": Rule("POST", f"{_EMP}/history", frozenset({HR}), "employee", ok=303, write=True,
+                         summary="restore a kept version of a record"),
+    "page.paper_endorse": Rule("POST", f"{_EMP}/paper", frozenset({HR}), "employee", ok=303, write=True,
+                               summary="enter an endorsement given on paper, with its reference"),
+})
+
 for _action, _rule in PERMISSIONS.items():  # the table's own invariants, checked on import
     assert not (_rule.write and AUDITOR in _rule.roles), f"{_action}: an auditor never writes"
     assert _rule.write == (_rule.method not in ("GET", "HEAD")) or _action in (
-        "reclass.assess", "audit.replay", "page.import_check", "page.reclass"), f"{_action}: a write is a POST, PUT or PATCH"
+        "reclass.assess", "audit.replay", "page.import_check", "page.reclass",
+        "roster.preview"), f"{_action}: a write is a POST, PUT or PATCH"
 
 
 def rule(action: str) -> Rule:

@@ -6,16 +6,18 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from fastapi import APIRouter, Body, Depends, Query, Request
+from fastapi import APIRouter, Body, Depends, Header, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
-from pydantic import BaseModel, Field, ValidationError
+from pydantic import BaseModel, Field
 
 from . import store
-from .auth import Caller, Denied, authorized, not_found
+from .actions import Refused, decisions, imports, needed, positions, scope, version_of
+from .actions.records import merge_patch
+from .auth import Caller, Denied, authorized, client_of
+from .clock import ClockDep
 from .core import (
     InputError,
-    Position,
     ProposalError,
     RecordError,
     assess,
@@ -25,7 +27,7 @@ from .core import (
 )
 from .permissions import PERMISSIONS
 from .responses import json_response
-from .routes_people import actor, check_target, merge_patch, parse_as_of
+from .routes_people import actor, check_target, parse_as_of
 
 router = APIRouter()
 MAX_BODY = 20 * 1024 * 1024  # a roster or a proposal sent in one request
@@ -39,10 +41,7 @@ def route(action: str, tags: list[str], **kwargs):
 
 def stored_agency(conn, caller: Caller, agency: str | None) -> str:
     """An agency in the caller's scope that the store holds, or 404."""
-    agency = caller.agency_or_404(agency)
-    if store.agency_version(conn, agency) is None:
-        raise not_found(f"no agency {agency!r}")
-    return agency
+    return scope.stored_agency(conn, caller, agency)
 
 
 async def text_body(request: Request) -> str:
@@ -67,41 +66,20 @@ def input_error(exc: InputError, status: int = 422) -> Denied:
 # -- positions ----------------------------------------------------------------------------------------------
 @route("positions.list", ["positions"])
 def positions_list(request: Request, agency: str, caller: Caller = Depends(authorized)) -> Response:
-    with request.app.state.service.db.read() as conn:
-        agency = stored_agency(conn, caller, agency)
-        found = store.positions(conn, agency)
+    agency, found = positions.listing(request.app.state.service, caller, agency)
     return json_response({"agency": agency, "items": [p.model_dump(mode="json", by_alias=True) for p in found]})
 
 
-def _save_position(request: Request, caller: Caller, agency: str, position_id: str, make) -> Response:
-    state = request.app.state.service
-    with state.db.write() as conn:
-        agency = stored_agency(conn, caller, agency)
-        current = next((p for p in store.positions(conn, agency) if p.id == position_id), None)
-        raw = make(current.model_dump(mode="json", by_alias=True) if current else None)
-        if not isinstance(raw, dict) or str(raw.get("id", position_id)) != position_id:
-            raise Denied(422, f"a position is a JSON object whose id is {position_id!r}")
-        try:
-            position = Position.model_validate({**raw, "id": position_id})
-        except ValidationError as exc:
-            first = exc.errors()[0]
-            denied = Denied(422, "invalid position")
-            denied.errors = [{"field": ".".join(str(p) for p in first["loc"]), "message": first["msg"]}]
-            raise denied from None
-        known = state.decider.known(agency) or set()
-        if position.class_ not in known:
-            denied = Denied(422, "invalid position")
-            denied.errors = [{"field": "class", "message": f"unknown class {position.class_!r} for agency {agency!r}"}]
-            raise denied
-        created = store.put_position(conn, agency, position, actor(request, caller),
-                                     action="position.create" if current is None else "position.update")
+def _position(request: Request, caller: Caller, agency: str, position_id: str, make) -> Response:
+    position, created = positions.save(request.app.state.service, caller, agency, position_id, make,
+                                       client=client_of(request))
     return json_response(position.model_dump(mode="json", by_alias=True), 201 if created else 200)
 
 
 @route("position.replace", ["positions"])
 def position_replace(request: Request, agency: str, position_id: str, body: Any = Body(...),
                      caller: Caller = Depends(authorized)) -> Response:
-    return _save_position(request, caller, agency, position_id, lambda current: body)
+    return _position(request, caller, agency, position_id, lambda current: body)
 
 
 @route("position.patch", ["positions"])
@@ -109,21 +87,48 @@ def position_patch(request: Request, agency: str, position_id: str, body: Any = 
                    caller: Caller = Depends(authorized)) -> Response:
     def make(current):
         if current is None:
-            raise not_found(f"no position {position_id!r}")
+            raise Refused(404, f"no position {position_id!r}")
         return merge_patch(current, body) if isinstance(body, dict) else body
 
-    return _save_position(request, caller, agency, position_id, make)
+    return _position(request, caller, agency, position_id, make)
 
 
 # -- the roster --------------------------------------------------------------------------------------------
-@route("roster.import", ["roster"])
-async def roster_import(request: Request, agency: str, caller: Caller = Depends(authorized)) -> Response:
-    """A whole roster (YAML, or JSON) for the agency: stored all of it or nothing; every bad record is listed."""
+def _flags(replace: bool, confirm_separations: bool) -> dict:
+    return {"replace": replace, "separate": confirm_separations}
+
+
+@route("roster.preview", ["roster"])
+async def roster_preview(request: Request, agency: str, caller: Caller = Depends(authorized),
+                         replace: bool = True, confirm_separations: bool = False) -> Response:
+    """What importing this roster (YAML or JSON) would change, person by person and field by field, anything
+    removed first; its ``version`` (also the ETag) is the agency data version to send back in If-Match."""
     text = await text_body(request)
-    return await run_in_threadpool(_import, request, caller, agency, text)
+    loaded = await run_in_threadpool(_loaded, request, caller, agency, text)
+    plan = await run_in_threadpool(imports.preview, request.app.state.service.db, loaded,
+                                   **_flags(replace, confirm_separations))
+    return json_response(plan.preview(), headers={"ETag": f'"{plan.version}"'})
 
 
-def _import(request: Request, caller: Caller, agency: str, text: str) -> Response:
+@route("roster.import", ["roster"])
+async def roster_import(request: Request, agency: str, clock: ClockDep, caller: Caller = Depends(authorized),
+                        if_match: str | None = Header(None), replace: bool = True,
+                        confirm_separations: bool = False) -> Response:
+    """Merge a whole roster (YAML, or JSON) into the agency: all of it or nothing, every bad record listed. If-Match
+    is the agency data version previewed (or exported) against: 428 without it, 412 when the store moved on."""
+    text = await text_body(request)
+    loaded = await run_in_threadpool(_loaded, request, caller, agency, text)
+    previewed = needed(version_of(if_match), "agency's data (its preview's or export's ETag)")
+    plan = await run_in_threadpool(imports.apply_import, request.app.state.service.db, loaded,
+                                   actor(request, caller), clock, previewed=previewed,
+                                   **_flags(replace, confirm_separations))
+    return json_response({"agency": plan.agency, "source": plan.source, "employees": plan.employees,
+                          "positions": plan.positions_given, "previewed": plan.version, "version": plan.version + 1,
+                          "added": plan.added, "changed": plan.changed, "missing": plan.missing,
+                          "separated": plan.separated}, headers={"ETag": f'"{plan.version + 1}"'})
+
+
+def _loaded(request: Request, caller: Caller, agency: str, text: str):
     state = request.app.state.service
     agency = caller.agency_or_404(agency)
     try:
@@ -139,21 +144,22 @@ def _import(request: Request, caller: Caller, agency: str, text: str) -> Respons
         denied.errors = [{"employee_id": e.employee_id, "line": e.line, "column": e.column, "field": e.field,
                           "message": e.message} for e in loaded.errors]
         raise denied
-    summary = store.import_roster(state.db, loaded, actor(request, caller), replace=True)
-    return json_response({"agency": agency, **summary})
+    return loaded
 
 
 @route("roster.export", ["roster"])
-def roster_export(request: Request, agency: str, caller: Caller = Depends(authorized)) -> Response:
-    """The stored roster as a YAML roster file: ``eligibility roster`` decides it as the service does."""
+def roster_export(request: Request, agency: str, clock: ClockDep, caller: Caller = Depends(authorized)) -> Response:
+    """The stored roster as a YAML roster file: ``eligibility roster`` decides it as the service does. The ETag is
+    the agency data version (send it back in If-Match to import an edited copy)."""
     state = request.app.state.service
     with state.db.read() as conn:
         agency = stored_agency(conn, caller, agency)
+        version, _ = store.agency_version(conn, agency)
         loaded = store.roster(conn, agency)
     text = store.roster_yaml(loaded, f"Exported from the eligibility service by {caller.name} on "
-                                     f"{dt.datetime.now(dt.timezone.utc).strftime('%Y-%m-%d %H:%M UTC')}.")
+                                     f"{clock.now().strftime('%Y-%m-%d %H:%M UTC')} (data version {version}).")
     return Response(text, media_type="application/yaml",
-                    headers={"Content-Disposition": f'attachment; filename="{agency}.yaml"'})
+                    headers={"Content-Disposition": f'attachment; filename="{agency}.yaml"', "ETag": f'"{version}"'})
 
 
 # -- reclassification -----------------------------------------------------------------------------------------
@@ -192,23 +198,12 @@ class RecordRequest(BaseModel):
 
 
 @route("decisions.record", ["decision log"])
-def decisions_record(request: Request, body: RecordRequest, caller: Caller = Depends(authorized)) -> Response:
+def decisions_record(request: Request, body: RecordRequest, clock: ClockDep,
+                     caller: Caller = Depends(authorized)) -> Response:
     """Decide every stored employee of the agency and append each decision to the decision log (as ``roster
     --record``), with the caller as the actor."""
-    state = request.app.state.service
-    day, target = body.as_of or dt.date.today(), check_target(body.to)
-    with state.db.read() as conn:
-        agency = stored_agency(conn, caller, body.agency)
-        loaded = store.roster(conn, agency)
-    with state.decider.engine_lock:
-        items = list(state.decider.evaluator.evaluate_roster(loaded, day, to=target))
-    with state.db.decision_log() as log:
-        entries = log.record(items, loaded, state.decider.books, actor=caller.name, requested_target=target)
-    return json_response({"agency": agency, "as_of": day.isoformat(), "recorded": len(entries),
-                          "not_decided": len(items) - len(entries),
-                          "first_seq": entries[0].seq if entries else None,
-                          "last_seq": entries[-1].seq if entries else None,
-                          "decision_ids": [e.decision_id for e in entries]})
+    return json_response(decisions.record(request.app.state.service, caller, clock, body.agency, body.as_of,
+                                          check_target(body.to)))
 
 
 __all__ = ["router", "stored_agency"]

@@ -16,7 +16,9 @@ from pathlib import Path
 from typing import Callable
 
 from . import accounts, store
+from .actions.imports import apply_import
 from .activity import sign_heads
+from .clock import Clock
 from .core import Evaluator, LogKey, load_key
 from .db import Database, locate, open_database, upgrade
 from .roles import AUDITOR, HR, SUPERVISOR, Roles
@@ -43,7 +45,7 @@ def demo_store(evaluator: Evaluator, folder: Path) -> tuple[Database, list[tuple
     actor = store.Actor("demo")
     rosters = [store.read_roster_file(evaluator, str(path)) for path in sample_rosters()]
     for loaded in rosters:
-        store.import_roster(database, loaded, actor)
+        apply_import(database, loaded, actor, Clock())
     roles = Roles(evaluator.books)
     agency = next((r.agency for r in rosters if len(roles.roles_of(r.agency)) > 3), rosters[0].agency)
     loaded = next(r for r in rosters if r.agency == agency)

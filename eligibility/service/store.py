@@ -1,6 +1,7 @@
-"""The employee store: rosters imported whole (all of it or nothing), records and positions read and replaced one at
-a time, and rosters exported back to files that decide exactly as the stored records do. Every change is written
-with its activity-log entry in the same transaction."""
+"""The employee store's tables read and written: records (with every version kept) and positions read and replaced
+one at a time, separated employees, and rosters exported back to files that decide exactly as the stored records
+do. Every change is written with its activity-log entry in the same transaction. Imports (merging a roster file
+into the store) are planned and applied by ``actions/imports.py`` on top of these."""
 
 from __future__ import annotations
 
@@ -83,11 +84,17 @@ def positions(conn: Connection, agency: str) -> list[Position]:
     return [Position.model_validate_json(text) for text in rows]
 
 
+def _active(agency: str):
+    """Not marked separated (separated employees are kept, with their history, but are in no team or roster)."""
+    s = t.separations
+    return t.employees.c.employee_id.not_in(sa.select(s.c.employee_id).where(s.c.agency == agency))
+
+
 def employee_index(conn: Connection, agency: str, supervisor: str | None = None) -> list[dict]:
     """The agency's employees in roster order (optionally one supervisor's team), without their records."""
     e = t.employees
     query = sa.select(e.c.employee_id, e.c.name, e.c.supervisor, e.c.record_sha256, e.c.version) \
-        .where(e.c.agency == agency).order_by(e.c.ord)
+        .where(e.c.agency == agency, _active(agency)).order_by(e.c.ord)
     if supervisor is not None:
         query = query.where(e.c.supervisor == supervisor)
     return [dict(row) for row in conn.execute(query).mappings()]
@@ -96,15 +103,21 @@ def employee_index(conn: Connection, agency: str, supervisor: str | None = None)
 def records(conn: Connection, agency: str, ids: Iterable[str] | None = None) -> dict[str, Employee]:
     """Stored records by id (all of the agency's, or those of ``ids``)."""
     e = t.employees
-    query = sa.select(e.c.employee_id, e.c.record_json).where(e.c.agency == agency).order_by(e.c.ord)
+    query = sa.select(e.c.employee_id, e.c.record_json).where(e.c.agency == agency, _active(agency)) \
+        .order_by(e.c.ord)
     if ids is not None:
         query = query.where(e.c.employee_id.in_(list(ids)))
     return {row[0]: Employee.model_validate_json(row[1]) for row in conn.execute(query)}
 
 
 def employee_row(conn: Connection, agency: str, employee_id: str) -> dict | None:
-    row = conn.execute(sa.select(t.employees).where(t.employees.c.agency == agency,
-                                                     t.employees.c.employee_id == employee_id)).mappings().first()
+    """The stored row of one employee (separated or not: ``separated_at`` says), or None."""
+    s = t.separations
+    row = conn.execute(sa.select(t.employees, s.c.separated_at)
+                       .join(s, sa.and_(s.c.agency == t.employees.c.agency,
+                                        s.c.employee_id == t.employees.c.employee_id), isouter=True)
+                       .where(t.employees.c.agency == agency, t.employees.c.employee_id == employee_id)
+                       ).mappings().first()
     return dict(row) if row else None
 
 
@@ -126,13 +139,13 @@ def validate_record(raw: Any, known: set[str] | None, where: str = "request body
 
 
 # -- writing -----------------------------------------------------------------------------------------
-def _employee_values(agency: str, employee: Employee, ord_: int, version: int) -> dict:
+def employee_values(agency: str, employee: Employee, ord_: int, version: int) -> dict:
     return {"agency": agency, "employee_id": employee.id, "ord": ord_, "name": employee.name,
             "supervisor": employee.supervisor, "record_json": record_json(employee),
             "record_sha256": record_sha256(employee), "version": version, "updated_at": activity.utc_now()}
 
 
-def _bump(conn: Connection, agency: str, positions_sha: str | None = None) -> None:
+def bump(conn: Connection, agency: str, positions_sha: str | None = None) -> None:
     values: dict = {"version": t.agencies.c.version + 1}
     if positions_sha is not None:
         values["positions_sha256"] = positions_sha
@@ -156,67 +169,49 @@ def read_roster_file(evaluator: Evaluator, path: str, mapping: str | None = None
     return loaded
 
 
-def import_roster(db: Database, loaded: Roster, actor: Actor, *, replace: bool = False) -> dict:
-    """Store a whole roster in one transaction (replacing the agency's with ``replace``); returns what changed."""
-    with db.write() as conn:
-        before = agency_version(conn, loaded.agency)
-        if before is not None and not replace:
-            count = conn.execute(sa.select(sa.func.count()).select_from(t.employees)
-                                 .where(t.employees.c.agency == loaded.agency)).scalar_one()
-            raise StoreError(f"agency {loaded.agency!r} is already in the store ({count} employees); give --replace "
-                             f"to replace its roster")
-        old = roster(conn, loaded.agency) if before is not None else None
-        old_sha = {e.id: record_sha256(e) for e in old.employees} if old else {}
-        new_sha = {e.id: record_sha256(e) for e in loaded.employees}
-        pos_sha = positions_sha256(loaded.positions)
-        if before is None:
-            conn.execute(t.agencies.insert().values(agency=loaded.agency, version=1, positions_sha256=pos_sha,
-                                                    source=Path(loaded.path).name, imported_at=activity.utc_now()))
-        else:
-            conn.execute(t.employees.delete().where(t.employees.c.agency == loaded.agency))
-            conn.execute(t.positions.delete().where(t.positions.c.agency == loaded.agency))
-            conn.execute(t.agencies.update().where(t.agencies.c.agency == loaded.agency).values(
-                version=t.agencies.c.version + 1, positions_sha256=pos_sha, source=Path(loaded.path).name,
-                imported_at=activity.utc_now()))
-        if loaded.positions:
-            conn.execute(t.positions.insert(), [
-                {"agency": loaded.agency, "position_id": p.id, "ord": i, "position_json": position_json(p)}
-                for i, p in enumerate(loaded.positions)])
-        if loaded.employees:
-            conn.execute(t.employees.insert(), [_employee_values(loaded.agency, e, i, 1)
-                                                for i, e in enumerate(loaded.employees)])
-        summary = {
-            "source": Path(loaded.path).name, "employees": len(loaded.employees), "positions": len(loaded.positions),
-            "added": sorted(set(new_sha) - set(old_sha)), "removed": sorted(set(old_sha) - set(new_sha)),
-            "changed": sorted(i for i in set(new_sha) & set(old_sha) if new_sha[i] != old_sha[i])}
-        changed = [f"employees.{i}" for i in sorted(set(summary["added"]) | set(summary["removed"])
-                                                      | set(summary["changed"]))]
-        if old is None or positions_sha256(old.positions) != pos_sha:
-            changed.insert(0, "positions")
-        activity.append(conn, actor=actor.name, client=actor.client, action="roster.import", agency=loaded.agency,
-                        subject=loaded.agency, before=roster_sha256(old.positions, old.employees) if old else None,
-                        after=roster_sha256(loaded.positions, loaded.employees), changed=changed,
-                        detail={k: v if isinstance(v, int) or k == "source" else len(v) for k, v in summary.items()})
-    return summary
-
-
 def replace_record(conn: Connection, agency: str, employee: Employee, actor: Actor, *, action: str,
-                   expected_version: int | None = None, detail: dict | None = None) -> dict:
-    """Replace one stored record inside the caller's write transaction; returns the new row."""
+                   expected_version: int | None = None, detail: dict | None = None, via: str = "edit") -> dict:
+    """Replace one stored record inside the caller's write transaction, keeping the new version in the record's
+    history (``via``: edit, endorsement, restore); returns the new row."""
     row = employee_row(conn, agency, employee.id)
     if row is None:
         raise LookupError(employee.id)
     if expected_version is not None and row["version"] != expected_version:
         raise VersionConflict(row["version"])
-    values = _employee_values(agency, employee, row["ord"], row["version"] + 1)
+    values = employee_values(agency, employee, row["ord"], row["version"] + 1)
     conn.execute(t.employees.update().where(t.employees.c.agency == agency,
                                             t.employees.c.employee_id == employee.id).values(**values))
-    _bump(conn, agency)
+    bump(conn, agency)
+    keep_version(conn, values, via, actor, detail)
     activity.append(conn, actor=actor.name, client=actor.client, action=action, agency=agency, subject=employee.id,
                     before=row["record_sha256"], after=values["record_sha256"],
                     changed=activity.changed_fields(json.loads(row["record_json"]), json.loads(values["record_json"])),
                     detail=detail)
     return values
+
+
+def keep_version(conn: Connection, values: dict, via: str, actor: Actor, detail: dict | None = None) -> None:
+    """Keep one version of a record (the employee row's values as written) in its history."""
+    conn.execute(t.record_versions.insert().values(
+        agency=values["agency"], employee_id=values["employee_id"], version=values["version"],
+        record_json=values["record_json"], record_sha256=values["record_sha256"], via=via, actor=actor.name,
+        recorded_at=values["updated_at"], detail=canonical_json(detail or {})))
+
+
+def versions(conn: Connection, agency: str, employee_id: str) -> list[dict]:
+    """Every kept version of a record, oldest first: version, record_json, record_sha256, via, actor, recorded_at,
+    detail (a dict)."""
+    v = t.record_versions
+    rows = conn.execute(sa.select(v).where(v.c.agency == agency, v.c.employee_id == employee_id)
+                        .order_by(v.c.version)).mappings()
+    return [{**row, "detail": json.loads(row["detail"])} for row in rows]
+
+
+def separated(conn: Connection, agency: str) -> dict[str, dict]:
+    """The agency's employees marked separated: id -> {separated_at, actor, source}."""
+    s = t.separations
+    return {row["employee_id"]: dict(row) for row in conn.execute(sa.select(s).where(s.c.agency == agency))
+            .mappings()}
 
 
 class VersionConflict(StoreError):
@@ -242,7 +237,7 @@ def put_position(conn: Connection, agency: str, position: Position, actor: Actor
                      .values(position_json=position_json(position)))
         after = [position if p.id == position.id else p for p in current]
     after_sha = positions_sha256(after)
-    _bump(conn, agency, after_sha)
+    bump(conn, agency, after_sha)
     before_json = json.loads(position_json(old)) if old else {}
     activity.append(conn, actor=actor.name, client=actor.client, action=action, agency=agency,
                     subject=f"position {position.id}", before=before_sha, after=after_sha,
@@ -302,5 +297,6 @@ def export_roster(db: Database, agency: str, output: str | None) -> tuple[Roster
 
 
 __all__ = ["Actor", "ImportRefused", "VersionConflict", "agencies", "agency_version", "employee_index",
-           "employee_row", "export_roster", "import_roster", "positions", "positions_sha256", "put_position",
-           "read_roster_file", "records", "replace_record", "roster", "roster_yaml", "validate_record"]
+           "employee_row", "export_roster", "keep_version", "position_json", "positions", "positions_sha256",
+           "put_position", "read_roster_file", "records", "replace_record", "roster", "roster_sha256", "roster_yaml",
+           "separated", "validate_record", "versions"]

@@ -165,3 +165,47 @@ __all__ = ["ACTIVITY_COLUMNS", "accounts", "activity", "agencies", "calendar_fee
            "endorsement_notes", "meta",
            "metadata", "positions", "tokens"]
 __all__ += ["invitations", "sign_in_limits"]  # auth
+
+
+# store: (branch store, issue 21) every version of every record, who made it and through what; employees marked
+# separated by an import (kept, out of teams); where each endorsement came from besides the service's own notes
+record_versions = sa.Table(
+    "record_versions", metadata,
+    sa.Column("agency", sa.String(80), primary_key=True),
+    sa.Column("employee_id", sa.String(200), primary_key=True),
+    sa.Column("version", sa.Integer, primary_key=True, autoincrement=False),
+    sa.Column("record_json", sa.Text, nullable=False),
+    sa.Column("record_sha256", sa.String(64), nullable=False),
+    sa.Column("via", sa.String(20), nullable=False),  # import, edit, endorsement, restore, separation, stored
+    sa.Column("actor", sa.String(200), nullable=False),
+    sa.Column("recorded_at", sa.String(40), nullable=False),
+    sa.Column("detail", sa.Text, nullable=False),
+)
+
+separations = sa.Table(
+    "separations", metadata,
+    sa.Column("agency", sa.String(80), primary_key=True),
+    sa.Column("employee_id", sa.String(200), primary_key=True),
+    sa.Column("separated_at", sa.String(40), nullable=False),
+    sa.Column("actor", sa.String(200), nullable=False),
+    sa.Column("source", sa.Text, nullable=False),
+)
+
+endorsement_sources = sa.Table(
+    "endorsement_sources", metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("agency", sa.String(80), nullable=False),
+    sa.Column("employee_id", sa.String(200), nullable=False),
+    sa.Column("kind", sa.String(40), nullable=False),
+    sa.Column("by_role", sa.String(80), nullable=False),
+    sa.Column("toward", sa.String(200), nullable=False),
+    sa.Column("date", sa.String(10), nullable=False),
+    sa.Column("source", sa.String(10), nullable=False),  # paper (entered by HR) or import (an HR-system file)
+    sa.Column("account", sa.String(200), nullable=False),
+    sa.Column("reference", sa.Text, nullable=False),  # the paper record's reference, or the imported file's name
+    sa.Column("comment", sa.Text),
+    sa.Column("recorded_at", sa.String(40), nullable=False),
+    sa.Index("endorsement_sources_employee", "agency", "employee_id"),
+)
+
+__all__ += ["endorsement_sources", "record_versions", "separations"]

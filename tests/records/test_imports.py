@@ -163,7 +163,7 @@ def test_mapping_problems_stop_the_run_with_a_positioned_error(tmp_path):
     run = _run("roster", str(export), "--map", str(mapping), "--rules", str(RULES), "--as-of", AS_OF)
     assert run.returncode == 2
     assert run.stderr.startswith(f"eligibility: error: {mapping}:6:3: columns.Hired Into Title: unknown field "
-                                 "'assignment.strat'; expected id, name, education or one of assignment.FIELD")
+                                 "'assignment.strat'; expected id, name, education, supervisor or one of assignment.FIELD")
     mapping.write_text(MINI_MAP.replace("  Notes: null\n", ""))
     run = _run("roster", str(export), "--map", str(mapping), "--rules", str(RULES), "--as-of", AS_OF)
     assert (run.returncode, run.stderr) == (2, f"eligibility: error: {export}:1:8: Notes: column 'Notes' is not in "

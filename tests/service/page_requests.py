@@ -19,6 +19,8 @@ def _hr(world, agency):
 
 def _page(where, tail=""):
     agency, employee_id = where
+    if tail == "/paper":
+        return f"/employees/{agency}/{PAPER_PAGE.get(employee_id, employee_id)}{tail}"
     return f"/employees/{agency}/{ENDORSED.get(employee_id, employee_id) if tail.startswith('/endorse') else employee_id}{tail}"
 
 
@@ -34,6 +36,25 @@ def _kind(world, role, where):
 
 def _roster(world, agency) -> bytes:
     return _hr(world, agency).get(f"/api/v1/agencies/{agency}/roster").content
+
+
+PAPER_PAGE = {"CCWD-002": "CCWD-005"}  # HR's paper entry from the page goes to yet another employee (no 409)
+
+
+def _paper_kind(world, where) -> str:
+    agency, employee_id = where
+    if agency != "ccwd":
+        return "recommendation"
+    return _kind(world, "office_manager", (agency, PAPER_PAGE.get(employee_id, employee_id)))
+
+
+def _roster_version(world, agency) -> str:
+    return _hr(world, agency).get(f"/api/v1/agencies/{agency}/roster").headers["etag"].strip('"')
+
+
+def _version(world, where) -> str:
+    agency, employee_id = where
+    return _hr(world, agency).get(f"/api/v1/employees/{agency}/{employee_id}").headers.get("etag", '"1"').strip('"')
 
 
 def _record_form(world, where) -> dict:
@@ -58,9 +79,16 @@ PAGE_REQUESTS = {
     "page.import_check": lambda w, r, x: ("POST", "/hr/import", {"params": {"agency": x[0]}, "files": {
         "roster": (f"{x[0]}.yaml", _roster(w, x[0]), "application/yaml")}}),
     "page.import_save": lambda w, r, x: ("POST", "/hr/import/save", {"params": {"agency": x[0]}, "data": {
-        "name": f"{x[0]}.yaml", "data": base64.b64encode(_roster(w, x[0])).decode()}, **NO_FOLLOW}),
+        "name": f"{x[0]}.yaml", "data": base64.b64encode(_roster(w, x[0])).decode(),
+        "version": _roster_version(w, x[0])}, **NO_FOLLOW}),
     "page.record_edit": lambda w, r, x: ("GET", _page(x, "/edit"), {}),
     "page.record_save": lambda w, r, x: ("POST", _page(x, "/edit"), {"data": _record_form(w, x), **NO_FOLLOW}),
+    "page.history": lambda w, r, x: ("GET", _page(x, "/history"), {}),
+    "page.restore": lambda w, r, x: ("POST", _page(x, "/history"), {"data": {"version": _version(w, x),
+                                                                            "restore": "1"}, **NO_FOLLOW}),
+    "page.paper_endorse": lambda w, r, x: ("POST", _page(x, "/paper"), {"data": {
+        "what": f"office_manager:{_paper_kind(w, x)}", "date": AS_OF, "reference": "matrix paper page 3"},
+        **NO_FOLLOW}),
     "page.positions": lambda w, r, x: ("GET", "/hr/positions", {"params": {"agency": x[0]}}),
     "page.position_save": lambda w, r, x: ("POST", "/hr/positions", {"params": {"agency": x[0]}, "data": {
         "id": {"ccwd": "CCWD-POS-CST-1", "jbwd": "JBWD-POS-CSS1-6"}[x[0]], "change": "vacancy", "vacant": "on"},

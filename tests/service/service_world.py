@@ -12,7 +12,9 @@ from eligibility.service import accounts
 from eligibility.service.app import create_app
 from eligibility.service.db import Database, locate, upgrade
 from eligibility.service.roles import Roles
-from eligibility.service.store import Actor, import_roster, read_roster_file
+from eligibility.service.actions.imports import apply_import
+from eligibility.service.clock import Clock
+from eligibility.service.store import Actor, read_roster_file
 
 AS_OF = "2026-11-24"
 PASSWORD = "correct horse battery staple"
@@ -79,7 +81,7 @@ def build_world(url: str, evaluator, rosters=None) -> World:
     upgrade(db)
     actor = Actor("test")
     for path in rosters or sorted(SAMPLES.glob("*.yaml")):
-        import_roster(db, read_roster_file(evaluator, str(path)), actor)
+        apply_import(db, read_roster_file(evaluator, str(path)), actor, Clock())
     roles = Roles(evaluator.books)
     world = World(db=db, app=create_app(db, evaluator), roles=roles)
     with db.write() as conn:
@@ -87,6 +89,14 @@ def build_world(url: str, evaluator, rosters=None) -> World:
             accounts.create(conn, roles, name, role, agency, PASSWORD, actor)
             world.tokens[name] = accounts.create_token(conn, name, actor)
     return world
+
+
+def if_match(client, url: str, **headers) -> dict:
+    """Headers for a write of the record at ``url``: If-Match with the version ``client`` reads there (when it can
+    read it), and ``headers``."""
+    answer = client.get(url)
+    found = {"If-Match": answer.headers["ETag"]} if answer.status_code == 200 else {}
+    return {**found, **{k.replace("_", "-"): v for k, v in headers.items()}}
 
 
 RULES_DIR = ROOT / "rules"

@@ -14,7 +14,7 @@ from eligibility.cli import main
 from eligibility.service import activity
 from eligibility.service.activity import SQLITE_TRIGGERS, changed_fields
 from eligibility.service.core import Employee, record_sha256
-from service.service_world import PASSWORD
+from service.service_world import PASSWORD, if_match
 
 
 def entries(world, **params) -> list[dict]:
@@ -24,7 +24,8 @@ def entries(world, **params) -> list[dict]:
 def test_a_record_edit_is_logged_with_actor_hashes_and_changed_fields(fresh_world):
     hr = fresh_world.as_("hr.ccwd")
     before = hr.get("/api/v1/employees/ccwd/CCWD-005").json()["record"]
-    after = hr.patch("/api/v1/employees/ccwd/CCWD-005", json={"supervisor": "pwhitfield", "education": "bachelor"}
+    after = hr.patch("/api/v1/employees/ccwd/CCWD-005", json={"supervisor": "pwhitfield", "education": "bachelor"},
+                     headers=if_match(hr, "/api/v1/employees/ccwd/CCWD-005")
                      ).json()["record"]
     entry = entries(fresh_world, subject="CCWD-005")[-1]
     assert (entry["actor"], entry["action"], entry["agency"], entry["client"]) == ("hr.ccwd", "employee.patch", "ccwd",
@@ -100,7 +101,9 @@ def test_audit_verify_names_a_deleted_entry_and_a_truncated_tail(fresh_world):
     _tamper(fresh_world, "DELETE FROM activity_log WHERE seq = 4")
     assert "entry 4 missing: the chain goes from entry 3 to entry 5 (deleted rows)" in _verify_cli(fresh_world).output
     # and the service writes nothing more onto a log whose head no longer matches
-    answer = fresh_world.as_("hr.ccwd").patch("/api/v1/employees/ccwd/CCWD-001", json={"education": "bachelor"})
+    hr = fresh_world.as_("hr.ccwd")
+    answer = hr.patch("/api/v1/employees/ccwd/CCWD-001", json={"education": "bachelor"},
+                      headers=if_match(hr, "/api/v1/employees/ccwd/CCWD-001"))
     assert answer.status_code == 503 and "not its recorded head" in answer.json()["detail"]
 
 

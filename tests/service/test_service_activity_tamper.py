@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 import sqlalchemy as sa
 from factories import tamper_table
+from service.service_world import if_match
 
 from eligibility.audit.key import LogKey
 from eligibility.service import activity
@@ -213,7 +214,9 @@ def test_every_anchor_verify_printed_passes_then_fails_once_the_activity_log_is_
                                                                                               "signature_mismatch")
     assert "A log does not hold." in auditor.get("/audit/verify", params={"anchor": anchors[1]}).text
     # and the service, holding the key, writes nothing more onto the rewritten log
-    refused = fresh_world.as_("hr.ccwd").patch("/api/v1/employees/ccwd/CCWD-001", json={"education": "bachelor"})
+    hr = fresh_world.as_("hr.ccwd")
+    refused = hr.patch("/api/v1/employees/ccwd/CCWD-001", json={"education": "bachelor"},
+                       headers=if_match(hr, "/api/v1/employees/ccwd/CCWD-001"))
     assert refused.status_code == 503 and "head signature does not match the key" in refused.json()["detail"]
 
 

@@ -9,7 +9,7 @@ from click.testing import CliRunner
 
 from eligibility.cli import main
 
-from service.service_world import AS_OF, PASSWORD, PROPOSALS, RULES_DIR
+from service.service_world import AS_OF, PASSWORD, PROPOSALS, RULES_DIR, if_match
 
 from factories import SAMPLES
 
@@ -110,15 +110,18 @@ def test_hr_edits_a_record_with_validation_errors_naming_the_field_and_if_match(
     url = "/api/v1/employees/ccwd/CCWD-003"
     got = hr.get(url)
     assert got.headers["etag"] == '"1"'
+    v1 = {"If-Match": '"1"'}
+    unversioned = hr.patch(url, json={"name": "Someone"})
+    assert unversioned.status_code == 428 and "give the version of the record you read" in unversioned.json()["detail"]
     bad = hr.patch(url, json={"assignments": [{"class": "customer-service-specialst", "level": "I",
-                                               "start": "2020-01-01"}]})
+                                               "start": "2020-01-01"}]}, headers=v1)
     assert bad.status_code == 422
     assert bad.json() == {"detail": "invalid record", "errors": [{
         "field": "assignments[0].class", "message": "unknown class 'customer-service-specialst'",
         "suggestion": "customer-service-specialist"}]}
-    bad_date = hr.patch(url, json={"evaluations": [{"date": "2024-02-30", "rating": "satisfactory"}]})
+    bad_date = hr.patch(url, json={"evaluations": [{"date": "2024-02-30", "rating": "satisfactory"}]}, headers=v1)
     assert bad_date.status_code == 422 and bad_date.json()["errors"][0]["field"] == "evaluations[0].date"
-    wrong_id = hr.put(url, json={**got.json()["record"], "id": "CCWD-999"})
+    wrong_id = hr.put(url, json={**got.json()["record"], "id": "CCWD-999"}, headers=v1)
     assert wrong_id.status_code == 422 and wrong_id.json()["errors"][0]["field"] == "id"
     moved = hr.patch(url, json={"supervisor": "lortiz"}, headers={"If-Match": '"1"'})
     assert moved.status_code == 200 and moved.headers["etag"] == '"2"' and moved.json()["record"]["supervisor"] == \
@@ -126,7 +129,7 @@ def test_hr_edits_a_record_with_validation_errors_naming_the_field_and_if_match(
     stale = hr.patch(url, json={"name": "Someone"}, headers={"If-Match": '"1"'})
     assert stale.status_code == 412
     assert "CCWD-003" in team(sqlite_world.as_("lortiz"))  # the team follows the record
-    removed = hr.patch(url, json={"supervisor": None})
+    removed = hr.patch(url, json={"supervisor": None}, headers={"If-Match": '"2"'})
     assert "supervisor" not in removed.json()["record"]
     assert "CCWD-003" not in team(sqlite_world.as_("lortiz"))
 
@@ -162,8 +165,17 @@ def test_hr_imports_a_roster_all_or_nothing_through_the_api(sqlite_world):
     assert all(e["line"] for e in answer.json()["errors"])
     assert hr.get("/api/v1/employees/ccwd/CCWD-001").json()["record"]["assignments"][0]["start"] == "2021-06-14"
     changed = text.replace("name: Marisol Quintero-Vance", "name: M. Quintero-Vance")
-    ok = hr.post("/api/v1/agencies/ccwd/roster", content=changed, headers={"content-type": "application/yaml"})
+    unversioned = hr.post("/api/v1/agencies/ccwd/roster", content=changed)
+    assert unversioned.status_code == 428 and "nothing was changed" in unversioned.json()["detail"]
+    preview = hr.post("/api/v1/agencies/ccwd/roster/preview", content=changed)
+    assert preview.status_code == 200 and preview.json()["changed"] == ["CCWD-001"]
+    assert [(c["change"], c["employee_id"], c["field"], c["before"], c["after"]) for c in preview.json()["changes"]
+            if c["change"] != "kept"] == [("changed", "CCWD-001", "name", "Marisol Quintero-Vance", "M. Quintero-Vance")]
+    ok = hr.post("/api/v1/agencies/ccwd/roster", content=changed, headers={"content-type": "application/yaml",
+                                                                          "If-Match": preview.headers["etag"]})
     assert ok.status_code == 200 and ok.json()["changed"] == ["CCWD-001"]
+    stale = hr.post("/api/v1/agencies/ccwd/roster", content=text, headers={"If-Match": preview.headers["etag"]})
+    assert stale.status_code == 412 and "preview the file again" in stale.json()["detail"]
     other = hr.post("/api/v1/agencies/ccwd/roster", content=(SAMPLES / "jbwd.yaml").read_text())
     assert other.status_code == 422 and other.json()["detail"] == "the roster is for agency 'jbwd', not 'ccwd'"
 
@@ -196,7 +208,8 @@ def test_recording_decisions_then_auditing_them(fresh_world):
     assert entries["items"][0]["actor"] == "hr.ccwd" and entries["items"][0]["summary"]["status"] == "eligible"
     replayed = auditor.post(f"/api/v1/audit/replay/{recorded['decision_ids'][0]}").json()
     assert (replayed["ok"], replayed["result"]) == (True, "reproduced")
-    hr.patch("/api/v1/employees/ccwd/CCWD-001", json={"education": "bachelor"})
+    hr.patch("/api/v1/employees/ccwd/CCWD-001", json={"education": "bachelor"},
+             headers=if_match(hr, "/api/v1/employees/ccwd/CCWD-001"))
     changed = auditor.post(f"/api/v1/audit/replay/{recorded['decision_ids'][0]}").json()
     assert changed["ok"] is False and changed["record_matches"] is False
     verified = auditor.get("/api/v1/audit/verify").json()

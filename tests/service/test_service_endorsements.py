@@ -50,10 +50,12 @@ def test_an_endorsement_is_recorded_with_its_comment_and_the_decision_moves(team
     answer = endorse(om, "T01", kind="recommendation", comment="Ready for the II work.")
     assert answer.status_code == 201, answer.text
     body = answer.json()
+    provenance = body["endorsement"].pop("provenance")
     assert body["endorsement"] == {"kind": "recommendation", "by": "office_manager",
                                    "date": dt.date.today().isoformat(),
                                    "toward": "customer-service-specialist:II", "comment": "Ready for the II work.",
                                    "recorded_by": "om.ccwd"}
+    assert [(p["source"], p["account"], p["role"]) for p in provenance] == [("service", "om.ccwd", "office_manager")]
     assert "recommendation by the Office Manager" not in body["summary"]["waiting_on"]
     listed = om.get("/api/v1/employees/ccwd/T01/endorsements").json()["items"]
     assert [(e["kind"], e["recorded_by"], e["comment"]) for e in listed] == [

@@ -50,6 +50,29 @@ def _record(world, where) -> dict:
     return reader.get(_employee(where)).json()["record"]
 
 
+def _etag(world, where) -> dict:
+    """If-Match with the record's current version (read as the agency's HR)."""
+    agency, employee_id = where
+    reader = world.as_("hr.ccwd" if agency == "ccwd" else "hr.jbwd")
+    return {"If-Match": reader.get(_employee(where)).headers["etag"]}
+
+
+def _roster_etag(world, agency) -> dict:
+    return {"If-Match": world.as_("hr.ccwd" if agency == "ccwd" else "hr.jbwd")
+            .get(f"/api/v1/agencies/{agency}/roster").headers["etag"]}
+
+
+PAPER = {"CCWD-002": "CCWD-004"}  # HR's paper entry goes to another employee than the endorsers' (no 409 between)
+
+
+def _paper(world, where) -> tuple[str, dict]:
+    agency, employee_id = where
+    other = (agency, PAPER.get(employee_id, employee_id))
+    return _employee(other) + "/endorsements/paper", {"json": {
+        "kind": _kind(world, "office_manager", agency, other) if agency == "ccwd" else "recommendation",
+        "by": "office_manager", "date": AS_OF, "reference": "matrix paper file 7"}}
+
+
 def _kind(world, role: str, agency: str, where) -> str:
     """A kind of endorsement the role gives that the employee's record does not hold yet (else any kind)."""
     kinds = sorted(world.roles.endorsement_kinds(role, agency))
@@ -71,8 +94,15 @@ REQUESTS = {
     "endorsements.list": lambda w, r, x: ("GET", _employee(x) + "/endorsements", {}),
     "endorsement.create": lambda w, r, x: ("POST", _employee(x) + "/endorsements",
                                            {"json": {"kind": _kind(w, r, _agency(x), x), "comment": "matrix"}}),
-    "employee.replace": lambda w, r, x: ("PUT", _employee(x), {"json": _record(w, x)}),
-    "employee.patch": lambda w, r, x: ("PATCH", _employee(x), {"json": {"name": _record(w, x).get("name")}}),
+    "employee.replace": lambda w, r, x: ("PUT", _employee(x), {"json": _record(w, x), "headers": _etag(w, x)}),
+    "employee.patch": lambda w, r, x: ("PATCH", _employee(x), {"json": {"name": _record(w, x).get("name")},
+                                                               "headers": _etag(w, x)}),
+    "employee.versions": lambda w, r, x: ("GET", _employee(x) + "/versions", {}),
+    "employee.restore": lambda w, r, x: ("POST", _employee(x) + "/versions/1/restore", {"headers": _etag(w, x)}),
+    "endorsement.paper": lambda w, r, x: ("POST", *_paper(w, x)),
+    "roster.preview": lambda w, r, x: ("POST", f"/api/v1/agencies/{_agency(x)}/roster/preview",
+                                       {"content": w.as_("hr.ccwd" if _agency(x) == "ccwd" else "hr.jbwd")
+                                        .get(f"/api/v1/agencies/{_agency(x)}/roster").text}),
     "positions.list": lambda w, r, x: ("GET", f"/api/v1/agencies/{_agency(x)}/positions", {}),
     "position.replace": lambda w, r, x: ("PUT", f"/api/v1/agencies/{_agency(x)}/positions/{POSITION[_agency(x)][0]}",
                                          {"json": {"class": POSITION[_agency(x)][1], "level": "I", "vacant": True}}),
@@ -81,7 +111,8 @@ REQUESTS = {
     "roster.import": lambda w, r, x: ("POST", f"/api/v1/agencies/{_agency(x)}/roster",
                                       {"content": w.as_("hr.ccwd" if _agency(x) == "ccwd" else "hr.jbwd")
                                        .get(f"/api/v1/agencies/{_agency(x)}/roster").text,
-                                       "headers": {"content-type": "application/yaml"}}),
+                                       "headers": {"content-type": "application/yaml",
+                                                   **_roster_etag(w, _agency(x))}}),
     "roster.export": lambda w, r, x: ("GET", f"/api/v1/agencies/{_agency(x)}/roster", {}),
     "reclass.assess": lambda w, r, x: ("POST", "/api/v1/reclass", {"content": PROPOSALS[_agency(x)].read_text(),
                                                                   "headers": {"content-type": "application/yaml"},

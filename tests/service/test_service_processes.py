@@ -22,7 +22,7 @@ import pytest
 
 from eligibility.decide.evaluator import Evaluator
 from eligibility.records.models import Employee
-from service.service_world import RULES_DIR, build_world, drop_pg_database, pg_database
+from service.service_world import RULES_DIR, build_world, drop_pg_database, if_match, pg_database
 
 AS_OF = "2026-11-24"
 # the readers ask as of several dates: each (record, date) is decided afresh, so reads and edits interleave often
@@ -200,12 +200,12 @@ def test_a_decision_is_cached_under_the_hash_of_the_record_it_decided_not_the_on
         row_a = next(r for r in store.employee_index(conn, "ccwd") if r["employee_id"] == "CCWD-001")
         _, positions_sha = store.agency_version(conn, "ccwd")
     expired = [{**licences[0], "expires": "2026-01-01"}]
-    assert hr.patch(url, json={"licenses": expired}).status_code == 200
+    assert hr.patch(url, json={"licenses": expired}, headers=if_match(hr, url)).status_code == 200
     with sqlite_world.db.read() as conn:  # the stale row (A's hash) with B's contents in the store
         decided = state.decider.decide_rows(conn, "ccwd", [row_a], positions_sha, dt.date.fromisoformat(AS_OF),
                                             None)
     assert json.loads(decided[0].json) != decision_a  # B decides otherwise
-    assert hr.patch(url, json={"licenses": licences}).status_code == 200
+    assert hr.patch(url, json={"licenses": licences}, headers=if_match(hr, url)).status_code == 200
     with sqlite_world.db.read() as conn:
         assert store.employee_row(conn, "ccwd", "CCWD-001")["record_sha256"] == row_a["record_sha256"]
     assert hr.get(f"{url}/decision", params={"as_of": AS_OF}).json() == decision_a

@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from eligibility.service import tables
 from eligibility.service.app import create_app
 from eligibility.service.auth import THROTTLE_AFTER
-from service.service_world import PASSWORD
+from service.service_world import PASSWORD, if_match
 
 XSS = '<script>alert("x")</script><img src=x onerror=alert(1)>'
 INJECTIONS = ["' OR '1'='1", "1; DROP TABLE employees; --", '" OR 1=1 --', "%' OR 1=1 --", "ccwd' UNION SELECT "
@@ -45,7 +45,8 @@ def test_an_endorser_cannot_endorse_across_agencies_nor_hr_edit_another_agency(w
 # -- XSS ---------------------------------------------------------------------------------------------------
 def test_markup_stored_in_names_and_comments_is_never_served_as_html(sqlite_world):
     hr, om = sqlite_world.as_("hr.ccwd"), sqlite_world.as_("om.ccwd")
-    assert hr.patch("/api/v1/employees/ccwd/CCWD-002", json={"name": XSS}).status_code == 200
+    assert hr.patch("/api/v1/employees/ccwd/CCWD-002", json={"name": XSS},
+                    headers=if_match(hr, "/api/v1/employees/ccwd/CCWD-002")).status_code == 200
     assert om.post("/api/v1/employees/ccwd/CCWD-002/endorsements",
                    json={"kind": "recommendation", "comment": XSS}).status_code == 201
     for url in ("/api/v1/employees", "/api/v1/employees/ccwd/CCWD-002", "/api/v1/employees/ccwd/CCWD-002/endorsements",
@@ -135,10 +136,10 @@ def test_a_cookie_session_needs_the_csrf_token_on_every_unsafe_request(world):
     name = client.get(url).json()["record"]["name"]
     assert client.patch(url, json={"name": name}).status_code == 403
     assert client.patch(url, json={"name": name}, headers={"X-CSRF-Token": "forged"}).status_code == 403
-    assert client.patch(url, json={"name": name}, headers={"X-CSRF-Token": client.csrf}).status_code == 200
+    assert client.patch(url, json={"name": name}, headers=if_match(client, url, X_CSRF_Token=client.csrf)).status_code == 200
     assert client.post("/logout").status_code == 403  # the sign-out form carries the token too
     bearer = world.as_("hr.ccwd")  # a token is never sent by a browser on its own: no CSRF token needed
-    assert bearer.patch(url, json={"name": name}).status_code == 200
+    assert bearer.patch(url, json={"name": name}, headers=if_match(bearer, url)).status_code == 200
 
 
 def _login_form(client) -> dict:
@@ -220,6 +221,7 @@ def test_the_trusted_header_is_ignored_unless_asked_for(world, evaluator):
     url = "/api/v1/employees/ccwd/CCWD-001"
     name = proxied.get(url, headers={"X-Remote-User": "hr.ccwd"}).json()["record"]["name"]
     assert proxied.patch(url, json={"name": name}, headers={"X-Remote-User": "hr.ccwd"}).status_code == 403
-    assert proxied.patch(url, json={"name": name}, headers={"X-Remote-User": "hr.ccwd",
+    etag = proxied.get(url, headers={"X-Remote-User": "hr.ccwd"}).headers["etag"]
+    assert proxied.patch(url, json={"name": name}, headers={"X-Remote-User": "hr.ccwd", "If-Match": etag,
                                                             "X-CSRF-Token": me.json()["csrf_token"]}).status_code == 200
     assert proxied.get("/api/v1/session", headers={"X-Remote-User": "nobody"}).status_code == 401

@@ -164,17 +164,43 @@ def test_import_is_all_or_nothing_and_reports_every_bad_record_with_its_position
         db.close()
 
 
-def test_a_second_import_needs_replace_and_replacing_reports_what_changed(tmp_path):
+def test_a_second_import_merges_and_reports_what_changed(tmp_path):
     db = tmp_path / "s.sqlite3"
     assert run("db", "import", SAMPLES / "ccwd.yaml", "--db", db, "--rules", RULES).exit_code == 0
     again = run("db", "import", SAMPLES / "ccwd.yaml", "--db", db, "--rules", RULES)
-    assert again.exit_code == 2
-    assert "agency 'ccwd' is already in the store (14 employees); give --replace to replace its roster" in again.output
+    assert again.exit_code == 0
+    assert again.output.endswith(f"imported 14 employees and 3 positions of ccwd from {SAMPLES / 'ccwd.yaml'}\n")
     changed = tmp_path / "ccwd.yaml"
     changed.write_text((SAMPLES / "ccwd.yaml").read_text().replace("name: Marisol Quintero-Vance", "name: M. Vance"))
     replaced = run("db", "import", changed, "--db", db, "--rules", RULES, "--replace")
     assert replaced.exit_code == 0
-    assert replaced.output.endswith(f"imported 14 employees and 3 positions of ccwd from {changed} (1 changed)\n")
+    assert replaced.output.splitlines() == [
+        "  changed   CCWD-001 name: Marisol Quintero-Vance -> M. Vance",
+        f"{Database(locate(str(db))).location.describe()}: imported 14 employees and 3 positions of ccwd from "
+        f"{changed} (1 changed)"]
+
+
+def test_a_store_made_before_record_history_gets_its_records_as_their_first_kept_versions(tmp_path):
+    from alembic import command
+
+    from eligibility.service.db import _alembic_config
+
+    db = Database(locate(str(tmp_path / "old.sqlite3")))
+    try:
+        with db.write() as conn:
+            command.upgrade(_alembic_config(conn), "0001")
+            conn.execute(tables.agencies.insert().values(agency="ccwd", version=4, positions_sha256="0" * 64,
+                                                         source="ccwd.yaml", imported_at="2026-11-01T00:00:00Z"))
+            conn.execute(tables.employees.insert().values(
+                agency="ccwd", employee_id="CCWD-001", ord=0, name="M", supervisor=None, record_json='{"id":"CCWD-001"}',
+                record_sha256="a" * 64, version=3, updated_at="2026-11-02T00:00:00.000000Z"))
+        assert upgrade(db) == ("0001", head_revision())
+        with db.read() as conn:
+            kept = conn.execute(sa.select(tables.record_versions)).mappings().all()
+        assert [(k["employee_id"], k["version"], k["via"], k["record_sha256"], k["recorded_at"]) for k in kept] == [
+            ("CCWD-001", 3, "stored", "a" * 64, "2026-11-02T00:00:00.000000Z")]
+    finally:
+        db.close()
 
 
 def test_import_reads_every_roster_format_and_an_hr_export_through_its_map(tmp_path, evaluator):

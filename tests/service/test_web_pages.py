@@ -16,7 +16,7 @@ import pytest
 from eligibility.service.core import CSV_COLUMNS
 from eligibility.service.permissions import PERMISSIONS
 
-from service.service_world import AS_OF, PROPOSALS, build_world
+from service.service_world import AS_OF, PROPOSALS, build_world, if_match
 from service.web_forms import as_data, form, forms
 
 from factories import SAMPLES
@@ -138,7 +138,8 @@ def test_team_sorts_by_any_column_without_javascript(site):
 
 def test_team_csv_has_the_report_columns_the_filters_and_neutralised_cells(site):
     hr = site.as_("hr.ccwd")
-    assert hr.patch("/api/v1/employees/ccwd/CCWD-012", json={"name": "=HYPERLINK(\"http://x\")"}).status_code == 200
+    assert hr.patch("/api/v1/employees/ccwd/CCWD-012", json={"name": "=HYPERLINK(\"http://x\")"},
+                    headers=if_match(hr, "/api/v1/employees/ccwd/CCWD-012")).status_code == 200
     answer = site.signed_in("hr.ccwd").get("/team.csv", params={"as_of": AS_OF, "status": "not_yet"})
     assert answer.headers["content-disposition"] == f'attachment; filename="team-ccwd-{AS_OF}.csv"'
     assert answer.content.startswith("\ufeff".encode())
@@ -146,7 +147,8 @@ def test_team_csv_has_the_report_columns_the_filters_and_neutralised_cells(site)
     assert list(table[0]) == CSV_COLUMNS
     assert [r["employee_id"] for r in table] == ["CCWD-010", "CCWD-012", "CCWD-014"]
     assert table[1]["name"] == "'=HYPERLINK(\"http://x\")"
-    assert hr.patch("/api/v1/employees/ccwd/CCWD-012", json={"name": "Wilhelmina Strand-Adeyemi"}).status_code == 200
+    assert hr.patch("/api/v1/employees/ccwd/CCWD-012", json={"name": "Wilhelmina Strand-Adeyemi"},
+                    headers=if_match(hr, "/api/v1/employees/ccwd/CCWD-012")).status_code == 200
 
 
 # -- the Employee page ------------------------------------------------------------------------------------------
@@ -194,14 +196,16 @@ def test_the_employee_page_shows_every_criterion_with_evidence_citation_reading_
 def test_names_holding_markup_are_shown_as_text_everywhere(site):
     hr = site.as_("hr.ccwd")
     payload = '<script>alert("x")</script><img src=x onerror=alert(1)>'
-    assert hr.patch("/api/v1/employees/ccwd/CCWD-006", json={"name": payload}).status_code == 200
+    assert hr.patch("/api/v1/employees/ccwd/CCWD-006", json={"name": payload},
+                    headers=if_match(hr, "/api/v1/employees/ccwd/CCWD-006")).status_code == 200
     for client, url in ((site.signed_in("lortiz"), "/team"), (site.signed_in("lortiz"), "/employees/ccwd/CCWD-006"),
                         (site.signed_in("om.ccwd"), "/approvals"), (site.signed_in("hr.ccwd"),
                                                                      "/employees/ccwd/CCWD-006/edit")):
         html = client.get(url).text
         assert "<script>alert" not in html and "<img src=x" not in html, url
         assert "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;" in html or url == "/approvals", url
-    assert hr.patch("/api/v1/employees/ccwd/CCWD-006", json={"name": "Gideon Fairweather-Noh"}).status_code == 200
+    assert hr.patch("/api/v1/employees/ccwd/CCWD-006", json={"name": "Gideon Fairweather-Noh"},
+                    headers=if_match(hr, "/api/v1/employees/ccwd/CCWD-006")).status_code == 200
 
 
 def _labelled(html: str) -> list[str]:
@@ -250,7 +254,7 @@ def test_an_approver_endorses_after_a_confirmation_and_the_team_page_changes_at_
     done = om.post("/employees/ccwd/CCWD-002/endorse", data=fields, follow_redirects=False)
     assert done.status_code == 303 and done.headers["location"] == "/employees/ccwd/CCWD-002?endorsed=recommendation"
     page = om.get(done.headers["location"]).text
-    assert "Recorded: your recommendation" in page and "by om.ccwd: “Ready &lt;b&gt;now&lt;/b&gt;”" in page
+    assert "Recorded: your recommendation" in page and "given in the service by om.ccwd (Office Manager): “Ready &lt;b&gt;now&lt;/b&gt;”" in page
     again = om.post("/employees/ccwd/CCWD-002/endorse", data=fields)
     assert again.status_code == 409 and "already has a current recommendation" in unescape(again.text)
     approve = gm.get("/employees/ccwd/CCWD-002/endorse", params={"kind": "approval"})
@@ -296,13 +300,19 @@ def test_hr_import_shows_what_would_change_and_imports_only_on_confirmation(site
     assert text != exported
     checked = _import(hr, "ccwd.yaml", text.encode())
     assert checked.status_code == 200
-    assert "0 added 1 changed: Priya Van Tongeren (CCWD-005) 0 removed" in text_of(checked.text)
+    version = site.as_("hr.ccwd").get("/api/v1/agencies/ccwd/roster").headers["etag"].strip('"')
+    assert f"Against the store's data version {version}: 0 added, 1 changed, 0 missing from the file." in text_of(
+        checked.text)
+    assert 'changed CCWD-005 name "Priya Vantongeren" "Priya Van Tongeren"' in text_of(checked.text)
     assert "Priya Vantongeren" in hr.get("/employees/ccwd/CCWD-005").text  # nothing saved yet
     fields = as_data(form(checked.text, "/hr/import/save")["fields"])
     assert base64.b64decode(fields["data"][0]).decode() == text
     saved = hr.post("/hr/import/save", data=fields, follow_redirects=False)
-    assert saved.status_code == 303 and saved.headers["location"] == "/hr?imported=14&added=0&changed=1&removed=0"
-    assert "Imported: 14 employees (0 added, 1 changed, 0 removed)." in text_of(hr.get(saved.headers["location"]).text)
+    assert saved.status_code == 303 and saved.headers["location"] == "/hr?imported=14&added=0&changed=1&separated=0"
+    assert "Imported: 14 employees (0 added, 1 changed, 0 marked separated)." in text_of(
+        hr.get(saved.headers["location"]).text)
+    again = hr.post("/hr/import/save", data=fields)  # previewed against a version the store has left
+    assert again.status_code == 409 and "the store changed since the preview" in unescape(again.text)
     assert "Priya Van Tongeren" in hr.get("/employees/ccwd/CCWD-005").text
     other = _import(hr, "jbwd.yaml", (SAMPLES / "jbwd.yaml").read_bytes())
     assert other.status_code == 422 and "the roster is for agency 'jbwd', not 'ccwd'" in unescape(other.text)
@@ -402,7 +412,8 @@ def test_the_auditor_browses_verifies_with_an_anchor_and_replays_with_a_field_le
     api = site.as_("hr.ccwd")
     record = api.get("/api/v1/employees/ccwd/CCWD-011").json()["record"]
     evaluations = record.get("evaluations", []) + [{"date": "2025-01-15", "rating": "unsatisfactory"}]
-    assert api.patch("/api/v1/employees/ccwd/CCWD-011", json={"evaluations": evaluations}).status_code == 200
+    assert api.patch("/api/v1/employees/ccwd/CCWD-011", json={"evaluations": evaluations},
+                     headers=if_match(api, "/api/v1/employees/ccwd/CCWD-011")).status_code == 200
     replayed = auditor.get(f"/audit/replay/{entry[0]}").text
     page = text_of(replayed)
     assert "Inputs changed: record has changed since it was recorded; decision differs: status eligible -> not_yet" in page

@@ -2,7 +2,7 @@
 are revoked one at a time, and the sign-in limits counted in the store (the same count for every process).
 
 Revision ID: 0003_accounts
-Revises: 0001
+Revises: 0002_records
 Create Date: 2026-12-05
 """
 
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0003_accounts"
-down_revision = "0001"
+down_revision = "0002_records"
 branch_labels = None
 depends_on = None
 
