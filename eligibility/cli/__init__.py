@@ -187,7 +187,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "template": ("imports", "Write empty, documented roster files for AGENCY (header, an example row, the allowed "
                             "values)."),
     "test": ("authoring", "Run the rule tests in RULES_DIR/tests/<agency>/*.yaml, each case a pytest item."),
-    "tokens": ("service", "Create, list and revoke API tokens (sent as 'Authorization: Bearer TOKEN')."),
-    "users": ("service", "Add, list and disable the service's accounts."),
+    "tokens": ("accounts", "Create, list and revoke API tokens (sent as 'Authorization: Bearer TOKEN')."),
+    "users": ("accounts", "Add, invite, list and disable the service's accounts; set their e-mail addresses."),
     "notify": ("notify", "Send each account with an e-mail address its digest: what is new for it, each item once."),
 }
