@@ -123,7 +123,7 @@ class CompiledRules:
             if level is None:
                 top = level_of(version, current.level)
                 raise NoTargetError(f"already at the top level ({current.level}), {top.title}, of the {version.title} "
-                                    f"series; give another target with --to", employee_id=employee.id)
+                                    f"series", employee_id=employee.id)
         if not level.paths:
             raise EvaluationError(f"level {level.id} of {series_id!r} (version {version.id}) has no path into it "
                                   f"in the rules", employee_id=employee.id)

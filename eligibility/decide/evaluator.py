@@ -205,14 +205,20 @@ class Evaluator:
                 continue
             result = next(results)
             if isinstance(result, EvaluationError):
-                error = f"{path}:{line}: employee {item.id}: {result}"
-                if isinstance(result, NoTargetError):  # the top of the series: the reason in words, as well
-                    yield DecisionError(employee_id=item.id, name=item.name, kind="not_applicable", error=error,
-                                        reason=str(result).split("; give another target")[0])
+                where = f"{path}:{line}"
+                if isinstance(result, NoTargetError):
+                    yield not_applicable(item, result, where)
                 else:
-                    yield DecisionError(employee_id=item.id, name=item.name, error=error)
+                    yield DecisionError(employee_id=item.id, name=item.name, error=f"{where}: employee {item.id}: {result}")
             else:
                 yield result
+
+
+def not_applicable(employee: Employee, exc: NoTargetError, where: str) -> DecisionError:
+    """Nothing to decide (the top of the series): the not_applicable result ``roster`` lists and ``check`` prints,
+    with the reason in words beside the error (``where``: the record's file:line)."""
+    return DecisionError(employee_id=employee.id, name=employee.name, kind="not_applicable",
+                         error=f"{where}: employee {employee.id}: {exc}", reason=exc.reason)
 
 
 _bulk_lock = threading.Lock()
@@ -255,4 +261,4 @@ class _Prepared:
     case: Case
 
 
-__all__ = ["Evaluator", "ENGINE_NAME", "EligibilityError", "RecordError"]
+__all__ = ["Evaluator", "ENGINE_NAME", "EligibilityError", "RecordError", "not_applicable"]

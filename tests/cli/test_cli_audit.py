@@ -54,10 +54,12 @@ def test_log_options_without_record_are_a_usage_error(run, tmp_path):
     assert not (tmp_path / "x.db").exists()
 
 
-def test_a_check_that_cannot_decide_records_nothing(run, tmp_path):
+def test_a_check_with_nothing_to_decide_records_nothing(run, tmp_path):
+    """The top of the series is not_applicable (exit 0), and --record treats it as roster --record does."""
     result = run("check", "roster.yaml", "E3", "--rules", RULES, "--as-of", "2026-11-24", "--record", "--log", "l.db")
-    assert result.exit_code == 2 and "already at the top level" in result.stderr
-    assert not (tmp_path / "l.db").exists()
+    assert result.exit_code == 0 and "not_applicable: already at the top level" in result.stdout
+    assert "nothing to record in" in result.stderr and "(no decision was made)" in result.stderr
+    assert run("audit", "show", "l.db").stdout.strip().endswith("0 entries")
 
 
 def test_show_lists_entries_as_a_table_and_as_json(run, logged):
@@ -65,9 +67,11 @@ def test_show_lists_entries_as_a_table_and_as_json(run, logged):
     assert table.exit_code == 0
     lines = table.stdout.splitlines()
     assert lines[0].split() == ["SEQ", "RECORDED", "(UTC)", "ACTOR", "AS", "OF", "AGENCY", "EMPLOYEE", "TARGET",
-                                "STATUS", "ELIGIBLE", "ON", "RULES", "DECISION", "ID"]
-    assert lines[1].split()[0] == "1" and lines[1].split()[3:10] == [
-        "kim", "2026-11-24", "ccwd", "E1", f"{CSS}:II", "eligible", "2017-03-04"]
+                                "STATUS", "DATE", "RULES", "DECISION", "ID"]
+    assert lines[1].split()[0] == "1" and lines[1].split()[3:12] == [
+        "kim", "2026-11-24", "ccwd", "E1", f"{CSS}:II", "eligible", "eligible", "since", "2017-03-04"]
+    # a not_yet decision's future date is the day its time requirement is met, in roster's words (issue 23, item 8)
+    assert lines[2].split()[8:14] == ["not_yet", "time", "requirement", "met", "on", "2031-01-01"]
     assert lines[-1] == "2 entries" and "Ana Personal-Name" not in table.stdout
     only = json.loads(run("audit", "show", "log.db", "--employee", "E2", "--format", "json").stdout)
     assert [(e["seq"], e["employee_id"], e["summary"]["status"]) for e in only] == [(2, "E2", "not_yet")]
