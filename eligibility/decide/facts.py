@@ -25,7 +25,7 @@ from functools import lru_cache, partial
 from eligibility.decide.engine import Asked, PathInput
 from eligibility.decide.ruleset import LevelPlan, Question
 from eligibility.decide.tallies import Computed, Tally, close
-from eligibility.decide.timeline import ServiceView
+from eligibility.decide.timeline import ServiceView, run_starts
 from eligibility.records.models import Employee, Position
 
 
@@ -195,15 +195,31 @@ def _documents(rec: Record, q: Question, facts: list[dict], level: str, listed: 
         facts += [{"t": kind, "lv": level, "n": n, "j": j, "k": x.kind, "b": x.by, "to": x.toward,
                    "d": x.date.toordinal() - day} for j, x in enumerate(items)]
         return context
+    starts = [x.issued if kind == "license" else x.obtained for x in items]
+    # arithmetic: the first day of the unbroken run of documents of the same kind each belongs to (``d``), which a
+    # criterion holding it valid takes as the day it was met
+    runs: dict[str, list[int | None]] = {}
+    for k in {x.kind for x in items}:
+        mine = [j for j, x in enumerate(items) if x.kind == k]
+        for j, first in zip(mine, run_starts([(_ordinal(starts[j]), _ordinal(items[j].expires)) for j in mine], day)):
+            runs.setdefault(k, []).append(first)
+    seen: dict[str, int] = {}
     for j, x in enumerate(items):
         fact = {"t": kind, "lv": level, "n": n, "j": j, "k": x.kind}
-        start = x.issued if kind == "license" else x.obtained
-        if start is not None:
-            fact["s"] = start.toordinal() - day
+        if starts[j] is not None:
+            fact["s"] = starts[j].toordinal() - day
         if x.expires is not None:
             fact["x"] = x.expires.toordinal() - day
+        first = runs[x.kind][seen.setdefault(x.kind, 0)]
+        seen[x.kind] += 1
+        if first is not None:
+            fact["d"] = first - day
         facts.append(fact)
     return context
+
+
+def _ordinal(date: dt.date | None) -> int | None:
+    return None if date is None else date.toordinal()
 
 
 def _positions(q: Question, positions: tuple[Position, ...]) -> list[dict]:

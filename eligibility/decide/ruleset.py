@@ -187,7 +187,7 @@ def _document(q: Question) -> dict[str, dict]:
             "valid": _count(q, "valid", [*held, _cmp("$gte", "x", 0)]),
             "undated": _count(q, "undated", [*held, _absent("x")]),
             "expired": _count(q, "expired", [*held, _cmp("$lt", "x", 0)]),
-            "held": _outcome("true", [*closed, _cmp("$gt", "valid", 0)], None, "held"),
+            "held": _outcome("true", [*closed, _cmp("$gt", "valid", 0)], "m", "held"),
             "expiry-unknown": _outcome("null", [*closed, {"valid": 0}, _cmp("$gt", "undated", 0)], None,
                                        "expiry-unknown"),
             "not-held": _outcome(not_held, [*closed, {"valid": 0}, {"undated": 0}], None, "not-held")}

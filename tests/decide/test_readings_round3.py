@@ -6,6 +6,8 @@ from __future__ import annotations
 import json
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from cli_world import SAMPLE
 from cli_world import run_script as run
 from factories import RULES, d, employee
@@ -13,6 +15,7 @@ from factories import RULES, d, employee
 from eligibility.decide.deciders import decider_named
 from eligibility.decide.decision import Decision
 from eligibility.decide.evaluator import Evaluator
+from eligibility.decide.timeline import run_starts
 
 CSS = "customer-service-specialist"
 CSR = "customer-service-representative"
@@ -45,3 +48,84 @@ def test_check_at_the_top_of_the_series_is_not_applicable_as_roster_says():
     text = run("check", SAMPLE, "CCWD-008", "--as-of", "2026-11-24")
     assert text.returncode == 0 and text.stderr == ""
     assert text.stdout.splitlines()[1] == f"  Status:    not_applicable: {row['reason']}"
+
+
+# -- item 1: the eligible date is the day the last requirement was met, licences and certifications included --------
+CSR_I = dict(education="high_school", assignments=[{"class": CSR, "level": "I", "start": "2015-11-02"}])
+
+
+def test_csr_licence_first_issued_after_the_time_was_met(ev):
+    # Two years at CSR I from 2015-11-02 are met on 2017-11-02; the driver's license is first issued 2018-01-15.
+    licence = [{"kind": "ca_driver_class_c", "issued": "2018-01-15", "expires": "2022-01-15"}]
+    before = decide(ev, "csr-district", "2018-01-14", licenses=licence, **CSR_I)
+    assert (before.status, before.eligible_on) == ("ineligible", None)
+    after = decide(ev, "csr-district", "2018-02-01", licenses=licence, **CSR_I)
+    assert (after.status, after.best_path, after.eligible_on) == ("eligible", "advancement", d("2018-01-15"))
+    assert after.time_met_on == d("2017-11-02")  # the fact it is
+    assert crit(after, "advancement", "drivers_license").met_on == d("2018-01-15")
+
+
+def test_on_time_renewals_keep_the_date_and_a_lapse_moves_it(ev):
+    # Issued 2014-03-01, renewed the day after it expired (on time), then lapsed for a month and renewed 2019-05-01.
+    on_time = [{"kind": "ca_driver_class_c", "issued": "2014-03-01", "expires": "2016-02-29"},
+               {"kind": "ca_driver_class_c", "issued": "2016-03-01", "expires": "2021-03-01"}]
+    kept = decide(ev, "csr-district", "2018-02-01", licenses=on_time, **CSR_I)
+    assert (kept.status, kept.eligible_on) == ("eligible", d("2017-11-02"))  # the time, met last
+    lapsed = [{"kind": "ca_driver_class_c", "issued": "2014-03-01", "expires": "2019-03-31"},
+              {"kind": "ca_driver_class_c", "issued": "2019-05-01", "expires": "2024-05-01"}]
+    moved = decide(ev, "csr-district", "2019-06-01", licenses=lapsed, **CSR_I)
+    assert (moved.status, moved.eligible_on) == ("eligible", d("2019-05-01"))
+    # a renewal issued before the old one expires, overlapping it: one run, from 2014-03-01
+    overlap = [lapsed[0], {"kind": "ca_driver_class_c", "issued": "2019-03-15", "expires": "2024-03-15"}]
+    assert decide(ev, "csr-district", "2019-06-01", licenses=overlap, **CSR_I).eligible_on == d("2017-11-02")
+
+
+def test_jbwd_licence_renewed_after_a_lapse(ev):
+    # CSS I since the class was established (2023-02-01) with five years of customer support before it; the licence
+    # expired 2023-03-31 and was renewed 2023-06-12: eligible for CSS II since the renewal, not since 2023-02-01.
+    dec = decide(ev, "jbwd", "2023-07-01", education="high_school",
+                 licenses=[{"kind": "ca_driver_class_c", "issued": "2019-04-01", "expires": "2023-03-31"},
+                           {"kind": "ca_driver_class_c", "issued": "2023-06-12", "expires": "2027-06-12"}],
+                 assignments=[{"class": JB, "level": "I", "start": "2023-02-01"}],
+                 experience=[{"employer": "Water Co", "kinds": ["customer_service"], "start": "2015-01-01",
+                              "end": "2019-12-31"}])
+    assert (dec.status, dec.eligible_on) == ("eligible", d("2023-06-12"))
+
+
+def test_an_undated_licence_keeps_todays_reading(ev):
+    # no issue date on file: the licence does not move the date (the time, met 2017-11-02, decides it)
+    dec = decide(ev, "csr-district", "2018-02-01", licenses=[{"kind": "ca_driver_class_c", "expires": "2022-01-15"}],
+                 **CSR_I)
+    assert (dec.status, dec.eligible_on) == ("eligible", d("2017-11-02"))
+    assert crit(dec, "advancement", "drivers_license").met_on is None
+
+
+def test_cas_certifications_obtained_dates_move_the_date(ev):
+    # CAS II: two years in the series from 2014-01-06 (met 2016-01-06), five years of customer service before it;
+    # CPR/First Aid obtained 2016-09-12, defensive driver 2016-04-04: eligible since the later, 2016-09-12.
+    dec = decide(ev, "cas-district", "2017-03-01", education="high_school",
+                 licenses=[{"kind": "ca_driver_class_c", "issued": "2010-01-01", "expires": "2020-01-01"}],
+                 certifications=[{"kind": "defensive_driver", "obtained": "2016-04-04", "expires": "2019-04-04"},
+                                 {"kind": "cpr_first_aid", "obtained": "2016-09-12", "expires": "2018-09-12"}],
+                 assignments=[{"class": "customer-account-specialist", "level": "I", "start": "2014-01-06"}],
+                 experience=[{"employer": "Bank", "kinds": ["customer_service"], "start": "2009-01-01",
+                              "end": "2013-12-31"}])
+    assert (dec.status, dec.eligible_on) == ("eligible", d("2016-09-12"))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 60), st.integers(0, 30) | st.none(), st.booleans()), max_size=6),
+       st.integers(0, 90))
+def test_a_run_starts_on_an_uncovered_day_and_is_covered_to_each_end(raw, as_of):
+    """run_starts: each dated document started by the as-of day gets the first day r of its run: every day from r to
+    its end is covered by documents started by then, and the day before r is covered by none of them."""
+    held = [(None if not dated else s, None if length is None else s + length) for s, length, dated in raw]
+    runs = run_starts(held, as_of)
+    known = [(s, e) for s, e in held if s is not None and e is not None and s <= as_of]
+    for (s, e), r in zip(held, runs):
+        if s is None or e is None or s > as_of:
+            assert r is None
+            continue
+        assert r <= s
+        assert all(any(a <= day <= b for a, b in known) for day in range(r, e + 1))
+        assert not any(a <= r - 1 <= b for a, b in known)
