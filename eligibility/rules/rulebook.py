@@ -68,6 +68,11 @@ class LoadedRulebook:
                 chosen = version
         return chosen
 
+    def version_before(self, series_id: str, version: Version) -> Version | None:
+        """The version in force the day before ``version`` took effect (None: it is the earliest on file). Versions
+        have no end dates: each is in force from its effective date until the next one's."""
+        return self.version_in_force(series_id, version.effective - dt.timedelta(days=1))
+
 
 class AgencyTerms(frozenset):
     """An agency's series ids (the set itself, as readers take it) and, by vocabulary category, its terms."""

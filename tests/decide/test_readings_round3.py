@@ -16,6 +16,7 @@ from eligibility.decide.deciders import decider_named
 from eligibility.decide.decision import Decision
 from eligibility.decide.evaluator import Evaluator
 from eligibility.decide.timeline import run_starts
+from eligibility.records.models import Position
 
 CSS = "customer-service-specialist"
 CSR = "customer-service-representative"
@@ -101,16 +102,54 @@ def test_an_undated_licence_keeps_todays_reading(ev):
 
 
 def test_cas_certifications_obtained_dates_move_the_date(ev):
-    # CAS II: two years in the series from 2014-01-06 (met 2016-01-06), five years of customer service before it;
-    # CPR/First Aid obtained 2016-09-12, defensive driver 2016-04-04: eligible since the later, 2016-09-12.
-    dec = decide(ev, "cas-district", "2017-03-01", education="high_school",
+    # CAS II: two years in the series from 2016-01-04 (met 2018-01-04), six years of customer service before it;
+    # defensive driver obtained 2017-06-01, CPR/First Aid 2018-02-05: eligible since the later, 2018-02-05.
+    dec = decide(ev, "cas-district", "2018-06-01", education="high_school",
                  licenses=[{"kind": "ca_driver_class_c", "issued": "2010-01-01", "expires": "2020-01-01"}],
-                 certifications=[{"kind": "defensive_driver", "obtained": "2016-04-04", "expires": "2019-04-04"},
-                                 {"kind": "cpr_first_aid", "obtained": "2016-09-12", "expires": "2018-09-12"}],
-                 assignments=[{"class": "customer-account-specialist", "level": "I", "start": "2014-01-06"}],
+                 certifications=[{"kind": "defensive_driver", "obtained": "2017-06-01", "expires": "2020-06-01"},
+                                 {"kind": "cpr_first_aid", "obtained": "2018-02-05", "expires": "2020-02-05"}],
+                 assignments=[{"class": "customer-account-specialist", "level": "I", "start": "2016-01-04"}],
                  experience=[{"employer": "Bank", "kinds": ["customer_service"], "start": "2009-01-01",
-                              "end": "2013-12-31"}])
-    assert (dec.status, dec.eligible_on) == ("eligible", d("2016-09-12"))
+                              "end": "2014-12-31"}])
+    assert (dec.status, dec.eligible_on) == ("eligible", d("2018-02-05"))
+
+
+# -- item 2: no date earlier than the version that decides it --------------------------------------------------------
+LIC = [{"kind": "ca_driver_class_c", "expires": "2030-01-01"}]
+OS_II = [{"id": "OS2", "class": CSS, "level": "II", "vacant": True}]
+
+
+def _endorsed(date: str) -> list[dict]:
+    return [{"kind": k, "by": by, "date": date, "toward": f"{CSS}:II"}
+            for k, by in (("proficiency", "office_manager"), ("recommendation", "office_manager"),
+                          ("approval", "general_manager"))]
+
+
+def test_csr_eligible_before_the_2015_specification_is_eligible_from_it(ev):
+    # CSR I since 2012-01-03: two years met 2014-01-03, before the only version on file took effect (2015-10-16)
+    dec = decide(ev, "csr-district", "2016-03-01", education="high_school", licenses=LIC,
+                 assignments=[{"class": CSR, "level": "I", "start": "2012-01-03"}])
+    assert (dec.status, dec.eligible_on, dec.time_met_on) == ("eligible", d("2015-10-16"), d("2014-01-03"))
+    assert any("no earlier version is on file" in n for n in dec.notes)
+
+
+def test_ccwd_eligible_under_both_versions_keeps_the_earlier_date(ev):
+    # CSS I (Office Specialist I) from 2011-06-01: four years 2015-06-01; endorsed 2015-05-01 (within 90 days);
+    # the one OS II position vacant: eligible under 2002 since 2015-06-01, and under 2017 (no vacancy needed) on.
+    dec = decide(ev, "ccwd", "2018-01-02", positions=[Position.model_validate(p) for p in OS_II],
+                 education="high_school", licenses=LIC, endorsements=_endorsed("2015-05-01"),
+                 assignments=[{"class": CSS, "level": "I", "start": "2011-06-01"}])
+    assert (dec.status, dec.target.version, dec.eligible_on) == ("eligible", "2017", d("2015-06-01"))
+    assert any(n.startswith("Eligible without a break since 2015-06-01") for n in dec.notes)
+
+
+def test_ccwd_made_eligible_by_the_2017_version_is_eligible_from_its_date(ev):
+    # the same person with no vacant position: under 2002 awaiting the single OS II vacancy on 2017-09-11; the 2017
+    # version needs none, so eligible from the day it took effect
+    dec = decide(ev, "ccwd", "2018-01-02", education="high_school", licenses=LIC, endorsements=_endorsed("2015-05-01"),
+                 assignments=[{"class": CSS, "level": "I", "start": "2011-06-01"}])
+    assert (dec.status, dec.eligible_on, dec.time_met_on) == ("eligible", d("2017-09-12"), d("2015-06-01"))
+    assert any(n.startswith("Eligible from 2017-09-12") for n in dec.notes)
 
 
 @settings(max_examples=300, deadline=None)

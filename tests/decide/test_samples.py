@@ -191,8 +191,8 @@ CAS = [
     ("CAS-003", "ineligible", None, "qualifications"),  # no CPR/First Aid certification
     ("CAS-004", "ineligible", None, "qualifications"),  # defensive driver expired 2026-06-30
     # Target III. From 2019-04-08: 2y 2021-04-08, 3y 2022-04-08, office 5y 2024-04-08;
-    # at II from 2023-03-13: 2 years -> 2025-03-13 (latest).
-    ("CAS-005", "eligible", "2025-03-13", "qualifications"),
+    # at II from 2023-03-13: 2 years -> 2025-03-13; CPR/First Aid obtained 2025-05-05 (latest: reading 11).
+    ("CAS-005", "eligible", "2025-05-05", "qualifications"),
     # Target III: 2 years at II from 2025-09-15 -> 2027-09-15 (office 5y from 2021-06-07 met 2026-06-07).
     ("CAS-006", "not_yet", "2027-09-15", "qualifications"),
     ("CAS-007", NA, None, None),  # level III, the top of the series
