@@ -157,6 +157,9 @@ class _Checker:
             self.add("warning", "unlabelled-term", ("vocabulary",),
                      f"no display name for the {what} {term!r}: add it under vocabulary")
         for si, series in enumerate(self.book.series):
+            if series.established is not None:
+                yield ("series", si, "established", "source"), series.established.source, \
+                    f"the established date of {series.id!r}"
             for vi, version in enumerate(series.versions):
                 for li, level in enumerate(version.levels):
                     for pi, path in enumerate(level.paths):
@@ -267,6 +270,9 @@ class _Checker:
     def citations(self) -> Iterator[tuple[tuple, Citation, str]]:
         """Every citation with its loc and a phrase naming what it supports."""
         for si, series in enumerate(self.book.series):
+            if series.established is not None:
+                yield ("series", si, "established", "source"), series.established.source, \
+                    f"the established date of {series.id!r}"
             for vi, version in enumerate(series.versions):
                 vloc = ("series", si, "versions", vi)
                 yield vloc + ("source",), version.source, f"version {version.id!r} of {series.id!r}"

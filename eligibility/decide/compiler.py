@@ -35,6 +35,7 @@ class CompiledRules:
         self.book = book
         self.series_kinds = {s.id: frozenset(s.experience_kinds) for s in book.rulebook.series}
         self.vocabulary = book.rulebook.vocabulary
+        self.established = {s.id: s.established for s in book.rulebook.series if s.established is not None}
         self._titles: dict[int, dict[str, str]] = {}
 
     @cached_property

@@ -67,9 +67,10 @@ class Flag(Model):
 
 
 class Caveat(Model):
-    """A visible qualification of a met criterion: it rests on the absence of a record."""
+    """A visible qualification of a criterion: it rests on the absence of a record (``no_evaluation_on_file``), or
+    counts service recorded in a class before the class was established (``service_before_established``)."""
 
-    code: Literal["no_evaluation_on_file"]
+    code: Literal["no_evaluation_on_file", "service_before_established"]
     criterion: str
     start: dt.date
     end: dt.date

@@ -26,7 +26,13 @@ from eligibility.decide.decision import (
     PathResult,
     Target,
 )
-from eligibility.decide.explanation import STATUS_WORDS, decision_extras, holding_since, time_met_on
+from eligibility.decide.explanation import (
+    STATUS_WORDS,
+    decision_extras,
+    established_caveats,
+    holding_since,
+    time_met_on,
+)
 from eligibility.decide.policy import STATUS_OF_SEVERITY
 from eligibility.decide.wording import Words
 from eligibility.errors import (
@@ -190,7 +196,8 @@ class Evaluator:
                                     criteria=results))
         best = next(p for p in paths if p.id == outcome.best_path)
         met = _path_date(best.status, best.criteria, floor) if best.status == "eligible" else None
-        extras = decision_extras(best, paths, target, as_of, floor, compiled.titles(target.version))
+        extras = decision_extras(best, paths, target, as_of, floor, compiled.titles(target.version),
+                                 established_caveats(best, employee, compiled, target, as_of))
         return Decision(
             employee_id=employee.id, name=employee.name, as_of=as_of, agency=agency,
             current=compiled.title_of(target.current, as_of),

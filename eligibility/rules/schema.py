@@ -257,8 +257,18 @@ class Version(Strict):
         return self
 
 
+class Established(Strict):
+    """The day a class series was established, with its citation. Service recorded in the series before that day is
+    counted as recorded, and the decision carries a caveat asking to confirm it was in the predecessor class."""
+
+    date: dt.date
+    source: Citation
+
+
 class Series(Strict):
     id: Id
+    established: Established | None = Field(default=None, description="the day the class was established (service "
+                                                                       "recorded before it is counted with a caveat)")
     experience_kinds: list[ExperienceKind] = Field(
         default_factory=empty_list, description="kinds of experience that service in this series counts as"
     )

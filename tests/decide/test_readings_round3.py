@@ -168,3 +168,22 @@ def test_a_run_starts_on_an_uncovered_day_and_is_covered_to_each_end(raw, as_of)
         assert r <= s
         assert all(any(a <= day <= b for a, b in known) for day in range(r, e + 1))
         assert not any(a <= r - 1 <= b for a, b in known)
+
+
+# -- item 6: service in a class before the class existed -------------------------------------------------------------
+def test_service_before_the_class_was_established_is_counted_with_a_caveat(ev):
+    # CSS I recorded from 2019-03-01, before the class was established (2023-02-01): four years are counted as
+    # recorded (met 2023-03-01), and the decision asks HR to confirm the predecessor class.
+    dec = decide(ev, "jbwd", "2023-06-01", education="high_school",
+                 licenses=[{"kind": "ca_driver_class_c", "issued": "2015-01-01", "expires": "2027-01-01"}],
+                 assignments=[{"class": JB, "level": "I", "start": "2019-03-01"}])
+    assert (dec.status, dec.eligible_on) == ("eligible", d("2023-03-01"))
+    [caveat] = dec.caveats
+    assert (caveat.code, caveat.criterion, caveat.start, caveat.end) == (
+        "service_before_established", "customer_support_accounting_experience", d("2019-03-01"), d("2023-01-31"))
+    assert "established 2023-02-01" in caveat.text and "confirm it was the predecessor class" in caveat.text
+    assert f"Caveat: {caveat.text}." in dec.notes
+    # service that starts on the established date carries none
+    later = decide(ev, "jbwd", "2023-06-01", education="high_school", licenses=LIC,
+                   assignments=[{"class": JB, "level": "I", "start": "2023-02-01"}])
+    assert later.caveats == []
