@@ -124,6 +124,8 @@ def education(ctx: Context, crit: EducationCriterion) -> dict:
     have, need = ctx.employee.education, crit.minimum
     evidence = {"required": need, "on_file": have}
     rank = ctx.vocab.education_rank(have)
+    if rank is None and crit.or_equivalent:  # "or equivalent": a recorded equivalency credential counts as its level
+        rank = ctx.vocab.equivalent_rank(have)
     if rank is None:
         return {"met": None, "missing": education_unknown(have), "evidence": evidence}
     met = rank >= ctx.vocab.education_rank(need)

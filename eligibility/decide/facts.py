@@ -114,6 +114,8 @@ def ask(plan: LevelPlan, employee: Employee, as_of: dt.date, positions: tuple[Po
                 fact = {"t": "education", "c": q.code}
                 if employee.education in plan.education:  # not on file (or not on the scale): no rank, undecided
                     fact["r"] = plan.education.index(employee.education)
+                elif q.crit.or_equivalent and employee.education in plan.equivalents:  # "or equivalent"
+                    fact["r"] = plan.equivalents[employee.education]
                 facts.append(fact)
             elif kind == "vacancy":
                 context = Computed(n=len(positions))

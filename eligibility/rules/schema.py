@@ -95,6 +95,8 @@ class Experience(CriterionBase):
 class EducationCriterion(CriterionBase):
     kind: Literal["education"]
     minimum: EducationLevel = Field(description="the lowest level that meets it, on the agency's education scale")
+    or_equivalent: bool = Field(default=False, description="the clause says 'or equivalent': an equivalency "
+                                "credential (vocabulary.education_equivalents) counts as the level it is equivalent to")
 
 
 WhenNotHeld = Literal["ineligible", "needs_review"]
@@ -314,6 +316,14 @@ def term_fields(crit) -> list[tuple[str, tuple, str]]:
     return []
 
 
+class EducationEquivalent(Strict):
+    """A credential recorded in place of a level of the education scale (a high-school equivalency: GED, HiSET,
+    CHSPE): it meets an education criterion whose clause says 'or equivalent' as that level would."""
+
+    equivalent_to: EducationLevel = Field(description="the level of the education scale it is equivalent to")
+    name: Label = Field(description="its display name ('GED (high school equivalency)')")
+
+
 class Vocabulary(Strict):
     """The agency's words for people: display names of the terms its rules and records use."""
 
@@ -325,8 +335,22 @@ class Vocabulary(Strict):
         default_factory=empty_dict,
         description="the agency's education scale, lowest level first: level -> display name (an education criterion "
                     "is met by its minimum or any level after it)")
+    education_equivalents: dict[str, "EducationEquivalent"] = Field(
+        default_factory=empty_dict,
+        description="credentials recorded in place of a level of the scale (ged, hiset, chspe): id -> the level it is "
+                    "equivalent to and its display name; they meet education criteria marked or_equivalent")
     vacancy: Label = Field(default="vacant position",
                            description="how the agency's documents speak of a vacancy ('promotional opportunity')")
+
+    @model_validator(mode="after")
+    def _equivalents_on_the_scale(self) -> "Vocabulary":
+        for credential, found in self.education_equivalents.items():
+            if credential in self.education:
+                raise ValueError(f"education equivalent {credential!r} is also a level of the education scale")
+            if found.equivalent_to not in self.education:
+                raise ValueError(f"education equivalent {credential!r}: {found.equivalent_to!r} is not a level of the "
+                                 f"education scale ({', '.join(self.education) or 'none declared'})")
+        return self
 
     # a term without a display name reads as itself without underscores (lint warns: unlabelled-term)
     def license(self, kind: str) -> str:
@@ -342,7 +366,14 @@ class Vocabulary(Strict):
         return self.experience_kinds.get(kind) or kind.replace("_", " ")
 
     def education_level(self, level: str) -> str:
+        if level in self.education_equivalents:
+            return self.education_equivalents[level].name
         return self.education.get(level) or level.replace("_", " ")
+
+    def equivalent_rank(self, credential: str | None) -> int | None:
+        """The rank of the level an equivalency credential is equivalent to; None when it is not one."""
+        found = self.education_equivalents.get(credential) if credential else None
+        return None if found is None else self.education_rank(found.equivalent_to)
 
     def education_rank(self, level: str | None) -> int | None:
         """The level's place on the education scale (0 the lowest); None when it is not on it (or not given)."""
@@ -369,6 +400,7 @@ class Rulebook(Strict):
     def terms(self) -> dict[str, frozenset[str]]:
         """The agency's terms by vocabulary category: those declared, and those its rules use."""
         out = {category: set(getattr(self.vocabulary, category)) for category in TERM_CATEGORIES}
+        out["education"] |= set(self.vocabulary.education_equivalents)  # a roster may record an equivalent
         for what, term in self._used():
             out[TERM_CATEGORY_OF[what]].add(term)
         return {category: frozenset(terms) for category, terms in out.items()}

@@ -187,3 +187,23 @@ def test_service_before_the_class_was_established_is_counted_with_a_caveat(ev):
     later = decide(ev, "jbwd", "2023-06-01", education="high_school", licenses=LIC,
                    assignments=[{"class": JB, "level": "I", "start": "2023-02-01"}])
     assert later.caveats == []
+
+
+# -- item 5: "High School diploma or equivalent" -----------------------------------------------------------------------
+@pytest.mark.parametrize("credential", ["ged", "hiset", "chspe"])
+def test_a_high_school_equivalency_meets_or_equivalent(ev, credential):
+    # CSR I since 2016-01-04 with a GED: two years met 2018-01-04, "Graduation from high school or the equivalent"
+    dec = decide(ev, "csr-district", "2018-03-01", education=credential, licenses=LIC,
+                 assignments=[{"class": CSR, "level": "I", "start": "2016-01-04"}])
+    assert (dec.status, dec.eligible_on) == ("eligible", d("2018-01-04"))
+    assert crit(dec, "advancement", "high_school").evidence["on_file"] == credential
+
+
+def test_a_high_school_equivalency_meets_only_the_education_criterion(ev):
+    # JBWD CSS II, four years as CSS I recorded from 2018-03-01, a GED and no licence: the diploma-or-equivalent
+    # criterion is met, and the licence alone blocks
+    dec = decide(ev, "jbwd", "2023-06-01", education="ged", licenses=[],
+                 assignments=[{"class": JB, "level": "I", "start": "2018-03-01"}])
+    assert dec.status == "ineligible"
+    assert crit(dec, "qualifications", "high_school").met is True
+    assert crit(dec, "qualifications", "drivers_license").met is False
