@@ -157,9 +157,6 @@ class _Checker:
             self.add("warning", "unlabelled-term", ("vocabulary",),
                      f"no display name for the {what} {term!r}: add it under vocabulary")
         for si, series in enumerate(self.book.series):
-            if series.established is not None:
-                yield ("series", si, "established", "source"), series.established.source, \
-                    f"the established date of {series.id!r}"
             for vi, version in enumerate(series.versions):
                 for li, level in enumerate(version.levels):
                     for pi, path in enumerate(level.paths):

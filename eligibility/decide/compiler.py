@@ -20,6 +20,9 @@ class ResolvedTarget:
     version: Version
     level: Level
     current: Assignment | None  # the assignment covering the as-of date, whatever the target
+    # open-entry paths that do not decide: the person holds the level an advancement clause for its incumbents
+    # (``incumbents: true``) speaks of; meeting them is reported beside the decision
+    beside: frozenset[str] = frozenset()
 
 
 def grading_table(book: LoadedRulebook) -> list[Grade]:
@@ -128,4 +131,8 @@ class CompiledRules:
         if not level.paths:
             raise EvaluationError(f"level {level.id} of {series_id!r} (version {version.id}) has no path into it "
                                   f"in the rules", employee_id=employee.id)
-        return ResolvedTarget(series_id, version, level, current)
+        beside: frozenset[str] = frozenset()
+        if current is not None and current.class_ == series_id and any(
+                p.incumbents and p.from_level == current.level for p in level.paths):
+            beside = frozenset(p.id for p in level.paths if p.kind == "open_entry")
+        return ResolvedTarget(series_id, version, level, current, beside)

@@ -179,7 +179,10 @@ def _notes(best, paths, target, as_of, met_on, review, needs, flags, cav, titles
     for flag in flags:
         notes.append(f"For HR: {flag.text}")
     for other in paths:
-        if other.id != best.id:
+        if other.id in target.beside and other.status == "eligible":  # the incumbent's clause decides, not this
+            notes.append(f"May also compete for the open {target.level.title} position: meets its minimum "
+                         f"qualifications (the advancement clause for incumbents decides the status).")
+        elif other.id != best.id:
             notes.append(f"Other path, {path_words(other, target, titles)}: {STATUS_WORDS[other.status]}"
                          + (f" ({'since' if other.status == 'eligible' else 'time met on'} {other.eligible_on})"
                             if other.eligible_on else "") + ".")

@@ -87,7 +87,8 @@ def _closed(q: Question, context: Computed) -> dict:
 
 
 def ask(plan: LevelPlan, employee: Employee, as_of: dt.date, positions: tuple[Position, ...],
-        series_kinds: dict[str, frozenset[str]], shared: dict[str, list[dict]]) -> Asked:
+        series_kinds: dict[str, frozenset[str]], shared: dict[str, list[dict]],
+        beside: frozenset[str] = frozenset()) -> Asked:
     """The facts and questions of one employee whose target is ``plan``'s level (``shared``: the session-wide
     position facts by vacancy criterion, built once for every record of the same roster)."""
     rec = Record(employee, as_of, plan.series_id, series_kinds)
@@ -98,7 +99,7 @@ def ask(plan: LevelPlan, employee: Employee, as_of: dt.date, positions: tuple[Po
     paths = []
     for p in plan.paths:
         i = p.index
-        paths.append(PathInput(p.path.id, tuple(q.code for q in p.questions), None))
+        paths.append(PathInput(p.path.id, tuple(q.code for q in p.questions), None, p.path.id in beside))
         credits: dict[str, Computed] = {}
         for q in p.questions:
             if q.kind in ("service_time", "experience"):

@@ -187,6 +187,8 @@ class PathDef(Strict):
     kind: Literal["advancement", "open_entry"]
     description: str | None = None
     from_level: LevelId | None = Field(default=None, description="for advancement: the level one advances from")
+    incumbents: bool = Field(default=False, description="an advancement clause for the incumbents of from_level: for "
+                             "them it decides the status, and meeting an open-entry path is only reported beside it")
     endorsement_window: EndorsementWindow | None = Field(
         default=None, description="expected on a path with both endorsement and time criteria (lint warns without)")
     criteria: list[Criterion] = Field(min_length=1, max_length=30)
@@ -204,6 +206,8 @@ class PathDef(Strict):
                     raise ValueError(
                         f"criterion {c.id!r}: 'during' must name a service_time or experience criterion of the same path"
                     )
+        if self.incumbents and self.kind != "advancement":
+            raise ValueError(f"path {self.id!r}: incumbents marks an advancement clause (kind: advancement)")
         if self.kind == "advancement" and self.from_level is None:
             raise ValueError(f"advancement path {self.id!r} needs from_level")
         return self

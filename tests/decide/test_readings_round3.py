@@ -152,6 +152,54 @@ def test_ccwd_made_eligible_by_the_2017_version_is_eligible_from_its_date(ev):
     assert any(n.startswith("Eligible from 2017-09-12") for n in dec.notes)
 
 
+# -- item 4: the open-entry path does not let an incumbent skip the advancement clause ---------------------------------
+CSS_II_OPEN = [Position.model_validate({"id": "CSS2-1", "class": CSS, "level": "II", "vacant": True})]
+OUTSIDE = [{"employer": "Water Co", "kinds": ["customer_service"], "start": "2008-01-01", "end": "2012-12-31"}]
+
+
+def test_ccwd_incumbent_held_back_by_the_advancement_clause_is_not_eligible_by_open_entry(ev):
+    # CSS I since 2013-03-04, five years of outside customer service (meets CSS II's minimum qualifications), an
+    # unsatisfactory evaluation 2018-06-30, no recommendation or approval, a CSS II position open. The advancement
+    # clause decides: four years counted again from 2018-07-01 are met 2022-07-01; as of 2020-01-15 not yet.
+    dec = decide(ev, "ccwd", "2020-01-15", positions=CSS_II_OPEN, education="high_school", licenses=LIC,
+                 experience=OUTSIDE, evaluations=[{"date": "2018-06-30", "rating": "unsatisfactory"}],
+                 assignments=[{"class": CSS, "level": "I", "start": "2013-03-04"}])
+    assert (dec.status, dec.best_path, dec.eligible_on) == ("not_yet", "advancement", d("2022-07-01"))
+    assert next(p for p in dec.paths if p.id == "open_entry").status == "eligible"
+    assert ("May also compete for the open Customer Service Specialist II position: meets its minimum "
+            "qualifications (the advancement clause for incumbents decides the status).") in dec.notes
+
+
+def test_ccwd_2002_office_specialist_incumbent_is_held_by_its_clause_too(ev):
+    # under 2002 (as of 2016-06-01): OS I since 2013-03-04 with five years of clerical work before it, the one
+    # OS II position vacant, no endorsement: four years met 2017-03-04, not yet -- not eligible by open entry
+    dec = decide(ev, "ccwd", "2016-06-01", positions=CSS_II_OPEN, education="high_school", licenses=LIC,
+                 experience=[{"employer": "Office Co", "kinds": ["clerical"], "start": "2007-01-01",
+                              "end": "2012-12-31"}],
+                 assignments=[{"class": CSS, "level": "I", "start": "2013-03-04"}])
+    assert (dec.target.version, dec.status, dec.best_path, dec.eligible_on) == (
+        "2002", "not_yet", "advancement", d("2017-03-04"))
+
+
+def test_someone_of_another_class_is_decided_by_open_entry_as_before(ev):
+    # not a CSS I: no incumbent clause speaks of them, so open entry decides (eligible since the five years,
+    # 2013-01-01, floored at 2017-09-12: the 2002 version the day before asked office work, not customer service)
+    dec = decide(ev, "ccwd", "2020-01-15", to=f"{CSS}:II", positions=CSS_II_OPEN, education="high_school",
+                 licenses=LIC, experience=OUTSIDE,
+                 assignments=[{"class": "customer-service-technician", "level": "I", "start": "2016-08-01"}])
+    assert (dec.status, dec.best_path, dec.eligible_on) == ("eligible", "open_entry", d("2017-09-12"))
+
+
+def test_csr_outside_experience_stays_a_path_for_a_csr_i(ev):
+    # CSR II's "Four years ... or two years ... at the District CSR I level" is one clause for anyone (not marked):
+    # a CSR I of six months with four years outside is eligible by experience, since the hire (2017-07-03)
+    dec = decide(ev, "csr-district", "2018-01-02", education="high_school", licenses=LIC,
+                 experience=[{"employer": "Bank", "kinds": ["customer_service"], "start": "2012-01-01",
+                              "end": "2016-12-31"}],
+                 assignments=[{"class": CSR, "level": "I", "start": "2017-07-03"}])
+    assert (dec.status, dec.best_path, dec.eligible_on) == ("eligible", "experience", d("2017-07-03"))
+
+
 @settings(max_examples=300, deadline=None)
 @given(st.lists(st.tuples(st.integers(0, 60), st.integers(0, 30) | st.none(), st.booleans()), max_size=6),
        st.integers(0, 90))
