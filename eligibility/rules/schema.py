@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 from eligibility.rules.documents import register_union_tags
 
 Id = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_-]*$", min_length=1, max_length=80)]
+Label = Annotated[str, Field(min_length=1, max_length=120)]
 LevelId = Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_-]*$", min_length=1, max_length=20)]
 
 
@@ -244,6 +245,16 @@ class Level(Strict):
         return self
 
 
+class ByHand(Strict):
+    """A qualification sentence no criterion encodes (no record holds it): a person confirms it. Decisions toward
+    the levels it applies to list it with its citation; the status does not change."""
+
+    what: Label = Field(description="the requirement in a few words, as decisions say it ('a safe driving record')")
+    source: Citation
+    levels: list[LevelId] = Field(default_factory=empty_list,
+                                  description="the levels it applies to (empty: every level of the version)")
+
+
 class Version(Strict):
     """A class specification in force from ``effective`` until the next version of the series."""
 
@@ -254,6 +265,11 @@ class Version(Strict):
     equivalency: Citation | None = Field(
         default=None, description="the 'any combination of education and experience' clause, where the spec has one")
     levels: list[Level] = Field(min_length=1)
+    by_hand: list[ByHand] = Field(default_factory=empty_list,
+                                  description="qualification sentences a person confirms (decisions list them)")
+    desirable: list[Citation] = Field(default_factory=empty_list,
+                                      description="qualification sentences that state no requirement: desirable, "
+                                                  "preferred, a plus")
 
     @model_validator(mode="after")
     def _unique_levels(self) -> "Version":
@@ -298,7 +314,6 @@ class SourceDocument(Strict):
     date: str | None = None
 
 
-Label = Annotated[str, Field(min_length=1, max_length=120)]
 TERM_CATEGORIES = ("licenses", "certifications", "roles", "experience_kinds", "education")
 TERM_CATEGORY_OF = {"license": "licenses", "certification": "certifications", "role": "roles",
                     "experience kind": "experience_kinds", "education level": "education"}
