@@ -77,6 +77,14 @@ class Caveat(Model):
     text: str
 
 
+class ToConfirm(Model):
+    """A requirement of the target level that no record holds (the rule file's ``by_hand``): a person confirms it;
+    the status does not change."""
+
+    what: str
+    source: Citation
+
+
 class PathResult(Model):
     id: str
     kind: str
@@ -114,6 +122,7 @@ class Decision(Model):
     still_needed: list[Need] = []
     flags: list[Flag] = []
     caveats: list[Caveat] = []
+    to_confirm: list[ToConfirm] = []
     best_path: str
     paths: list[PathResult]
     notes: list[str]

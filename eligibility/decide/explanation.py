@@ -13,6 +13,7 @@ from eligibility.decide.decision import (
     Need,
     PathResult,
     ReviewWindow,
+    ToConfirm,
 )
 from eligibility.decide.timeline import all_met_on
 from eligibility.records.models import Assignment, Employee
@@ -146,8 +147,14 @@ def decision_extras(best: PathResult, paths: list[PathResult], target: ResolvedT
     needs = still_needed(best) if best.status in ("not_yet", "awaiting_approval", "awaiting_vacancy") else []
     flags = equivalency_flag(best, target)
     cav = caveats(best) + list(before_established)
+    confirm = [ToConfirm(what=x.what, source=x.source) for x in target.version.by_hand
+               if not x.levels or target.level.id in x.levels]
+    notes = _notes(best, paths, target, as_of, met_on, review, needs, flags, cav, titles)
+    if confirm:
+        notes.append("To confirm by hand (no record holds it; the status does not change): "
+                     + "; ".join(x.what for x in confirm) + ".")
     return {"time_met_on": met_on, "review": review, "still_needed": needs, "flags": flags, "caveats": cav,
-            "notes": _notes(best, paths, target, as_of, met_on, review, needs, flags, cav, titles)}
+            "to_confirm": confirm, "notes": notes}
 
 
 def _notes(best, paths, target, as_of, met_on, review, needs, flags, cav, titles) -> list[str]:

@@ -255,3 +255,28 @@ def test_a_high_school_equivalency_meets_only_the_education_criterion(ev):
     assert dec.status == "ineligible"
     assert crit(dec, "qualifications", "high_school").met is True
     assert crit(dec, "qualifications", "drivers_license").met is False
+
+
+# -- item 7: requirements read by nobody are listed for a person to confirm ------------------------------------------
+def test_csr_decision_lists_the_requirements_no_record_holds(ev):
+    dec = decide(ev, "csr-district", "2018-03-01", education="high_school", licenses=LIC,
+                 assignments=[{"class": CSR, "level": "I", "start": "2016-01-04"}])
+    assert dec.status == "eligible"  # unchanged by them
+    assert [(x.what, x.source.document, x.source.quote) for x in dec.to_confirm] == [
+        ("a safe driving record", "csr-series-seiu1021-2015.txt", "and safe driving record."),
+        ("eligibility to work in the United States", "csr-series-seiu1021-2015.txt",
+         "Eligible to work in the United States.")]
+    assert ("To confirm by hand (no record holds it; the status does not change): a safe driving record; "
+            "eligibility to work in the United States.") in dec.notes
+
+
+def test_only_the_target_level_s_requirements_are_listed(ev):
+    # CCWD 2017: the Data Analytics/AMI proficiency is a CSS II line; JBWD's typing speed applies to both levels
+    dec = decide(ev, "ccwd", "2020-01-15", education="high_school", licenses=LIC,
+                 assignments=[{"class": CSS, "level": "I", "start": "2013-03-04"}])
+    whats = [x.what for x in dec.to_confirm]
+    assert "Data Analytics/AMI/Web Portal or billing assignments: advanced proficiency with analytical software" in whats
+    assert not any("Excel and Word" in w for w in whats)  # the CSS I line
+    typing = decide(ev, "jbwd", "2024-01-02", education="high_school", licenses=LIC,
+                    assignments=[{"class": JB, "level": "I", "start": "2023-02-01"}])
+    assert [x.what for x in typing.to_confirm] == ["typing at 45 words per minute"]
