@@ -1,4 +1,4 @@
-"""Readings, round 3 (issue 23; docs/decisions.md, readings 11-17): each case as the issue writes it, decided by hand
+"""Readings, round 3 (issue 23; docs/decisions.md, readings 11-16): each case as the issue writes it, decided by hand
 (dates worked in the comments) and then by both deciders."""
 
 from __future__ import annotations
