@@ -96,8 +96,7 @@ class Experience(CriterionBase):
 class EducationCriterion(CriterionBase):
     kind: Literal["education"]
     minimum: EducationLevel = Field(description="the lowest level that meets it, on the agency's education scale")
-    or_equivalent: bool = Field(default=False, description="the clause says 'or equivalent': an equivalency "
-                                "credential (vocabulary.education_equivalents) counts as the level it is equivalent to")
+    or_equivalent: bool = Field(default=False, description="the clause says 'or equivalent': education_equivalents count")
 
 
 WhenNotHeld = Literal["ineligible", "needs_review"]
@@ -208,7 +207,7 @@ class PathDef(Strict):
                         f"criterion {c.id!r}: 'during' must name a service_time or experience criterion of the same path"
                     )
         if self.incumbents and self.kind != "advancement":
-            raise ValueError(f"path {self.id!r}: incumbents marks an advancement clause (kind: advancement)")
+            raise ValueError(f"path {self.id!r}: only an advancement path (kind: advancement) marks incumbents")
         if self.kind == "advancement" and self.from_level is None:
             raise ValueError(f"advancement path {self.id!r} needs from_level")
         return self
@@ -246,13 +245,11 @@ class Level(Strict):
 
 
 class ByHand(Strict):
-    """A qualification sentence no criterion encodes (no record holds it): a person confirms it. Decisions toward
-    the levels it applies to list it with its citation; the status does not change."""
+    """A qualification sentence no record holds, for a person to confirm: decisions list it, status unchanged."""
 
     what: Label = Field(description="the requirement in a few words, as decisions say it ('a safe driving record')")
     source: Citation
-    levels: list[LevelId] = Field(default_factory=empty_list,
-                                  description="the levels it applies to (empty: every level of the version)")
+    levels: list[LevelId] = Field(default_factory=empty_list)  # the levels it applies to (empty: every one)
 
 
 class Version(Strict):
@@ -265,11 +262,8 @@ class Version(Strict):
     equivalency: Citation | None = Field(
         default=None, description="the 'any combination of education and experience' clause, where the spec has one")
     levels: list[Level] = Field(min_length=1)
-    by_hand: list[ByHand] = Field(default_factory=empty_list,
-                                  description="qualification sentences a person confirms (decisions list them)")
-    desirable: list[Citation] = Field(default_factory=empty_list,
-                                      description="qualification sentences that state no requirement: desirable, "
-                                                  "preferred, a plus")
+    by_hand: list[ByHand] = Field(default_factory=empty_list)  # sentences a person confirms (decisions list them)
+    desirable: list[Citation] = Field(default_factory=empty_list)  # sentences stating no requirement
 
     @model_validator(mode="after")
     def _unique_levels(self) -> "Version":
@@ -280,8 +274,7 @@ class Version(Strict):
 
 
 class Established(Strict):
-    """The day a class series was established, with its citation. Service recorded in the series before that day is
-    counted as recorded, and the decision carries a caveat asking to confirm it was in the predecessor class."""
+    """The day a class series was established (cited): earlier service in it is counted with a caveat."""
 
     date: dt.date
     source: Citation
@@ -289,8 +282,7 @@ class Established(Strict):
 
 class Series(Strict):
     id: Id
-    established: Established | None = Field(default=None, description="the day the class was established (service "
-                                                                       "recorded before it is counted with a caveat)")
+    established: Established | None = None
     experience_kinds: list[ExperienceKind] = Field(
         default_factory=empty_list, description="kinds of experience that service in this series counts as"
     )
@@ -336,11 +328,10 @@ def term_fields(crit) -> list[tuple[str, tuple, str]]:
 
 
 class EducationEquivalent(Strict):
-    """A credential recorded in place of a level of the education scale (a high-school equivalency: GED, HiSET,
-    CHSPE): it meets an education criterion whose clause says 'or equivalent' as that level would."""
+    """A credential recorded in place of a level of the scale (GED): meets 'or equivalent' clauses as that level."""
 
-    equivalent_to: EducationLevel = Field(description="the level of the education scale it is equivalent to")
-    name: Label = Field(description="its display name ('GED (high school equivalency)')")
+    equivalent_to: EducationLevel  # the level of the scale it counts as; ``name``: its display name
+    name: Label
 
 
 class Vocabulary(Strict):
@@ -354,22 +345,10 @@ class Vocabulary(Strict):
         default_factory=empty_dict,
         description="the agency's education scale, lowest level first: level -> display name (an education criterion "
                     "is met by its minimum or any level after it)")
-    education_equivalents: dict[str, "EducationEquivalent"] = Field(
-        default_factory=empty_dict,
-        description="credentials recorded in place of a level of the scale (ged, hiset, chspe): id -> the level it is "
-                    "equivalent to and its display name; they meet education criteria marked or_equivalent")
+    # credentials recorded in place of a level of the scale (ged, hiset): they meet criteria marked or_equivalent
+    education_equivalents: dict[str, EducationEquivalent] = Field(default_factory=empty_dict)
     vacancy: Label = Field(default="vacant position",
                            description="how the agency's documents speak of a vacancy ('promotional opportunity')")
-
-    @model_validator(mode="after")
-    def _equivalents_on_the_scale(self) -> "Vocabulary":
-        for credential, found in self.education_equivalents.items():
-            if credential in self.education:
-                raise ValueError(f"education equivalent {credential!r} is also a level of the education scale")
-            if found.equivalent_to not in self.education:
-                raise ValueError(f"education equivalent {credential!r}: {found.equivalent_to!r} is not a level of the "
-                                 f"education scale ({', '.join(self.education) or 'none declared'})")
-        return self
 
     # a term without a display name reads as itself without underscores (lint warns: unlabelled-term)
     def license(self, kind: str) -> str:
@@ -391,7 +370,7 @@ class Vocabulary(Strict):
 
     def equivalent_rank(self, credential: str | None) -> int | None:
         """The rank of the level an equivalency credential is equivalent to; None when it is not one."""
-        found = self.education_equivalents.get(credential) if credential else None
+        found = self.education_equivalents.get(credential or "")
         return None if found is None else self.education_rank(found.equivalent_to)
 
     def education_rank(self, level: str | None) -> int | None:
