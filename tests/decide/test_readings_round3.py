@@ -280,3 +280,26 @@ def test_only_the_target_level_s_requirements_are_listed(ev):
     typing = decide(ev, "jbwd", "2024-01-02", education="high_school", licenses=LIC,
                     assignments=[{"class": JB, "level": "I", "start": "2023-02-01"}])
     assert [x.what for x in typing.to_confirm] == ["typing at 45 words per minute"]
+
+
+@pytest.mark.parametrize("agency", ["ccwd", "csr-district", "jbwd", "cas-district"])
+def test_no_eligible_date_precedes_a_requirement_or_the_version_deciding_it(ev, agency):
+    """Readings 11 and 12 on generated rosters, as of several dates: an eligible date is on or after the day each
+    dated criterion of the best path was met, and on or after its version's effective date unless the version
+    before it found the person eligible without a break (then the note says since when)."""
+    from factories import generated_employees
+
+    header, employees = generated_employees(ev.books[agency], 300, 13)
+    positions = [Position.model_validate(p) for p in header.get("positions", [])]
+    checked = 0
+    for day in ("2016-01-04", "2019-07-01", "2026-11-24", "2031-03-01"):
+        for dec in ev.evaluate_many(employees, d(day), agency=agency, positions=positions):
+            if not isinstance(dec, Decision) or dec.status != "eligible" or dec.eligible_on is None:
+                continue
+            checked += 1
+            met = [c.met_on for c in dec.best().criteria if c.met_on is not None]
+            if dec.eligible_on < dec.target.version_effective:
+                assert any(n.startswith(f"Eligible without a break since {dec.eligible_on}") for n in dec.notes)
+            else:
+                assert all(dec.eligible_on >= m for m in met), dec.employee_id
+    assert checked > 0
