@@ -49,6 +49,6 @@ def __dir__() -> list[str]:
     return sorted(set(globals()) | set(_EXPORTS))
 
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"  # moves when decisions change: audit replay tells an engine change from an altered entry
 
 __all__ = sorted(_EXPORTS)

@@ -113,7 +113,15 @@ class EvaluationError(EligibilityError):
 
 
 class NoTargetError(EvaluationError):
-    """Nothing to decide: the employee holds the top level of the series and no other target was given."""
+    """Nothing to decide: the employee holds the top level of the series and no other target was given.
+
+    ``reason`` says why in words; the advice to give another target is written here once, after it."""
+
+    ADVICE = "give another target with --to"
+
+    def __init__(self, reason: str, *, employee_id: str | None = None) -> None:
+        self.reason = reason
+        super().__init__(f"{reason}; {self.ADVICE}", employee_id=employee_id)
 
 
 class EngineError(EligibilityError):

@@ -8,7 +8,6 @@ import hashlib
 import json
 import os
 import uuid
-from importlib import metadata
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterable, Iterator, Sequence
 
@@ -57,13 +56,13 @@ def rules_sha256(books: Iterable[LoadedRulebook]) -> str:
 
 
 def engine_version() -> str:
-    """The package version and the inference engine, as recorded in every entry."""
+    """The package version and the inference engine, as recorded in every entry. The package version moves
+    whenever a release changes decisions (new readings), so replaying an older entry reports a change of engine,
+    not an altered entry; it is read from the package itself, not its installed metadata, which an editable
+    install leaves behind."""
+    from eligibility import __version__ as version
     from eligibility.decide.evaluator import ENGINE_NAME
 
-    try:
-        version = metadata.version("eligibility")
-    except metadata.PackageNotFoundError:
-        version = "unknown"
     return f"eligibility {version}; {ENGINE_NAME}"
 
 

@@ -6,7 +6,7 @@ import json
 
 from eligibility.audit.log import LogEntry
 from eligibility.errors import AuditError
-from eligibility.output.report import decision_text
+from eligibility.output.report import decision_text, key_date_text
 
 
 def entry_text(entry: LogEntry) -> str:
@@ -23,6 +23,16 @@ def entry_text(entry: LogEntry) -> str:
         "",
     ]
     return "\n".join(lines) + "\n" + decision_text(entry.decision())
+
+
+def key_date_cell(entry: LogEntry) -> str:
+    """The logged decision's key date in the words ``roster`` uses (Decision.key_date: 'eligible since ...', 'time
+    requirement met on ...', 'review overdue since ...'), never 'eligible on' a date still to come; '' when its
+    status has none."""
+    try:
+        return key_date_text(entry.decision())
+    except AuditError:
+        return "(unreadable decision: run 'eligibility audit verify')"
 
 
 def changed_fields(stored: str, current: dict) -> list[str]:

@@ -90,7 +90,12 @@ class _Writer:
             return text
         if isinstance(crit, EducationCriterion):
             scale = ", ".join(vocab.education.values())
-            return f"Education: {vocab.education_level(crit.minimum)} or higher on the agency's scale ({scale}; lowest first)."
+            text = f"Education: {vocab.education_level(crit.minimum)} or higher on the agency's scale ({scale}; lowest first)."
+            if crit.or_equivalent and vocab.education_equivalents:
+                text += (" The clause says \"or equivalent\": " + ", ".join(
+                    f"{e.name} (as {vocab.education_level(e.equivalent_to)})"
+                    for e in vocab.education_equivalents.values()) + " also count.")
+            return text
         if isinstance(crit, (LicenseCriterion, CertificationCriterion)):
             name = (vocab.license(crit.license) if isinstance(crit, LicenseCriterion)
                     else vocab.certification(crit.certification))
@@ -142,6 +147,10 @@ class _Writer:
         if series.experience_kinds:
             kinds = ", ".join(self.rules.vocabulary.experience(k) for k in series.experience_kinds)
             self.add(f"Service in this series counts as experience of these kinds: {kinds}.", "")
+        if series.established:
+            self.add(f"Established {series.established.date} ({self.citation(series.established.source)}): service "
+                     f"recorded in the series before that day is counted as recorded, with a caveat asking to confirm "
+                     f"it was the predecessor class.", "")
         ordered = sorted(series.versions, key=lambda v: v.effective)
         for index, version in enumerate(ordered):
             until = ordered[index + 1].effective - dt.timedelta(days=1) if index + 1 < len(ordered) else None
@@ -154,6 +163,18 @@ class _Writer:
                  "Levels, lowest first: " + ", ".join(f"{lv.id} ({lv.title})" for lv in version.levels) + ".", "")
         for index, level in enumerate(version.levels):
             self.level(series, version, level, index)
+        if version.by_hand:
+            self.add("To confirm by hand (no criterion reads them; decisions toward the levels named list them, and "
+                     "the status does not change):", "")
+            for item in version.by_hand:
+                levels = f" (level {', '.join(item.levels)})" if item.levels else " (every level)"
+                self.add(f"- {item.what}{levels}. Source: {self.citation(item.source)}")
+            self.add("")
+        if version.desirable:
+            self.add("Desirable, not requirements (read by no criterion):", "")
+            for citation in version.desirable:
+                self.add(f"- {self.citation(citation)}")
+            self.add("")
 
     def level(self, series: Series, version: Version, level: Level, index: int) -> None:
         self.add(f"#### Level {level.id}: {level.title}", "")
@@ -185,6 +206,10 @@ class _Writer:
         else:
             kind = "open entry (meeting the class's qualifications)"
         self.add(f"##### Path `{path.id}`: {kind}", "")
+        if path.incumbents:
+            self.add(f"The advancement clause for incumbents: for someone holding {_level_name(version, path.from_level)}"
+                     f", it decides the status; meeting an open-entry path into this level is only reported beside "
+                     f"it.", "")
         if path.description:
             self.add(" ".join(path.description.split()), "")
         if path.endorsement_window:

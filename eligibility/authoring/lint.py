@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import difflib
-import re
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator, Literal
 
 from pydantic import BaseModel, ConfigDict
 
-from eligibility.errors import InputError, RuleFileError
+from eligibility.authoring.sentences import Coverage, account, qualification_sentences
+from eligibility.authoring.sources import SourceLibrary, SourceText, fold, plain_name
+from eligibility.errors import RuleFileError
 from eligibility.rules.documents import format_loc
 from eligibility.rules.rulebook import LoadedRulebook, load_rulebook
 from eligibility.rules.schema import Citation, Performance, ServiceTime, Version
@@ -38,92 +38,6 @@ class Finding(BaseModel):
 
 def _order(f: Finding) -> tuple:
     return (f.file, f.line or 0, f.col or 0, f.code, f.message)
-
-
-# -- source documents --------------------------------------------------------------------------------
-STRUCK = re.compile(r"~~(.*?)~~", re.S)
-_TYPOGRAPHY = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"', "\u00a0": " "})
-
-
-def fold(text: str) -> str:
-    """Text as a quote is compared: typographic quotes made straight, **bold** marks dropped, whitespace folded."""
-    return " ".join(text.translate(_TYPOGRAPHY).replace("**", "").split())
-
-
-@dataclass(frozen=True)
-class SourceText:
-    """A source document in the three readings a quote may come from."""
-
-    name: str
-    current: str   # struck-through (~~deleted~~) passages removed: the text as amended
-    original: str  # strike-through marks removed, struck words kept: the text before amendment
-    literal: str   # the file as it is
-
-    @classmethod
-    def from_text(cls, name: str, text: str) -> "SourceText":
-        return cls(name, fold(STRUCK.sub(" ", text)), fold(text.replace("~~", "")), fold(text))
-
-    def find(self, quote: str) -> str | None:
-        """Which reading holds the quote ('current', 'original' or 'literal'), or None."""
-        wanted = fold(quote)
-        for reading in ("current", "original", "literal"):
-            if wanted in getattr(self, reading):
-                return reading
-        return None
-
-    def closest(self, quote: str) -> str:
-        """The passage of the amended text that shares the longest run of words with the quote."""
-        wanted = fold(quote)
-        haystack = self.current
-        match = difflib.SequenceMatcher(None, haystack, wanted, autojunk=False).find_longest_match(
-            0, len(haystack), 0, len(wanted))
-        start = max(0, match.a - match.b)
-        end = min(len(haystack), start + len(wanted))
-        if start > 0 and haystack[start - 1] != " ":  # do not begin inside a word
-            start = haystack.find(" ", start, match.a) + 1 if " " in haystack[start:match.a] else start
-        while end < len(haystack) and haystack[end] != " ":  # nor end inside one
-            end += 1
-        return haystack[start:end].strip()
-
-
-def plain_name(name: str) -> bool:
-    """A document name is a file name of the sources folder: no folder part, no drive, not '.' or '..'."""
-    return name not in ("", ".", "..") and not any(c in name for c in "/\\:\0")
-
-
-class SourceLibrary:
-    """The folder of source documents, read on first use; nothing outside it is ever opened."""
-
-    def __init__(self, folder: str | Path) -> None:
-        self.folder = Path(folder)
-        if not self.folder.is_dir():
-            raise InputError("sources folder not found", file=self.folder)
-        self._texts: dict[str, SourceText | None] = {}
-
-    def outside(self, name: str) -> str | None:
-        """Why ``name`` does not name a file inside the folder (a path, or a link leading out), or None."""
-        if not plain_name(name):
-            return "is not a plain file name"
-        try:
-            (self.folder / name).resolve().relative_to(self.folder.resolve())
-        except ValueError:
-            return "is a link to a file outside the sources folder"
-        except OSError:  # a link loop: nothing to read either
-            return "is a link that cannot be followed"
-        return None
-
-    def get(self, name: str) -> SourceText | None:
-        """The document's text, or None when it is missing, unreadable or not inside the folder."""
-        if name not in self._texts:
-            path = self.folder / name
-            if self.outside(name):
-                self._texts[name] = None
-                return None
-            try:
-                self._texts[name] = SourceText.from_text(name, path.read_text(encoding="utf-8"))
-            except (OSError, UnicodeDecodeError, ValueError):
-                self._texts[name] = None
-        return self._texts[name]
 
 
 # -- checks ------------------------------------------------------------------------------------------
@@ -267,6 +181,9 @@ class _Checker:
     def citations(self) -> Iterator[tuple[tuple, Citation, str]]:
         """Every citation with its loc and a phrase naming what it supports."""
         for si, series in enumerate(self.book.series):
+            if series.established is not None:
+                yield ("series", si, "established", "source"), series.established.source, \
+                    f"the established date of {series.id!r}"
             for vi, version in enumerate(series.versions):
                 vloc = ("series", si, "versions", vi)
                 yield vloc + ("source",), version.source, f"version {version.id!r} of {series.id!r}"
@@ -280,6 +197,11 @@ class _Checker:
                             yield (lloc + ("paths", pi, "criteria", ci, "source"), crit.source,
                                    f"criterion {crit.id!r} (level {level.id!r}, path {path.id!r}, {series.id} "
                                    f"{version.id})")
+                for hi, item in enumerate(version.by_hand):
+                    yield vloc + ("by_hand", hi, "source"), item.source, f"the requirement to confirm by hand " \
+                                                                         f"{item.what!r} ({series.id} {version.id})"
+                for di, citation in enumerate(version.desirable):
+                    yield vloc + ("desirable", di), citation, f"a desirable qualification ({series.id} {version.id})"
 
     def check_citations(self) -> None:
         listed = [d.file for d in self.book.documents]
@@ -325,9 +247,37 @@ class _Checker:
                      f"(closest passage: {text.closest(citation.quote)!r})")
 
 
-def lint_rulebook(loaded: LoadedRulebook, sources: SourceLibrary | None = None) -> list[Finding]:
-    """Semantic findings of one rule file that loaded."""
-    return sorted(_Checker(loaded, sources).run(), key=_order)
+def lint_rulebook(loaded: LoadedRulebook, sources: SourceLibrary | None = None,
+                  coverage: Coverage | None = None) -> list[Finding]:
+    """Semantic findings of one rule file that loaded; with sources, every qualification sentence of its documents
+    must be accounted for (counted into ``coverage``)."""
+    findings = _Checker(loaded, sources).run()
+    if sources is not None:
+        findings += _sentence_findings(loaded, sources, coverage if coverage is not None else Coverage())
+    return sorted(findings, key=_order)
+
+
+def _sentence_findings(loaded: LoadedRulebook, sources: SourceLibrary, coverage: Coverage) -> list[Finding]:
+    """An ``unaccounted-sentence`` error for each qualification sentence of the rule file's documents that no
+    criterion encodes and no declaration (by_hand, desirable) names."""
+    findings = []
+    for di, doc in enumerate(loaded.rulebook.documents):
+        text = sources.get(doc.file) if plain_name(doc.file) else None
+        if text is None:
+            continue  # source-missing says so
+        line, col = loaded.document.position(("documents", di))
+        for sentence, how in account(qualification_sentences(doc.file, text.text), loaded.rulebook):
+            coverage.counts[how] += 1
+            if how == "unaccounted":
+                coverage.unaccounted.append((loaded.path, sentence))
+                words = sentence.text if len(sentence.text) <= 120 else sentence.text[:117] + "..."
+                findings.append(Finding(
+                    severity="error", code="unaccounted-sentence", file=loaded.path, line=line, col=col,
+                    field=format_loc(("documents", di)),
+                    message=f"{doc.file}:{sentence.line}: a qualification sentence no criterion encodes and no "
+                            f"declaration names: {words!r} (encode it, or declare it under the version's by_hand "
+                            f"or desirable)"))
+    return findings
 
 
 def _error_finding(exc: RuleFileError) -> Finding:
@@ -339,8 +289,10 @@ def _error_finding(exc: RuleFileError) -> Finding:
                    field=exc.field, message=" ".join(message.split()))
 
 
-def lint_rules_dir(rules_dir: str | Path, sources: str | Path | None = None) -> list[Finding]:
-    """Every finding in every rules/*.yaml: a file that does not load gives one ``schema`` finding."""
+def lint_rules_dir(rules_dir: str | Path, sources: str | Path | None = None,
+                   coverage: Coverage | None = None) -> list[Finding]:
+    """Every finding in every rules/*.yaml: a file that does not load gives one ``schema`` finding. With sources,
+    ``coverage`` counts how the qualification sentences are accounted for."""
     directory = Path(rules_dir)
     if not directory.is_dir():
         raise RuleFileError("rules directory not found", file=directory)
@@ -362,7 +314,7 @@ def lint_rules_dir(rules_dir: str | Path, sources: str | Path | None = None) -> 
                                     field="agency", message=f"agency {loaded.agency!r} is already defined in "
                                                             f"{agencies[loaded.agency]}"))
         agencies.setdefault(loaded.agency, loaded.path)
-        findings += lint_rulebook(loaded, library)
+        findings += lint_rulebook(loaded, library, coverage)
     return sorted(findings, key=_order)
 
 

@@ -11,6 +11,7 @@ import click
 
 from eligibility.audit.key import load_key
 from eligibility.audit.log import DecisionLog, LogEntry
+from eligibility.audit.show import key_date_cell
 from eligibility.cli import as_of_option, main, optional_date, rules_option
 from eligibility.cli.options import key_file_option
 from eligibility.decide.evaluator import Evaluator
@@ -74,7 +75,7 @@ def _activity_verification(log: str, anchors: list[tuple[int, str]], key):
 
 def _show_row(entry: LogEntry, summary: dict) -> list[str]:
     return [str(entry.seq), entry.recorded_at[:19].replace("T", " "), entry.actor, entry.as_of, entry.agency,
-            entry.employee_id, summary["target"] or "", str(summary["status"]), str(summary["eligible_on"] or ""),
+            entry.employee_id, summary["target"] or "", str(summary["status"]), key_date_cell(entry),
             entry.rules_version, entry.decision_id]
 
 
@@ -103,7 +104,7 @@ def show(log: str, decision_id: str | None, employee_id: str | None, since: dt.d
     if fmt == "json":
         click.echo(json.dumps([{**entry.model_dump(), "summary": summary} for entry, summary in entries], indent=2))
         return
-    heads = ["SEQ", "RECORDED (UTC)", "ACTOR", "AS OF", "AGENCY", "EMPLOYEE", "TARGET", "STATUS", "ELIGIBLE ON",
+    heads = ["SEQ", "RECORDED (UTC)", "ACTOR", "AS OF", "AGENCY", "EMPLOYEE", "TARGET", "STATUS", "DATE",
              "RULES", "DECISION ID"]
     for line in table(heads, [_show_row(*item) for item in entries]):
         click.echo(line)

@@ -11,6 +11,7 @@ import click
 from eligibility.authoring import editor_schemas, scenarios
 from eligibility.authoring import lint as linting
 from eligibility.authoring.explain import explain_rulebook
+from eligibility.authoring.sentences import Coverage
 from eligibility.cli import fail, main, rules_option
 from eligibility.rules.rulebook import load_rules_dir
 
@@ -39,12 +40,15 @@ def lint(rules_dir: str, sources: str | None, strict: bool, fmt: str) -> None:
     Exit code 0 when clean, 1 when there is an error (with --strict: any finding, warnings included),
     2 when the folders cannot be read.
     """
-    findings = linting.lint_rules_dir(rules_dir, sources)
+    coverage = Coverage()
+    findings = linting.lint_rules_dir(rules_dir, sources, coverage)
     if fmt == "json":
         click.echo(json.dumps([f.model_dump() for f in findings], indent=2))
     else:
         for finding in findings:
             click.echo(finding.render())
+        if sources is not None:
+            click.echo(coverage.summary())
         click.echo(linting.summary(findings, len(list(Path(rules_dir).glob("*.yaml")))))
     sys.exit(linting.exit_code(findings, strict))
 

@@ -17,9 +17,9 @@ from eligibility.cli import (
     terminal,
 )
 from eligibility.cli.options import Recorder, record_options, scale_options
-from eligibility.decide.decision import STATUSES
-from eligibility.decide.evaluator import Evaluator
-from eligibility.errors import EligibilityError
+from eligibility.decide.decision import STATUSES, DecisionError
+from eligibility.decide.evaluator import Evaluator, not_applicable
+from eligibility.errors import EligibilityError, NoTargetError
 from eligibility.output import report
 from eligibility.records.people import find_person
 
@@ -52,13 +52,26 @@ def check(roster_file: str, employee_id: str, rules_dir: str, as_of: dt.date, ta
         roster = evaluator.load_roster(roster_file)
         employee = find_person(roster, employee_id)
         employee_id = employee.id
+        where = f"{roster_file}:{roster.lines.get(employee_id, 0)}"
         try:
             decision = evaluator.evaluate(employee, as_of, agency=roster.agency, positions=roster.positions, to=target)
+        except NoTargetError as exc:  # the top of the series: not_applicable, as roster lists it; not an error
+            decision = not_applicable(employee, exc, where)
         except EligibilityError as exc:
-            fail(f"{roster_file}:{roster.lines.get(employee_id, 0)}: employee {employee_id}: {exc}")
-        if recorder:
+            fail(f"{where}: employee {employee_id}: {exc}")
+        if recorder:  # as roster --record: a not_applicable result decides nothing and is not recorded
             recorder.record([decision], roster, evaluator.books, target)
+    if isinstance(decision, DecisionError):
+        click.echo(decision.model_dump_json(indent=2) if fmt == "json" else _not_applicable_text(decision, as_of),
+                   nl=fmt == "json")
+        return
     click.echo(decision.to_json() if fmt == "json" else report.decision_text(decision), nl=fmt == "json")
+
+
+def _not_applicable_text(item: DecisionError, as_of: dt.date) -> str:
+    return (f"Employee {item.employee_id} as of {as_of}\n"
+            f"  Status:    not_applicable: {item.reason}\n"
+            f"  Nothing to decide toward a next level; to decide another level, {NoTargetError.ADVICE}.\n")
 
 
 @main.command()

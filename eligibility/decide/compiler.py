@@ -20,6 +20,9 @@ class ResolvedTarget:
     version: Version
     level: Level
     current: Assignment | None  # the assignment covering the as-of date, whatever the target
+    # open-entry paths that do not decide: the person holds the level an advancement clause for its incumbents
+    # (``incumbents: true``) speaks of; meeting them is reported beside the decision
+    beside: frozenset[str] = frozenset()
 
 
 def grading_table(book: LoadedRulebook) -> list[Grade]:
@@ -35,6 +38,7 @@ class CompiledRules:
         self.book = book
         self.series_kinds = {s.id: frozenset(s.experience_kinds) for s in book.rulebook.series}
         self.vocabulary = book.rulebook.vocabulary
+        self.established = {s.id: s.established for s in book.rulebook.series if s.established is not None}
         self._titles: dict[int, dict[str, str]] = {}
 
     @cached_property
@@ -123,8 +127,12 @@ class CompiledRules:
             if level is None:
                 top = level_of(version, current.level)
                 raise NoTargetError(f"already at the top level ({current.level}), {top.title}, of the {version.title} "
-                                    f"series; give another target with --to", employee_id=employee.id)
+                                    f"series", employee_id=employee.id)
         if not level.paths:
             raise EvaluationError(f"level {level.id} of {series_id!r} (version {version.id}) has no path into it "
                                   f"in the rules", employee_id=employee.id)
-        return ResolvedTarget(series_id, version, level, current)
+        beside: frozenset[str] = frozenset()
+        if current is not None and current.class_ == series_id and any(
+                p.incumbents and p.from_level == current.level for p in level.paths):
+            beside = frozenset(p.id for p in level.paths if p.kind == "open_entry")
+        return ResolvedTarget(series_id, version, level, current, beside)

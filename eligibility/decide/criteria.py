@@ -9,7 +9,7 @@ from functools import cached_property, lru_cache
 from typing import Callable
 
 from eligibility.decide.decision import CriterionResult
-from eligibility.decide.timeline import Credit, ServiceView, all_met_on, day_span
+from eligibility.decide.timeline import Credit, ServiceView, all_met_on, day_span, run_starts
 from eligibility.decide.wording import (
     Words,
     credit_missing,
@@ -124,6 +124,8 @@ def education(ctx: Context, crit: EducationCriterion) -> dict:
     have, need = ctx.employee.education, crit.minimum
     evidence = {"required": need, "on_file": have}
     rank = ctx.vocab.education_rank(have)
+    if rank is None and crit.or_equivalent:  # "or equivalent": a recorded equivalency credential counts as its level
+        rank = ctx.vocab.equivalent_rank(have)
     if rank is None:
         return {"met": None, "missing": education_unknown(have), "evidence": evidence}
     met = rank >= ctx.vocab.education_rank(need)
@@ -138,7 +140,13 @@ def _document(items, kind: str, as_of: dt.date, start_attr: str, name: str, when
     valid = [x for x in mine if x.expires is not None and x.expires >= as_of]
     if valid:
         best = max(valid, key=lambda x: x.expires)
-        return {"met": True, "evidence": {"on_file": len(mine), "expires": best.expires.isoformat()}}
+        # held since the first day of the unbroken run of valid ones covering the as-of date (unknown if undated)
+        starts = [getattr(x, start_attr) for x in mine]
+        runs = run_starts([(None if s is None else s.toordinal(), x.expires.toordinal() if x.expires else None)
+                           for s, x in zip(starts, mine)], as_of.toordinal())
+        held = [r for r, x in zip(runs, mine) if x.expires is not None and x.expires >= as_of]
+        met_on = None if None in held else dt.date.fromordinal(max(held))
+        return {"met": True, "met_on": met_on, "evidence": {"on_file": len(mine), "expires": best.expires.isoformat()}}
     if any(x.expires is None for x in mine):
         return {"met": None, "missing": f"{name}: expiry date not on file",
                 "evidence": {"on_file": len(mine), "expires": None}}

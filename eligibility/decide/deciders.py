@@ -90,7 +90,7 @@ class DurableRulesDecider:
         for start in range(0, len(cases), MAX_BATCH):  # one session at a time: fewer objects alive at once
             batch = cases[start:start + MAX_BATCH]
             plans = [ruleset.plan(c.target.series_id, c.target.version, c.target.level) for c in batch]
-            asked = [ask(plan, c.employee, c.as_of, c.positions, compiled.series_kinds, shared)
+            asked = [ask(plan, c.employee, c.as_of, c.positions, compiled.series_kinds, shared, c.target.beside)
                      for plan, c in zip(plans, batch)]
             outcomes = engine.decide(asked)
             out += [(results(plan, a, outcome, c.words, c.employee, c.as_of, c.positions), outcome)
@@ -122,7 +122,8 @@ class OracleDecider:
                           level_id=w.level_id, series_kinds=compiled.series_kinds, vocab=w.vocab, titles=w.titles)
             decided = [(path, decide_path_criteria(ctx, list(path.criteria), path.endorsement_window))
                        for path in case.target.level.paths]
-            out.append((decided, oracle.decide([(path.id, results) for path, results in decided])))
+            out.append((decided, oracle.decide([(path.id, results) for path, results in decided],
+                                               case.target.beside)))
         return out
 
     def close(self) -> None:

@@ -67,13 +67,22 @@ class Flag(Model):
 
 
 class Caveat(Model):
-    """A visible qualification of a met criterion: it rests on the absence of a record."""
+    """A visible qualification of a criterion: it rests on the absence of a record (``no_evaluation_on_file``), or
+    counts service recorded in a class before the class was established (``service_before_established``)."""
 
-    code: Literal["no_evaluation_on_file"]
+    code: Literal["no_evaluation_on_file", "service_before_established"]
     criterion: str
     start: dt.date
     end: dt.date
     text: str
+
+
+class ToConfirm(Model):
+    """A requirement of the target level that no record holds (the rule file's ``by_hand``): a person confirms it;
+    the status does not change."""
+
+    what: str
+    source: Citation
 
 
 class PathResult(Model):
@@ -113,6 +122,7 @@ class Decision(Model):
     still_needed: list[Need] = []
     flags: list[Flag] = []
     caveats: list[Caveat] = []
+    to_confirm: list[ToConfirm] = []
     best_path: str
     paths: list[PathResult]
     notes: list[str]

@@ -51,6 +51,7 @@ import durable_rules_engine
 import orjson
 
 from eligibility.decide import tallies
+from eligibility.decide.policy import BESIDE
 from eligibility.decide.ruleset import CompiledRuleset, Grade, grading_ruleset
 from eligibility.decide.tallies import (
     UNREACHABLE,
@@ -76,6 +77,7 @@ class PathInput:
     path_id: str
     criteria: tuple
     projected: int | None = 0
+    beside: bool = False  # only reported beside the deciding paths: it ranks after every one of them
 
 
 @dataclass
@@ -271,8 +273,10 @@ class InferenceEngine:
                 e, idx, proj = p["e"], p["i"], p["x"]
                 outcome = batch.outcomes[e]
                 outcome.fired += 1
-                outcome.path_severity[batch.paths[e][idx].path_id] = severity
-                derived.append({"t": "s", "e": e, "i": idx, "v": severity, "k": (rank * 10_000_000 + proj) * 100 + idx})
+                path = batch.paths[e][idx]
+                outcome.path_severity[path.path_id] = severity
+                ranked = rank + BESIDE if path.beside else rank
+                derived.append({"t": "s", "e": e, "i": idx, "v": severity, "k": (ranked * 10_000_000 + proj) * 100 + idx})
             self._assert(batch, derived)
         return status
 

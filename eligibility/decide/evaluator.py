@@ -26,7 +26,13 @@ from eligibility.decide.decision import (
     PathResult,
     Target,
 )
-from eligibility.decide.explanation import decision_extras, holding_since, time_met_on
+from eligibility.decide.explanation import (
+    STATUS_WORDS,
+    decision_extras,
+    established_caveats,
+    holding_since,
+    time_met_on,
+)
 from eligibility.decide.policy import STATUS_OF_SEVERITY
 from eligibility.decide.wording import Words
 from eligibility.errors import (
@@ -45,15 +51,18 @@ CHUNK = 200  # records decided together by evaluate_items
 GC_THRESHOLD = 100_000  # allocations between young-generation collections while a roster streams (default 700)
 
 
-def _path_date(status: str, criteria: list[CriterionResult], floor: dt.date | None) -> dt.date | None:
+def _path_date(status: str, criteria: list[CriterionResult], floor: dt.date | None,
+               effective: dt.date | None = None) -> dt.date | None:
     """eligible: when every dated criterion was met; not_yet: when the time criteria will be met. Never before
-    ``floor``, the day the person took up the level they advance from."""
+    ``floor``, the day the person took up the level they advance from, nor an eligible date before ``effective``,
+    the day the version deciding it took effect."""
     if status == "not_yet":
         return time_met_on(criteria, floor)
     date = None
     if status == "eligible":
         date = max((c.met_on for c in criteria if c.met_on is not None), default=None)
-    return max(date, floor) if date and floor else date
+    date = max(date, floor) if date and floor else date
+    return max(date, effective) if date and effective else date
 
 
 class Evaluator:
@@ -110,14 +119,16 @@ class Evaluator:
     # -- one record --------------------------------------------------------------------------------
     def evaluate(self, employee: Employee, as_of: dt.date, *, agency: str, positions: Iterable[Position] = (),
                  to: str | None = None) -> Decision:
-        prepared = self._prepare(employee, as_of, agency, tuple(positions), to)
-        return self._finish(prepared, self._decide(agency, [prepared])[0])
+        positions = tuple(positions)
+        prepared = self._prepare(employee, as_of, agency, positions, to)
+        return self._across_versions([self._finish(prepared, self._decide(agency, [prepared])[0])], [employee],
+                                     agency, positions)[0]
 
     def evaluate_many(self, employees: Iterable[Employee], as_of: dt.date, *, agency: str,
                       positions: Iterable[Position] = (), to: str | None = None) -> list[Decision | EvaluationError]:
         """Decide several records of one agency together (one engine session per batch); an undecidable
         record gives its EvaluationError in its place."""
-        positions = tuple(positions)
+        positions, employees = tuple(positions), list(employees)
         prepared: list[_Prepared | EvaluationError] = []
         for employee in employees:
             try:
@@ -127,7 +138,37 @@ class Evaluator:
                 prepared.append(exc.with_traceback(None))
         ready = [p for p in prepared if isinstance(p, _Prepared)]
         outcomes = iter(self._decide(agency, ready))
-        return [self._finish(p, next(outcomes)) if isinstance(p, _Prepared) else p for p in prepared]
+        finished = [self._finish(p, next(outcomes)) if isinstance(p, _Prepared) else p for p in prepared]
+        return self._across_versions(finished, employees, agency, positions)
+
+    def _across_versions(self, finished: list, employees: list, agency: str,
+                         positions: tuple[Position, ...]) -> list[Decision | EvaluationError]:
+        """An eligible date is never earlier than the version that decides it took effect (docs/decisions.md, reading
+        12): a decision whose requirements were met before then is eligible from that day, unless the version in
+        force the day before found the person eligible too, when it keeps that version's date (an unbroken run of
+        days on which the version then in force said eligible). ``finished``: (decision, whether its date was
+        raised to its version's effective date) pairs, or errors, in the employees' order."""
+        out: list = [item[0] if isinstance(item, tuple) else item for item in finished]
+        groups: dict[tuple[dt.date, str], list[int]] = {}
+        for i, item in enumerate(finished):
+            if isinstance(item, tuple) and item[1]:
+                decision = item[0]
+                book = self.compiled(agency).book
+                version = book.version_in_force(decision.target.series, decision.target.version_effective)
+                before = book.version_before(decision.target.series, version)
+                if before is None:
+                    out[i] = _noted(decision, f"Eligible from {version.effective}, the day the {version.title} "
+                                              f"specification version {version.id} took effect: its requirements "
+                                              f"were met before it, and no earlier version is on file.")
+                    continue
+                key = (version.effective - dt.timedelta(days=1), f"{decision.target.series}:{decision.target.level}")
+                groups.setdefault(key, []).append(i)
+        for (day, to), indexes in groups.items():
+            earlier = self.evaluate_many([employees[i] for i in indexes], day, agency=agency, positions=positions,
+                                         to=to)
+            for i, then in zip(indexes, earlier):
+                out[i] = _continued(out[i], then, day)
+        return out
 
     def _decide(self, agency: str, prepared: list["_Prepared"]) -> list[Decided]:
         """Criteria, path statuses and the best path of records of one agency, by the decider."""
@@ -141,7 +182,7 @@ class Evaluator:
                       titles=compiled.titles(target.version))
         return _Prepared(agency, compiled, Case(employee, as_of, positions, target, words))
 
-    def _finish(self, prepared: "_Prepared", decided_outcome: Decided) -> Decision:
+    def _finish(self, prepared: "_Prepared", decided_outcome: Decided) -> tuple[Decision, bool]:
         decided, outcome = decided_outcome
         case = prepared.case
         employee, as_of, agency, compiled, target = (case.employee, case.as_of, prepared.agency, prepared.compiled,
@@ -151,9 +192,12 @@ class Evaluator:
         for path, results in decided:
             status = STATUS_OF_SEVERITY[outcome.path_severity[path.id]]
             paths.append(PathResult(id=path.id, kind=path.kind, description=path.description, status=status,
-                                    eligible_on=_path_date(status, results, floor), criteria=results))
+                                    eligible_on=_path_date(status, results, floor, target.version.effective),
+                                    criteria=results))
         best = next(p for p in paths if p.id == outcome.best_path)
-        extras = decision_extras(best, paths, target, as_of, floor, compiled.titles(target.version))
+        met = _path_date(best.status, best.criteria, floor) if best.status == "eligible" else None
+        extras = decision_extras(best, paths, target, as_of, floor, compiled.titles(target.version),
+                                 established_caveats(best, employee, compiled, target, as_of))
         return Decision(
             employee_id=employee.id, name=employee.name, as_of=as_of, agency=agency,
             current=compiled.title_of(target.current, as_of),
@@ -163,7 +207,7 @@ class Evaluator:
             rules_version=compiled.book.rulebook.rules_version, status=best.status, eligible_on=best.eligible_on,
             **extras, best_path=best.id, paths=paths,
             engine=self.decider.name,
-        )
+        ), met is not None and met < target.version.effective
 
     # -- rosters -----------------------------------------------------------------------------------
     def evaluate_roster(self, roster: Roster, as_of: dt.date, *, to: str | None = None
@@ -205,14 +249,38 @@ class Evaluator:
                 continue
             result = next(results)
             if isinstance(result, EvaluationError):
-                error = f"{path}:{line}: employee {item.id}: {result}"
-                if isinstance(result, NoTargetError):  # the top of the series: the reason in words, as well
-                    yield DecisionError(employee_id=item.id, name=item.name, kind="not_applicable", error=error,
-                                        reason=str(result).split("; give another target")[0])
+                where = f"{path}:{line}"
+                if isinstance(result, NoTargetError):
+                    yield not_applicable(item, result, where)
                 else:
-                    yield DecisionError(employee_id=item.id, name=item.name, error=error)
+                    yield DecisionError(employee_id=item.id, name=item.name, error=f"{where}: employee {item.id}: {result}")
             else:
                 yield result
+
+
+def _noted(decision: Decision, note: str, **update) -> Decision:
+    return decision.model_copy(update={**update, "notes": [*decision.notes, note]})
+
+
+def _continued(decision: Decision, then: Decision | EvaluationError, day: dt.date) -> Decision:
+    """A decision eligible from its version's effective date (``day`` + 1), and the same target decided under the
+    version in force on ``day``: eligible then, the run of eligible days goes on from that decision's date."""
+    effective = day + dt.timedelta(days=1)
+    words = f"specification version {decision.target.version} took effect"
+    if isinstance(then, Decision) and then.status == "eligible" and then.eligible_on is not None:
+        return _noted(decision, f"Eligible without a break since {then.eligible_on}: under specification version "
+                                f"{then.target.version} until {day}, then under version {decision.target.version}.",
+                      eligible_on=then.eligible_on)
+    said = (f"{STATUS_WORDS[then.status]} under version {then.target.version} on {day}"
+            if isinstance(then, Decision) else f"not decidable under the version in force on {day} ({then})")
+    return _noted(decision, f"Eligible from {effective}, the day {words}: {said}.")
+
+
+def not_applicable(employee: Employee, exc: NoTargetError, where: str) -> DecisionError:
+    """Nothing to decide (the top of the series): the not_applicable result ``roster`` lists and ``check`` prints,
+    with the reason in words beside the error (``where``: the record's file:line)."""
+    return DecisionError(employee_id=employee.id, name=employee.name, kind="not_applicable",
+                         error=f"{where}: employee {employee.id}: {exc}", reason=exc.reason)
 
 
 _bulk_lock = threading.Lock()
@@ -255,4 +323,4 @@ class _Prepared:
     case: Case
 
 
-__all__ = ["Evaluator", "ENGINE_NAME", "EligibilityError", "RecordError"]
+__all__ = ["Evaluator", "ENGINE_NAME", "EligibilityError", "RecordError", "not_applicable"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from eligibility.decide.compiler import ResolvedTarget
+from eligibility.decide.compiler import CompiledRules, ResolvedTarget
 from eligibility.decide.decision import (
     Caveat,
     CriterionResult,
@@ -13,6 +13,7 @@ from eligibility.decide.decision import (
     Need,
     PathResult,
     ReviewWindow,
+    ToConfirm,
 )
 from eligibility.decide.timeline import all_met_on
 from eligibility.records.models import Assignment, Employee
@@ -103,16 +104,57 @@ def caveats(path: PathResult) -> list[Caveat]:
     return out
 
 
+def _counts(crit, assignment: Assignment, target: ResolvedTarget, series_kinds: dict[str, frozenset[str]]) -> bool:
+    """Whether a time criterion counts service in this assignment (as the deciders' arithmetic takes it)."""
+    if crit.kind == "service_time":
+        return assignment.class_ == (crit.series or target.series_id) and crit.level in (None, assignment.level)
+    if crit.kind == "experience":
+        return not crit.public_utility_only and bool(set(crit.kinds) & series_kinds.get(assignment.class_, set()))
+    return False
+
+
+def established_caveats(path: PathResult, employee: Employee, compiled: CompiledRules, target: ResolvedTarget,
+                        as_of: dt.date) -> list[Caveat]:
+    """Service recorded in a class before the class was established (its ``established`` date in the rule file),
+    counted by a time criterion of the path: counted as recorded, with a caveat asking to confirm the predecessor."""
+    early = [a for a in employee.assignments if a.class_ in compiled.established
+             and a.start < compiled.established[a.class_].date and a.start <= as_of]
+    if not early:
+        return []
+    definition = next(p for p in target.level.paths if p.id == path.id)
+    timed = [c for c in definition.criteria if c.kind in ("service_time", "experience")]
+    out = []
+    for a in sorted(early, key=lambda a: (a.start, a.class_, a.level)):
+        founded = compiled.established[a.class_]
+        crit = next((c for c in timed if _counts(c, a, target, compiled.series_kinds)), None)
+        if crit is None:
+            continue
+        end = min(a.end or founded.date, founded.date - dt.timedelta(days=1), as_of)
+        title = compiled.title_of(a, founded.date)
+        out.append(Caveat(code="service_before_established", criterion=crit.id, start=a.start, end=end,
+                          text=f"service as {title} from {a.start} to {end} is counted as recorded, but the class "
+                               f"was established {founded.date} ({founded.source.document}: "
+                               f"\"{founded.source.quote}\"): confirm it was the predecessor class"))
+    return out
+
+
 def decision_extras(best: PathResult, paths: list[PathResult], target: ResolvedTarget, as_of: dt.date,
-                    floor: dt.date | None, titles: dict[str, str]) -> dict[str, Any]:
+                    floor: dt.date | None, titles: dict[str, str], before_established: list[Caveat] = ()
+                    ) -> dict[str, Any]:
     """The Decision fields derived from its best path: dates, window, what remains, flags, caveats, notes."""
     met_on = time_met_on(best.criteria, floor)
     review = review_window(best, as_of)
     needs = still_needed(best) if best.status in ("not_yet", "awaiting_approval", "awaiting_vacancy") else []
     flags = equivalency_flag(best, target)
-    cav = caveats(best)
+    cav = caveats(best) + list(before_established)
+    confirm = [ToConfirm(what=x.what, source=x.source) for x in target.version.by_hand
+               if not x.levels or target.level.id in x.levels]
+    notes = _notes(best, paths, target, as_of, met_on, review, needs, flags, cav, titles)
+    if confirm:
+        notes.append("To confirm by hand (no record holds it; the status does not change): "
+                     + "; ".join(x.what for x in confirm) + ".")
     return {"time_met_on": met_on, "review": review, "still_needed": needs, "flags": flags, "caveats": cav,
-            "notes": _notes(best, paths, target, as_of, met_on, review, needs, flags, cav, titles)}
+            "to_confirm": confirm, "notes": notes}
 
 
 def _notes(best, paths, target, as_of, met_on, review, needs, flags, cav, titles) -> list[str]:
@@ -144,7 +186,10 @@ def _notes(best, paths, target, as_of, met_on, review, needs, flags, cav, titles
     for flag in flags:
         notes.append(f"For HR: {flag.text}")
     for other in paths:
-        if other.id != best.id:
+        if other.id in target.beside and other.status == "eligible":  # the incumbent's clause decides, not this
+            notes.append(f"May also compete for the open {target.level.title} position: meets its minimum "
+                         f"qualifications (the advancement clause for incumbents decides the status).")
+        elif other.id != best.id:
             notes.append(f"Other path, {path_words(other, target, titles)}: {STATUS_WORDS[other.status]}"
                          + (f" ({'since' if other.status == 'eligible' else 'time met on'} {other.eligible_on})"
                             if other.eligible_on else "") + ".")

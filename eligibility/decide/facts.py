@@ -25,7 +25,7 @@ from functools import lru_cache, partial
 from eligibility.decide.engine import Asked, PathInput
 from eligibility.decide.ruleset import LevelPlan, Question
 from eligibility.decide.tallies import Computed, Tally, close
-from eligibility.decide.timeline import ServiceView
+from eligibility.decide.timeline import ServiceView, run_starts
 from eligibility.records.models import Employee, Position
 
 
@@ -87,7 +87,8 @@ def _closed(q: Question, context: Computed) -> dict:
 
 
 def ask(plan: LevelPlan, employee: Employee, as_of: dt.date, positions: tuple[Position, ...],
-        series_kinds: dict[str, frozenset[str]], shared: dict[str, list[dict]]) -> Asked:
+        series_kinds: dict[str, frozenset[str]], shared: dict[str, list[dict]],
+        beside: frozenset[str] = frozenset()) -> Asked:
     """The facts and questions of one employee whose target is ``plan``'s level (``shared``: the session-wide
     position facts by vacancy criterion, built once for every record of the same roster)."""
     rec = Record(employee, as_of, plan.series_id, series_kinds)
@@ -98,7 +99,7 @@ def ask(plan: LevelPlan, employee: Employee, as_of: dt.date, positions: tuple[Po
     paths = []
     for p in plan.paths:
         i = p.index
-        paths.append(PathInput(p.path.id, tuple(q.code for q in p.questions), None))
+        paths.append(PathInput(p.path.id, tuple(q.code for q in p.questions), None, p.path.id in beside))
         credits: dict[str, Computed] = {}
         for q in p.questions:
             if q.kind in ("service_time", "experience"):
@@ -114,6 +115,8 @@ def ask(plan: LevelPlan, employee: Employee, as_of: dt.date, positions: tuple[Po
                 fact = {"t": "education", "c": q.code}
                 if employee.education in plan.education:  # not on file (or not on the scale): no rank, undecided
                     fact["r"] = plan.education.index(employee.education)
+                elif q.crit.or_equivalent and employee.education in plan.equivalents:  # "or equivalent"
+                    fact["r"] = plan.equivalents[employee.education]
                 facts.append(fact)
             elif kind == "vacancy":
                 context = Computed(n=len(positions))
@@ -195,15 +198,31 @@ def _documents(rec: Record, q: Question, facts: list[dict], level: str, listed: 
         facts += [{"t": kind, "lv": level, "n": n, "j": j, "k": x.kind, "b": x.by, "to": x.toward,
                    "d": x.date.toordinal() - day} for j, x in enumerate(items)]
         return context
+    starts = [x.issued if kind == "license" else x.obtained for x in items]
+    # arithmetic: the first day of the unbroken run of documents of the same kind each belongs to (``d``), which a
+    # criterion holding it valid takes as the day it was met
+    runs: dict[str, list[int | None]] = {}
+    for k in {x.kind for x in items}:
+        mine = [j for j, x in enumerate(items) if x.kind == k]
+        for j, first in zip(mine, run_starts([(_ordinal(starts[j]), _ordinal(items[j].expires)) for j in mine], day)):
+            runs.setdefault(k, []).append(first)
+    seen: dict[str, int] = {}
     for j, x in enumerate(items):
         fact = {"t": kind, "lv": level, "n": n, "j": j, "k": x.kind}
-        start = x.issued if kind == "license" else x.obtained
-        if start is not None:
-            fact["s"] = start.toordinal() - day
+        if starts[j] is not None:
+            fact["s"] = starts[j].toordinal() - day
         if x.expires is not None:
             fact["x"] = x.expires.toordinal() - day
+        first = runs[x.kind][seen.setdefault(x.kind, 0)]
+        seen[x.kind] += 1
+        if first is not None:
+            fact["d"] = first - day
         facts.append(fact)
     return context
+
+
+def _ordinal(date: dt.date | None) -> int | None:
+    return None if date is None else date.toordinal()
 
 
 def _positions(q: Question, positions: tuple[Position, ...]) -> list[dict]:

@@ -34,12 +34,13 @@ def path_date(criteria: Sequence[CriterionResult]) -> float:
     return max((c.met_on.toordinal() for c in criteria if c.met_on is not None), default=0)
 
 
-def decide(paths: Sequence[tuple[str, Sequence[CriterionResult]]]) -> EngineOutcome:
+def decide(paths: Sequence[tuple[str, Sequence[CriterionResult]]], beside: frozenset[str] = frozenset()
+           ) -> EngineOutcome:
     """Statuses of every path and the best one, in the engine's outcome shape (severities of policy.SEVERITY)."""
     if not paths:
         raise ValueError("nothing to decide: no paths")
     statuses = {path_id: path_status(criteria) for path_id, criteria in paths}
     dates = {path_id: path_date(criteria) for path_id, criteria in paths}
-    best = best_first(statuses, dates, [path_id for path_id, _ in paths])[0]
+    best = best_first(statuses, dates, [path_id for path_id, _ in paths], beside)[0]
     return EngineOutcome(path_severity={p: SEVERITY[s] for p, s in statuses.items()}, best_path=best,
                          best_severity=SEVERITY[statuses[best]], fired=0)

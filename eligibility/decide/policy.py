@@ -57,6 +57,12 @@ def path_status(results: list[tuple[str, bool | None]]) -> str:
     return max((criterion_status(c, m) for c, m in results), key=SEVERITY.__getitem__, default="eligible")
 
 
-def best_first(statuses: dict[str, str], dates: dict[str, float], order: list[str]) -> list[str]:
-    """Path ids ranked best first: preferred status, then the earliest date, then the rule file's order."""
-    return sorted(order, key=lambda p: (PREFERENCE[SEVERITY[statuses[p]]], dates[p], order.index(p)))
+BESIDE = len(POLICY)  # added to the preference rank of a path that is only reported beside the deciding ones
+
+
+def best_first(statuses: dict[str, str], dates: dict[str, float], order: list[str],
+               beside: frozenset[str] = frozenset()) -> list[str]:
+    """Path ids ranked best first: preferred status, then the earliest date, then the rule file's order. Paths
+    ``beside`` the decision (open entry, for an incumbent whose advancement clause decides) rank after every other."""
+    return sorted(order, key=lambda p: (PREFERENCE[SEVERITY[statuses[p]]] + (BESIDE if p in beside else 0), dates[p],
+                                        order.index(p)))

@@ -92,6 +92,7 @@ class LevelPlan:
     level: Level = field(compare=False)
     paths: tuple[PathPlan, ...]
     education: tuple[str, ...] = ()  # the agency's education scale, lowest level first (an education fact's rank)
+    equivalents: dict[str, int] = field(default_factory=dict, compare=False)  # equivalency credential -> its rank
 
 
 @dataclass
@@ -187,7 +188,7 @@ def _document(q: Question) -> dict[str, dict]:
             "valid": _count(q, "valid", [*held, _cmp("$gte", "x", 0)]),
             "undated": _count(q, "undated", [*held, _absent("x")]),
             "expired": _count(q, "expired", [*held, _cmp("$lt", "x", 0)]),
-            "held": _outcome("true", [*closed, _cmp("$gt", "valid", 0)], None, "held"),
+            "held": _outcome("true", [*closed, _cmp("$gt", "valid", 0)], "m", "held"),
             "expiry-unknown": _outcome("null", [*closed, {"valid": 0}, _cmp("$gt", "undated", 0)], None,
                                        "expiry-unknown"),
             "not-held": _outcome(not_held, [*closed, {"valid": 0}, {"undated": 0}], None, "not-held")}
@@ -323,6 +324,7 @@ def compile_ruleset(book: LoadedRulebook) -> CompiledRuleset:
     agency = book.agency
     vocabulary = book.rulebook.vocabulary
     scale = tuple(vocabulary.education)
+    equivalents = {k: vocabulary.equivalent_rank(k) for k in vocabulary.education_equivalents}
     categories = {CATEGORY[c.kind] for s in book.rulebook.series for v in s.versions for lv in v.levels
                   for p in lv.paths for c in p.criteria}
     grades = grading_table(categories)
@@ -356,7 +358,8 @@ def compile_ruleset(book: LoadedRulebook) -> CompiledRuleset:
                                 if window is not None and q.category == "time":
                                     action["window"] = {"lead": window.lead_days, "times": plan.times}
                             rules[f"{agency}/{q.uid}:{what}"] = spec
-                plans[(series.id, version.id, level.id)] = LevelPlan(level_code, series.id, version, level, tuple(paths), scale)
+                plans[(series.id, version.id, level.id)] = LevelPlan(level_code, series.id, version, level,
+                                                                     tuple(paths), scale, equivalents)
     if any(p.lead is not None for plan in plans.values() for p in plan.paths):
         rules[f"{agency}:window-opens"] = _rule([("w", [{"t": "window"}])], {"do": "opens"})
     rules.update(grading_rules(grades, PREFERENCE, grade=False)[0])

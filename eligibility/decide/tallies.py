@@ -56,6 +56,10 @@ def close(kind: str, uid: str, tally: Tally, context: Computed | None, where: di
         fact.update(context.extra)
     if kind == "endorsement" and fact["current"]:
         fact["m"] = min(s[2] for s in tally.supports["current"])
+    elif kind in ("license", "certification") and fact["valid"]:
+        runs = [s[2] for s in tally.supports["valid"]]  # the valid ones cover the as-of date: one run
+        if None not in runs:  # an undated one: the day the run began is not known
+            fact["m"] = max(runs)
     elif kind == "performance" and fact["unsatisfactory"]:
         rm, context.data["restart"] = context.restart(max(s[2] for s in tally.supports["unsatisfactory"]))
         if rm is not None:

@@ -104,6 +104,24 @@ def all_met_on(dates: list[date | None]) -> date | None:
     return max(dates, default=None)
 
 
+def run_starts(held: list[tuple[int | None, int | None]], as_of: int) -> list[int | None]:
+    """For documents held from their first to their last valid day (day ordinals, both inclusive: a licence's issue
+    and expiry dates), the first day of the unbroken run of them each belongs to, among those started on or before
+    ``as_of``. Two documents are in one run when the second starts no later than the day after the first ends
+    (an on-time renewal); a lapse of a day or more starts a new run. A document with no start or no end date on file
+    is in no run (None), and so is one started after ``as_of``: neither can be placed. In the input's order."""
+    dated = sorted((s, e, i) for i, (s, e) in enumerate(held) if s is not None and e is not None and s <= as_of)
+    out: list[int | None] = [None] * len(held)
+    first = reach = None
+    for start, end, i in dated:
+        if reach is None or start > reach + 1:
+            first, reach = start, end
+        else:
+            reach = max(reach, end)
+        out[i] = first
+    return out
+
+
 def days_between(a: date, b: date) -> int:
     """Number of days from a to b (b - a; negative if b is before a)."""
     return b.toordinal() - a.toordinal()

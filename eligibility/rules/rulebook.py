@@ -68,6 +68,11 @@ class LoadedRulebook:
                 chosen = version
         return chosen
 
+    def version_before(self, series_id: str, version: Version) -> Version | None:
+        """The version in force the day before ``version`` took effect (None: it is the earliest on file). Versions
+        have no end dates: each is in force from its effective date until the next one's."""
+        return self.version_in_force(series_id, version.effective - dt.timedelta(days=1))
+
 
 class AgencyTerms(frozenset):
     """An agency's series ids (the set itself, as readers take it) and, by vocabulary category, its terms."""
@@ -101,6 +106,15 @@ def _fail(doc: Document, loc: tuple, message: str) -> RuleFileError:
 def _cross_check(book: Rulebook, doc: Document) -> None:
     """References a single model cannot check: levels, series and same_as targets must exist."""
     series_levels = {s.id: {lv.id for v in s.versions for lv in v.levels} for s in book.series}
+    scale = book.vocabulary.education
+    for credential, found in book.vocabulary.education_equivalents.items():
+        where = ("vocabulary", "education_equivalents", credential)
+        if credential in scale:
+            raise _fail(doc, where, f"education equivalent {credential!r} is also a level of the education scale")
+        if found.equivalent_to not in scale:
+            raise _fail(doc, where + ("equivalent_to",), f"education equivalent {credential!r}: "
+                        f"{found.equivalent_to!r} is not a level of the education scale "
+                        f"({', '.join(scale) or 'none declared'})")
     for si, series in enumerate(book.series):
         declared = book.vocabulary.experience_kinds
         for ki, kind in enumerate(series.experience_kinds):
@@ -111,6 +125,12 @@ def _cross_check(book: Rulebook, doc: Document) -> None:
                 raise error
         for vi, version in enumerate(series.versions):
             level_ids = [lv.id for lv in version.levels]
+            for hi, item in enumerate(version.by_hand):
+                for ii, level_id in enumerate(item.levels):
+                    if level_id not in level_ids:
+                        raise _fail(doc, ("series", si, "versions", vi, "by_hand", hi, "levels", ii),
+                                    f"level {level_id!r} does not exist in version {version.id!r} "
+                                    f"(levels: {', '.join(level_ids)})")
             for li, level in enumerate(version.levels):
                 base = ("series", si, "versions", vi, "levels", li)
                 if level.pay.same_as is not None:

@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 from eligibility.rules.documents import register_union_tags
 
 Id = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_-]*$", min_length=1, max_length=80)]
+Label = Annotated[str, Field(min_length=1, max_length=120)]
 LevelId = Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_-]*$", min_length=1, max_length=20)]
 
 
@@ -95,6 +96,7 @@ class Experience(CriterionBase):
 class EducationCriterion(CriterionBase):
     kind: Literal["education"]
     minimum: EducationLevel = Field(description="the lowest level that meets it, on the agency's education scale")
+    or_equivalent: bool = Field(default=False, description="the clause says 'or equivalent': education_equivalents count")
 
 
 WhenNotHeld = Literal["ineligible", "needs_review"]
@@ -185,6 +187,8 @@ class PathDef(Strict):
     kind: Literal["advancement", "open_entry"]
     description: str | None = None
     from_level: LevelId | None = Field(default=None, description="for advancement: the level one advances from")
+    incumbents: bool = Field(default=False, description="an advancement clause for the incumbents of from_level: for "
+                             "them it decides the status, and meeting an open-entry path is only reported beside it")
     endorsement_window: EndorsementWindow | None = Field(
         default=None, description="expected on a path with both endorsement and time criteria (lint warns without)")
     criteria: list[Criterion] = Field(min_length=1, max_length=30)
@@ -202,6 +206,8 @@ class PathDef(Strict):
                     raise ValueError(
                         f"criterion {c.id!r}: 'during' must name a service_time or experience criterion of the same path"
                     )
+        if self.incumbents and self.kind != "advancement":
+            raise ValueError(f"path {self.id!r}: only an advancement path (kind: advancement) marks incumbents")
         if self.kind == "advancement" and self.from_level is None:
             raise ValueError(f"advancement path {self.id!r} needs from_level")
         return self
@@ -238,6 +244,14 @@ class Level(Strict):
         return self
 
 
+class ByHand(Strict):
+    """A qualification sentence no record holds, for a person to confirm: decisions list it, status unchanged."""
+
+    what: Label = Field(description="the requirement in a few words, as decisions say it ('a safe driving record')")
+    source: Citation
+    levels: list[LevelId] = Field(default_factory=empty_list)  # the levels it applies to (empty: every one)
+
+
 class Version(Strict):
     """A class specification in force from ``effective`` until the next version of the series."""
 
@@ -248,6 +262,8 @@ class Version(Strict):
     equivalency: Citation | None = Field(
         default=None, description="the 'any combination of education and experience' clause, where the spec has one")
     levels: list[Level] = Field(min_length=1)
+    by_hand: list[ByHand] = Field(default_factory=empty_list)  # sentences a person confirms (decisions list them)
+    desirable: list[Citation] = Field(default_factory=empty_list)  # sentences stating no requirement
 
     @model_validator(mode="after")
     def _unique_levels(self) -> "Version":
@@ -257,8 +273,16 @@ class Version(Strict):
         return self
 
 
+class Established(Strict):
+    """The day a class series was established (cited): earlier service in it is counted with a caveat."""
+
+    date: dt.date
+    source: Citation
+
+
 class Series(Strict):
     id: Id
+    established: Established | None = None
     experience_kinds: list[ExperienceKind] = Field(
         default_factory=empty_list, description="kinds of experience that service in this series counts as"
     )
@@ -282,7 +306,6 @@ class SourceDocument(Strict):
     date: str | None = None
 
 
-Label = Annotated[str, Field(min_length=1, max_length=120)]
 TERM_CATEGORIES = ("licenses", "certifications", "roles", "experience_kinds", "education")
 TERM_CATEGORY_OF = {"license": "licenses", "certification": "certifications", "role": "roles",
                     "experience kind": "experience_kinds", "education level": "education"}
@@ -304,6 +327,13 @@ def term_fields(crit) -> list[tuple[str, tuple, str]]:
     return []
 
 
+class EducationEquivalent(Strict):
+    """A credential recorded in place of a level of the scale (GED): meets 'or equivalent' clauses as that level."""
+
+    equivalent_to: EducationLevel  # the level of the scale it counts as; ``name``: its display name
+    name: Label
+
+
 class Vocabulary(Strict):
     """The agency's words for people: display names of the terms its rules and records use."""
 
@@ -315,6 +345,8 @@ class Vocabulary(Strict):
         default_factory=empty_dict,
         description="the agency's education scale, lowest level first: level -> display name (an education criterion "
                     "is met by its minimum or any level after it)")
+    # credentials recorded in place of a level of the scale (ged, hiset): they meet criteria marked or_equivalent
+    education_equivalents: dict[str, EducationEquivalent] = Field(default_factory=empty_dict)
     vacancy: Label = Field(default="vacant position",
                            description="how the agency's documents speak of a vacancy ('promotional opportunity')")
 
@@ -332,7 +364,14 @@ class Vocabulary(Strict):
         return self.experience_kinds.get(kind) or kind.replace("_", " ")
 
     def education_level(self, level: str) -> str:
+        if level in self.education_equivalents:
+            return self.education_equivalents[level].name
         return self.education.get(level) or level.replace("_", " ")
+
+    def equivalent_rank(self, credential: str | None) -> int | None:
+        """The rank of the level an equivalency credential is equivalent to; None when it is not one."""
+        found = self.education_equivalents.get(credential or "")
+        return None if found is None else self.education_rank(found.equivalent_to)
 
     def education_rank(self, level: str | None) -> int | None:
         """The level's place on the education scale (0 the lowest); None when it is not on it (or not given)."""
@@ -359,6 +398,7 @@ class Rulebook(Strict):
     def terms(self) -> dict[str, frozenset[str]]:
         """The agency's terms by vocabulary category: those declared, and those its rules use."""
         out = {category: set(getattr(self.vocabulary, category)) for category in TERM_CATEGORIES}
+        out["education"] |= set(self.vocabulary.education_equivalents)  # a roster may record an equivalent
         for what, term in self._used():
             out[TERM_CATEGORY_OF[what]].add(term)
         return {category: frozenset(terms) for category, terms in out.items()}

@@ -17,7 +17,7 @@ from . import store
 from .actions import endorsements, records, scope, version_of
 from .auth import Caller, Denied, authorized, client_of, not_found
 from .clock import Clock, ClockDep
-from .core import STATUSES, RecordError
+from .core import STATUSES, RecordError, UndecidedItem
 from .deciding import keep
 from .permissions import PERMISSIONS
 from .responses import json_response
@@ -117,7 +117,13 @@ def employee_decision(request: Request, agency: str, employee_id: str, clock: Cl
         _, positions_sha = store.agency_version(conn, agency)
         decided = state.decider.decide_rows(conn, agency, [row], positions_sha, day, target)[0]
     if decided.json is None:
-        raise Denied(422, decided.summary["error"])
+        if decided.summary["status"] != "not_applicable":
+            raise Denied(422, decided.summary["error"])
+        # the top of the series: nothing to decide, as check and roster say it (shape and reason of roster's row)
+        reason = decided.summary["error"]
+        return Response(UndecidedItem(employee_id=employee_id, kind="not_applicable", reason=reason,
+                                      error=f"employee {employee_id}: {reason}").model_dump_json(indent=2),
+                        media_type="application/json")
     return Response(decided.json, media_type="application/json")
 
 

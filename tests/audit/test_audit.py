@@ -285,7 +285,7 @@ def test_an_entry_records_ids_hashes_versions_and_the_exact_decision(tmp_path, e
                                                            separators=(",", ":")).encode()).hexdigest()
     assert entry.rules_sha256 == rules_sha256([book])
     assert entry.rules_version == book.rulebook.rules_version
-    assert entry.engine_version == "eligibility 0.1.0; durable_rules 2.0.28"
+    assert entry.engine_version == "eligibility 0.2.0; durable_rules 2.0.28"
     assert entry.decision_json == decision.to_json()
     stored = json.dumps(entry.model_dump())
     assert entry.record_json is None and "Ann Example-Personal" not in stored

@@ -33,7 +33,7 @@ def test_show_id_renders_one_decision_with_criteria_evidence_and_citations(run):
     digest = sqlite3.connect("log.db").execute("SELECT record_sha256 FROM eligibility_decisions WHERE seq = 1")
     assert lines[5] == f"  Record:    sha256 {digest.fetchone()[0][:12]}, stored in the log (--include-record)"
     assert lines[7] == "Employee E1 as of 2026-11-24"
-    assert "  Status:    ELIGIBLE  (eligible since 2017-03-04)" in lines
+    assert "  Status:    ELIGIBLE  (eligible since 2017-09-12)" in lines  # docs/decisions.md, reading 12
     assert any(line.strip().startswith("evidence: credited_days=") for line in lines)
     assert any(line.strip().startswith("source: ") for line in lines)
     as_json = json.loads(run("audit", "show", "log.db", "--id", _ids()[1], "--format", "json").stdout)

@@ -54,7 +54,8 @@ def roster(tmp_path) -> str:
 def test_check_text_explains_every_criterion(roster):
     out = run("check", roster, "E1", "--as-of", "2018-01-01")
     assert out.returncode == 0, out.stderr
-    assert "Status:    ELIGIBLE  (eligible since 2017-03-04)" in out.stdout
+    # time met 2017-03-04, but the 2017 version took effect 2017-09-12 and the 2002 one waited on a vacancy (reading 12)
+    assert "Status:    ELIGIBLE  (eligible since 2017-09-12)" in out.stdout
     assert "Target:    Customer Service Specialist II, specification version 2017" in out.stdout
     assert "[      met] 4 years of service as Customer Service Specialist I (review window 4 to 5 years)" in out.stdout
     assert 'ccwd-office-specialist-ii-2002.txt' in out.stdout or "ccwd-customer-service-specialist-2017.txt" in out.stdout
@@ -86,7 +87,7 @@ def test_roster_csv_and_status_filter(roster):
     rows = list(csv.DictReader(io.StringIO(out.stdout)))
     # a date still to come is time_met_on in the CSV, never eligible_on
     assert [(r["employee_id"], r["status"], r["eligible_on"], r["time_met_on"]) for r in rows] == [
-        ("E1", "eligible", "2017-03-04", "2017-03-04"), ("E2", "not_yet", "", "2022-01-01"),
+        ("E1", "eligible", "2017-09-12", "2017-03-04"), ("E2", "not_yet", "", "2022-01-01"),
         ("E3", "not_applicable", "", "")]
     only = run("roster", roster, "--as-of", "2020-01-01", "--format", "json", "--status", "not_yet")
     assert [d["employee_id"] for d in json.loads(only.stdout)] == ["E2"]

@@ -54,10 +54,12 @@ def test_log_options_without_record_are_a_usage_error(run, tmp_path):
     assert not (tmp_path / "x.db").exists()
 
 
-def test_a_check_that_cannot_decide_records_nothing(run, tmp_path):
+def test_a_check_with_nothing_to_decide_records_nothing(run, tmp_path):
+    """The top of the series is not_applicable (exit 0), and --record treats it as roster --record does."""
     result = run("check", "roster.yaml", "E3", "--rules", RULES, "--as-of", "2026-11-24", "--record", "--log", "l.db")
-    assert result.exit_code == 2 and "already at the top level" in result.stderr
-    assert not (tmp_path / "l.db").exists()
+    assert result.exit_code == 0 and "not_applicable: already at the top level" in result.stdout
+    assert "nothing to record in" in result.stderr and "(no decision was made)" in result.stderr
+    assert run("audit", "show", "l.db").stdout.strip().endswith("0 entries")
 
 
 def test_show_lists_entries_as_a_table_and_as_json(run, logged):
@@ -65,9 +67,11 @@ def test_show_lists_entries_as_a_table_and_as_json(run, logged):
     assert table.exit_code == 0
     lines = table.stdout.splitlines()
     assert lines[0].split() == ["SEQ", "RECORDED", "(UTC)", "ACTOR", "AS", "OF", "AGENCY", "EMPLOYEE", "TARGET",
-                                "STATUS", "ELIGIBLE", "ON", "RULES", "DECISION", "ID"]
-    assert lines[1].split()[0] == "1" and lines[1].split()[3:10] == [
-        "kim", "2026-11-24", "ccwd", "E1", f"{CSS}:II", "eligible", "2017-03-04"]
+                                "STATUS", "DATE", "RULES", "DECISION", "ID"]
+    assert lines[1].split()[0] == "1" and lines[1].split()[3:12] == [
+        "kim", "2026-11-24", "ccwd", "E1", f"{CSS}:II", "eligible", "eligible", "since", "2017-09-12"]
+    # a not_yet decision's future date is the day its time requirement is met, in roster's words (issue 23, item 8)
+    assert lines[2].split()[8:14] == ["not_yet", "time", "requirement", "met", "on", "2031-01-01"]
     assert lines[-1] == "2 entries" and "Ana Personal-Name" not in table.stdout
     only = json.loads(run("audit", "show", "log.db", "--employee", "E2", "--format", "json").stdout)
     assert [(e["seq"], e["employee_id"], e["summary"]["status"]) for e in only] == [(2, "E2", "not_yet")]
@@ -145,16 +149,16 @@ def test_diff_rules_lists_changed_employees_with_the_criteria_responsible(run, t
     old_sha, new_sha = (hashlib.sha256((p / "ccwd.yaml").read_bytes()).hexdigest()[:12] for p in (RULES, new))
     assert lines[0].startswith("roster.yaml (ccwd) as of 2026-11-24: rules ")
     assert lines[0].endswith(f" (file sha256 {old_sha}) -> {lines[0].split()[-4]} (file sha256 {new_sha})")
-    # E1 was eligible once 4 years were served (2017-03-04); with 3 years, once the last endorsement came in
-    assert lines[1] == f"E1: eligible 2017-03-04 toward {CSS}:II -> eligible 2017-01-20 toward {CSS}:II  [eligible_on]"
-    assert lines[2].startswith("  advancement/service_at_i: met (on 2017-03-04) -> met (on 2016-03-04) [rule: '4 ")
+    # E1 met its requirements before the 2017 version took effect, with 4 years as with 3: eligible from 2017-09-12
+    # either way (the 2002 version the day before waited on a vacancy: docs/decisions.md, reading 12), unchanged
+    assert lines[1] == f"E2: not_yet 2031-01-01 toward {CSS}:II -> not_yet 2029-01-01 toward {CSS}:II  [eligible_on]"
+    assert lines[2].startswith("  advancement/service_at_i: not met (by 2031-01-01) -> not met (by 2029-01-01) "
+                               "[rule: '4 ")
     # successful service is counted with the service it reviews, so it moves with it
-    assert lines[3].startswith("  advancement/successful_service: met (on 2017-03-04) -> met (on 2016-03-04)")
-    assert lines[4] == f"E2: not_yet 2031-01-01 toward {CSS}:II -> not_yet 2029-01-01 toward {CSS}:II  [eligible_on]"
-    assert lines[5].startswith("  advancement/service_at_i: not met (by 2031-01-01) -> not met (by 2029-01-01)")
-    assert lines[-1] == "Summary: 2 of 3 employees changed (eligible_on 2)"
+    assert lines[3].startswith("  advancement/successful_service: not met (by 2031-01-01) -> not met (by 2029-01-01)")
+    assert lines[-1] == "Summary: 1 of 3 employees changed (eligible_on 1)"
     as_json = json.loads(run("diff-rules", RULES, new, "roster.yaml", "--as-of", "2026-11-24",
                              "--format", "json").stdout)
-    assert [c["employee_id"] for c in as_json["changes"]] == ["E1", "E2"] and as_json["compared"] == 3
+    assert [c["employee_id"] for c in as_json["changes"]] == ["E2"] and as_json["compared"] == 3
     same = run("diff-rules", RULES, RULES, "roster.yaml", "--as-of", "2026-11-24")
     assert same.exit_code == 0 and same.stdout.splitlines()[-1] == "Summary: 0 of 3 employees changed"

@@ -71,7 +71,11 @@ def test_eligible_on_is_the_last_dated_criterion(evaluator):
                endorsements=ENDORSE_ALL)
     assert dec.status == "eligible"
     assert dec.best_path == "advancement"
-    assert dec.eligible_on == d("2017-03-04")  # time met after the last endorsement (2017-01-20)
+    # time met (2017-03-04) after the last endorsement (2017-01-20), under the 2017 version; but that version took
+    # effect 2017-09-12, and the 2002 one in force the day before needed a vacant position (none on this roster):
+    # eligible from 2017-09-12 (reading 12)
+    assert crit(dec, "advancement", "service_at_i").met_on == d("2017-03-04")
+    assert dec.eligible_on == d("2017-09-12")
 
 
 def test_missing_endorsements_wait_on_named_roles(evaluator):

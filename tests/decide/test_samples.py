@@ -65,14 +65,14 @@ CCWD = [
     ("CCWD-004", "needs_review", None, "advancement"),
     # Outside customer service 2017-01-09..2024-08-16: 5 years met 2022-01-09; high school, license
     # valid, no vacancy -> awaiting_vacancy. Advancement: level I from 2024-09-03 -> 2028-09-03.
-    ("CCWD-005", "awaiting_vacancy", None, "open_entry"),
-    # Advancement ineligible (unsatisfactory evaluation 2024-11-15, inside the counted service from
-    # 2019-11-04); open_entry: license without expiry date -> undecided -> needs_review.
-    ("CCWD-006", "needs_review", None, "open_entry"),
-    # License expired 2025-03-14: both paths ineligible (advancement now needs the CSS II licence too).
-    # The unsatisfactory evaluation of 2023-06-30 restarts advancement's count (to 2027-07-01), so open
-    # entry's dated criteria are met earlier and it ranks first among the two ineligible paths.
-    ("CCWD-007", "ineligible", None, "open_entry"),
+    # A CSS I incumbent: the advancement clause decides (reading 14); open entry is only reported beside it.
+    ("CCWD-005", "not_yet", "2028-09-03", "advancement"),
+    # Advancement (which decides for an incumbent, reading 14): the license has no expiry date -> undecided ->
+    # needs_review (the unsatisfactory evaluation of 2024-11-15 restarts its count too).
+    ("CCWD-006", "needs_review", None, "advancement"),
+    # License expired 2025-03-14: both paths ineligible (advancement now needs the CSS II licence too); the
+    # advancement clause decides for an incumbent (reading 14), whatever open entry's dates.
+    ("CCWD-007", "ineligible", None, "advancement"),
     # At level II, the top of the series.
     ("CCWD-008", NA, None, None),
     ("CCWD-009", NA, None, None),
@@ -86,9 +86,9 @@ CCWD = [
     ("CCWD-012", "not_yet", "2030-03-16", "advancement"),
     # open_entry: F = 2019-05-06, R(5y) = 1827. 2019-05-06..2023-01-02 at 0.8: 1338 x 0.8 = 1070.4;
     # 2023-01-03..2024-06-28 at min(0.5 + 0.8, 1) = 1: 543 -> 1613.4; then 0.5: 213.6 / 0.5 = 427.2
-    # -> 428 days from 2024-06-29 -> 2025-08-31 (met) -> awaiting_vacancy.
-    # Advancement: 0.5 from 2023-01-03, 1461 / 0.5 = 2922 days -> 2031-01-03.
-    ("CCWD-013", "awaiting_vacancy", None, "open_entry"),
+    # -> 428 days from 2024-06-29 -> 2025-08-31 (met) -> awaiting_vacancy, only reported beside:
+    # advancement decides for a CSS I (reading 14): 0.5 from 2023-01-03, 1461 / 0.5 = 2922 days -> 2031-01-03.
+    ("CCWD-013", "not_yet", "2031-01-03", "advancement"),
     # Level I from 2023-05-01: 2027-05-01. open_entry: CST 2016-08-01..2017-06-30 = 334 days, then
     # 1826 - 334 = 1492 days from 2023-05-01 -> 2027-06-01: later, so advancement is the best path.
     ("CCWD-014", "not_yet", "2027-05-01", "advancement"),
@@ -191,8 +191,8 @@ CAS = [
     ("CAS-003", "ineligible", None, "qualifications"),  # no CPR/First Aid certification
     ("CAS-004", "ineligible", None, "qualifications"),  # defensive driver expired 2026-06-30
     # Target III. From 2019-04-08: 2y 2021-04-08, 3y 2022-04-08, office 5y 2024-04-08;
-    # at II from 2023-03-13: 2 years -> 2025-03-13 (latest).
-    ("CAS-005", "eligible", "2025-03-13", "qualifications"),
+    # at II from 2023-03-13: 2 years -> 2025-03-13; CPR/First Aid obtained 2025-05-05 (latest: reading 11).
+    ("CAS-005", "eligible", "2025-05-05", "qualifications"),
     # Target III: 2 years at II from 2025-09-15 -> 2027-09-15 (office 5y from 2021-06-07 met 2026-06-07).
     ("CAS-006", "not_yet", "2027-09-15", "qualifications"),
     ("CAS-007", NA, None, None),  # level III, the top of the series
@@ -227,7 +227,7 @@ TABLES = {"ccwd": CCWD, "csr-district": CSR, "jbwd": JBWD, "cas-district": CAS}
 #   performance criterion can be undecided; awaiting_vacancy - only CCWD open_entry to CSS II and
 #   CSR Senior have a vacancy criterion; awaiting_approval - only CCWD has endorsements.
 POSSIBLE = {
-    "ccwd": set(STATUSES),
+    "ccwd": set(STATUSES) - {"awaiting_vacancy"},  # open entry only beside an incumbent's clause (reading 14)
     "csr-district": set(STATUSES) - {"awaiting_approval"},
     "jbwd": {"eligible", "not_yet", "needs_review", "ineligible"},
     "cas-district": {"eligible", "not_yet", "needs_review", "ineligible"},
@@ -306,8 +306,9 @@ def test_possible_statuses_follow_from_the_rules(evaluator, agency):
         version = book.version_in_force(series.id, AS_OF)
         for level in version.levels:
             target = next_level(version, level.id)
-            if target is not None:
-                kinds |= {c.kind for p in target.paths for c in p.criteria}
+            if target is not None:  # an incumbent's open-entry paths are only reported beside (reading 14)
+                incumbent = any(p.incumbents and p.from_level == level.id for p in target.paths)
+                kinds |= {c.kind for p in target.paths for c in p.criteria if not (incumbent and p.kind == "open_entry")}
     possible = {"eligible"}
     possible |= {"not_yet"} if kinds & {"service_time", "experience"} else set()
     possible |= {"ineligible"} if kinds & {"education", "license", "certification", "performance"} else set()

@@ -102,11 +102,11 @@ def test_clicking_a_header_sorts_by_date_then_reverses_with_blanks_last(page):
     th.find_element(By.TAG_NAME, "button").click()
     assert th.get_attribute("aria-sort") == "ascending"
     assert row_ids(driver) == [i.employee_id for i in dated] + blank
-    assert row_ids(driver)[:3] == ["CCWD-003", "CCWD-005", "CCWD-013"]  # review overdue since 2020-08-17 first
+    assert row_ids(driver)[:3] == ["CCWD-003", "CCWD-002", "CCWD-001"]  # review overdue since 2020-08-17 first
     th.find_element(By.TAG_NAME, "button").click()
     assert th.get_attribute("aria-sort") == "descending"
     assert row_ids(driver) == [i.employee_id for i in reversed(dated)] + blank
-    assert row_ids(driver)[0] == "CCWD-012"
+    assert row_ids(driver)[0] == "CCWD-013"  # time met 2031-01-03 (its advancement clause decides: reading 14)
 
 
 def test_sorting_by_status_follows_the_status_order_not_the_alphabet(page):
@@ -122,14 +122,14 @@ def test_sorting_by_status_follows_the_status_order_not_the_alphabet(page):
 def test_filtering_by_status_and_by_text(page):
     driver, _ = page
     Select(driver.find_element(By.ID, "status-filter")).select_by_value("not_yet")
-    assert row_ids(driver, visible_only=True) == ["CCWD-010", "CCWD-012", "CCWD-014"]
-    assert driver.find_element(By.ID, "shown").text == "Showing 3 of 14 (status: not yet)"
+    assert row_ids(driver, visible_only=True) == ["CCWD-005", "CCWD-010", "CCWD-012", "CCWD-013", "CCWD-014"]
+    assert driver.find_element(By.ID, "shown").text == "Showing 5 of 14 (status: not yet)"
     Select(driver.find_element(By.ID, "status-filter")).select_by_value("")
     driver.find_element(By.ID, "filter").send_keys("okonkwo")
     assert row_ids(driver, visible_only=True) == ["CCWD-002"]
     driver.find_element(By.ID, "filter").clear()
-    driver.find_element(By.CSS_SELECTOR, '.card[data-status="awaiting_vacancy"]').click()
-    assert row_ids(driver, visible_only=True) == ["CCWD-005", "CCWD-013"]
+    driver.find_element(By.CSS_SELECTOR, '.card[data-status="awaiting_approval"]').click()
+    assert row_ids(driver, visible_only=True) == ["CCWD-002", "CCWD-003"]
 
 
 def test_screenshot_and_print_to_pdf(page, tmp_path):

@@ -113,7 +113,8 @@ def test_one_table_row_per_employee_in_roster_order_with_the_row_columns(sample)
     eighth = page.rows[7]
     assert eighth["attrs"]["data-status"] == "not_applicable"
     assert eighth["cells"][5] == "already at the top level (II), Customer Service Specialist II, of the Customer Service Specialist series"
-    assert page.rows[4]["cells"][5] == "an open position as Customer Service Specialist II (none is vacant)"
+    # CCWD-005, a CSS I: the advancement clause decides (docs/decisions.md, reading 14), not the open-entry path
+    assert page.rows[4]["cells"][5].startswith("4 years of service as Customer Service Specialist I: met on 2028-09-03")
 
 
 def test_summary_counts_match_the_decisions(sample):
@@ -121,7 +122,7 @@ def test_summary_counts_match_the_decisions(sample):
     page = Page(html)
     cards = {a["data-status"]: a for t, a in page.elements if t == "button" and "data-status" in a}
     counts = dict(re.findall(r'data-status="(\w+)"[^>]*><span class="n">(\d+)</span>', html))
-    assert counts == {"eligible": "2", "awaiting_approval": "2", "awaiting_vacancy": "2", "not_yet": "3",
+    assert counts == {"eligible": "2", "awaiting_approval": "2", "awaiting_vacancy": "0", "not_yet": "5",
                       "needs_review": "2", "ineligible": "1", "not_applicable": "2"}
     assert set(cards) == set(counts)  # no error card when there are no errors
     assert "14 employees on the roster" in html
@@ -189,7 +190,7 @@ def test_the_timeline_has_a_lane_per_decision_the_as_of_line_and_review_windows(
     svg = html.split('<svg class="timeline"', 1)[1].split("</svg>", 1)[0]
     lanes = re.findall(r'<g class="lane" data-employee="([^"]+)" data-status="(\w+)"', svg)
     assert len(lanes) == 12  # the two not_applicable records are not charted
-    assert lanes[-1] == ("CCWD-012", "not_yet")  # soonest first: 2030-03-16 is the latest
+    assert lanes[-1] == ("CCWD-013", "not_yet")  # soonest first: 2031-01-03 is the latest (reading 14)
     assert 'class="today"' in svg and "as of 2026-11-24" in svg
     windows = [c for i in items if isinstance(i, Decision) for c in i.best().criteria
                if c.kind == "service_time" and c.met_on and "review_window_closes" in c.evidence]

@@ -74,8 +74,8 @@ def test_ccwd_rename_and_adoption_retitle_the_series(ccwd_2017):
                              "customer-service-specialist, in force from 2017-09-12, replacing version 2002.")
     assert adopt.fiscal.statement.endswith("the pay recorded for every level is unchanged (the rules state no pay "
                                            "numbers)")
-    assert ccwd_2017.rules_before == "2026.11.30 without ccwd-2017-css"
-    assert ccwd_2017.rules_after == "2026.11.30 + ccwd-2017-css"
+    assert ccwd_2017.rules_before == "2026.12.05 without ccwd-2017-css"
+    assert ccwd_2017.rules_after == "2026.12.05 + ccwd-2017-css"
 
 
 def test_ccwd_structural_notes_cite_both_versions(ccwd_2017):
@@ -120,25 +120,24 @@ def test_ccwd_on_the_board_date_lists_incumbents_and_flags_a_shortfall(ccwd_2017
     assert s.positions == ["CCWD-POS-CSS2-1", "CCWD-POS-CSS2-2", "CCWD-POS-CST-1"]
 
 
-def test_ccwd_on_todays_roster_the_new_vacancy_opens_the_open_entry_path(books):
+def test_ccwd_on_todays_roster_the_new_vacancy_does_not_decide_for_an_incumbent(books):
     impact = assess(load_proposal(PROPOSALS / "ccwd-2017-css.yaml"), books, sample(books, "ccwd"),
                     as_of=d("2026-11-24"))
     people = {p.employee_id: p for p in impact.people}
-    gained = people["CCWD-005"]
-    assert (gained.change, gained.before.status, gained.before.eligible_on, gained.after.status,
-            gained.after.eligible_on, gained.days) == (
-        "gained", "not_yet", d("2028-09-03"), "eligible", d("2024-09-03"), -1461)  # no date before the hire
-    assert any(c.startswith("open_entry/vacancy: not met -> met") for c in gained.criteria)
-    assert gained.note == ("Gains eligibility toward customer-service-specialist:II: eligible 2024-09-03 "
-                           "(was not_yet 2028-09-03; 1461 days earlier).")
+    # CCWD-005 is a CSS I: the new CSS II vacancy opens the open-entry path, but for an incumbent the advancement
+    # clause decides (docs/decisions.md, reading 14): not yet, 2028-09-03, before and after
+    same = people["CCWD-005"]
+    assert (same.change, same.before.status, same.before.eligible_on, same.after.status, same.after.eligible_on) == (
+        "unchanged", "not_yet", d("2028-09-03"), "not_yet", d("2028-09-03"))
     worse = people["CCWD-007"]
-    assert (worse.change, worse.before.status, worse.after.status) == ("status_changed", "awaiting_vacancy",
-                                                                       "ineligible")
+    assert (worse.change, worse.before.status, worse.after.status) == ("status_changed", "not_yet", "ineligible")
     kinds = {(f.kind, f.employee_id) for f in impact.summary.flags}
     assert ("decision_worsened", "CCWD-007") in kinds and ("minimum_qualifications", "CCWD-007") in kinds
     # without the 2017 specs, advancement into the single-position Office Specialist II waits on a vacancy (the
-    # 2002 reading), so adopting them also moves CCWD-001, -002 and -011 (8 decisions in all; 5 before that reading)
-    assert impact.summary.people_affected == 14 and impact.summary.decisions_changed == 8
+    # 2002 reading), so adopting them moves CCWD-001, -002, -003 and -011; the 2017 licence moves CCWD-006 and -007
+    gained = {p.employee_id for p in impact.people if p.change == "gained"}
+    assert gained == {"CCWD-001", "CCWD-011"}
+    assert impact.summary.people_affected == 14 and impact.summary.decisions_changed == 6
 
 
 # -- JBWD range change, priced -------------------------------------------------------------------------------
@@ -185,15 +184,13 @@ def test_filled_position_reclassified_into_unmet_minimums_is_flagged_not_refused
 def test_vacant_position_in_the_target_class_changes_others_decisions(tmp_path):
     impact = World(tmp_path).assess(ADOPT + RECLASS_TECH)
     e3 = next(p for p in impact.people if p.employee_id == "E3")
+    # five years of outside customer service (2013-01-07), no date before the person took up level I (2015-01-05),
+    # and none before the adopted version took effect, 2017-09-12, under which alone they are eligible (the engine's
+    # date since docs/decisions.md reading 12: the impact no longer needs to move it)
     assert (e3.change, e3.before.status, e3.after.status, e3.after.eligible_on) == (
-        "gained", "not_yet", "eligible", d("2015-01-05"))  # five years of outside customer service (2013-01-07),
-    # but no date before the person took up level I on 2015-01-05
-    # four years at level I, 2015-01-05 on; the new vacancy exists only from 2017-09-12, so the impact shows E3
-    # eligible from then, not from the engine's 2015-01-05 (days counted from the date shown)
-    assert (e3.before.eligible_on, e3.eligible_from, e3.days) == (d("2019-01-05"), d("2017-09-12"), -480)
-    assert e3.note == ("Gains eligibility toward os:II: eligible 2017-09-12 (was not_yet 2019-01-05; 480 days "
-                       "earlier). Shown from 2017-09-12: no one is eligible through the proposal before its effective "
-                       "date 2017-09-12 (the criteria alone are met from 2015-01-05).")
+        "gained", "not_yet", "eligible", d("2017-09-12"))
+    assert (e3.before.eligible_on, e3.eligible_from, e3.days) == (d("2019-01-05"), None, -480)
+    assert e3.note == "Gains eligibility toward os:II: eligible 2017-09-12 (was not_yet 2019-01-05; 480 days earlier)."
     tech = next(a for a in impact.actions if a.id == "reclass-tech")
     assert (tech.direction, tech.fiscal.statement) == ("lateral", "no fiscal impact: same pay range")
 

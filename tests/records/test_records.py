@@ -43,8 +43,8 @@ def load(evaluator, tmp_path, text: str):
     ("  - id: B\n    educaton: high_school\n",
      ":9:5: employees[1].educaton: unknown field (did you mean 'education'?)"),
     ("  - id: B\n    education: college\n",
-     ":9:5: employees[1].education: unknown education level 'college' for this agency (known: associate, bachelor, "
-     "high_school, master, none, some_college) (did you mean 'some_college'?)"),
+     ":9:5: employees[1].education: unknown education level 'college' for this agency (known: associate, bachelor, chspe, ged, "
+     "high_school, hiset, master, none, some_college) (did you mean 'some_college'?)"),
     ("  - id: B\n    leaves:\n      - {start: 2014-01-01, end: 2014-02-01}\n",
      ":10:9: employees[1].leaves[0].counts_toward_service: required field is missing"),
 ])

@@ -162,8 +162,8 @@ def test_a_bad_history_cell_names_file_line_column_and_rejects_only_that_employe
 def test_pydantic_errors_point_at_the_cell_with_the_yaml_wording(evaluator, tmp_path):
     path = write(tmp_path, employees=EMPLOYEES_CSV.replace(",associate", ",associates"))
     assert error_of(evaluator, path) == (
-        f"{path}:2:4: education: unknown education level 'associates' for this agency (known: associate, bachelor, "
-        "high_school, master, none, some_college) (did you mean 'associate'?)")
+        f"{path}:2:4: education: unknown education level 'associates' for this agency (known: associate, bachelor, chspe, ged, "
+        "high_school, hiset, master, none, some_college) (did you mean 'associate'?)")
     history = HISTORY_CSV.replace("customer_service; billing", "customer_service; biling")
     path = write(tmp_path, history=history)
     assert "roster.history.csv:4:10: kinds: unknown experience kind 'biling' for this agency" in error_of(evaluator, path)

@@ -90,7 +90,7 @@ def test_the_authoring_commands_find_the_rules_as_every_other_command_does(tmp_p
     explained = _run(tmp_path, "explain-rules", "jbwd")
     assert explained.returncode == 0 and explained.stdout.startswith("# Joshua Basin Water District (`jbwd`)")
     tested = _run(tmp_path, "test")
-    assert tested.returncode == 0 and tested.stdout.splitlines()[-1].startswith("48 passed")
+    assert tested.returncode == 0 and tested.stdout.splitlines()[-1].startswith("55 passed")
     # a folder named on the command line is still used as given
     named = _run(tmp_path, "lint", str(tmp_path / "nowhere"))
     assert named.returncode == 2 and named.stderr.startswith(f"eligibility: error: {tmp_path / 'nowhere'}")

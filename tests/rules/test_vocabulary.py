@@ -10,8 +10,10 @@ import pytest
 import yaml
 from factories import RULES, d
 
+from eligibility.decide.deciders import decider_named
 from eligibility.decide.evaluator import Evaluator
 from eligibility.errors import RecordError, RuleFileError
+from eligibility.records.models import Employee
 from eligibility.rules.rulebook import load_rules_dir
 
 SIXTH = """\
@@ -174,3 +176,59 @@ def test_no_agency_term_appears_in_the_package_source():
     found = [f"{p.relative_to(package)}:{n}: {m.group(1)}" for p in sorted(package.rglob("*.py"))
              for n, line in enumerate(p.read_text().splitlines(), 1) for m in [pattern.search(line)] if m]
     assert found == []
+
+
+EQUIVALENTS = """\
+agency: sierra-hills
+name: Sierra Hills Utility (invented for this test)
+rules_version: "1"
+documents: [{file: sh.txt, title: Clerk I/II}]
+vocabulary:
+  education: {none: no formal education, diploma: high school diploma, degree: college degree}
+  education_equivalents:
+    hiset: {equivalent_to: diploma, name: "HiSET (high school equivalency)"}
+series:
+  - id: clerk
+    versions:
+      - id: "2020"
+        effective: 2020-01-01
+        title: Clerk
+        source: {document: sh.txt, section: header, quote: "Clerk I/II"}
+        levels:
+          - {id: I, title: Clerk I}
+          - id: II
+            title: Clerk II
+            paths:
+              - id: says_or_equivalent
+                kind: open_entry
+                criteria:
+                  - {id: schooling, kind: education, minimum: diploma, or_equivalent: true,
+                     source: {document: sh.txt, section: II, quote: "a high school diploma or equivalent"}}
+              - id: says_diploma
+                kind: open_entry
+                criteria:
+                  - {id: schooling, kind: education, minimum: diploma,
+                     source: {document: sh.txt, section: II, quote: "a high school diploma"}}
+"""
+
+
+@pytest.mark.parametrize("engine", ["durable_rules", "python"])
+def test_an_equivalency_credential_meets_only_a_clause_that_says_or_equivalent(tmp_path, engine):
+    (tmp_path / "sh.yaml").write_text(EQUIVALENTS)
+    record = Employee.model_validate({"id": "S1", "education": "hiset",
+                                      "assignments": [{"class": "clerk", "level": "I", "start": "2021-01-04"}]})
+    with Evaluator.from_dir(tmp_path, decider=decider_named(engine)) as ev:
+        decision = ev.evaluate(record, d("2022-01-03"), agency="sierra-hills")
+    by_path = {p.id: p.criteria[0] for p in decision.paths}
+    assert by_path["says_or_equivalent"].met is True
+    # not said to be enough: a person decides (never a silent no)
+    assert by_path["says_diploma"].met is None
+    assert by_path["says_diploma"].missing == "education 'hiset' is not on the agency's education scale"
+    assert (decision.status, decision.best_path) == ("eligible", "says_or_equivalent")
+
+
+def test_an_equivalent_must_be_equivalent_to_a_level_of_the_scale(tmp_path):
+    (tmp_path / "sh.yaml").write_text(EQUIVALENTS.replace("equivalent_to: diploma", "equivalent_to: diplome"))
+    with pytest.raises(RuleFileError, match="education equivalent 'hiset': 'diplome' is not a level of the education "
+                                            "scale"):
+        load_rules_dir(tmp_path)

@@ -96,10 +96,12 @@ def test_the_decision_is_exactly_what_check_format_json_prints(world, employee_i
     assert answer.content == cli
 
 
-def test_a_decision_that_cannot_be_made_is_422_with_the_reason(world):
+def test_nothing_to_decide_is_200_not_applicable_and_an_undecidable_one_422(world):
     answer = world.as_("hr.jbwd").get("/api/v1/employees/jbwd/JBWD-008/decision", params={"as_of": AS_OF})
-    assert answer.status_code == 422
-    assert answer.json()["detail"].startswith("already at the top level (II), Customer Support Specialist II")
+    assert answer.status_code == 200
+    reason = "already at the top level (II), Customer Support Specialist II, of the Customer Support Specialist series"
+    assert answer.json() == {"employee_id": "JBWD-008", "kind": "not_applicable", "reason": reason,
+                             "error": f"employee JBWD-008: {reason}"}
     unknown = world.as_("hr.ccwd").get("/api/v1/employees/ccwd/CCWD-001/decision", params={"to": "nope:II"})
     assert unknown.status_code == 422
 

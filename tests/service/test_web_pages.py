@@ -89,7 +89,8 @@ def test_team_counts_overdue_first_and_the_date_that_matters_in_words(site):
     html = team(site.signed_in("hr.ccwd"))
     counts = dict((label, int(n)) for n, label in re.findall(
         r'<span class="n">(\d+)</span> <span class="what">([^<]+)</span>', html))
-    assert counts == {"eligible": 2, "awaiting approval": 2, "awaiting a vacancy": 2, "not yet": 3,
+    # CCWD-005 and CCWD-013 are CSS I incumbents: their advancement clause decides (docs/decisions.md, reading 14)
+    assert counts == {"eligible": 2, "awaiting approval": 2, "awaiting a vacancy": 0, "not yet": 5,
                       "needs review": 2, "not eligible": 1, "nothing to decide": 2}
     assert rows(html)[0] == "CCWD-003"  # the only overdue review, first
     box = text_of(html.split('class="overdue-box"', 1)[1].split("</section>", 1)[0])
@@ -105,8 +106,8 @@ def test_team_counts_overdue_first_and_the_date_that_matters_in_words(site):
 
     assert missing("CCWD-002") == [("recommendation by the Office Manager", ""),
                                    ("approval by the General Manager", "")]
-    assert missing("CCWD-005") == [("an open position as Customer Service Specialist II (none is vacant)",
-                                    "HR: a vacant position")]
+    assert missing("CCWD-005")[0][0].startswith("4 years of service as Customer Service Specialist I: met on "
+                                                "2028-09-03")
     assert missing("CCWD-004")[0] == ("education not on file", "HR: complete the record")
     assert missing("CCWD-007")[0] == ("valid California Class C driver's license (expired 2025-03-14)",
                                       "the employee")
@@ -145,8 +146,9 @@ def test_team_csv_has_the_report_columns_the_filters_and_neutralised_cells(site)
     assert answer.content.startswith("\ufeff".encode())
     table = list(csv.DictReader(io.StringIO(answer.text.lstrip("\ufeff"))))
     assert list(table[0]) == CSV_COLUMNS
-    assert [r["employee_id"] for r in table] == ["CCWD-010", "CCWD-012", "CCWD-014"]
-    assert table[1]["name"] == "'=HYPERLINK(\"http://x\")"
+    # CCWD-005 and CCWD-013: their advancement clause decides (docs/decisions.md, reading 14)
+    assert [r["employee_id"] for r in table] == ["CCWD-005", "CCWD-010", "CCWD-012", "CCWD-013", "CCWD-014"]
+    assert table[2]["name"] == "'=HYPERLINK(\"http://x\")"
     assert hr.patch("/api/v1/employees/ccwd/CCWD-012", json={"name": "Wilhelmina Strand-Adeyemi"},
                     headers=if_match(hr, "/api/v1/employees/ccwd/CCWD-012")).status_code == 200
 
@@ -158,8 +160,9 @@ def test_the_employee_page_says_the_decision_in_plain_words_first(site):
         "CCWD-001": "Can advance to Customer Service Specialist II now: eligible since 2026-03-16.",
         "CCWD-002": "Can advance to Customer Service Specialist II once the Office Manager recommends and the General "
                     "Manager approves. The time requirement was met on 2026-02-07.",
-        "CCWD-005": "Can advance to Customer Service Specialist II once there is an open position as Customer "
-                    "Service Specialist II (none is vacant). The time requirement was met on 2024-09-03.",
+        "CCWD-005": "Can advance to Customer Service Specialist II once the time requirement is met on 2028-09-03 "
+                    "(in 649 days) and the Office Manager documents proficiency, the Office Manager recommends and "
+                    "the General Manager approves.",
         "CCWD-010": "Can advance to Customer Service Specialist II once the time requirement is met on 2027-03-11 "
                     "(in 107 days) and the Office Manager documents proficiency, the Office Manager recommends and "
                     "the General Manager approves.",
@@ -355,18 +358,21 @@ def test_the_record_editor_saves_changes_and_shows_each_error_beside_its_field(s
 
 def test_positions_a_new_vacancy_decides_the_people_waiting_for_one_again(site):
     hr = site.signed_in("hr.ccwd")
-    assert "awaiting a vacancy" in text_of(hr.get("/employees/ccwd/CCWD-013").text)
+    # CCWD-013, a CSS I, meets CSS II's minimum qualifications: with a vacancy open they may compete for it, beside
+    # the decision their advancement clause makes (docs/decisions.md, reading 14)
+    compete = "May also compete for the open Customer Service Specialist II position"
+    assert compete not in text_of(hr.get("/employees/ccwd/CCWD-013").text)
     added = hr.post("/hr/positions", data={"csrf_token": hr.csrf, "id": "CCWD-POS-CSS2-3",
                                            "class": "customer-service-specialist", "level": "II", "vacant": "on"},
                     follow_redirects=False)
     assert added.status_code == 303
     assert "CCWD-POS-CSS2-3" in hr.get("/hr/positions").text
-    assert "Can advance to Customer Service Specialist II now" in text_of(hr.get("/employees/ccwd/CCWD-013").text)
+    assert compete in text_of(hr.get("/employees/ccwd/CCWD-013").text)
     wrong = hr.post("/hr/positions", data={"csrf_token": hr.csrf, "id": "X-1", "class": "plumber", "level": "I"})
     assert wrong.status_code == 422 and "unknown class 'plumber' for agency 'ccwd'" in unescape(wrong.text)
     assert hr.post("/hr/positions", data={"csrf_token": hr.csrf, "id": "CCWD-POS-CSS2-3", "change": "vacancy"},
                    follow_redirects=False).status_code == 303  # filled again
-    assert "awaiting a vacancy" in text_of(hr.get("/employees/ccwd/CCWD-013").text)
+    assert compete not in text_of(hr.get("/employees/ccwd/CCWD-013").text)
 
 
 def test_a_reclassification_proposal_shows_its_impact_with_staff_report_downloads(site):
@@ -422,7 +428,8 @@ def test_the_auditor_browses_verifies_with_an_anchor_and_replays_with_a_field_le
         r'<td class="c-employee"[^>]*><span class="mono">(.*?)</span>.*?</td><td class="diff-old"[^>]*>(.*?)</td>'
         r'<td class="diff-new"[^>]*>(.*?)</td>', replayed)}
     assert "successful service: the years counted again after any unsatisfactory evaluation" in page  # about
-    assert diff["status"] == ("eligible", "not_yet") and diff["best_path"] == ("advancement", "open_entry")
+    # the advancement clause still decides for a CSS I (reading 14): the best path does not move to open entry
+    assert diff["status"] == ("eligible", "not_yet") and "best_path" not in diff
     assert diff["paths[0].criteria[1].met"] == ("true", "false")  # successful service, counted again
     assert diff["paths[0].criteria[1].evidence.unsatisfactory[0]"] == ("—", "2025-01-15")
     assert not any(a.startswith("page.") and "auditor" in r.roles and r.method != "GET"
