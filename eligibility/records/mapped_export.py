@@ -24,7 +24,7 @@ from eligibility.records.mapping import (
     parse_target,
     value_key,
 )
-from eligibility.records.models import Evaluation
+from eligibility.records.models import Evaluation, normal_id
 from eligibility.records.stream_core import (
     Item,
     RosterStream,
@@ -206,7 +206,7 @@ def _records(export: _Export, mapping: ColumnMap, allowed: dict[str, set[str]]) 
     id_column = next(c for c, t in mapping.columns.items() if t == "id")
     records: dict[str, _Record] = {}
     for line, cells in export.rows:
-        emp_id = cells[id_column]
+        emp_id = normal_id(cells[id_column])
         if emp_id == "":  # a record of its own, in row order (no id can contain a NUL)
             records[f"\0{line}"] = _Record({"id": f"line {line}"}, line, errors=[export.error(
                 "required value is missing", line, id_column, employee_id=f"line {line}")])
