@@ -208,12 +208,20 @@ class Roster:
     lines: dict[str, int] = field(default_factory=dict)
 
     def find(self, employee_id: str) -> Employee:
+        """The one employee with this id (as the readers normalise ids); an id given to two records is refused,
+        naming both lines, rather than the first decided."""
+        employee_id = normal_id(employee_id)
+        again = next((e for e in self.errors if e.employee_id == employee_id), None)
         for employee in self.employees:
             if employee.id == employee_id:
+                if again is not None:
+                    raise RecordError(f"employee id {employee_id!r} is given twice, on line "
+                                      f"{self.lines.get(employee_id, 0)} and on line {again.line or 0}; "
+                                      f"give each employee one id", file=self.path, line=again.line,
+                                      field="id", employee_id=employee_id)
                 return employee
-        for error in self.errors:
-            if error.employee_id == employee_id:
-                raise error
+        if again is not None:
+            raise again
         raise RecordError(f"no employee with id {employee_id!r}", file=self.path, field="employees",
                           suggestion=suggest(employee_id, [e.id for e in self.employees]))
 
@@ -298,7 +306,7 @@ def check_record(raw: Any, index: int, doc: Document, line: int | None, series: 
     path = path or doc.path
     prefix = ("employees", index)
     raw_id = raw.get("id") if isinstance(raw, dict) else None
-    emp_id = str(raw_id) if raw_id is not None else f"#{index + 1}"
+    emp_id = str(normal_id(raw_id)) if raw_id is not None else f"#{index + 1}"
     try:
         if not isinstance(raw, dict):
             raise RecordError("an employee record must be a mapping", file=path, line=line,
@@ -313,7 +321,7 @@ def check_record(raw: Any, index: int, doc: Document, line: int | None, series: 
         if first is not None:
             id_line, id_col = doc.position(prefix + ("id",))
             raise RecordError(f"duplicate employee id {employee.id!r} (first on line {first})", file=path,
-                              line=id_line, column=id_col, field=f"employees[{index}].id", employee_id=emp_id)
+                              line=id_line, column=id_col, field=f"employees[{index}].id", employee_id=employee.id)
         problem = _cross_check(employee, series)
         if problem:
             p_line, p_col = doc.position(prefix + problem[1])
