@@ -12,6 +12,8 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import os
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator
@@ -338,12 +340,30 @@ def roster_csv_files(roster: Roster) -> dict[str, str]:
 
 
 def write_roster_csv(roster: Roster, path: str | Path) -> list[Path]:
-    """Write ``roster`` as ``path`` (employees) plus its history and positions files; returns the three paths."""
+    """Write ``roster`` as ``path`` (employees) plus its history and positions files; returns the three paths.
+
+    A missing folder is created; the three files are written beside their targets and renamed into place once
+    all three are complete. A folder or file that cannot be written is a RecordError naming it (nothing is
+    left half-written)."""
     path = Path(path)
-    history_path, positions_path = companions(path)
     files = roster_csv_files(roster)
-    written = []
-    for target, key in ((path, "employees"), (history_path, "history"), (positions_path, "positions")):
-        target.write_text(files[key], encoding="utf-8", newline="")
-        written.append(target)
-    return written
+    targets = list(zip((path, *companions(path)), ("employees", "history", "positions")))
+    temporaries: list[str] = []
+    umask = os.umask(0)
+    os.umask(umask)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        for target, key in targets:
+            handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
+            temporaries.append(temporary)
+            with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
+                stream.write(files[key])
+            os.chmod(temporary, 0o666 & ~umask)  # mkstemp makes the file private; a roster is an ordinary file
+        for temporary, (target, _) in zip(temporaries, targets):
+            os.replace(temporary, target)
+    except OSError as exc:
+        for temporary in temporaries:
+            if os.path.exists(temporary):
+                os.unlink(temporary)
+        raise RecordError(f"cannot write the CSV roster: {exc.strerror or exc}", file=exc.filename or path) from exc
+    return [target for target, _ in targets]
