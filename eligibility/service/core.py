@@ -30,6 +30,7 @@ from eligibility.errors import (
     RecordError,
 )
 from eligibility.output.escaping import csv_cell
+from eligibility.output.html_assets import self_contained
 from eligibility.output.report import CSV_COLUMNS, in_window, key_date_text
 from eligibility.output.report import row as decision_row
 from eligibility.output.timeline_person import person_timeline_svg
@@ -83,4 +84,5 @@ __all__ = [
     "parse_anchor", "parse_yaml", "person_timeline_svg", "positions_sha256", "proposal_from_document",
     "record_json", "record_sha256", "replay", "roster_csv", "roster_from_document", "sha256_text",
     "vocabulary_roles", "write_roster_csv",
+    "self_contained",  # i22: the staff report download's Content-Security-Policy
 ]

@@ -20,7 +20,7 @@ from fastapi.responses import RedirectResponse, Response
 from . import store
 from .auth import Caller, Denied, authorized
 from .core import (EligibilityError, InputError, ProposalError, anonymise, assess, impact_markdown, parse_yaml,
-                   proposal_from_document, record_sha256)
+                   proposal_from_document, record_sha256, self_contained)
 from .pages import agency_title, day_or_none, page_route, show
 from .pages_team import viewed_agency
 from .routes_agency import MAX_BODY, RecordRequest, decisions_record, position_patch, position_replace
@@ -302,7 +302,7 @@ async def reclass_page(request: Request, caller: Caller = Depends(authorized)):
         return Response(markdown.encode("utf-8"), media_type="text/markdown; charset=utf-8",
                         headers={"Content-Disposition": f'attachment; filename="{stem}.md"'})
     if output == "html":
-        page_html = STANDALONE.format(title=escape(impact.proposal.title), body=markdown_html(markdown))
+        page_html = self_contained(STANDALONE.format(title=escape(impact.proposal.title), body=markdown_html(markdown)))
         return Response(page_html.encode("utf-8"), media_type="text/html; charset=utf-8",
                         headers={"Content-Disposition": f'attachment; filename="{stem}.html"'})
     return show(request, caller, "reclass.html", impact=impact, report=markdown_html(markdown), text=text,
