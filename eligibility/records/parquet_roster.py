@@ -30,11 +30,12 @@ HEADER_KEY = b"eligibility.header"
 COLUMNS = ("id", "record")
 
 
-def parquet_module():
+def parquet_module(path: str | Path | None = None):
+    """pyarrow.parquet; without it (a plain install), a RecordError naming the extra that holds it (exit 2)."""
     try:
         import pyarrow.parquet as pq
     except ImportError as exc:
-        raise RecordError("Parquet needs pyarrow: pip install 'eligibility[scale]'") from exc
+        raise RecordError("Parquet needs pyarrow: pip install 'eligibility[scale]'", file=path) from exc
     return pq
 
 
@@ -59,7 +60,7 @@ def _unreadable(path: str | Path, exc: BaseException, where: str = "") -> Record
 
 def _open(path: str | Path):
     """The file, its columns checked: ``id`` and ``record``, both text (RecordError otherwise, never pyarrow's)."""
-    pq = parquet_module()
+    pq = parquet_module(path)
     try:
         file = pq.ParquetFile(str(path))
         schema = file.schema_arrow
