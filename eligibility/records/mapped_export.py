@@ -125,6 +125,8 @@ def cell_value(mapping: ColumnMap, target: str, text: str, allowed: dict[str, se
         return [_closed(mapping, target, mapping.translate(target, k.strip()), allowed)
                 for k in text.split(LIST_SEPARATOR) if k.strip()]
     text = _closed(mapping, target, mapping.translate(target, text), allowed)
+    if not kind and name == "id":
+        return normal_id(text)  # the rows of one employee are grouped by the id as the models keep it
     if name in DATE_COLUMNS:
         try:
             return dt.datetime.strptime(text, mapping.date_format).date()
