@@ -271,9 +271,13 @@ def class_level_problem(series: str, level: str, known_series: set[str]) -> tupl
         return f"unknown class {series!r}", "class", suggest(series, known_series)
     levels = getattr(known_series, "levels", {}).get(series)
     if levels and level not in levels:
+        folded = level.translate(_LOOKALIKE).upper()  # 'l', 'll', '1' for the Roman numerals I, II
         return (f"unknown level {level!r} of class {series!r} (its levels: {', '.join(sorted(levels))})", "level",
-                suggest(level, levels))
+                folded if folded in levels else suggest(level, levels))
     return None
+
+
+_LOOKALIKE = str.maketrans({"l": "I", "1": "I", "|": "I"})
 
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
