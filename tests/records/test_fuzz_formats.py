@@ -34,7 +34,7 @@ from eligibility.reclass.salary import load_schedule
 from eligibility.records.models import load_roster
 from eligibility.records.streaming import open_roster, read_roster
 from eligibility.scale import generate
-from test_fuzz_readers import ORIGINAL, mutated
+from test_fuzz_readers import mutated, mutated_rosters
 
 pa = pytest.importorskip("pyarrow", reason="Parquet needs pyarrow (pip install '.[scale]')")
 import pyarrow.parquet as pq  # noqa: E402
@@ -185,16 +185,8 @@ def _roster_prop(fmt: str):
     return prop
 
 
-@st.composite
-def mutated_files(draw, fmt: str) -> dict[str, bytes]:
-    files = dict(ORIGINAL[fmt])
-    name = draw(st.sampled_from(sorted(files)))
-    files[name] = draw(mutated(files[name]))
-    return files
-
-
 def _in_process(fmt: str, fast: int, long: int):
-    strategy = mutated_files(fmt)
+    strategy = mutated_rosters(fmt)
     return (settings(BASE, max_examples=fast)(given(strategy)(_roster_prop(fmt))),
             pytest.mark.fuzz_long(settings(LONG, max_examples=long)(given(strategy)(_roster_prop(fmt)))))
 
