@@ -50,8 +50,9 @@ def _days(ctx, param, value: str | None) -> int | None:
               help="ROSTER is a single-file HR export read through this mapping file (see 'import-map')")
 def check(roster_file: str, employee_id: str, rules_dir: str, as_of: dt.date, target: str | None, fmt: str,
           recorder: Recorder | None, mapping: str | None) -> None:
-    """Decide one employee of ROSTER (YAML, CSV, JSONL, Parquet, or an export with --map; by id, or by name: a
-    unique match) and explain every criterion."""
+    """Decide one employee of ROSTER (by id, or by name: a unique match) and explain every criterion.
+
+    ROSTER is read as roster reads it: YAML, CSV, JSONL, Parquet, or an HR export with --map."""
     with Evaluator.from_dir(rules_dir) as evaluator:
         roster = read_roster(roster_file, evaluator.known_series(), mapping)
         employee = find_person(roster, employee_id)

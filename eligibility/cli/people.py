@@ -70,8 +70,7 @@ def _write(output: str, text: str, fmt: str) -> None:
               help="ROSTER is a single-file HR export read through this mapping file (see 'import-map')")
 def report_command(roster_file: str, rules_dir: str, as_of: dt.date, target: str | None, output: str,
                    fmt: str | None, mapping: str | None) -> None:
-    """Write a report of every decision on ROSTER (YAML, CSV (docs/csv-records.md), JSONL, Parquet, or an HR
-    export with --map).
+    """Write a report of every decision on ROSTER (YAML, CSV, JSONL, Parquet, or an HR export with --map).
 
     The HTML report is one file that opens in any browser without a network: a summary by status, a
     sortable and filterable table, a timeline, and every employee's criteria with evidence and citations.
