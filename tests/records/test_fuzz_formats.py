@@ -191,9 +191,9 @@ def _in_process(fmt: str, fast: int, long: int):
             pytest.mark.fuzz_long(settings(LONG, max_examples=long)(given(strategy)(_roster_prop(fmt)))))
 
 
-test_yaml_rosters_in_process, test_yaml_rosters_in_process_long = _in_process("yaml", 20, 4500)
-test_csv_rosters_in_process, test_csv_rosters_in_process_long = _in_process("csv", 20, 4500)
-test_jsonl_rosters_in_process, test_jsonl_rosters_in_process_long = _in_process("jsonl", 20, 4500)
+test_yaml_rosters_in_process, test_yaml_rosters_in_process_long = _in_process("yaml", 20, 5000)
+test_csv_rosters_in_process, test_csv_rosters_in_process_long = _in_process("csv", 20, 5000)
+test_jsonl_rosters_in_process, test_jsonl_rosters_in_process_long = _in_process("jsonl", 20, 5000)
 
 
 # -- decision logs ------------------------------------------------------------------------------------------------
