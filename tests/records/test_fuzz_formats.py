@@ -107,7 +107,9 @@ def damaged_parquet(draw) -> bytes:
     """A valid Parquet roster with bytes flipped, cut, inserted or zeroed anywhere (pages, footer, metadata)."""
     data = bytearray(PARQUET)
     for _ in range(draw(st.integers(1, 4))):
-        at = draw(st.integers(0, max(len(data) - 1, 0)))
+        if not data:
+            break
+        at = draw(st.integers(0, len(data) - 1))
         action = draw(st.sampled_from(["flip", "flip", "zero", "cut", "insert", "tail"]))
         if action == "flip" and data:
             data[at] ^= draw(st.integers(1, 255))
@@ -201,6 +203,8 @@ test_jsonl_rosters_in_process, test_jsonl_rosters_in_process_long = _in_process(
 def damaged_log(draw) -> bytes:
     data = bytearray(LOG)
     for _ in range(draw(st.integers(1, 3))):
+        if not data:  # cut to nothing: an empty file
+            break
         at = draw(st.integers(0, len(data) - 1))
         action = draw(st.sampled_from(["flip", "flip", "bad-utf8", "zero", "cut"]))
         if action == "flip":
