@@ -58,8 +58,8 @@ class LoadedRulebook:
 
     def known(self) -> "AgencyTerms":
         """What a roster of this agency may name: its series, and the terms of its vocabulary and rules."""
-        return AgencyTerms(self.series_ids(), self.rulebook.terms(),
-                           {s.id: frozenset(lv.id for v in s.versions for lv in v.levels) for s in self.rulebook.series})
+        levels = {s.id: frozenset(lv.id for v in s.versions for lv in v.levels) for s in self.rulebook.series}
+        return AgencyTerms(self.series_ids(), self.rulebook.terms(), levels)
 
     def version_in_force(self, series_id: str, on: dt.date) -> Version | None:
         """The version of a series in force on a date: the latest one effective on or before it."""

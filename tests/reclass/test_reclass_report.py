@@ -142,4 +142,5 @@ def test_a_title_of_a_million_characters_is_cut_into_full_lines():
 
     lines = _wrap("title: " + "x" * 1_000_000, "    ")
     assert lines[0] == "    title: " + "x" * 89 and all(line == "      " + "x" * 94 for line in lines[1:-1])
-    assert sum(len(line.strip()) for line in lines) == 1_000_007 and len(lines) == 1 + 10_638  # 999,911 = 10,637 x 94 + 33
+    # 999,911 characters after the first line: 10,637 lines of 94 and one of 33
+    assert sum(len(line.strip()) for line in lines) == 1_000_007 and len(lines) == 1 + 10_638
