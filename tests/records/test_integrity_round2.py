@@ -158,6 +158,7 @@ def test_check_and_report_read_jsonl_and_parquet_as_roster_does(tmp_path):
     jsonl = _jsonl_of_sample(tmp_path)
     expected = run("check", SAMPLES / "ccwd.yaml", "CCWD-010", "--as-of", AS_OF, "--format", "json").stdout
     assert run("check", jsonl, "CCWD-010", "--as-of", AS_OF, "--format", "json").stdout == expected
+    assert run("check", jsonl, "\u00a0CCWD-010 ", "--as-of", AS_OF, "--format", "json").stdout == expected  # as ids are
     lines = jsonl.read_text().splitlines()
     from eligibility.records.parquet_roster import HEADER_KEY
 
