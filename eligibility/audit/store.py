@@ -109,7 +109,7 @@ class Store:
             cur.execute(self._sql(f"SELECT value FROM {META} WHERE key = ?"), ("format",))
             row = cur.fetchone()
             self._rollback()
-        except self._errors() as exc:
+        except (*self._errors(), UnicodeDecodeError) as exc:  # SQLite's words on a damaged schema may not be UTF-8
             raise AuditError(f"{describe(self.location)}: not an eligibility decision log ({_first_line(exc)})") \
                 from exc
         if row is None or row[0] != FORMAT:
@@ -253,6 +253,20 @@ class SQLiteStore(Store):
         if create:
             self._setup(timeout)
         self._check_format()
+        self._check_columns()
+
+    def _check_columns(self) -> None:
+        """The entries table as ``_ddl`` declares it (a damaged schema can change a column's type: a ``seq`` read
+        back as text), else not a decision log."""
+        try:
+            declared = {name: kind for _, name, kind, *_ in self.conn.execute(f"PRAGMA table_info({TABLE})")}
+        except (sqlite3.Error, UnicodeDecodeError) as exc:
+            raise AuditError(f"{self.location}: not an eligibility decision log ({_first_line(exc)})") from exc
+        for column in COLUMNS:
+            expected = "INTEGER" if column == "seq" else "TEXT"
+            if declared.get(column) != expected:
+                raise AuditError(f"{self.location}: not an eligibility decision log (column {column} is "
+                                 f"{declared.get(column) or 'missing'!r}, expected {expected!r})")
 
     def _setup(self, timeout: float) -> None:
         deadline = time.monotonic() + timeout

@@ -176,8 +176,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
                               "--map FILE."),
     "lint": ("authoring", "Check the rule files of RULES_DIR (default: where the rules are found, as --rules)."),
     "reclass": ("reclass", "Validate PROPOSAL against the rules and ROSTER and write its impact notes."),
-    "report": ("people", "Write a report of every decision on ROSTER (a YAML roster, or a CSV roster: see "
-                         "docs/csv-records.md)."),
+    "report": ("people", "Write a report of every decision on ROSTER (YAML, CSV, JSONL, Parquet, or an HR export "
+                         "with --map)."),
     "rules": ("rules", "Show what the engine runs: rules compile AGENCY prints an agency's compiled durable_rules "
                        "ruleset."),
     "roster": ("core", "Decide every employee of ROSTER (YAML, CSV, JSONL or Parquet; see docs/performance.md for "

@@ -22,6 +22,7 @@ from eligibility.decide.evaluator import Evaluator, not_applicable
 from eligibility.errors import EligibilityError, NoTargetError
 from eligibility.output import report
 from eligibility.records.people import find_person
+from eligibility.records.streaming import read_roster
 
 FORMATS = click.Choice(["text", "json"])
 WINDOW = re.compile(r"(\d+)\s*([dw]?)")
@@ -45,11 +46,15 @@ def _days(ctx, param, value: str | None) -> int | None:
 @click.option("--to", "target", metavar="SERIES:LEVEL", help="target level (default: the next level)")
 @click.option("--format", "fmt", type=FORMATS, default="text", show_default=True)
 @record_options
+@click.option("--map", "mapping", metavar="MAPPING", default=None,
+              help="ROSTER is a single-file HR export read through this mapping file (see 'import-map')")
 def check(roster_file: str, employee_id: str, rules_dir: str, as_of: dt.date, target: str | None, fmt: str,
-          recorder: Recorder | None) -> None:
-    """Decide one employee of ROSTER (by id, or by name: a unique match) and explain every criterion."""
+          recorder: Recorder | None, mapping: str | None) -> None:
+    """Decide one employee of ROSTER (by id, or by name: a unique match) and explain every criterion.
+
+    ROSTER is read as roster reads it: YAML, CSV, JSONL, Parquet, or an HR export with --map."""
     with Evaluator.from_dir(rules_dir) as evaluator:
-        roster = evaluator.load_roster(roster_file)
+        roster = read_roster(roster_file, evaluator.known_series(), mapping)
         employee = find_person(roster, employee_id)
         employee_id = employee.id
         where = f"{roster_file}:{roster.lines.get(employee_id, 0)}"

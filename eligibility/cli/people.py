@@ -18,6 +18,7 @@ from eligibility.decide.evaluator import Evaluator
 from eligibility.output import writers
 from eligibility.output.escaping import TEXT_ERRORS, printable
 from eligibility.output.html_report import info_for, render_html
+from eligibility.records.streaming import read_roster
 
 EXTENSIONS = {".html": "html", ".htm": "html", ".csv": "csv", ".jsonl": "jsonl", ".ndjson": "jsonl"}
 
@@ -65,18 +66,20 @@ def _write(output: str, text: str, fmt: str) -> None:
               help="file to write: .html (report), .csv (spreadsheet) or .jsonl; '-' for standard output")
 @click.option("--format", "fmt", type=click.Choice(["html", "csv", "jsonl"]), default=None,
               help="report format (default: from the extension of FILE; html for '-')")
+@click.option("--map", "mapping", metavar="MAPPING", default=None,
+              help="ROSTER is a single-file HR export read through this mapping file (see 'import-map')")
 def report_command(roster_file: str, rules_dir: str, as_of: dt.date, target: str | None, output: str,
-                   fmt: str | None) -> None:
-    """Write a report of every decision on ROSTER (a YAML roster, or a CSV roster: see docs/csv-records.md).
+                   fmt: str | None, mapping: str | None) -> None:
+    """Write a report of every decision on ROSTER (YAML, CSV, JSONL, Parquet, or an HR export with --map).
 
     The HTML report is one file that opens in any browser without a network: a summary by status, a
     sortable and filterable table, a timeline, and every employee's criteria with evidence and citations.
     """
     fmt = _format_for(output, fmt)
     if fmt in ("csv", "jsonl"):  # streamed, bounded memory for any roster size (docs/performance.md)
-        sys.exit(stream_report(roster_file, rules_dir, as_of, target, output, fmt))
+        sys.exit(stream_report(roster_file, rules_dir, as_of, target, output, fmt, mapping))
     with Evaluator.from_dir(rules_dir) as evaluator:
-        loaded = evaluator.load_roster(roster_file)
+        loaded = read_roster(roster_file, evaluator.known_series(), mapping)
         items = decide_all(evaluator, loaded, as_of, to=target, fmt=fmt)
         book = evaluator.books.get(loaded.agency)
     if fmt == "html":

@@ -72,7 +72,7 @@ def wants_streaming(roster_file: str, recording: bool, *, output: str | None = N
 
 
 def stream_report(roster_file: str, rules_dir: str, as_of: dt.date, target: str | None, output: str,
-                  fmt: str) -> int:
+                  fmt: str, mapping: str | None = None) -> int:
     """``report`` in csv or jsonl, streamed (same bytes as the whole-roster report; CSV with a byte-order mark)."""
     def announce(count: int, errors: int) -> None:
         if output != "-" and is_terminal(sys.stderr):
@@ -80,7 +80,7 @@ def stream_report(roster_file: str, rules_dir: str, as_of: dt.date, target: str 
 
     return run_roster(roster_file, rules_dir, as_of, (), target, fmt, None if output == "-" else output,
                       "durable_rules", "local", None, None, encoding="utf-8-sig" if fmt == "csv" else "utf-8",
-                      announce=announce)
+                      announce=announce, mapping=mapping)
 
 
 def run_roster(roster_file: str, rules_dir: str, as_of: dt.date, statuses: tuple[str, ...], target: str | None,

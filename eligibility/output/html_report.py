@@ -10,7 +10,7 @@ from typing import Iterable, Mapping, Sequence
 
 from eligibility import __version__
 from eligibility.decide.decision import STATUSES, CriterionResult, Decision, DecisionError, PathResult
-from eligibility.output.html_assets import CSS, SCRIPT
+from eligibility.output.html_assets import CSS, SCRIPT, self_contained
 from eligibility.output.report import key_date_text, row, when_text
 from eligibility.output.timeline_chart import STATUS_COLOURS, timeline_svg
 from eligibility.records.models import Roster
@@ -240,7 +240,8 @@ def _legend() -> str:
 
 
 def render_html(items: Iterable[Decision | DecisionError], info: ReportInfo) -> str:
-    """The whole report. Deterministic: the same decisions and info give the same bytes."""
+    """The whole report, loading nothing from elsewhere (its Content-Security-Policy allows its own inline style and
+    script only). Deterministic: the same decisions and info give the same bytes."""
     items = list(items)
     decisions = [i for i in items if isinstance(i, Decision)]
     errors = [i for i in items if isinstance(i, DecisionError)]
@@ -259,7 +260,7 @@ def render_html(items: Iterable[Decision | DecisionError], info: ReportInfo) -> 
     details = "".join(_employee(d, info.names.get(d.employee_id)) for d in decisions)
     title = f"Advancement eligibility — {info.agency_name or info.agency} — as of {info.as_of}"
     colours = "\n".join(f".st-{s}{{--c:{c}}}" for s, c in STATUS_COLOURS.items())
-    return f"""<!DOCTYPE html>
+    return self_contained(f"""<!DOCTYPE html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
@@ -287,4 +288,4 @@ the class specification it comes from; where the source is unclear, the reading 
 </script>
 </body>
 </html>
-"""
+""")

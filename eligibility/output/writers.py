@@ -138,11 +138,11 @@ class ResultWriter:
         self.count += 1
 
     def _flush_parquet(self) -> None:
-        import pyarrow as pa
-
         from eligibility.records.parquet_roster import parquet_module
 
-        pq = parquet_module()
+        pq = parquet_module()  # without pyarrow: the error naming the extra that holds it, before importing it
+        import pyarrow as pa
+
         schema = pa.schema([(name, pa.string()) for name in ("employee_id", "status", "eligible_on", "best_path",
                                                             "result")])
         if self._parquet is None:

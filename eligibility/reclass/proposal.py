@@ -11,6 +11,7 @@ from typing import Annotated, Iterable, Literal, Union
 from pydantic import ConfigDict, Field, field_validator
 
 from eligibility.errors import ProposalError, RuleFileError
+from eligibility.reclass.salary import LARGEST
 from eligibility.records.models import Employee, Position
 from eligibility.rules.documents import (
     Document,
@@ -48,7 +49,9 @@ class CostedAction(ActionBase):
     @field_validator("annual_cost")
     @classmethod
     def _cents(cls, value: Decimal | None) -> Decimal | None:
-        if value is not None and (not value.is_finite() or value != value.quantize(Decimal("0.01"))):
+        if value is not None and (not value.is_finite() or abs(value) >= LARGEST):
+            raise ValueError(f"annual_cost {value} is out of range (under {LARGEST:,.0f})")
+        if value is not None and value != value.quantize(Decimal("0.01")):
             raise ValueError(f"annual_cost {value} is not an amount in whole cents")
         return value if value is None else value.quantize(Decimal("0.01"))  # YAML 6811.80 is read as 6811.8
 

@@ -18,6 +18,7 @@ from eligibility.rules.schema import Citation, Id, Level, Pay, Strict
 Direction = Literal["upward", "lateral", "downward", "unknown"]
 PERIODS_PER_YEAR = {"monthly": 12, "annual": 1}
 CENT = Decimal("0.01")
+LARGEST = Decimal("1e12")  # any amount at or over this (a trillion dollars) is a typing error, refused with its line
 
 
 # -- salary schedule files ------------------------------------------------------------------------------
@@ -64,6 +65,8 @@ def _check_amounts(schedule: SalarySchedule, doc: Document) -> None:
             raise ScheduleError(f"{len(amounts)} amounts for {len(schedule.steps)} steps "
                                 f"({', '.join(schedule.steps)})", **where)
         for step, amount in zip(schedule.steps, amounts):
+            if not amount.is_finite() or abs(amount) >= LARGEST:
+                raise ScheduleError(f"step {step}: amount {amount} is out of range (under {LARGEST:,.0f})", **where)
             if amount <= 0:
                 raise ScheduleError(f"step {step}: amount must be positive, not {amount}", **where)
             if amount != amount.quantize(CENT):

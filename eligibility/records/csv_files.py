@@ -10,7 +10,21 @@ from pathlib import Path
 from typing import Any, Iterator
 
 from eligibility.errors import RecordError
+from eligibility.records.models import normal_id
 from eligibility.rules.documents import suggest
+
+
+QUOTED_STARTS = ("=", "+", "-", "@", "\t", "\r", "'")  # a cell written with one more leading ' (cell_text)
+ID_COLUMNS = frozenset({"id", "employee_id", "position"})  # read as the models read an id (records.models.normal_id)
+
+
+def read_cell(column: str, text: str) -> str:
+    """A cell as the models take it: stripped; one leading ``'`` taken off a cell the writer quoted (one that
+    then begins with ``= + - @ '``, a tab or a carriage return; any other ``'`` is kept); an id NFC-normalised."""
+    text = text.strip()
+    if text[:1] == "'" and text[1:].startswith(QUOTED_STARTS):
+        text = text[1:]
+    return normal_id(text) if column in ID_COLUMNS else text
 
 
 @dataclass
@@ -70,7 +84,7 @@ def open_table(path: Path, allowed: list[str], required: list[str], what: str) -
                     if len(cells) != len(table.columns):
                         raise RecordError(f"row has {len(cells)} cells but the header has {len(table.columns)}",
                                           file=path, line=line)
-                    row = Row(line, {h: c.strip() for h, c in zip(table.columns, cells)})
+                    row = Row(line, {h: read_cell(h, c) for h, c in zip(table.columns, cells)})
                     row.bad = _not_utf8(table, row)
                     yield row
             except csv.Error as exc:

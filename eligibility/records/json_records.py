@@ -2,12 +2,15 @@
 
 Strict where ``json.loads`` is lenient or crashes: a key given twice in one object (at any depth) is refused
 rather than the last one winning, as in YAML; so are bytes that are not UTF-8, nesting too deep for the
-parser, and a number of more than 4,300 digits. Every refusal is a RecordError with the line.
+parser, and a number of more than 4,300 digits. Every refusal is a RecordError with the line. A number with a
+fraction or an exponent is read from its text as a Decimal (as CSV and YAML read it), never through a float; a
+byte-order mark before the header line is skipped, as the YAML and CSV readers skip it.
 """
 
 from __future__ import annotations
 
 import json
+from decimal import Decimal
 from typing import Any, Iterator
 
 from eligibility.errors import RecordError
@@ -19,6 +22,9 @@ from eligibility.records.stream_core import (
     _series,
 )
 from eligibility.rules.documents import Document, not_utf8
+
+
+BOM = b"\xef\xbb\xbf"
 
 
 class _DuplicateKey(Exception):
@@ -41,7 +47,7 @@ def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
 def parse_json(text: str, path: str, line: int, **where: Any) -> Any:
     """One JSON value; RecordError (with ``line`` and ``where``: field, employee_id) for anything refused."""
     try:
-        return json.loads(text, object_pairs_hook=_unique_keys)
+        return json.loads(text, object_pairs_hook=_unique_keys, parse_float=Decimal)
     except json.JSONDecodeError as exc:
         raise RecordError(f"invalid JSON: {exc.msg}", file=path, line=line, column=exc.colno, **where) from exc
     except _DuplicateKey as exc:
@@ -65,7 +71,7 @@ def jsonl_stream(path: str, known_series: dict[str, set[str]] | None) -> RosterS
     """Open a JSONL roster: the header object on line 1, then one employee object per line."""
     handle = open(path, "rb")
     try:
-        first = handle.readline()
+        first = handle.readline().removeprefix(BOM)
         if first[:2] in (b"\xff\xfe", b"\xfe\xff"):
             raise RecordError("the file is UTF-16 text; save it as UTF-8", file=path, line=1, column=1)
         first_text = decode_line(first, path, 1)

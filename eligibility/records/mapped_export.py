@@ -24,7 +24,7 @@ from eligibility.records.mapping import (
     parse_target,
     value_key,
 )
-from eligibility.records.models import Evaluation
+from eligibility.records.models import Evaluation, normal_id
 from eligibility.records.stream_core import (
     Item,
     RosterStream,
@@ -125,6 +125,8 @@ def cell_value(mapping: ColumnMap, target: str, text: str, allowed: dict[str, se
         return [_closed(mapping, target, mapping.translate(target, k.strip()), allowed)
                 for k in text.split(LIST_SEPARATOR) if k.strip()]
     text = _closed(mapping, target, mapping.translate(target, text), allowed)
+    if not kind and name == "id":
+        return normal_id(text)  # the rows of one employee are grouped by the id as the models keep it
     if name in DATE_COLUMNS:
         try:
             return dt.datetime.strptime(text, mapping.date_format).date()
@@ -206,7 +208,7 @@ def _records(export: _Export, mapping: ColumnMap, allowed: dict[str, set[str]]) 
     id_column = next(c for c, t in mapping.columns.items() if t == "id")
     records: dict[str, _Record] = {}
     for line, cells in export.rows:
-        emp_id = cells[id_column]
+        emp_id = normal_id(cells[id_column])
         if emp_id == "":  # a record of its own, in row order (no id can contain a NUL)
             records[f"\0{line}"] = _Record({"id": f"line {line}"}, line, errors=[export.error(
                 "required value is missing", line, id_column, employee_id=f"line {line}")])

@@ -4,17 +4,18 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, Callable, Literal
+from typing import Annotated, Any, Callable, Literal
 
 from pydantic import (
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
     ValidationError,
-    field_validator,
     model_serializer,
     model_validator,
 )
@@ -22,6 +23,7 @@ from pydantic import (
 from eligibility.errors import RecordError
 from eligibility.rules.documents import (
     Document,
+    date_problem,
     format_loc,
     keep_source_texts,
     load_yaml,
@@ -45,6 +47,37 @@ class Record(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+_ISO_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+def day(value: Any) -> dt.date:
+    """The one reading of a date, in every reader and the API: a date (a YAML date) or ISO text YYYY-MM-DD.
+
+    Anything else -- a number (which pydantic would take as Unix time), a date with a time, other text -- is a
+    ValueError worded by ``date_problem``."""
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        return value
+    if isinstance(value, str) and _ISO_DAY.fullmatch(value):
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            pass
+    raise ValueError(date_problem(value))
+
+
+def normal_id(value: Any) -> Any:
+    """An id as every reader and the API keep it: text, NFC-normalised, with surrounding whitespace (every Unicode
+    space, as ``str.strip`` knows them) removed. A YAML number is its text; anything else is left to the model."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        value = str(value)
+    return unicodedata.normalize("NFC", value).strip() if isinstance(value, str) else value
+
+
+Day = Annotated[dt.date, BeforeValidator(day)]
+OptionalDay = Annotated[dt.date | None, BeforeValidator(lambda v: v if v is None else day(v))]
+Id = Annotated[str, BeforeValidator(normal_id)]
+
+
 def _check_span(start: dt.date, end: dt.date | None, what: str) -> None:
     if end is not None and end < start:
         raise ValueError(f"{what} ends ({end.isoformat()}) before it starts ({start.isoformat()})")
@@ -55,14 +88,14 @@ FTE = Field(default=Decimal(1), gt=0, le=1, description="full-time equivalent, i
 
 class License(Record):
     kind: LicenseKind
-    expires: dt.date | None = Field(default=None, description="omitted: validity unknown (undecided)")
-    issued: dt.date | None = None
+    expires: OptionalDay = Field(default=None, description="omitted: validity unknown (undecided)")
+    issued: OptionalDay = None
 
 
 class Certification(Record):
     kind: CertificationKind
-    obtained: dt.date | None = None
-    expires: dt.date | None = None
+    obtained: OptionalDay = None
+    expires: OptionalDay = None
 
 
 class Assignment(Record):
@@ -70,10 +103,10 @@ class Assignment(Record):
 
     class_: str = Field(alias="class", min_length=1)
     level: str = Field(min_length=1)
-    start: dt.date
-    end: dt.date | None = None
+    start: Day
+    end: OptionalDay = None
     fte: Decimal = FTE
-    position: str | None = None
+    position: Annotated[str | None, BeforeValidator(normal_id)] = None
 
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
@@ -88,8 +121,8 @@ class ExperienceEntry(Record):
 
     employer: str = Field(min_length=1)
     kinds: list[ExperienceKind] = Field(min_length=1)
-    start: dt.date
-    end: dt.date | None = None
+    start: Day
+    end: OptionalDay = None
     fte: Decimal = FTE
     public_utility: bool = False
 
@@ -100,8 +133,8 @@ class ExperienceEntry(Record):
 
 
 class LeaveEntry(Record):
-    start: dt.date
-    end: dt.date | None = None
+    start: Day
+    end: OptionalDay = None
     counts_toward_service: bool
 
     @model_validator(mode="after")
@@ -111,21 +144,21 @@ class LeaveEntry(Record):
 
 
 class Evaluation(Record):
-    date: dt.date
+    date: Day
     rating: Literal["unsatisfactory", "satisfactory", "exceeds"]
 
 
 class Endorsement(Record):
     kind: EndorsementKind
     by: Role
-    date: dt.date
+    date: Day
     toward: str = Field(pattern=r"^[a-z0-9][a-z0-9_-]*:[A-Za-z0-9_-]+$", description="SERIES:LEVEL")
 
 
 class Employee(Record):
     """One employee. An omitted scalar (education) is unknown; an omitted list means none on file."""
 
-    id: str = Field(min_length=1)
+    id: Id = Field(min_length=1)
     name: str | None = None
     education: EducationLevel | None = None
     licenses: list[License] = Field(default_factory=empty_list)
@@ -139,11 +172,6 @@ class Employee(Record):
                                    description="the account name of the employee's supervisor (eligibility serve: "
                                                "that account sees this employee); decides nothing")
 
-    @field_validator("id", mode="before")
-    @classmethod
-    def _id_text(cls, value: Any) -> Any:
-        return str(value) if isinstance(value, int) else value
-
     @model_serializer(mode="wrap")
     def _without_absent_supervisor(self, handler) -> Any:
         """An absent supervisor is left out of the serialised record, so records written before the field existed
@@ -155,16 +183,11 @@ class Employee(Record):
 
 
 class Position(Record):
-    id: str = Field(min_length=1)
+    id: Id = Field(min_length=1)
     class_: str = Field(alias="class", min_length=1)
     level: str = Field(min_length=1)
     vacant: bool
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
-
-    @field_validator("id", mode="before")
-    @classmethod
-    def _id_text(cls, value: Any) -> Any:
-        return str(value) if isinstance(value, int) else value
 
 
 class RosterHeader(Record):
@@ -185,12 +208,20 @@ class Roster:
     lines: dict[str, int] = field(default_factory=dict)
 
     def find(self, employee_id: str) -> Employee:
+        """The one employee with this id (as the readers normalise ids); an id given to two records is refused,
+        naming both lines, rather than the first decided."""
+        employee_id = normal_id(employee_id)
+        again = next((e for e in self.errors if e.employee_id == employee_id), None)
         for employee in self.employees:
             if employee.id == employee_id:
+                if again is not None:
+                    raise RecordError(f"employee id {employee_id!r} is given twice, on line "
+                                      f"{self.lines.get(employee_id, 0)} and on line {again.line or 0}; "
+                                      f"give each employee one id", file=self.path, line=again.line,
+                                      field="id", employee_id=employee_id)
                 return employee
-        for error in self.errors:
-            if error.employee_id == employee_id:
-                raise error
+        if again is not None:
+            raise again
         raise RecordError(f"no employee with id {employee_id!r}", file=self.path, field="employees",
                           suggestion=suggest(employee_id, [e.id for e in self.employees]))
 
@@ -222,14 +253,31 @@ def _cross_check(employee: Employee, known_series: set[str] | None) -> tuple[str
                         f"(known: {', '.join(known)})", loc, suggest(term, known))
     if known_series is not None:
         for i, a in enumerate(employee.assignments):
-            if a.class_ not in known_series:
-                return f"unknown class {a.class_!r}", ("assignments", i, "class"), suggest(a.class_, known_series)
+            problem = class_level_problem(a.class_, a.level, known_series)
+            if problem:
+                return problem[0], ("assignments", i, problem[1]), problem[2]
         for i, e in enumerate(employee.endorsements):
-            series = e.toward.partition(":")[0]
-            if series not in known_series:
-                return (f"unknown class {series!r} in toward", ("endorsements", i, "toward"),
-                        suggest(series, known_series))
+            series, _, level = e.toward.partition(":")
+            problem = class_level_problem(series, level, known_series)
+            if problem:
+                return f"{problem[0]} in toward", ("endorsements", i, "toward"), problem[2]
     return None
+
+
+def class_level_problem(series: str, level: str, known_series: set[str]) -> tuple[str, str, str | None] | None:
+    """(message, field, suggestion) when ``series`` is not a class of the agency, or ``level`` not one of its
+    levels in any version (when the agency's levels are known: rulebook.AgencyTerms); None when both are known."""
+    if series not in known_series:
+        return f"unknown class {series!r}", "class", suggest(series, known_series)
+    levels = getattr(known_series, "levels", {}).get(series)
+    if levels and level not in levels:
+        folded = level.translate(_LOOKALIKE).upper()  # 'l', 'll', '1' for the Roman numerals I, II
+        return (f"unknown level {level!r} of class {series!r} (its levels: {', '.join(sorted(levels))})", "level",
+                folded if folded in levels else suggest(level, levels))
+    return None
+
+
+_LOOKALIKE = str.maketrans({"l": "I", "1": "I", "|": "I"})
 
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
@@ -262,7 +310,7 @@ def check_record(raw: Any, index: int, doc: Document, line: int | None, series: 
     path = path or doc.path
     prefix = ("employees", index)
     raw_id = raw.get("id") if isinstance(raw, dict) else None
-    emp_id = str(raw_id) if raw_id is not None else f"#{index + 1}"
+    emp_id = str(normal_id(raw_id)) if raw_id is not None else f"#{index + 1}"
     try:
         if not isinstance(raw, dict):
             raise RecordError("an employee record must be a mapping", file=path, line=line,
@@ -277,7 +325,7 @@ def check_record(raw: Any, index: int, doc: Document, line: int | None, series: 
         if first is not None:
             id_line, id_col = doc.position(prefix + ("id",))
             raise RecordError(f"duplicate employee id {employee.id!r} (first on line {first})", file=path,
-                              line=id_line, column=id_col, field=f"employees[{index}].id", employee_id=emp_id)
+                              line=id_line, column=id_col, field=f"employees[{index}].id", employee_id=employee.id)
         problem = _cross_check(employee, series)
         if problem:
             p_line, p_col = doc.position(prefix + problem[1])
@@ -302,13 +350,14 @@ def roster_from_document(doc: Document, known_series: dict[str, set[str]] | None
     for i, pos in enumerate(header.positions):
         problem = None
         if pos.id in seen_positions:
-            problem = (f"duplicate position id {pos.id!r}", ("positions", i, "id"))
-        elif series is not None and pos.class_ not in series:
-            problem = (f"unknown class {pos.class_!r}", ("positions", i, "class"))
+            problem = (f"duplicate position id {pos.id!r}", "id", None)
+        elif series is not None:
+            problem = class_level_problem(pos.class_, pos.level, series)
         if problem:
-            line, col = doc.position(problem[1])
-            raise RecordError(problem[0], file=doc.path, line=line, column=col, field=format_loc(problem[1]),
-                              suggestion=suggest(pos.class_, series or ()) if "class" in problem[1] else None)
+            loc = ("positions", i, problem[1])
+            line, col = doc.position(loc)
+            raise RecordError(problem[0], file=doc.path, line=line, column=col, field=format_loc(loc),
+                              suggestion=problem[2])
         seen_positions.add(pos.id)
     roster = Roster(path=doc.path, agency=header.agency, positions=list(header.positions))
     seen: dict[str, int] = {}

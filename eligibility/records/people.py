@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from eligibility.errors import RecordError
-from eligibility.records.models import Employee, Roster
+from eligibility.records.models import Employee, Roster, normal_id
 from eligibility.rules.documents import suggest
 
 MAX_CANDIDATES = 10
@@ -16,7 +16,8 @@ def _words(text: str) -> list[str]:
 def find_person(roster: Roster, query: str) -> Employee:
     """The employee whose id is ``query``; else the one whose name is ``query`` (case and spacing aside), else
     the one whose name holds every word of it. Several matches: a RecordError listing them; none: a RecordError
-    saying neither matched, with a suggestion among ids and names."""
+    saying neither matched, with a suggestion among ids and names. The query is read as ids are (NFC, stripped)."""
+    query = normal_id(query)
     if any(e.id == query for e in roster.employees) or any(e.employee_id == query for e in roster.errors):
         return roster.find(query)
     wanted = _words(query)

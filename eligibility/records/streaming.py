@@ -24,11 +24,13 @@ from eligibility.errors import InputError, RecordError
 from eligibility.records.csv_stream import csv_stream
 from eligibility.records.json_records import jsonl_stream
 from eligibility.records.mapped_export import mapped_stream
+from eligibility.records.models import Roster, load_roster
 from eligibility.records.parquet_roster import parquet_stream
 from eligibility.records.stream_core import RosterStream, SeenIds
+from eligibility.records.tabular import load_roster_csv
 from eligibility.records.yaml_stream import yaml_stream
 
-__all__ = ["RosterStream", "SeenIds", "format_of", "open_roster"]
+__all__ = ["RosterStream", "SeenIds", "format_of", "open_roster", "read_roster"]
 
 
 def format_of(path: str | Path, fmt: str | None = None) -> str:
@@ -62,3 +64,24 @@ def open_roster(path: str | Path, known_series: dict[str, set[str]] | None = Non
     if fmt == "jsonl":
         return jsonl_stream(path, known_series)
     return yaml_stream(path, known_series)
+
+
+def read_roster(path: str | Path, known_series: dict[str, set[str]] | None = None,
+                mapping: str | Path | None = None) -> Roster:
+    """A whole roster of any format ``roster`` reads (``check``, ``report``): YAML and the three-file CSV by their
+    whole-file loaders, JSONL, Parquet and a mapped export (``mapping``) gathered from their streams; valid
+    records in ``employees``, the others in ``errors``, as the whole-file loaders keep them."""
+    if mapping is None and format_of(path) == "yaml":
+        return load_roster(path, known_series)
+    if mapping is None and format_of(path) == "csv":
+        return load_roster_csv(path, known_series)
+    stream = open_roster(path, known_series, mapping)
+    roster = Roster(path=str(path), agency=stream.agency, positions=list(stream.positions))
+    for line, item in stream.items:
+        if isinstance(item, RecordError):
+            roster.errors.append(item)
+        else:
+            roster.employees.append(item)
+            roster.lines[item.id] = line
+    roster.errors += stream.more_errors
+    return roster

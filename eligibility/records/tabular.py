@@ -12,7 +12,8 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-import re
+import os
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator
@@ -20,11 +21,17 @@ from typing import Any, Callable, Iterable, Iterator
 from pydantic import ValidationError
 
 from eligibility.errors import RecordError
-from eligibility.records.csv_files import Row, Table, open_table, read_table
-from eligibility.records.models import Employee, Position, Roster, _cross_check
+from eligibility.records.csv_files import QUOTED_STARTS, Row, Table, open_table, read_table
+from eligibility.records.models import (
+    Employee,
+    Position,
+    Roster,
+    _cross_check,
+    class_level_problem,
+    day,
+)
 from eligibility.rules.documents import (
     Document,
-    date_problem,
     suggest,
     translate_validation_error,
 )
@@ -49,7 +56,6 @@ DATE_COLUMNS = {"start", "end", "date", "issued", "obtained", "expires"}
 BOOL_COLUMNS = {"vacant", "public_utility", "counts_toward_service"}
 TRUE, FALSE = {"true", "yes", "y", "1"}, {"false", "no", "n", "0"}
 LIST_SEPARATOR = ";"
-_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
 def companions(path: str | Path) -> tuple[Path, Path]:
@@ -70,11 +76,9 @@ def _value(table: Table, row: Row, column: str, **extra: Any) -> Any:
         return None
     if column in DATE_COLUMNS:
         try:
-            if not _ISO_DATE.match(text):
-                raise ValueError
-            return dt.date.fromisoformat(text)
-        except ValueError:
-            raise table.error(date_problem(text), row, column, **extra) from None
+            return day(text)
+        except ValueError as exc:
+            raise table.error(str(exc), row, column, **extra) from None
     if column in BOOL_COLUMNS:
         if text.lower() in TRUE | FALSE:
             return text.lower() in TRUE
@@ -132,9 +136,9 @@ def _load_positions(path: Path, known: set[str] | None) -> list[Position]:
             raise table.error(base.message, row, column, suggestion=base.suggestion) from exc
         if position.id in seen:
             raise table.error(f"duplicate position id {position.id!r} (first on line {seen[position.id]})", row, "id")
-        if known is not None and position.class_ not in known:
-            raise table.error(f"unknown class {position.class_!r}", row, "class", suggestion=suggest(
-                position.class_, known))
+        problem = class_level_problem(position.class_, position.level, known) if known is not None else None
+        if problem:
+            raise table.error(problem[0], row, problem[1], suggestion=problem[2])
         seen[position.id] = row.line
         positions.append(position)
     return positions
@@ -289,6 +293,14 @@ def employee_from_rows(people: Table, row: Row, history: Table, rows: Iterable[R
 
 # -- writing ---------------------------------------------------------------------------------------
 def cell_text(value: Any) -> str:
+    """One cell of the three-file layout, safe to open in a spreadsheet: text a spreadsheet would run as a formula
+    (it begins with ``= + - @``, a tab or a carriage return), or that begins with ``'``, gets one leading ``'``,
+    which the reader (csv_files.read_cell) takes off again. Every writer of the layout writes its cells with this."""
+    text = _plain_text(value)
+    return "'" + text if text.startswith(QUOTED_STARTS) else text
+
+
+def _plain_text(value: Any) -> str:
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -296,7 +308,7 @@ def cell_text(value: Any) -> str:
     if isinstance(value, (dt.date,)):
         return value.isoformat()
     if isinstance(value, list):
-        return LIST_SEPARATOR.join(cell_text(v) for v in value)
+        return LIST_SEPARATOR.join(_plain_text(v) for v in value)
     if hasattr(value, "value"):  # enums
         return str(value.value)
     return str(value)
@@ -328,12 +340,30 @@ def roster_csv_files(roster: Roster) -> dict[str, str]:
 
 
 def write_roster_csv(roster: Roster, path: str | Path) -> list[Path]:
-    """Write ``roster`` as ``path`` (employees) plus its history and positions files; returns the three paths."""
+    """Write ``roster`` as ``path`` (employees) plus its history and positions files; returns the three paths.
+
+    A missing folder is created; the three files are written beside their targets and renamed into place once
+    all three are complete. A folder or file that cannot be written is a RecordError naming it (nothing is
+    left half-written)."""
     path = Path(path)
-    history_path, positions_path = companions(path)
     files = roster_csv_files(roster)
-    written = []
-    for target, key in ((path, "employees"), (history_path, "history"), (positions_path, "positions")):
-        target.write_text(files[key], encoding="utf-8", newline="")
-        written.append(target)
-    return written
+    targets = list(zip((path, *companions(path)), ("employees", "history", "positions")))
+    temporaries: list[str] = []
+    umask = os.umask(0)
+    os.umask(umask)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        for target, key in targets:
+            handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
+            temporaries.append(temporary)
+            with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
+                stream.write(files[key])
+            os.chmod(temporary, 0o666 & ~umask)  # mkstemp makes the file private; a roster is an ordinary file
+        for temporary, (target, _) in zip(temporaries, targets):
+            os.replace(temporary, target)
+    except OSError as exc:
+        for temporary in temporaries:
+            if os.path.exists(temporary):
+                os.unlink(temporary)
+        raise RecordError(f"cannot write the CSV roster: {exc.strerror or exc}", file=exc.filename or path) from exc
+    return [target for target, _ in targets]

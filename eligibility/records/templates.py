@@ -13,7 +13,7 @@ from typing import Any, get_args
 import yaml
 
 from eligibility.records.models import Employee, Evaluation, Position, Roster
-from eligibility.records.tabular import companions, roster_csv_files
+from eligibility.records.tabular import write_roster_csv
 from eligibility.rules.rulebook import LoadedRulebook
 from eligibility.rules.schema import EndorsementKind
 
@@ -76,12 +76,7 @@ def write_csv_template(book: LoadedRulebook, directory: str | Path) -> list[Path
     raw, positions = example(book)
     roster = Roster(path="", agency=book.agency, positions=[Position.model_validate(p) for p in positions],
                     employees=[Employee.model_validate(raw)])
-    texts = roster_csv_files(roster)
-    main = directory / f"{book.agency}.csv"
-    history, positions_path = companions(main)
-    paths = [main, history, positions_path]
-    for path, key in zip(paths, ("employees", "history", "positions")):
-        path.write_text(texts[key], encoding="utf-8", newline="")
+    paths = write_roster_csv(roster, directory / f"{book.agency}.csv")
     readme = directory / f"{book.agency}.README.txt"
     readme.write_text(_readme(book, [p.name for p in paths]), encoding="utf-8")
     return paths + [readme]

@@ -6,6 +6,7 @@ import functools
 import re
 import types
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 from typing import Any, Iterable, Literal, TypeVar, Union, get_args, get_origin
 
@@ -288,7 +289,8 @@ def translate_validation_error(
     elif kind.startswith("date_") or kind.startswith("datetime_"):
         message = date_problem(first.get("input"))
     elif kind in ("greater_than", "greater_than_equal", "less_than", "less_than_equal"):
-        message = f"{message}, got {first.get('input')!r}"
+        value = first.get("input")  # the number as written (YAML, CSV text), a Decimal (JSON) or a number (API)
+        message = f"{message}, got {value if isinstance(value, (str, int, float, Decimal)) else repr(value)}"
     elif kind == "value_error":
         message = message.removeprefix("Value error, ")
     return error(message, file=doc.path, line=line, column=col, field=format_loc(full), suggestion=suggestion, **extra)
@@ -296,7 +298,9 @@ def translate_validation_error(
 
 def keep_source_texts(data: Any, doc: Document, model: type[BaseModel], prefix: Loc = ()) -> Any:
     """``data`` (a parsed item at ``prefix``) with every text field that YAML 1.1 read as a number or a bool
-    given back as written: ``id: 0042`` is the id '0042', not 34; ``name: yes`` is 'yes'. Changed in place."""
+    given back as written: ``id: 0042`` is the id '0042', not 34; ``name: yes`` is 'yes'; and every decimal field
+    read from its text, as CSV and JSON lines read it (``fte: 0.99999999999999999`` is not the float 1.0).
+    Changed in place."""
     for loc, text in doc.texts.items():
         if loc[:len(prefix)] != prefix or len(loc) == len(prefix):
             continue
@@ -341,8 +345,8 @@ def _annotation_cached(model: type[BaseModel], loc: Loc) -> Any:
 
 
 def _takes_text(annotation: Any) -> bool:
-    """A str field (optional or not) or a Literal of strings: the text as written is its value."""
-    if annotation is str:
+    """A str or Decimal field (optional or not) or a Literal of strings: the text as written is its value."""
+    if annotation is str or annotation is Decimal:
         return True
     if get_origin(annotation) is Literal:
         return all(isinstance(a, str) for a in get_args(annotation))

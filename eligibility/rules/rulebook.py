@@ -58,7 +58,8 @@ class LoadedRulebook:
 
     def known(self) -> "AgencyTerms":
         """What a roster of this agency may name: its series, and the terms of its vocabulary and rules."""
-        return AgencyTerms(self.series_ids(), self.rulebook.terms())
+        levels = {s.id: frozenset(lv.id for v in s.versions for lv in v.levels) for s in self.rulebook.series}
+        return AgencyTerms(self.series_ids(), self.rulebook.terms(), levels)
 
     def version_in_force(self, series_id: str, on: dt.date) -> Version | None:
         """The version of a series in force on a date: the latest one effective on or before it."""
@@ -78,10 +79,13 @@ class AgencyTerms(frozenset):
     """An agency's series ids (the set itself, as readers take it) and, by vocabulary category, its terms."""
 
     terms: dict[str, frozenset[str]]
+    levels: dict[str, frozenset[str]]  # series id -> the level ids of any of its versions
 
-    def __new__(cls, series: set[str], terms: dict[str, frozenset[str]]) -> "AgencyTerms":
+    def __new__(cls, series: set[str], terms: dict[str, frozenset[str]],
+                levels: dict[str, frozenset[str]] | None = None) -> "AgencyTerms":
         known = super().__new__(cls, series)
         known.terms = terms
+        known.levels = levels or {}
         return known
 
 

@@ -32,6 +32,7 @@ from eligibility.errors import (
     RecordError,
 )
 from eligibility.output.escaping import csv_cell
+from eligibility.output.html_assets import self_contained
 from eligibility.output.report import CSV_COLUMNS, in_window, key_date_text
 from eligibility.output.report import row as decision_row
 from eligibility.output.timeline_person import person_timeline_svg
@@ -88,4 +89,5 @@ __all__ = [
     # chain: the one hash chain of both logs, and the log key
     "Anchor", "AuditUnavailable", "Chain", "GENESIS", "LogKey", "Verification", "load_key", "utc_now",
     "verify_chain",
+    "self_contained",  # i22: the staff report download's Content-Security-Policy
 ]

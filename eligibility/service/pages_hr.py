@@ -23,7 +23,7 @@ from .actions.records import merge_patch
 from .auth import Caller, Denied, authorized, client_of
 from .clock import ClockDep
 from .core import (EligibilityError, InputError, ProposalError, anonymise, assess, impact_markdown, parse_yaml,
-                   proposal_from_document)
+                   proposal_from_document, self_contained)
 from .pages import agency_title, day_or_none, page_route, show
 from .pages_team import viewed_agency
 
@@ -293,7 +293,7 @@ async def reclass_page(request: Request, caller: Caller = Depends(authorized)):
         return Response(markdown.encode("utf-8"), media_type="text/markdown; charset=utf-8",
                         headers={"Content-Disposition": f'attachment; filename="{stem}.md"'})
     if output == "html":
-        page_html = STANDALONE.format(title=escape(impact.proposal.title), body=markdown_html(markdown))
+        page_html = self_contained(STANDALONE.format(title=escape(impact.proposal.title), body=markdown_html(markdown)))
         return Response(page_html.encode("utf-8"), media_type="text/html; charset=utf-8",
                         headers={"Content-Disposition": f'attachment; filename="{stem}.html"'})
     return show(request, caller, "reclass.html", impact=impact, report=markdown_html(markdown), text=text,

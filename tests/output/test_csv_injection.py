@@ -19,10 +19,19 @@ PAYLOADS = ["=1+2", "=cmd|' /C calc'!A0", "+1+2", "-1+2", "@SUM(1+1)", "\t=1+2",
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
+def _id(payload: str) -> str:
+    """The id given for a payload: ids are kept without surrounding whitespace, so the payloads that begin with a
+    tab or a carriage return get words after them (else they would all be the id '=1+2')."""
+    return payload if payload == payload.strip() else f"{payload} {'tab' if payload[0] == chr(9) else 'cr'}"
+
+
+IDS = [_id(p).strip() for p in PAYLOADS]
+
+
 def _employee(payload: str) -> str:
     text = json.dumps(payload)  # a YAML double-quoted scalar, escapes included
     return f"""\
-  - id: {text}
+  - id: {json.dumps(_id(payload))}
     name: {text}
     assignments:
       - {{class: customer-service-specialist, level: I, start: 2013-03-04}}
@@ -43,7 +52,7 @@ def _rows(text: str) -> list[dict[str, str]]:
 
 
 def _check(rows: list[dict[str, str]]) -> None:
-    assert [r["employee_id"] for r in rows] == ["'" + p for p in PAYLOADS]
+    assert [r["employee_id"] for r in rows] == ["'" + i for i in IDS]
     for r in rows:
         assert (r["target"], r["as_of"], r["error"]) == ("customer-service-specialist:II", "2026-11-24", "")
         assert r["status"] not in ("error", "not_applicable")  # decided, so every column is filled in
@@ -57,8 +66,8 @@ def test_roster_format_csv_neutralises_ids(roster):
     text = result.stdout_bytes.decode("utf-8")
     _check(_rows(text))
     assert "\r\n'=cmd|' /C calc'!A0," in text  # the written bytes, not only what csv reads back
-    assert "\r\n'\t=1+2," in text
-    assert "\r\n\"'\r=1+2\"," in text
+    assert "\r\n'=1+2 tab,'\t=1+2," in text  # the id stripped, the name as written
+    assert "\r\n'=1+2 cr,\"'\r=1+2\"," in text
 
 
 @pytest.mark.parametrize("command", ["roster", "report"])
@@ -89,13 +98,15 @@ def test_csv_cell_prefixes_a_single_quote(payload):
     assert csv_cell("2026-11-24") == "2026-11-24" and csv_cell("E1 =1+2") == "E1 =1+2" and csv_cell(None) == ""
 
 
-def test_the_roster_interchange_csv_keeps_text_as_it_is(roster, evaluator, tmp_path):
-    """write_roster_csv is read back by load_roster_csv: a quote would change the ids (docs/reports.md)."""
+def test_the_roster_interchange_csv_is_neutralised_and_reads_back_unchanged(roster, evaluator, tmp_path):
+    """write_roster_csv quotes what a spreadsheet would run; load_roster_csv takes exactly that quote off
+    (docs/csv-records.md), so a formula-looking id, name or employer comes back as it was."""
     original = evaluator.load_roster(roster)
     people, history, _ = write_roster_csv(original, tmp_path / "r.csv")
-    assert [r["id"] for r in _rows(people.read_bytes().decode("utf-8"))] == PAYLOADS
+    assert [(r["id"], r["name"]) for r in _rows(people.read_bytes().decode("utf-8"))] == [
+        ("'" + i, "'" + p) for i, p in zip(IDS, PAYLOADS)]
     assert [r["employer"] for r in _rows(history.read_bytes().decode("utf-8")) if r["record"] == "experience"] \
-        == PAYLOADS
+        == ["'" + p for p in PAYLOADS]
     again = load_roster_csv(tmp_path / "r.csv", evaluator.known_series())
-    # the reader strips blanks around a cell, so only the five payloads without a leading tab or CR come back
-    assert [(e.id, e.name, e.experience[0].employer) for e in again.employees] == [(p, p, p) for p in PAYLOADS[:5]]
+    assert again.employees == original.employees
+    assert [(e.id, e.name, e.experience[0].employer) for e in again.employees] == list(zip(IDS, PAYLOADS, PAYLOADS))

@@ -108,3 +108,39 @@ def test_cli_roster_of_another_agency_is_refused():
     assert out.returncode == 2
     assert out.stderr.strip() == ("eligibility: error: proposals/ccwd-2017-css.yaml:18:1: agency: the proposal is for "
                                   "'ccwd' but the roster employees_sample/jbwd.yaml is for 'jbwd'")
+
+
+# -- wrapping in linear time (issue 22, item 6; the timing is benchmarks/reclass_text.py) --------------------------
+def _texts(seed: int, count: int):
+    import random
+
+    rng = random.Random(seed)
+    for _ in range(count):
+        parts = []
+        for _ in range(rng.randint(0, 10)):  # words around the line widths (92-98), no-break spaces, runs of blanks
+            parts.append("".join(rng.choice("ab-\u00a0\u3000") for _ in range(rng.choice(
+                [0, 1, 3, 50, 93, 94, 95, 96, 97, 98, 99, 100, 101, 150, 202, 250]))))
+            parts.append(rng.choice([" ", "  ", "\t", "\n", "\u00a0", " " * rng.choice([2, 50, 94, 96, 98, 100, 300])]))
+        text = "".join(parts[:rng.randint(0, len(parts))])
+        yield (rng.choice([" ", "\u00a0"]) * rng.randint(1, 120) + text) if rng.random() < 0.3 else text, \
+            rng.choice(["  ", "    ", "      "])
+
+
+def test_the_report_wraps_lines_exactly_as_textwrap_does():
+    import textwrap
+
+    from eligibility.reclass.report import _wrap
+
+    for text, indent in _texts(22, 3000):
+        expected = textwrap.wrap(text, width=100, initial_indent=indent, subsequent_indent=indent + "  ",
+                                 break_on_hyphens=False) or [indent]
+        assert _wrap(text, indent) == expected, (text, indent)
+
+
+def test_a_title_of_a_million_characters_is_cut_into_full_lines():
+    from eligibility.reclass.report import _wrap
+
+    lines = _wrap("title: " + "x" * 1_000_000, "    ")
+    assert lines[0] == "    title: " + "x" * 89 and all(line == "      " + "x" * 94 for line in lines[1:-1])
+    # 999,911 characters after the first line: 10,637 lines of 94 and one of 33
+    assert sum(len(line.strip()) for line in lines) == 1_000_007 and len(lines) == 1 + 10_638
