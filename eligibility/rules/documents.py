@@ -361,7 +361,8 @@ def date_problem(text: Any) -> str:
     """Why ``text`` is not a date: a day the calendar lacks ("no such day"), or not an ISO date at all."""
     if isinstance(text, str) and _ISO_SHAPE.match(text):
         return f"no such day ({text})"
-    return f"expected an ISO date (YYYY-MM-DD), got {text!r}"
+    shown = str(text) if isinstance(text, Decimal) else repr(text)  # a JSON number read as a decimal, as written
+    return f"expected an ISO date (YYYY-MM-DD), got {shown}"
 
 
 M = TypeVar("M", bound=BaseModel)

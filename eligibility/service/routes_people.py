@@ -6,10 +6,11 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from decimal import Decimal
 from typing import Any
 
 import orjson
-from fastapi import APIRouter, Body, Depends, Header, Query, Request
+from fastapi import APIRouter, Depends, Header, Query, Request
 from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
@@ -187,18 +188,34 @@ def _saved(values: dict) -> Response:
                           "record": json.loads(values["record_json"])}, headers={"ETag": f'"{values["version"]}"'})
 
 
-@route("employee.replace")
-def employee_replace(request: Request, agency: str, employee_id: str, clock: ClockDep, body: Any = Body(...),
-                     if_match: str | None = Header(None), caller: Caller = Depends(authorized)) -> Response:
+async def decimal_json(request: Request) -> Any:
+    """A record's JSON body with its numbers read from their text as decimals, as every roster reader reads them
+    (``0.99999999999999999`` stays what was written, not the float 1.0). Declared after the caller, so 401 and 403
+    come before anything about the body."""
+    raw = await request.body()
+    try:
+        return json.loads(raw, parse_float=Decimal)
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise Denied(422, f"the body is not JSON: {exc}") from None
+
+
+RECORD_BODY = {"requestBody": {"required": True, "content": {"application/json": {"schema": {"type": "object"}}}}}
+
+
+@route("employee.replace", openapi_extra=RECORD_BODY)
+def employee_replace(request: Request, agency: str, employee_id: str, clock: ClockDep,
+                     if_match: str | None = Header(None), caller: Caller = Depends(authorized),
+                     body: Any = Depends(decimal_json)) -> Response:
     """The whole record, as a roster file's employee entry (JSON); errors name the field path. If-Match (the
     version read) is required: 428 without it, 412 when stale; the endorsements must be the stored ones."""
     return _saved(records.save(request.app.state.service, caller, clock, agency, employee_id, lambda row: body,
                                action="employee.replace", version=version_of(if_match), client=client_of(request)))
 
 
-@route("employee.patch")
-def employee_patch(request: Request, agency: str, employee_id: str, clock: ClockDep, body: Any = Body(...),
-                   if_match: str | None = Header(None), caller: Caller = Depends(authorized)) -> Response:
+@route("employee.patch", openapi_extra=RECORD_BODY)
+def employee_patch(request: Request, agency: str, employee_id: str, clock: ClockDep,
+                   if_match: str | None = Header(None), caller: Caller = Depends(authorized),
+                   body: Any = Depends(decimal_json)) -> Response:
     """A JSON merge patch of the record (``{"supervisor": "kim"}``; ``null`` removes a field; lists are replaced).
     If-Match is required, as for a PUT."""
     if not isinstance(body, dict):

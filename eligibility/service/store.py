@@ -275,6 +275,19 @@ def roster_yaml(loaded: Roster, note: str) -> str:
     return f"# {note}\n{body}"
 
 
+def _write_whole(path: Path, text: str) -> None:
+    """Write a file whole or not at all (its folder made when missing); an unwritable place is a StoreError."""
+    temporary = path.with_name(f".{path.name}.partial")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temporary.write_text(text, encoding="utf-8")
+        temporary.replace(path)
+    except OSError as exc:
+        if temporary.parent.is_dir():
+            temporary.unlink(missing_ok=True)
+        raise StoreError(f"{path}: cannot write the export: {exc.strerror or exc}") from None
+
+
 def export_roster(db: Database, agency: str, output: str | None) -> tuple[Roster, str | None]:
     """The stored roster of ``agency`` as YAML text (``output`` None), or written to a .yaml/.yml or .csv file."""
     with db.read() as conn:
@@ -289,7 +302,7 @@ def export_roster(db: Database, agency: str, output: str | None) -> tuple[Roster
     if output.lower().endswith(".csv"):
         write_roster_csv(loaded, output)
     elif output.lower().endswith((".yaml", ".yml")):
-        Path(output).write_text(roster_yaml(loaded, note), encoding="utf-8")
+        _write_whole(Path(output), roster_yaml(loaded, note))
     else:
         raise StoreError(f"{output}: export writes .yaml, .yml or .csv (three files: NAME.csv, NAME.history.csv, "
                          f"NAME.positions.csv)")

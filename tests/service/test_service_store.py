@@ -124,6 +124,19 @@ def test_export_to_standard_output_is_a_roster_file(tmp_path, evaluator):
     assert missing.exit_code == 2 and "agency 'ccwd' is not in the store (it holds: jbwd)" in missing.output
 
 
+def test_export_makes_a_missing_folder_and_refuses_an_unwritable_place_whole(tmp_path, evaluator):
+    db = tmp_path / "s.sqlite3"
+    run("db", "import", SAMPLES / "jbwd.yaml", "--db", db, "--rules", RULES)
+    made = run("db", "export", "jbwd", "-o", tmp_path / "new" / "folder" / "jbwd.yaml", "--db", db)
+    assert made.exit_code == 0, made.output
+    assert decisions(tmp_path / "new" / "folder" / "jbwd.yaml", evaluator) == decisions(SAMPLES / "jbwd.yaml",
+                                                                                         evaluator)
+    (tmp_path / "afile").write_text("x")
+    refused = run("db", "export", "jbwd", "-o", tmp_path / "afile" / "jbwd.yaml", "--db", db)
+    assert refused.exit_code == 2 and f"{tmp_path / 'afile' / 'jbwd.yaml'}: cannot write the export" in refused.output
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []  # nothing half-written
+
+
 BAD_ROSTER = """\
 agency: ccwd
 employees:
