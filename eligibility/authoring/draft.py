@@ -69,7 +69,9 @@ def _title(words: str) -> str:
 def verbatim(quote: str, source: SourceText) -> str:
     """The quote, or the longest run of its words the source holds verbatim (at most 40 words)."""
     words = fold(quote).split()[:_MAX_QUOTE_WORDS]
-    for size in range(len(words), 2, -1):
+    if words and source.find(" ".join(words)) is not None:
+        return " ".join(words)
+    for size in range(len(words) - 1, 2, -1):
         for start in range(len(words) - size + 1):
             candidate = " ".join(words[start:start + size])
             if source.find(candidate) is not None:

@@ -207,7 +207,7 @@ def recognise(text: str, level: str | None, levels: list[str], series_title: str
         m = pattern.search(text)
         if m:
             found.add("level", {"id": "vacancy", "kind": "vacancy", "interpretation": f"A reading: {reading}; the "
-                                "text does not mention vacancies. Confirm it."}, m.group(0))
+                                "text does not mention vacancies. Confirm it."}, text)
     if EQUIVALENCY.search(text):
         found.equivalency = True
     if not found.criteria and not found.equivalency:
