@@ -40,6 +40,7 @@ class Item:
     account: str  # encoded, equivalency, by_hand, desirable, lead_in
     criteria: list[tuple[str, str, dict]] = field(default_factory=list)  # (level, path key, criterion)
     quote: str = ""
+    inherits: list[str] = field(default_factory=list)  # 'in addition to the qualifications for' these levels
 
 
 @dataclass
@@ -182,7 +183,20 @@ def read_specification(name: str, text: str, agency: str, terms: forms.Terms,
                   effective or dated[0], date_quote, [], terms, source)
     for sentence in sorted(sentences, key=lambda s: s.line):
         _read_sentence(draft, sentence, contexts.get(sentence.line, levels))
+    _inherit(draft)
     return draft
+
+
+def _inherit(draft: Draft) -> None:
+    """'In addition to the qualifications for level I': level I's own open-entry criteria, cited by that sentence."""
+    own = [(t, c) for item in draft.items if not item.inherits for t, key, c in item.criteria if key == "open_entry"]
+    for item in draft.items:
+        for lv in item.inherits:
+            for target in item.levels:
+                item.criteria += [(target, "open_entry", dict(
+                    c, id=f"level_{forms.slug(lv)}_{c['id']}", source=dict(c["source"], quote=item.quote,
+                                                                             section=item.sentence.section),
+                    interpretation=f"Brought in from level {lv} by {item.quote!r}.")) for t, c in own if t == lv]
 
 
 def _read_sentence(draft: Draft, sentence: Sentence, context: list[str]) -> None:
@@ -209,7 +223,8 @@ def _read_sentence(draft: Draft, sentence: Sentence, context: list[str]) -> None
             else:
                 targets = context
             item.criteria += [(t, key, criterion) for t in targets]
-        if item.criteria:
+        item.inherits = found.inherits
+        if item.criteria or item.inherits:
             item.account = "encoded"
         elif found.equivalency:
             item.account = "equivalency"
@@ -333,9 +348,14 @@ def complete(draft: Draft, base: Rulebook | None = None) -> dict:
 
 
 def recognised_share(draft: Draft, book: Rulebook) -> tuple[int, list[str]]:
-    """How many criteria of ``book`` citing the draft's document the draft proposes (same kind, target level and
-    years, from the same sentence), and a line for each one it does not."""
-    proposed = [(t, c, item.text.lower()) for item in draft.items for t, _, c in item.criteria]
+    """How many criteria of ``book`` citing the draft's document the draft proposes: the same kind, on the same level
+    and kind of path (for an advancement, from the same level), with the same years and level of service, read
+    from the sentence the criterion quotes. With a line for each one it does not propose."""
+    proposed = [(t, key, c, fold(item.text).lower().rstrip(".;")) for item in draft.items for t, key, c in item.criteria]
+
+    def same_path(key: str, path) -> bool:
+        return key == "level" or key == ("open_entry" if path.kind == "open_entry" else f"advancement:{path.from_level}")
+
     hits, misses = 0, []
     for series in book.series:
         for version in series.versions:
@@ -345,8 +365,9 @@ def recognised_share(draft: Draft, book: Rulebook) -> tuple[int, list[str]]:
                         if c.source.document != draft.document:
                             continue
                         quote = fold(STRUCK.sub(" ", c.source.quote)).lower().rstrip(".;")
-                        if any(t == level.id and p["kind"] == c.kind and (quote in text or text.rstrip(".;") in quote)
-                               and p.get("years") == getattr(c, "years", None) for t, p, text in proposed):
+                        if any(t == level.id and same_path(key, path) and p["kind"] == c.kind
+                               and (quote in text or text in quote) and p.get("years") == getattr(c, "years", None)
+                               and p.get("level") == getattr(c, "level", None) for t, key, p, text in proposed):
                             hits += 1
                         else:
                             misses.append(f"{series.id} {version.id} {level.id} {path.id}/{c.id} ({c.kind}): "

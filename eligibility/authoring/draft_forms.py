@@ -39,6 +39,7 @@ PROFICIENCY = re.compile(r"demonstrated proficiency to perform higher level work
 VACANCY = re.compile(r"only available upon promotional opportunit(?:y|ies)", re.I)
 ENTRY = re.compile(r"\b(?:is|as) (?:the|an) entry\b[^.;,]*?level", re.I)
 SINGLE = re.compile(r"\bsingle[- ]position class\b", re.I)
+INHERIT = re.compile(r"in addition to the (?:\w+ )?qualifications for the (?P<cls>[^:.;]+)", re.I)
 ANYWHERE = (VACANCY, ENTRY, SINGLE)  # forms read wherever they are, not only in the qualification listings
 CERTIFICATION = re.compile(r"(?:obtain and maintain|possess(?:ion of)?) (?:an? )?(?:valid )?(?P<what>[^.;()]+?) "
                            r"certifica(?:tion|te)", re.I)
@@ -72,6 +73,7 @@ class Found:
     criteria: list[tuple[str, dict, str]] = field(default_factory=list)  # (path key, criterion, quote)
     equivalency: bool = False
     incumbents: set[str] = field(default_factory=set)  # path keys of an advancement clause for the incumbents
+    inherits: list[str] = field(default_factory=list)  # levels whose qualifications this one adds to
     residue: list[str] = field(default_factory=list)  # phrases left for a person (quotes)
 
     def add(self, path: str, criterion: dict, quote: str) -> None:
@@ -163,18 +165,20 @@ def recognise(text: str, level: str | None, levels: list[str], series_title: str
         if not free(m):
             continue
         at = level_token(m["cls"], levels)
+        alternative = bool(re.search(r"\bor\s*$", text[:m.start()]))  # ', or two years at the ... I level'
         if at is None and slug(m["cls"]).endswith(slug(series_title)) and level in levels:
-            below = levels.index(level) - 1
-            at_path = levels[below] if below >= 0 else None
-            if at_path is not None:
-                found.add(f"advancement:{at_path}", {"id": "service_in_series", "kind": "service_time",
-                                                     "years": number(m["n"])}, m.group(0))
-                taken.append(m.span())
-            continue
-        if at is not None and at != level:
-            found.add(f"advancement:{at}", {"id": f"service_at_{slug(at)}", "kind": "service_time",
-                                            "years": number(m["n"]), "level": at}, m.group(0))
+            below = levels[levels.index(level) - 1] if levels.index(level) > 0 else None
+            key = f"advancement:{below}" if alternative and below else "open_entry"
+            found.add(key, {"id": "service_in_series", "kind": "service_time", "years": number(m["n"])}, m.group(0))
             taken.append(m.span())
+        elif at is not None and at != level:
+            found.add(f"advancement:{at}" if alternative else "open_entry",
+                      {"id": f"service_at_{slug(at)}", "kind": "service_time", "years": number(m["n"]), "level": at},
+                      m.group(0))
+            taken.append(m.span())
+    m = INHERIT.search(text)
+    if m:
+        found.inherits = [lv for lv in re.findall(rf"\b{LEVEL}\b", m["cls"]) if lv in levels and lv != level]
     for pattern in EXPERIENCE:
         for m in pattern.finditer(text):
             if free(m) and m["what"].strip():

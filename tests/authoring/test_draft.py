@@ -165,6 +165,19 @@ def test_the_draft_lints_clean_against_its_text(tmp_path):
     assert coverage.counts["unaccounted"] == 0 and coverage.total == 9
 
 
+def test_a_level_adds_to_another_and_service_without_or_is_required_with_the_rest():
+    text = SPEC.replace("Meter Clerk III\n", "Meter Clerk II\n\nIn addition to the qualifications for the Meter Clerk I:\n"
+                        "- Two years of experience as a Meter Clerk with the District. Keeps the meter log.\n\n"
+                        "Meter Clerk III\n")
+    _, data = _draft(text)
+    entry = {c["id"]: c for c in _paths(data, "II")["open_entry"]["criteria"]}
+    assert entry["service_in_series"]["years"] == 2 and "level" not in entry["service_in_series"]
+    assert entry["level_i_experience"]["years"] == 1
+    assert entry["level_i_experience"]["source"]["quote"] == \
+        "In addition to the qualifications for the Meter Clerk I:"
+    assert "advancement_from_i" in _paths(data, "II")  # the advancement clause stays its own path
+
+
 def test_terms_of_an_existing_rule_file_are_reused():
     book = yaml.safe_load(OLD)
     terms = Terms({"licenses": book["vocabulary"]["licenses"], "experience_kinds": {"meter_reading": "meter reading",
@@ -218,7 +231,7 @@ def test_bad_input_is_one_line_and_nothing_is_written(tmp_path):
 SHIPPED = {"ccwd-customer-service-specialist-2017.txt": ("ccwd", 14, 15),
            "ccwd-office-specialist-ii-2002.txt": ("ccwd", 10, 10),
            "csr-series-seiu1021-2015.txt": ("csr-district", 24, 24),
-           "customer-account-specialist-2017.txt": ("cas-district", 13, 17),
+           "customer-account-specialist-2017.txt": ("cas-district", 15, 17),
            "jbwd-customer-support-specialist-2023.txt": ("jbwd", 7, 7)}
 
 
