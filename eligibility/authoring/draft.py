@@ -21,7 +21,8 @@ _HEAD = re.compile(
     rf"^(?P<prefix>(?i:class title|job classification|position)\s*:?\s*)?"
     rf"(?P<title>[A-Z][A-Za-z'&-]*(?:[ /-][A-Z][A-Za-z'&-]*){{0,6}}?)\s+(?:\([A-Z]+\)\s+)?"
     rf"(?P<levels>{forms.LEVEL}(?:\s*(?:/|,|&|and)\s*{forms.LEVEL})*)\s*(?:(?:[:–]|-\s)\s*(?P<rest>.*))?$")
-_LICENCE_SECTION = re.compile(r"^(licen[cs]e|certificates?, licen|licenses and/or)", re.I)
+_SECTION = re.compile(r"^(licen[cs]e|certificates?, licen|licenses and/or|minimum qualifications|minimum education|"
+                      r"desirable qualifications|special requirements?)", re.I)
 _MONTH_DAY_YEAR = r"[A-Z][a-z]+ \d{1,2}, \d{4}|\d{1,2}/\d{1,2}/\d{4}"
 _DATES = [re.compile(p, re.I) for p in (
     rf"effective date:?\s*(?P<d>{_MONTH_DAY_YEAR})", rf"agenda:?\s*(?P<d>{_MONTH_DAY_YEAR})",
@@ -132,14 +133,15 @@ def _date(source: SourceText) -> tuple[dt.date, str] | None:
 
 def _contexts(headings: list, levels: list[str], count: int, lines: list[str]) -> dict[int, list[str]]:
     """The levels each line is read under: a class heading holds until the next one, a sub-heading (a level's name
-    over a list) until the next heading or a licences section."""
+    over a list) until the next heading or qualification section (every level when neither is in force)."""
     by_line = {h[0]: h for h in headings}
     klass: list[str] = []
     sub: list[str] = []
     out: dict[int, list[str]] = {}
     for number in range(1, count + 1):
         bare = fold(lines[number - 1]).lstrip("-*• ").strip()
-        if _LICENCE_SECTION.match(bare):
+        letters = [c for c in bare if c.isalpha()]
+        if _SECTION.match(bare) or (len(letters) >= 6 and all(c.isupper() for c in letters)):
             sub = []
         h = by_line.get(number)
         if h is not None and set(h[2]) <= set(levels):
