@@ -22,6 +22,10 @@ def _criterion(c: dict) -> str:
     return f"{c['kind']} {c['id']}" + (f" {detail}" if detail else "")
 
 
+def _where(draft: Draft, item) -> str:
+    return ",".join(item.levels) if len(item.levels) < len(draft.levels) else "all levels"
+
+
 def describe(draft: Draft) -> list[str]:
     """The draft in words: series, levels, date, and each qualification sentence with how it is accounted for."""
     out = [f"draft of {draft.document} for agency {draft.agency}",
@@ -31,8 +35,8 @@ def describe(draft: Draft) -> list[str]:
     counts = {k: sum(i.account == k for i in draft.items) for k in _ACCOUNTS}
     out.append(f"{len(draft.items)} sentences: " + ", ".join(f"{n} {_ACCOUNTS[k]}" for k, n in counts.items() if n))
     for item in draft.items:
-        where = ",".join(item.levels) if len(item.levels) < len(draft.levels) else "all levels"
-        out.append(f"  line {item.sentence.line} [{where}] {_ACCOUNTS[item.account]}: {item.quote or item.text!r}")
+        out.append(f"  line {item.sentence.line} [{_where(draft, item)}] {_ACCOUNTS[item.account]}: "
+                   f"{item.quote or item.text!r}")
         seen = set()
         for level, key, c in item.criteria:
             line = f"      {level} {key}: {_criterion(c)}"
@@ -103,15 +107,15 @@ def compare(draft: Draft, book: Rulebook, path: str) -> list[str]:
     for i, (what, quote) in enumerate(old):
         if used[i]:
             continue
-        scored = sorted(((_overlap(_words(quote), _words(item.text)), n) for n, item in enumerate(items)),
-                        reverse=True)
-        if scored and scored[0][0] >= 0.7:
+        scored = sorted((-_overlap(_words(quote), _words(item.text)), n) for n, item in enumerate(items))
+        if scored and -scored[0][0] >= 0.7:
             item = items[scored[0][1]]
             used[i] = True
             lines.append(f"  changed: {fold(quote)!r} ({what}) -> {item.quote or item.text!r}")
             fresh = [f for f in fresh if f is not item]
     changed = len(lines)
-    lines += [f"  added ({_ACCOUNTS[item.account]}): {item.quote or item.text!r}" for item in fresh]
+    lines += [f"  added ({_ACCOUNTS[item.account]}, {_where(draft, item)}): {item.quote or item.text!r}"
+              for item in fresh]
     for i, (what, quote) in enumerate(old):
         if not used[i]:
             reading = draft.source.find(quote)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 from pathlib import Path
 
@@ -93,9 +94,11 @@ def draft(spec: str, agency: str, from_file: str | None, effective, output: str 
     target = Path(output)
     partial = target.with_name(target.name + ".partial")
     try:
+        target.parent.mkdir(parents=True, exist_ok=True)
         partial.write_text(body, encoding="utf-8")
         partial.replace(target)
     except OSError as exc:
-        partial.unlink(missing_ok=True)
+        with contextlib.suppress(OSError):
+            partial.unlink(missing_ok=True)
         fail(f"{output}: cannot write the draft: {exc.strerror or exc}")
     click.echo("\n".join(lines + [f"draft written to {output}"]))

@@ -199,7 +199,7 @@ def test_against_an_existing_file_it_shows_what_changes(tmp_path):
     assert "  changed: 'Two years of meter reading and/or clerical experience.' (I open_entry/exp (experience)) -> " \
            "'One year of meter reading and/or clerical experience.'" in lines
     assert "  removed: 'Must hold a notary commission.' (to confirm by hand: a notary commission)" in lines
-    assert "  added (to confirm by hand): 'Must pass a background check.'" in lines
+    assert "  added (to confirm by hand, I): 'Must pass a background check.'" in lines
     assert "  unchanged: 1 citations" in lines
     written = yaml.safe_load(out.read_text(encoding="utf-8"))
     assert written["name"] == "Mini Water District" and written["series"][0]["id"] == "meter-clerk"
@@ -222,9 +222,12 @@ def test_bad_input_is_one_line_and_nothing_is_written(tmp_path):
                                  "--effective", "2020-07-01"])
     assert dated.exit_code == 0 and "effective: 2020-07-01" in dated.output
     nowhere = runner.invoke(main, ["rules", "draft", str(tmp_path / "s.txt"), "--agency", "mini",
-                                   "-o", str(tmp_path / "no" / "draft.yaml")])
+                                   "-o", str(tmp_path / "old.yaml" / "draft.yaml")])  # under a file: no folder
     assert nowhere.exit_code == 2 and "cannot write the draft" in nowhere.output
-    assert not (tmp_path / "no").exists()
+    assert (tmp_path / "old.yaml").read_text(encoding="utf-8") == OLD
+    into = runner.invoke(main, ["rules", "draft", str(tmp_path / "s.txt"), "--agency", "mini",
+                                "-o", str(tmp_path / "new" / "draft.yaml")])
+    assert into.exit_code == 0 and sorted(p.name for p in (tmp_path / "new").iterdir()) == ["draft.yaml"]
 
 
 # -- the five source documents ---------------------------------------------------------------------------------
@@ -267,8 +270,14 @@ def test_the_staff_report_against_the_2002_version(tmp_path):
     lines = result.output.splitlines()
     assert "  removed (struck through in the new text): 'Five years of experience in computer operation, billing, " \
            "bookkeeping, typing and/or general clerical work.' (II open_entry/office_experience (experience))" in lines
-    assert "  added (proposed): '5+ years of experience in a customer service role, preferably in a water utility " \
-           "or public agency.'" in lines
+    assert "  added (proposed, II): '5+ years of experience in a customer service role, preferably in a water " \
+           "utility or public agency.'" in lines
+    changed = [line for line in lines if line.startswith("  changed: 'after four to five years")]
+    assert len(changed) == 1 and changed[0].startswith(
+        "  changed: 'after four to five years of successful experience at the Office Specialist I level' "
+        "(II advancement/service_at_i (service_time)) -> ")
+    assert "-> 'Incumbents are eligible to advance to the Customer Service Specialist II level after four to five " \
+           "years of successful experience" in result.output
     assert "  changed title: 'Office Specialist' -> 'Customer Service Specialist'" in lines
     written = load_rulebook(tmp_path / "d.yaml").rulebook
     assert [v.id for v in written.series[0].versions] == ["2017"]
