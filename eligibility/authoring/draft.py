@@ -15,7 +15,7 @@ from eligibility.authoring import draft_forms as forms
 from eligibility.authoring.sentences import Sentence, account, qualification_sentences
 from eligibility.authoring.sources import STRUCK, SourceText, fold
 from eligibility.errors import InputError
-from eligibility.rules.schema import Rulebook
+from eligibility.rules.schema import TERM_CATEGORIES, Rulebook, Series
 
 _HEAD = re.compile(
     rf"^(?P<prefix>(?i:class title|job classification|position)\s*:?\s*)?"
@@ -95,12 +95,13 @@ def _headings(lines: list[str]) -> list[tuple[int, str, list[str], bool, str]]:
     return out
 
 
-def _series(headings: list, amended: str) -> tuple[str, list[str]]:
+def _series(name: str, headings: list, amended: str) -> tuple[str, list[str]]:
     """The series title (the heading title of two words or more the text uses most) and its levels, in order."""
     low = fold(amended).lower()
     titles = {h[1] for h in headings if len(h[1].split()) >= 2}
     if not titles:
-        raise InputError("no class title with a level (such as 'TITLE I' or 'Title II') found", field="series")
+        raise InputError("no class title with a level (such as 'TITLE I' or 'Title II') found", file=name,
+                         field="series")
     best = max(titles, key=lambda t: (low.count(t.lower()), len(t), t))
     last = best.split()[-1].lower()
     levels: list[str] = []
@@ -172,7 +173,7 @@ def read_specification(name: str, text: str, agency: str, terms: forms.Terms,
     source = SourceText.from_text(name, text)
     lines = STRUCK.sub(lambda m: "\n" * m.group(0).count("\n"), text).splitlines()
     headings = _headings(lines)
-    title, levels = _series(headings, "\n".join(lines))
+    title, levels = _series(name, headings, "\n".join(lines))
     contexts = _contexts(headings, levels, len(lines), lines)
     dated = _date(source)
     if effective is None and dated is None:
@@ -241,6 +242,29 @@ def _read_sentence(draft: Draft, sentence: Sentence, context: list[str]) -> None
             if quoted:
                 items.append(Item(sentence, residue, context, "by_hand", quote=quoted))
     draft.items += [i for i in items if i.quote or i.criteria]
+
+
+def continued_series(draft: Draft, book: Rulebook) -> Series | None:
+    """The series of ``book`` the draft continues: the same id, or a version title or former title equal to the
+    text's title."""
+    title = draft.title.lower()
+    for series in book.series:
+        names = {t.lower() for t in series.former_titles} | {v.title.lower() for v in series.versions}
+        if series.id == draft.series_id or title in names:
+            return series
+    return None
+
+
+def draft_specification(name: str, text: str, agency: str, base: Rulebook | None = None,
+                        effective: dt.date | None = None) -> Draft:
+    """The draft of a specification's text, continuing ``base`` (the agency's rule file) when given: its terms are
+    reused and its series continued."""
+    terms = forms.Terms({c: dict(getattr(base.vocabulary, c)) for c in TERM_CATEGORIES} if base else {})
+    draft = read_specification(name, text, agency, terms, effective)
+    series = continued_series(draft, base) if base is not None else None
+    if series is not None:
+        draft.series_id = series.id
+    return draft
 
 
 # -- the rule file ---------------------------------------------------------------------------------------
@@ -377,4 +401,4 @@ def recognised_share(draft: Draft, book: Rulebook) -> tuple[int, list[str]]:
     return hits, misses
 
 
-__all__ = ["Draft", "Item", "complete", "read_specification", "recognised_share", "rule_file", "verbatim"]
+__all__ = ["Draft", "Item", "complete", "continued_series", "draft_specification", "read_specification", "recognised_share", "rule_file", "verbatim"]

@@ -61,7 +61,7 @@ def slug(words: str) -> str:
 
 
 def level_token(words: str, levels: list[str]) -> str | None:
-    """The level a phrase ends with ('the Customer Service Specialist II' -> 'II'), if it is one of ``levels``."""
+    """The level a phrase ends with ('the Meter Clerk II' -> 'II'), if it is one of ``levels``."""
     last = words.split()[-1] if words.split() else ""
     return next((lv for lv in levels if lv.lower() == last.lower()), None)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import difflib
 
-from eligibility.authoring.draft import Draft
+from eligibility.authoring.draft import Draft, continued_series
 from eligibility.authoring.sources import STRUCK, fold
 from eligibility.rules.schema import Rulebook, Series, Version
 
@@ -58,14 +58,12 @@ def _old_citations(version: Version) -> list[tuple[str, str]]:
 
 
 def _followed(draft: Draft, book: Rulebook) -> tuple[Series, Version] | None:
-    """The series of ``book`` the draft continues (same id, or a title of it) and its version in force before."""
-    title = draft.title.lower()
-    for series in book.series:
-        names = {series.id, *(t.lower() for t in series.former_titles), *(v.title.lower() for v in series.versions)}
-        if draft.series_id in names or title in names:
-            before = [v for v in series.versions if v.effective < draft.effective] or series.versions[:1]
-            return series, before[-1]
-    return None
+    """The series of ``book`` the draft continues and its version in force before the draft's date."""
+    series = continued_series(draft, book)
+    if series is None:
+        return None
+    before = [v for v in series.versions if v.effective < draft.effective] or series.versions[:1]
+    return series, before[-1]
 
 
 def _overlap(old: str, new: str) -> float:

@@ -13,7 +13,8 @@ from eligibility.decide.ruleset import compile_ruleset
 from eligibility.decide.ruleset_text import ruleset_text
 from eligibility.rules.documents import suggest
 from eligibility.rules.rulebook import load_rules_dir
-from eligibility.rules.schema import TERM_CATEGORIES
+
+MAX_SPEC_BYTES = 2_000_000  # a class specification is tens of kilobytes; drafting reads it whole
 
 
 @main.group("rules")
@@ -60,24 +61,22 @@ def draft(spec: str, agency: str, from_file: str | None, effective, output: str 
     """
     import yaml
 
-    from eligibility.authoring.draft import complete, read_specification, recognised_share
-    from eligibility.authoring.draft_forms import Terms
+    from eligibility.authoring.draft import complete, draft_specification, recognised_share
     from eligibility.authoring.draft_report import compare, describe
     from eligibility.rules.rulebook import load_rulebook
 
     try:
+        if Path(spec).stat().st_size > MAX_SPEC_BYTES:
+            fail(f"{spec}: the specification is larger than {MAX_SPEC_BYTES // 1_000_000} MB; give its text only")
         text = Path(spec).read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        fail(f"{spec}: cannot read the specification: {getattr(exc, 'strerror', None) or exc}")
+    except UnicodeDecodeError:
+        fail(f"{spec}: cannot read the specification: it is not UTF-8 text")
+    except OSError as exc:
+        fail(f"{spec}: cannot read the specification: {exc.strerror or exc}")
     base = load_rulebook(from_file).rulebook if from_file else None
     if base is not None and base.agency != agency:
         fail(f"{from_file}: agency: the rule file is for {base.agency!r}, not {agency!r}")
-    terms = Terms({c: dict(getattr(base.vocabulary, c)) for c in TERM_CATEGORIES} if base else {})
-    found = read_specification(Path(spec).name, text, agency, terms, effective)
-    if base is not None:
-        match = next((s.id for s in base.series if found.title.lower() in
-                      {t.lower() for t in s.former_titles} | {v.title.lower() for v in s.versions}), None)
-        found.series_id = match or found.series_id
+    found = draft_specification(Path(spec).name, text, agency, base, effective)
     document = complete(found, base)
     lines = describe(found)
     if base is not None:

@@ -210,8 +210,13 @@ def test_bad_input_is_one_line_and_nothing_is_written(tmp_path):
     runner = CliRunner()
     missing = runner.invoke(main, ["rules", "draft", str(tmp_path / "none.txt"), "--agency", "mini"])
     assert missing.exit_code == 2 and "none.txt: cannot read the specification" in missing.output
+    (tmp_path / "latin1.txt").write_bytes("Effective Date: March 4, 2021\nCaf\xe9 I\n".encode("latin-1"))
+    latin = runner.invoke(main, ["rules", "draft", str(tmp_path / "latin1.txt"), "--agency", "mini"])
+    assert latin.exit_code == 2 and "latin1.txt: cannot read the specification: it is not UTF-8 text" in latin.output
     (tmp_path / "old.yaml").write_text(OLD, encoding="utf-8")
     (tmp_path / "s.txt").write_text(SPEC, encoding="utf-8")
+    untitled = runner.invoke(main, ["rules", "draft", str(tmp_path / "old.yaml"), "--agency", "mini"])
+    assert untitled.exit_code == 2 and "series: no class title with a level" in untitled.output
     other = runner.invoke(main, ["rules", "draft", str(tmp_path / "s.txt"), "--agency", "ccwd",
                                  "--from", str(tmp_path / "old.yaml")])
     assert other.exit_code == 2 and "agency: the rule file is for 'mini', not 'ccwd'" in other.output
