@@ -353,10 +353,19 @@ def rule_file(draft: Draft, base: Rulebook | None = None) -> dict:
         series["former_titles"] = list(old.former_titles)
     series["versions"] = [version]
     first = fold(draft.source.text.strip().splitlines()[0] if draft.source.text.strip() else draft.title)
-    return {"agency": draft.agency, "name": base.name if base is not None else draft.agency,
+    return _plain({"agency": draft.agency, "name": base.name if base is not None else draft.agency,
             "rules_version": f"draft-{version['id']}",
             "documents": [{"file": draft.document, "title": (first or draft.title)[:200]}],
-            "vocabulary": vocabulary, "series": [series]}
+            "vocabulary": vocabulary, "series": [series]})
+
+
+def _plain(value):
+    """A copy sharing no dict or list, so the YAML written has no anchors and aliases."""
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    return value
 
 
 def complete(draft: Draft, base: Rulebook | None = None) -> dict:

@@ -23,7 +23,7 @@ ADVANCE = re.compile(
     rf"years? of (?P<ok>successful )?experience at the (?P<frm>[^,.;]+?) level", re.I)
 SERVICE = re.compile(
     rf"(?P<n>{NUMBER}) years? (?:of (?:\w+ )?experience )?(?:serving )?(?:at the|as an?) (?P<cls>[^,.;]+?)"
-    rf"(?: level| with the\b|(?=[,.;]|$))", re.I)
+    rf"(?: level\b|(?= with the\b)|(?=[,.;]|$))", re.I)
 EXPERIENCE = (
     re.compile(rf"(?P<n>{NUMBER}) years? of (?:increasingly responsible )?(?:work )?experience in (?:performing )?"
                rf"(?:an? )?(?P<what>[^.;]+?)(?: role| work| duties)?(?=[.;]|, preferabl|, or |$)", re.I),
@@ -33,7 +33,7 @@ EXPERIENCE = (
 EDUCATION = re.compile(r"(?:high school diploma|graduation from high school)(?P<eq> or (?:the )?equivalent)?", re.I)
 LICENSE = re.compile(r"(?:(?:must )?possess(?:ion of)?(?: and maintain)? )?(?:an? )?(?:valid )?California "
                      r"(?:Class (?P<cls>[A-Z]) )?Driver'?s?'? License", re.I)
-AFTER_LICENSE = re.compile(r"^(?: issued by [^.;]+?)? and (?P<rest>(?!\w+ required)[^.;]+)", re.I)
+AFTER_LICENSE = re.compile(r"^[^.;]*?\band (?!maintain\b)(?P<rest>[^.;]+)", re.I)  # '... and safe driving record'
 ENDORSE = re.compile(r"\b(?P<what>recommendation|approval) of the (?P<role>[A-Z][\w-]*(?: [A-Z][\w-]*){0,4})")
 PROFICIENCY = re.compile(r"demonstrated proficiency to perform higher level work", re.I)
 VACANCY = re.compile(r"only available upon promotional opportunit(?:y|ies)", re.I)
@@ -196,7 +196,7 @@ def recognise(text: str, level: str | None, levels: list[str], series_title: str
         if MAY_BE_REQUIRED.search(text):
             crit["when_not_held"] = "needs_review"
         found.add("level", crit, m.group(0))
-        rest = AFTER_LICENSE.match(text[m.end():])
+        rest = AFTER_LICENSE.match(text[m.end():])  # a requirement joined to the licence: for a person
         if rest and len(rest["rest"].split()) >= 2:
             found.residue.append(rest["rest"].strip())
     for m in CERTIFICATION.finditer(text):
