@@ -107,7 +107,7 @@ def _series(name: str, headings: list, amended: str) -> tuple[str, list[str]]:
     levels: list[str] = []
     for _, title, found, _, _ in headings:
         if title.split()[-1].lower() == last:
-            levels += [lv for lv in found if lv not in levels]
+            levels += [lv for lv in dict.fromkeys(found) if lv not in levels]
     order = {lv: i for i, lv in enumerate(forms.LEVEL_ORDER)}
     return _title(best), sorted(levels, key=lambda lv: order.get(lv, len(order)))
 
@@ -290,6 +290,8 @@ def _paths(draft: Draft, level: str) -> list[dict]:
         criteria = list(keyed[key])
         for criterion in shared:
             _add_unique(criteria, criterion)
+        timed = {c["id"] for c in criteria if c["kind"] in ("service_time", "experience")}
+        criteria = [c for c in criteria if c["kind"] != "performance" or c["during"] in timed]
         if not criteria:
             continue
         path: dict = {"id": key.replace(":", "_from_").lower() if key != "open_entry" else "open_entry",

@@ -95,7 +95,7 @@ class Terms:
             hit = slug(words.split()[-1])
         if hit is not None:
             return hit
-        self.added.setdefault(category, {}).setdefault(wanted, words)
+        self.added.setdefault(category, {}).setdefault(wanted, words[:120])
         return wanted
 
     def license(self, words: str, licence_class: str | None) -> str:
@@ -104,7 +104,7 @@ class Terms:
         if len(drivers) == 1:
             return drivers[0]
         term = "ca_driver_class_" + licence_class.lower() if licence_class else "ca_driver_license"
-        self.added.setdefault("licenses", {}).setdefault(term, words)
+        self.added.setdefault("licenses", {}).setdefault(term, words[:120])
         return term
 
     def education(self) -> str:

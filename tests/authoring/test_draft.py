@@ -125,6 +125,8 @@ def test_series_levels_titles_and_date_are_read():
         ("I", "Meter Clerk I"), ("II", "Meter Clerk II"), ("III", "Meter Clerk III")]
     assert version["source"]["quote"] == "Effective Date: March 4, 2021"
     assert version["equivalency"]["quote"].startswith("Any combination of education and experience")
+    repeated, _ = _draft(SPEC.replace("METER CLERK I/II/III", "METER CLERK III/II/I/II"))
+    assert repeated.levels == ["I", "II", "III"]  # lowest first, each once
 
 
 def test_recognised_forms_become_criteria_on_their_levels():
