@@ -332,7 +332,8 @@ def rule_file(draft: Draft, base: Rulebook | None = None) -> dict:
     equivalency = next((i for i in draft.items if i.account == "equivalency"), None)
     if equivalency is not None:
         version["equivalency"] = _citation(draft, equivalency)
-    by_hand = [i for i in draft.items if i.account == "by_hand" or (i.account == "equivalency" and i is not equivalency)]
+    by_hand = [i for i in draft.items
+               if i.account == "by_hand" or (i.account == "equivalency" and i is not equivalency)]
     desirable = [i for i in draft.items if i.account == "desirable"]
     version["levels"] = [{"id": lv, "title": draft.level_title(lv), "paths": _paths(draft, lv)} for lv in draft.levels]
     for lv in version["levels"]:
@@ -384,32 +385,5 @@ def complete(draft: Draft, base: Rulebook | None = None) -> dict:
     return rule_file(draft, base) if missing else data
 
 
-def recognised_share(draft: Draft, book: Rulebook) -> tuple[int, list[str]]:
-    """How many criteria of ``book`` citing the draft's document the draft proposes: the same kind, on the same level
-    and kind of path (for an advancement, from the same level), with the same years and level of service, read
-    from the sentence the criterion quotes. With a line for each one it does not propose."""
-    proposed = [(t, key, c, fold(item.text).lower().rstrip(".;")) for item in draft.items for t, key, c in item.criteria]
-
-    def same_path(key: str, path) -> bool:
-        return key == "level" or key == ("open_entry" if path.kind == "open_entry" else f"advancement:{path.from_level}")
-
-    hits, misses = 0, []
-    for series in book.series:
-        for version in series.versions:
-            for level in version.levels:
-                for path in level.paths:
-                    for c in path.criteria:
-                        if c.source.document != draft.document:
-                            continue
-                        quote = fold(STRUCK.sub(" ", c.source.quote)).lower().rstrip(".;")
-                        if any(t == level.id and same_path(key, path) and p["kind"] == c.kind
-                               and (quote in text or text in quote) and p.get("years") == getattr(c, "years", None)
-                               and p.get("level") == getattr(c, "level", None) for t, key, p, text in proposed):
-                            hits += 1
-                        else:
-                            misses.append(f"{series.id} {version.id} {level.id} {path.id}/{c.id} ({c.kind}): "
-                                          f"{fold(c.source.quote)!r}")
-    return hits, misses
-
-
-__all__ = ["Draft", "Item", "complete", "continued_series", "draft_specification", "read_specification", "recognised_share", "rule_file", "verbatim"]
+__all__ = ["Draft", "Item", "complete", "continued_series", "draft_specification", "read_specification", "rule_file",
+           "verbatim"]

@@ -232,4 +232,5 @@ def desirable(text: str) -> bool:
     return bool(DESIRABLE.search(text))
 
 
-__all__ = ["ANYWHERE", "Found", "LEVEL", "LEVEL_ORDER", "Terms", "desirable", "level_token", "recognise", "sentences_of", "slug"]
+__all__ = ["ANYWHERE", "Found", "LEVEL", "LEVEL_ORDER", "Terms", "desirable", "level_token", "recognise",
+           "sentences_of", "slug"]

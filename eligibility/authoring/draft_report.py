@@ -1,5 +1,6 @@
 """What ``rules draft`` prints: the series, levels and sentences of the draft, and, against an existing rule file, what
-the new text adds, removes or changes (compared sentence by sentence with the citations of the version it follows)."""
+the new text adds, removes or changes (compared sentence by sentence with the citations of the version it follows)
+and how many of the file's criteria citing the text the draft proposes."""
 
 from __future__ import annotations
 
@@ -124,4 +125,34 @@ def compare(draft: Draft, book: Rulebook, path: str) -> list[str]:
     return out
 
 
-__all__ = ["compare", "describe"]
+def recognised_share(draft: Draft, book: Rulebook) -> tuple[int, list[str]]:
+    """How many criteria of ``book`` citing the draft's document the draft proposes: the same kind, on the same level
+    and kind of path (for an advancement, from the same level), with the same years and level of service, read
+    from the sentence the criterion quotes. With a line for each one it does not propose."""
+    proposed = [(t, key, c, fold(item.text).lower().rstrip(".;"))
+                for item in draft.items for t, key, c in item.criteria]
+
+    def same_path(key: str, path) -> bool:
+        wanted = "open_entry" if path.kind == "open_entry" else f"advancement:{path.from_level}"
+        return key in ("level", wanted)
+
+    hits, misses = 0, []
+    for series in book.series:
+        for version in series.versions:
+            for level in version.levels:
+                for path in level.paths:
+                    for c in path.criteria:
+                        if c.source.document != draft.document:
+                            continue
+                        quote = fold(STRUCK.sub(" ", c.source.quote)).lower().rstrip(".;")
+                        if any(t == level.id and same_path(key, path) and p["kind"] == c.kind
+                               and (quote in text or text in quote) and p.get("years") == getattr(c, "years", None)
+                               and p.get("level") == getattr(c, "level", None) for t, key, p, text in proposed):
+                            hits += 1
+                        else:
+                            misses.append(f"{series.id} {version.id} {level.id} {path.id}/{c.id} ({c.kind}): "
+                                          f"{fold(c.source.quote)!r}")
+    return hits, misses
+
+
+__all__ = ["compare", "describe", "recognised_share"]

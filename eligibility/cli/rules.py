@@ -61,8 +61,8 @@ def draft(spec: str, agency: str, from_file: str | None, effective, output: str 
     """
     import yaml
 
-    from eligibility.authoring.draft import complete, draft_specification, recognised_share
-    from eligibility.authoring.draft_report import compare, describe
+    from eligibility.authoring.draft import complete, draft_specification
+    from eligibility.authoring.draft_report import compare, describe, recognised_share
     from eligibility.rules.rulebook import load_rulebook
 
     try:

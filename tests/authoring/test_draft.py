@@ -11,7 +11,8 @@ import yaml
 from click.testing import CliRunner
 from factories import RULES, SPECS
 
-from eligibility.authoring.draft import complete, read_specification, recognised_share
+from eligibility.authoring.draft import complete, read_specification
+from eligibility.authoring.draft_report import recognised_share
 from eligibility.authoring.draft_forms import Terms
 from eligibility.authoring.lint import lint_rules_dir
 from eligibility.authoring.sentences import Coverage
@@ -168,7 +169,8 @@ def test_the_draft_lints_clean_against_its_text(tmp_path):
 
 
 def test_a_level_adds_to_another_and_service_without_or_is_required_with_the_rest():
-    text = SPEC.replace("Meter Clerk III\n", "Meter Clerk II\n\nIn addition to the qualifications for the Meter Clerk I:\n"
+    text = SPEC.replace("Meter Clerk III\n", "Meter Clerk II\n\n"
+                        "In addition to the qualifications for the Meter Clerk I:\n"
                         "- Two years of experience as a Meter Clerk with the District. Keeps the meter log.\n\n"
                         "Meter Clerk III\n")
     _, data = _draft(text)
