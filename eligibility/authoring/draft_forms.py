@@ -30,9 +30,10 @@ EXPERIENCE = (
     re.compile(rf"(?P<n>{NUMBER}) years? (?:of )?performing (?P<what>[^.,;]+?)(?: duties| work)(?=[.,;]|$)", re.I),
     re.compile(rf"(?P<n>{NUMBER}) years? of (?:increasingly responsible )?(?P<what>[^.;]*?\w) experience\b", re.I),
 )
-EDUCATION = re.compile(r"(?:high school diploma|graduation from high school)(?P<eq> or (?:the )?equivalent)?", re.I)
-LICENSE = re.compile(r"(?:(?:must )?possess(?:ion of)?(?: and maintain)? )?(?:an? )?(?:valid )?California "
-                     r"(?:Class (?P<cls>[A-Z]) )?Driver'?s?'? License", re.I)
+EDUCATION = re.compile(r"(?:(?P<level>high school) diploma|graduation from (?P<from>high school))"
+                       r"(?P<eq> or (?:the )?equivalent)?", re.I)
+LICENSE = re.compile(r"(?:(?:must )?possess(?:ion of)?(?: and maintain)? )?(?:an? )?(?:valid )?"
+                     r"(?P<core>California (?:Class [A-Z] )?Driver'?s?'? License)", re.I)
 AFTER_LICENSE = re.compile(r"^[^.;]*?\band (?!maintain\b)(?P<rest>[^.;]+)", re.I)  # '... and safe driving record'
 ENDORSE = re.compile(r"\b(?P<what>recommendation|approval) of the (?P<role>[A-Z][\w-]*(?: [A-Z][\w-]*){0,4})")
 PROFICIENCY = re.compile(r"demonstrated proficiency to perform higher level work", re.I)
@@ -98,21 +99,17 @@ class Terms:
         self.added.setdefault(category, {}).setdefault(wanted, words[:120])
         return wanted
 
-    def license(self, words: str, licence_class: str | None) -> str:
+    def license(self, words: str) -> str:
+        """A driver's licence: the rule file's one driver's licence term when it has exactly one."""
         known = self.known.get("licenses", {})
         drivers = [t for t, name in known.items() if "driver" in (t + " " + name).lower()]
-        if len(drivers) == 1:
-            return drivers[0]
-        term = "ca_driver_class_" + licence_class.lower() if licence_class else "ca_driver_license"
-        self.added.setdefault("licenses", {}).setdefault(term, words[:120])
-        return term
+        return drivers[0] if len(drivers) == 1 else self.term("licenses", words)
 
-    def education(self) -> str:
+    def education(self, words: str) -> str:
+        """A level of the education scale: the rule file's level whose name holds the words, else a new one."""
         known = self.known.get("education", {})
-        hit = next((t for t, name in known.items() if t == "high_school" or "high school" in name.lower()), None)
-        if hit is None:
-            self.added.setdefault("education", {}).setdefault("high_school", "high school")
-        return hit or "high_school"
+        hit = next((t for t, name in known.items() if t == slug(words) or words.lower() in name.lower()), None)
+        return hit or self.term("education", words.lower())
 
 
 def _kinds(what: str, terms: Terms) -> list[str]:
@@ -187,12 +184,13 @@ def recognise(text: str, level: str | None, levels: list[str], series_title: str
                                          "kinds": kinds}, m.group(0))
                 taken.append(m.span())
     for m in EDUCATION.finditer(text):
-        crit = {"id": "high_school", "kind": "education", "minimum": terms.education()}
+        level = m["level"] or m["from"]
+        crit = {"id": slug(level), "kind": "education", "minimum": terms.education(level)}
         if m["eq"]:
             crit["or_equivalent"] = True
         found.add("level", crit, m.group(0))
     for m in LICENSE.finditer(text):
-        crit = {"id": "drivers_license", "kind": "license", "license": terms.license(m.group(0), m["cls"])}
+        crit = {"id": "drivers_license", "kind": "license", "license": terms.license(m["core"])}
         if MAY_BE_REQUIRED.search(text):
             crit["when_not_held"] = "needs_review"
         found.add("level", crit, m.group(0))
