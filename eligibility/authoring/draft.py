@@ -168,7 +168,7 @@ def _extra_sentences(name: str, lines: list[str], have: set[int]) -> list[Senten
 
 
 def read_specification(name: str, text: str, agency: str, terms: forms.Terms,
-                       effective: dt.date | None = None, series_id: str | None = None) -> Draft:
+                       effective: dt.date | None = None) -> Draft:
     """The draft of one specification's text (``name`` is its file name, as citations give it)."""
     source = SourceText.from_text(name, text)
     lines = STRUCK.sub(lambda m: "\n" * m.group(0).count("\n"), text).splitlines()
@@ -178,11 +178,11 @@ def read_specification(name: str, text: str, agency: str, terms: forms.Terms,
     dated = _date(source)
     if effective is None and dated is None:
         raise InputError("no date found in the text: give --effective DATE", file=name, field="effective")
-    date_quote = dated[1] if dated else verbatim(next(h for h in headings if h[1].lower() == title.lower())[1],
-                                                 source)
+    heading = next(h[1] for h in headings if h[1].lower() == title.lower())
+    date_quote = dated[1] if dated else verbatim(heading, source) or " ".join(source.current.split()[:8])
     sentences = qualification_sentences(name, text)
     sentences += _extra_sentences(name, lines, {s.line for s in sentences})
-    draft = Draft(name, agency, series_id or "-".join(forms.slug(title).split("_")), title, levels,
+    draft = Draft(name, agency, "-".join(forms.slug(title).split("_")), title, levels,
                   effective or dated[0], date_quote, [], terms, source)
     for sentence in sorted(sentences, key=lambda s: s.line):
         _read_sentence(draft, sentence, contexts.get(sentence.line, levels))
