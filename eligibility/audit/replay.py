@@ -39,6 +39,7 @@ class CriterionChange(BaseModel):
     toward: str | None = None
     met_before: bool | None
     met_after: bool | None
+    window_moved: bool = False
     sentence: str
     field: str
 
@@ -137,12 +138,16 @@ def criterion_changes(logged: str, replayed: str) -> list[CriterionChange]:
         i, j = (now or was)[:2]
         evidence = crit.get("evidence") if isinstance(crit.get("evidence"), dict) else {}
         description = str(crit.get("description") or key[1])
-        out.append(CriterionChange(
+        starts = [(c.get("evidence") or {}).get("counted_from") if isinstance(c.get("evidence"), dict) else None
+                  for c in (a or {}, b or {})]
+        moved = a is not None and b is not None and starts[0] != starts[1]
+        why = f" (endorsements count from {starts[1]} now, from {starts[0]} when logged)" if moved else ""
+        out.append(CriterionChange(window_moved=moved,
             path=key[0], criterion=key[1], kind=str(crit.get("kind") or ""), description=description,
             by=evidence.get("by"), toward=evidence.get("toward"), met_before=a.get("met") if a else None,
             met_after=b.get("met") if b else None, field=f"paths[{i}].criteria[{j}]",
             sentence=f"{description[:1].upper()}{description[1:]}: {_met_words(a)} when logged, "
-                     f"{_met_words(b)} now."))
+                     f"{_met_words(b)} now{why}."))
     return out
 
 

@@ -111,10 +111,10 @@ def _effect(criterion, status_after: str | None) -> str:
     if criterion.met_before and not criterion.met_after:
         if status_after == "awaiting_approval" and criterion.kind == "endorsement":
             return "the decision waits on it again"
-        return f"{criterion.description} is no longer met; the decision is now {status_words(status_after or '')}"
+        return f"it is no longer met, and the decision is now {status_words(status_after or '')}"
     if criterion.met_after and not criterion.met_before:
-        return f"{criterion.description} is met now; the decision is now {status_words(status_after or '')}"
-    return f"{criterion.description} is {'met' if criterion.met_after else 'not met'} on another day"
+        return f"it is met now, and the decision is now {status_words(status_after or '')}"
+    return f"it is {'met' if criterion.met_after else 'not met'} on another day"
 
 
 def status_words(status: str) -> str:
@@ -156,10 +156,12 @@ def sentences(db, entry, outcome, title: Callable[[str], str]) -> list[str]:
                            f"({fields}) by {_by(change, title)}: "
                            f"{_effect(criterion, outcome.status_after)}.")
                 said = True
-        if not said:
+        if not said and criterion.window_moved:
+            out.append(criterion.sentence)  # its window moved with a criterion explained above
+        elif not said:
             cause = "no kept version of the record changed its input" if changes is not None else \
                 "the record it was decided from is not among the kept versions"
-            out.append(f"{criterion.sentence} ({cause}; the rules or the positions may have changed).")
+            out.append(f"{criterion.sentence[:-1]} ({cause}; the rules or the positions may have changed).")
     if changes is None:
         out.append("The record this decision was made from is not among the store's kept versions.")
     return out
