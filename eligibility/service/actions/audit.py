@@ -34,13 +34,14 @@ def _day(stamp: str) -> str:
     return stamp[:10]
 
 
-def record_changes(db, agency: str, employee_id: str, logged_sha256: str) -> list[dict] | None:
-    """The kept versions of a record after the one a decision was made from (matched by its hash), each with the
-    activity entry that wrote it and what it changed: [{version, via, actor, recorded_at, detail, fields,
-    removed, added, entry}]. None when the logged record is not among the kept versions."""
+def record_changes(db, agency: str, employee_id: str, logged_sha256: str | None) -> list[dict] | None:
+    """The kept versions of a record after the one a decision was made from (matched by its hash; the last one
+    that had it; None: every version after the first), each with the activity entry that wrote it and what it
+    changed: [{version, via, actor, recorded_at, detail, fields, removed, added, entry}]. None when the logged
+    record is not among the kept versions."""
     with db.read() as conn:
         kept = store.versions(conn, agency, employee_id)
-    starts = [i for i, v in enumerate(kept) if v["record_sha256"] == logged_sha256]
+    starts = [i for i, v in enumerate(kept) if logged_sha256 is None and i == 0 or v["record_sha256"] == logged_sha256]
     if not starts:
         return None
     found = activity.entries(db, agencies={agency}, subject=employee_id, limit=MAX_SEARCH) + [
@@ -68,11 +69,7 @@ def record_changes(db, agency: str, employee_id: str, logged_sha256: str) -> lis
 def record_history(db, agency: str, employee_id: str, limit: int) -> list[dict]:
     """The changes to one record, newest first (at most ``limit``): each kept version after the first with the
     activity entry that wrote it (an import's included) and the fields it changed for this person."""
-    with db.read() as conn:
-        kept = store.versions(conn, agency, employee_id)
-    if not kept:
-        return []
-    changes = record_changes(db, agency, employee_id, kept[0]["record_sha256"]) or []
+    changes = record_changes(db, agency, employee_id, None) or []
     return [{"at": c["recorded_at"][:19].replace("T", " ") + " UTC", "actor": c["entry"].actor if c["entry"]
              else c["actor"], "action": action_words(c["entry"].action) if c["entry"] else
              VIA_WORDS.get(c["via"], c["via"]), "seq": c["entry"].seq if c["entry"] else None,
@@ -164,7 +161,7 @@ def sentences(db, entry, outcome, title: Callable[[str], str]) -> list[str]:
             out.append(f"{criterion.sentence[:-1]} ({cause}; the rules or the positions may have changed).")
     if changes is None:
         out.append("The record this decision was made from is not among the store's kept versions.")
-    return out
+    return list(dict.fromkeys(out))  # a criterion several paths share is said once
 
 
 # -- the service's reads --------------------------------------------------------------------------------------
@@ -237,6 +234,26 @@ def store_sentences(db, entry, outcome, book) -> list[str]:
     return sentences(db, entry, outcome, lambda role: titles.get(role) or role.replace("_", " "))
 
 
+def replay_store(log_location: str, evaluator, *, decision_id: str | None = None, since=None):
+    """``eligibility audit replay STORE``: the logged decisions replayed against the records and positions now in
+    the service's store, with why each changed (``sentences``); (report, {seq: sentences}), or None when the log is
+    not a service store."""
+    db = activity.database_beside(log_location)
+    if db is None:
+        return None
+    try:
+        with db.read() as conn:
+            rosters = [store.roster(conn, agency) for agency in sorted(store.agencies(conn))]
+        with db.decision_log() as log:
+            report = replay(log, evaluator, rosters, decision_id=decision_id, since=since)
+            entries = {e.seq: e for e in log.entries(decision_id=decision_id, since=since)}
+        said = {o.seq: store_sentences(db, entries[o.seq], o, evaluator.books.get(entries[o.seq].agency))
+                for o in report.outcomes if o.result != "reproduced" and o.seq in entries}
+    finally:
+        db.close()
+    return report, said
+
+
 def search(state, caller, agencies: set[str] | None, who: str | None, **filters) -> tuple[list, dict]:
     """Decision-log entries (chain order) of ``agencies`` (None: every one) whose employee id equals ``who`` in any
     case or whose stored name contains it (in any case, spaces folded); with the names by (agency, employee id)."""
@@ -270,5 +287,5 @@ def entries_csv(found: list, names: dict) -> str:
     return buffer.getvalue()
 
 
-__all__ = ["details", "entries_csv", "logged", "record_changes", "record_history", "replayed", "search", "sentences",
+__all__ = ["details", "entries_csv", "logged", "record_changes", "record_history", "replay_store", "replayed", "search", "sentences",
            "status_words", "store_sentences"]
