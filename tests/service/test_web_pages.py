@@ -13,7 +13,7 @@ from html import unescape
 
 import pytest
 
-from eligibility.service.core import CSV_COLUMNS
+from eligibility.output.report import CSV_COLUMNS
 from eligibility.service.permissions import PERMISSIONS
 
 from service.service_world import AS_OF, PROPOSALS, build_world, if_match
