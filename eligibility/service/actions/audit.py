@@ -104,14 +104,17 @@ def _given(sources: list[dict], title: Callable[[str], str]) -> str:
     return ""
 
 
-def _effect(criterion, status_after: str | None) -> str:
+def _effect(criterion, outcome) -> str:
+    after = status_words(outcome.status_after or "")
+    decision = f"the decision is still {after}" if outcome.status_before == outcome.status_after else \
+        f"the decision is now {after}"
     if criterion.met_before and not criterion.met_after:
-        if status_after == "awaiting_approval" and criterion.kind == "endorsement":
+        if outcome.status_after == "awaiting_approval" and criterion.kind == "endorsement":
             return "the decision waits on it again"
-        return f"it is no longer met, and the decision is now {status_words(status_after or '')}"
+        return f"it is no longer met, and {decision}"
     if criterion.met_after and not criterion.met_before:
-        return f"it is met now, and the decision is now {status_words(status_after or '')}"
-    return f"it is {'met' if criterion.met_after else 'not met'} on another day"
+        return f"it is met now, and {decision}"
+    return f"it is {'met' if criterion.met_after else 'not met'} on another day, and {decision}"
 
 
 def status_words(status: str) -> str:
@@ -145,13 +148,13 @@ def sentences(db, entry, outcome, title: Callable[[str], str]) -> list[str]:
                     if given.startswith(", given by ") and who.startswith(given.removeprefix(", given by ") + " "):
                         who = "that account" + who[len(given.removeprefix(", given by ")):]
                     out.append(f"The {title(item['by'])}'s {item['kind']} of {item['date']}{given}, {verb} {who}: "
-                               f"{_effect(criterion, outcome.status_after)}.")
+                               f"{_effect(criterion, outcome)}.")
                     said = True
             elif _touches(change, criterion):
                 fields = ", ".join(change["fields"][:6]) + (" …" if len(change["fields"]) > 6 else "")
                 out.append(f"{criterion.description[:1].upper()}{criterion.description[1:]}: its input changed "
                            f"({fields}) by {_by(change, title)}: "
-                           f"{_effect(criterion, outcome.status_after)}.")
+                           f"{_effect(criterion, outcome)}.")
                 said = True
         if not said and criterion.window_moved:
             out.append(criterion.sentence)  # its window moved with a criterion explained above
