@@ -8,20 +8,15 @@ import csv
 import io
 import json
 import re
-from html import unescape
 
 import yaml
 from click.testing import CliRunner
 
 from eligibility.cli import main
 
-from service.service_world import AS_OF, RULES_DIR, if_match
+from service.service_world import AS_OF, RULES_DIR, if_match, text_of
 
 EMP = "/api/v1/employees/ccwd"
-
-
-def text_of(html: str) -> str:
-    return " ".join(unescape(re.sub(r"<[^>]+>", " ", html)).split())
 
 
 def record_decisions(world) -> None:

@@ -16,26 +16,12 @@ import pytest
 from eligibility.output.report import CSV_COLUMNS
 from eligibility.service.permissions import PERMISSIONS
 
-from service.service_world import AS_OF, PROPOSALS, build_world, if_match
+from service.service_world import AS_OF, PROPOSALS, if_match, text_of
 from service.web_forms import as_data, form, forms
 
 from factories import SAMPLES
 
 LORTIZ = {f"CCWD-00{i}" for i in range(1, 8)}  # lortiz supervises the first seven of employees_sample/ccwd.yaml
-
-
-@pytest.fixture(scope="module")
-def site(tmp_path_factory, evaluator):
-    """A world of this module's own (its tests change records, positions and the logs, in file order)."""
-    built = build_world(str(tmp_path_factory.mktemp("pages") / "store.sqlite3"), evaluator)
-    yield built
-    built.db.close()
-
-
-def text_of(html: str) -> str:
-    """The page's text as a person reads it (tags dropped, entities decoded, spaces collapsed)."""
-    text = " ".join(unescape(re.sub(r"<[^>]+>", " ", html)).split())
-    return re.sub(r"\(\s+", "(", re.sub(r"\s+([:;.,)])", r"\1", text))
 
 
 def rows(html: str) -> list[str]:
