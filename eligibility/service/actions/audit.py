@@ -13,8 +13,8 @@ from typing import Callable
 
 from .. import activity, store
 from ..action_words import action_words
-from ..core import (STATUS_WORDS, AuditError, AuditUnavailable, Decision, Employee, csv_cell, record_json, replay,
-                    vocabulary_roles)
+from ..core import (STATUS_WORDS, AuditError, AuditUnavailable, Decision, DecisionLog, Employee, csv_cell,
+                    record_json, replay, vocabulary_roles)
 from . import Refused
 from .endorsements import key, provenance
 
@@ -247,7 +247,7 @@ def replay_store(log_location: str, evaluator, *, decision_id: str | None = None
     try:
         with db.read() as conn:
             rosters = [store.roster(conn, agency) for agency in sorted(store.agencies(conn))]
-        with db.decision_log() as log:
+        with DecisionLog.open(log_location) as log:  # read-only, as every audit command opens it
             report = replay(log, evaluator, rosters, decision_id=decision_id, since=since)
             entries = {e.seq: e for e in log.entries(decision_id=decision_id, since=since)}
         said = {o.seq: store_sentences(db, entries[o.seq], o, evaluator.books.get(entries[o.seq].agency))
