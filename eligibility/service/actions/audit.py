@@ -290,5 +290,5 @@ def entries_csv(found: list, names: dict) -> str:
     return buffer.getvalue()
 
 
-__all__ = ["details", "entries_csv", "logged", "record_changes", "record_history", "replay_store", "replayed", "search", "sentences",
-           "status_words", "store_sentences"]
+__all__ = ["details", "entries_csv", "logged", "record_changes", "record_history", "replay_store", "replayed", "search",
+           "sentences", "status_words", "store_sentences"]
