@@ -151,3 +151,20 @@ def test_no_audit_page_shows_the_servers_database_path(sqlite_world):
                  f"/audit/replay/{decision_id}", "/audit/verify?anchor=1:" + "0" * 64):
         answer = auditor.get(page)
         assert answer.status_code in (200, 422) and path not in answer.text and "store.sqlite3" not in answer.text, page
+
+
+def test_a_store_error_names_no_server_path(sqlite_world, monkeypatch):
+    from eligibility.service.db import StoreError
+
+    where = sqlite_world.db.location.describe()
+
+    def broken(*args, **kwargs):
+        raise StoreError(f"{where}: cannot read the store: disk I/O error")
+
+    monkeypatch.setattr(type(sqlite_world.db), "decision_log", broken)
+    auditor = sqlite_world.signed_in("aud.ccwd")
+    page = auditor.get("/audit/verify")
+    assert page.status_code == 503 and "the store: cannot read the store: disk I/O error" in text_of(page.text)
+    assert where not in page.text
+    answer = sqlite_world.as_("aud.ccwd").get("/api/v1/audit/verify")
+    assert answer.status_code == 503 and answer.json()["detail"] == "the store: cannot read the store: disk I/O error"
