@@ -82,7 +82,7 @@ def _touches(change: dict, criterion) -> bool:
     return any(f.split(".")[0].split("[")[0] in heads for f in change["fields"])
 
 
-def _by(change: dict, title: Callable[[str], str]) -> str:
+def _by(change: dict) -> str:
     """Who wrote a version and through what, with its activity entry: 'hr.ccwd on 2026-12-07 (earlier version
     restored: version 1, activity entry 212)'."""
     entry = change["entry"]
@@ -93,7 +93,8 @@ def _by(change: dict, title: Callable[[str], str]) -> str:
     return f"{entry.actor if entry else change['actor']} on {_day(change['recorded_at'])} ({what}{where})"
 
 
-def _given(sources: list[dict], title: Callable[[str], str]) -> str:
+def _given(sources: list[dict]) -> str:
+    """How an endorsement came (its first provenance), as a clause of a sentence."""
     for item in sources:
         if item["source"] == "service":
             return f", given by {item['account']}"
@@ -143,8 +144,8 @@ def sentences(db, entry, outcome, title: Callable[[str], str]) -> list[str]:
                 for item, verb in moved:
                     if item["by"] != criterion.by or (criterion.toward and item["toward"] != criterion.toward):
                         continue
-                    who = _by(change, title)
-                    given = _given(sources.get(key(item), []), title)
+                    who = _by(change)
+                    given = _given(sources.get(key(item), []))
                     if given.startswith(", given by ") and who.startswith(given.removeprefix(", given by ") + " "):
                         who = "that account" + who[len(given.removeprefix(", given by ")):]
                     out.append(f"The {title(item['by'])}'s {item['kind']} of {item['date']}{given}, {verb} {who}: "
@@ -153,7 +154,7 @@ def sentences(db, entry, outcome, title: Callable[[str], str]) -> list[str]:
             elif _touches(change, criterion):
                 fields = ", ".join(change["fields"][:6]) + (" …" if len(change["fields"]) > 6 else "")
                 out.append(f"{criterion.description[:1].upper()}{criterion.description[1:]}: its input changed "
-                           f"({fields}) by {_by(change, title)}: "
+                           f"({fields}) by {_by(change)}: "
                            f"{_effect(criterion, outcome)}.")
                 said = True
         if not said and criterion.window_moved:
