@@ -27,6 +27,23 @@ Result = Literal["reproduced", "differs", "inputs_changed", "not_replayable"]
 MAX_DIFF_LINES = 40
 
 
+class CriterionChange(BaseModel):
+    """One criterion whose result differs between the logged and the replayed decision, in words (``sentence``);
+    ``field`` is its JSON path in the decision, for a details disclosure only."""
+
+    path: str
+    criterion: str
+    kind: str
+    description: str
+    by: str | None = None
+    toward: str | None = None
+    met_before: bool | None
+    met_after: bool | None
+    window_moved: bool = False
+    sentence: str
+    field: str
+
+
 class ReplayOutcome(BaseModel):
     """One logged decision, replayed."""
 
@@ -41,6 +58,9 @@ class ReplayOutcome(BaseModel):
     identical: bool | None = None
     message: str
     diff: list[str] = []
+    status_before: str | None = None
+    status_after: str | None = None
+    changes: list[CriterionChange] = []
 
 
 class ReplayReport(BaseModel):
@@ -79,11 +99,71 @@ def _summary(logged: str, replayed: str) -> str:
     return "; ".join(parts) if parts else "criteria, evidence or notes differ"
 
 
+def _met_words(criterion: dict | None) -> str:
+    if criterion is None:
+        return "not asked"
+    if criterion.get("met") is True:
+        return f"met on {criterion['met_on']}" if criterion.get("met_on") else "met"
+    if criterion.get("met") is False:
+        return "not met" + (f" (time met on {criterion['met_on']})" if criterion.get("met_on") else "")
+    return "undecided"
+
+
+def criterion_changes(logged: str, replayed: str) -> list[CriterionChange]:
+    """Each criterion of each path whose result (met, the day it is met) differs, in chain order of the replayed
+    decision's paths, with what it was and is now in words."""
+    try:
+        before, after = json.loads(logged), json.loads(replayed)
+    except ValueError:
+        return []
+    if not isinstance(before, dict) or not isinstance(after, dict):
+        return []
+
+    def criteria(decision: dict) -> dict[tuple[str, str], tuple[int, int, dict]]:
+        found = {}
+        for i, path in enumerate(decision.get("paths") or []):
+            for j, crit in enumerate((path or {}).get("criteria") or []):
+                if isinstance(crit, dict):
+                    found[(str(path.get("id")), str(crit.get("id")))] = (i, j, crit)
+        return found
+
+    old, new = criteria(before), criteria(after)
+    out = []
+    for key in list(new) + [k for k in old if k not in new]:
+        was, now = old.get(key), new.get(key)
+        a, b = (was[2] if was else None), (now[2] if now else None)
+        if a is not None and b is not None and (a.get("met"), a.get("met_on")) == (b.get("met"), b.get("met_on")):
+            continue
+        crit = b or a
+        i, j = (now or was)[:2]
+        evidence = crit.get("evidence") if isinstance(crit.get("evidence"), dict) else {}
+        description = str(crit.get("description") or key[1])
+        starts = [(c.get("evidence") or {}).get("counted_from") if isinstance(c.get("evidence"), dict) else None
+                  for c in (a or {}, b or {})]
+        moved = a is not None and b is not None and starts[0] != starts[1]
+        why = f" (endorsements count from {starts[1]} now, from {starts[0]} when logged)" if moved else ""
+        out.append(CriterionChange(window_moved=moved,
+            path=key[0], criterion=key[1], kind=str(crit.get("kind") or ""), description=description,
+            by=evidence.get("by"), toward=evidence.get("toward"), met_before=a.get("met") if a else None,
+            met_after=b.get("met") if b else None, field=f"paths[{i}].criteria[{j}]",
+            sentence=f"{description[:1].upper()}{description[1:]}: {_met_words(a)} when logged, "
+                     f"{_met_words(b)} now{why}."))
+    return out
+
+
 def _diff(logged: str, replayed: str) -> list[str]:
     lines = list(difflib.unified_diff(logged.splitlines(), replayed.splitlines(), "logged", "replayed",
                                       n=0, lineterm=""))
     return lines[:MAX_DIFF_LINES] + ([f"... {len(lines) - MAX_DIFF_LINES} more diff lines"]
                                      if len(lines) > MAX_DIFF_LINES else [])
+
+
+def _status(logged: str) -> str | None:
+    try:
+        value = json.loads(logged)
+    except ValueError:
+        return None
+    return value.get("status") if isinstance(value, dict) and isinstance(value.get("status"), str) else None
 
 
 def replay_entry(entry: LogEntry, evaluator: Evaluator, rosters: dict[str, Roster],
@@ -139,6 +219,9 @@ def replay_entry(entry: LogEntry, evaluator: Evaluator, rosters: dict[str, Roste
     identical = replayed == entry.decision_json
     base.update(identical=identical)
     diff = [] if identical else _diff(entry.decision_json, replayed)
+    if not identical:
+        base.update(changes=criterion_changes(entry.decision_json, replayed), status_after=decision.status,
+                    status_before=_status(entry.decision_json))
     if changed:
         outcome = "decision unchanged" if identical else f"decision differs: {_summary(entry.decision_json, replayed)}"
         return ReplayOutcome(**base, result="inputs_changed", message=f"{changed_text}; {outcome}", diff=diff)
@@ -169,4 +252,4 @@ def replay(log: DecisionLog, evaluator: Evaluator, rosters: Iterable[Roster], *,
     return ReplayReport(log=log.location, outcomes=outcomes)
 
 
-__all__ = ["ReplayOutcome", "ReplayReport", "replay", "replay_entry"]
+__all__ = ["CriterionChange", "ReplayOutcome", "criterion_changes", "ReplayReport", "replay", "replay_entry"]

@@ -117,13 +117,15 @@ def show(log: str, decision_id: str | None, employee_id: str | None, since: dt.d
 @click.option("--since", callback=optional_date, metavar="DATE", help="replay entries recorded on or after DATE (UTC)")
 @rules_option
 @click.option("--roster", "rosters", multiple=True, metavar="FILE",
-              help="roster holding the records (repeatable, one per agency; without it, the records stored with "
-                   "--include-record)")
+              help="roster holding the records (repeatable, one per agency; without it, the records in LOG when it "
+                   "is the service's store, else the records stored with --include-record)")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 def replay(log: str, decision_id: str | None, since: dt.date | None, rules_dir: str, rosters: tuple[str, ...],
            fmt: str) -> None:
     """Re-evaluate logged decisions; report changed inputs (naming the record's changed fields when it was
-    stored with --include-record) or decisions.
+    stored with --include-record) or decisions. When LOG is the service's store (and no --roster is given), the
+    records and positions are the store's, and each changed decision is explained in sentences: per criterion,
+    what changed and which activity entry changed its input (who, when, what).
 
     Exit 0 when every decision is reproduced byte for byte, 1 otherwise.
     """
@@ -131,25 +133,41 @@ def replay(log: str, decision_id: str | None, since: dt.date | None, rules_dir: 
 
     if decision_id and since:
         raise click.UsageError("give --id or --since, not both")
-    with Evaluator.from_dir(rules_dir) as evaluator, DecisionLog.open(log) as opened:
-        loaded = [evaluator.load_roster(path) for path in rosters]
-        report = replay_log(opened, evaluator, loaded, decision_id=decision_id, since=since)
+    with Evaluator.from_dir(rules_dir) as evaluator:
+        from_store = None if rosters else _store_replay(log, evaluator, decision_id, since)
+        if from_store is not None:
+            report, said = from_store
+        else:
+            said = {}
+            with DecisionLog.open(log) as opened:
+                loaded = [evaluator.load_roster(path) for path in rosters]
+                report = replay_log(opened, evaluator, loaded, decision_id=decision_id, since=since)
     if fmt == "json":
         click.echo(json.dumps({"log": report.log, "counts": report.counts(), "ok": report.ok,
-                               "outcomes": [o.model_dump() for o in report.outcomes]}, indent=2))
+                               "outcomes": [{**o.model_dump(), **({"sentences": said[o.seq]} if o.seq in said else {})}
+                                            for o in report.outcomes]}, indent=2))
     else:
         rows = [[str(o.seq), o.employee_id, o.as_of, o.result, o.message] for o in report.outcomes]
         for line in table(["SEQ", "EMPLOYEE", "AS OF", "RESULT", "DETAIL"], rows):
             click.echo(line)
         for o in report.outcomes:
-            if o.diff:
+            if o.diff or said.get(o.seq):
                 click.echo(f"\nentry {o.seq} ({o.employee_id}, decision {o.decision_id}):")
+                for line in said.get(o.seq, []):
+                    click.echo(f"  {line}")
                 for line in o.diff:
                     click.echo(f"  {line}")
         counts = ", ".join(f"{k} {v}" for k, v in report.counts().items())
         click.echo(f"\nSummary: {counts or 'no entries'} (total {len(report.outcomes)})")
     if not report.ok:
         sys.exit(1)
+
+
+def _store_replay(log: str, evaluator: Evaluator, decision_id: str | None, since: dt.date | None):
+    """(report, {seq: sentences}) when LOG is the service's store, else None."""
+    from eligibility.service.actions.audit import replay_store
+
+    return replay_store(log, evaluator, decision_id=decision_id, since=since)
 
 
 # -- diff-rules -------------------------------------------------------------------------------------

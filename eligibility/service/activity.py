@@ -203,17 +203,17 @@ def has_activity_log(db: Database) -> bool:
     return sa.inspect(db.engine).has_table("activity_log")
 
 
-def verify_beside(log_location: str, *, anchors: Sequence[tuple[int, str]] = (),
-                  key: LogKey | None = None) -> Verification | None:
-    """Verify the activity log in the database that holds the decision log ``log_location`` (a file or a
-    postgresql:// URL), for ``eligibility audit verify``; None when that database holds no activity log."""
+def database_beside(log_location: str):
+    """The service's store that holds the decision log ``log_location`` (a file or a postgresql:// URL), opened
+    (close it), or None when that database holds no activity log; a plain decision-log file is looked at read-only
+    first and never opened for writing here."""
     import sqlite3
     from urllib.parse import quote
 
     from .db import Database, locate
 
     location = locate(log_location)
-    if location.is_sqlite:  # looked at read-only first: a plain decision log is never opened for writing here
+    if location.is_sqlite:
         try:
             conn = sqlite3.connect(f"file:{quote(location.log)}?mode=ro", uri=True)
             try:
@@ -226,11 +226,24 @@ def verify_beside(log_location: str, *, anchors: Sequence[tuple[int, str]] = (),
         if not found:
             return None
     db = Database(location, pool_size=1)
+    if not has_activity_log(db):
+        db.close()
+        return None
+    return db
+
+
+def verify_beside(log_location: str, *, anchors: Sequence[tuple[int, str]] = (),
+                  key: LogKey | None = None) -> Verification | None:
+    """Verify the activity log in the database that holds the decision log ``log_location``, for ``eligibility
+    audit verify``; None when that database holds no activity log."""
+    db = database_beside(log_location)
+    if db is None:
+        return None
     try:
-        return verify(db, anchors=anchors, key=key) if has_activity_log(db) else None
+        return verify(db, anchors=anchors, key=key)
     finally:
         db.close()
 
 
-__all__ = ["ACTIVITY", "ActivityEntry", "append", "changed_fields", "entries", "has_activity_log", "record",
-           "sign_heads", "utc_now", "verify", "verify_beside"]
+__all__ = ["ACTIVITY", "ActivityEntry", "append", "changed_fields", "database_beside", "entries", "has_activity_log",
+           "record", "sign_heads", "utc_now", "verify", "verify_beside"]

@@ -280,10 +280,21 @@ async def _refused(request: Request, exc: Refused) -> Response:
 
 async def _store_error(request: Request, exc: StoreError) -> Response:
     LOG.error("store error on %s %s: %s", request.method, request.url.path, exc)
+    detail = _without_location(request, str(exc))
     if _page(request):
         from .pages import error_page
-        return error_page(request, 503, str(exc))
-    return json_response({"detail": str(exc)}, 503)
+        return error_page(request, 503, detail)
+    return json_response({"detail": detail}, 503)
+
+
+def _without_location(request: Request, text: str) -> str:
+    """A store error as a client reads it: the server's database path or URL said as "the store" (w25a: no server
+    path on any page; the log keeps the whole message)."""
+    location = request.app.state.service.db.location
+    for where in sorted({location.describe(), location.given, location.log, location.url}, key=len, reverse=True):
+        if where:
+            text = text.replace(where, "the store")
+    return text
 
 
 async def _eligibility_error(request: Request, exc: EligibilityError) -> Response:

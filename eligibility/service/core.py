@@ -17,7 +17,7 @@ from eligibility.audit.log import (
     sha256_text,
 )
 from eligibility.audit.replay import replay
-from eligibility.decide.decision import STATUSES, Decision, DecisionError
+from eligibility.decide.decision import STATUSES, Decision
 from eligibility.decide.decision import DecisionError as UndecidedItem
 from eligibility.decide.evaluator import Evaluator
 from eligibility.decide.explanation import STATUS_WORDS
@@ -33,8 +33,7 @@ from eligibility.errors import (
 )
 from eligibility.output.escaping import csv_cell
 from eligibility.output.html_assets import self_contained
-from eligibility.output.report import CSV_COLUMNS, in_window, key_date_text
-from eligibility.output.report import row as decision_row
+from eligibility.output.report import in_window, key_date_text
 from eligibility.output.timeline_person import person_timeline_svg
 from eligibility.output.writers import roster_csv
 from eligibility.reclass.impact import anonymise, assess
@@ -45,14 +44,12 @@ from eligibility.records.models import (
     Endorsement,
     Position,
     Roster,
-    RosterHeader,
     check_record,
     roster_from_document,
 )
 from eligibility.records.streaming import open_roster
 from eligibility.records.tabular import write_roster_csv
 from eligibility.rules.documents import Document, parse_yaml
-from eligibility.rules.location import find_rules_dir
 from eligibility.rules.schema import EndorsementCriterion
 
 
@@ -78,11 +75,11 @@ def vocabulary_roles(book) -> dict[str, str]:
 
 
 __all__ = [
-    "AuditError", "CSV_COLUMNS", "Decision", "DecisionError", "DecisionLog", "Document", "EligibilityError",
+    "AuditError", "Decision", "DecisionLog", "Document", "EligibilityError",
     "Employee", "Endorsement", "EvaluationError", "Evaluator", "InputError", "NoTargetError", "Position",
-    "ProposalError", "RecordError", "Roster", "RosterHeader", "STATUSES", "STATUS_WORDS", "UndecidedItem",
-    "anonymise", "assess", "canonical_json", "check_record", "csv_cell", "decision_json", "decision_row",
-    "endorsement_criteria", "find_rules_dir", "impact_markdown", "in_window", "key_date_text", "open_roster",
+    "ProposalError", "RecordError", "Roster", "STATUSES", "STATUS_WORDS", "UndecidedItem",
+    "anonymise", "assess", "canonical_json", "check_record", "csv_cell", "decision_json",
+    "endorsement_criteria", "impact_markdown", "in_window", "key_date_text", "open_roster",
     "parse_anchor", "parse_yaml", "person_timeline_svg", "positions_sha256", "proposal_from_document",
     "record_json", "record_sha256", "replay", "roster_csv", "roster_from_document", "sha256_text",
     "vocabulary_roles", "write_roster_csv",

@@ -11,6 +11,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
 from .auth import Caller, Denied
+from .params import parse_day
 from .permissions import PERMISSIONS, allowed
 from .web import page
 
@@ -140,13 +141,8 @@ def error_page(request: Request, status: int, detail: str, headers: dict | None 
 
 # -- reading what a person typed -------------------------------------------------------------------------------
 def day_or_none(value: str | None, what: str = "the date") -> dt.date | None:
-    """An ISO date from a form or a query string ('' is none); 422 naming the field otherwise."""
-    if value is None or not value.strip():
-        return None
-    try:
-        return dt.date.fromisoformat(value.strip())
-    except ValueError:
-        raise Denied(422, f"{what} must be a date (YYYY-MM-DD), not {value.strip()[:40]!r}") from None
+    """An ISO date from a form or a query string ('' is none); 422 naming the field otherwise (params.parse_day)."""
+    return parse_day(value, what)
 
 
 def days_or_none(value: str | None, what: str) -> int | None:

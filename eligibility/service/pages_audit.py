@@ -5,37 +5,28 @@ decision, and the activity log. Read-only, as the auditor's API routes are (repl
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import re
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Request
+from fastapi.responses import Response
 
 from . import activity, store
+from .action_words import action_words
+from .actions import audit as audit_actions
 from .actions.verifying import parse_anchors, verify_logs
 from .auth import Caller, authorized, not_found
-from .core import AuditError, Decision, Employee, record_json
-from .pages import agency_title, day_or_none, page_route, show, status_label
+from .core import AuditError
+from .pages import agency_title, page_route, show, status_label
 from .pages_employee import _paths
 from .pages_words import employee_url, in_words
-from .routes_audit import audit_replay
+from .params import AsOf, Since
 
 router = APIRouter()
 PAGE = 100
-ACTION_WORDS = {  # the activity log's actions (eligibility/service), in words
-    "login": "signed in", "login.failed": "sign-in failed", "login.throttled": "sign-in throttled",
-    "logout": "signed out", "account.create": "account added", "account.disable": "account disabled",
-    "token.create": "API token made", "roster.import": "roster imported", "employee.replace": "record saved",
-    "employee.patch": "record changed", "endorsement.create": "endorsement recorded",
-    "position.create": "position added", "position.update": "position changed"}
-ACTION_WORDS.update({"account.invite": "invitation link made", "account.password": "password set from an invitation",
-                     "token.revoke": "API token revoked"})  # auth (issue 21)
 SIGN_INS = ("login", "login.failed", "login.throttled", "logout")
 TOKEN = re.compile(r"([^.\[\]]+)|\[(\d+)\]")
-
-
-def _log(request: Request):
-    return request.app.state.service.db.decision_log()
 
 
 def _agencies(request: Request, caller: Caller, agency: str | None) -> tuple[set[str] | None, list[str]]:
@@ -51,29 +42,22 @@ def _agencies(request: Request, caller: Caller, agency: str | None) -> tuple[set
     return None, held
 
 
-def _names(request: Request, agencies: set[str] | None) -> dict[tuple[str, str], str]:
-    names = {}
-    with request.app.state.service.db.read() as conn:
-        for agency in (agencies if agencies is not None else store.agencies(conn)):
-            for row in store.employee_index(conn, agency):
-                names[(agency, row["employee_id"])] = row["name"] or ""
-    return names
+def _search(request: Request, caller: Caller, agency: str | None, employee: str | None, as_of, since):
+    agencies, choices = _agencies(request, caller, agency or None)
+    who = " ".join((employee or "").split())[:200] or None
+    found, names = audit_actions.search(request.app.state.service, caller, agencies, who, as_of=as_of, since=since)
+    return found, names, choices, who
 
 
 @page_route(router, "page.audit")
-def audit_page(request: Request, caller: Caller = Depends(authorized), agency: str | None = None,
-               employee: str | None = None, as_of: str | None = None, since: str | None = None, page: str = "1"):
-    """Entries newest first, a hundred a page, filtered by employee, as-of date and recorded-since date."""
-    agencies, choices = _agencies(request, caller, agency or None)
-    day, recorded = day_or_none(as_of, "'as of'"), day_or_none(since, "'recorded on or after'")
-    who = (employee or "").strip()[:200] or None
+def audit_page(request: Request, as_of: AsOf, since: Since, caller: Caller = Depends(authorized),
+               agency: str | None = None, employee: str | None = None, page: str = "1"):
+    """Entries newest first, a hundred a page, filtered by employee (an id in any case, or part of a name as the
+    store holds it), as-of date and recorded-since date; the same entries as CSV (audit.csv)."""
+    found, names, choices, who = _search(request, caller, agency, employee, as_of, since)
     number = int(page) if page.isdigit() and int(page) > 0 else 1
-    with _log(request) as log:
-        found = [e for e in log.entries(employee_id=who, as_of=day, since=recorded)
-                 if agencies is None or e.agency in agencies]
     total = len(found)
     chosen = list(reversed(found))[(number - 1) * PAGE: number * PAGE]
-    names = _names(request, agencies)
     rows = []
     for e in chosen:
         try:
@@ -84,17 +68,24 @@ def audit_page(request: Request, caller: Caller = Depends(authorized), agency: s
                      "agency": e.agency, "employee_id": e.employee_id, "actor": e.actor,
                      "name": names.get((e.agency, e.employee_id), ""), "status": summary["status"] or "",
                      "status_label": status_label(summary["status"] or "unreadable"), "target": summary["target"]})
-    query = {"agency": agency or "", "employee": who or "", "as_of": as_of or "", "since": since or ""}
+    query = {"agency": agency or "", "employee": who or "", "as_of": as_of.isoformat() if as_of else "",
+             "since": since.isoformat() if since else ""}
     return show(request, caller, "audit.html", rows=rows, total=total, page=number,
-                pages=max(1, (total + PAGE - 1) // PAGE), query=query, choices=choices)
+                pages=max(1, (total + PAGE - 1) // PAGE), query=query, choices=choices,
+                csv_href="/audit.csv?" + urlencode({k: v for k, v in query.items() if v}))
+
+
+@page_route(router, "page.audit_csv")
+def audit_csv(request: Request, as_of: AsOf, since: Since, caller: Caller = Depends(authorized),
+              agency: str | None = None, employee: str | None = None):
+    """The entries the same search finds, oldest first, every cell neutralised."""
+    found, names, _, _ = _search(request, caller, agency, employee, as_of, since)
+    return Response(audit_actions.entries_csv(found, names), media_type="text/csv; charset=utf-8",
+                    headers={"Content-Disposition": 'attachment; filename="decision-log.csv"'})
 
 
 def _entry(request: Request, caller: Caller, decision_id: str):
-    with _log(request) as log:
-        entry = next(iter(log.entries(decision_id=decision_id[:100])), None)
-    if entry is None or not caller.sees_agency(entry.agency):
-        raise not_found(f"no decision {decision_id!r}")
-    return entry
+    return audit_actions.logged(request.app.state.service, caller, decision_id)
 
 
 @page_route(router, "page.audit_entry")
@@ -173,32 +164,17 @@ def audit_replay_page(request: Request, decision_id: str, caller: Caller = Depen
     since, when the log holds only its hash), the positions and the rules."""
     state = request.app.state.service
     entry = _entry(request, caller, decision_id)
-    outcome = json.loads(audit_replay(request, decision_id, caller).body)
+    outcome = audit_actions.replayed(state, caller, decision_id)
     book = state.decider.books.get(entry.agency)
-    values = {"entry": entry, "outcome": outcome, "decision_diff": [], "record_diff": [], "record_changes": [],
-              "position_changes": [], "rules_now": book.rulebook.rules_version if book else None,
-              "url": employee_url(entry.agency, entry.employee_id), "words": ACTION_WORDS}
-    with state.db.read() as conn:
-        row = store.employee_row(conn, entry.agency, entry.employee_id)
-        positions = store.positions(conn, entry.agency) if row else []
-    if row is not None:
-        employee = Employee.model_validate_json(row["record_json"])
-        try:
-            replayed = state.decider.decide_one(entry.agency, employee, positions, dt.date.fromisoformat(entry.as_of),
-                                                entry.requested_target)
-        except ValueError:
-            replayed = None
-        if isinstance(replayed, Decision):
-            values["decision_diff"] = field_diff(json.loads(entry.decision_json), json.loads(replayed.to_json()))
-        if entry.record_json and outcome.get("record_matches") is False:
-            values["record_diff"] = field_diff(json.loads(entry.record_json), json.loads(record_json(employee)))
-    later = [e for e in activity.entries(state.db, agencies={entry.agency}, limit=100_000)
-             if e.recorded_at > entry.recorded_at]
-    if outcome.get("record_matches") is False:
-        values["record_changes"] = [e for e in later if e.subject == entry.employee_id or e.action == "roster.import"]
-    if outcome.get("positions_match") is False:
-        values["position_changes"] = [e for e in later if (e.subject or "").startswith("position ")
-                                      or e.action == "roster.import"]
+    found = audit_actions.details(state, entry, outcome)
+    values = {"entry": entry, "outcome": outcome, "decision_diff": [], "record_diff": [],
+              "record_changes": found["record_changes"], "position_changes": found["position_changes"],
+              "rules_now": book.rulebook.rules_version if book else None,
+              "url": employee_url(entry.agency, entry.employee_id), "words": action_words}
+    if found["decision_now"] is not None and not outcome.get("identical"):
+        values["decision_diff"] = field_diff(json.loads(entry.decision_json), found["decision_now"])
+    if found["logged_record"] is not None and outcome.get("record_matches") is False:
+        values["record_diff"] = field_diff(found["logged_record"], found["record_now"])
     return show(request, caller, "audit_replay.html", **values)
 
 
@@ -217,7 +193,7 @@ def activity_page(request: Request, caller: Caller = Depends(authorized), agency
     return show(request, caller, "activity.html", rows=chosen, total=len(found), page=number,
                 pages=max(1, (len(found) + PAGE - 1) // PAGE), choices=choices,
                 query={"agency": agency or "", "subject": subject or "", "changes": "on" if changes else ""},
-                words=ACTION_WORDS,
+                words=action_words,
                 agency_title=agency_title(request, caller.account.agency))
 
 

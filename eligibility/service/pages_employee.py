@@ -13,15 +13,17 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import RedirectResponse
 
-from . import activity, store
+from . import store
 from .auth import Caller, Denied, authorized
 from .core import AuditError, Decision, DecisionLog, key_date_text, person_timeline_svg
 from .pages import day_or_none, page_route, show, status_label
 from .pages_words import employee_url, in_words, missing, outcome_of
 from .actions import Refused, endorsements, scope
+from .actions import audit as audit_actions
 from .actions.inbox import SOON_DAYS, endorsable, inbox
 from .auth import client_of
 from .clock import Clock, ClockDep
+from .params import AsOf
 
 router = APIRouter()
 RESULT = {True: "met", False: "not met", None: "undecided"}
@@ -98,11 +100,10 @@ def _history(request: Request, agency: str, employee_id: str) -> tuple[list[dict
 
 
 def _changes(request: Request, agency: str, employee_id: str) -> list[dict]:
-    db = request.app.state.service.db
-    found = activity.entries(db, agencies={agency}, subject=employee_id, limit=1000)
-    return [{"at": e.recorded_at[:19].replace("T", " ") + " UTC", "actor": e.actor,
-             "action": e.action.replace(".", " ").replace("_", " "), "changed": e.changed, "detail": e.detail,
-             "how": _how(e.detail)} for e in reversed(found[-HISTORY:])]
+    """The record's changes (imports included, with the fields each changed for this person), in the Activity
+    page's words (actions.audit.record_history)."""
+    found = audit_actions.record_history(request.app.state.service.db, agency, employee_id, HISTORY)
+    return [{**c, "how": _how(c["detail"])} for c in found]
 
 
 def _how(detail: dict) -> str:
@@ -115,8 +116,8 @@ def _how(detail: dict) -> str:
 
 
 @page_route(router, "page.employee")
-def employee_page(request: Request, agency: str, employee_id: str, clock: ClockDep,
-                  caller: Caller = Depends(authorized), as_of: str | None = None, endorsed: str | None = None):
+def employee_page(request: Request, agency: str, employee_id: str, clock: ClockDep, as_of: AsOf,
+                  caller: Caller = Depends(authorized), endorsed: str | None = None):
     return _employee(request, caller, clock, agency, employee_id, as_of, endorsed)
 
 
@@ -126,10 +127,10 @@ def _paper_choices(roles, agency: str) -> list[dict]:
             for role in roles.roles_of(agency) for kind in sorted(roles.endorsement_kinds(role, agency))]
 
 
-def _employee(request: Request, caller: Caller, clock: Clock, agency: str, employee_id: str, as_of: str | None,
+def _employee(request: Request, caller: Caller, clock: Clock, agency: str, employee_id: str, as_of: dt.date | None,
               endorsed: str | None, status: int = 200, paper: dict | None = None):
     state = request.app.state.service
-    day = day_or_none(as_of, "'as of'") or clock.today()
+    day = as_of or clock.today()
     row, decided = decide_visible(request, caller, agency, employee_id, day)
     outcome = outcome_of(decided)
     roles, role = state.roles, caller.account.role

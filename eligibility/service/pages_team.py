@@ -14,11 +14,12 @@ from fastapi.responses import Response
 from . import store
 from .actions import team as team_actions
 from .auth import Caller, Denied, authorized
+from .clock import ClockDep
 from .core import UndecidedItem, roster_csv
 from .deciding import keep
-from .pages import (STATUS_ORDER, agency_title, day_or_none, days_or_none, page_route, search_matches, show,
-                    status_label)
+from .pages import STATUS_ORDER, agency_title, days_or_none, page_route, search_matches, show, status_label
 from .pages_words import outcome_of, team_row
+from .params import AsOf
 
 router = APIRouter()
 SORTS = {  # column -> (heading, sort key of a row)
@@ -44,8 +45,8 @@ def decided_team(request: Request, caller: Caller, agency: str | None, as_of: dt
 class Filters:
     """The Team page's filters, read from its query string (the same names in the page's form and its links)."""
 
-    def __init__(self, agency: str | None, status: list[str], within: str | None, as_of: str | None,
-                 sort: str | None, order: str | None, q: str | None = None) -> None:
+    def __init__(self, agency: str | None, status: list[str], within: str | None, as_of: dt.date | None,
+                 today: dt.date, sort: str | None, order: str | None, q: str | None = None) -> None:
         self.agency = agency or None
         self.q = " ".join((q or "").split())[:200] or None
         self.statuses = {s for value in status for s in value.split(",") if s}
@@ -53,8 +54,8 @@ class Filters:
         if unknown:
             raise Denied(422, f"unknown status {unknown[0]!r}")
         self.within = days_or_none(within, "'becomes eligible within'")
-        self.as_of = day_or_none(as_of, "'as of'") or dt.date.today()
-        self.given_as_of = bool(as_of and as_of.strip())
+        self.as_of = as_of or today
+        self.given_as_of = as_of is not None
         self.sort = sort if sort in SORTS else None
         self.order = "desc" if order == "desc" else "asc"
 
@@ -69,10 +70,10 @@ class Filters:
         return urlencode(flat)
 
 
-def _filters(agency: str | None = None, status: list[str] = Query(default=[]), within: str | None = None,
-             as_of: str | None = None, sort: str | None = None, order: str | None = None,
+def _filters(as_of: AsOf, clock: ClockDep, agency: str | None = None, status: list[str] = Query(default=[]),
+             within: str | None = None, sort: str | None = None, order: str | None = None,
              q: str | None = None) -> Filters:
-    return Filters(agency, status, within, as_of, sort, order, q)
+    return Filters(agency, status, within, as_of, clock.today(), sort, order, q)
 
 
 def selected(decided: list, filters: Filters) -> list:

@@ -170,6 +170,12 @@ PERMISSIONS.update({
                                summary="enter an endorsement given on paper, with its reference"),
 })
 
+# w25a (issue 25): the entries an audit search finds, as CSV
+PERMISSIONS.update({
+    "page.audit_csv": Rule("GET", "/audit.csv", frozenset({AUDITOR}), "agency",
+                           summary="the decision-log entries an audit search finds, as CSV"),
+})
+
 for _action, _rule in PERMISSIONS.items():  # the table's own invariants, checked on import
     assert not (_rule.write and AUDITOR in _rule.roles), f"{_action}: an auditor never writes"
     assert _rule.write == (_rule.method not in ("GET", "HEAD")) or _action in (

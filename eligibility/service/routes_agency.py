@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from fastapi import APIRouter, Body, Depends, Header, Query, Request
+from fastapi import APIRouter, Body, Depends, Header, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
 from pydantic import BaseModel, Field
@@ -25,9 +25,10 @@ from .core import (
     proposal_from_document,
     roster_from_document,
 )
+from .params import AsOf
 from .permissions import PERMISSIONS
 from .responses import json_response
-from .routes_people import actor, check_target, parse_as_of
+from .routes_people import actor, check_target
 
 router = APIRouter()
 MAX_BODY = 20 * 1024 * 1024  # a roster or a proposal sent in one request
@@ -164,17 +165,15 @@ def roster_export(request: Request, agency: str, clock: ClockDep, caller: Caller
 
 # -- reclassification -----------------------------------------------------------------------------------------
 @route("reclass.assess", ["reclassification"])
-async def reclass_assess(request: Request, caller: Caller = Depends(authorized),
-                         as_of: str | None = Query(None)) -> Response:
+async def reclass_assess(request: Request, as_of: AsOf, caller: Caller = Depends(authorized)) -> Response:
     """A proposal (YAML or JSON, as ``eligibility reclass`` reads) against the stored roster of its agency: the
     reclassification impact model, as ``eligibility reclass --format json`` writes it."""
     text = await text_body(request)
     return await run_in_threadpool(_reclass, request, caller, text, as_of)
 
 
-def _reclass(request: Request, caller: Caller, text: str, as_of: str | None) -> Response:
+def _reclass(request: Request, caller: Caller, text: str, day: dt.date | None) -> Response:
     state = request.app.state.service
-    day = parse_as_of(as_of) if as_of else None
     try:
         proposal = proposal_from_document(parse_yaml(text, "request body", ProposalError))
     except ProposalError as exc:

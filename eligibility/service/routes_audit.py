@@ -3,17 +3,18 @@ log. Read-only: nothing here writes (replay decides again and compares; it recor
 
 from __future__ import annotations
 
-import datetime as dt
 import itertools
 import json
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
 
-from . import activity, store
+from . import activity
+from .actions import audit as audit_actions
 from .actions.verifying import MAX_ANCHORS, parse_anchors, verify_logs
-from .auth import Caller, Denied, authorized, not_found
-from .core import AuditError, AuditUnavailable, replay
+from .auth import Caller, Denied, authorized
+from .core import AuditError
+from .params import AsOf, Since
 from .permissions import PERMISSIONS
 from .responses import json_response
 
@@ -26,15 +27,6 @@ def route(action: str, **kwargs):
     rule = PERMISSIONS[action]
     return router.api_route(rule.path, methods=[rule.method], name=action, status_code=rule.ok,
                             summary=rule.summary, **kwargs)
-
-
-def _date(value: str | None, name: str) -> dt.date | None:
-    if value is None:
-        return None
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise Denied(422, f"{name} must be an ISO date (YYYY-MM-DD)") from None
 
 
 def _scope(caller: Caller, agency: str | None) -> set[str] | None:
@@ -50,14 +42,13 @@ def _log(request: Request):
 
 @route("audit.entries")
 def audit_entries(request: Request, caller: Caller = Depends(authorized), agency: str | None = None,
-                  employee: str | None = Query(None, max_length=200), since: str | None = None,
-                  as_of: str | None = None, after: int = Query(0, ge=0, le=MAX_SEQ),
+                  employee: str | None = Query(None, max_length=200), since: Since = None,
+                  as_of: AsOf = None, after: int = Query(0, ge=0, le=MAX_SEQ),
                   limit: int = Query(100, ge=1, le=MAX_LIMIT)) -> Response:
     """Decision-log entries in chain order after seq ``after`` (as ``eligibility audit show --format json``)."""
     agencies = _scope(caller, agency)
     with _log(request) as log:
-        selected = (e for e in log.entries(employee_id=employee, since=_date(since, "since"),
-                                           as_of=_date(as_of, "as_of"))
+        selected = (e for e in log.entries(employee_id=employee, since=since, as_of=as_of)
                     if e.seq > after and (agencies is None or e.agency in agencies))
         items = [{**e.model_dump(), "summary": e.summary()} for e in itertools.islice(selected, limit)]
     return json_response({"items": items, "next_after": items[-1]["seq"] if len(items) == limit else None})
@@ -81,34 +72,20 @@ def audit_verify(request: Request, caller: Caller = Depends(authorized),
 @route("audit.replay")
 def audit_replay(request: Request, decision_id: str, caller: Caller = Depends(authorized)) -> Response:
     """Decide a logged decision again from the record now in the store and the rules now in force, and compare it
-    byte for byte with the logged one (naming the inputs that changed)."""
-    state = request.app.state.service
-    with _log(request) as log:
-        entry = next(iter(log.entries(decision_id=decision_id)), None)
-        if entry is None or not caller.sees_agency(entry.agency):
-            raise not_found(f"no decision {decision_id!r}")
-        with state.db.read() as conn:
-            rosters = [store.roster(conn, entry.agency)] if store.agency_version(conn, entry.agency) else []
-        try:
-            with state.decider.engine_lock:
-                report = replay(log, state.decider.evaluator, rosters, decision_id=decision_id)
-        except AuditUnavailable:
-            raise  # the log's database did not answer: 503 (Database.decision_log), not a fault of the request
-        except AuditError as exc:
-            raise Denied(422, str(exc)) from None
-    outcome = report.outcomes[0]
-    return json_response({"ok": report.ok, **outcome.model_dump()})
+    byte for byte with the logged one (naming the inputs that changed, and in ``sentences`` why: each criterion
+    that changed and the activity entry that changed its input)."""
+    return json_response(audit_actions.replayed(request.app.state.service, caller, decision_id))
 
 
 @route("activity.entries")
 def activity_entries(request: Request, caller: Caller = Depends(authorized), agency: str | None = None,
                      subject: str | None = Query(None, max_length=300), action: str | None = Query(None, max_length=60),
-                     since: str | None = None, after: int = Query(0, ge=0, le=MAX_SEQ),
+                     since: Since = None, after: int = Query(0, ge=0, le=MAX_SEQ),
                      limit: int = Query(100, ge=1, le=MAX_LIMIT)) -> Response:
     """Activity-log entries in chain order after seq ``after``: who changed what, when, with the changed fields.
     An auditor of one agency sees that agency's entries (account changes and sign-ins of its accounts included)."""
     found = activity.entries(request.app.state.service.db, agencies=_scope(caller, agency), subject=subject,
-                             action=action, since=_date(since, "since"), after_seq=after, limit=limit)
+                             action=action, since=since, after_seq=after, limit=limit)
     items = [e.model_dump() for e in found]
     return json_response({"items": items, "next_after": items[-1]["seq"] if len(items) == limit else None})
 

@@ -17,9 +17,10 @@ from pydantic import BaseModel, Field
 from . import store
 from .actions import endorsements, records, scope, version_of
 from .auth import Caller, Denied, authorized, client_of, not_found
-from .clock import Clock, ClockDep
+from .clock import ClockDep
 from .core import STATUSES, RecordError, UndecidedItem
 from .deciding import keep
+from .params import AsOf
 from .permissions import PERMISSIONS
 from .responses import json_response
 
@@ -33,15 +34,6 @@ def route(action: str, **kwargs):
     rule = PERMISSIONS[action]
     return router.api_route(rule.path, methods=[rule.method], name=action, status_code=rule.ok,
                             summary=rule.summary, **kwargs)
-
-
-def parse_as_of(value: str | None, clock: Clock | None = None) -> dt.date:
-    if value is None:
-        return (clock or Clock()).today()
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise Denied(422, "as_of must be an ISO date (YYYY-MM-DD)") from None
 
 
 def check_target(value: str | None) -> str | None:
@@ -61,14 +53,14 @@ def actor(request: Request, caller: Caller) -> store.Actor:
 
 # -- the team list ----------------------------------------------------------------------------------------
 @route("employees.list")
-def employees_list(request: Request, clock: ClockDep, caller: Caller = Depends(authorized), agency: str | None = None,
-                   status: list[str] = Query(default=[]), within_days: int | None = Query(None, ge=0, le=MAX_WITHIN),
-                   as_of: str | None = None, to: str | None = None) -> Response:
+def employees_list(request: Request, clock: ClockDep, as_of: AsOf, caller: Caller = Depends(authorized),
+                   agency: str | None = None, status: list[str] = Query(default=[]),
+                   within_days: int | None = Query(None, ge=0, le=MAX_WITHIN), to: str | None = None) -> Response:
     """The caller's visible employees (a supervisor's team; an agency for every other role), each with the summary
     of their current decision. ``status`` may be repeated or comma-separated; ``within_days`` keeps those whose key
     date (eligible since, or time requirement met on) falls from the as-of date to N days after it."""
     state = request.app.state.service
-    day, target = parse_as_of(as_of, clock), check_target(to)
+    day, target = as_of or clock.today(), check_target(to)
     statuses = {s.strip() for value in status for s in value.split(",") if s.strip()}
     unknown = sorted(statuses - LIST_STATUSES)
     if unknown:
@@ -107,12 +99,11 @@ def employee_read(request: Request, agency: str, employee_id: str, caller: Calle
 
 
 @route("employee.decision")
-def employee_decision(request: Request, agency: str, employee_id: str, clock: ClockDep,
-                      caller: Caller = Depends(authorized), as_of: str | None = None,
-                      to: str | None = None) -> Response:
+def employee_decision(request: Request, agency: str, employee_id: str, clock: ClockDep, as_of: AsOf,
+                      caller: Caller = Depends(authorized), to: str | None = None) -> Response:
     """Exactly the bytes ``eligibility check ROSTER ID --as-of DATE [--to SERIES:LEVEL] --format json`` prints."""
     state = request.app.state.service
-    day, target = parse_as_of(as_of, clock), check_target(to)
+    day, target = as_of or clock.today(), check_target(to)
     with state.db.read() as conn:
         row = visible_row(conn, caller, agency, employee_id)
         _, positions_sha = store.agency_version(conn, agency)
@@ -244,5 +235,5 @@ def employee_restore(request: Request, agency: str, employee_id: str, version: i
                                   version=version_of(if_match), client=client_of(request)))
 
 
-__all__ = ["NewEndorsement", "PaperEndorsement", "actor", "check_target", "parse_as_of", "route", "router",
+__all__ = ["NewEndorsement", "PaperEndorsement", "actor", "check_target", "route", "router",
            "visible_row"]

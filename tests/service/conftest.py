@@ -37,6 +37,14 @@ def world(tmp_path_factory, evaluator):
     built.db.close()
 
 
+@pytest.fixture(scope="module")
+def site(tmp_path_factory, evaluator):
+    """A world of the module's own, for tests that change records, positions and the logs in file order."""
+    built = build_world(str(tmp_path_factory.mktemp("site") / "store.sqlite3"), evaluator)
+    yield built
+    built.db.close()
+
+
 @pytest.fixture
 def fresh_world(store_url, evaluator):
     """A world of its own, on each backend."""

@@ -134,3 +134,7 @@ PAGE_REQUESTS.update({  # auth (issue 21): HR's accounts page
     "page.account_disable": lambda w, r, x: ("POST", f"/hr/accounts/{_account(w, x[0])}/disable", NO_FOLLOW),
     "page.token_revoke": lambda w, r, x: ("POST", f"/hr/accounts/{_token(w, x[0])}/revoke", NO_FOLLOW),
 })
+
+PAGE_REQUESTS.update({  # w25a (issue 25): the audit search's CSV
+    "page.audit_csv": lambda w, r, x: ("GET", "/audit.csv", {"params": {"agency": x[0]}}),
+})

@@ -3,11 +3,17 @@ with an API token, and the app), PostgreSQL databases, and the accounts by role.
 
 from __future__ import annotations
 
+import re
+import socket
 import uuid
 from dataclasses import dataclass, field
+from html import unescape
+
+from click.testing import CliRunner
 
 from factories import ROOT, SAMPLES
 
+from eligibility.cli import main
 from eligibility.service import accounts
 from eligibility.service.app import create_app
 from eligibility.service.db import Database, locate, upgrade
@@ -101,3 +107,21 @@ def if_match(client, url: str, **headers) -> dict:
 
 RULES_DIR = ROOT / "rules"
 PROPOSALS = {"ccwd": ROOT / "proposals" / "ccwd-2017-css.yaml", "jbwd": ROOT / "proposals" / "jbwd-css-range.yaml"}
+
+
+# -- helpers shared by the service tests -------------------------------------------------------------------------
+def run(*args, input=None, env=None):
+    """``eligibility ARGS`` in-process (exceptions raised, not caught)."""
+    return CliRunner().invoke(main, [str(a) for a in args], input=input, env=env, catch_exceptions=False)
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def text_of(html: str) -> str:
+    """The page's text as a person reads it (tags dropped, entities decoded, spaces collapsed)."""
+    text = " ".join(unescape(re.sub(r"<[^>]+>", " ", html)).split())
+    return re.sub(r"\(\s+", "(", re.sub(r"\s+([:;.,)])", r"\1", text))

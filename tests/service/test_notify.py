@@ -6,14 +6,11 @@ from __future__ import annotations
 
 import email
 import email.policy
-import socket
 
 import pytest
 import sqlalchemy as sa
-from click.testing import CliRunner
-from service.service_world import AS_OF, build_world
+from service.service_world import AS_OF, build_world, free_port, run
 
-from eligibility.cli import main
 from eligibility.service import tables as t
 
 aiosmtpd = pytest.importorskip("aiosmtpd.controller", reason="aiosmtpd is not installed (pip install '.[test]')")
@@ -28,16 +25,13 @@ class Inbox:
         return "250 OK"
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+
 
 
 @pytest.fixture
 def smtp():
     inbox = Inbox()
-    controller = aiosmtpd.Controller(inbox, hostname="127.0.0.1", port=_free_port())
+    controller = aiosmtpd.Controller(inbox, hostname="127.0.0.1", port=free_port())
     controller.start()
     try:
         yield inbox, f"127.0.0.1:{controller.port}"
@@ -55,10 +49,6 @@ def store(tmp_path, evaluator):
         result = run("users", "email", name, address, "--db", path)
         assert result.exit_code == 0 and result.output == f"account {name}: e-mail {address}\n", result.output
     return path
-
-
-def run(*args):
-    return CliRunner().invoke(main, list(args), catch_exceptions=False)
 
 
 def notify(store, address, *more):
@@ -124,7 +114,7 @@ def test_digests_off_or_no_address_or_disabled_send_nothing(store, smtp):
 
 
 def test_an_unreachable_server_sends_nothing_and_records_nothing(store, tmp_path):
-    closed = f"127.0.0.1:{_free_port()}"
+    closed = f"127.0.0.1:{free_port()}"
     result = notify(store, closed)
     assert result.exit_code == 1
     assert f"cannot send through {closed}" in result.output and "nothing was sent" in result.output

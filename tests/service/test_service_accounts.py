@@ -12,22 +12,16 @@ import re
 
 import pytest
 import sqlalchemy as sa
-from click.testing import CliRunner
 from factories import RULES
 
-from eligibility.cli import main
 from eligibility.service import tables
 from eligibility.service.app import create_app
 from eligibility.service.clock import Clock, FixedClock
 from eligibility.service.passwords import PasswordError, check_password
-from service.service_world import PASSWORD
+from service.service_world import PASSWORD, run
 from service.web_forms import as_data, form
 
 T0 = dt.datetime(2026, 12, 1, 9, 0, tzinfo=dt.timezone.utc)
-
-
-def run(*args, input=None):
-    return CliRunner().invoke(main, [str(a) for a in args], input=input, catch_exceptions=False)
 
 
 def actions_of(world, subject: str) -> list[str]:
@@ -307,9 +301,10 @@ def test_40_concurrent_sign_ins_get_at_most_5_password_checks_and_bounded_memory
 
     import httpx
 
-    from service.test_service_cli import _port, _start, _stop
+    from service.service_world import free_port
+    from service.test_service_cli import _start, _stop
 
-    port = _port()
+    port = free_port()
     process, lines = _start(["--demo", "--port", str(port), "--rules", str(RULES)], tmp_path)
     try:
         password = next(re.match(r"\s+hr\.ccwd\s+hr\s+\S+\s+password: (\S+)$", line)[1] for line in lines

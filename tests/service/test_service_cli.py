@@ -7,7 +7,6 @@ import json
 import os
 import re
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -15,17 +14,12 @@ from pathlib import Path
 
 import httpx
 import pytest
-from click.testing import CliRunner
 from factories import RULES
 
-from eligibility.cli import main
 from eligibility.service.db import head_revision
+from service.service_world import free_port, run
 
 ELIGIBILITY = str(Path(sys.executable).parent / "eligibility")
-
-
-def run(*args, input=None):
-    return CliRunner().invoke(main, [str(a) for a in args], input=input, catch_exceptions=False)
 
 
 def test_users_and_tokens(tmp_path):
@@ -67,12 +61,6 @@ def test_users_and_tokens(tmp_path):
     assert run("tokens", "create", "om", "--db", db).output == "eligibility: error: account 'om' is disabled\n"
 
 
-def _port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def _start(args: list[str], cwd: Path):
     """``eligibility serve ...`` in its own process; its output up to the line saying it serves."""
     process = subprocess.Popen([ELIGIBILITY, "serve", *args], cwd=cwd, stdout=subprocess.PIPE,
@@ -100,7 +88,7 @@ def _stop(process, sig=signal.SIGINT) -> None:
 
 @pytest.mark.parametrize("stop", [signal.SIGINT, signal.SIGTERM])
 def test_serve_demo_brings_up_the_samples_with_one_account_per_role(tmp_path, stop):
-    port = _port()
+    port = free_port()
     process, lines = _start(["--demo", "--port", str(port), "--rules", str(RULES)], tmp_path)
     try:
         store = next(line for line in lines if line.startswith("Demo store")).split(": ", 1)[1].split(" ")[0]
@@ -126,7 +114,7 @@ def test_serve_demo_brings_up_the_samples_with_one_account_per_role(tmp_path, st
 
 
 def test_serve_creates_an_empty_store_and_answers(tmp_path):
-    port = _port()
+    port = free_port()
     db = tmp_path / "new.sqlite3"
     process, lines = _start(["--db", str(db), "--port", str(port), "--rules", str(RULES)], tmp_path)
     try:

@@ -39,3 +39,69 @@ def test_no_agency_role_or_agency_is_named_in_the_service_code():
     for path in sorted(SERVICE.rglob("*.py")):
         text = path.read_text()
         assert not [w for w in words if f'"{w}"' in text or f"'{w}'" in text], path
+
+
+# -- the use-case layer finished (issue 25 item 2) -------------------------------------------------------------------
+def _modules(prefix: str) -> list[Path]:
+    return sorted(p for p in SERVICE.glob(f"{prefix}*.py"))
+
+
+def test_no_page_module_imports_a_route_module():
+    pages = _modules("pages") + [SERVICE / "web.py"]
+    assert len(pages) > 5
+    for path in pages:
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.ImportFrom):
+                names = [node.module or ""] + [f"{node.module or ''}.{a.name}" for a in node.names]
+                assert not any(n.split(".")[-1].startswith("routes") or ".routes" in f".{n}" for n in names), \
+                    f"{path.name}:{node.lineno} imports a route module ({node.module})"
+
+
+def test_the_date_of_today_is_read_once_in_the_service_in_its_clock():
+    found = [(p.relative_to(SERVICE).as_posix(), n) for p in SERVICE.rglob("*.py")
+             for n, line in enumerate(p.read_text().splitlines(), 1) if "date.today()" in line]
+    assert [name for name, _ in found] == ["clock.py"], found
+
+
+def _endpoints():
+    import importlib
+
+    for path in _modules("routes") + _modules("pages"):
+        module = importlib.import_module(f"eligibility.service.{path.stem}")
+        for route in getattr(getattr(module, "router", None), "routes", []):
+            yield path.name, route
+
+
+def test_every_route_and_page_that_takes_an_as_of_date_reads_it_through_the_one_typed_dependency():
+    import typing
+
+    from eligibility.service.params import AsOf, Since
+
+    seen = 0
+    for name, route in _endpoints():
+        hints = typing.get_type_hints(route.endpoint, include_extras=True)
+        for parameter, wanted in (("as_of", AsOf), ("since", Since)):
+            if parameter in hints:
+                seen += 1
+                assert hints[parameter] == wanted, f"{name}: {route.name} reads {parameter} by hand"
+    assert seen >= 8
+    for path in _modules("routes") + _modules("pages"):
+        text = path.read_text()
+        assert "fromisoformat" not in text and "def parse_as_of" not in text, path.name
+
+
+def test_core_exports_exactly_what_the_service_uses_from_it():
+    import eligibility.service.core as core
+
+    used = set()
+    for path in SERVICE.rglob("*.py"):
+        if path == SERVICE / "core.py":
+            continue
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.ImportFrom) and node.level >= 1 and (node.module or "").split(".")[-1] == "core":
+                used |= {alias.name for alias in node.names}
+            if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id == "core":
+                used.add(node.attr)
+    assert used - set(core.__all__) == set(), "imported from core but not exported"
+    assert set(core.__all__) - used == set(), "exported by core but used nowhere in the service"
+    assert all(hasattr(core, name) for name in core.__all__)

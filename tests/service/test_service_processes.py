@@ -11,7 +11,6 @@ import datetime as dt
 import json
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -22,7 +21,7 @@ import pytest
 
 from eligibility.decide.evaluator import Evaluator
 from eligibility.records.models import Employee
-from service.service_world import RULES_DIR, build_world, drop_pg_database, if_match, pg_database
+from service.service_world import RULES_DIR, build_world, drop_pg_database, free_port, if_match, pg_database
 
 AS_OF = "2026-11-24"
 # the readers ask as of several dates: each (record, date) is decided afresh, so reads and edits interleave often
@@ -48,10 +47,7 @@ def roster(path):
     return path
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+
 
 
 def _start(url: str, key_file, port: int, *extra: str) -> subprocess.Popen:
@@ -92,7 +88,7 @@ def two_services(postgres_server, evaluator, tmp_path):
     world.db.close()
     key_file = tmp_path / "log.key"
     key_file.write_bytes(KEY)
-    ports = (_free_port(), _free_port())
+    ports = (free_port(), free_port())
     processes = [_start(url, key_file, ports[0], "--workers", "2"), _start(url, key_file, ports[1])]
     try:
         bases = [f"http://127.0.0.1:{port}" for port in ports]
@@ -212,7 +208,7 @@ def test_a_decision_is_cached_under_the_hash_of_the_record_it_decided_not_the_on
 
 
 def _unreachable_url() -> str:
-    return f"postgresql://eligibility@127.0.0.1:{_free_port()}/store"  # a free port: nothing listens there
+    return f"postgresql://eligibility@127.0.0.1:{free_port()}/store"  # a free port: nothing listens there
 
 
 def test_a_store_that_cannot_be_reached_answers_503_never_a_4xx(evaluator):

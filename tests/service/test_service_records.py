@@ -241,10 +241,10 @@ def test_hr_enters_a_paper_endorsement_from_the_employee_page(sqlite_world):
     assert done.status_code == 303 and done.headers["location"] == "/employees/ccwd/CCWD-002?paper=1"
     shown = unescape(hr.get(done.headers["location"]).text)
     assert "entered by hr.ccwd from a paper record, reference GM memo 114" in shown
-    assert "endorsement paper by hr.ccwd (endorsements[2]): approval by general_manager entered from the paper " \
-           "record GM memo 114" in shown
-    assert "endorsement create by om.ccwd (endorsements[1]): recommendation given in the service by the account " \
-           "of the office_manager" in shown
+    assert "paper endorsement entered by hr.ccwd (endorsements[2]): approval by general_manager entered from the " \
+           "paper record GM memo 114 (activity entry " in shown  # w25a: in the Activity page's words
+    assert "endorsement recorded by om.ccwd (endorsements[1]): recommendation given in the service by the account " \
+           "of the office_manager (activity entry " in shown
     assert sqlite_world.as_("hr.ccwd").get(f"{EMP}/CCWD-002/decision").json()["status"] == "eligible"
     assert "Enter an endorsement from a paper record" not in sqlite_world.signed_in("gm.ccwd").get(
         "/employees/ccwd/CCWD-002").text

@@ -9,10 +9,8 @@ import sqlite3
 
 import pytest
 import sqlalchemy as sa
-from click.testing import CliRunner
 from factories import RULES, SAMPLES
 
-from eligibility.cli import main
 from eligibility.service import tables
 from eligibility.service.db import (
     DEFAULT_DB,
@@ -24,13 +22,9 @@ from eligibility.service.db import (
     open_database,
     upgrade,
 )
-from service.service_world import AS_OF
+from service.service_world import AS_OF, run
 
 SAMPLE_FILES = sorted(SAMPLES.glob("*.yaml"))
-
-
-def run(*args, input=None, env=None):
-    return CliRunner().invoke(main, [str(a) for a in args], input=input, env=env, catch_exceptions=False)
 
 
 def decisions(path, evaluator) -> list[dict]:

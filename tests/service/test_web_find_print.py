@@ -11,18 +11,14 @@ import re
 import shutil
 
 import pytest
-from service.service_world import build_world
-from service.test_web_pages import AS_OF, rows, team, text_of
+from service.service_world import text_of
+from service.test_web_pages import AS_OF, rows, team
 from service.web_server import start
 
 from eligibility.service.pages import folded, search_matches
 
 
-@pytest.fixture(scope="module")
-def site(tmp_path_factory, evaluator):
-    built = build_world(str(tmp_path_factory.mktemp("find") / "store.sqlite3"), evaluator)
-    yield built
-    built.db.close()
+
 
 
 def test_search_folds_case_accents_and_spaces_and_needs_every_word():

@@ -13,29 +13,15 @@ from html import unescape
 
 import pytest
 
-from eligibility.service.core import CSV_COLUMNS
+from eligibility.output.report import CSV_COLUMNS
 from eligibility.service.permissions import PERMISSIONS
 
-from service.service_world import AS_OF, PROPOSALS, build_world, if_match
+from service.service_world import AS_OF, PROPOSALS, if_match, text_of
 from service.web_forms import as_data, form, forms
 
 from factories import SAMPLES
 
 LORTIZ = {f"CCWD-00{i}" for i in range(1, 8)}  # lortiz supervises the first seven of employees_sample/ccwd.yaml
-
-
-@pytest.fixture(scope="module")
-def site(tmp_path_factory, evaluator):
-    """A world of this module's own (its tests change records, positions and the logs, in file order)."""
-    built = build_world(str(tmp_path_factory.mktemp("pages") / "store.sqlite3"), evaluator)
-    yield built
-    built.db.close()
-
-
-def text_of(html: str) -> str:
-    """The page's text as a person reads it (tags dropped, entities decoded, spaces collapsed)."""
-    text = " ".join(unescape(re.sub(r"<[^>]+>", " ", html)).split())
-    return re.sub(r"\(\s+", "(", re.sub(r"\s+([:;.,)])", r"\1", text))
 
 
 def rows(html: str) -> list[str]:
@@ -423,7 +409,20 @@ def test_the_auditor_browses_verifies_with_an_anchor_and_replays_with_a_field_le
     replayed = auditor.get(f"/audit/replay/{entry[0]}").text
     page = text_of(replayed)
     assert "Inputs changed: record has changed since it was recorded; decision differs: status eligible -> not_yet" in page
-    assert f"record changed by hr.ccwd: evaluations[{len(evaluations) - 1}]" in page
+    last = site.as_("aud.ccwd").get("/api/v1/audit/activity", params={"subject": "CCWD-011"}).json()["items"][-1]
+    seq, stamp_day = last["seq"], last["recorded_at"][:10]
+    assert f"record changed by hr.ccwd (activity entry {seq}): evaluations[{len(evaluations) - 1}]" in page
+    why = text_of(re.search(r'<ul class="sentences" id="why"[^>]*>(.*?)</ul>', replayed, re.S).group(1))
+    assert why == (
+        "The decision was eligible when logged and is not yet now. Successful service: the years counted again after "
+        f"any unsatisfactory evaluation: its input changed (evaluations[{len(evaluations) - 1}]) by hr.ccwd on "
+        f"{stamp_day} (record changed, activity entry {seq}): it is no longer met, and the decision is now not yet. "
+        "Proficiency by the Office Manager: met on 2026-09-21 when logged, not met now (endorsements count from "
+        "2028-10-18 now, from 2026-08-04 when logged). Recommendation by the Office Manager: met on 2026-09-21 when "
+        "logged, not met now (endorsements count from 2028-10-18 now, from 2026-08-04 when logged). Approval by the "
+        "General Manager: met on 2026-10-05 when logged, not met now (endorsements count from 2028-10-18 now, from "
+        "2026-08-04 when logged)."), why
+    assert "paths[0]" not in replayed.split('<details id="replay-details">')[0]  # JSON paths only in the details
     diff = {text_of(f): (text_of(b), text_of(a)) for f, b, a in re.findall(
         r'<td class="c-employee"[^>]*><span class="mono">(.*?)</span>.*?</td><td class="diff-old"[^>]*>(.*?)</td>'
         r'<td class="diff-new"[^>]*>(.*?)</td>', replayed)}
