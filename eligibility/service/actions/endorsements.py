@@ -146,8 +146,9 @@ def _add(state, caller: Caller, clock: Clock, agency: str, employee_id: str, rol
         toward = toward or f"{before.target.series}:{before.target.level}"
         current = _current(before, state.roles, agency, role, kind, toward, employee.endorsements)
         if current:
-            raise Refused(409, f"{employee_id} already has a current {kind} by the "
-                               f"{state.roles.title(role, agency)} toward {toward} (dated {current[-1].date})")
+            level = before.target.title if toward == f"{before.target.series}:{before.target.level}" else toward
+            raise Refused(409, f"{row['name'] or employee_id} already has a current {kind} by the "
+                               f"{state.roles.title(role, agency)} toward {level} (dated {current[-1].date})")
         added = Endorsement(kind=kind, by=role, date=day, toward=toward)
         raw = json.loads(row["record_json"])
         raw["endorsements"] = raw.get("endorsements", []) + [added.model_dump(mode="json")]
