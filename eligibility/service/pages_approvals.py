@@ -9,7 +9,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends, Request
 
 from .actions import Refused, endorsements
-from .actions.inbox import SOON_DAYS, after_words, inbox
+from .actions.inbox import SOON_DAYS, a_kind, after_words, inbox
 from .auth import Caller, authorized, client_of
 from .clock import ClockDep
 from .pages import page_route, show, status_label
@@ -55,7 +55,7 @@ def _picked(request: Request, values: list[str], caller: Caller, agency: str | N
     for value in picks:
         kind, _, employee_id = value.partition(":")
         if (kind, employee_id) not in entries:
-            raise Refused(422, f"{employee_id or value} does not wait on a {kind or 'endorsement'} by the {title}: "
+            raise Refused(422, f"{employee_id or value} does not wait on {a_kind(kind or 'endorsement')} by the {title}: "
                                f"nothing was recorded")
         e, a = entries[(kind, employee_id)]
         found.append({"pick": value, "kind": kind, "employee_id": employee_id, "name": e["name"], "url": e["url"],

@@ -216,6 +216,9 @@ def withdraw(state, caller: Caller, clock: Clock, agency: str, employee_id: str,
     text = (reason or "").strip()[:2000] or None
     with state.db.write() as conn:
         row = visible(conn, caller, agency, employee_id)
+        if row["version"] != expected:
+            raise Refused(412, f"the record is at version {row['version']}, not {expected}: read it again; "
+                               f"nothing was withdrawn")
         raw = json.loads(row["record_json"])
         held = [e for e in raw.get("endorsements") or [] if key(e) == wanted]
         if not held:

@@ -10,7 +10,7 @@ import datetime as dt
 
 from ..core import Decision
 from ..pages_words import employee_url, in_words, missing, outcome_of
-from .responses import events
+from .responses import a_kind, events
 from .team import decided_people
 
 SOON_DAYS = 365  # "coming up": the time requirement is met within this many days
@@ -85,4 +85,4 @@ def inbox(state, account, agency: str | None, today: dt.date) -> tuple[str, dict
     return agency, groups
 
 
-__all__ = ["SOON_DAYS", "after_words", "endorsable", "inbox"]
+__all__ = ["SOON_DAYS", "a_kind", "after_words", "endorsable", "inbox"]

@@ -21,6 +21,12 @@ from ..core import Decision, Employee, EvaluationError
 from . import Refused
 from .scope import visible
 
+
+def a_kind(kind: str) -> str:
+    """'an approval', 'a recommendation'."""
+    return f"{'an' if kind[:1] in 'aeiou' else 'a'} {kind}"
+
+
 EVENTS = ("declined", "sent_back", "withdrawn", "asked")
 MAX_REASON = 2000
 
@@ -65,7 +71,7 @@ def _asked_of(state, conn, caller: Caller, clock: Clock, agency: str, employee_i
     waiting = [c for c in d.best().criteria if c.category == "endorsement" and c.met is not True
                and roles.asks(agency, c.id, role, kind)]
     if not waiting:
-        raise Refused(409, f"{row['name'] or employee_id} does not wait on a {kind} by the "
+        raise Refused(409, f"{row['name'] or employee_id} does not wait on {a_kind(kind)} by the "
                            f"{roles.title(role, agency)} toward {d.target.title}")
     return row, f"{d.target.series}:{d.target.level}", d.target.title
 
@@ -123,4 +129,4 @@ def ask(state, caller: Caller, clock: Clock, agency: str, employee_id: str, role
             "note": text, "recorded_at": stamp, "version": row["version"]}
 
 
-__all__ = ["EVENTS", "ask", "decline", "events", "told"]
+__all__ = ["EVENTS", "a_kind", "ask", "decline", "events", "told"]
