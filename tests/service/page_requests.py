@@ -134,3 +134,49 @@ PAGE_REQUESTS.update({  # auth (issue 21): HR's accounts page
     "page.account_disable": lambda w, r, x: ("POST", f"/hr/accounts/{_account(w, x[0])}/disable", NO_FOLLOW),
     "page.token_revoke": lambda w, r, x: ("POST", f"/hr/accounts/{_token(w, x[0])}/revoke", NO_FOLLOW),
 })
+
+
+def _responded(where):
+    from service.test_service_permissions import RESPONDED
+
+    return where[0], RESPONDED.get(where[1], where[1])
+
+
+def _withdraw_form(world, role, where) -> dict:
+    from service.test_service_permissions import given_to_withdraw
+
+    body, headers = given_to_withdraw(world, role, where)
+    return {**body, "version": headers["If-Match"].strip('"'), "reason": "matrix"}
+
+
+def _pick(world, role, agency) -> str:
+    """Someone in the role's My approvals who can be picked for several at once (``KIND:ID``), or a made-up one."""
+    from service.test_service_permissions import ENDORSING
+
+    if role not in ENDORSING or agency != "ccwd":
+        return "approval:CCWD-002"
+    import re
+
+    found = re.findall(r'name="pick" value="([^"]+)"', world.as_(ENDORSING[role]).get("/approvals").text)
+    assert found, f"nobody to pick in {role}'s approvals"
+    return found[0]
+
+
+PAGE_REQUESTS.update({  # w24a (issue 24 item 3): decline, withdraw, ask; several approvals at once
+    "page.decline": lambda w, r, x: ("POST", "/employees/{}/{}/decline".format(*_responded(x)), {"data": {
+        "kind": _waiting(w, r, _responded(x)), "reason": "matrix", "send_back": "0"}, **NO_FOLLOW}),
+    "page.withdraw": lambda w, r, x: ("POST", "/employees/{}/{}/withdraw".format(*_responded(x)), {
+        "data": _withdraw_form(w, r, _responded(x)), **NO_FOLLOW}),
+    "page.ask": lambda w, r, x: ("POST", "/employees/{}/{}/ask".format(*_responded(x)), {"data": {
+        "what": f"office_manager:{_waiting(w, 'office_manager', _responded(x))}", "note": "matrix"}, **NO_FOLLOW}),
+    "page.approvals_confirm": lambda w, r, x: ("GET", "/approvals/confirm", {"params": {
+        "agency": x[0], "pick": _pick(w, r, x[0])}}),
+    "page.approvals_record": lambda w, r, x: ("POST", "/approvals/confirm", {"params": {"agency": x[0]}, "data": {
+        "pick": _pick(w, r, x[0])}}),
+})
+
+
+def _waiting(world, role, where) -> str:
+    from service.test_service_permissions import waiting_kind
+
+    return waiting_kind(world, role, where)
