@@ -150,15 +150,22 @@ def _withdraw_form(world, role, where) -> dict:
 
 
 def _pick(world, role, agency) -> str:
-    """Someone in the role's My approvals who can be picked for several at once (``KIND:ID``), or a made-up one."""
+    """Someone in the role's inbox (ready, after another role, or coming up) to pick for several at once
+    (``KIND:ID``), or a made-up one for a caller who has no inbox there."""
     from service.test_service_permissions import ENDORSING
+
+    from eligibility.service import accounts
+    from eligibility.service.actions.inbox import inbox
+    from eligibility.service.clock import Clock
 
     if role not in ENDORSING or agency != "ccwd":
         return "approval:CCWD-002"
-    import re
-
-    found = re.findall(r'name="pick" value="([^"]+)"', world.as_(ENDORSING[role]).get("/approvals").text)
-    assert found, f"nobody to pick in {role}'s approvals"
+    with world.db.read() as conn:
+        account = accounts.get(conn, ENDORSING[role])
+    _, groups = inbox(world.app.state.service, account, agency, Clock().today())
+    found = [f"{a['kind']}:{e['employee_id']}" for g in ("ready", "after", "coming") for e in groups[g]
+             for a in e["asked"]]
+    assert found, f"nobody in {role}'s inbox"
     return found[0]
 
 
