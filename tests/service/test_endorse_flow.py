@@ -21,29 +21,15 @@ from eligibility.service.actions.imports import apply_import
 from eligibility.service.clock import Clock
 from eligibility.service.store import Actor, read_roster_file
 from service.service_world import build_world
+from service.test_service_endorsements import team_roster
 from service.web_forms import as_data, form
 
 TODAY = dt.date.today().isoformat()
 
 
-def _roster(path, count: int = 4):
-    """ccwd level-I specialists with more than four years at the level and no endorsement yet (lortiz's team)."""
-    people = "".join(f"""
-  - id: T{n:02d}
-    name: Person {n}
-    supervisor: lortiz
-    education: high_school
-    licenses: [{{kind: ca_driver_class_c, expires: 2030-01-01}}]
-    assignments:
-      - {{class: customer-service-specialist, level: I, start: 2022-01-03}}
-""" for n in range(1, count + 1))
-    path.write_text(f"agency: ccwd\npositions: []\nemployees:{people}")
-    return path
-
-
 @pytest.fixture
 def team(tmp_path, evaluator):
-    built = build_world(str(tmp_path / "store.sqlite3"), evaluator, rosters=[_roster(tmp_path / "ccwd.yaml")])
+    built = build_world(str(tmp_path / "store.sqlite3"), evaluator, rosters=[team_roster(tmp_path / "ccwd.yaml", 4)])
     built.roster = tmp_path / "ccwd.yaml"
     yield built
     built.db.close()
