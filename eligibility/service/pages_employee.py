@@ -110,6 +110,8 @@ def _how(detail: dict) -> str:
     """How an endorsement in an activity entry came, in words (empty for other changes)."""
     if detail.get("source") == "service":
         return f"{detail.get('kind')} given in the service by the account of the {detail.get('role')}"
+    if detail.get("source") == "withdrawn":
+        return f"{detail.get('kind')} withdrawn by the account that gave it"
     if detail.get("source") == "paper":
         return f"{detail.get('kind')} by {detail.get('by')} entered from the paper record {detail.get('reference')}"
     return ""
