@@ -239,7 +239,8 @@ def _confirm(request: Request, caller: Caller, clock: Clock, agency: str, employ
     return show(request, caller, "endorse.html", status, agency=agency, employee_id=employee_id,
                 name=row["name"] or "", kind=kind, role_name=state.roles.title(role, agency), target=target,
                 today=today, words=in_words(outcome, state.roles, agency), error=error, comment=comment, reason=reason,
-                asked=[a for a in asked if a["kind"] == kind], url=employee_url(agency, employee_id))
+                asked=[a for a in asked if a["kind"] == kind], url=employee_url(agency, employee_id),
+                version=row["version"])
 
 
 @page_route(router, "page.endorse_confirm")
@@ -273,12 +274,12 @@ def _back(request: Request, caller: Caller, clock: Clock, agency: str, employee_
 
 @page_route(router, "page.decline")
 def decline(request: Request, agency: str, employee_id: str, clock: ClockDep, caller: Caller = Depends(authorized),
-            kind: str = Form(""), reason: str = Form(""), send_back: str = Form("")):
+            kind: str = Form(""), reason: str = Form(""), send_back: str = Form(""), version: str = Form("")):
     """Decline, or send back to the supervisor, with a reason (from the confirmation page); the record does not
     change. Back to the employee page, which shows it."""
     try:
         responses.decline(request.app.state.service, caller, clock, agency, employee_id, kind[:40], reason[:2000],
-                          send_back=send_back == "1", client=client_of(request))
+                          send_back=send_back == "1", version=version_of(version[:20]), client=client_of(request))
     except Refused as exc:
         if exc.status == 404:
             raise
@@ -305,12 +306,12 @@ def withdraw(request: Request, agency: str, employee_id: str, clock: ClockDep, c
 
 @page_route(router, "page.ask")
 def ask(request: Request, agency: str, employee_id: str, clock: ClockDep, caller: Caller = Depends(authorized),
-        what: str = Form(""), note: str = Form("")):
+        what: str = Form(""), note: str = Form(""), version: str = Form("")):
     """A supervisor asks an endorsing role (``what``: ROLE:KIND) for an endorsement; shown in its inbox."""
     role, _, kind = what[:130].partition(":")
     try:
         responses.ask(request.app.state.service, caller, clock, agency, employee_id, role, kind, note[:2000],
-                      client=client_of(request))
+                      version=version_of(version[:20]), client=client_of(request))
     except Refused as exc:
         return _back(request, caller, clock, agency, employee_id, exc)
     return RedirectResponse(employee_url(agency, employee_id, "?asked=1"), status_code=303)

@@ -207,10 +207,11 @@ class EndorsementRequest(BaseModel):
 
 @route("endorsement.decline")
 def endorsement_decline(request: Request, agency: str, employee_id: str, body: Decline, clock: ClockDep,
-                        caller: Caller = Depends(authorized)) -> Response:
-    """Decline (or send back) with a reason: kept and logged; the record and its decision do not change."""
+                        if_match: str | None = Header(None), caller: Caller = Depends(authorized)) -> Response:
+    """Decline (or send back) with a reason: kept and logged; the record and its decision do not change. If-Match
+    (the version read) is checked when given (412 when stale)."""
     done = responses.decline(request.app.state.service, caller, clock, agency, employee_id, body.kind, body.reason,
-                             send_back=body.send_back, client=client_of(request))
+                             send_back=body.send_back, version=version_of(if_match), client=client_of(request))
     return json_response(done, 201)
 
 
@@ -227,10 +228,11 @@ def endorsement_withdraw(request: Request, agency: str, employee_id: str, body: 
 
 @route("endorsement.ask")
 def endorsement_ask(request: Request, agency: str, employee_id: str, body: EndorsementRequest, clock: ClockDep,
-                    caller: Caller = Depends(authorized)) -> Response:
-    """Ask an endorsing role for an endorsement the decision waits on: shown in its inbox and next digest."""
+                    if_match: str | None = Header(None), caller: Caller = Depends(authorized)) -> Response:
+    """Ask an endorsing role for an endorsement the decision waits on: shown in its inbox and next digest. If-Match
+    is checked when given (412 when stale)."""
     done = responses.ask(request.app.state.service, caller, clock, agency, employee_id, body.role, body.kind,
-                         body.note, client=client_of(request))
+                         body.note, version=version_of(if_match), client=client_of(request))
     return json_response(done, 201)
 
 

@@ -189,6 +189,9 @@ def test_a_decline_with_its_reason_is_kept_shown_to_the_supervisor_and_changes_n
     back = gm.get("/employees/ccwd/T02/endorse", params={"kind": "approval"}).text
     fields = as_data(form(back, "/employees/ccwd/T02/decline")["fields"], reason="Ask HR for the license",
                      send_back="1")
+    assert fields["version"] == ["1"]
+    stale = gm.post(_api("T02", "/decline"), json={"kind": "approval", "reason": "x"}, headers={"If-Match": '"7"'})
+    assert stale.status_code == 412 and "nothing was recorded" in stale.json()["detail"]
     sent = gm.post("/employees/ccwd/T02/decline", data=fields, follow_redirects=False)
     assert sent.status_code == 303 and sent.headers["location"] == "/employees/ccwd/T02?told=1"
     assert lortiz.get("/api/v1/employees/ccwd/T01/decision").content == before  # the decision waits on, as before

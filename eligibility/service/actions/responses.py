@@ -53,10 +53,15 @@ def told(state, caller: Caller, agency: str, employee_id: str) -> list[dict]:
              "account": r["account"], "reason": r["reason"], "recorded_at": r["recorded_at"]} for r in rows]
 
 
-def _asked_of(state, conn, caller: Caller, clock: Clock, agency: str, employee_id: str, role: str, kind: str):
-    """(row, toward) of an employee in scope, not separated, whose current decision waits on ``kind`` by ``role``;
-    Refused otherwise (nothing changed)."""
+def _asked_of(state, conn, caller: Caller, clock: Clock, agency: str, employee_id: str, role: str, kind: str,
+              version: int | None = None):
+    """(row, toward, level title) of an employee in scope, not separated, whose current decision waits on ``kind``
+    by ``role``, read at ``version`` when the client gives the one it read (412 when the record moved on); Refused
+    otherwise (nothing changed)."""
     row = visible(conn, caller, agency, employee_id)
+    if version is not None and row["version"] != version:
+        raise Refused(412, f"the record is at version {row['version']}, not {version}: read it again; "
+                           f"nothing was recorded")
     if row["separated_at"]:
         raise Refused(409, f"{row['name'] or employee_id} was separated on {row['separated_at'][:10]}")
     roles = state.roles
@@ -88,13 +93,14 @@ def _reason(text: str | None, required: bool) -> str | None:
 
 
 def decline(state, caller: Caller, clock: Clock, agency: str, employee_id: str, kind: str, reason: str, *,
-            send_back: bool = False, client: str | None = None) -> dict:
+            send_back: bool = False, version: int | None = None, client: str | None = None) -> dict:
     """The caller's role declines (or sends back to the supervisor) the ``kind`` its role is asked for, with a
-    reason; kept and logged, the record and its decision unchanged."""
+    reason; kept and logged, the record and its decision unchanged. ``version``: the record version the caller
+    read (If-Match, the form's), checked when given."""
     role, text = caller.account.role, _reason(reason, True)
     event = "sent_back" if send_back else "declined"
     with state.db.write() as conn:
-        row, toward, title = _asked_of(state, conn, caller, clock, agency, employee_id, role, kind)
+        row, toward, title = _asked_of(state, conn, caller, clock, agency, employee_id, role, kind, version)
         stamp = clock.stamp()
         conn.execute(t.endorsement_events.insert().values(
             agency=agency, employee_id=employee_id, event=event, kind=kind, by_role=role, toward=toward,
@@ -106,12 +112,12 @@ def decline(state, caller: Caller, clock: Clock, agency: str, employee_id: str, 
 
 
 def ask(state, caller: Caller, clock: Clock, agency: str, employee_id: str, role: str, kind: str,
-        note: str | None = None, client: str | None = None) -> dict:
+        note: str | None = None, version: int | None = None, client: str | None = None) -> dict:
     """A supervisor asks ``role`` for the ``kind`` the employee's decision waits on (once a day per kind and role);
     kept for that role's inbox and next digest, and logged."""
     text = _reason(note, False)
     with state.db.write() as conn:
-        row, toward, title = _asked_of(state, conn, caller, clock, agency, employee_id, role, kind)
+        row, toward, title = _asked_of(state, conn, caller, clock, agency, employee_id, role, kind, version)
         today = clock.today().isoformat()
         e = t.endorsement_events
         again = conn.execute(sa.select(e.c.id).where(
