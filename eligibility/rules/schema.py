@@ -119,12 +119,22 @@ class CertificationCriterion(CriterionBase):
     when_not_held: WhenNotHeld = WHEN_NOT_HELD
 
 
+class EndorsementOrder(Strict):
+    """The usual order of endorsements: this one is asked for after the named endorsement criteria of the same path.
+    It sorts endorsers' inboxes only; an endorsement given first still counts (no decision depends on it)."""
+
+    after: list[Id] = Field(min_length=1, max_length=10, description="ids of endorsement criteria of the same path")
+    interpretation: str = Field(min_length=1, description="why this order (a reading where the sources state none)")
+
+
 class EndorsementCriterion(CriterionBase):
     """A recommendation, approval or finding of proficiency by a named role, toward the target level."""
 
     kind: Literal["endorsement"]
     endorsement: EndorsementKind
     by: Role
+    follows: EndorsementOrder | None = Field(
+        default=None, description="asked for after these endorsements (sorts the inbox; decisions do not change)")
 
 
 class Performance(CriterionBase):
@@ -206,6 +216,12 @@ class PathDef(Strict):
                     raise ValueError(
                         f"criterion {c.id!r}: 'during' must name a service_time or experience criterion of the same path"
                     )
+            if isinstance(c, EndorsementCriterion) and c.follows:
+                endorsing = {x.id for x in self.criteria if isinstance(x, EndorsementCriterion)} - {c.id}
+                wrong = [a for a in c.follows.after if a not in endorsing]
+                if wrong:
+                    raise ValueError(f"criterion {c.id!r}: 'follows' names {wrong[0]!r}, not another endorsement "
+                                     f"criterion of path {self.id!r}")
         if self.incumbents and self.kind != "advancement":
             raise ValueError(f"path {self.id!r}: only an advancement path (kind: advancement) marks incumbents")
         if self.kind == "advancement" and self.from_level is None:

@@ -1,8 +1,9 @@
 """The Employee page (the decision in plain words first, then every path and criterion with evidence, citation and
 interpretation, the timeline, endorsements, the decision history from the decision log and the record's changes
-from the activity log), endorsing from it after a confirmation page, and My approvals (who waits on an
-endorsement of the caller's kind, oldest wait first). Endorsements are recorded by the JSON API's own route
-function (``actions/endorsements``), so the rules for them (kinds a role gives, no current duplicate) are the API's."""
+from the activity log), endorsing from it after a confirmation page (or declining and sending back, with a reason), withdrawing one's own
+endorsement, and a supervisor's request to an endorsing role. Every change goes through the use-case layer
+(``actions/endorsements``, ``actions/responses``), so its rules (kinds a role gives, no current duplicate, versions)
+are the API's."""
 
 from __future__ import annotations
 
@@ -18,9 +19,9 @@ from .auth import Caller, Denied, authorized
 from .core import AuditError, Decision, DecisionLog, key_date_text, person_timeline_svg
 from .pages import day_or_none, page_route, show, status_label
 from .pages_words import employee_url, in_words, missing, outcome_of
-from .actions import Refused, endorsements, scope
+from .actions import Refused, endorsements, responses, scope, version_of
 from .actions import audit as audit_actions
-from .actions.inbox import SOON_DAYS, endorsable, inbox
+from .actions.inbox import endorsable
 from .auth import client_of
 from .clock import Clock, ClockDep
 from .params import AsOf
@@ -110,6 +111,8 @@ def _how(detail: dict) -> str:
     """How an endorsement in an activity entry came, in words (empty for other changes)."""
     if detail.get("source") == "service":
         return f"{detail.get('kind')} given in the service by the account of the {detail.get('role')}"
+    if detail.get("source") == "withdrawn":
+        return f"{detail.get('kind')} withdrawn by the account that gave it"
     if detail.get("source") == "paper":
         return f"{detail.get('kind')} by {detail.get('by')} entered from the paper record {detail.get('reference')}"
     return ""
@@ -147,7 +150,17 @@ def _employee(request: Request, caller: Caller, clock: Clock, agency: str, emplo
                       endorse=endorsable(d, roles, agency, role, clock.today())
                       if "page.endorse" in _allowed(caller) and not row["separated_at"] else [])
     given = endorsements.listing(state, caller, agency, employee_id)
-    values["endorsements"] = [{**e, "by_title": roles.title(e["by"], agency)} for e in given]
+    mine = "page.withdraw" in _allowed(caller) and not row["separated_at"]
+    values["endorsements"] = [{**e, "by_title": roles.title(e["by"], agency), "target": _toward(state, agency, e),
+                               "mine": mine and any(p["source"] == "service" and p["account"] == caller.name
+                                                    for p in e["provenance"])} for e in given]
+    values["withdrawn"] = [{**e, "by_title": roles.title(e["by"], agency), "target": _toward(state, agency, e)}
+                           for e in endorsements.withdrawn(state, caller, agency, employee_id)]
+    values["told"] = [{**e, "by_title": roles.title(e["by"], agency)}
+                      for e in responses.told(state, caller, agency, employee_id)]
+    values["version"] = row["version"]
+    values["ask"] = _askable(outcome, roles, agency) if "page.ask" in _allowed(caller) and not row["separated_at"] \
+        else []
     values["separated_at"] = (row["separated_at"] or "")[:10]
     values["history"], values["history_error"] = _history(request, agency, employee_id)
     values["changes"] = _changes(request, agency, employee_id)
@@ -157,6 +170,25 @@ def _employee(request: Request, caller: Caller, clock: Clock, agency: str, emplo
     values["paper"] = {"choices": _paper_choices(roles, agency), "today": clock.today(), "error": None,
                        "given": {}, **(paper or {})} if "page.paper_endorse" in _allowed(caller) else None
     return show(request, caller, "employee.html", status, **values)
+
+
+def _toward(state, agency: str, e: dict) -> str:
+    """An endorsement's level in words ('Customer Service Specialist II'), else as the record holds it."""
+    series, _, level = str(e.get("toward") or "").partition(":")
+    book = state.decider.books.get(agency)
+    found = [lv.title for s in (book.rulebook.series if book else []) if s.id == series
+             for v in s.versions for lv in v.levels if lv.id == level]
+    return found[-1] if found else str(e.get("toward") or "")
+
+
+def _askable(d, roles, agency: str) -> list[dict]:
+    """What a supervisor may ask for: each endorsement the best path still waits on, by its role."""
+    if not isinstance(d, Decision):
+        return []
+    return [{"role": role, "kind": kind, "text": c.missing or c.description, "title": roles.title(role, agency)}
+            for c in d.best().criteria if c.category == "endorsement" and c.met is not True
+            for role in roles.roles_of(agency) for kind in sorted(roles.endorsement_kinds(role, agency))
+            if roles.asks(agency, c.id, role, kind)]
 
 
 @page_route(router, "page.paper_endorse")
@@ -192,7 +224,7 @@ def _allowed(caller: Caller) -> list[str]:
 
 # -- endorsing ----------------------------------------------------------------------------------------------
 def _confirm(request: Request, caller: Caller, clock: Clock, agency: str, employee_id: str, kind: str,
-             status: int = 200, error: str | None = None, comment: str = ""):
+             status: int = 200, error: str | None = None, comment: str = "", reason: str = ""):
     state = request.app.state.service
     today = clock.today()
     row, decided = decide_visible(request, caller, agency, employee_id, today)
@@ -207,8 +239,9 @@ def _confirm(request: Request, caller: Caller, clock: Clock, agency: str, employ
     asked = endorsable(outcome, state.roles, agency, role, today) if isinstance(outcome, Decision) else []
     return show(request, caller, "endorse.html", status, agency=agency, employee_id=employee_id,
                 name=row["name"] or "", kind=kind, role_name=state.roles.title(role, agency), target=target,
-                today=today, words=in_words(outcome, state.roles, agency), error=error, comment=comment,
-                asked=[a for a in asked if a["kind"] == kind], url=employee_url(agency, employee_id))
+                today=today, words=in_words(outcome, state.roles, agency), error=error, comment=comment, reason=reason,
+                asked=[a for a in asked if a["kind"] == kind], url=employee_url(agency, employee_id),
+                version=row["version"])
 
 
 @page_route(router, "page.endorse_confirm")
@@ -233,22 +266,56 @@ def endorse(request: Request, agency: str, employee_id: str, clock: ClockDep, ca
     return RedirectResponse(employee_url(agency, employee_id, f"?endorsed={kind}"), status_code=303)
 
 
-# -- my approvals -------------------------------------------------------------------------------------------
-@page_route(router, "page.approvals")
-def approvals_page(request: Request, clock: ClockDep, caller: Caller = Depends(authorized),
-                   agency: str | None = None):
-    """Everyone in scope whose best path lacks an endorsement of a kind the caller's role gives: waiting now
-    (oldest wait first), coming up (time requirement met within a year), and blocked by something else."""
-    state = request.app.state.service
-    today = clock.today()
-    agency, groups = inbox(state, caller.account, agency, today)
-    for entry in (e for entries in groups.values() for e in entries):
-        entry["status_label"] = status_label(entry["status"])
-    waiting, coming, blocked = groups["waiting"], groups["coming"], groups["blocked"]
-    role = caller.account.role
-    kinds = sorted(state.roles.endorsement_kinds(role, agency))
-    return show(request, caller, "approvals.html", waiting=waiting, coming=coming, blocked=blocked, kinds=kinds,
-                role_name=state.roles.title(role, agency), today=today, soon=SOON_DAYS)
+def _back(request: Request, caller: Caller, clock: Clock, agency: str, employee_id: str, exc: Refused):
+    """A refused change from the employee page: the page again with the refusal (404 stays 404)."""
+    if exc.status == 404:
+        raise exc
+    return show(request, caller, "error.html", exc.status, title="Nothing was recorded", detail=str(exc))
+
+
+@page_route(router, "page.decline")
+def decline(request: Request, agency: str, employee_id: str, clock: ClockDep, caller: Caller = Depends(authorized),
+            kind: str = Form(""), reason: str = Form(""), send_back: str = Form(""), version: str = Form("")):
+    """Decline, or send back to the supervisor, with a reason (from the confirmation page); the record does not
+    change. Back to the employee page, which shows it."""
+    try:
+        responses.decline(request.app.state.service, caller, clock, agency, employee_id, kind[:40], reason[:2000],
+                          send_back=send_back == "1", version=version_of(version[:20]), client=client_of(request))
+    except Refused as exc:
+        if exc.status == 404:
+            raise
+        return _confirm(request, caller, clock, agency, employee_id, kind, exc.status, str(exc), reason=reason)
+    return RedirectResponse(employee_url(agency, employee_id, "?told=1"), status_code=303)
+
+
+@page_route(router, "page.withdraw")
+def withdraw(request: Request, agency: str, employee_id: str, clock: ClockDep, caller: Caller = Depends(authorized),
+             kind: str = Form(""), date: str = Form(""), toward: str = Form(""), version: str = Form(""),
+             reason: str = Form("")):
+    """Withdraw one's own endorsement (made from the page's record version); it stays listed as withdrawn."""
+    try:
+        day = day_or_none(date[:10], "the endorsement's date")
+        if day is None:
+            raise Refused(422, "give the endorsement's date")
+        endorsements.withdraw(request.app.state.service, caller, clock, agency, employee_id, kind[:40], day,
+                              toward[:200], version=version_of(version[:20]), reason=reason[:2000],
+                              client=client_of(request))
+    except Refused as exc:
+        return _back(request, caller, clock, agency, employee_id, exc)
+    return RedirectResponse(employee_url(agency, employee_id, "?withdrawn=1"), status_code=303)
+
+
+@page_route(router, "page.ask")
+def ask(request: Request, agency: str, employee_id: str, clock: ClockDep, caller: Caller = Depends(authorized),
+        what: str = Form(""), note: str = Form(""), version: str = Form("")):
+    """A supervisor asks an endorsing role (``what``: ROLE:KIND) for an endorsement; shown in its inbox."""
+    role, _, kind = what[:130].partition(":")
+    try:
+        responses.ask(request.app.state.service, caller, clock, agency, employee_id, role, kind, note[:2000],
+                      version=version_of(version[:20]), client=client_of(request))
+    except Refused as exc:
+        return _back(request, caller, clock, agency, employee_id, exc)
+    return RedirectResponse(employee_url(agency, employee_id, "?asked=1"), status_code=303)
 
 
 __all__ = ["decide_visible", "endorsable", "router"]

@@ -176,6 +176,28 @@ PERMISSIONS.update({
                            summary="the decision-log entries an audit search finds, as CSV"),
 })
 
+# w24a (issue 24 item 3): declines, withdrawals, supervisors' requests; several approvals at once
+_ENDORSEMENTS = f"{API}/employees/{{agency}}/{{employee_id}}/endorsements"
+PERMISSIONS.update({
+    "endorsement.decline": Rule("POST", f"{_ENDORSEMENTS}/decline", frozenset({ENDORSER}), "employee", ok=201,
+                                write=True, summary="decline, or send back to the supervisor, an endorsement asked "
+                                                    "of the caller's role, with a reason"),
+    "endorsement.withdraw": Rule("POST", f"{_ENDORSEMENTS}/withdraw", frozenset({ENDORSER}), "employee",
+                                 write=True, summary="withdraw an endorsement the caller gave (kept as withdrawn)"),
+    "endorsement.ask": Rule("POST", f"{_ENDORSEMENTS}/ask", frozenset({SUPERVISOR}), "employee", ok=201,
+                            write=True, summary="ask an endorsing role for an endorsement the decision waits on"),
+    "page.decline": Rule("POST", f"{_EMP}/decline", frozenset({ENDORSER}), "employee", ok=303, write=True,
+                         summary="decline or send back an endorsement with a reason"),
+    "page.withdraw": Rule("POST", f"{_EMP}/withdraw", frozenset({ENDORSER}), "employee", ok=303, write=True,
+                          summary="withdraw one's own endorsement"),
+    "page.ask": Rule("POST", f"{_EMP}/ask", frozenset({SUPERVISOR}), "employee", ok=303, write=True,
+                     summary="ask an endorsing role for an endorsement"),
+    "page.approvals_confirm": Rule("GET", "/approvals/confirm", frozenset({ENDORSER}), "agency",
+                                   summary="confirm several endorsements at once, naming each person"),
+    "page.approvals_record": Rule("POST", "/approvals/confirm", frozenset({ENDORSER}), "agency", write=True,
+                                  summary="record several confirmed endorsements, each its own"),
+})
+
 for _action, _rule in PERMISSIONS.items():  # the table's own invariants, checked on import
     assert not (_rule.write and AUDITOR in _rule.roles), f"{_action}: an auditor never writes"
     assert _rule.write == (_rule.method not in ("GET", "HEAD")) or _action in (

@@ -20,12 +20,15 @@ class Roles:
         self.kinds: dict[str, dict[str, set[str]]] = {}
         self.titles: dict[str, dict[str, str]] = {}
         self.criteria: dict[str, dict[tuple[str, str], set[str]]] = {}  # agency -> (criterion id, role) -> kinds
+        self.order: dict[str, dict[str, set[str]]] = {}  # agency -> criterion id -> criteria usually given first
         for agency, book in books.items():
             given: dict[str, set[str]] = {}
             self.criteria[agency] = {}
             for crit in endorsement_criteria(book):
                 given.setdefault(crit.by, set()).add(crit.endorsement)
                 self.criteria[agency].setdefault((crit.id, crit.by), set()).add(crit.endorsement)
+                if crit.follows:  # w24a: the usual order of endorsements (sorts inboxes only)
+                    self.order.setdefault(agency, {}).setdefault(crit.id, set()).update(crit.follows.after)
             declared = vocabulary_roles(book)
             self.kinds[agency] = {role: given.get(role, set()) for role in set(declared) | set(given)}
             self.titles[agency] = {role: declared.get(role) or role.replace("_", " ") for role in self.kinds[agency]}
@@ -58,6 +61,10 @@ class Roles:
     def asks(self, agency: str, criterion_id: str, role: str, kind: str) -> bool:
         """Whether a decision's criterion ``criterion_id`` is an endorsement of ``kind`` by ``role``."""
         return kind in self.criteria.get(agency, {}).get((criterion_id, role), set())
+
+    def follows(self, agency: str, criterion_id: str) -> set[str]:
+        """The endorsement criteria the rule file says are usually given before ``criterion_id`` (sorting only)."""
+        return set(self.order.get(agency, {}).get(criterion_id, set()))
 
     def title(self, role: str, agency: str | None) -> str:
         return self.titles.get(agency or "", {}).get(role) or role.replace("_", " ")

@@ -15,7 +15,7 @@ from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
 from . import store
-from .actions import endorsements, records, scope, version_of
+from .actions import endorsements, records, responses, scope, version_of
 from .auth import Caller, Denied, authorized, client_of, not_found
 from .clock import ClockDep
 from .core import STATUSES, RecordError, UndecidedItem
@@ -144,9 +144,15 @@ class PaperEndorsement(BaseModel):
 def endorsements_list(request: Request, agency: str, employee_id: str,
                       caller: Caller = Depends(authorized)) -> Response:
     """The endorsements on the record, each with its provenance: given in the service (account, role), entered by HR
-    from paper (account, reference), imported from an HR-system file (file), or several of these."""
-    items = endorsements.listing(request.app.state.service, caller, agency, employee_id)
-    return json_response({"agency": agency, "employee_id": employee_id, "items": items})
+    from paper (account, reference), imported from an HR-system file (file), or several of these; the withdrawn
+    ones (who withdrew each, when, why), the declines and send-backs with their reasons, and supervisors' requests."""
+    state = request.app.state.service
+    items = endorsements.listing(state, caller, agency, employee_id)
+    withdrawn = endorsements.withdrawn(state, caller, agency, employee_id)
+    told = responses.told(state, caller, agency, employee_id)
+    return json_response({"agency": agency, "employee_id": employee_id, "items": items, "withdrawn": withdrawn,
+                          "declined": [e for e in told if e["event"] != "asked"],
+                          "asked": [e for e in told if e["event"] == "asked"]})
 
 
 @route("endorsement.create")
@@ -170,6 +176,62 @@ def endorsement_paper(request: Request, agency: str, employee_id: str, body: Pap
                                      toward=check_target(body.toward), comment=body.comment,
                                      client=client_of(request))
     return json_response(given, 201, headers={"ETag": f'"{given["version"]}"'})
+
+
+class Decline(BaseModel):
+    """A decline, or a send-back to the supervisor, of an endorsement asked of the caller's role."""
+
+    kind: str = Field(max_length=40)
+    reason: str = Field(min_length=1, max_length=2000, description="shown to the supervisor on the employee page")
+    send_back: bool = Field(default=False, description="true: sent back to the supervisor rather than declined")
+
+
+class Withdrawal(BaseModel):
+    """Which of the caller's own endorsements to withdraw (If-Match: the record's version)."""
+
+    kind: str = Field(max_length=40)
+    date: dt.date
+    toward: str = Field(max_length=200, description="SERIES:LEVEL, as the endorsement holds it")
+    reason: str | None = Field(default=None, max_length=2000)
+
+
+class EndorsementRequest(BaseModel):
+    """A supervisor's request to an endorsing role."""
+
+    role: str = Field(max_length=80)
+    kind: str = Field(max_length=40)
+    note: str | None = Field(default=None, max_length=2000)
+
+
+@route("endorsement.decline")
+def endorsement_decline(request: Request, agency: str, employee_id: str, body: Decline, clock: ClockDep,
+                        if_match: str | None = Header(None), caller: Caller = Depends(authorized)) -> Response:
+    """Decline (or send back) with a reason: kept and logged; the record and its decision do not change. If-Match
+    (the version read) is checked when given (412 when stale)."""
+    done = responses.decline(request.app.state.service, caller, clock, agency, employee_id, body.kind, body.reason,
+                             send_back=body.send_back, version=version_of(if_match), client=client_of(request))
+    return json_response(done, 201)
+
+
+@route("endorsement.withdraw")
+def endorsement_withdraw(request: Request, agency: str, employee_id: str, body: Withdrawal, clock: ClockDep,
+                         if_match: str | None = Header(None), caller: Caller = Depends(authorized)) -> Response:
+    """Withdraw an endorsement the caller gave: a new record version without it (If-Match required: 428, 412);
+    its provenance stays, listed as withdrawn."""
+    done = endorsements.withdraw(request.app.state.service, caller, clock, agency, employee_id, body.kind,
+                                 body.date, check_target(body.toward), version=version_of(if_match),
+                                 reason=body.reason, client=client_of(request))
+    return json_response(done, headers={"ETag": f'"{done["version"]}"'})
+
+
+@route("endorsement.ask")
+def endorsement_ask(request: Request, agency: str, employee_id: str, body: EndorsementRequest, clock: ClockDep,
+                    if_match: str | None = Header(None), caller: Caller = Depends(authorized)) -> Response:
+    """Ask an endorsing role for an endorsement the decision waits on: shown in its inbox and next digest. If-Match
+    is checked when given (412 when stale)."""
+    done = responses.ask(request.app.state.service, caller, clock, agency, employee_id, body.role, body.kind,
+                         body.note, version=version_of(if_match), client=client_of(request))
+    return json_response(done, 201)
 
 
 # -- HR's edits, the record's versions and restoring one -----------------------------------------------------------
@@ -235,5 +297,6 @@ def employee_restore(request: Request, agency: str, employee_id: str, version: i
                                   version=version_of(if_match), client=client_of(request)))
 
 
-__all__ = ["NewEndorsement", "PaperEndorsement", "actor", "check_target", "route", "router",
+__all__ = ["Decline", "EndorsementRequest", "NewEndorsement", "PaperEndorsement", "Withdrawal", "actor", "check_target",
+           "route", "router",
            "visible_row"]

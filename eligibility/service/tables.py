@@ -209,3 +209,26 @@ endorsement_sources = sa.Table(
 )
 
 __all__ += ["endorsement_sources", "record_versions", "separations"]
+
+
+# w24a (issue 24 item 3, migration 0006_endorse_flow): what endorsers and supervisors did besides giving an
+# endorsement, kept like every endorsement (imports never touch it): a decline or a send-back with its reason, a
+# withdrawal of one's own endorsement (the endorsement leaves the record in a new version; this row keeps who, when
+# and why), and a supervisor's request to an endorsing role
+endorsement_events = sa.Table(
+    "endorsement_events", metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("agency", sa.String(80), nullable=False),
+    sa.Column("employee_id", sa.String(200), nullable=False),
+    sa.Column("event", sa.String(20), nullable=False),  # declined, sent_back, withdrawn, asked
+    sa.Column("kind", sa.String(40), nullable=False),
+    sa.Column("by_role", sa.String(80), nullable=False),  # the endorsing role (asked: the role asked)
+    sa.Column("toward", sa.String(200), nullable=False),
+    sa.Column("date", sa.String(10), nullable=False),  # withdrawn: the endorsement's date; else the day
+    sa.Column("account", sa.String(200), nullable=False),  # who did it
+    sa.Column("reason", sa.Text),
+    sa.Column("recorded_at", sa.String(40), nullable=False),
+    sa.Index("endorsement_events_employee", "agency", "employee_id"),
+)
+
+__all__ += ["endorsement_events"]

@@ -138,3 +138,55 @@ PAGE_REQUESTS.update({  # auth (issue 21): HR's accounts page
 PAGE_REQUESTS.update({  # w25a (issue 25): the audit search's CSV
     "page.audit_csv": lambda w, r, x: ("GET", "/audit.csv", {"params": {"agency": x[0]}}),
 })
+
+def _responded(where):
+    from service.test_service_permissions import RESPONDED
+
+    return where[0], RESPONDED.get(where[1], where[1])
+
+
+def _withdraw_form(world, role, where) -> dict:
+    from service.test_service_permissions import given_to_withdraw
+
+    body, headers = given_to_withdraw(world, role, where)
+    return {**body, "version": headers["If-Match"].strip('"'), "reason": "matrix"}
+
+
+def _pick(world, role, agency) -> str:
+    """Someone in the role's inbox (ready, after another role, or coming up) to pick for several at once
+    (``KIND:ID``), or a made-up one for a caller who has no inbox there."""
+    from service.test_service_permissions import ENDORSING
+
+    from eligibility.service import accounts
+    from eligibility.service.actions.inbox import inbox
+    from eligibility.service.clock import Clock
+
+    if role not in ENDORSING or agency != "ccwd":
+        return "approval:CCWD-002"
+    with world.db.read() as conn:
+        account = accounts.get(conn, ENDORSING[role])
+    _, groups = inbox(world.app.state.service, account, agency, Clock().today())
+    found = [f"{a['kind']}:{e['employee_id']}" for g in ("ready", "after", "coming") for e in groups[g]
+             for a in e["asked"]]
+    assert found, f"nobody in {role}'s inbox"
+    return found[0]
+
+
+PAGE_REQUESTS.update({  # w24a (issue 24 item 3): decline, withdraw, ask; several approvals at once
+    "page.decline": lambda w, r, x: ("POST", "/employees/{}/{}/decline".format(*_responded(x)), {"data": {
+        "kind": _waiting(w, r, _responded(x)), "reason": "matrix", "send_back": "0"}, **NO_FOLLOW}),
+    "page.withdraw": lambda w, r, x: ("POST", "/employees/{}/{}/withdraw".format(*_responded(x)), {
+        "data": _withdraw_form(w, r, _responded(x)), **NO_FOLLOW}),
+    "page.ask": lambda w, r, x: ("POST", "/employees/{}/{}/ask".format(*_responded(x)), {"data": {
+        "what": f"office_manager:{_waiting(w, 'office_manager', _responded(x))}", "note": "matrix"}, **NO_FOLLOW}),
+    "page.approvals_confirm": lambda w, r, x: ("GET", "/approvals/confirm", {"params": {
+        "agency": x[0], "pick": _pick(w, r, x[0])}}),
+    "page.approvals_record": lambda w, r, x: ("POST", "/approvals/confirm", {"params": {"agency": x[0]}, "data": {
+        "pick": _pick(w, r, x[0])}}),
+})
+
+
+def _waiting(world, role, where) -> str:
+    from service.test_service_permissions import waiting_kind
+
+    return waiting_kind(world, role, where)

@@ -80,8 +80,11 @@ def test_each_account_gets_its_digest_once(store, smtp):
     assert '<a href="https://eligibility.ccwd.example/employees/ccwd/CCWD-003">Henrietta Salgado-Birch: review ' \
            'overdue since 2020-08-17' in html
     subject, text, _ = got["gm@ccwd.example"]
+    # the rule file asks the approval after the Office Manager's recommendation (w24a): that group, by its title
+    assert "After the Office Manager\n- Henrietta Salgado-Birch: " in text
     assert "- Dashiell Okonkwo-Pratt: waiting on your approval for Customer Service Specialist II, " \
-           "time requirement met on 2026-02-07\n  https://eligibility.ccwd.example/employees/ccwd/CCWD-002" in text
+           "time requirement met on 2026-02-07; needed after the Office Manager\n" \
+           "  https://eligibility.ccwd.example/employees/ccwd/CCWD-002" in text
     assert text.index("Henrietta Salgado-Birch") < text.index("Dashiell")  # the longest wait first
     _, text, _ = got["hr@ccwd.example"]
     assert "Records that need HR\n- Tobias Lindqvist-Ramos: education not on file" in text

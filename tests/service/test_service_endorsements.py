@@ -85,8 +85,8 @@ def test_a_current_duplicate_is_409_and_a_stale_one_can_be_renewed(team_world):
     assert renewed.status_code == 201, renewed.text
     again = endorse(om, "T03", kind="proficiency")
     assert again.status_code == 409
-    assert again.json()["detail"] == (f"T03 already has a current proficiency by the Office Manager toward "
-                                      f"customer-service-specialist:II (dated {dt.date.today()})")
+    assert again.json()["detail"] == (f"Person 3 already has a current proficiency by the Office Manager toward "
+                                      f"Customer Service Specialist II (dated {dt.date.today()})")
 
 
 def _serve(app):

@@ -152,6 +152,47 @@ ACCOUNT_REQUESTS = {  # auth (issue 21): invitations and tokens in the API
 }
 REQUESTS.update(ACCOUNT_REQUESTS)
 
+ENDORSING = {"office_manager": "om.ccwd", "general_manager": "gm.ccwd"}
+RESPONDED = {"CCWD-002": "CCWD-004"}  # declines, withdrawals and requests go to an employee nothing else completes
+
+
+def waiting_kind(world, role: str, where) -> str:
+    """A kind of endorsement by ``role`` that the employee's decision (as of today) still waits on."""
+    agency, employee_id = where
+    reader = world.as_("hr.ccwd" if agency == "ccwd" else "hr.jbwd")
+    d = reader.get(f"/api/v1/employees/{agency}/{employee_id}/decision").json()
+    criteria = next((p["criteria"] for p in d.get("paths", []) if p["id"] == d.get("best_path")), [])
+    return next((k for c in criteria if c.get("category") == "endorsement" and c["met"] is not True
+                 and c["evidence"].get("by") == role for k in sorted(world.roles.endorsement_kinds(role, agency))
+                 if world.roles.asks(agency, c["id"], role, k)), "recommendation")
+
+
+def given_to_withdraw(world, role: str, where) -> tuple[dict, dict]:
+    """(the body naming an endorsement ``role`` just gave, If-Match of the record after it); for a caller who cannot
+    give one there, a body naming none."""
+    agency, employee_id = where
+    if agency == "ccwd" and role in ENDORSING:
+        given = world.as_(ENDORSING[role]).post(f"/api/v1/employees/{agency}/{employee_id}/endorsements",
+                                                json={"kind": waiting_kind(world, role, where)})
+        assert given.status_code == 201, given.text
+        e = given.json()["endorsement"]
+        return {"kind": e["kind"], "date": e["date"], "toward": e["toward"]}, {"If-Match": given.headers["etag"]}
+    return {"kind": "approval", "date": AS_OF, "toward": "customer-service-specialist:II"}, {"If-Match": '"1"'}
+
+
+def _responded(where):
+    return where[0], RESPONDED.get(where[1], where[1])
+
+
+REQUESTS.update({  # w24a (issue 24 item 3)
+    "endorsement.decline": lambda w, r, x: ("POST", _employee(_responded(x)) + "/endorsements/decline", {"json": {
+        "kind": waiting_kind(w, r, _responded(x)), "reason": "matrix"}}),
+    "endorsement.withdraw": lambda w, r, x: ("POST", _employee(_responded(x)) + "/endorsements/withdraw", dict(zip(
+        ("json", "headers"), given_to_withdraw(w, r, _responded(x))))),
+    "endorsement.ask": lambda w, r, x: ("POST", _employee(_responded(x)) + "/endorsements/ask", {"json": {
+        "role": "general_manager", "kind": "approval", "note": "matrix"}}),
+})
+
 REQUESTS.update(PAGE_REQUESTS)  # the pages of issue 15 (tests/service/page_requests.py)
 
 

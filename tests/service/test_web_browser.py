@@ -202,6 +202,69 @@ def test_the_approvers_endorse_and_the_status_changes_on_the_team_page(browser, 
                                                                                          "td.c-missing").text
 
 
+# -- an inbox in the order people act (w24a, issue 24 item 3) ------------------------------------------------------------
+def test_several_endorsements_are_confirmed_on_one_page_naming_each_and_the_approval_becomes_ready(browser, live):
+    person = as_(browser, live, "general_manager")
+    d = person.open("/approvals")
+    after = d.find_element(By.XPATH, '//section[h2[starts-with(normalize-space(), "After the Office Manager")]]')
+    assert "Henrietta Salgado-Birch" in after.text and "Given first, it still counts." in after.text
+    person = as_(browser, live, "office_manager")
+    d = person.open("/approvals")
+    for kind in ("proficiency", "recommendation"):
+        d.find_element(By.ID, f"pick-{kind}-CCWD-003").click()
+    person.click("Review the checked people…")
+    assert person.text("h1") == "Confirm 2 endorsements"
+    items = [li.text for li in d.find_elements(By.CSS_SELECTOR, "ul.bulk-confirm > li")]
+    assert [i.split(":")[0] for i in items] == ["Henrietta Salgado-Birch CCWD-003"] * 2
+    assert "proficiency by the Office Manager toward Customer Service Specialist II" in items[0]
+    assert "recommendation by the Office Manager toward Customer Service Specialist II" in items[1]
+    d.find_element(By.ID, "comment").send_keys("Reviewed together.")
+    person.click("Confirm all 2")
+    assert person.text("h1") == "Recorded 2 of 2"
+    assert "Each is in the record, as its own endorsement, and in the activity log." in person.text()
+    person = as_(browser, live, "general_manager")
+    d = person.open("/approvals")
+    ready = d.find_element(By.XPATH, '//section[h2[starts-with(normalize-space(), "Ready for you")]]')
+    assert "Henrietta Salgado-Birch" in ready.text
+
+
+def test_the_general_manager_sends_back_with_a_reason_and_the_supervisor_reads_it(browser, live):
+    person = as_(browser, live, "general_manager")
+    d = person.open("/approvals")
+    card = d.find_element(By.XPATH, '//li[.//a[contains(@href, "/employees/ccwd/CCWD-003")]]')
+    follow(d, card.find_element(By.XPATH, './/a[normalize-space()="Give approval…"]'))
+    d.find_element(By.XPATH, '//summary[normalize-space()="Decline or send back…"]').click()
+    d.find_element(By.ID, "answer-back").click()
+    d.find_element(By.ID, "reason").send_keys("The review is overdue since 2020: ask HR to complete it first.")
+    person.click("Record my answer")
+    assert d.current_url.endswith("/employees/ccwd/CCWD-003?told=1")
+    assert "the status still waits on that endorsement" in person.text().lower()
+    supervisor = as_(browser, live, "supervisor")
+    supervisor.open("/employees/ccwd/CCWD-003")
+    told = supervisor.text("ul.told")
+    assert re.fullmatch(rf"The General Manager \({live.roles['general_manager']}\) sent back the approval on "
+                        r"\d{4}-\d\d-\d\d: “The review is overdue since 2020: ask HR to complete it first\.”", told)
+    assert "once the General Manager approves" in supervisor.text("#verdict")  # the status did not change
+
+
+def test_the_office_manager_withdraws_a_recommendation_and_it_stays_listed_as_withdrawn(browser, live):
+    person = as_(browser, live, "office_manager")
+    d = person.open("/employees/ccwd/CCWD-003")
+    row = d.find_element(By.XPATH, '//table[contains(@class, "endorsements")]//tr[td[1][normalize-space()='
+                                   '"recommendation"]]')
+    row.find_element(By.XPATH, './/summary[normalize-space()="Withdraw…"]').click()
+    row.find_element(By.NAME, "reason").send_keys("Given before the review meeting.")
+    follow(d, row.find_element(By.XPATH, './/button[normalize-space()="Withdraw my recommendation"]'))
+    assert d.current_url.endswith("/employees/ccwd/CCWD-003?withdrawn=1")
+    text = person.text()
+    assert "Withdrawn: your endorsement no longer counts" in text
+    gone = person.text("ul.withdrawn")
+    assert f"withdrawn by {live.roles['office_manager']} on" in gone and "Given before the review meeting." in gone
+    assert "recommendation by the Office Manager" in person.text("ul.missing")
+    assert [r.text.split()[0] for r in d.find_elements(By.CSS_SELECTOR, "table.endorsements tbody tr")] == [
+        "proficiency"]
+
+
 # -- HR ------------------------------------------------------------------------------------------------------------------
 def test_hr_imports_a_roster_with_one_bad_record_sees_it_by_line_and_field_and_nothing_is_saved(browser, live,
                                                                                               tmp_path):
@@ -323,6 +386,7 @@ PAGES = [  # (file name, role, path or action)
     ("team", "supervisor", "/team"),
     ("employee", "supervisor", "/employees/ccwd/CCWD-003"),
     ("approvals", "general_manager", "/approvals"),
+    ("approvals-confirm", "office_manager", "/approvals/confirm?pick=proficiency:CCWD-003&pick=recommendation:CCWD-003"),
     ("endorse", "office_manager", "/employees/ccwd/CCWD-003/endorse?kind=recommendation"),
     ("hr", "hr", "/hr"),
     ("import-report", "hr", "import"),

@@ -234,7 +234,7 @@ def test_every_control_has_a_label_and_no_page_has_inline_script(site, name, url
 def test_an_approver_endorses_after_a_confirmation_and_the_team_page_changes_at_once(site):
     om, gm, lortiz = site.signed_in("om.ccwd"), site.signed_in("gm.ccwd"), site.signed_in("lortiz")
     waiting = om.get("/approvals").text
-    section = waiting.split('id="waiting-h"')[1].split("</section>")[0]
+    section = waiting.split('id="ready-h"')[1].split("</section>")[0]
     assert re.findall(r'<h3><a href="/employees/ccwd/([^"]+)"', section) == ["CCWD-003", "CCWD-002"]  # oldest first
     confirm = om.get("/employees/ccwd/CCWD-002/endorse", params={"kind": "recommendation"})
     assert confirm.status_code == 200 and "Confirm your recommendation" in confirm.text

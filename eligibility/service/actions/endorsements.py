@@ -21,7 +21,8 @@ from ..auth import Caller
 from ..clock import Clock
 from ..core import Employee, Endorsement, EvaluationError, RecordError
 from ..deciding import summary
-from . import Refused
+from . import Refused, needed
+from .responses import events
 from .scope import visible
 
 Key = tuple[str, str, str, str]  # kind, role, toward (SERIES:LEVEL), date
@@ -55,9 +56,23 @@ def provenance(conn, agency: str, ids: set[str] | None = None) -> dict[str, dict
     return found
 
 
+def withdrawals(conn, agency: str, ids: set[str] | None = None) -> dict[str, list[dict]]:
+    """employee id -> its withdrawn endorsements (oldest first): kind, by, toward, date, and who withdrew it, when
+    and why."""
+    return {employee_id: [{"kind": r["kind"], "by": r["by_role"], "toward": r["toward"], "date": r["date"],
+                           "withdrawn_by": r["account"], "withdrawn_at": r["recorded_at"], "reason": r["reason"]}
+                          for r in rows]
+            for employee_id, rows in events(conn, agency, ids, ("withdrawn",)).items()}
+
+
 def service_keys(conn, agency: str, ids: set[str] | None = None) -> dict[str, set[Key]]:
-    """employee id -> the endorsements recorded in the service (given there, or entered from paper)."""
-    return {employee_id: {k for k, items in keys.items() if any(i["source"] != "import" for i in items)}
+    """employee id -> the endorsements recorded in the service (given there, or entered from paper) and not
+    withdrawn since."""
+    gone = {(employee_id, key(w)): w["withdrawn_at"] for employee_id, items in withdrawals(conn, agency, ids).items()
+            for w in items}
+    return {employee_id: {k for k, items in keys.items()
+                          if any(i["source"] != "import" and i["recorded_at"] > gone.get((employee_id, k), "")
+                                 for i in items)}
             for employee_id, keys in provenance(conn, agency, ids).items()}
 
 
@@ -81,6 +96,17 @@ def listing(state, caller: Caller, agency: str, employee_id: str) -> list[dict]:
         row = visible(conn, caller, agency, employee_id)
         sources = provenance(conn, agency, {employee_id}).get(employee_id, {})
     return described(json.loads(row["record_json"]), sources)
+
+
+def withdrawn(state, caller: Caller, agency: str, employee_id: str) -> list[dict]:
+    """The endorsements withdrawn from a record in the caller's scope, each with how it came and who withdrew it,
+    when and why (oldest first)."""
+    with state.db.read() as conn:
+        visible(conn, caller, agency, employee_id)
+        sources = provenance(conn, agency, {employee_id}).get(employee_id, {})
+        gone = withdrawals(conn, agency, {employee_id}).get(employee_id, [])
+    return [{**w, "provenance": [p for p in sources.get(key(w), []) if p["recorded_at"] <= w["withdrawn_at"]]}
+            for w in gone]
 
 
 def _current(decision, roles, agency: str, role: str, kind: str, toward: str, existing) -> list:
@@ -120,8 +146,9 @@ def _add(state, caller: Caller, clock: Clock, agency: str, employee_id: str, rol
         toward = toward or f"{before.target.series}:{before.target.level}"
         current = _current(before, state.roles, agency, role, kind, toward, employee.endorsements)
         if current:
-            raise Refused(409, f"{employee_id} already has a current {kind} by the "
-                               f"{state.roles.title(role, agency)} toward {toward} (dated {current[-1].date})")
+            level = before.target.title if toward == f"{before.target.series}:{before.target.level}" else toward
+            raise Refused(409, f"{row['name'] or employee_id} already has a current {kind} by the "
+                               f"{state.roles.title(role, agency)} toward {level} (dated {current[-1].date})")
         added = Endorsement(kind=kind, by=role, date=day, toward=toward)
         raw = json.loads(row["record_json"])
         raw["endorsements"] = raw.get("endorsements", []) + [added.model_dump(mode="json")]
@@ -179,4 +206,51 @@ def enter_paper(state, caller: Caller, clock: Clock, agency: str, employee_id: s
             "version": values["version"], "summary": after}
 
 
-__all__ = ["Key", "described", "enter_paper", "give", "key", "listing", "provenance", "service_keys"]
+def withdraw(state, caller: Caller, clock: Clock, agency: str, employee_id: str, kind: str, day: dt.date,
+             toward: str, *, version: int | None, reason: str | None = None, client: str | None = None) -> dict:
+    """Withdraw an endorsement the caller gave in the service: it leaves the record in a new version made from
+    ``version`` (428 without, 412 stale; history shows it) and stops counting; its provenance stays, listed as
+    withdrawn by the caller, when and why. Only the account that gave it may withdraw it (403)."""
+    expected = needed(version, "record")
+    role, wanted = caller.account.role, (kind, caller.account.role, toward, day.isoformat())
+    text = (reason or "").strip()[:2000] or None
+    with state.db.write() as conn:
+        row = visible(conn, caller, agency, employee_id)
+        if row["version"] != expected:
+            raise Refused(412, f"the record is at version {row['version']}, not {expected}: read it again; "
+                               f"nothing was withdrawn")
+        raw = json.loads(row["record_json"])
+        held = [e for e in raw.get("endorsements") or [] if key(e) == wanted]
+        if not held:
+            raise Refused(422, f"{row['name'] or employee_id} holds no {kind} by the {state.roles.title(role, agency)} "
+                               f"dated {day}", [{"field": "date", "message": "no such endorsement"}])
+        mine = [p for p in provenance(conn, agency, {employee_id}).get(employee_id, {}).get(wanted, [])
+                if p["source"] == "service" and p["account"] == caller.name]
+        if not mine:
+            raise Refused(403, "only the account that gave an endorsement in the service may withdraw it")
+        raw["endorsements"] = [e for e in raw["endorsements"] if key(e) != wanted] or None
+        if raw["endorsements"] is None:
+            del raw["endorsements"]
+        updated = store.validate_record(raw, state.decider.known(agency))
+        if isinstance(updated, RecordError):
+            raise Refused(422, updated.render())
+        try:
+            values = store.replace_record(conn, agency, updated, store.Actor(caller.name, client),
+                                          action="endorsement.withdraw", expected_version=expected, via="endorsement",
+                                          detail={"kind": kind, "by": role, "toward": toward, "date": day.isoformat(),
+                                                  "source": "withdrawn", "reason": bool(text)})
+        except store.VersionConflict as exc:
+            raise Refused(412, str(exc)) from None
+        conn.execute(t.endorsement_events.insert().values(
+            agency=agency, employee_id=employee_id, event="withdrawn", kind=kind, by_role=role, toward=toward,
+            date=day.isoformat(), account=caller.name, reason=text, recorded_at=values["updated_at"]))
+        positions = store.positions(conn, agency)
+    after = summary(state.decider.decide_one(agency, updated, positions, clock.today(), None), agency,
+                    updated.supervisor)
+    return {"withdrawn": {"kind": kind, "by": role, "toward": toward, "date": day.isoformat(),
+                          "withdrawn_by": caller.name, "withdrawn_at": values["updated_at"], "reason": text},
+            "version": values["version"], "summary": after}
+
+
+__all__ = ["Key", "described", "enter_paper", "give", "key", "listing", "provenance", "service_keys", "withdraw",
+           "withdrawals", "withdrawn"]

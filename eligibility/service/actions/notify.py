@@ -21,7 +21,7 @@ from ..core import Decision
 from ..db import StoreError
 from ..pages_words import employee_url, missing, outcome_of
 from ..roles import ENDORSER, HR, SUPERVISOR
-from .inbox import inbox
+from .inbox import after_words, inbox
 from .team import decided_people
 
 SOON_DAYS, CLOSING_DAYS = 30, 60
@@ -91,14 +91,21 @@ def _team_sections(state, account: Account, today: dt.date) -> tuple[str, list[t
 
 
 def _endorser_sections(state, account: Account, today: dt.date) -> tuple[str, list[tuple[str, list[Item]]]]:
+    """Ready for the endorser now, then those whose endorsement the rule file orders after another role's (named
+    by its title), then the supervisors' requests (each sent once)."""
     agency, groups = inbox(state, account, None, today)
-    waiting = []
-    for e in groups["waiting"]:
+    ready, after, asked = [], {}, []
+    for e in groups["ready"] + groups["after"]:
         kinds = " and ".join(sorted({a["kind"] for a in e["asked"]}))
-        waiting.append(Item(agency, e["employee_id"], "endorse", e["since"].isoformat() if e["since"] else "-",
-                            f"{e['name'] or e['employee_id']}: waiting on your {kinds} for {e['target']}"
-                            + (f", time requirement met on {e['since']}" if e["since"] else ""), e["url"]))
-    return agency, [("Waiting on you", waiting)]
+        item = Item(agency, e["employee_id"], "endorse", e["since"].isoformat() if e["since"] else "-",
+                    f"{e['name'] or e['employee_id']}: waiting on your {kinds} for {e['target']}"
+                    + (f", time requirement met on {e['since']}" if e["since"] else "")
+                    + (f"; needed after the {' and the '.join(e['after'])}" if e["after"] else ""), e["url"])
+        (after.setdefault(after_words(e["after"]), []) if e["after"] else ready).append(item)
+        asked += [Item(agency, e["employee_id"], "asked", f"ask:{r['id']}",
+                       f"{e['name'] or e['employee_id']}: {r['account']} asks for your {r['kind']} "
+                       f"(asked {r['date']})", e["url"]) for r in e["requests"]]
+    return agency, [("Ready for you", ready), *sorted(after.items()), ("Asked of you by supervisors", asked)]
 
 
 def _hr_sections(state, account: Account, today: dt.date) -> tuple[str, list[tuple[str, list[Item]]]]:
