@@ -39,6 +39,8 @@ from eligibility.output.writers import roster_csv
 from eligibility.reclass.impact import anonymise, assess
 from eligibility.reclass.proposal import proposal_from_document
 from eligibility.reclass.report import impact_markdown
+from eligibility.reclass.import_map import propose as propose_mapping
+from eligibility.records.mapping import ColumnMap, load_map
 from eligibility.records.models import (
     Employee,
     Endorsement,
@@ -89,3 +91,4 @@ __all__ = [
     "Anchor", "AuditUnavailable", "Chain", "GENESIS", "LogKey", "Verification", "load_key", "utc_now",
     "verify_chain",
 ]
+__all__ += ["ColumnMap", "load_map", "propose_mapping"]  # w24b: HR-system exports through the agency's mapping

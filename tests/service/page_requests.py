@@ -134,3 +134,23 @@ PAGE_REQUESTS.update({  # auth (issue 21): HR's accounts page
     "page.account_disable": lambda w, r, x: ("POST", f"/hr/accounts/{_account(w, x[0])}/disable", NO_FOLLOW),
     "page.token_revoke": lambda w, r, x: ("POST", f"/hr/accounts/{_token(w, x[0])}/revoke", NO_FOLLOW),
 })
+
+
+def _mapping(world, agency: str) -> dict:
+    """A valid mapping of ``agency`` made from the version HR's mapping page shows now."""
+    from factories import SAMPLES
+
+    answer = _hr(world, agency).get("/hr/mapping", params={"agency": agency})
+    made_from = as_data(form(answer.text, "/hr/mapping")["fields"])["made_from"][0] if answer.status_code == 200 \
+        else "0"
+    text = (SAMPLES / "exports" / "ccwd-hr-export.map.yaml").read_text(encoding="utf-8")
+    return {"text": text.replace("agency: ccwd", f"agency: {agency}"), "made_from": made_from, "via": "edited"}
+
+
+PAGE_REQUESTS.update({  # w24b (issue 24 item 4): the agency's column mapping for HR-system exports
+    "page.mapping": lambda w, r, x: ("GET", "/hr/mapping", {"params": {"agency": x[0]}}),
+    "page.mapping_save": lambda w, r, x: ("POST", "/hr/mapping", {"params": {"agency": x[0]},
+                                                                   "data": _mapping(w, x[0]), **NO_FOLLOW}),
+    "page.mapping_propose": lambda w, r, x: ("POST", "/hr/mapping/propose", {"params": {"agency": x[0]}, "files": {
+        "export": ("export.csv", b"Employee ID,Employee Name,Job Title\nX-1,A Person,Clerk\n", "text/csv")}}),
+})
