@@ -178,6 +178,12 @@ PERMISSIONS.update({
                               summary="save the mapping (edited or uploaded) as a new version"),
     "page.mapping_propose": Rule("POST", "/hr/mapping/propose", frozenset({HR}), "agency",
                                  summary="a mapping proposed from an uploaded export (saves nothing)"),
+    "page.account_contact": Rule("POST", "/hr/accounts/{name}/contact", frozenset({HR}), "account", ok=303,
+                                 write=True, summary="set an account's e-mail address and digest setting"),
+    "page.supervisors": Rule("GET", "/hr/supervisors", frozenset({HR}), "agency",
+                             summary="choose people and a supervisor account to assign to all of them"),
+    "page.supervisors_assign": Rule("POST", "/hr/supervisors", frozenset({HR}), "agency", write=True,
+                                    summary="confirm, then assign a supervisor to the people chosen (each a version)"),
 })
 
 for _action, _rule in PERMISSIONS.items():  # the table's own invariants, checked on import

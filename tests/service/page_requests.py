@@ -154,3 +154,19 @@ PAGE_REQUESTS.update({  # w24b (issue 24 item 4): the agency's column mapping fo
     "page.mapping_propose": lambda w, r, x: ("POST", "/hr/mapping/propose", {"params": {"agency": x[0]}, "files": {
         "export": ("export.csv", b"Employee ID,Employee Name,Job Title\nX-1,A Person,Clerk\n", "text/csv")}}),
 })
+
+
+def _person(world, agency: str) -> str:
+    """An employee of ``agency`` as the supervisor page offers it (EMPLOYEE_ID@VERSION), read by its HR."""
+    employee_id = {"ccwd": "CCWD-011", "jbwd": "JBWD-001"}[agency]
+    answer = _hr(world, agency).get(f"/api/v1/employees/{agency}/{employee_id}")
+    return f"{employee_id}@{answer.headers.get('etag', '1').strip(chr(34))}"
+
+
+PAGE_REQUESTS.update({  # w24b (issue 24 item 4): e-mail settings of an account, one supervisor for many people
+    "page.account_contact": lambda w, r, x: ("POST", f"/hr/accounts/{_account(w, x[0])}/contact",
+                                             {"data": {"email": "matrix@example.org", "digest": "on"}, **NO_FOLLOW}),
+    "page.supervisors": lambda w, r, x: ("GET", "/hr/supervisors", {"params": {"agency": x[0]}}),
+    "page.supervisors_assign": lambda w, r, x: ("POST", "/hr/supervisors", {"params": {"agency": x[0]}, "data": {
+        "supervisor": "lortiz" if x[0] == "ccwd" else "hr.jbwd", "person": _person(w, x[0])}}),
+})
