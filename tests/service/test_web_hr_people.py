@@ -154,3 +154,27 @@ def test_one_supervisor_is_assigned_to_several_people_after_one_confirmation(sit
     stranger = hr.post("/hr/supervisors", data={"csrf_token": hr.csrf, "supervisor": "hr.jbwd",
                                                 "person": f"CCWD-008@{int(shown['CCWD-008']) + 1}"})
     assert stranger.status_code == 422 and "Choose the supervisor account." in text_of(stranger.text)
+
+
+def test_the_record_editor_offers_the_agencys_terms_in_its_words_and_every_error_links_to_its_field(site):
+    hr = site.signed_in("hr.ccwd")
+    url = "/employees/ccwd/CCWD-002/edit"
+    page = hr.get(url).text
+    levels = re.search(r'<select id="f-assignments-0-level".*?</select>', page, re.S)[0]
+    assert re.search(r'<option value="II"[^>]*>[^<]*Customer Service Specialist II[^<]*\(II\)</option>', levels)
+    series = re.search(r'<select id="f-assignments-0-class".*?</select>', page, re.S)[0]
+    assert re.search(r'<option value="customer-service-specialist" selected>Customer Service Specialist '
+                     r'\(customer-service-specialist\)</option>', series)
+    certifications = re.search(r'<select id="f-certifications-0-kind".*?</select>', page, re.S)[0]
+    # rules/ccwd.yaml names no certification: the list says so instead of being empty
+    assert re.findall(r"<option[^>]*>([^<]*)</option>", certifications) == ["— (the agency&#39;s rules name none)"]
+    licenses = re.search(r'<select id="f-licenses-0-kind".*?</select>', page, re.S)[0]
+    assert re.search(r'<option value="ca_driver_class_c"[^>]*>[^<(]+\(ca_driver_class_c\)</option>', licenses)
+    toward = re.findall(r'<td data-label="Toward">([^<]*)</td>', page)
+    assert toward and all(":" not in t for t in toward)  # the level in words, not SERIES:LEVEL
+    fields = as_data(form(page, url)["fields"])
+    wrong = hr.post(url, data={**fields, "assignments-0-end": "2020-01-01"})  # ends before it starts: the row
+    assert wrong.status_code == 422
+    link = re.search(r'<div class="error-box" role="alert" id="record-error">.*?<a href="#([^"]+)">', wrong.text,
+                     re.S)
+    assert link and f'id="{link[1]}"' in wrong.text
