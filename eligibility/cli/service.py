@@ -14,6 +14,7 @@ import sys
 import click
 
 from eligibility.cli import main, rules_option
+from eligibility.cli.mail_options import outgoing, smtp_options
 from eligibility.cli.options import key_file_option
 
 DB_HELP = "the store: a SQLite file, sqlite:///PATH or postgresql://USER@HOST/DB (default: $ELIGIBILITY_DB, else " \
@@ -435,16 +436,7 @@ def revoke(token_id: int, db_url: str | None, key_file: str | None) -> None:
 @click.option("--workers", type=click.IntRange(1, 64), default=1, show_default=True,
               help="service processes sharing the port (uvicorn workers); each keeps its own connection pool "
                    "($ELIGIBILITY_DB_POOL connections, default 10)")
-@click.option("--smtp", "smtp_address", metavar="HOST:PORT", envvar="ELIGIBILITY_SMTP",
-              help="send invitation links by e-mail through this SMTP server (or $ELIGIBILITY_SMTP); without it HR's "
-                   "accounts page shows the link to pass on")
-@click.option("--tls", type=click.Choice(["starttls", "ssl", "none"]), default="starttls", show_default=True,
-              help="STARTTLS, implicit TLS, or none (a relay on loopback)")
-@click.option("--smtp-user", envvar="ELIGIBILITY_SMTP_USER", help="sign in to the SMTP server as this user")
-@click.option("--smtp-password-file", metavar="FILE", envvar="ELIGIBILITY_SMTP_PASSWORD_FILE",
-              help="its password (first line; else $ELIGIBILITY_SMTP_PASSWORD)")
-@click.option("--from", "sender", default="eligibility@localhost", show_default=True, envvar="ELIGIBILITY_MAIL_FROM",
-              help="the sender address of the invitations")
+@smtp_options("the sender address of the invitations")
 def serve(db_url: str | None, rules_dir: str, host: str, port: int, trusted_header: str | None,
           session_secret_file: str | None, demo: bool, key_file: str | None, workers: int,
           smtp_address: str | None, tls: str, smtp_user: str | None, smtp_password_file: str | None,
@@ -468,16 +460,5 @@ def serve(db_url: str | None, rules_dir: str, host: str, port: int, trusted_head
     key = load_key(key_file)  # a bad key file stops the command before anything starts
     run(db_url=db_url, rules_dir=rules_dir, host=host, port=port, trusted_header=trusted_header, secret=secret,
         demo=demo, echo=click.echo, key=key, workers=workers,
-        mail=_outgoing(smtp_address, tls, smtp_user, smtp_password_file, sender))
+        mail=outgoing(smtp_address, tls, smtp_user, smtp_password_file, sender))
 
-
-def _outgoing(smtp_address: str | None, tls: str, smtp_user: str | None, password_file: str | None, sender: str):
-    """serve's mail settings (mailer.Outgoing), or None without --smtp; a bad address or file stops serve (exit 2)."""
-    from eligibility.cli.notify import _password, _smtp_address
-    from eligibility.service import mailer
-
-    address = _smtp_address(smtp_address)
-    if address is None:
-        return None
-    password = _password(password_file) if smtp_user else None
-    return mailer.Outgoing(mailer.Smtp(address[0], address[1], tls, smtp_user, password), sender)

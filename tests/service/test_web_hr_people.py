@@ -178,3 +178,22 @@ def test_the_record_editor_offers_the_agencys_terms_in_its_words_and_every_error
     link = re.search(r'<div class="error-box" role="alert" id="record-error">.*?<a href="#([^"]+)">', wrong.text,
                      re.S)
     assert link and f'id="{link[1]}"' in wrong.text
+
+
+def test_serve_takes_its_mail_server_from_its_options_and_refuses_a_bad_one(tmp_path):
+    from click.testing import CliRunner
+
+    from eligibility.cli import main
+    from eligibility.cli.mail_options import outgoing
+
+    secret = tmp_path / "smtp-password"
+    secret.write_text("s3cret words\nignored\n", encoding="utf-8")
+    made = outgoing("mail.example.org:587", "starttls", "eligibility", str(secret), "hr@ccwd.example")
+    assert made == mailer.Outgoing(mailer.Smtp("mail.example.org", 587, "starttls", "eligibility",
+                                                   "s3cret words"), "hr@ccwd.example")
+    assert outgoing(None, "starttls", None, None, "x@y") is None
+    bad = CliRunner().invoke(main, ["serve", "--db", str(tmp_path / "s.sqlite3"), "--smtp", "mail.example.org"])
+    assert bad.exit_code == 2 and "'mail.example.org' is not HOST:PORT" in bad.output
+    missing = CliRunner().invoke(main, ["serve", "--db", str(tmp_path / "s.sqlite3"), "--smtp", "127.0.0.1:25",
+                                        "--smtp-user", "u", "--smtp-password-file", str(tmp_path / "nope")])
+    assert missing.exit_code == 2 and "nope: No such file or directory" in missing.output
