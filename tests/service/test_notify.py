@@ -4,13 +4,10 @@ with an HTML alternative, links to the pages; nothing recorded as sent when the 
 
 from __future__ import annotations
 
-import email
-import email.policy
-import socket
-
 import pytest
 import sqlalchemy as sa
 from click.testing import CliRunner
+from service.mail_inbox import Inbox, free_port
 from service.service_world import AS_OF, build_world
 
 from eligibility.cli import main
@@ -19,25 +16,10 @@ from eligibility.service import tables as t
 aiosmtpd = pytest.importorskip("aiosmtpd.controller", reason="aiosmtpd is not installed (pip install '.[test]')")
 
 
-class Inbox:
-    def __init__(self) -> None:
-        self.messages: list[email.message.EmailMessage] = []
-
-    async def handle_DATA(self, server, session, envelope):
-        self.messages.append(email.message_from_bytes(envelope.content, policy=email.policy.default))
-        return "250 OK"
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.fixture
 def smtp():
     inbox = Inbox()
-    controller = aiosmtpd.Controller(inbox, hostname="127.0.0.1", port=_free_port())
+    controller = aiosmtpd.Controller(inbox, hostname="127.0.0.1", port=free_port())
     controller.start()
     try:
         yield inbox, f"127.0.0.1:{controller.port}"
@@ -124,7 +106,7 @@ def test_digests_off_or_no_address_or_disabled_send_nothing(store, smtp):
 
 
 def test_an_unreachable_server_sends_nothing_and_records_nothing(store, tmp_path):
-    closed = f"127.0.0.1:{_free_port()}"
+    closed = f"127.0.0.1:{free_port()}"
     result = notify(store, closed)
     assert result.exit_code == 1
     assert f"cannot send through {closed}" in result.output and "nothing was sent" in result.output

@@ -344,42 +344,28 @@ def test_hr_uploads_an_hr_export_with_its_mapping_previews_it_and_confirms(brows
 
 
 def test_hr_invites_an_account_with_its_e_mail_address_and_the_link_is_e_mailed(browser, live):
-    import email
-    import email.policy
-    import socket
-
     from eligibility.service import mailer
 
-    controller_module = pytest.importorskip("aiosmtpd.controller", reason="aiosmtpd is not installed")
-    got = []
+    pytest.importorskip("aiosmtpd.controller", reason="aiosmtpd is not installed")
+    from service.mail_inbox import smtp_server
 
-    class Inbox:
-        async def handle_DATA(self, server, session, envelope):
-            got.append(email.message_from_bytes(envelope.content, policy=email.policy.default))
-            return "250 OK"
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    controller = controller_module.Controller(Inbox(), hostname="127.0.0.1", port=port)
-    controller.start()
     state = live.server.config.app.state.service
-    state.mail = mailer.Outgoing(mailer.Smtp("127.0.0.1", port, "none"), "hr@ccwd.example")
-    try:
-        person = as_(browser, live, "hr")
-        d = person.open("/hr/accounts")
-        d.find_element(By.ID, "a-name").send_keys("mail.sup")
-        d.find_element(By.ID, "a-email").send_keys("mail.sup@ccwd.example")
-        person.click("Add the account")
-        assert "The invitation link was e-mailed to mail.sup@ccwd.example." in person.text()
-        assert d.find_elements(By.CSS_SELECTOR, "input.invite-link") == []
-        row = d.find_element(By.XPATH, '//tr[td[normalize-space()="mail.sup"]]')
-        assert row.find_element(By.CSS_SELECTOR, 'input[type="email"]').get_attribute("value") == \
-            "mail.sup@ccwd.example"
-    finally:
-        state.mail = None
-        controller.stop()
-    [message] = got
+    with smtp_server() as (inbox, port):
+        state.mail = mailer.Outgoing(mailer.Smtp("127.0.0.1", port, "none"), "hr@ccwd.example")
+        try:
+            person = as_(browser, live, "hr")
+            d = person.open("/hr/accounts")
+            d.find_element(By.ID, "a-name").send_keys("mail.sup")
+            d.find_element(By.ID, "a-email").send_keys("mail.sup@ccwd.example")
+            person.click("Add the account")
+            assert "The invitation link was e-mailed to mail.sup@ccwd.example." in person.text()
+            assert d.find_elements(By.CSS_SELECTOR, "input.invite-link") == []
+            row = d.find_element(By.XPATH, '//tr[td[normalize-space()="mail.sup"]]')
+            assert row.find_element(By.CSS_SELECTOR, 'input[type="email"]').get_attribute("value") == \
+                "mail.sup@ccwd.example"
+        finally:
+            state.mail = None
+    [message] = inbox.messages
     assert message["To"] == "mail.sup@ccwd.example"
     link = re.search(r"http://\S+/invite/inv_\S+", message.get_content())[0]
     d.delete_all_cookies()

@@ -5,29 +5,18 @@ version, a record changed since the page was loaded left alone."""
 
 from __future__ import annotations
 
-import email
-import email.policy
 import re
-import socket
 from html import unescape
 
 import pytest
 
 from eligibility.service import mailer
 
+from service.mail_inbox import smtp_server
 from service.service_world import build_world, if_match
 from service.web_forms import as_data, form, forms
 
-aiosmtpd = pytest.importorskip("aiosmtpd.controller", reason="aiosmtpd is not installed (pip install '.[test]')")
-
-
-class Inbox:
-    def __init__(self) -> None:
-        self.messages: list[email.message.EmailMessage] = []
-
-    async def handle_DATA(self, server, session, envelope):
-        self.messages.append(email.message_from_bytes(envelope.content, policy=email.policy.default))
-        return "250 OK"
+pytest.importorskip("aiosmtpd.controller", reason="aiosmtpd is not installed (pip install '.[test]')")
 
 
 @pytest.fixture(scope="module")
@@ -39,18 +28,12 @@ def site(tmp_path_factory, evaluator):
 
 @pytest.fixture
 def smtp(site):
-    inbox = Inbox()
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    controller = aiosmtpd.Controller(inbox, hostname="127.0.0.1", port=port)
-    controller.start()
-    site.app.state.service.mail = mailer.Outgoing(mailer.Smtp("127.0.0.1", port, "none"), "hr@ccwd.example")
-    try:
-        yield inbox
-    finally:
-        site.app.state.service.mail = None
-        controller.stop()
+    with smtp_server() as (inbox, port):
+        site.app.state.service.mail = mailer.Outgoing(mailer.Smtp("127.0.0.1", port, "none"), "hr@ccwd.example")
+        try:
+            yield inbox
+        finally:
+            site.app.state.service.mail = None
 
 
 def text_of(html: str) -> str:
