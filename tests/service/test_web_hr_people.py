@@ -160,7 +160,8 @@ def test_the_record_editor_offers_the_agencys_terms_in_its_words_and_every_error
     assert wrong.status_code == 422
     link = re.search(r'<div class="error-box" role="alert" id="record-error">.*?<a href="#([^"]+)">', wrong.text,
                      re.S)
-    assert link and f'id="{link[1]}"' in wrong.text
+    assert link and link[1] == "f-assignments-0" and '<tr id="f-assignments-0"' in wrong.text  # the row itself
+    assert "assignment ends (2020-01-01) before it starts" in text_of(wrong.text)
 
 
 def test_serve_takes_its_mail_server_from_its_options_and_refuses_a_bad_one(tmp_path):
