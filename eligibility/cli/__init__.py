@@ -182,7 +182,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
                        "ruleset."),
     "roster": ("core", "Decide every employee of ROSTER (YAML, CSV, JSONL or Parquet; see docs/performance.md for "
                        "streaming)."),
-    "serve": ("service", "Run the service: the JSON API under /api/v1, sign-in at /login, health at /healthz."),
+    "serve": ("serve", "Run the service: the JSON API under /api/v1, sign-in at /login, health at /healthz."),
     "schema": ("authoring", "Print the JSON Schema of KIND files: rules (default), roster or tests."),
     "template": ("imports", "Write empty, documented roster files for AGENCY (header, an example row, the allowed "
                             "values)."),

@@ -3,33 +3,14 @@ printing only; what a digest holds is eligibility.service.actions.notify, the me
 
 from __future__ import annotations
 
-import os
 import sys
 
 import click
 
 from eligibility.cli import main, parse_date, rules_option
+from eligibility.cli.mail_options import password, smtp_options
+from eligibility.cli.mail_options import smtp_address as parse_smtp
 from eligibility.cli.service import cli_actor, db_option, evaluator_for, key_option, open_store
-
-
-def _smtp_address(value: str | None):
-    if value is None:
-        return None
-    host, sep, port = value.rpartition(":")
-    if not sep or not host or not port.isdigit() or not 0 < int(port) < 65536:
-        raise click.BadParameter(f"{value!r} is not HOST:PORT", param_hint="--smtp")
-    return host.strip("[]"), int(port)
-
-
-def _password(path: str | None) -> str | None:
-    """The SMTP password: from --smtp-password-file (its first line), else $ELIGIBILITY_SMTP_PASSWORD."""
-    if path:
-        try:
-            with open(path, encoding="utf-8") as handle:
-                return handle.readline().rstrip("\r\n")
-        except OSError as exc:
-            raise click.BadParameter(f"{path}: {exc.strerror or exc}", param_hint="--smtp-password-file") from None
-    return os.environ.get("ELIGIBILITY_SMTP_PASSWORD")
 
 
 @main.command()
@@ -37,15 +18,7 @@ def _password(path: str | None) -> str | None:
 @rules_option
 @click.option("--as-of", "as_of", default=None, callback=parse_date, metavar="DATE", help="decide as of DATE "
               "(default: today)")
-@click.option("--smtp", "smtp_address", metavar="HOST:PORT", envvar="ELIGIBILITY_SMTP", help="the SMTP server "
-              "(or $ELIGIBILITY_SMTP)")
-@click.option("--tls", type=click.Choice(["starttls", "ssl", "none"]), default="starttls", show_default=True,
-              help="STARTTLS, implicit TLS, or none (a relay on loopback)")
-@click.option("--smtp-user", envvar="ELIGIBILITY_SMTP_USER", help="sign in to the SMTP server as this user")
-@click.option("--smtp-password-file", metavar="FILE", envvar="ELIGIBILITY_SMTP_PASSWORD_FILE",
-              help="its password (first line; else $ELIGIBILITY_SMTP_PASSWORD)")
-@click.option("--from", "sender", default="eligibility@localhost", show_default=True, envvar="ELIGIBILITY_MAIL_FROM",
-              help="the sender address")
+@smtp_options("the sender address")
 @click.option("--base-url", default="http://127.0.0.1:8000", show_default=True, envvar="ELIGIBILITY_BASE_URL",
               help="the address users reach the service at (behind the reverse proxy), for the links")
 @click.option("--dry-run", is_flag=True, help="print the digests that would be sent; send and record nothing")
@@ -61,7 +34,7 @@ def notify(db_url: str | None, rules_dir: str, as_of, smtp_address: str | None, 
     from eligibility.service.actions import notify as notifying
     from eligibility.service.app import state_for
 
-    address = _smtp_address(smtp_address)
+    address = parse_smtp(smtp_address)
     if address is None and not dry_run:
         raise click.UsageError("give --smtp HOST:PORT (or $ELIGIBILITY_SMTP), or --dry-run")
     if not base_url.startswith(("http://", "https://")):
@@ -77,7 +50,7 @@ def notify(db_url: str | None, rules_dir: str, as_of, smtp_address: str | None, 
                 click.echo(mail.get_body(("plain",)).get_content())
             click.echo(f"dry run: {len(messages)} digest{'s' if len(messages) != 1 else ''} due; nothing sent")
             return
-        smtp = mailer.Smtp(address[0], address[1], tls, smtp_user, _password(smtp_password_file) if smtp_user else None)
+        smtp = mailer.Smtp(address[0], address[1], tls, smtp_user, password(smtp_password_file) if smtp_user else None)
         failed = _send(state, smtp, messages, cli_actor().name)
     finally:
         database.close()

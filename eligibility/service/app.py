@@ -60,6 +60,7 @@ class ServiceState:
     trusted_header: str | None
     templates: object
     clock: Clock = field(default_factory=Clock)
+    mail: object | None = None  # w24b: mailer.Outgoing when serve was given --smtp (invitations by e-mail)
 
 
 def session_secret(db: Database, given: str | None) -> str:
@@ -194,10 +195,11 @@ def create_app(db: Database, evaluator: Evaluator, *, trusted_header: str | None
     from . import pages_audit, pages_employee, pages_hr, pages_record, pages_start, pages_team  # issue 15
     from . import pages_accounts, pages_calendar, routes_accounts  # issue 21's accounts, issue 24's calendar
     from . import pages_approvals  # w24a: My approvals in the order people act, several at once
+    from . import pages_mapping, pages_staffing  # issue 24 item 4: HR-system export mappings, supervisors at once
 
     for module in (web, pages_start, routes_people, routes_agency, routes_audit, pages_team, pages_employee,
                    pages_hr, pages_record, pages_audit, routes_accounts, pages_accounts, pages_calendar,
-                   pages_approvals):
+                   pages_approvals, pages_mapping, pages_staffing):
         app.include_router(module.router)
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
     _deny_by_default(app)

@@ -39,6 +39,8 @@ from eligibility.output.writers import roster_csv
 from eligibility.reclass.impact import anonymise, assess
 from eligibility.reclass.proposal import proposal_from_document
 from eligibility.reclass.report import impact_markdown
+from eligibility.reclass.import_map import propose as propose_mapping
+from eligibility.records.mapping import ColumnMap, load_map
 from eligibility.records.models import (
     Employee,
     Endorsement,
@@ -88,3 +90,4 @@ __all__ = [
     "verify_chain",
     "self_contained",  # i22: the staff report download's Content-Security-Policy
 ]
+__all__ += ["ColumnMap", "load_map", "propose_mapping"]  # w24b: HR-system exports through the agency's mapping

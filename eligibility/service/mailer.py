@@ -53,4 +53,39 @@ def connect(smtp: Smtp) -> smtplib.SMTP:
     return server
 
 
-__all__ = ["Smtp", "TLS_MODES", "connect", "message"]
+@dataclass(frozen=True)
+class Outgoing:
+    """The service's own sending (``serve --smtp``): the server and the From address."""
+
+    smtp: Smtp
+    sender: str
+
+
+def invitation(name: str, to: str, link: str, expires: str, sender: str) -> EmailMessage:
+    """An invitation link as a plain-text message to the account's owner (the link is its only secret)."""
+    mail = EmailMessage()
+    mail["Subject"] = "Your account: choose your password"
+    mail["From"] = sender
+    mail["To"] = to
+    mail["Date"] = formatdate(localtime=False)
+    mail["Message-ID"] = make_msgid(domain="eligibility")
+    mail.set_content(f"An account named {name} was made for you in the advancement service.\n\n"
+                     f"Open this link to choose your own password (it works once, until {expires}):\n\n"
+                     f"{link}\n\nIf you did not expect this message, ignore it; nobody can use the account "
+                     f"without choosing a password through the link.\n")
+    return mail
+
+
+def send(outgoing: Outgoing, mail: EmailMessage) -> None:
+    """Send one message now (connect, send, quit); OSError or smtplib.SMTPException when it was not taken."""
+    server = connect(outgoing.smtp)
+    try:
+        server.send_message(mail)
+    finally:
+        try:
+            server.quit()
+        except (OSError, smtplib.SMTPException):
+            pass
+
+
+__all__ = ["Outgoing", "Smtp", "TLS_MODES", "connect", "invitation", "message", "send"]

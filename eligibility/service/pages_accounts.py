@@ -5,12 +5,14 @@ in service/actions/accounts.py."""
 
 from __future__ import annotations
 
+import functools
 import secrets
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
 
 from . import auth
+from .actions import Refused, staffing
 from .actions import accounts as act
 from .auth import Caller, Denied, authorized, client_of
 from .clock import ClockDep
@@ -33,11 +35,34 @@ def _title(state, role: str, agency: str | None) -> str:
     return BUILTIN_TITLES.get(role) or state.roles.title(role, agency)
 
 
+def _mailed(request: Request, invited: act.Invited, link: str) -> tuple[str | None, str | None]:
+    """(the address the invitation link was e-mailed to, or None with why not): sent through serve's SMTP server
+    when the account has an address."""
+    import smtplib
+
+    from . import mailer
+
+    state = request.app.state.service
+    email = staffing.contacts(state, invited.account.agency).get(invited.account.name, (None, False))[0]
+    if state.mail is None:
+        return None, "the service is not set up to send e-mail (no mail server is configured)"
+    if not email:
+        return None, f"{invited.account.name} has no e-mail address"
+    try:
+        mailer.send(state.mail, mailer.invitation(invited.account.name, email, link, _when(invited.expires_at),
+                                                  state.mail.sender))
+    except (OSError, smtplib.SMTPException) as exc:
+        return None, f"the mail server did not take the message ({type(exc).__name__})"
+    return email, None
+
+
 def _accounts_page(request: Request, caller: Caller, clock, status: int = 200, invited: act.Invited | None = None,
-                   error: str | None = None, given: dict | None = None) -> Response:
+                   error: str | None = None, given: dict | None = None, mailed: tuple | None = None) -> Response:
     state = request.app.state.service
     items = act.listing(state, caller, clock)
+    found = staffing.contacts(state, caller.account.agency) if caller.account.agency else {}
     for item in items:
+        item["email"], item["digest"] = found.get(item["name"], (None, False))
         item["role_title"] = _title(state, item["role"], item["agency"])
         item["state_words"] = STATE_WORDS.get(item["state"], item["state"])
         for tok in item["tokens"]:
@@ -47,10 +72,12 @@ def _accounts_page(request: Request, caller: Caller, clock, status: int = 200, i
     endorsing = sorted(state.roles.title(role, caller.account.agency)
                        for role in state.roles.roles_of(caller.account.agency) if act.endorsing(role))
     link = str(request.base_url).rstrip("/") + invited.link if invited else None
+    sent_to, not_sent = _mailed(request, invited, link) if invited else (None, None)
     return show(request, caller, "accounts.html", status, items=items, roles=roles, endorsing=endorsing,
-                invited=invited, link=link, expires=_when(invited.expires_at) if invited else None, error=error,
+                invited=invited, link=None if sent_to else link, sent_to=sent_to, not_sent=not_sent,
+                expires=_when(invited.expires_at) if invited else None, error=error,
                 given=given or {}, revoked=request.query_params.get("revoked"),
-                disabled=request.query_params.get("disabled"))
+                disabled=request.query_params.get("disabled"), contact=request.query_params.get("contact"))
 
 
 @page_route(router, "page.accounts")
@@ -64,13 +91,40 @@ async def account_create(request: Request, clock: ClockDep, caller: Caller = Dep
     from fastapi.concurrency import run_in_threadpool
 
     form = await request.form()
-    given = {"name": str(form.get("name") or "").strip(), "role": str(form.get("role") or "")}
+    given = {"name": str(form.get("name") or "").strip(), "role": str(form.get("role") or ""),
+             "email": str(form.get("email") or "").strip()}
+    state = request.app.state.service
+    if given["email"] and not staffing.plausible_email(given["email"]):
+        return _accounts_page(request, caller, clock, 422, error=f"{given['email']!r} is not an e-mail address",
+                              given=given)
     try:
-        invited = await run_in_threadpool(act.create, request.app.state.service, caller, clock, client_of(request),
+        invited = await run_in_threadpool(act.create, state, caller, clock, client_of(request),
                                           given["name"], given["role"])
+        if given["email"]:
+            await run_in_threadpool(staffing.set_contact, state, caller, client_of(request), given["name"],
+                                    given["email"], True)
     except Denied as exc:
         return _accounts_page(request, caller, clock, exc.status_code, error=str(exc.detail), given=given)
-    return _accounts_page(request, caller, clock, invited=invited)
+    except Refused as exc:
+        return _accounts_page(request, caller, clock, exc.status, error=str(exc), given=given)
+    return await run_in_threadpool(functools.partial(_accounts_page, request, caller, clock, invited=invited))
+
+
+@page_route(router, "page.account_contact")
+async def account_contact(request: Request, name: str, caller: Caller = Depends(authorized)):
+    """Set an account's e-mail address and whether it receives the digest (404 beyond HR's agency)."""
+    from fastapi.concurrency import run_in_threadpool
+
+    form = await request.form()
+    email = str(form.get("email") or "").strip()
+    digest = form.get("digest") in ("on", "true", "yes")
+    clock = request.app.state.service.clock
+    try:
+        await run_in_threadpool(staffing.set_contact, request.app.state.service, caller, client_of(request), name,
+                                email, digest)
+    except Refused as exc:
+        return _accounts_page(request, caller, clock, exc.status, error=f"{name}: {exc}")
+    return RedirectResponse(f"/hr/accounts?contact={name}", status_code=303)
 
 
 @page_route(router, "page.account_invite")

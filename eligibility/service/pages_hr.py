@@ -18,7 +18,7 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import RedirectResponse, Response
 
 from . import store
-from .actions import Refused, decisions, imports, positions, version_of
+from .actions import Refused, decisions, imports, mappings, positions, version_of
 from .actions.records import merge_patch
 from .auth import Caller, Denied, authorized, client_of
 from .clock import ClockDep
@@ -51,8 +51,9 @@ def hr_page(request: Request, clock: ClockDep, caller: Caller = Depends(authoriz
     found = positions.overview(request.app.state.service, caller, _agency(request, caller))
     done = {k: request.query_params.get(k) for k in ("imported", "added", "changed", "separated", "recorded",
                                                       "as_of", "source") if request.query_params.get(k)}
+    mapping = mappings.current(request.app.state.service.db, found["agency"])
     return show(request, caller, "hr.html", agency_title=agency_title(request, found["agency"]), done=done,
-                today=clock.today(), **found)
+                today=clock.today(), mapping=mapping, **found)
 
 
 # -- importing a roster -----------------------------------------------------------------------------------------
@@ -61,22 +62,51 @@ def _safe_name(name: str) -> str:
     return base[:120]
 
 
-def _read_upload(request: Request, files: list[tuple[str, bytes]]):
+FLAG_WORDS = ((re.compile(r"is read with --map MAPPING \(eligibility import-map proposes one\)"),
+               "is imported on the HR page as an HR system's export, through the agency's column mapping"),)
+
+
+def page_terms(exc: EligibilityError, folder: str) -> str:
+    """An error as the page says it: files by the names they were uploaded as, no command-line flags."""
+    if isinstance(exc, InputError):
+        exc = mappings.in_page_terms(exc, folder, {"mapping.yaml": mappings.MAPPING_NAME})
+    text = str(exc).replace(folder.rstrip("/") + "/", "").replace(folder, "")
+    for pattern, words in FLAG_WORDS:
+        text = pattern.sub(words, text)
+    return text
+
+
+def _read_upload(request: Request, files: list[tuple[str, bytes]], mapping: dict | None = None):
     """The uploaded roster (and, for a CSV roster, its .history.csv and .positions.csv beside it) read as
-    ``eligibility db import`` reads a file: a Roster, or ImportRefused with every bad record, or InputError."""
+    ``eligibility db import`` reads a file, or an HR system's export read through the agency's stored ``mapping``:
+    a Roster, or ImportRefused with every bad record, or InputError in the page's terms."""
     state = request.app.state.service
     if not files:
         raise Denied(422, "choose a roster file to import")
     names = [name for name, _ in files]
-    main = [n for n in names if n.lower().endswith(ROSTER_SUFFIXES)
-            and not n.lower().endswith((".history.csv", ".positions.csv"))]
+    if mapping is not None:
+        main = [n for n in names if n.lower().endswith(".csv")]
+        if len(main) != 1 or len(names) != 1:
+            raise Denied(422, f"choose one HR system export (a .csv file); got: {', '.join(names)}")
+    else:
+        main = [n for n in names if n.lower().endswith(ROSTER_SUFFIXES)
+                and not n.lower().endswith((".history.csv", ".positions.csv"))]
     if len(main) != 1:
         raise Denied(422, f"give one roster file (.yaml, .yml, .json, .csv with its .history.csv and .positions.csv, "
                           f"or .parquet); got: {', '.join(names) or 'nothing'}")
     with tempfile.TemporaryDirectory(prefix="eligibility-import-") as folder:
         for name, data in files:
             (Path(folder) / name).write_bytes(data)
-        loaded = store.read_roster_file(state.decider.evaluator, str(Path(folder) / main[0]))
+        mapping_path = None
+        if mapping is not None:
+            mapping_path = str(Path(folder) / "mapping.yaml")
+            Path(mapping_path).write_text(mapping["text"], encoding="utf-8")
+        try:
+            loaded = store.read_roster_file(state.decider.evaluator, str(Path(folder) / main[0]), mapping_path)
+        except store.ImportRefused:
+            raise
+        except EligibilityError as exc:
+            raise EligibilityError(page_terms(exc, folder)) from None
         loaded.path = main[0]  # as the user named it (never the temporary folder)
         return loaded
 
@@ -94,13 +124,22 @@ async def _uploads(form, field: str) -> list[tuple[str, bytes]]:
     return found
 
 
-def _checked(request: Request, caller: Caller, files: list[tuple[str, bytes]], separate: bool = False):
-    """(status, page values, the file read) of a roster file checked for import, with its preview."""
+def _checked(request: Request, caller: Caller, files: list[tuple[str, bytes]], separate: bool = False,
+             mapped: bool = False):
+    """(status, page values, the file read) of a roster file (or, ``mapped``, an HR system's export read through the
+    agency's newest mapping) checked for import, with its preview."""
     agency = _agency(request, caller)
     values = {"agency": agency, "files": [n for n, _ in files], "problems": [], "error": None, "plan": None,
-              "lines": [], "carry": [], "total": 0, "employees": 0, "positions": 0, "separate": separate}
+              "lines": [], "carry": [], "total": 0, "employees": 0, "positions": 0, "separate": separate,
+              "mapping": None}
+    mapping = mappings.current(request.app.state.service.db, agency) if mapped else None
+    if mapped and mapping is None:
+        values["error"] = ("no column mapping is saved for this agency yet: propose one from this export on the "
+                           "HR system mapping page, check it, save it, then import the export")
+        return 422, values, None
+    values["mapping"] = mapping
     try:
-        loaded = _read_upload(request, files)
+        loaded = _read_upload(request, files, mapping)
     except store.ImportRefused as exc:
         values.update(problems=_problems(exc), total=exc.total)
         return 422, values, None
@@ -121,18 +160,21 @@ def _checked(request: Request, caller: Caller, files: list[tuple[str, bytes]], s
 async def import_check(request: Request, caller: Caller = Depends(authorized)):
     """Read the uploaded file as an import would, save nothing, and show every bad record (row and field) or what
     importing it would change, person by person and field by field (removals first), with a button that imports
-    exactly this file into exactly the data it was previewed against."""
+    exactly this file into exactly the data it was previewed against. An HR system's export (the form's ``export``
+    field) is read through the agency's newest column mapping."""
     form = await _form(request)
-    files = await _uploads(form, "roster")
-    status, values, _ = await run_in_threadpool(_checked, request, caller, files)
+    exported = await _uploads(form, "export")
+    files = exported or await _uploads(form, "roster")
+    status, values, _ = await run_in_threadpool(_checked, request, caller, files, False, bool(exported))
     return show(request, caller, "import.html", status, **values)
 
 
 @page_route(router, "page.import_save")
 async def import_save(request: Request, clock: ClockDep, caller: Caller = Depends(authorized)):
     """Import the file previewed on the previous page (read again: all of it or nothing), only into the agency data
-    version it was previewed against; when the store moved on, the preview is shown again (409). The people missing
-    from the file are marked separated only when the page's confirmation is ticked."""
+    version it was previewed against, and an export only through the mapping version it was previewed with; when
+    either moved on, the preview is shown again (409). The people missing from the file are marked separated only
+    when the page's confirmation is ticked."""
     form = await _form(request)
     files = []
     for name, data in zip(form.getlist("name"), form.getlist("data")):
@@ -142,12 +184,19 @@ async def import_save(request: Request, clock: ClockDep, caller: Caller = Depend
             raise Denied(422, "the checked file did not come back intact; choose it again") from None
     separate = form.get("confirm_separations") in ("on", "true", "yes")
     previewed = version_of(str(form.get("version") or "")) if str(form.get("version") or "").strip() else None
-    status, values, loaded = await run_in_threadpool(_checked, request, caller, files, separate)
+    mapped_with = str(form.get("mapping_version") or "").strip()
+    mapped = bool(mapped_with)
+    status, values, loaded = await run_in_threadpool(_checked, request, caller, files, separate, mapped)
     if status != 200:
         return show(request, caller, "import.html", status, **values)
     if previewed is None:
         values["error_note"] = "The preview's data version did not come back: check this preview and import again."
         return show(request, caller, "import.html", 428, **values)
+    if mapped and str(values["mapping"]["version"]) != mapped_with:
+        values["error_note"] = (f"Not imported: the column mapping was saved again since the preview (version "
+                                f"{mapped_with}, now {values['mapping']['version']}). This is the preview through "
+                                f"the mapping as it is now.")
+        return show(request, caller, "import.html", 409, **values)
 
     def save():
         return imports.apply_import(request.app.state.service.db, loaded, store.Actor(caller.name, client_of(request)),
@@ -156,7 +205,7 @@ async def import_save(request: Request, clock: ClockDep, caller: Caller = Depend
     try:
         plan = await run_in_threadpool(save)
     except Refused as exc:
-        status, values, _ = await run_in_threadpool(_checked, request, caller, files, separate)
+        status, values, _ = await run_in_threadpool(_checked, request, caller, files, separate, mapped)
         values["error_note"] = f"Not imported: {exc} This is the preview against the store as it is now."
         return show(request, caller, "import.html", 409 if exc.status == 412 else exc.status, **values)
     query = "&".join(f"{k}={len(getattr(plan, k))}" for k in ("added", "changed", "separated"))

@@ -30,7 +30,8 @@ SCALARS = ("name", "supervisor", "education")
 READ_ONLY = "endorsements"
 # which of the agency's terms a field takes (its rule file's vocabulary, or its class series)
 TERMS = {("licenses", "kind"): "licenses", ("certifications", "kind"): "certifications",
-         ("experience", "kinds"): "experience_kinds", ("endorsements", "by"): "roles", ("assignments", "class"): "series"}
+         ("experience", "kinds"): "experience_kinds", ("endorsements", "by"): "roles", ("assignments", "class"): "series",
+         ("assignments", "level"): "levels"}
 LABELS = {"fte": "FTE", "counts_toward_service": "counts toward service", "public_utility": "public utility",
           "class": "class series"}
 
@@ -82,11 +83,46 @@ def sections() -> list[dict]:
 def _terms(request: Request, agency: str) -> dict[str, list[tuple[str, str]]]:
     """The agency's terms a record may use, with their display names, for the editor's choices."""
     state = request.app.state.service
-    vocabulary = state.decider.books[agency].rulebook.vocabulary
-    terms = {kind: sorted(getattr(vocabulary, kind).items()) for kind in ("licenses", "certifications", "roles",
-                                                                       "experience_kinds")}
-    terms["series"] = [(s, s) for s in sorted(state.decider.known(agency) or ())]
+    rulebook = state.decider.books[agency].rulebook
+    used = rulebook.terms()  # declared, and used by the rules without a display name
+    terms = {kind: sorted({**{t: t for t in used.get(kind, ())}, **getattr(rulebook.vocabulary, kind)}.items())
+             for kind in ("licenses", "certifications", "roles", "experience_kinds")}
+    titles, levels = {}, {}
+    for series in rulebook.series:
+        titles[series.id] = series.versions[-1].title if series.versions else series.id
+        for version in series.versions:
+            for level in version.levels:
+                levels.setdefault(level.id, []).append(level.title)
+    terms["series"] = [(s, titles.get(s, s)) for s in sorted(state.decider.known(agency) or ())]
+    terms["levels"] = [(level, ", ".join(dict.fromkeys(names))) for level, names in levels.items()]
     return terms
+
+
+def toward_words(request: Request, agency: str, toward: str) -> str:
+    """'customer-service-specialist:II' as the rule file's level title ('Customer Service Specialist II')."""
+    series_id, _, level_id = toward.partition(":")
+    for series in request.app.state.service.decider.books[agency].rulebook.series:
+        if series.id == series_id:
+            for version in reversed(series.versions):
+                for level in version.levels:
+                    if level.id == level_id:
+                        return level.title
+    return toward
+
+
+def anchor(parts: list[dict], key: str) -> str:
+    """The editor's element an error's field points at: the control itself, else its row, else its list (an
+    'assignments-1' error links to the row of the second assignment); '' when none is left."""
+    ids = set(SCALARS)
+    for part in parts:
+        ids.add(part["name"])
+        for i, _ in enumerate(part["rows"]):
+            ids.add(f"{part['name']}-{i}")
+            ids.update(f"{part['name']}-{i}-{col['key']}" for col in part["columns"])
+    pieces = key.split("-") if key else []
+    while pieces and "-".join(pieces) not in ids:
+        pieces.pop()
+    return "-".join(pieces)
 
 
 def _rows(raw: dict, section: dict) -> list[dict]:
@@ -161,8 +197,9 @@ def _editor(request: Request, caller: Caller, agency: str, employee_id: str, raw
     return show(request, caller, "record_edit.html", status, agency=agency, employee_id=employee_id, raw=raw,
                 version=version, parts=parts, terms=_terms(request, agency), supervisors=supervisors,
                 education=education, error=error, error_key=_error_key(field), error_field=field or "",
-                url=employee_url(agency, employee_id),
-                endorsements=[{**e, "by_title": state.roles.title(e["by"], agency)} for e in given])
+                error_anchor=anchor(parts, _error_key(field)), url=employee_url(agency, employee_id),
+                endorsements=[{**e, "by_title": state.roles.title(e["by"], agency),
+                               "toward": toward_words(request, agency, e["toward"])} for e in given])
 
 
 def missing_fields(form) -> list[str]:

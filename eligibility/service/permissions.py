@@ -198,11 +198,27 @@ PERMISSIONS.update({
                                   summary="record several confirmed endorsements, each its own"),
 })
 
+# w24b (issue 24 item 4): the agency's column mapping for HR-system exports, kept in the store (every save a version)
+PERMISSIONS.update({
+    "page.mapping": Rule("GET", "/hr/mapping", frozenset({HR}), "agency",
+                         summary="the agency's column mapping for HR-system exports, with every saved version"),
+    "page.mapping_save": Rule("POST", "/hr/mapping", frozenset({HR}), "agency", ok=303, write=True,
+                              summary="save the mapping (edited or uploaded) as a new version"),
+    "page.mapping_propose": Rule("POST", "/hr/mapping/propose", frozenset({HR}), "agency",
+                                 summary="a mapping proposed from an uploaded export (saves nothing)"),
+    "page.account_contact": Rule("POST", "/hr/accounts/{name}/contact", frozenset({HR}), "account", ok=303,
+                                 write=True, summary="set an account's e-mail address and digest setting"),
+    "page.supervisors": Rule("GET", "/hr/supervisors", frozenset({HR}), "agency",
+                             summary="choose people and a supervisor account to assign to all of them"),
+    "page.supervisors_assign": Rule("POST", "/hr/supervisors", frozenset({HR}), "agency", write=True,
+                                    summary="confirm, then assign a supervisor to the people chosen (each a version)"),
+})
+
 for _action, _rule in PERMISSIONS.items():  # the table's own invariants, checked on import
     assert not (_rule.write and AUDITOR in _rule.roles), f"{_action}: an auditor never writes"
     assert _rule.write == (_rule.method not in ("GET", "HEAD")) or _action in (
         "reclass.assess", "audit.replay", "page.import_check", "page.reclass",
-        "roster.preview"), f"{_action}: a write is a POST, PUT or PATCH"
+        "roster.preview", "page.mapping_propose"), f"{_action}: a write is a POST, PUT or PATCH"
 
 
 def rule(action: str) -> Rule:

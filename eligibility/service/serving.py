@@ -12,6 +12,7 @@ import shutil
 import signal
 import tempfile
 from importlib import resources
+from dataclasses import asdict
 from pathlib import Path
 from typing import Callable
 
@@ -65,7 +66,7 @@ def demo_store(evaluator: Evaluator, folder: Path) -> tuple[Database, list[tuple
 
 def run(*, db_url: str | None, rules_dir: str, host: str, port: int, trusted_header: str | None,
         secret: str | None, demo: bool, echo: Callable[[str], None], key: LogKey | None = None,
-        workers: int = 1) -> None:
+        workers: int = 1, mail=None) -> None:
     """Serve until interrupted (Ctrl-C) or terminated (SIGTERM); the demo's temporary store is removed afterwards
     either way."""
     import uvicorn
@@ -90,8 +91,9 @@ def run(*, db_url: str | None, rules_dir: str, host: str, port: int, trusted_hea
             sign_heads(database)
             if workers > 1:
                 return serve_workers(database, rules_dir=rules_dir, host=host, port=port, workers=workers,
-                                     trusted_header=trusted_header, secret=secret, echo=echo)
+                                     trusted_header=trusted_header, secret=secret, echo=echo, mail=mail)
             app = create_app(database, evaluator, trusted_header=trusted_header, secret=secret)
+            app.state.service.mail = mail
             hide_secrets_in_logs()
             echo(f"Serving the store {database.location.describe()} on http://{host}:{port}/ (sign in at /login; "
                  f"API under /api/v1, described at /api/openapi.json); Ctrl-C stops it")
@@ -108,7 +110,7 @@ def run(*, db_url: str | None, rules_dir: str, host: str, port: int, trusted_hea
 
 
 def serve_workers(database: Database, *, rules_dir: str, host: str, port: int, workers: int,
-                  trusted_header: str | None, secret: str | None, echo: Callable[[str], None]) -> None:
+                  trusted_header: str | None, secret: str | None, echo: Callable[[str], None], mail=None) -> None:
     """``serve --workers N``: N uvicorn worker processes on one port, each opening the store (its own connection
     pool), the rules and the key itself (``worker_app``); the session secret is settled here first, so all of
     them sign cookies with the same one."""
@@ -118,7 +120,8 @@ def serve_workers(database: Database, *, rules_dir: str, host: str, port: int, w
 
     config = {"db": database.location.given, "rules_dir": rules_dir, "trusted_header": trusted_header,
               "secret": session_secret(database, secret),
-              "key_file": database.key.source if database.key is not None else None}
+              "key_file": database.key.source if database.key is not None else None,
+              "mail": {**asdict(mail.smtp), "sender": mail.sender} if mail is not None else None}
     os.environ[WORKER_ENV] = json.dumps(config)  # read by the workers only; the environment is private to the user
     echo(f"Serving the store {database.location.describe()} on http://{host}:{port}/ with {workers} worker "
          f"processes (sign in at /login; API under /api/v1); Ctrl-C stops them")
@@ -137,8 +140,14 @@ def worker_app():
     config = json.loads(os.environ[WORKER_ENV])
     hide_secrets_in_logs()
     database = open_database(config["db"], key=load_key(config["key_file"]))
-    return create_app(database, Evaluator.from_dir(config["rules_dir"]), trusted_header=config["trusted_header"],
-                      secret=config["secret"])
+    app = create_app(database, Evaluator.from_dir(config["rules_dir"]), trusted_header=config["trusted_header"],
+                     secret=config["secret"])
+    if config.get("mail"):
+        from .mailer import Outgoing, Smtp
+
+        sender = config["mail"].pop("sender")
+        app.state.service.mail = Outgoing(Smtp(**config["mail"]), sender)
+    return app
 
 
 

@@ -232,3 +232,17 @@ endorsement_events = sa.Table(
 )
 
 __all__ += ["endorsement_events"]
+# w24b: (issue 24 item 4) the agency's column mappings for HR-system exports, every saved version kept (the newest
+# is the one imports read); via: proposed, edited or uploaded
+import_mappings = sa.Table(
+    "import_mappings", metadata,
+    sa.Column("agency", sa.String(80), primary_key=True),
+    sa.Column("version", sa.Integer, primary_key=True, autoincrement=False),
+    sa.Column("mapping_text", sa.Text, nullable=False),
+    sa.Column("mapping_sha256", sa.String(64), nullable=False),
+    sa.Column("via", sa.String(20), nullable=False),
+    sa.Column("actor", sa.String(200), nullable=False),
+    sa.Column("saved_at", sa.String(40), nullable=False),
+)
+
+__all__ += ["import_mappings"]

@@ -190,3 +190,38 @@ def _waiting(world, role, where) -> str:
     from service.test_service_permissions import waiting_kind
 
     return waiting_kind(world, role, where)
+
+def _mapping(world, agency: str) -> dict:
+    """A valid mapping of ``agency`` made from the version HR's mapping page shows now."""
+    from factories import SAMPLES
+
+    answer = _hr(world, agency).get("/hr/mapping", params={"agency": agency})
+    made_from = as_data(form(answer.text, "/hr/mapping")["fields"])["made_from"][0] if answer.status_code == 200 \
+        else "0"
+    text = (SAMPLES / "exports" / "ccwd-hr-export.map.yaml").read_text(encoding="utf-8")
+    return {"text": text.replace("agency: ccwd", f"agency: {agency}"), "made_from": made_from, "via": "edited"}
+
+
+PAGE_REQUESTS.update({  # w24b (issue 24 item 4): the agency's column mapping for HR-system exports
+    "page.mapping": lambda w, r, x: ("GET", "/hr/mapping", {"params": {"agency": x[0]}}),
+    "page.mapping_save": lambda w, r, x: ("POST", "/hr/mapping", {"params": {"agency": x[0]},
+                                                                   "data": _mapping(w, x[0]), **NO_FOLLOW}),
+    "page.mapping_propose": lambda w, r, x: ("POST", "/hr/mapping/propose", {"params": {"agency": x[0]}, "files": {
+        "export": ("export.csv", b"Employee ID,Employee Name,Job Title\nX-1,A Person,Clerk\n", "text/csv")}}),
+})
+
+
+def _person(world, agency: str) -> str:
+    """An employee of ``agency`` as the supervisor page offers it (EMPLOYEE_ID@VERSION), read by its HR."""
+    employee_id = {"ccwd": "CCWD-011", "jbwd": "JBWD-001"}[agency]
+    answer = _hr(world, agency).get(f"/api/v1/employees/{agency}/{employee_id}")
+    return f"{employee_id}@{answer.headers.get('etag', '1').strip(chr(34))}"
+
+
+PAGE_REQUESTS.update({  # w24b (issue 24 item 4): e-mail settings of an account, one supervisor for many people
+    "page.account_contact": lambda w, r, x: ("POST", f"/hr/accounts/{_account(w, x[0])}/contact",
+                                             {"data": {"email": "matrix@example.org", "digest": "on"}, **NO_FOLLOW}),
+    "page.supervisors": lambda w, r, x: ("GET", "/hr/supervisors", {"params": {"agency": x[0]}}),
+    "page.supervisors_assign": lambda w, r, x: ("POST", "/hr/supervisors", {"params": {"agency": x[0]}, "data": {
+        "supervisor": "lortiz" if x[0] == "ccwd" else "hr.jbwd", "person": _person(w, x[0])}}),
+})

@@ -4,28 +4,14 @@ with an HTML alternative, links to the pages; nothing recorded as sent when the 
 
 from __future__ import annotations
 
-import email
-import email.policy
-
 import pytest
 import sqlalchemy as sa
+from service.mail_inbox import Inbox
 from service.service_world import AS_OF, build_world, free_port, run
 
 from eligibility.service import tables as t
 
 aiosmtpd = pytest.importorskip("aiosmtpd.controller", reason="aiosmtpd is not installed (pip install '.[test]')")
-
-
-class Inbox:
-    def __init__(self) -> None:
-        self.messages: list[email.message.EmailMessage] = []
-
-    async def handle_DATA(self, server, session, envelope):
-        self.messages.append(email.message_from_bytes(envelope.content, policy=email.policy.default))
-        return "250 OK"
-
-
-
 
 
 @pytest.fixture

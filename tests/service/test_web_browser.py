@@ -379,6 +379,86 @@ def test_hr_invites_an_account_and_its_owner_sets_the_password_in_the_browser(br
     assert "not valid" in person.text()  # used up
 
 
+# -- HR in the pages (issue 24 item 4) -------------------------------------------------------------------------------
+EXPORTS = SAMPLES / "exports"
+
+
+def test_hr_uploads_an_hr_export_with_its_mapping_previews_it_and_confirms(browser, live):
+    person = as_(browser, live, "hr")
+    d = person.open("/hr")
+    assert "No column mapping is saved yet." in person.text()
+    d = person.open("/hr/mapping")
+    d.find_element(By.ID, "mapping-file").send_keys(str(EXPORTS / "ccwd-hr-export.map.yaml"))
+    person.click("Check and save the file as a new version")
+    assert "Saved as version 1." in person.text(".notice")
+    assert "agency: ccwd" in d.find_element(By.ID, "mapping-text").get_attribute("value")
+    d = person.open("/hr")
+    assert "Column mapping: version 1" in person.text()
+    d.find_element(By.ID, "export").send_keys(str(EXPORTS / "ccwd-hr-export.csv"))
+    person.click("Check the export")
+    assert "Every record can be read" in person.text(".notice") and "column mapping (version 1" in person.text(
+        ".notice")
+    assert d.find_elements(By.CSS_SELECTOR, "table.import-preview tbody tr")  # the changes, person by person
+    person.click("Import: the file is the HR system's truth for the fields it owns")
+    assert d.current_url.startswith(live.url + "/hr?imported=")
+    assert "Imported:" in person.text(".notice")
+    d = person.open("/employees/ccwd/CCWD-002")  # the endorsements given in the service are kept
+    assert "Approved." in person.text()
+
+
+def test_hr_invites_an_account_with_its_e_mail_address_and_the_link_is_e_mailed(browser, live):
+    from eligibility.service import mailer
+
+    pytest.importorskip("aiosmtpd.controller", reason="aiosmtpd is not installed")
+    from service.mail_inbox import smtp_server
+
+    state = live.server.config.app.state.service
+    with smtp_server() as (inbox, port):
+        state.mail = mailer.Outgoing(mailer.Smtp("127.0.0.1", port, "none"), "hr@ccwd.example")
+        try:
+            person = as_(browser, live, "hr")
+            d = person.open("/hr/accounts")
+            d.find_element(By.ID, "a-name").send_keys("mail.sup")
+            d.find_element(By.ID, "a-email").send_keys("mail.sup@ccwd.example")
+            person.click("Add the account")
+            assert "The invitation link was e-mailed to mail.sup@ccwd.example." in person.text()
+            assert d.find_elements(By.CSS_SELECTOR, "input.invite-link") == []
+            row = d.find_element(By.XPATH, '//tr[td[normalize-space()="mail.sup"]]')
+            assert row.find_element(By.CSS_SELECTOR, 'input[type="email"]').get_attribute("value") == \
+                "mail.sup@ccwd.example"
+        finally:
+            state.mail = None
+    [message] = inbox.messages
+    assert message["To"] == "mail.sup@ccwd.example"
+    link = re.search(r"http://\S+/invite/inv_\S+", message.get_content())[0]
+    d.delete_all_cookies()
+    d.get(link)
+    assert "mail.sup" in person.text() and d.find_elements(By.ID, "password")
+
+
+def test_hr_assigns_a_supervisor_to_several_people_at_once(browser, live):
+    supervisor = live.roles["supervisor"]
+    person = as_(browser, live, "hr")
+    d = person.open("/hr/supervisors")
+    from selenium.webdriver.support.ui import Select
+
+    Select(d.find_element(By.ID, "supervisor")).select_by_value(supervisor)
+    chosen = ["CCWD-008", "CCWD-009", "CCWD-010"]
+    for employee_id in chosen:
+        d.find_element(By.XPATH, f'//label[contains(., "({employee_id})")]').click()
+    person.click("Review the assignment")
+    heading = person.text("#confirm-h")
+    assert heading == f"Assign {supervisor} as the supervisor of these 3 people?"
+    listed = person.text(".confirm-list")
+    assert all(f"({i})" in listed for i in chosen)
+    person.click(f"Assign {supervisor} to 3 people")
+    assert f"{supervisor} assigned to 3 people" in person.text(".notice")
+    assert all(i in person.text(".notice") for i in chosen)
+    team = as_(browser, live, "supervisor")
+    team.open("/team")
+    assert set(chosen) <= set(team_ids(browser))
+
+
 # -- screenshots --------------------------------------------------------------------------------------------------------
 PAGES = [  # (file name, role, path or action)
     ("sign-in", None, "/login"),
@@ -400,6 +480,9 @@ PAGES = [  # (file name, role, path or action)
     ("activity", "auditor", "/audit/activity"),
     ("calendar", "supervisor", "/calendar"),
     ("hr-accounts", "hr", "accounts"),  # auth (issue 21): with the invitation link of an account just added
+    ("hr-mapping", "hr", "mapping"),  # issue 24 item 4: the column mapping, saved from a file
+    ("hr-export", "hr", "export"),  # an HR system's export previewed through it
+    ("hr-supervisors", "hr", "supervisors"),  # the confirmation of one supervisor for several people
 ]
 
 
@@ -449,6 +532,20 @@ def _goto(browser, live, role, where, tmp_path):
         person.open("/hr/accounts").find_element(By.ID, "a-name").send_keys(
             "ana.ruiz" if width_of(browser) > PHONE else "ana.ruiz.phone")
         person.click("Add the account")
+    elif where in ("mapping", "export"):
+        d = person.open("/hr/mapping")
+        if "No mapping saved yet" in person.text():
+            d.find_element(By.ID, "mapping-file").send_keys(str(SAMPLES / "exports" / "ccwd-hr-export.map.yaml"))
+            person.click("Check and save the file as a new version")
+        if where == "export":
+            person.open("/hr").find_element(By.ID, "export").send_keys(str(SAMPLES / "exports" / "ccwd-hr-export.csv"))
+            person.click("Check the export")
+    elif where == "supervisors":
+        d = person.open("/hr/supervisors")
+        d.find_element(By.CSS_SELECTOR, "#supervisor option:nth-child(2)").click()
+        for box in d.find_elements(By.CSS_SELECTOR, 'input[name="person"]')[7:10]:
+            box.click()
+        person.click("Review the assignment")
     elif where in ("entry", "replay"):
         d = person.open(f"/audit?employee={'CCWD-003' if where == 'entry' else 'CCWD-002'}")
         link = d.find_element(By.CSS_SELECTOR, "#log-table tbody a" if where == "entry"
