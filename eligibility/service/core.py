@@ -6,6 +6,9 @@ Nothing else in eligibility.service imports ``eligibility.<module>``; it imports
 
 from __future__ import annotations
 
+from eligibility.authoring.lint import lint_rulebook
+from eligibility.authoring.scenarios import declares_rule_tests, load_cases, run_case
+from eligibility.authoring.scenarios import discover as discover_rule_tests
 from eligibility.audit.chain import GENESIS, Anchor, Chain, Verification, parse_anchor, utc_now, verify_chain
 from eligibility.audit.key import LogKey, load_key
 from eligibility.audit.log import (
@@ -19,6 +22,7 @@ from eligibility.audit.log import (
 from eligibility.audit.replay import replay
 from eligibility.decide.decision import STATUSES, Decision, DecisionError
 from eligibility.decide.decision import DecisionError as UndecidedItem
+from eligibility.decide.diffing import compare as compare_decisions
 from eligibility.decide.evaluator import Evaluator
 from eligibility.decide.explanation import STATUS_WORDS
 from eligibility.errors import (
@@ -52,6 +56,7 @@ from eligibility.records.streaming import open_roster
 from eligibility.records.tabular import write_roster_csv
 from eligibility.rules.documents import Document, parse_yaml
 from eligibility.rules.location import find_rules_dir
+from eligibility.rules.rulebook import LoadedRulebook, rulebook_from_bytes
 from eligibility.rules.schema import EndorsementCriterion
 
 
@@ -89,3 +94,5 @@ __all__ = [
     "Anchor", "AuditUnavailable", "Chain", "GENESIS", "LogKey", "Verification", "load_key", "utc_now",
     "verify_chain",
 ]
+__all__ += ["LoadedRulebook", "compare_decisions", "declares_rule_tests", "discover_rule_tests", "lint_rulebook",
+            "load_cases", "rulebook_from_bytes", "run_case"]  # w26: rules versions in the store
