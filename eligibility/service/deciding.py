@@ -122,6 +122,13 @@ class Decider:
         book = self.evaluator.books.get(agency) if agency in self.evaluator.books else None
         return (book.sha256 if book else ""), self.evaluator
 
+    def rules_sha(self, conn: Connection, agency: str, as_of: dt.date) -> str:
+        """The SHA-256 of the rule file deciding the agency's records as of a day ("" when none is)."""
+        try:
+            return self.rules_for(conn, agency, as_of)[0]
+        except EvaluationError:
+            return ""
+
     def close(self) -> None:
         self.stored.close()
 
