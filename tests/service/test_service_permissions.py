@@ -15,6 +15,7 @@ from eligibility.service.auth import authorized
 from eligibility.service.permissions import PERMISSIONS
 
 from service.page_requests import PAGE_REQUESTS
+from service.rules_requests import RULES_REQUESTS
 from service.service_world import ACCOUNTS, AS_OF, PROPOSALS
 
 # the callers: anonymous, and one account per role (the ccwd ones; out of scope means the jbwd agency's objects)
@@ -153,6 +154,7 @@ ACCOUNT_REQUESTS = {  # auth (issue 21): invitations and tokens in the API
 REQUESTS.update(ACCOUNT_REQUESTS)
 
 REQUESTS.update(PAGE_REQUESTS)  # the pages of issue 15 (tests/service/page_requests.py)
+REQUESTS.update(RULES_REQUESTS)  # w26: rules versions (tests/service/rules_requests.py)
 
 
 def cases():
