@@ -167,7 +167,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "audit": ("audit", "Inspect, verify and replay the decision log."),
     "check": ("core", "Decide one employee of ROSTER (by id, or by name: a unique match) and explain every "
                       "criterion."),
-    "db": ("service", "Create, migrate, import into and export from the employee store."),
+    "db": ("service_rules", "Create, migrate, import into and export from the employee store."),
     "diff-rules": ("audit", "Who changes status or eligible date between two rule sets."),
     "explain-rules": ("authoring", "Print the rules of AGENCY (default: every agency) as readable Markdown."),
     "generate": ("scale", "Write a synthetic roster of COUNT invented employees for load tests (deterministic per "
