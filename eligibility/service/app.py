@@ -198,9 +198,10 @@ def create_app(db: Database, evaluator: Evaluator, *, trusted_header: str | None
     for module in (web, pages_start, routes_people, routes_agency, routes_audit, pages_team, pages_employee,
                    pages_hr, pages_record, pages_audit, routes_accounts, pages_accounts, pages_calendar):
         app.include_router(module.router)
-    from . import routes_rules  # w26: rules versions in the store
+    from . import pages_rules, routes_rules  # w26: rules versions in the store
 
     app.include_router(routes_rules.router)
+    app.include_router(pages_rules.router)
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
     _deny_by_default(app)
     app.add_exception_handler(StarletteHTTPException, _http_error)

@@ -183,6 +183,16 @@ PERMISSIONS.update({
                           summary="approve a version proposed by another HR account: in force from its date"),
     "rules.reject": Rule("POST", f"{_RULES}/{{version_id}}/reject", frozenset({HR}), "agency", write=True,
                          summary="reject a proposed version (or withdraw one's own); it is kept"),
+    "page.rules": Rule("GET", "/hr/rules", frozenset({HR, AUDITOR}), "agency",
+                       summary="Rules page: the agency's rules versions and their state; HR proposes a new one"),
+    "page.rules_propose": Rule("POST", "/hr/rules", frozenset({HR}), "agency", ok=303, write=True,
+                               summary="propose an edited rule file (another HR account approves it)"),
+    "page.rules_version": Rule("GET", "/hr/rules/{version_id}", frozenset({HR, AUDITOR}), "agency",
+                               summary="one rules version: lint, rule tests, impact; approve or reject it"),
+    "page.rules_approve": Rule("POST", "/hr/rules/{version_id}/approve", frozenset({HR}), "agency", ok=303,
+                               write=True, summary="approve a version another HR account proposed, with its date"),
+    "page.rules_reject": Rule("POST", "/hr/rules/{version_id}/reject", frozenset({HR}), "agency", ok=303,
+                              write=True, summary="reject a proposed version, or withdraw one's own"),
 })
 
 for _action, _rule in PERMISSIONS.items():  # the table's own invariants, checked on import

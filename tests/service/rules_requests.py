@@ -62,3 +62,14 @@ RULES_REQUESTS = {
     "rules.reject": lambda w, r, x: ("POST", _url(x[0], f"/{_proposed(w, x[0])}/reject"),
                                      {"json": {"reason": "the matrix"}}),
 }
+
+RULES_REQUESTS.update({  # the rules pages (issue 26 item 5)
+    "page.rules": lambda w, r, x: ("GET", "/hr/rules", {"params": {"agency": x[0]}}),
+    "page.rules_propose": lambda w, r, x: ("POST", "/hr/rules", {"params": {"agency": x[0]}, "data": _proposal(w),
+                                                                 "follow_redirects": False}),
+    "page.rules_version": lambda w, r, x: ("GET", f"/hr/rules/{_proposed(w, x[0])}", {"params": {"agency": x[0]}}),
+    "page.rules_approve": lambda w, r, x: ("POST", f"/hr/rules/{_proposed(w, x[0])}/approve", {
+        "params": {"agency": x[0]}, "data": _approval(w), "follow_redirects": False}),
+    "page.rules_reject": lambda w, r, x: ("POST", f"/hr/rules/{_proposed(w, x[0])}/reject", {
+        "params": {"agency": x[0]}, "data": {"reason": "the matrix"}, "follow_redirects": False}),
+})

@@ -175,3 +175,29 @@ def test_what_is_refused_and_what_is_kept(world):
     assert kept == {"2026.11.30": "superseded", "r1": "withdrawn", "r2": "rejected", "r3": "in force"}
     # a proposal made from the version that was in force before r3 is now stale
     assert hr.post(URL, json={"text": relabelled("r4"), "based_on": shipped}).status_code == 412
+
+
+def test_the_rules_pages_propose_show_the_impact_and_take_the_second_persons_approval(world):
+    hr, hr2 = world.as_("hr.ccwd"), world.as_("hr2.ccwd")
+    page = hr.get("/hr/rules")
+    assert page.status_code == 200 and ">2026.11.30</a>" in page.text and "in force" in page.text
+    shipped = hr.get(URL).json()["items"][0]["id"]
+    broken = hr.post("/hr/rules", data={"text": three_years().replace("rules_version:", "rules_versoin:"),
+                                        "based_on": str(shipped)})
+    assert broken.status_code == 422 and "ccwd.yaml:25" in broken.text and "rules_versoin" in broken.text
+    assert "years: 3" in broken.text  # the text stays in the editor
+    made = hr.post("/hr/rules", data={"text": three_years(), "based_on": str(shipped), "intended": "2026-12-01",
+                                      "comment": "three years"}, follow_redirects=False)
+    assert made.status_code == 303
+    version = made.headers["location"]
+    own = hr.get(version)
+    assert "You proposed this version" in own.text and "Approve with the impact" not in own.text
+    shown = hr2.get(version)
+    assert shown.status_code == 200 and "As of 2026-12-01: 4 of 14 decisions change" in shown.text
+    assert "CCWD-010" in shown.text and "not yet 2027-03-11" in shown.text and "awaiting approval" in shown.text
+    approved = hr2.post(version.split("?")[0] + "/approve?agency=ccwd", data={
+        "effective": "2026-12-01", "based_on": str(shipped)}, follow_redirects=False)
+    assert approved.status_code == 303
+    after = hr2.get(approved.headers["location"])
+    assert "Rules 2026.12.05 <span class=\"as-of\">approved</span>" in after.text
+    assert "in force from 2026-12-01" in after.text and "Shown at approval" in after.text

@@ -71,9 +71,20 @@ def show(state, caller: Caller, clock: Clock, agency: str, version_id: int) -> d
         days = _impact_days(row, clock.today())
         impacts = [impact(state, conn, agency, evaluator, day) for day in days]
     shown = _public(row, found, clock.today())
+    latest = rules_store.latest_approved(found, agency)
+    shown["last_approved"] = latest["id"] if latest else None
     shown.update(text=data.decode("utf-8", "replace"), lint=lint(book), tests=rule_tests(state, evaluator, agency),
                  impact=impacts, impact_at_approval=json.loads(row["impact_json"]) if row["impact_json"] else None)
     return shown
+
+
+def editing(state, caller: Caller, clock: Clock, agency: str) -> tuple[str, dict | None, str]:
+    """(agency, the last approved version, its file's text) for the page's editor: a new version starts from it."""
+    with state.db.read() as conn:
+        agency = stored_agency(conn, caller, agency)
+        latest = rules_store.latest_approved(rules_store.rows(conn, agency), agency)
+        text = rules_store.content(conn, latest["id"]).decode("utf-8", "replace") if latest else ""
+    return agency, latest, text
 
 
 def _impact_days(row: dict, today: dt.date) -> list[dt.date]:
@@ -257,4 +268,4 @@ def in_force_now(db, clock: Clock) -> Evaluator | None:
         return rules_store.evaluator_in_force(conn, clock.today())
 
 
-__all__ = ["approve", "export_in_force", "import_folder", "in_force_now", "listing", "propose", "reject", "show"]
+__all__ = ["approve", "editing", "export_in_force", "import_folder", "in_force_now", "listing", "propose", "reject", "show"]
