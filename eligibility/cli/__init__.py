@@ -132,8 +132,9 @@ class Group(click.Group):
 
     def get_command(self, ctx, name: str):
         """The command NAME, importing the module that registers it the first time it is asked for."""
-        if name not in self.commands and name in COMMANDS:
-            _import_uncollected(f"{__name__}.{COMMANDS[name][0]}")
+        module = f"{__name__}.{COMMANDS[name][0]}" if name in COMMANDS else None
+        if module is not None and module not in sys.modules:  # registered by another module's import: not all yet
+            _import_uncollected(module)
         return self.commands.get(name)
 
     def format_commands(self, ctx, formatter) -> None:
