@@ -336,7 +336,39 @@ PAGES = [  # (file name, role, path or action)
     ("activity", "auditor", "/audit/activity"),
     ("calendar", "supervisor", "/calendar"),
     ("hr-accounts", "hr", "accounts"),  # auth (issue 21): with the invitation link of an account just added
+    ("rules", "hr", "rules"),  # w26 (issue 26): the rules versions, the editor
+    ("rules-version", "hr", "rules-version"),  # a version another HR account proposed: impact, approve or reject
 ]
+
+
+def _proposed_rules(live) -> int:
+    """The shipped rules in the live store, and a version of CCWD's (three years at level I) proposed by a second
+    HR account through the API; its id."""
+    import httpx
+    from service.test_rules_versions import three_years
+
+    from eligibility.service import accounts
+    from eligibility.service.actions.rules import import_folder
+    from eligibility.service.clock import Clock
+    from eligibility.service.store import Actor
+
+    import_folder(live.db, ROOT / "rules", Actor("cli:operator"), Clock())
+    state = live.server.config.app.state.service
+    with live.db.write() as conn:
+        if accounts.get(conn, "lee.hr") is None:
+            accounts.create(conn, state.roles, "lee.hr", "hr", "ccwd", None, Actor("cli:operator"))
+        token = accounts.create_token(conn, "lee.hr", Actor("cli:operator"))
+    api = f"{live.url}/api/v1/agencies/ccwd/rules"
+    headers = {"Authorization": f"Bearer {token}"}
+    items = httpx.get(api, headers=headers).json()["items"]
+    waiting = [v for v in items if v["state"] == "proposed"]
+    if waiting:
+        return waiting[0]["id"]
+    base = max((v for v in items if v["state"] == "approved"), key=lambda v: (v["decided_at"], v["id"]))
+    made = httpx.post(api, headers=headers, json={"text": three_years(), "based_on": base["id"],
+                                                  "intended": "2027-01-01", "comment": "3+ years at level I"})
+    assert made.status_code == 201, made.text
+    return made.json()["id"]
 
 
 @pytest.fixture(scope="module")
@@ -385,6 +417,11 @@ def _goto(browser, live, role, where, tmp_path):
         person.open("/hr/accounts").find_element(By.ID, "a-name").send_keys(
             "ana.ruiz" if width_of(browser) > PHONE else "ana.ruiz.phone")
         person.click("Add the account")
+    elif where == "rules":
+        _proposed_rules(live)
+        person.open("/hr/rules")
+    elif where == "rules-version":
+        person.open(f"/hr/rules/{_proposed_rules(live)}")
     elif where in ("entry", "replay"):
         d = person.open(f"/audit?employee={'CCWD-003' if where == 'entry' else 'CCWD-002'}")
         link = d.find_element(By.CSS_SELECTOR, "#log-table tbody a" if where == "entry"
