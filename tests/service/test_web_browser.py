@@ -124,8 +124,8 @@ def png_size(data: bytes) -> tuple[int, int]:
     ("supervisor", "Supervisor", ["Team"]),
     ("office_manager", "Office Manager", ["Team", "My approvals"]),
     ("general_manager", "General Manager", ["Team", "My approvals"]),
-    ("hr", "HR", ["Team", "HR", "Positions", "Accounts"]),
-    ("auditor", "Auditor", ["Team", "Audit log", "Activity"]),
+    ("hr", "HR", ["Team", "HR", "Positions", "Accounts", "Rules"]),
+    ("auditor", "Auditor", ["Team", "Audit log", "Activity", "Rules"]),
 ])
 def test_each_role_signs_in_and_sees_who_they_are_and_their_pages(browser, live, role, role_title, pages):
     person = as_(browser, live, role)
