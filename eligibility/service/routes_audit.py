@@ -13,7 +13,7 @@ from fastapi.responses import Response
 from . import activity, store
 from .actions.verifying import MAX_ANCHORS, parse_anchors, verify_logs
 from .auth import Caller, Denied, authorized, not_found
-from .core import AuditError, AuditUnavailable, replay
+from .core import AuditError, AuditUnavailable, EligibilityError, replay
 from .permissions import PERMISSIONS
 from .responses import json_response
 
@@ -80,8 +80,8 @@ def audit_verify(request: Request, caller: Caller = Depends(authorized),
 
 @route("audit.replay")
 def audit_replay(request: Request, decision_id: str, caller: Caller = Depends(authorized)) -> Response:
-    """Decide a logged decision again from the record now in the store and the rules now in force, and compare it
-    byte for byte with the logged one (naming the inputs that changed)."""
+    """Decide a logged decision again from the record now in the store and the rules in force on its as-of date, and
+    compare it byte for byte with the logged one (naming the inputs that changed)."""
     state = request.app.state.service
     with _log(request) as log:
         entry = next(iter(log.entries(decision_id=decision_id)), None)
@@ -90,8 +90,13 @@ def audit_replay(request: Request, decision_id: str, caller: Caller = Depends(au
         with state.db.read() as conn:
             rosters = [store.roster(conn, entry.agency)] if store.agency_version(conn, entry.agency) else []
         try:
+            # w26: under the rules version in force on the decision's as-of date (the store's, when it holds any)
+            evaluator = state.decider.rules_for(None, entry.agency, dt.date.fromisoformat(entry.as_of))[1]
+        except EligibilityError:
+            evaluator = state.decider.evaluator
+        try:
             with state.decider.engine_lock:
-                report = replay(log, state.decider.evaluator, rosters, decision_id=decision_id)
+                report = replay(log, evaluator, rosters, decision_id=decision_id)
         except AuditUnavailable:
             raise  # the log's database did not answer: 503 (Database.decision_log), not a fault of the request
         except AuditError as exc:

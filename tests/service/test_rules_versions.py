@@ -137,6 +137,15 @@ def test_a_changed_requirement_is_proposed_seen_approved_by_another_hr_account_a
     assert approval["detail"]["impact"] == [{"as_of": "2026-12-01", "changes": 4}, {"as_of": "2026-11-24",
                                                                                     "changes": 4}]
 
+    # decisions recorded before and after the date name their version, and replay under the version then in force
+    for day, label in (("2026-11-30", "2026.11.30"), ("2026-12-01", "2026.12.05")):
+        recorded = hr.post("/api/v1/decisions/record", json={"agency": "ccwd", "as_of": day}).json()
+        entries = auditor.get("/api/v1/audit/entries", params={"agency": "ccwd", "as_of": day,
+                                                                "limit": 100}).json()["items"]
+        assert {e["rules_version"] for e in entries} == {label} and len(entries) == recorded["recorded"]
+        replayed = auditor.post(f"/api/v1/audit/replay/{recorded['decision_ids'][0]}").json()
+        assert replayed["ok"] and replayed["result"] == "reproduced", replayed
+
 
 def test_what_is_refused_and_what_is_kept(world):
     hr, hr2 = world.as_("hr.ccwd"), world.as_("hr2.ccwd")
