@@ -141,7 +141,7 @@ def _insert(conn, agency: str, book, data: bytes, state_: str, actor: str, clock
             "decided_by": values.get("decided_by"), "decided_at": values.get("decided_at"), "impact_json": None}
 
 
-def _may_decide(conn, caller: Caller, agency: str, version_id: int) -> dict:
+def _may_decide(conn, agency: str, version_id: int) -> dict:
     row = _row(conn, agency, version_id)
     if row["state"] != "proposed":
         raise Refused(409, f"rules version {version_id} is {row['state']}, not proposed")
@@ -158,21 +158,26 @@ def approve(state, caller: Caller, clock: Clock, agency: str, version_id: int, *
     if effective < today and reason is None:
         raise Refused(422, f"the effective date {effective} is before today ({today}): confirm a retroactive date "
                            "by giving its reason", [{"field": "retroactive_reason", "message": "required"}])
-    with state.db.write() as conn:
-        agency = stored_agency(conn, caller, agency)
-        row = _may_decide(conn, caller, agency, version_id)
+    def check(conn) -> tuple[str, dict, dict | None]:
+        agency_ = stored_agency(conn, caller, agency)
+        row = _may_decide(conn, agency_, version_id)
         if row["proposed_by"] == caller.name:
             raise Refused(409, "a version is approved by another HR account than the one that proposed it",
                           [{"field": "approver", "message": "the proposer cannot approve their own version"}])
-        found = rules_store.rows(conn, agency)
-        latest = rules_store.latest_approved(found, agency)
+        latest = rules_store.latest_approved(rules_store.rows(conn, agency_), agency_)
         if latest is not None and needed(based_on, "rules") != latest["id"]:
             raise Refused(412, f"the rules in force were changed since version {based_on} was read (the last "
                                f"approved version is {latest['id']}): look at the impact again")
+        return agency_, row, latest
+
+    with state.db.read() as conn:  # the impact is worked out before the write, which then checks nothing moved
+        agency, row, latest = check(conn)
         evaluator = state.decider.stored.get(conn, row)
         days = [effective] + ([today] if today != effective else [])
         impacts = [impact(state, conn, agency, evaluator, day) for day in days]
-        shown = canonical_json(impacts)
+    shown = canonical_json(impacts)
+    with state.db.write() as conn:
+        agency, row, latest = check(conn)
         conn.execute(t.rules_versions.update().where(t.rules_versions.c.id == version_id).values(
             state="approved", effective=effective.isoformat(), decided_by=caller.name, decided_at=clock.stamp(),
             reason=reason, impact_json=shown))
@@ -193,7 +198,7 @@ def reject(state, caller: Caller, clock: Clock, agency: str, version_id: int, *,
                                                                             "message": "required"}])
     with state.db.write() as conn:
         agency = stored_agency(conn, caller, agency)
-        row = _may_decide(conn, caller, agency, version_id)
+        row = _may_decide(conn, agency, version_id)
         new_state = "withdrawn" if row["proposed_by"] == caller.name else "rejected"
         conn.execute(t.rules_versions.update().where(t.rules_versions.c.id == version_id).values(
             state=new_state, decided_by=caller.name, decided_at=clock.stamp(), reason=reason))
