@@ -130,9 +130,15 @@ def replay(log: str, decision_id: str | None, since: dt.date | None, rules_dir: 
 
     if decision_id and since:
         raise click.UsageError("give --id or --since, not both")
-    with Evaluator.from_dir(rules_dir) as evaluator, DecisionLog.open(log) as opened:
+    from eligibility.service.replaying import holds_rules, replay_store
+
+    with Evaluator.from_dir(rules_dir) as evaluator:
         loaded = [evaluator.load_roster(path) for path in rosters]
-        report = replay_log(opened, evaluator, loaded, decision_id=decision_id, since=since)
+        if holds_rules(log):  # the service's store: its rules versions, each in force on its as-of date
+            report = replay_store(log, loaded, decision_id=decision_id, since=since)
+        else:
+            with DecisionLog.open(log) as opened:
+                report = replay_log(opened, evaluator, loaded, decision_id=decision_id, since=since)
     if fmt == "json":
         click.echo(json.dumps({"log": report.log, "counts": report.counts(), "ok": report.ok,
                                "outcomes": [o.model_dump() for o in report.outcomes]}, indent=2))

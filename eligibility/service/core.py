@@ -19,7 +19,7 @@ from eligibility.audit.log import (
     record_sha256,
     sha256_text,
 )
-from eligibility.audit.replay import replay
+from eligibility.audit.replay import ReplayReport, replay, replay_entry
 from eligibility.decide.decision import STATUSES, Decision, DecisionError
 from eligibility.decide.decision import DecisionError as UndecidedItem
 from eligibility.decide.diffing import compare as compare_decisions
@@ -95,4 +95,4 @@ __all__ = [
     "verify_chain",
 ]
 __all__ += ["LoadedRulebook", "compare_decisions", "declares_rule_tests", "discover_rule_tests", "lint_rulebook",
-            "load_cases", "rulebook_from_bytes", "run_case"]  # w26: rules versions in the store
+            "load_cases", "rulebook_from_bytes", "run_case", "ReplayReport", "replay_entry"]  # w26: rules versions

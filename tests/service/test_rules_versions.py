@@ -7,11 +7,14 @@ date or later name the new version and earlier ones the old; the activity log ho
 from __future__ import annotations
 
 import datetime as dt
+import json
 
 import pytest
+from click.testing import CliRunner
 from factories import ROOT
 from service.service_world import PASSWORD
 
+from eligibility.cli import main
 from eligibility.service import accounts
 from eligibility.service.actions.rules import import_folder
 from eligibility.service.clock import FixedClock
@@ -138,13 +141,19 @@ def test_a_changed_requirement_is_proposed_seen_approved_by_another_hr_account_a
                                                                                     "changes": 4}]
 
     # decisions recorded before and after the date name their version, and replay under the version then in force
+    total = 0
     for day, label in (("2026-11-30", "2026.11.30"), ("2026-12-01", "2026.12.05")):
         recorded = hr.post("/api/v1/decisions/record", json={"agency": "ccwd", "as_of": day}).json()
         entries = auditor.get("/api/v1/audit/entries", params={"agency": "ccwd", "as_of": day,
                                                                 "limit": 100}).json()["items"]
         assert {e["rules_version"] for e in entries} == {label} and len(entries) == recorded["recorded"]
+        total += recorded["recorded"]
         replayed = auditor.post(f"/api/v1/audit/replay/{recorded['decision_ids'][0]}").json()
         assert replayed["ok"] and replayed["result"] == "reproduced", replayed
+    # the command line's replay of the store uses the store's versions too: every entry reproduced
+    replay = CliRunner().invoke(main, ["audit", "replay", world.db.location.given, "--format", "json"])
+    assert replay.exit_code == 0, replay.output
+    assert total == 24 and json.loads(replay.output)["counts"] == {"reproduced": total}
 
 
 def test_what_is_refused_and_what_is_kept(world):
