@@ -6,9 +6,6 @@ Nothing else in eligibility.service imports ``eligibility.<module>``; it imports
 
 from __future__ import annotations
 
-from eligibility.authoring.lint import lint_rulebook
-from eligibility.authoring.scenarios import declares_rule_tests, load_cases, run_case
-from eligibility.authoring.scenarios import discover as discover_rule_tests
 from eligibility.audit.chain import GENESIS, Anchor, Chain, Verification, parse_anchor, utc_now, verify_chain
 from eligibility.audit.key import LogKey, load_key
 from eligibility.audit.log import (
@@ -20,6 +17,9 @@ from eligibility.audit.log import (
     sha256_text,
 )
 from eligibility.audit.replay import ReplayReport, replay, replay_entry
+from eligibility.authoring.lint import lint_rulebook
+from eligibility.authoring.scenarios import declares_rule_tests, load_cases, run_case
+from eligibility.authoring.scenarios import discover as discover_rule_tests
 from eligibility.decide.decision import STATUSES, Decision, DecisionError
 from eligibility.decide.decision import DecisionError as UndecidedItem
 from eligibility.decide.diffing import compare as compare_decisions

@@ -12,7 +12,7 @@ from factories import RULES, SAMPLES
 from service.test_rules_versions import three_years
 
 from eligibility.cli import main
-from eligibility.service import rules_store
+from eligibility.service import rules_store, store
 from eligibility.service.db import Database, locate
 from eligibility.service.deciding import Decider
 from eligibility.service.serving import store_rules
@@ -56,8 +56,6 @@ def test_import_then_export_at_a_date_gives_the_files_in_force_and_check_decides
     try:
         for day in ("2026-12-31", "2027-01-01"):
             with database.read() as conn:
-                from eligibility.service import store
-
                 rows = [r for r in store.employee_index(conn, "ccwd") if r["employee_id"] == "CCWD-010"]
                 sha = positions_sha256(store.positions(conn, "ccwd"))
                 served = decider.decide_rows(conn, "ccwd", rows, sha, dt.date.fromisoformat(day), None)[0].json

@@ -202,8 +202,8 @@ def reject(state, caller: Caller, clock: Clock, agency: str, version_id: int, *,
         new_state = "withdrawn" if row["proposed_by"] == caller.name else "rejected"
         conn.execute(t.rules_versions.update().where(t.rules_versions.c.id == version_id).values(
             state=new_state, decided_by=caller.name, decided_at=clock.stamp(), reason=reason))
-        activity.append(conn, actor=caller.name, action="rules.withdraw" if new_state == "withdrawn" else "rules.reject",
-                        agency=agency, subject=_subject(row), client=client,
+        action = "rules.withdraw" if new_state == "withdrawn" else "rules.reject"
+        activity.append(conn, actor=caller.name, action=action, agency=agency, subject=_subject(row), client=client,
                         detail={"rules_version": row["rules_version"], "reason": reason})
         return _row(conn, agency, version_id)
 
@@ -273,4 +273,5 @@ def in_force_now(db, clock: Clock) -> Evaluator | None:
         return rules_store.evaluator_in_force(conn, clock.today())
 
 
-__all__ = ["approve", "editing", "export_in_force", "import_folder", "in_force_now", "listing", "propose", "reject", "show"]
+__all__ = ["approve", "editing", "export_in_force", "import_folder", "in_force_now", "listing", "propose", "reject",
+           "show"]
