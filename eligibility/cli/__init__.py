@@ -132,8 +132,9 @@ class Group(click.Group):
 
     def get_command(self, ctx, name: str):
         """The command NAME, importing the module that registers it the first time it is asked for."""
-        if name not in self.commands and name in COMMANDS:
-            _import_uncollected(f"{__name__}.{COMMANDS[name][0]}")
+        module = f"{__name__}.{COMMANDS[name][0]}" if name in COMMANDS else None
+        if module is not None and module not in sys.modules:  # registered by another module's import: not all yet
+            _import_uncollected(module)
         return self.commands.get(name)
 
     def format_commands(self, ctx, formatter) -> None:
@@ -167,7 +168,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "audit": ("audit", "Inspect, verify and replay the decision log."),
     "check": ("core", "Decide one employee of ROSTER (by id, or by name: a unique match) and explain every "
                       "criterion."),
-    "db": ("service", "Create, migrate, import into and export from the employee store."),
+    "db": ("service_rules", "Create, migrate, import into and export from the employee store."),
     "diff-rules": ("audit", "Who changes status or eligible date between two rule sets."),
     "explain-rules": ("authoring", "Print the rules of AGENCY (default: every agency) as readable Markdown."),
     "generate": ("scale", "Write a synthetic roster of COUNT invented employees for load tests (deterministic per "

@@ -133,15 +133,22 @@ def replay(log: str, decision_id: str | None, since: dt.date | None, rules_dir: 
 
     if decision_id and since:
         raise click.UsageError("give --id or --since, not both")
+    from eligibility.service.actions.audit import explained
+    from eligibility.service.replaying import holds_rules, replay_store as replay_versions
+
     with Evaluator.from_dir(rules_dir) as evaluator:
-        from_store = None if rosters else _store_replay(log, evaluator, decision_id, since)
-        if from_store is not None:
-            report, said = from_store
+        loaded = [evaluator.load_roster(path) for path in rosters]
+        said = {}
+        if holds_rules(log):  # the service's store with rules versions: each entry under the one in force that day
+            report = replay_versions(log, loaded, decision_id=decision_id, since=since)
+            said = {} if rosters else explained(log, report, evaluator, decision_id=decision_id, since=since)
         else:
-            said = {}
-            with DecisionLog.open(log) as opened:
-                loaded = [evaluator.load_roster(path) for path in rosters]
-                report = replay_log(opened, evaluator, loaded, decision_id=decision_id, since=since)
+            from_store = None if rosters else _store_replay(log, evaluator, decision_id, since)
+            if from_store is not None:
+                report, said = from_store
+            else:
+                with DecisionLog.open(log) as opened:
+                    report = replay_log(opened, evaluator, loaded, decision_id=decision_id, since=since)
     if fmt == "json":
         click.echo(json.dumps({"log": report.log, "counts": report.counts(), "ok": report.ok,
                                "outcomes": [{**o.model_dump(), **({"sentences": said[o.seq]} if o.seq in said else {})}

@@ -61,6 +61,7 @@ class ServiceState:
     templates: object
     clock: Clock = field(default_factory=Clock)
     mail: object | None = None  # w24b: mailer.Outgoing when serve was given --smtp (invitations by e-mail)
+    rules_dir: str | None = None  # w26: the folder of the rule tests a proposed rules version is run against
 
 
 def session_secret(db: Database, given: str | None) -> str:
@@ -173,12 +174,12 @@ def _templates():
 def state_for(db: Database, evaluator: Evaluator, clock: Clock | None = None) -> ServiceState:
     """The service's state for a command that uses the use-case layer without serving (``eligibility notify``):
     no session secret, no trusted header."""
-    return ServiceState(db=db, decider=Decider(evaluator), roles=Roles(evaluator.books), secret="",
+    return ServiceState(db=db, decider=Decider(evaluator, db=db), roles=Roles(evaluator.books), secret="",
                         trusted_header=None, templates=_templates(), clock=clock or Clock())
 
 
 def create_app(db: Database, evaluator: Evaluator, *, trusted_header: str | None = None,
-               secret: str | None = None) -> FastAPI:
+               secret: str | None = None, rules_dir: str | None = None) -> FastAPI:
     """The service on an open store and a loaded evaluator (the caller closes both after the app stops)."""
     from fastapi.staticfiles import StaticFiles
 
@@ -188,10 +189,10 @@ def create_app(db: Database, evaluator: Evaluator, *, trusted_header: str | None
                   redoc_url=None, description="Who in a public agency can advance to the next level of their job "
                                               "class, when, and why: employee store, decisions, endorsements and "
                                               "the activity log. See docs/service.md.")
-    app.state.service = ServiceState(db=db, decider=Decider(evaluator), roles=Roles(evaluator.books),
+    app.state.service = ServiceState(db=db, decider=Decider(evaluator, db=db), roles=Roles(evaluator.books),
                                      secret=session_secret(db, secret),
                                      trusted_header=trusted_header.lower() if trusted_header else None,
-                                     templates=_templates())
+                                     templates=_templates(), rules_dir=rules_dir)
     from . import pages_audit, pages_employee, pages_hr, pages_record, pages_start, pages_team  # issue 15
     from . import pages_accounts, pages_calendar, routes_accounts  # issue 21's accounts, issue 24's calendar
     from . import pages_approvals  # w24a: My approvals in the order people act, several at once
@@ -201,6 +202,10 @@ def create_app(db: Database, evaluator: Evaluator, *, trusted_header: str | None
                    pages_hr, pages_record, pages_audit, routes_accounts, pages_accounts, pages_calendar,
                    pages_approvals, pages_mapping, pages_staffing):
         app.include_router(module.router)
+    from . import pages_rules, routes_rules  # w26: rules versions in the store
+
+    app.include_router(routes_rules.router)
+    app.include_router(pages_rules.router)
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
     _deny_by_default(app)
     app.add_exception_handler(StarletteHTTPException, _http_error)

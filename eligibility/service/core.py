@@ -16,9 +16,13 @@ from eligibility.audit.log import (
     record_sha256,
     sha256_text,
 )
-from eligibility.audit.replay import replay
+from eligibility.audit.replay import ReplayReport, replay, replay_entry
+from eligibility.authoring.lint import lint_rulebook
+from eligibility.authoring.scenarios import declares_rule_tests, load_cases, run_case
+from eligibility.authoring.scenarios import discover as discover_rule_tests
 from eligibility.decide.decision import STATUSES, Decision
 from eligibility.decide.decision import DecisionError as UndecidedItem
+from eligibility.decide.diffing import compare as compare_decisions
 from eligibility.decide.evaluator import Evaluator
 from eligibility.decide.explanation import STATUS_WORDS
 from eligibility.errors import (
@@ -52,6 +56,7 @@ from eligibility.records.models import (
 from eligibility.records.streaming import open_roster
 from eligibility.records.tabular import write_roster_csv
 from eligibility.rules.documents import Document, parse_yaml
+from eligibility.rules.rulebook import LoadedRulebook, rulebook_from_bytes
 from eligibility.rules.schema import EndorsementCriterion
 
 
@@ -91,3 +96,5 @@ __all__ = [
     "self_contained",  # i22: the staff report download's Content-Security-Policy
 ]
 __all__ += ["ColumnMap", "load_map", "propose_mapping"]  # w24b: HR-system exports through the agency's mapping
+__all__ += ["LoadedRulebook", "compare_decisions", "declares_rule_tests", "discover_rule_tests", "lint_rulebook",
+            "load_cases", "rulebook_from_bytes", "run_case", "ReplayReport", "replay_entry"]  # w26: rules versions

@@ -1,6 +1,8 @@
 """Decisions for the service: stored records decided by the engine (one at a time: the engine is not shared between
-threads), remembered by what decides them (record hash, positions hash, as-of date, target) so that a team list is
-decided once per change, and the summary a team list shows for each person."""
+threads), remembered by what decides them (record hash, positions hash, as-of date, target, and the SHA-256 of the
+rule file that decided it) so that a team list is decided once per change, and the summary a team list shows for each
+person. When the store holds rules versions (rules_store), a decision as of a day is made with the agency's version
+in force that day; otherwise with the rules folder the service was started with."""
 
 from __future__ import annotations
 
@@ -11,7 +13,7 @@ from typing import Any, Iterable
 
 from sqlalchemy.engine import Connection
 
-from . import store
+from . import rules_store, store
 from .core import (
     Decision,
     EvaluationError,
@@ -92,8 +94,10 @@ def summary(outcome: Outcome, agency: str, supervisor: str | None, employee_id: 
 class Decider:
     """The service's evaluator and its memory of decided records."""
 
-    def __init__(self, evaluator: Evaluator, *, size: int = 10_000) -> None:
+    def __init__(self, evaluator: Evaluator, *, size: int = 10_000, db=None) -> None:
         self.evaluator = evaluator
+        self.db = db  # the store, whose rules versions decide when it holds any for the agency
+        self.stored = rules_store.StoredEvaluators()
         self.engine_lock = threading.Lock()
         self.decided = _Lru(size)
         self.responses = _Lru(512)  # whole team-list responses, keyed by the agency's data version
@@ -101,6 +105,32 @@ class Decider:
     @property
     def books(self) -> dict:
         return self.evaluator.books
+
+    def rules_for(self, conn: Connection | None, agency: str, as_of: dt.date) -> tuple[str, Evaluator]:
+        """(SHA-256 of the rule file, its evaluator) deciding the agency's records as of a day: the store's version
+        in force that day when the store holds any of the agency's, else the folder's."""
+        if self.db is not None:
+            if conn is None:
+                with self.db.read() as fresh:
+                    return self.rules_for(fresh, agency, as_of)
+            found = rules_store.rows(conn, agency)
+            if any(r["state"] == "approved" for r in found):
+                row = rules_store.in_force(found, agency, as_of)
+                if row is None:
+                    raise EvaluationError(f"no rules version of agency {agency!r} is in force on {as_of}")
+                return row["sha256"], self.stored.get(conn, row)
+        book = self.evaluator.books.get(agency) if agency in self.evaluator.books else None
+        return (book.sha256 if book else ""), self.evaluator
+
+    def rules_sha(self, conn: Connection, agency: str, as_of: dt.date) -> str:
+        """The SHA-256 of the rule file deciding the agency's records as of a day ("" when none is)."""
+        try:
+            return self.rules_for(conn, agency, as_of)[0]
+        except EvaluationError:
+            return ""
+
+    def close(self) -> None:
+        self.stored.close()
 
     def known(self, agency: str) -> set[str] | None:
         return self.evaluator.known_series().get(agency)
@@ -113,7 +143,14 @@ class Decider:
         was read, never under the hashes the rows name: if another process changed a record between the two
         reads (the caller's ``conn`` should be one ``db.read()`` snapshot, where they agree), the stale key is
         simply not filled, and the next request reads again."""
-        keys = [(agency, r["employee_id"], r["record_sha256"], positions_sha, as_of, to) for r in rows]
+        try:
+            rules_sha, evaluator = self.rules_for(conn, agency, as_of)
+        except EvaluationError as exc:
+            undecided = [Decided(exc, agency, r["supervisor"]) for r in rows]
+            for item, row in zip(undecided, rows):
+                item.summary.update(employee_id=row["employee_id"], name=row["name"])
+            return undecided
+        keys = [(agency, r["employee_id"], r["record_sha256"], positions_sha, as_of, to, rules_sha) for r in rows]
         found = [self.decided.get(key) for key in keys]
         missing = [r["employee_id"] for r, hit in zip(rows, found) if hit is None]
         if missing:
@@ -121,21 +158,30 @@ class Decider:
             positions = store.positions(conn, agency)
             read_positions_sha = positions_sha256(positions)
             present = [i for i in missing if i in records]  # a record removed since the rows were read is skipped
-            fresh = dict(zip(present, self.evaluate(agency, [records[i] for i in present], positions, as_of, to)))
+            fresh = dict(zip(present, self._evaluate(evaluator, agency, [records[i] for i in present], positions,
+                                                     as_of, to)))
             for index, row in enumerate(rows):
                 if found[index] is None and row["employee_id"] in fresh:
                     found[index] = Decided(fresh[row["employee_id"]], agency, row["supervisor"])
                     if found[index].json is None:  # not decided: the summary names the person from the store
                         found[index].summary.update(employee_id=row["employee_id"], name=row["name"])
                     decided_key = (agency, row["employee_id"], record_sha256(records[row["employee_id"]]),
-                                   read_positions_sha, as_of, to)
+                                   read_positions_sha, as_of, to, rules_sha)
                     self.decided.put(decided_key, found[index])
         return [item for item in found if item is not None]
 
     def evaluate(self, agency: str, employees: list, positions: Iterable, as_of: dt.date,
                  to: str | None) -> list[Outcome]:
+        try:
+            evaluator = self.rules_for(None, agency, as_of)[1]
+        except EvaluationError as exc:
+            return [exc for _ in employees]
+        return self._evaluate(evaluator, agency, employees, positions, as_of, to)
+
+    def _evaluate(self, evaluator: Evaluator, agency: str, employees: list, positions: Iterable, as_of: dt.date,
+                  to: str | None) -> list[Outcome]:
         with self.engine_lock:
-            results = self.evaluator.evaluate_many(employees, as_of, agency=agency, positions=positions, to=to)
+            results = evaluator.evaluate_many(employees, as_of, agency=agency, positions=positions, to=to)
         return [r.with_traceback(None) if isinstance(r, BaseException) else r for r in results]
 
     def decide_one(self, agency: str, employee, positions, as_of: dt.date, to: str | None) -> Outcome:

@@ -19,6 +19,7 @@ from .web import page
 NAV = [("page.team", "/team", "Team"), ("page.approvals", "/approvals", "My approvals"), ("page.hr", "/hr", "HR"),
        ("page.positions", "/hr/positions", "Positions"), ("page.audit", "/audit", "Audit log"),
        ("page.activity", "/audit/activity", "Activity"), ("page.accounts", "/hr/accounts", "Accounts")]
+NAV.append(("page.rules", "/hr/rules", "Rules"))  # w26: rules versions
 STATUS_ORDER = ("eligible", "awaiting_approval", "awaiting_vacancy", "not_yet", "needs_review", "ineligible",
                 "not_applicable", "error")
 MAX_DAYS = 3660

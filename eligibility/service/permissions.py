@@ -214,6 +214,31 @@ PERMISSIONS.update({
                                     summary="confirm, then assign a supervisor to the people chosen (each a version)"),
 })
 
+# w26 (issue 26): an agency's rules versions, proposed by one HR account and approved by another
+_RULES = f"{API}/agencies/{{agency}}/rules"
+PERMISSIONS.update({
+    "rules.list": Rule("GET", _RULES, frozenset({HR, AUDITOR}), "agency",
+                       summary="the agency's rules versions with their state (proposed, approved, in force, ...)"),
+    "rules.propose": Rule("POST", _RULES, frozenset({HR}), "agency", ok=201, write=True,
+                          summary="propose a new version of the agency's rule file (another HR account approves it)"),
+    "rules.show": Rule("GET", f"{_RULES}/{{version_id}}", frozenset({HR, AUDITOR}), "agency",
+                       summary="a rules version: its text, lint findings, rule tests and impact on the employees"),
+    "rules.approve": Rule("POST", f"{_RULES}/{{version_id}}/approve", frozenset({HR}), "agency", write=True,
+                          summary="approve a version proposed by another HR account: in force from its date"),
+    "rules.reject": Rule("POST", f"{_RULES}/{{version_id}}/reject", frozenset({HR}), "agency", write=True,
+                         summary="reject a proposed version (or withdraw one's own); it is kept"),
+    "page.rules": Rule("GET", "/hr/rules", frozenset({HR, AUDITOR}), "agency",
+                       summary="Rules page: the agency's rules versions and their state; HR proposes a new one"),
+    "page.rules_propose": Rule("POST", "/hr/rules", frozenset({HR}), "agency", ok=303, write=True,
+                               summary="propose an edited rule file (another HR account approves it)"),
+    "page.rules_version": Rule("GET", "/hr/rules/{version_id}", frozenset({HR, AUDITOR}), "agency",
+                               summary="one rules version: lint, rule tests, impact; approve or reject it"),
+    "page.rules_approve": Rule("POST", "/hr/rules/{version_id}/approve", frozenset({HR}), "agency", ok=303,
+                               write=True, summary="approve a version another HR account proposed, with its date"),
+    "page.rules_reject": Rule("POST", "/hr/rules/{version_id}/reject", frozenset({HR}), "agency", ok=303,
+                              write=True, summary="reject a proposed version, or withdraw one's own"),
+})
+
 for _action, _rule in PERMISSIONS.items():  # the table's own invariants, checked on import
     assert not (_rule.write and AUDITOR in _rule.roles), f"{_action}: an auditor never writes"
     assert _rule.write == (_rule.method not in ("GET", "HEAD")) or _action in (

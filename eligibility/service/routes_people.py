@@ -75,7 +75,8 @@ def employees_list(request: Request, clock: ClockDep, as_of: AsOf, caller: Calle
         versions = tuple((a, known[a]["version"]) for a in wanted if a in known)
         if agency is not None and not versions:
             raise not_found(f"no agency {agency!r}")
-        key = (versions, team, day, target, frozenset(statuses), within_days)
+        rules = tuple(state.decider.rules_sha(conn, a, day) for a, _ in versions)  # w26: the rules in force that day
+        key = (versions, team, day, target, frozenset(statuses), within_days, rules)
         cached = state.decider.responses.get(key)
         if cached is not None:
             return Response(cached, media_type="application/json")

@@ -86,13 +86,16 @@ def run(*, db_url: str | None, rules_dir: str, host: str, port: int, trusted_hea
                 echo(f"  {name:<{width}}  {role:<16} {agency:<16} password: {password}")
         else:
             database = open_database(db_url, migrate_empty=True)
+        stored = None
         try:
             database.key = key  # the log key signs both logs' heads from now on
             sign_heads(database)
+            stored = store_rules(database, rules_dir)  # w26: the store's rules versions, when it holds any
             if workers > 1:
                 return serve_workers(database, rules_dir=rules_dir, host=host, port=port, workers=workers,
                                      trusted_header=trusted_header, secret=secret, echo=echo, mail=mail)
-            app = create_app(database, evaluator, trusted_header=trusted_header, secret=secret)
+            app = create_app(database, stored or evaluator, trusted_header=trusted_header, secret=secret,
+                             rules_dir=rules_dir)
             app.state.service.mail = mail
             hide_secrets_in_logs()
             echo(f"Serving the store {database.location.describe()} on http://{host}:{port}/ (sign in at /login; "
@@ -100,6 +103,8 @@ def run(*, db_url: str | None, rules_dir: str, host: str, port: int, trusted_hea
             uvicorn.run(app, host=host, port=port, log_level="info", server_header=False, proxy_headers=True,
                         forwarded_allow_ips="127.0.0.1")
         finally:
+            if stored is not None:
+                stored.close()
             database.close()
     finally:
         evaluator.close()
@@ -140,14 +145,24 @@ def worker_app():
     config = json.loads(os.environ[WORKER_ENV])
     hide_secrets_in_logs()
     database = open_database(config["db"], key=load_key(config["key_file"]))
-    app = create_app(database, Evaluator.from_dir(config["rules_dir"]), trusted_header=config["trusted_header"],
-                     secret=config["secret"])
+    evaluator = store_rules(database, config["rules_dir"]) or Evaluator.from_dir(config["rules_dir"])
+    app = create_app(database, evaluator, trusted_header=config["trusted_header"], secret=config["secret"],
+                     rules_dir=config["rules_dir"])
     if config.get("mail"):
         from .mailer import Outgoing, Smtp
 
         sender = config["mail"].pop("sender")
         app.state.service.mail = Outgoing(Smtp(**config["mail"]), sender)
     return app
+
+
+def store_rules(database: Database, rules_dir: str) -> Evaluator | None:
+    """The evaluator of the rule files in force today in the store, after importing the ``--rules`` folder into a
+    store that holds none (a store that holds rules is never changed by the folder); None when neither has any."""
+    from .actions import rules
+
+    rules.import_folder(database, rules_dir, store.Actor("serve --rules"), Clock(), only_if_empty=True)
+    return rules.in_force_now(database, Clock())
 
 
 

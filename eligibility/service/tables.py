@@ -246,3 +246,28 @@ import_mappings = sa.Table(
 )
 
 __all__ += ["import_mappings"]
+# w26 (issue 26): each agency's rule files as versions in the store: imported, or proposed by one HR account and
+# approved (with its effective date) or rejected by another; withdrawn and rejected versions are kept
+rules_versions = sa.Table(
+    "rules_versions", metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("agency", sa.String(80), nullable=False),
+    sa.Column("rules_version", sa.String(200), nullable=False),
+    sa.Column("file_name", sa.String(200), nullable=False),
+    sa.Column("content", sa.LargeBinary, nullable=False),  # the rule file's bytes, as hashed
+    sa.Column("sha256", sa.String(64), nullable=False),
+    sa.Column("state", sa.String(20), nullable=False),  # proposed, approved, rejected, withdrawn
+    sa.Column("based_on", sa.Integer),  # the approved version the proposal was made from
+    sa.Column("proposed_by", sa.String(200), nullable=False),
+    sa.Column("proposed_at", sa.String(40), nullable=False),
+    sa.Column("comment", sa.Text, nullable=False),
+    sa.Column("intended", sa.String(10)),  # the effective date the proposer intends
+    sa.Column("effective", sa.String(10)),  # approved: in force from this day (None: from the first day on)
+    sa.Column("decided_by", sa.String(200)),
+    sa.Column("decided_at", sa.String(40)),
+    sa.Column("reason", sa.Text),  # a retroactive date's reason, or why it was rejected or withdrawn
+    sa.Column("impact_json", sa.Text),  # the impact shown at approval
+    sa.UniqueConstraint("agency", "rules_version", name="rules_versions_label"),
+)
+
+__all__ += ["rules_versions"]

@@ -15,6 +15,7 @@ from eligibility.service.auth import authorized
 from eligibility.service.permissions import PERMISSIONS
 
 from service.page_requests import PAGE_REQUESTS
+from service.rules_requests import RULES_REQUESTS
 from service.service_world import ACCOUNTS, AS_OF, PROPOSALS
 
 # the callers: anonymous, and one account per role (the ccwd ones; out of scope means the jbwd agency's objects)
@@ -194,6 +195,7 @@ REQUESTS.update({  # w24a (issue 24 item 3)
 })
 
 REQUESTS.update(PAGE_REQUESTS)  # the pages of issue 15 (tests/service/page_requests.py)
+REQUESTS.update(RULES_REQUESTS)  # w26: rules versions (tests/service/rules_requests.py)
 
 
 def cases():

@@ -124,8 +124,8 @@ def png_size(data: bytes) -> tuple[int, int]:
     ("supervisor", "Supervisor", ["Team"]),
     ("office_manager", "Office Manager", ["Team", "My approvals"]),
     ("general_manager", "General Manager", ["Team", "My approvals"]),
-    ("hr", "HR", ["Team", "HR", "Positions", "Accounts"]),
-    ("auditor", "Auditor", ["Team", "Audit log", "Activity"]),
+    ("hr", "HR", ["Team", "HR", "Positions", "Accounts", "Rules"]),
+    ("auditor", "Auditor", ["Team", "Audit log", "Activity", "Rules"]),
 ])
 def test_each_role_signs_in_and_sees_who_they_are_and_their_pages(browser, live, role, role_title, pages):
     person = as_(browser, live, role)
@@ -483,7 +483,39 @@ PAGES = [  # (file name, role, path or action)
     ("hr-mapping", "hr", "mapping"),  # issue 24 item 4: the column mapping, saved from a file
     ("hr-export", "hr", "export"),  # an HR system's export previewed through it
     ("hr-supervisors", "hr", "supervisors"),  # the confirmation of one supervisor for several people
+    ("rules", "hr", "rules"),  # w26 (issue 26): the rules versions, the editor
+    ("rules-version", "hr", "rules-version"),  # a version another HR account proposed: impact, approve or reject
 ]
+
+
+def _proposed_rules(live) -> int:
+    """The shipped rules in the live store, and a version of CCWD's (three years at level I) proposed by a second
+    HR account through the API; its id."""
+    import httpx
+    from service.test_rules_versions import three_years
+
+    from eligibility.service import accounts
+    from eligibility.service.actions.rules import import_folder
+    from eligibility.service.clock import Clock
+    from eligibility.service.store import Actor
+
+    import_folder(live.db, ROOT / "rules", Actor("cli:operator"), Clock())
+    state = live.server.config.app.state.service
+    with live.db.write() as conn:
+        if accounts.get(conn, "lee.hr") is None:
+            accounts.create(conn, state.roles, "lee.hr", "hr", "ccwd", None, Actor("cli:operator"))
+        token = accounts.create_token(conn, "lee.hr", Actor("cli:operator"))
+    api = f"{live.url}/api/v1/agencies/ccwd/rules"
+    headers = {"Authorization": f"Bearer {token}"}
+    items = httpx.get(api, headers=headers).json()["items"]
+    waiting = [v for v in items if v["state"] == "proposed"]
+    if waiting:
+        return waiting[0]["id"]
+    base = max((v for v in items if v["state"] == "approved"), key=lambda v: (v["decided_at"], v["id"]))
+    made = httpx.post(api, headers=headers, json={"text": three_years(), "based_on": base["id"],
+                                                  "intended": "2027-01-01", "comment": "3+ years at level I"})
+    assert made.status_code == 201, made.text
+    return made.json()["id"]
 
 
 @pytest.fixture(scope="module")
@@ -546,6 +578,11 @@ def _goto(browser, live, role, where, tmp_path):
         for box in d.find_elements(By.CSS_SELECTOR, 'input[name="person"]')[7:10]:
             box.click()
         person.click("Review the assignment")
+    elif where == "rules":
+        _proposed_rules(live)
+        person.open("/hr/rules")
+    elif where == "rules-version":
+        person.open(f"/hr/rules/{_proposed_rules(live)}")
     elif where in ("entry", "replay"):
         d = person.open(f"/audit?employee={'CCWD-003' if where == 'entry' else 'CCWD-002'}")
         link = d.find_element(By.CSS_SELECTOR, "#log-table tbody a" if where == "entry"

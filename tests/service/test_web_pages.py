@@ -49,7 +49,8 @@ def test_signed_out_a_page_is_the_sign_in_form_and_signing_in_comes_back_to_it(s
 
 def test_the_header_says_who_is_signed_in_their_role_and_agency_and_links_only_their_pages(site):
     pages = {"lortiz": ("Supervisor", ["Team"]), "om.ccwd": ("Office Manager", ["Team", "My approvals"]),
-             "hr.ccwd": ("HR", ["Team", "HR", "Positions", "Accounts"]), "aud.ccwd": ("Auditor", ["Team", "Audit log", "Activity"])}
+             "hr.ccwd": ("HR", ["Team", "HR", "Positions", "Accounts", "Rules"]),
+             "aud.ccwd": ("Auditor", ["Team", "Audit log", "Activity", "Rules"])}
     for name, (role, links) in pages.items():
         html = site.signed_in(name).get("/").text
         header = html.split("<main", 1)[0]

@@ -250,12 +250,24 @@ def replay_store(log_location: str, evaluator, *, decision_id: str | None = None
             rosters = [store.roster(conn, agency) for agency in sorted(store.agencies(conn))]
         with DecisionLog.open(log_location) as log:  # read-only, as every audit command opens it
             report = replay(log, evaluator, rosters, decision_id=decision_id, since=since)
+    finally:
+        db.close()
+    return report, explained(log_location, report, evaluator, decision_id=decision_id, since=since)
+
+
+def explained(log_location: str, report, evaluator, *, decision_id: str | None = None, since=None) -> dict:
+    """{seq: sentences} for each entry of a replay report that was not reproduced (the store beside the log names
+    the activity entries); {} when the log is not a service store. ``evaluator`` words the rule files' titles."""
+    db = activity.database_beside(log_location)
+    if db is None:
+        return {}
+    try:
+        with DecisionLog.open(log_location) as log:
             entries = {e.seq: e for e in log.entries(decision_id=decision_id, since=since)}
-        said = {o.seq: store_sentences(db, entries[o.seq], o, evaluator.books.get(entries[o.seq].agency))
+        return {o.seq: store_sentences(db, entries[o.seq], o, evaluator.books.get(entries[o.seq].agency))
                 for o in report.outcomes if o.result != "reproduced" and o.seq in entries}
     finally:
         db.close()
-    return report, said
 
 
 def search(state, caller, agencies: set[str] | None, who: str | None, **filters) -> tuple[list, dict]:

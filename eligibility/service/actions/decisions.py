@@ -18,10 +18,11 @@ def record(state, caller: Caller, clock: Clock, agency: str | None, as_of: dt.da
     with state.db.read() as conn:
         agency = stored_agency(conn, caller, agency)
         loaded = store.roster(conn, agency)
+        evaluator = state.decider.rules_for(conn, agency, day)[1]  # w26: the rules version in force that day
     with state.decider.engine_lock:
-        items = list(state.decider.evaluator.evaluate_roster(loaded, day, to=target))
+        items = list(evaluator.evaluate_roster(loaded, day, to=target))
     with state.db.decision_log() as log:  # signed with the store's key; unreachable: 503
-        entries = log.record(items, loaded, state.decider.books, actor=caller.name, requested_target=target)
+        entries = log.record(items, loaded, evaluator.books, actor=caller.name, requested_target=target)
     return {"agency": agency, "as_of": day.isoformat(), "recorded": len(entries),
             "not_decided": len(items) - len(entries), "first_seq": entries[0].seq if entries else None,
             "last_seq": entries[-1].seq if entries else None, "decision_ids": [e.decision_id for e in entries]}

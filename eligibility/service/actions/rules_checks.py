@@ -1,0 +1,93 @@
+"""What a proposed rules version would do, before it applies: its lint findings, the agency's rule tests run under
+it, and its population impact on the agency's stored employees (whose status, eligible date or target changes,
+from what to what, as ``diff-rules`` says it) against the version in force on the same day."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from sqlalchemy.engine import Connection
+
+from .. import store
+from ..core import (
+    Decision,
+    EligibilityError,
+    Evaluator,
+    LoadedRulebook,
+    compare_decisions,
+    declares_rule_tests,
+    discover_rule_tests,
+    lint_rulebook,
+    load_cases,
+    run_case,
+)
+
+
+def lint(book: LoadedRulebook) -> dict:
+    """The file's lint findings (without the specification texts: the quote check needs them, and the command line
+    runs it with --sources)."""
+    findings = [f.model_dump(mode="json") for f in lint_rulebook(book)]
+    return {"errors": sum(f["severity"] == "error" for f in findings),
+            "warnings": sum(f["severity"] == "warning" for f in findings), "findings": findings}
+
+
+def rule_tests(state, evaluator: Evaluator, agency: str) -> dict:
+    """The agency's rule tests (RULES/tests of the folder the service was started with) run under ``evaluator``."""
+    folder = getattr(state, "rules_dir", None)
+    if not folder or not Path(folder).is_dir():
+        return {"ran": False, "why": "no rules folder with rule tests beside the service", "passed": 0, "failed": 0,
+                "errors": 0, "failures": []}
+    results = []
+    for path in discover_rule_tests(folder):
+        if not declares_rule_tests(path):
+            continue
+        try:
+            cases = load_cases(path)
+        except EligibilityError as exc:
+            results.append({"case": str(path), "outcome": "error", "detail": [str(exc)]})
+            continue
+        for case in cases:
+            if case.agency != agency:
+                continue
+            with state.decider.engine_lock:
+                outcome = run_case(evaluator, case)
+            if outcome.outcome != "passed":
+                results.append({"case": f"{Path(case.file).name}:{case.line} {case.case.name}",
+                                "outcome": outcome.outcome, "detail": outcome.diffs or [outcome.error or ""]})
+            else:
+                results.append({"case": case.case.name, "outcome": "passed"})
+    count = {k: sum(r["outcome"] == k for r in results) for k in ("passed", "failed", "error")}
+    return {"ran": True, "why": None, "passed": count["passed"], "failed": count["failed"],
+            "errors": count["error"], "failures": [r for r in results if r["outcome"] != "passed"]}
+
+
+def _side(item) -> dict | None:
+    if item is None:
+        return None
+    return {"status": item.status, "eligible_on": item.eligible_on.isoformat() if item.eligible_on else None,
+            "target": item.target, "rules_version": item.rules_version}
+
+
+def impact(state, conn: Connection, agency: str, new: Evaluator, day: dt.date) -> dict:
+    """Every stored employee of the agency whose decision as of ``day`` changes from the version in force that day
+    to ``new``: from what to what, and the criteria responsible."""
+    roster = store.roster(conn, agency)
+    try:
+        old_sha, old = state.decider.rules_for(conn, agency, day)
+    except EligibilityError as exc:
+        return {"as_of": day.isoformat(), "before": None, "compared": 0, "changes": [], "error": str(exc)}
+    with state.decider.engine_lock:
+        before = list(old.evaluate_roster(roster, day))
+        after = list(new.evaluate_roster(roster, day))
+    names = {e.id: e.name for e in roster.employees}
+    changes = compare_decisions(before, after)
+    version = next((d.rules_version for d in before if isinstance(d, Decision)), None)
+    return {"as_of": day.isoformat(), "before": version, "before_sha256": old_sha, "compared": len(before),
+            "error": None,
+            "changes": [{"employee_id": c.employee_id, "name": names.get(c.employee_id), "fields": list(c.fields),
+                         "before": _side(c.before), "after": _side(c.after),
+                         "criteria": [x.text() for x in c.criteria]} for c in changes]}
+
+
+__all__ = ["impact", "lint", "rule_tests"]

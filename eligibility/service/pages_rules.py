@@ -1,0 +1,103 @@
+"""The rules page for HR (issue 26 item 5): the agency's rules versions with their state, an editor to propose a new
+version (checked as the command line loads a rule file: a positioned error keeps the text in the editor), and one
+version's page with its lint findings, rule tests and impact table, where a second HR account approves or rejects
+it. Every step calls eligibility.service.actions.rules, as the API does."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Path, Request
+from fastapi.responses import RedirectResponse
+
+from .actions import Refused, rules
+from .auth import Caller, authorized, client_of
+from .clock import ClockDep
+from .pages import day_or_none, page_route, show
+from .pages_team import viewed_agency
+
+router = APIRouter()
+CallerDep = Annotated[Caller, Depends(authorized)]
+VersionId = Annotated[int, Path(ge=1, le=2**31 - 1)]
+
+
+def _agency(request: Request, caller: Caller) -> str:
+    with request.app.state.service.db.read() as conn:
+        return viewed_agency(conn, caller, request.query_params.get("agency") or None)
+
+
+def _list_page(request: Request, caller: Caller, clock, agency: str, code: int = 200, error: str | None = None,
+               given: dict | None = None):
+    state = request.app.state.service
+    agency, latest, text = rules.editing(state, caller, clock, agency)
+    versions = rules.listing(state, caller, clock, agency)
+    return show(request, caller, "rules.html", code, agency=agency, versions=list(reversed(versions)),
+                latest=latest, text=(given or {}).get("text", text), given=given or {}, error=error)
+
+
+def _version_page(request: Request, caller: Caller, clock, agency: str, version_id: int, code: int = 200,
+                  error: str | None = None):
+    shown = rules.show(request.app.state.service, caller, clock, agency, version_id)
+    return show(request, caller, "rules_version.html", code, agency=agency, v=shown, error=error,
+                today=clock.today().isoformat())
+
+
+@page_route(router, "page.rules")
+def rules_page(request: Request, clock: ClockDep, caller: CallerDep):
+    return _list_page(request, caller, clock, _agency(request, caller))
+
+
+@page_route(router, "page.rules_propose")
+async def rules_propose(request: Request, clock: ClockDep, caller: CallerDep):
+    agency = _agency(request, caller)
+    form = await request.form()
+    given = {k: str(form.get(k) or "") for k in ("text", "based_on", "intended", "comment")}
+    try:
+        intended = day_or_none(given["intended"], "'intended effective date'")
+        based_on = int(given["based_on"]) if given["based_on"].isdigit() else None
+        made = rules.propose(request.app.state.service, caller, clock, agency, given["text"], based_on=based_on,
+                             intended=intended, comment=given["comment"], client=client_of(request))
+    except Refused as exc:
+        return _list_page(request, caller, clock, agency, exc.status, str(exc), given)
+    return RedirectResponse(f"/hr/rules/{made['id']}?agency={agency}", status_code=303)
+
+
+@page_route(router, "page.rules_version")
+def rules_version(request: Request, version_id: VersionId, clock: ClockDep, caller: CallerDep):
+    return _version_page(request, caller, clock, _agency(request, caller), version_id)
+
+
+def _based_on(form) -> int | None:
+    text = str(form.get("based_on") or "")
+    return int(text) if text.isdigit() else None
+
+
+@page_route(router, "page.rules_approve")
+async def rules_approve(request: Request, version_id: VersionId, clock: ClockDep, caller: CallerDep):
+    agency = _agency(request, caller)
+    form = await request.form()
+    try:
+        effective = day_or_none(str(form.get("effective") or ""), "'effective date'")
+        if effective is None:
+            raise Refused(422, "give the effective date")
+        rules.approve(request.app.state.service, caller, clock, agency, version_id, effective=effective,
+                      based_on=_based_on(form), retroactive_reason=str(form.get("retroactive_reason") or ""),
+                      client=client_of(request))
+    except Refused as exc:
+        return _version_page(request, caller, clock, agency, version_id, exc.status, str(exc))
+    return RedirectResponse(f"/hr/rules/{version_id}?agency={agency}&done=approved", status_code=303)
+
+
+@page_route(router, "page.rules_reject")
+async def rules_reject(request: Request, version_id: VersionId, clock: ClockDep, caller: CallerDep):
+    agency = _agency(request, caller)
+    form = await request.form()
+    try:
+        rules.reject(request.app.state.service, caller, clock, agency, version_id,
+                     reason=str(form.get("reason") or ""), client=client_of(request))
+    except Refused as exc:
+        return _version_page(request, caller, clock, agency, version_id, exc.status, str(exc))
+    return RedirectResponse(f"/hr/rules/{version_id}?agency={agency}&done=decided", status_code=303)
+
+
+__all__ = ["router"]
