@@ -14,7 +14,8 @@ from eligibility.output.escaping import printable
 
 MARK = {True: "met", False: "NOT MET", None: "UNDECIDED"}
 # eligible_on is filled for eligible people only: a date still to come is time_met_on, never "eligible on"
-CSV_COLUMNS = ["employee_id", "name", "current", "target", "target_title", "status", "eligible_on", "time_met_on",
+CSV_COLUMNS = ["employee_id", "name", "current", "target", "target_title", "status", "status_words", "eligible_on",
+               "time_met_on",
                "review_overdue_since", "best_path", "waiting_on", "still_needed", "flags", "caveats",
                "rules_version", "as_of", "error"]
 
@@ -85,12 +86,17 @@ def _ev(value) -> str:
     return "null" if value is None else str(value)
 
 
+# every status in words, those of an employee with nothing to decide or whose record could not be decided included
+STATUS_LABELS = {**STATUS_WORDS, "not_applicable": "nothing to decide", "error": "could not be decided"}
+
+
 def row(item: Decision | DecisionError) -> dict[str, str]:
     """One flat row per employee: the same columns in the text table, CSV and HTML report."""
     if isinstance(item, DecisionError):
         status = "error" if item.kind == "record_error" else "not_applicable"
         return {**{k: "" for k in CSV_COLUMNS}, "employee_id": item.employee_id, "name": item.name or "",
-                "status": status, "waiting_on": item.reason or "", "error": item.error}
+                "status": status, "status_words": STATUS_LABELS[status], "waiting_on": item.reason or "",
+                "error": item.error}
     return {
         "employee_id": item.employee_id,
         "name": item.name or "",
@@ -98,6 +104,7 @@ def row(item: Decision | DecisionError) -> dict[str, str]:
         "target": f"{item.target.series}:{item.target.level}",
         "target_title": item.target.title,
         "status": item.status,
+        "status_words": STATUS_LABELS[item.status],
         "eligible_on": item.eligible_on.isoformat() if item.eligible_on and item.status == "eligible" else "",
         "time_met_on": item.time_met_on.isoformat() if item.time_met_on else "",
         "review_overdue_since": item.review.overdue_since.isoformat() if item.review and item.review.overdue_since

@@ -24,7 +24,6 @@ from eligibility.decide.decision import STATUSES, Decision
 from eligibility.decide.decision import DecisionError as UndecidedItem
 from eligibility.decide.diffing import compare as compare_decisions
 from eligibility.decide.evaluator import Evaluator
-from eligibility.decide.explanation import STATUS_WORDS
 from eligibility.errors import (
     AuditError,
     AuditUnavailable,
@@ -37,7 +36,7 @@ from eligibility.errors import (
 )
 from eligibility.output.escaping import csv_cell
 from eligibility.output.html_assets import self_contained
-from eligibility.output.report import in_window, key_date_text
+from eligibility.output.report import STATUS_LABELS, in_window, key_date_text
 from eligibility.output.timeline_person import person_timeline_svg
 from eligibility.output.writers import roster_csv
 from eligibility.reclass.impact import anonymise, assess
@@ -84,7 +83,7 @@ def vocabulary_roles(book) -> dict[str, str]:
 __all__ = [
     "AuditError", "Decision", "DecisionLog", "Document", "EligibilityError",
     "Employee", "Endorsement", "EvaluationError", "Evaluator", "InputError", "NoTargetError", "Position",
-    "ProposalError", "RecordError", "Roster", "STATUSES", "STATUS_WORDS", "UndecidedItem",
+    "ProposalError", "RecordError", "Roster", "STATUSES", "STATUS_LABELS", "UndecidedItem",
     "anonymise", "assess", "canonical_json", "check_record", "csv_cell", "decision_json",
     "endorsement_criteria", "impact_markdown", "in_window", "key_date_text", "open_roster",
     "parse_anchor", "parse_yaml", "person_timeline_svg", "positions_sha256", "proposal_from_document",

@@ -156,10 +156,10 @@ def days_or_none(value: str | None, what: str) -> int | None:
 
 
 def status_label(status: str) -> str:
-    from .core import STATUS_WORDS
+    """A status in words (output.report.STATUS_LABELS: the CSV's status_words column says the same)."""
+    from .core import STATUS_LABELS
 
-    return {**STATUS_WORDS, "not_applicable": "nothing to decide", "error": "could not be decided"}.get(
-        status, status.replace("_", " "))
+    return STATUS_LABELS.get(status, status.replace("_", " "))
 
 
 __all__ = ["NAV", "STATUS_ORDER", "agency_title", "context", "day_or_none", "days_or_none", "error_page",

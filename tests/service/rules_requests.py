@@ -37,7 +37,7 @@ def _proposal(world) -> dict:
     items = world.as_("hr.ccwd").get(_url("ccwd")).json()["items"]
     base = max((v for v in items if v["state"] == "approved"), key=lambda v: (v["decided_at"], v["id"]))
     text = (ROOT / "rules" / "ccwd.yaml").read_text(encoding="utf-8").replace(
-        'rules_version: "2026.11.30"', f'rules_version: "matrix.{next(_LABELS)}"')
+        'rules_version: "2026.12.05"', f'rules_version: "matrix.{next(_LABELS)}"')
     return {"text": text, "based_on": base["id"]}
 
 

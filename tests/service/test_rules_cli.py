@@ -34,11 +34,11 @@ def test_import_then_export_at_a_date_gives_the_files_in_force_and_check_decides
     db = tmp_path / "s.sqlite3"
     first = run("db", "rules", "import", RULES, "--db", db, "--actor", "cli:ops")
     assert first.exit_code == 0, first.output
-    assert "ccwd.yaml: ccwd rules 2026.11.30: stored, in force from the first day on" in first.output
+    assert "ccwd.yaml: ccwd rules 2026.12.05: stored, in force from the first day on" in first.output
     again = run("db", "rules", "import", RULES, "--db", db)
     assert again.exit_code == 0 and again.output.count("already in the store") == 4
     changed = run("db", "rules", "import", _changed_folder(tmp_path), "--effective", "2027-01-01", "--db", db)
-    assert changed.exit_code == 0 and "ccwd rules 2026.12.05: stored, in force from 2027-01-01" in changed.output
+    assert changed.exit_code == 0 and "ccwd rules 2026.12.09: stored, in force from 2027-01-01" in changed.output
 
     for day, expected in (("2026-12-31", (RULES / "ccwd.yaml").read_bytes()),
                           ("2027-01-01", three_years().encode("utf-8"))):
@@ -63,7 +63,7 @@ def test_import_then_export_at_a_date_gives_the_files_in_force_and_check_decides
                           day, "--format", "json")
             assert checked.exit_code == 0, checked.output
             assert checked.output == served
-            assert json.loads(served)["rules_version"] == ("2026.11.30" if day == "2026-12-31" else "2026.12.05")
+            assert json.loads(served)["rules_version"] == ("2026.12.05" if day == "2026-12-31" else "2026.12.09")
     finally:
         decider.close()
         database.close()
@@ -79,7 +79,7 @@ def test_a_stored_rules_version_label_is_refused_with_its_file_and_line(tmp_path
     refused = CliRunner().invoke(main, ["db", "rules", "import", str(folder), "--db", str(db)])
     assert refused.exit_code == 2
     assert f"{folder / 'ccwd.yaml'}:25" in refused.output and "rules_version" in refused.output
-    assert "'2026.11.30' is already stored" in refused.output
+    assert "'2026.12.05' is already stored" in refused.output
     empty = CliRunner().invoke(main, ["db", "rules", "export", "--at", "2026-01-01", "-o", str(tmp_path / "o"),
                                       "--db", str(tmp_path / "empty.sqlite3")])
     assert empty.exit_code == 2 and "holds no rules in force on 2026-01-01" in empty.output
@@ -94,9 +94,9 @@ def test_serve_rules_folder_is_imported_only_into_a_store_that_holds_none(tmp_pa
         assert sorted(made.books) == ["cas-district", "ccwd", "csr-district", "jbwd"]
         made.close()
         other = store_rules(database, str(_changed_folder(tmp_path)))  # the store holds rules: the folder is ignored
-        assert other.books["ccwd"].rulebook.rules_version == "2026.11.30"
+        assert other.books["ccwd"].rulebook.rules_version == "2026.12.05"
         other.close()
         with database.read() as conn:
-            assert [r["rules_version"] for r in rules_store.rows(conn, "ccwd")] == ["2026.11.30"]
+            assert [r["rules_version"] for r in rules_store.rows(conn, "ccwd")] == ["2026.12.05"]
     finally:
         database.close()

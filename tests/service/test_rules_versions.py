@@ -1,6 +1,6 @@
 """Rules versions in the store (issue 26 items 1, 3, 4, 6): from a store made with the shipped rules, an HR account
 proposes a version of CCWD's rules that changes one requirement (three years at level I instead of four for
-Customer Service Specialist II); the impact names the four employees whose decision changes, from what to what; the
+Customer Service Specialist II); the impact names the six employees whose decision changes, from what to what; the
 proposer's own approval is refused and a second HR account's puts it in force on its date; decisions as of that
 date or later name the new version and earlier ones the old; the activity log holds the whole history."""
 
@@ -25,17 +25,17 @@ TODAY = dt.datetime(2026, 11, 24, 15, 30, tzinfo=dt.timezone.utc)
 ONE = "                    years: 4\n"
 
 
-def three_years(label: str = "2026.12.05") -> str:
+def three_years(label: str = "2026.12.09") -> str:
     """ccwd.yaml with the 2017 version's level II advancement at three years of service at level I."""
     text = (RULES / "ccwd.yaml").read_text(encoding="utf-8")
     start = text.index("          - id: II", text.index('      - id: "2017"'))
     at = text.index(ONE, start)
     text = text[:at] + ONE.replace("4", "3") + text[at + len(ONE):]
-    return text.replace('rules_version: "2026.11.30"', f'rules_version: "{label}"')
+    return text.replace('rules_version: "2026.12.05"', f'rules_version: "{label}"')
 
 
 def relabelled(label: str) -> str:
-    return (RULES / "ccwd.yaml").read_text(encoding="utf-8").replace('rules_version: "2026.11.30"',
+    return (RULES / "ccwd.yaml").read_text(encoding="utf-8").replace('rules_version: "2026.12.05"',
                                                                      f'rules_version: "{label}"')
 
 
@@ -58,6 +58,9 @@ def world(fresh_world):
 
 URL = "/api/v1/agencies/ccwd/rules"
 CHANGED = {  # employee: (before, after) as of 2026-11-24 and 2026-12-01 alike: (status, eligible_on)
+    # CCWD-005 and CCWD-013 are decided by their advancement clause (docs/decisions.md, reading 14)
+    "CCWD-005": (("not_yet", "2028-09-03"), ("not_yet", "2027-09-03")),
+    "CCWD-013": (("not_yet", "2031-01-03"), ("not_yet", "2029-01-03")),
     "CCWD-010": (("not_yet", "2027-03-11"), ("awaiting_approval", None)),
     "CCWD-011": (("eligible", "2026-11-02"), ("eligible", "2026-10-05")),
     "CCWD-012": (("not_yet", "2030-03-16"), ("not_yet", "2029-03-16")),
@@ -80,7 +83,7 @@ def test_a_changed_requirement_is_proposed_seen_approved_by_another_hr_account_a
     hr, hr2, auditor = world.as_("hr.ccwd"), world.as_("hr2.ccwd"), world.as_("aud.ccwd")
     listed = hr.get(URL).json()["items"]
     assert [(v["rules_version"], v["shown_state"], v["effective"]) for v in listed] == [
-        ("2026.11.30", "in force", None)]
+        ("2026.12.05", "in force", None)]
     shipped = listed[0]["id"]
     team_before = {i["employee_id"]: i["status"] for i in world.as_("hr.ccwd").get(
         "/api/v1/employees", params={"agency": "ccwd", "as_of": "2026-12-01"}).json()["items"]}
@@ -95,7 +98,7 @@ def test_a_changed_requirement_is_proposed_seen_approved_by_another_hr_account_a
     assert shown["shown_state"] == "proposed" and "years: 3" in shown["text"]
     assert [i["as_of"] for i in shown["impact"]] == ["2026-12-01", "2026-11-24"]
     for impact in shown["impact"]:
-        assert impact["before"] == "2026.11.30" and impact["compared"] == 14
+        assert impact["before"] == "2026.12.05" and impact["compared"] == 14
         assert _changes(impact) == CHANGED
     assert shown["lint"]["errors"] == 0
     assert shown["tests"]["ran"] and shown["tests"]["passed"] > 0
@@ -109,12 +112,12 @@ def test_a_changed_requirement_is_proposed_seen_approved_by_another_hr_account_a
     assert (approved.json()["state"], approved.json()["effective"], approved.json()["decided_by"]) == (
         "approved", "2026-12-01", "hr2.ccwd")
     assert {v["rules_version"]: v["shown_state"] for v in hr.get(URL).json()["items"]} == {
-        "2026.11.30": "in force", "2026.12.05": "approved"}
+        "2026.12.05": "in force", "2026.12.09": "approved"}
 
     # decisions as of the effective date or later name the new version; earlier ones the old
-    for day, label, status in (("2026-11-30", "2026.11.30", "not_yet"), ("2026-12-01", "2026.12.05",
+    for day, label, status in (("2026-11-30", "2026.12.05", "not_yet"), ("2026-12-01", "2026.12.09",
                                                                          "awaiting_approval"),
-                               ("2027-01-15", "2026.12.05", "awaiting_approval")):
+                               ("2027-01-15", "2026.12.09", "awaiting_approval")):
         decision = _decision(world, day)
         assert (decision["rules_version"], decision["status"]) == (label, status), day
     team_after = {i["employee_id"]: i["status"] for i in world.as_("hr.ccwd").get(
@@ -124,7 +127,7 @@ def test_a_changed_requirement_is_proposed_seen_approved_by_another_hr_account_a
     # after the date: the new version is in force, the old one superseded
     world.app.state.service.clock = FixedClock(TODAY + dt.timedelta(days=8))
     assert {v["rules_version"]: v["shown_state"] for v in hr.get(URL).json()["items"]} == {
-        "2026.11.30": "superseded", "2026.12.05": "in force"}
+        "2026.12.05": "superseded", "2026.12.09": "in force"}
 
     # the auditor sees who proposed, who approved, and the impact shown at approval
     seen = auditor.get(f"{URL}/{version['id']}").json()
@@ -137,12 +140,12 @@ def test_a_changed_requirement_is_proposed_seen_approved_by_another_hr_account_a
                                     ("rules.approve", "hr2.ccwd")])
     approval = next(e for e in log if e["action"] == "rules.approve")
     assert approval["detail"]["effective"] == "2026-12-01"
-    assert approval["detail"]["impact"] == [{"as_of": "2026-12-01", "changes": 4}, {"as_of": "2026-11-24",
-                                                                                    "changes": 4}]
+    assert approval["detail"]["impact"] == [{"as_of": "2026-12-01", "changes": 6}, {"as_of": "2026-11-24",
+                                                                                    "changes": 6}]
 
     # decisions recorded before and after the date name their version, and replay under the version then in force
     total = 0
-    for day, label in (("2026-11-30", "2026.11.30"), ("2026-12-01", "2026.12.05")):
+    for day, label in (("2026-11-30", "2026.12.05"), ("2026-12-01", "2026.12.09")):
         recorded = hr.post("/api/v1/decisions/record", json={"agency": "ccwd", "as_of": day}).json()
         entries = auditor.get("/api/v1/audit/entries", params={"agency": "ccwd", "as_of": day,
                                                                 "limit": 100}).json()["items"]
@@ -163,7 +166,7 @@ def test_what_is_refused_and_what_is_kept(world):
     assert no_base.status_code == 428
     stale = hr.post(URL, json={"text": relabelled("a"), "based_on": shipped + 99})
     assert stale.status_code == 412
-    same_label = hr.post(URL, json={"text": relabelled("2026.11.30"), "based_on": shipped})
+    same_label = hr.post(URL, json={"text": relabelled("2026.12.05"), "based_on": shipped})
     assert same_label.status_code == 409 and "already stored" in same_label.json()["detail"]
     broken = hr.post(URL, json={"text": relabelled("b").replace("agency: ccwd", "agency: ccwd\nagnecy: x"),
                                 "based_on": shipped})
@@ -187,10 +190,10 @@ def test_what_is_refused_and_what_is_kept(world):
                                                          "retroactive_reason": "Board minutes of 2026-10-28"})
     assert (late.json()["state"], late.json()["reason"]) == ("approved", "Board minutes of 2026-10-28")
     assert _decision(world, "2026-11-01")["rules_version"] == "r3"
-    assert _decision(world, "2026-10-31")["rules_version"] == "2026.11.30"
+    assert _decision(world, "2026-10-31")["rules_version"] == "2026.12.05"
 
     kept = {v["rules_version"]: v["shown_state"] for v in hr.get(URL).json()["items"]}
-    assert kept == {"2026.11.30": "superseded", "r1": "withdrawn", "r2": "rejected", "r3": "in force"}
+    assert kept == {"2026.12.05": "superseded", "r1": "withdrawn", "r2": "rejected", "r3": "in force"}
     # a proposal made from the version that was in force before r3 is now stale
     assert hr.post(URL, json={"text": relabelled("r4"), "based_on": shipped}).status_code == 412
 
@@ -198,7 +201,7 @@ def test_what_is_refused_and_what_is_kept(world):
 def test_the_rules_pages_propose_show_the_impact_and_take_the_second_persons_approval(world):
     hr, hr2 = world.as_("hr.ccwd"), world.as_("hr2.ccwd")
     page = hr.get("/hr/rules")
-    assert page.status_code == 200 and ">2026.11.30</a>" in page.text and "in force" in page.text
+    assert page.status_code == 200 and ">2026.12.05</a>" in page.text and "in force" in page.text
     shipped = hr.get(URL).json()["items"][0]["id"]
     broken = hr.post("/hr/rules", data={"text": three_years().replace("rules_version:", "rules_versoin:"),
                                         "based_on": str(shipped)})
@@ -211,11 +214,11 @@ def test_the_rules_pages_propose_show_the_impact_and_take_the_second_persons_app
     own = hr.get(version)
     assert "You proposed this version" in own.text and "Approve with the impact" not in own.text
     shown = hr2.get(version)
-    assert shown.status_code == 200 and "As of 2026-12-01: 4 of 14 decisions change" in shown.text
+    assert shown.status_code == 200 and "As of 2026-12-01: 6 of 14 decisions change" in shown.text
     assert "CCWD-010" in shown.text and "not yet 2027-03-11" in shown.text and "awaiting approval" in shown.text
     approved = hr2.post(version.split("?")[0] + "/approve?agency=ccwd", data={
         "effective": "2026-12-01", "based_on": str(shipped)}, follow_redirects=False)
     assert approved.status_code == 303
     after = hr2.get(approved.headers["location"])
-    assert "Rules 2026.12.05 <span class=\"as-of\">approved</span>" in after.text
+    assert "Rules 2026.12.09 <span class=\"as-of\">approved</span>" in after.text
     assert "in force from 2026-12-01" in after.text and "Shown at approval" in after.text

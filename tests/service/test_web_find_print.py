@@ -42,7 +42,8 @@ def test_the_team_page_finds_people_by_part_of_a_name_or_an_id_in_any_case(site)
     link = re.search(r'class="download" href="([^"]+)"', team(client, q="okonkwo")).group(1).replace("&amp;", "&")
     assert "q=okonkwo" in link
     got = list(csv.DictReader(io.StringIO(client.get(link).text.lstrip("\ufeff"))))
-    assert [r["employee_id"] for r in got] == ["CCWD-002"]
+    assert [(r["employee_id"], r["status"], r["status_words"]) for r in got] == [
+        ("CCWD-002", "awaiting_approval", "awaiting approval")]  # the code for scripts, the words beside it
 
 
 def test_a_supervisors_search_never_reaches_beyond_the_team(site):

@@ -13,7 +13,7 @@ from typing import Callable
 
 from .. import activity, store
 from ..action_words import action_words
-from ..core import (STATUS_WORDS, AuditError, AuditUnavailable, Decision, DecisionLog, Employee, csv_cell,
+from ..core import (STATUS_LABELS, AuditError, EligibilityError, AuditUnavailable, Decision, DecisionLog, Employee, csv_cell,
                     record_json, replay, vocabulary_roles)
 from . import Refused
 from .endorsements import key, provenance
@@ -119,7 +119,7 @@ def _effect(criterion, outcome) -> str:
 
 
 def status_words(status: str) -> str:
-    return STATUS_WORDS.get(status) or status.replace("_", " ")
+    return STATUS_LABELS.get(status) or status.replace("_", " ")
 
 
 def sentences(db, entry, outcome, title: Callable[[str], str]) -> list[str]:
@@ -179,15 +179,19 @@ def logged(state, caller, decision_id: str):
 
 
 def replayed(state, caller, decision_id: str) -> dict:
-    """Decide a logged decision again from the record now in the store and the rules now in force, compared byte for
-    byte with the logged one; with ``sentences``: why it changed, naming the activity entries."""
+    """Decide a logged decision again from the record now in the store and the rules in force on its as-of date,
+    compared byte for byte with the logged one; with ``sentences``: why it changed, naming the activity entries."""
     entry = logged(state, caller, decision_id)
     with state.db.decision_log() as log:
         with state.db.read() as conn:
             rosters = [store.roster(conn, entry.agency)] if store.agency_version(conn, entry.agency) else []
+        try:  # under the rules version in force on the decision's as-of date (the store's, when it holds any)
+            evaluator = state.decider.rules_for(None, entry.agency, dt.date.fromisoformat(entry.as_of))[1]
+        except EligibilityError:
+            evaluator = state.decider.evaluator
         try:
             with state.decider.engine_lock:
-                report = replay(log, state.decider.evaluator, rosters, decision_id=entry.decision_id)
+                report = replay(log, evaluator, rosters, decision_id=entry.decision_id)
         except AuditUnavailable:
             raise  # the log's database did not answer: 503 (Database.decision_log), not a fault of the request
         except AuditError as exc:
