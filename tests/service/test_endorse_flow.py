@@ -281,3 +281,22 @@ def test_a_supervisor_asks_the_endorser_once_a_day(team):
     with team.db.read() as conn:
         rows = conn.execute(sa.select(t.endorsement_events.c.event, t.endorsement_events.c.reason)).all()
     assert [tuple(r) for r in rows] == [("asked", "Review meeting held")]
+
+
+def test_restoring_a_version_from_before_a_withdrawal_does_not_bring_the_endorsement_back(team):
+    om, hr = team.as_("om.ccwd"), team.as_("hr.ccwd")
+    given = _give(om, "T01", "recommendation")["endorsement"]  # version 2
+    body = {"kind": "recommendation", "date": given["date"], "toward": given["toward"], "reason": "Given too early"}
+    assert om.post(_api("T01", "/withdraw"), json=body, headers={"If-Match": '"2"'}).status_code == 200  # version 3
+    restored = hr.post("/api/v1/employees/ccwd/T01/versions/2/restore", headers={"If-Match": '"3"'})
+    assert restored.status_code == 200, restored.text
+    listed = om.get(_api("T01")).json()
+    assert listed["items"] == [] and [e["kind"] for e in listed["withdrawn"]] == ["recommendation"]
+    record = hr.get("/api/v1/employees/ccwd/T01").json()["record"]
+    assert record.get("endorsements", []) == [] and restored.json()["version"] == 4
+    # given again after the withdrawal, a restore of an older version keeps it (it is the record's now)
+    _give(om, "T01", "recommendation")
+    again = hr.post("/api/v1/employees/ccwd/T01/versions/2/restore", headers={"If-Match": '"5"'})
+    assert again.status_code == 200, again.text
+    assert [e["kind"] for e in hr.get("/api/v1/employees/ccwd/T01").json()["record"]["endorsements"]] == [
+        "recommendation"]

@@ -12,7 +12,7 @@ from .. import activity, store
 from ..auth import Caller
 from ..clock import Clock
 from ..core import Employee, RecordError, canonical_json, record_json
-from . import Refused, needed
+from . import Refused, needed, responses
 from .endorsements import key, service_keys
 from .scope import visible
 
@@ -114,10 +114,16 @@ def restore(state, caller: Caller, clock: Clock, agency: str, employee_id: str, 
         if old is None:
             raise Refused(404, f"{employee_id} has no kept version {restored}")
         raw = {k: v for k, v in json.loads(old["record_json"]).items() if k != "endorsements"}
-        had = json.loads(old["record_json"]).get("endorsements") or []
+        now = json.loads(row["record_json"]).get("endorsements") or []
+        # an endorsement withdrawn by its giver stays withdrawn: a restore does not bring it back (given again since,
+        # it is in the record now and stays)
+        withdrawn = {(e["kind"], e["by_role"], e["toward"], e["date"]) for e in
+                     responses.events(conn, agency, {employee_id}, ("withdrawn",)).get(employee_id, [])}
+        current = {key(e) for e in now}
+        had = [h for h in json.loads(old["record_json"]).get("endorsements") or []
+               if key(h) not in withdrawn or key(h) in current]
         recorded = service_keys(conn, agency, {employee_id}).get(employee_id, set())
-        since = [e for e in json.loads(row["record_json"]).get("endorsements") or []
-                 if key(e) in recorded and key(e) not in {key(h) for h in had}]
+        since = [e for e in now if key(e) in recorded and key(e) not in {key(h) for h in had}]
         if had or since:
             raw["endorsements"] = had + since
         employee = Employee.model_validate(raw)
