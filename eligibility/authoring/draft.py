@@ -15,7 +15,8 @@ from eligibility.authoring import draft_forms as forms
 from eligibility.authoring.sentences import Sentence, account, qualification_sentences
 from eligibility.authoring.sources import STRUCK, SourceText, fold
 from eligibility.errors import InputError
-from eligibility.rules.schema import TERM_CATEGORIES, Rulebook, Series
+from eligibility.rules.terms import TERM_CATEGORIES
+from eligibility.rules.schema import Rulebook, Series
 
 _HEAD = re.compile(
     rf"^(?P<prefix>(?i:class title|job classification|position)\s*:?\s*)?"

@@ -31,8 +31,8 @@ from eligibility.rules.documents import (
     translate_validation_error,
     validate_document,
 )
+from eligibility.rules.terms import TERM_WHAT
 from eligibility.rules.schema import (
-    TERM_WHAT,
     CertificationKind,
     EducationLevel,
     EndorsementKind,

@@ -19,8 +19,8 @@ from eligibility.rules.documents import (
     suggest,
     validate_document,
 )
+from eligibility.rules.terms import TERM_WHAT, term_fields
 from eligibility.rules.schema import (
-    TERM_WHAT,
     Level,
     PathDef,
     Performance,
@@ -28,7 +28,6 @@ from eligibility.rules.schema import (
     Series,
     ServiceTime,
     Version,
-    term_fields,
 )
 
 

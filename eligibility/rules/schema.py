@@ -8,6 +8,7 @@ from typing import Annotated, Literal, Union
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from eligibility.rules.documents import register_union_tags
+from eligibility.rules.terms import TERM_CATEGORIES, TERM_CATEGORY_OF, TERM_WHAT, term_fields
 
 Id = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_-]*$", min_length=1, max_length=80)]
 Label = Annotated[str, Field(min_length=1, max_length=120)]
@@ -320,27 +321,6 @@ class SourceDocument(Strict):
     file: str
     title: str
     date: str | None = None
-
-
-TERM_CATEGORIES = ("licenses", "certifications", "roles", "experience_kinds", "education")
-TERM_CATEGORY_OF = {"license": "licenses", "certification": "certifications", "role": "roles",
-                    "experience kind": "experience_kinds", "education level": "education"}
-TERM_WHAT = {category: what for what, category in TERM_CATEGORY_OF.items()}
-
-
-def term_fields(crit) -> list[tuple[str, tuple, str]]:
-    """(vocabulary category, loc within the criterion, term) of every agency term a criterion names."""
-    if isinstance(crit, LicenseCriterion):
-        return [("licenses", ("license",), crit.license)]
-    if isinstance(crit, CertificationCriterion):
-        return [("certifications", ("certification",), crit.certification)]
-    if isinstance(crit, EndorsementCriterion):
-        return [("roles", ("by",), crit.by)]
-    if isinstance(crit, Experience):
-        return [("experience_kinds", ("kinds", i), k) for i, k in enumerate(crit.kinds)]
-    if isinstance(crit, EducationCriterion):
-        return [("education", ("minimum",), crit.minimum)]
-    return []
 
 
 class EducationEquivalent(Strict):

@@ -43,7 +43,7 @@ from eligibility.reclass.impact import anonymise, assess
 from eligibility.reclass.proposal import proposal_from_document
 from eligibility.reclass.report import impact_markdown
 from eligibility.reclass.import_map import propose as propose_mapping
-from eligibility.records.mapping import ColumnMap, load_map
+from eligibility.records.mapping import load_map
 from eligibility.records.models import (
     Employee,
     Endorsement,
@@ -94,6 +94,6 @@ __all__ = [
     "verify_chain",
     "self_contained",  # i22: the staff report download's Content-Security-Policy
 ]
-__all__ += ["ColumnMap", "load_map", "propose_mapping"]  # w24b: HR-system exports through the agency's mapping
+__all__ += ["load_map", "propose_mapping"]  # w24b: HR-system exports through the agency's mapping
 __all__ += ["LoadedRulebook", "compare_decisions", "declares_rule_tests", "discover_rule_tests", "lint_rulebook",
             "load_cases", "rulebook_from_bytes", "run_case", "ReplayReport", "replay_entry"]  # w26: rules versions
