@@ -180,7 +180,7 @@ def audit_replay_page(request: Request, decision_id: str, caller: Caller = Depen
 
 @page_route(router, "page.activity")
 def activity_page(request: Request, caller: Caller = Depends(authorized), agency: str | None = None,
-                  subject: str | None = None, changes: str | None = None, page: str = "1"):
+                  subject: str | None = None, changes: str | None = None, page: str = "1", who: str | None = None):
     """The activity log, newest first: who changed what and when, with the fields that changed (sign-ins left
     out on request)."""
     agencies, choices = _agencies(request, caller, agency or None)
@@ -188,11 +188,14 @@ def activity_page(request: Request, caller: Caller = Depends(authorized), agency
                              subject=(subject or "").strip()[:300] or None, limit=100_000)
     if changes:
         found = [e for e in found if e.action not in SIGN_INS]
+    who = " ".join((who or "").split())[:200]
+    found = audit_actions.activity_about(request.app.state.service, agencies, who, found)
     number = int(page) if page.isdigit() and int(page) > 0 else 1
     chosen = list(reversed(found))[(number - 1) * PAGE: number * PAGE]
     return show(request, caller, "activity.html", rows=chosen, total=len(found), page=number,
                 pages=max(1, (len(found) + PAGE - 1) // PAGE), choices=choices,
-                query={"agency": agency or "", "subject": subject or "", "changes": "on" if changes else ""},
+                query={"agency": agency or "", "subject": subject or "", "changes": "on" if changes else "",
+                       "who": who},
                 words=action_words,
                 agency_title=agency_title(request, caller.account.agency))
 

@@ -12,6 +12,7 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
 
 from . import store
+from .actions import responses
 from .actions import team as team_actions
 from .auth import Caller, Denied, authorized
 from .clock import ClockDep
@@ -94,6 +95,11 @@ def team_page(request: Request, caller: Caller = Depends(authorized), filters: F
     state = request.app.state.service
     agency, decided = decided_team(request, caller, filters.agency, filters.as_of)
     rows_all = [team_row(d, state.roles, agency) for d in decided]
+    answers = responses.latest_answers(state, agency, {r["employee_id"] for r in rows_all})
+    for r in rows_all:  # an endorser's decline or send-back, while the person is not yet eligible
+        r["answers"] = [] if r["status"] == "eligible" else [
+            f"{state.roles.title(a['by'], agency)} {'sent back' if a['event'] == 'sent_back' else 'declined'} the "
+            f"{a['kind']} on {a['date']}: “{a['reason']}”" for a in answers.get(r["employee_id"], [])]
     counts = {s: 0 for s in STATUS_ORDER}
     for r in rows_all:
         counts[r["status"]] += 1

@@ -198,6 +198,12 @@ def test_a_decline_with_its_reason_is_kept_shown_to_the_supervisor_and_changes_n
     listed = lortiz.get(_api("T01")).json()
     assert [(d["event"], d["by"], d["account"], d["reason"]) for d in listed["declined"]] == [
         ("declined", "general_manager", "gm.ccwd", "Attendance under review")]
+    # the supervisor's Team page says it on each row, in words, the latest answer of each role
+    page = team.signed_in("lortiz").get("/team").text
+    answers = dict(re.findall(r'href="/employees/ccwd/(T0[12])".*?<p class="answer">([^<]+)</p>', page, re.S))
+    assert answers == {
+        "T01": f"General Manager declined the approval on {TODAY}: “Attendance under review”",
+        "T02": f"General Manager sent back the approval on {TODAY}: “Ask HR for the license”"}
     page = _text(lortiz.get("/employees/ccwd/T02").text)
     assert f"The General Manager (gm.ccwd) sent back the approval on {TODAY}: “Ask HR for the license”" in page
     log = _activity(team, "endorsement.declined") + _activity(team, "endorsement.sent_back")

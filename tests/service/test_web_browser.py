@@ -165,6 +165,20 @@ def test_the_supervisor_sees_only_their_team_and_filters_it_without_javascript_n
     assert "Not found" in person.text("h1") and "no such employee" in person.text()
 
 
+def test_the_supervisor_finds_someone_by_part_of_the_name_typed_in_any_case(browser, live):
+    person = as_(browser, live, "supervisor")
+    d = person.open("/team")
+    box = d.find_element(By.ID, "f-q")
+    box.send_keys("OKONKWO")
+    person.click("Apply")
+    assert team_ids(d) == ["CCWD-002"] and "Showing 1 of 7" in person.text("#shown")
+    assert d.find_element(By.ID, "f-q").get_attribute("value") == "OKONKWO"
+    d.find_element(By.ID, "f-q").clear()
+    d.find_element(By.ID, "f-q").send_keys("lucinda")  # pwhitfield's employee: not in this team
+    person.click("Apply")
+    assert team_ids(d) == [] and "Nobody matches these filters." in person.text("#team-table")
+
+
 def test_sorting_in_place_with_the_script(browser, live):
     person = as_(browser, live, "hr")
     d = person.open("/team")

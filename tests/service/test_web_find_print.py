@@ -152,3 +152,20 @@ def test_the_printed_employee_page_is_at_most_three_pages(printer):
         driver.get(live.url + f"/employees/ccwd/{employee}?as_of={AS_OF}")
         pages, _ = printed(driver)
         assert 1 <= pages <= 3, (employee, pages)
+
+
+def test_the_activity_page_finds_an_employees_entries_by_part_of_the_name_in_any_case(site):
+    from service.service_world import if_match
+
+    hr = site.as_("hr.ccwd")
+    url = "/api/v1/employees/ccwd/CCWD-002"
+    assert hr.patch(url, json={"education": "bachelor"}, headers=if_match(hr, url)).status_code == 200
+    auditor = site.signed_in("aud.ccwd")
+    for who in ("okonkwo-PRATT", "ccwd-002", "  Dashiell  "):
+        page = auditor.get("/audit/activity", params={"who": who}).text
+        subjects = re.findall(r'<td data-label="Subject">([^<]+)</td>', page)
+        assert subjects and set(subjects) == {"CCWD-002"}, (who, subjects)
+    everyone = re.findall(r'<td data-label="Subject">([^<]+)</td>', auditor.get("/audit/activity").text)
+    assert len(set(everyone)) > 1  # without a search, other subjects too
+    nobody = auditor.get("/audit/activity", params={"who": "nobody by that name"}).text
+    assert re.findall(r'<td data-label="Subject">([^<]+)</td>', nobody) == []

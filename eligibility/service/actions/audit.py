@@ -291,6 +291,23 @@ def search(state, caller, agencies: set[str] | None, who: str | None, **filters)
     return found, names
 
 
+def activity_about(state, agencies: set[str] | None, who: str | None, found: list) -> list:
+    """The activity entries (of ``found``) about someone searched for by part of a name or an id, in any case
+    (names resolved through the store: the log keeps ids): an employee's own entries, and any whose subject holds
+    the words (an account, a position)."""
+    needle = " ".join((who or "").split()).casefold()
+    if not needle:
+        return found
+    ids: set[str] = set()
+    with state.db.read() as conn:
+        for agency in (agencies if agencies is not None else store.agencies(conn)):
+            for row in store.employee_index(conn, agency):
+                if row["employee_id"].casefold() == needle or needle in " ".join(
+                        (row["name"] or "").split()).casefold():
+                    ids.add(row["employee_id"].casefold())
+    return [e for e in found if (e.subject or "").casefold() in ids or needle in (e.subject or "").casefold()]
+
+
 def entries_csv(found: list, names: dict) -> str:
     """The entries a search found, one row each, every cell neutralised (formulas, control characters)."""
     buffer = io.StringIO()

@@ -43,6 +43,19 @@ def events(conn, agency: str, ids: set[str] | None = None, kinds: tuple[str, ...
     return found
 
 
+def latest_answers(state, agency: str, ids: set[str]) -> dict[str, list[dict]]:
+    """employee id -> the latest decline or send-back of each (kind, role), for the Team page's rows: event, kind,
+    by (the endorsing role), date, reason."""
+    with state.db.read() as conn:
+        found = events(conn, agency, ids, ("declined", "sent_back"))
+    out: dict[str, list[dict]] = {}
+    for employee_id, rows in found.items():
+        latest = {(r["kind"], r["by_role"]): r for r in rows}  # oldest first: the last one of each stays
+        out[employee_id] = [{"event": r["event"], "kind": r["kind"], "by": r["by_role"], "date": r["date"],
+                             "reason": r["reason"]} for r in latest.values()]
+    return out
+
+
 def told(state, caller: Caller, agency: str, employee_id: str) -> list[dict]:
     """The declines, send-backs and requests about an employee in the caller's scope (oldest first): event, kind,
     by (the endorsing role), toward, date, account, reason, recorded_at."""
