@@ -58,15 +58,18 @@ URL_HELP = "the service's address, to print the invitation as a whole link (defa
 @db_option
 @rules_option
 @key_option
+@click.option("--email", metavar="ADDRESS", help="the account's e-mail address, for digests ('eligibility notify')")
 def add(name: str, role: str, agency: str | None, password_stdin: bool, no_password: bool, url: str | None,
-        db_url: str | None, rules_dir: str, key_file: str | None) -> None:
+        db_url: str | None, rules_dir: str, key_file: str | None, email: str | None) -> None:
     """Add an account NAME and print a one-time invitation link (72 hours) where its owner sets the password.
 
     Accounts of the endorsing roles a rule file declares are made here only (never by HR in the service).
     """
     from eligibility.service import accounts
+    from eligibility.service.actions import notify
     from eligibility.service.roles import Roles
 
+    notify.check_email(email)  # before anything is written
     if password_stdin and no_password:
         raise click.UsageError("--password-stdin and --no-password exclude each other")
     with evaluator_for(rules_dir) as evaluator:
@@ -81,6 +84,8 @@ def add(name: str, role: str, agency: str | None, password_stdin: bool, no_passw
             account = accounts.create(conn, roles, name, role, agency, password, cli_actor())
             invited = None if password is not None or no_password else accounts.invite(conn, account, cli_actor(),
                                                                                         _utc_now())
+        if email:
+            notify.set_email(database, name, email, None, cli_actor().name)
     finally:
         database.close()
     click.echo(f"added account {account.name} ({account.role}, {account.agency or 'every agency'})")

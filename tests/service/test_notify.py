@@ -161,3 +161,29 @@ def test_each_person_turns_their_own_digest_off_in_the_page(store, smtp, evaluat
     inbox, address = smtp
     notify(store, address)
     assert "lortiz@ccwd.example" not in _by_recipient(inbox) and len(inbox.messages) == 2
+
+
+def test_the_issues_own_store_made_from_the_command_line(tmp_path, smtp):
+    """As issue 24 says it: a store made by db import of the CCWD sample, accounts added with --email."""
+    from factories import RULES, SAMPLES
+
+    inbox, address = smtp
+    store = str(tmp_path / "store.sqlite3")
+    assert run("db", "import", str(SAMPLES / "ccwd.yaml"), "--db", store, "--rules", str(RULES)).exit_code == 0
+    for name, role, mail in (("lortiz", "supervisor", "lortiz@ccwd.example"), ("gm", "general_manager",
+                                                                               "gm@ccwd.example"),
+                             ("kim", "hr", "kim@ccwd.example")):
+        added = run("users", "add", name, "--role", role, "--agency", "ccwd", "--email", mail, "--db", store,
+                    "--rules", str(RULES))
+        assert added.exit_code == 0 and f"added account {name}" in added.output, added.output
+    refused = run("users", "add", "x", "--role", "hr", "--agency", "ccwd", "--email", "no address", "--db", store,
+                  "--rules", str(RULES))
+    assert refused.exit_code == 2 and "'no address' is not an e-mail address" in refused.output
+    assert "x " not in run("users", "list", "--db", store).output  # nothing was added
+    first = run("notify", "--db", store, "--rules", str(RULES), "--as-of", AS_OF, "--smtp", address, "--tls", "none")
+    assert first.exit_code == 0 and first.output.splitlines()[-1] == "sent 3 digests", first.output
+    got = _by_recipient(inbox)
+    assert "Dashiell Okonkwo-Pratt" in got["gm@ccwd.example"][1]
+    assert "Henrietta Salgado-Birch: review overdue since 2020-08-17" in got["lortiz@ccwd.example"][1]
+    again = run("notify", "--db", store, "--rules", str(RULES), "--as-of", AS_OF, "--smtp", address, "--tls", "none")
+    assert again.output == "sent 0 digests\n" and len(inbox.messages) == 3

@@ -168,10 +168,15 @@ def record_sent(state, digest: Digest, clock, actor: str) -> None:
                         subject=f"account:{digest.account.name}", detail={"items": len(digest.items)})
 
 
-def set_email(db, name: str, email: str | None, digest: bool | None, actor: str) -> Account:
-    """Set an account's e-mail address (None: keep; "" removes it) and whether it wants digests; logged."""
+def check_email(email: str | None) -> None:
+    """StoreError unless ``email`` is empty or looks like an address (an @, no spaces or control characters)."""
     if email and ("@" not in email or any(c.isspace() or ord(c) < 32 for c in email) or len(email) > 320):
         raise StoreError(f"{email!r} is not an e-mail address")
+
+
+def set_email(db, name: str, email: str | None, digest: bool | None, actor: str) -> Account:
+    """Set an account's e-mail address (None: keep; "" removes it) and whether it wants digests; logged."""
+    check_email(email)
     with db.write() as conn:
         account = get(conn, name)
         if account is None:
@@ -197,4 +202,4 @@ def settings(db, account: Account) -> tuple[str | None, bool]:
     return (row[0], bool(row[1])) if row else (None, False)
 
 
-__all__ = ["Digest", "Item", "digests", "record_sent", "set_email", "settings"]
+__all__ = ["Digest", "Item", "check_email", "digests", "record_sent", "set_email", "settings"]
