@@ -12,8 +12,8 @@ from .. import activity, store
 from ..auth import Caller
 from ..clock import Clock
 from ..core import Employee, RecordError, canonical_json, record_json
-from . import Refused, needed, responses
-from .endorsements import key, service_keys
+from . import Refused, needed
+from .endorsements import key, service_keys, withdrawals
 from .scope import visible
 
 PAPER_ACTION = "POST /api/v1/employees/{agency}/{employee_id}/endorsements/paper"
@@ -117,8 +117,7 @@ def restore(state, caller: Caller, clock: Clock, agency: str, employee_id: str, 
         now = json.loads(row["record_json"]).get("endorsements") or []
         # an endorsement withdrawn by its giver stays withdrawn: a restore does not bring it back (given again since,
         # it is in the record now and stays)
-        withdrawn = {(e["kind"], e["by_role"], e["toward"], e["date"]) for e in
-                     responses.events(conn, agency, {employee_id}, ("withdrawn",)).get(employee_id, [])}
+        withdrawn = {key(w) for w in withdrawals(conn, agency, {employee_id}).get(employee_id, [])}
         current = {key(e) for e in now}
         had = [h for h in json.loads(old["record_json"]).get("endorsements") or []
                if key(h) not in withdrawn or key(h) in current]
