@@ -13,6 +13,7 @@ from glob import glob
 from pathlib import Path
 
 import pytest
+from browsers import BROWSER, CHROMIUM_FLAGS, DRIVER
 from factories import ROOT, RULES, SAMPLES, SPECS, d, employee  # noqa: F401  (re-exported for older imports)
 
 from eligibility.decide.evaluator import Evaluator
@@ -71,3 +72,31 @@ def postgres_server():
         subprocess.run(run_as + [f"{bindir}/pg_ctl", "-D", str(data), "-m", "immediate", "-w", "stop"],
                        capture_output=True)
         shutil.rmtree(base, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def books(evaluator):
+    """The shipped rule files, loaded: one mapping of agency to LoadedRulebook for the session."""
+    return evaluator.books
+
+
+# -- headless Chromium for the browser tests (tests/output/test_browser.py, tests/service/test_web_browser.py) --------
+@pytest.fixture(scope="module")
+def browser(tmp_path_factory):
+    """One headless Chromium per test module (its own profile), its console log kept; quit after the module."""
+    webdriver = pytest.importorskip("selenium.webdriver", reason="selenium is not installed (pip install '.[test]')")
+    from selenium.webdriver.chrome.service import Service
+
+    if BROWSER is None or DRIVER is None:
+        pytest.skip("headless browser test needs chromium and chromedriver (apt-get install chromium chromium-driver)")
+    options = webdriver.ChromeOptions()
+    options.binary_location = BROWSER
+    for flag in CHROMIUM_FLAGS + [f"--user-data-dir={tmp_path_factory.mktemp('chromium-profile')}"]:
+        options.add_argument(flag)
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    driver = webdriver.Chrome(service=Service(DRIVER), options=options)
+    driver.implicitly_wait(0)
+    try:
+        yield driver
+    finally:
+        driver.quit()

@@ -30,9 +30,9 @@ def read_password(name: str) -> str:
 
 
 def _utc_now():
-    import datetime as dt
+    from eligibility.service.clock import Clock
 
-    return dt.datetime.now(dt.timezone.utc)
+    return Clock().now()
 
 
 def echo_invitation(name: str, token: str, expires: str, url: str | None) -> None:

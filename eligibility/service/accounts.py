@@ -18,7 +18,7 @@ from sqlalchemy.engine import Connection
 
 from . import activity
 from . import tables as t
-from .clock import STAMP
+from .clock import STAMP, Clock
 from .core import canonical_json, sha256_text
 from .db import StoreError
 from .passwords import HASH_PARAMS, MIN_PASSWORD, check_password, hash_password
@@ -157,7 +157,7 @@ def create_token(conn: Connection, name: str, actor: Actor, *, now: dt.datetime 
         raise AccountError(f"account {name!r} is disabled")
     if not 1 <= days <= MAX_TOKEN_DAYS:
         raise AccountError(f"a token lasts from 1 to {MAX_TOKEN_DAYS} days, not {days}")
-    now = now or dt.datetime.now(dt.timezone.utc)
+    now = now or Clock().now()
     token = TOKEN_PREFIX + secrets.token_urlsafe(32)
     expires = stamp(now + dt.timedelta(days=days))
     conn.execute(t.tokens.insert().values(account_id=account.id, token_sha256=_token_sha(token),
@@ -190,8 +190,7 @@ def by_token(conn: Connection, token: str, now: str | None = None) -> Account | 
                               t.tokens.c.revoked_at.is_(None), t.accounts.c.disabled.is_(False))).mappings().first()
     if row is None:
         return None
-    if _expiry({"expires_at": row["expires_at"], "created_at": row["token_created"]}) <= (now or stamp(
-            dt.datetime.now(dt.timezone.utc))):
+    if _expiry({"expires_at": row["expires_at"], "created_at": row["token_created"]}) <= (now or Clock().stamp()):
         return None
     return _account(row)
 
@@ -200,7 +199,7 @@ def tokens_of(conn: Connection, account: Account | None = None, agency: str | No
               now: str | None = None) -> list[TokenInfo]:
     """The tokens of one account, or of every account (of ``agency``, when given), oldest first, with their state
     at ``now`` (a stamp; default: the system clock)."""
-    now = now or stamp(dt.datetime.now(dt.timezone.utc))
+    now = now or Clock().stamp()
     query = (sa.select(t.tokens, t.accounts.c.name).join(t.accounts, t.tokens.c.account_id == t.accounts.c.id)
              .order_by(t.tokens.c.id))
     if account is not None:

@@ -5,7 +5,6 @@ into the store) are planned and applied by ``actions/imports.py`` on top of thes
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 from dataclasses import dataclass
 from decimal import Decimal
@@ -34,6 +33,7 @@ from .core import (
     sha256_text,
     write_roster_csv,
 )
+from .clock import Clock
 from .db import Database, StoreError
 
 
@@ -296,7 +296,7 @@ def export_roster(db: Database, agency: str, output: str | None) -> tuple[Roster
             raise StoreError(f"agency {agency!r} is not in the store (it holds: {', '.join(known) or 'nothing yet'})")
         loaded = roster(conn, agency)
     note = (f"Exported from the eligibility store {db.location.describe()} on "
-            f"{dt.datetime.now(dt.timezone.utc).strftime('%Y-%m-%d %H:%M UTC')}.")
+            f"{Clock().now().strftime('%Y-%m-%d %H:%M UTC')}.")
     if output is None:
         return loaded, roster_yaml(loaded, note)
     if output.lower().endswith(".csv"):

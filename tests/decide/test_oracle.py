@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from conftest import RULES
+from factories import RULES
 from factories import generated_employees
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st

@@ -16,15 +16,12 @@ import copy
 import datetime as dt
 import random
 
-import pytest
-from factories import RULES, d, employee
+from factories import d, employee
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from eligibility.decide import tallies
-from eligibility.decide.deciders import DurableRulesDecider
 from eligibility.decide.engine import InferenceEngine, _Batch
-from eligibility.decide.evaluator import Evaluator
 from eligibility.decide.facts import ask
 from eligibility.decide.ruleset import CompiledRuleset
 from eligibility.records.models import Employee, Position
@@ -33,27 +30,21 @@ from eligibility.scale import generate
 AGENCIES = ["ccwd", "csr-district", "jbwd", "cas-district"]
 
 
-@pytest.fixture(scope="module")
-def ev():
-    with Evaluator.from_dir(RULES, decider=DurableRulesDecider()) as evaluator:
-        yield evaluator
-
-
-def _cases(ev, agency: str, seed: int, as_of: dt.date, count: int = 10):
+def _cases(evaluator, agency: str, seed: int, as_of: dt.date, count: int = 10):
     """Generated employees of the agency (the malformed ones left out), prepared for the durable_rules decider."""
-    header, records = generate.generate(ev.books[agency], count, seed)
+    header, records = generate.generate(evaluator.books[agency], count, seed)
     positions = tuple(Position.model_validate(p) for p in header.get("positions", []))
     cases = []
     for raw in records:
         try:
-            cases.append(ev._prepare(Employee.model_validate(raw), as_of, agency, positions, None).case)
+            cases.append(evaluator._prepare(Employee.model_validate(raw), as_of, agency, positions, None).case)
         except Exception:  # malformed on purpose, or no target (top of the series)
             continue
     return cases
 
 
-def _asked(ev, agency: str, cases):
-    compiled = ev.compiled(agency)
+def _asked(evaluator, agency: str, cases):
+    compiled = evaluator.compiled(agency)
     shared: dict = {}
     return [ask(compiled.ruleset.plan(c.target.series_id, c.target.version, c.target.level), c.employee, c.as_of,
                 c.positions, compiled.series_kinds, shared) for c in cases]
@@ -93,32 +84,32 @@ def _in_pieces(engine: InferenceEngine, asked, rng: random.Random, pieces: int) 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(agency=st.sampled_from(AGENCIES), seed=st.integers(0, 10**6), as_of=st.dates(d("2019-01-01"), d("2031-12-31")),
        order=st.randoms(use_true_random=False), pieces=st.integers(1, 12))
-def test_fact_order_does_not_change_what_the_engine_derives(ev, agency, seed, as_of, order, pieces):
-    cases = _cases(ev, agency, seed, as_of)
+def test_fact_order_does_not_change_what_the_engine_derives(evaluator, agency, seed, as_of, order, pieces):
+    cases = _cases(evaluator, agency, seed, as_of)
     if not cases:
         return
-    engine = ev.decider.engine(ev.compiled(agency))
-    expected = [_signature(o) for o in engine.decide(_asked(ev, agency, cases))]
+    engine = evaluator.decider.engine(evaluator.compiled(agency))
+    expected = [_signature(o) for o in engine.decide(_asked(evaluator, agency, cases))]
     permutation = list(range(len(cases)))
     order.shuffle(permutation)  # the employees of the batch in another order, so their facts carry other indexes
-    got = _in_pieces(engine, _asked(ev, agency, [cases[k] for k in permutation]), order, pieces)
+    got = _in_pieces(engine, _asked(evaluator, agency, [cases[k] for k in permutation]), order, pieces)
     for place, k in enumerate(permutation):
         assert _signature(got[place]) == expected[k], cases[k].employee.id
     # and alone in a session of its own: what others in the batch are does not matter either
     alone = order.randrange(len(cases))
-    assert _signature(engine.decide(_asked(ev, agency, [cases[alone]]))[0]) == expected[alone]
+    assert _signature(engine.decide(_asked(evaluator, agency, [cases[alone]]))[0]) == expected[alone]
 
 
-def test_a_session_in_one_piece_matches_the_ordinary_one(ev):
+def test_a_session_in_one_piece_matches_the_ordinary_one(evaluator):
     # the harness itself: with one piece and no shuffling it is the engine's own session
-    cases = _cases(ev, "ccwd", 7, d("2026-11-24"))
-    engine = ev.decider.engine(ev.compiled("ccwd"))
-    expected = [_signature(o) for o in engine.decide(_asked(ev, "ccwd", cases))]
+    cases = _cases(evaluator, "ccwd", 7, d("2026-11-24"))
+    engine = evaluator.decider.engine(evaluator.compiled("ccwd"))
+    expected = [_signature(o) for o in engine.decide(_asked(evaluator, "ccwd", cases))]
 
     class Unshuffled(random.Random):
         def shuffle(self, x, *args):  # keep every order as it is
             return None
-    got = _in_pieces(engine, _asked(ev, "ccwd", cases), Unshuffled(1), 1)
+    got = _in_pieces(engine, _asked(evaluator, "ccwd", cases), Unshuffled(1), 1)
     assert [_signature(o) for o in got] == expected
 
 
@@ -152,13 +143,13 @@ def _note(questions, **action):
     return derive
 
 
-def test_the_harness_catches_the_seen_and_match_design(ev, monkeypatch):
+def test_the_harness_catches_the_seen_and_match_design(evaluator, monkeypatch):
     monkeypatch.setitem(tallies.ACTIONS, "note", _note)
-    compiled = ev.compiled("csr-district")
+    compiled = evaluator.compiled("csr-district")
     lic = [{"kind": "ca_driver_class_c", "expires": "2020-01-01"}, {"kind": "ca_driver_class_c", "expires": "2031-01-01"}]
     worker = employee(id="W", education="high_school", licenses=lic,
                       assignments=[{"class": "customer-service-representative", "level": "I", "start": "2015-01-05"}])
-    case = ev._prepare(worker, d("2026-11-24"), "csr-district", (), None).case
+    case = evaluator._prepare(worker, d("2026-11-24"), "csr-district", (), None).case
     licence_codes = [code for code, q in compiled.ruleset.questions.items() if q.kind == "license"
                      and q.uid.startswith(f"{case.target.series_id}/{case.target.version.id}/{case.target.level.id}/")]
     with InferenceEngine.for_ruleset(compiled.ruleset) as sound, \
@@ -167,7 +158,7 @@ def test_the_harness_catches_the_seen_and_match_design(ev, monkeypatch):
         for name, engine in (("sound", sound), ("mutant", mutant)):
             seen = set()
             for seed in range(40):
-                got = _in_pieces(engine, _asked(ev, "csr-district", [case]), random.Random(seed), 3)[0]
+                got = _in_pieces(engine, _asked(evaluator, "csr-district", [case]), random.Random(seed), 3)[0]
                 seen.add(tuple(got.criteria[code].met for code in licence_codes))
             outcomes[name] = seen
     assert outcomes["sound"] == {("true",) * len(licence_codes)}  # held: one licence is valid, in every order

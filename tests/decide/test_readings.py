@@ -6,23 +6,15 @@ from __future__ import annotations
 import re
 
 import pytest
-from factories import RULES, d, employee
+from factories import d, employee
 
-from eligibility.decide.deciders import decider_named
 from eligibility.decide.decision import Decision
-from eligibility.decide.evaluator import Evaluator
 from eligibility.output.report import decision_text, row
 
 CSS = "customer-service-specialist"
 CSR = "customer-service-representative"
 JB = "customer-support-specialist"
 LIC = [{"kind": "ca_driver_class_c", "expires": "2030-01-01"}]
-
-
-@pytest.fixture(scope="module", params=["durable_rules", "python"])
-def ev(request):
-    with Evaluator.from_dir(RULES, decider=decider_named(request.param)) as evaluator:
-        yield evaluator
 
 
 def decide(ev, agency: str, as_of: str, to: str | None = None, **fields) -> Decision:

@@ -10,23 +10,15 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from cli_world import SAMPLE
 from cli_world import run_script as run
-from factories import RULES, d, employee
+from factories import d, employee
 
-from eligibility.decide.deciders import decider_named
 from eligibility.decide.decision import Decision
-from eligibility.decide.evaluator import Evaluator
 from eligibility.decide.timeline import run_starts
 from eligibility.records.models import Position
 
 CSS = "customer-service-specialist"
 CSR = "customer-service-representative"
 JB = "customer-support-specialist"
-
-
-@pytest.fixture(scope="module", params=["durable_rules", "python"])
-def ev(request):
-    with Evaluator.from_dir(RULES, decider=decider_named(request.param)) as evaluator:
-        yield evaluator
 
 
 def decide(ev, agency: str, as_of: str, to: str | None = None, positions=(), **fields) -> Decision:

@@ -13,14 +13,8 @@ from factories import RULES, generated_employees
 from eligibility.cli import main
 from eligibility.decide.engine import InferenceEngine
 from eligibility.decide.ruleset import CLASSES, compile_ruleset
-from eligibility.rules.rulebook import load_rules_dir
 
 AGENCIES = ["ccwd", "csr-district", "jbwd", "cas-district"]
-
-
-@pytest.fixture(scope="module")
-def books():
-    return load_rules_dir(RULES)
 
 
 def _criteria(book):

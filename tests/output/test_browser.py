@@ -13,6 +13,7 @@ import shutil
 import struct
 
 import pytest
+from browsers import needs_browser
 from factories import ROOT, SAMPLES
 
 from eligibility.decide.decision import Decision
@@ -20,21 +21,13 @@ from eligibility.decide.policy import STATUSES
 from eligibility.output.html_report import info_for, render_html
 
 webdriver = pytest.importorskip("selenium.webdriver", reason="selenium is not installed (pip install '.[test]')")
-from selenium.webdriver.chrome.service import Service  # noqa: E402
 from selenium.webdriver.common.by import By  # noqa: E402
 from selenium.webdriver.common.print_page_options import PrintOptions  # noqa: E402
 from selenium.webdriver.support.ui import Select  # noqa: E402
 
 AS_OF = dt.date(2026, 11, 24)
-BROWSER = next(filter(None, map(shutil.which, ("chromium", "chromium-browser", "google-chrome"))), None)
-DRIVER = shutil.which("chromedriver")
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-         "--disable-background-networking", "--disable-component-update", "--disable-sync",
-         "--disable-dev-shm-usage", "--hide-scrollbars", "--window-size=1280,900"]
 
-pytestmark = pytest.mark.skipif(BROWSER is None or DRIVER is None,
-                                reason="headless browser test needs chromium and chromedriver "
-                                       "(apt-get install chromium chromium-driver)")
+pytestmark = needs_browser
 
 
 @pytest.fixture(scope="module")
@@ -45,20 +38,6 @@ def report(evaluator, tmp_path_factory):
     path.write_text(render_html(items, info_for(roster, AS_OF, evaluator.books["ccwd"].rulebook.name)),
                     encoding="utf-8")
     return path, items
-
-
-@pytest.fixture(scope="module")
-def browser(tmp_path_factory):
-    options = webdriver.ChromeOptions()
-    options.binary_location = BROWSER
-    for flag in FLAGS + [f"--user-data-dir={tmp_path_factory.mktemp('chromium-profile')}"]:
-        options.add_argument(flag)
-    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    driver = webdriver.Chrome(service=Service(DRIVER), options=options)
-    try:
-        yield driver
-    finally:
-        driver.quit()
 
 
 @pytest.fixture()

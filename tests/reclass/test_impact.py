@@ -9,7 +9,7 @@ from decimal import Decimal
 
 import pytest
 import yaml
-from factories import ROOT, RULES, SAMPLES
+from factories import ROOT, SAMPLES
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from reclass_world import ADOPT, RECLASS_TECH, World
@@ -22,7 +22,6 @@ from eligibility.reclass.proposal import load_proposal, proposal_from_document
 from eligibility.reclass.salary import load_schedule
 from eligibility.records.models import Employee, Position, Roster, load_roster
 from eligibility.rules.documents import parse_yaml
-from eligibility.rules.rulebook import load_rules_dir
 
 PROPOSALS = ROOT / "proposals"
 STAFF_REPORT = "ccwd-customer-service-specialist-2017.txt"
@@ -30,11 +29,6 @@ STAFF_REPORT = "ccwd-customer-service-specialist-2017.txt"
 
 def d(text: str) -> dt.date:
     return dt.date.fromisoformat(text)
-
-
-@pytest.fixture(scope="module")
-def books():
-    return load_rules_dir(RULES)
 
 
 def sample(books, agency: str) -> Roster:

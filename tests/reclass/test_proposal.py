@@ -11,11 +11,6 @@ from eligibility.errors import ProposalError
 from eligibility.reclass.proposal import load_proposal
 
 
-@pytest.fixture()
-def world(tmp_path):
-    return World(tmp_path)
-
-
 def error(world: World, actions: str, **kw) -> str:
     """The one-line error for a proposal, without its file name."""
     with pytest.raises(ProposalError) as info:

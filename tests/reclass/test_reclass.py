@@ -4,13 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-import pytest
 from reclass_world import ADOPT, HEAD, RECLASS_TECH, RENAME, ROSTER, World
-
-
-@pytest.fixture()
-def world(tmp_path):
-    return World(tmp_path)
 
 
 def d(text: str) -> dt.date:

@@ -12,7 +12,7 @@ import pytest
 pytest.importorskip("pyarrow", reason="the Dask backend needs pyarrow (pip install '.[scale]')")
 distributed = pytest.importorskip("dask.distributed", reason="the Dask backend needs dask[distributed] (pip install '.[scale]')")
 
-from conftest import RULES  # noqa: E402
+from factories import RULES  # noqa: E402
 
 from eligibility.decide.evaluator import Evaluator
 from eligibility.output import writers  # noqa: E402

@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import RULES
+from factories import RULES
 
 from eligibility.decide.decision import DecisionError
 from eligibility.decide.evaluator import Evaluator
@@ -17,12 +17,6 @@ from eligibility.records.streaming import open_roster
 from eligibility.scale import generate
 
 AS_OF = dt.date(2026, 11, 24)
-
-
-@pytest.fixture(scope="module")
-def books():
-    with Evaluator.from_dir(RULES) as ev:
-        yield ev.books
 
 
 def _jsonl(book, count, seed, tmp_path, name="r.jsonl"):

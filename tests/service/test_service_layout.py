@@ -63,6 +63,12 @@ def test_the_date_of_today_is_read_once_in_the_service_in_its_clock():
     assert [name for name, _ in found] == ["clock.py"], found
 
 
+def test_the_instant_is_read_once_in_the_service_in_its_clock():
+    found = [(p.relative_to(SERVICE).as_posix(), n) for p in SERVICE.rglob("*.py")
+             for n, line in enumerate(p.read_text().splitlines(), 1) if "datetime.now(" in line]
+    assert [name for name, _ in found] == ["clock.py"], found
+
+
 def _endpoints():
     import importlib
 

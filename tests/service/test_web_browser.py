@@ -11,33 +11,26 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 import struct
 
 import pytest
 
 from service.web_server import start
 
+from browsers import needs_browser
 from factories import ROOT, SAMPLES
 
 webdriver = pytest.importorskip("selenium.webdriver", reason="selenium is not installed (pip install '.[test]')")
 from selenium.common.exceptions import NoAlertPresentException  # noqa: E402
-from selenium.webdriver.chrome.service import Service  # noqa: E402
 from selenium.webdriver.common.by import By  # noqa: E402
 from selenium.webdriver.common.keys import Keys  # noqa: E402
 from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
 
-BROWSER = next(filter(None, map(shutil.which, ("chromium", "chromium-browser", "google-chrome"))), None)
-DRIVER = shutil.which("chromedriver")
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
-         "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic", "--hide-scrollbars"]
 SCREENS = ROOT / "docs" / "screens"
 DESKTOP, PHONE = 1280, 380
 XSS = '<script>alert("xss")</script><img src=x onerror=alert(2)>'
 
-pytestmark = pytest.mark.skipif(BROWSER is None or DRIVER is None,
-                                reason="headless browser test needs chromium and chromedriver "
-                                       "(apt-get install chromium chromium-driver)")
+pytestmark = needs_browser
 
 
 @pytest.fixture(scope="module")
@@ -45,22 +38,6 @@ def live(evaluator, tmp_path_factory):
     service = start(evaluator, tmp_path_factory.mktemp("demo"))
     yield service
     service.stop()
-
-
-@pytest.fixture(scope="module")
-def browser(tmp_path_factory):
-    options = webdriver.ChromeOptions()
-    options.binary_location = BROWSER
-    for flag in FLAGS + [f"--user-data-dir={tmp_path_factory.mktemp('chromium-profile')}",
-                         f"--window-size={DESKTOP},900"]:
-        options.add_argument(flag)
-    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    driver = webdriver.Chrome(service=Service(DRIVER), options=options)
-    driver.implicitly_wait(0)
-    try:
-        yield driver
-    finally:
-        driver.quit()
 
 
 class Person:

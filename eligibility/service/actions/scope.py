@@ -4,7 +4,9 @@ Refused 404 (the same answer for "does not exist" and "not yours", so that exist
 from __future__ import annotations
 
 from .. import store
+from ..accounts import Account
 from ..auth import Caller
+from ..permissions import sees_agency
 from . import Refused
 
 
@@ -20,14 +22,25 @@ def visible(conn, caller: Caller, agency: str, employee_id: str) -> dict:
     return row
 
 
-def stored_agency(conn, caller: Caller, agency: str | None) -> str:
-    """An agency in the caller's scope that the store holds, or Refused 404."""
-    if agency is None and caller.account.agency is None:
-        raise Refused(422, "give the agency (agency=ID): this account sees every agency")
-    agency = agency or caller.account.agency
-    if not caller.sees_agency(agency) or store.agency_version(conn, agency) is None:
+def held_agency(conn, account: Account, agency: str | None, *, first_held: bool = False) -> str:
+    """The agency ``agency`` names (else the account's own) when it is in the account's scope and the store holds
+    it, else Refused 404. An account of every agency that names none gets the first agency the store holds with
+    ``first_held`` (the pages), else 422 (the API: it must say which)."""
+    if agency is None and account.agency is None:
+        if not first_held:
+            raise Refused(422, "give the agency (agency=ID): this account sees every agency")
+        agency = next(iter(sorted(store.agencies(conn))), None)
+        if agency is None:
+            raise Refused(404, "the store holds no agency yet")
+    agency = agency or account.agency
+    if not sees_agency(account.agency, agency) or store.agency_version(conn, agency) is None:
         raise Refused(404, f"no agency {agency!r}")
     return agency
 
 
-__all__ = ["stored_agency", "visible"]
+def stored_agency(conn, caller: Caller, agency: str | None) -> str:
+    """An agency in the caller's scope that the store holds, or Refused 404 (422 when it must be named)."""
+    return held_agency(conn, caller.account, agency)
+
+
+__all__ = ["held_agency", "stored_agency", "visible"]

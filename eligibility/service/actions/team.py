@@ -7,21 +7,18 @@ import datetime as dt
 
 from .. import store
 from ..accounts import Account
-from ..auth import not_found, sees_agency
+from ..auth import not_found
+from . import Refused
+from .scope import held_agency
 
 
 def viewed_agency(conn, account: Account, agency: str | None) -> str:
     """The agency shown to an account: the one asked for (in scope), its own, or for an account of every agency
-    the first in the store; 404 when out of scope or not in the store."""
-    if not agency and account.agency is None:
-        held = sorted(store.agencies(conn))
-        if not held:
-            raise not_found("the store holds no agency yet")
-        agency = held[0]
-    agency = agency or account.agency
-    if not sees_agency(account.agency, agency) or store.agency_version(conn, agency) is None:
-        raise not_found(f"no agency {agency!r}")
-    return agency
+    the first in the store; the Not found page when out of scope or not in the store (scope.held_agency's 404)."""
+    try:
+        return held_agency(conn, account, agency, first_held=True)
+    except Refused as exc:
+        raise not_found(str(exc)) from exc
 
 
 def decided_people(state, account: Account, agency: str | None, as_of: dt.date) -> tuple[str, list]:
