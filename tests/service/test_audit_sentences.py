@@ -83,8 +83,8 @@ def test_a_decision_changed_by_hr_restoring_an_earlier_version_is_explained_nami
 
 
 def test_a_decision_changed_because_an_imported_approval_was_removed_is_explained(sqlite_world):
-    """Until the endorsement withdrawal lands (w24a), an approval leaves a record through the restore path: the
-    import that carried it is undone by HR restoring the version before it (an import's endorsements go back)."""
+    """An imported approval leaves the record when HR restores the version before the import that carried it: the
+    sentence names the restore's activity entry and says how the endorsement had come (imported)."""
     hr = sqlite_world.as_("hr.ccwd")
     exported = hr.get("/api/v1/agencies/ccwd/roster")
     roster = yaml.safe_load(exported.text)
@@ -168,3 +168,30 @@ def test_a_store_error_names_no_server_path(sqlite_world, monkeypatch):
     assert where not in page.text
     answer = sqlite_world.as_("aud.ccwd").get("/api/v1/audit/verify")
     assert answer.status_code == 503 and answer.json()["detail"] == "the store: cannot read the store: disk I/O error"
+
+
+def test_a_decision_changed_because_an_approval_was_withdrawn_is_explained_naming_the_activity_entry(sqlite_world):
+    """The issue's own example: the General Manager's approval given in the service, the decision logged, then the
+    approval withdrawn by the account that gave it: the replay names that withdrawal's activity entry."""
+    om, gm = sqlite_world.as_("om.ccwd"), sqlite_world.as_("gm.ccwd")
+    api = f"{EMP}/CCWD-002/endorsements"
+    assert om.post(api, json={"kind": "recommendation"}).status_code == 201
+    given = gm.post(api, json={"kind": "approval"})
+    assert given.status_code == 201, given.text
+    approval = given.json()["endorsement"]
+    today = approval["date"]
+    logged = sqlite_world.as_("hr.ccwd").post("/api/v1/decisions/record", json={"agency": "ccwd", "as_of": today})
+    assert logged.status_code in (200, 201), logged.text
+    decision_id = logged_id(sqlite_world, "CCWD-002")
+    body = {"kind": "approval", "date": today, "toward": approval["toward"], "reason": "Given before the review"}
+    withdrawn = gm.post(f"{api}/withdraw", json=body, headers={"If-Match": given.headers["etag"]})
+    assert withdrawn.status_code == 200, withdrawn.text
+    entry = last_activity(sqlite_world, "CCWD-002")
+    assert (entry["action"], entry["actor"]) == ("endorsement.withdraw", "gm.ccwd")
+    expected = [
+        "The decision was eligible when logged and is awaiting approval now.",
+        f"The General Manager's approval of {today}, given by gm.ccwd, was withdrawn by that account on "
+        f"{entry['recorded_at'][:10]} (activity entry {entry['seq']}): the decision waits on it again."]
+    assert why(sqlite_world, decision_id) == expected
+    outcome = json.loads(cli_replay(sqlite_world, decision_id).output)["outcomes"][0]
+    assert outcome["result"] == "inputs_changed" and outcome["sentences"] == expected

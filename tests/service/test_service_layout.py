@@ -111,3 +111,21 @@ def test_core_exports_exactly_what_the_service_uses_from_it():
     assert used - set(core.__all__) == set(), "imported from core but not exported"
     assert set(core.__all__) - used == set(), "exported by core but used nowhere in the service"
     assert all(hasattr(core, name) for name in core.__all__)
+
+
+def test_every_action_the_service_logs_has_its_words():
+    """The Activity page, the employee page and the replay sentences say every logged action in words, never as
+    'endorsement withdraw': each action literal passed to ``activity.append`` (and the ones built from a choice of
+    two) is a row of ACTION_WORDS."""
+    from eligibility.service.action_words import ACTION_WORDS
+
+    logged = set()
+    for path in SERVICE.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.Call):
+                for kw in node.keywords:
+                    if kw.arg == "action" and isinstance(kw.value, ast.Constant) and isinstance(kw.value.value, str):
+                        logged.add(kw.value.value)
+    built = {"endorsement.declined", "endorsement.sent_back", "rules.withdraw", "rules.reject"}  # f-strings, choices
+    assert {"endorsement.withdraw", "roster.import", "employee.restore"} <= logged  # the scan sees the calls
+    assert sorted((logged | built) - set(ACTION_WORDS)) == []

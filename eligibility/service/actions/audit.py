@@ -26,6 +26,7 @@ TIME_FIELDS = ("assignments", "experience", "leaves", "evaluations")
 VIA_WORDS = {"import": "an HR-system import", "edit": "a record edit", "endorsement": "an endorsement",
              "restore": "a restore", "separation": "a separation", "stored": "the first import"}
 MAX_SEARCH = 100_000
+WITHDRAWAL = "endorsement.withdraw"  # the action whose removed endorsement a sentence says was withdrawn
 CSV_HEADS = ["seq", "recorded_at", "actor", "as_of", "agency", "employee_id", "name", "target", "status",
              "rules_version", "decision_id"]
 
@@ -51,8 +52,12 @@ def record_changes(db, agency: str, employee_id: str, logged_sha256: str | None)
     used: set[int] = set()
     out = []
     for before, after in zip(kept[starts[-1]:], kept[starts[-1] + 1:]):
+        # the entry that wrote ``after`` from ``before``: both hashes (a withdrawal can bring back an earlier
+        # version's bytes, so the after-hash alone may name an older entry), written after ``before`` was kept
         entry = next((e for e in found if e.seq not in used and e.subject == employee_id
-                      and e.after_sha256 == after["record_sha256"]), None) or next(
+                      and e.after_sha256 == after["record_sha256"]
+                      and e.before_sha256 in (None, before["record_sha256"])
+                      and e.recorded_at >= before["recorded_at"]), None) or next(
             (e for e in found if e.seq not in used and e.action == "roster.import"
              and e.recorded_at >= after["recorded_at"]), None)
         if entry is not None:
@@ -82,15 +87,16 @@ def _touches(change: dict, criterion) -> bool:
     return any(f.split(".")[0].split("[")[0] in heads for f in change["fields"])
 
 
-def _by(change: dict) -> str:
+def _by(change: dict, *, what: bool = True) -> str:
     """Who wrote a version and through what, with its activity entry: 'hr.ccwd on 2026-12-07 (earlier version
-    restored: version 1, activity entry 212)'."""
+    restored: version 1, activity entry 212)'; without ``what`` when the sentence's verb already says it."""
     entry = change["entry"]
-    what = action_words(entry.action) if entry else VIA_WORDS.get(change["via"], change["via"])
+    words = action_words(entry.action) if entry else VIA_WORDS.get(change["via"], change["via"])
     if change["detail"].get("restored"):
-        what += f": version {change['detail']['restored']}"
-    where = f", activity entry {entry.seq}" if entry else ", no activity entry found for it"
-    return f"{entry.actor if entry else change['actor']} on {_day(change['recorded_at'])} ({what}{where})"
+        words += f": version {change['detail']['restored']}"
+    where = f"activity entry {entry.seq}" if entry else "no activity entry found for it"
+    said = f"{words}, {where}" if what or not entry else where
+    return f"{entry.actor if entry else change['actor']} on {_day(change['recorded_at'])} ({said})"
 
 
 def _given(sources: list[dict]) -> str:
@@ -141,10 +147,13 @@ def sentences(db, entry, outcome, title: Callable[[str], str]) -> list[str]:
             if criterion.kind == "endorsement":
                 moved = [(e, "was removed by") for e in change["removed"]] + [(e, "was added by") for e in
                                                                               change["added"]]
+                withdrawal = change["entry"] is not None and change["entry"].action == WITHDRAWAL
                 for item, verb in moved:
                     if item["by"] != criterion.by or (criterion.toward and item["toward"] != criterion.toward):
                         continue
-                    who = _by(change)
+                    if withdrawal and verb == "was removed by":
+                        verb = "was withdrawn by"
+                    who = _by(change, what=not withdrawal)
                     given = _given(sources.get(key(item), []))
                     if given.startswith(", given by ") and who.startswith(given.removeprefix(", given by ") + " "):
                         who = "that account" + who[len(given.removeprefix(", given by ")):]
