@@ -16,9 +16,18 @@ from .db import StoreError
 MIN_PASSWORD = 12
 MAX_PASSWORD = 1000
 HASH_PARAMS: dict = {}  # argon2.PasswordHasher's parameters; empty: the library's (RFC 9106) defaults
-MAX_HASHING = 4  # Argon2 computations at once per process (64 MiB each with the defaults)
+MAX_HASHING = 4  # Argon2 computations at once in the whole service (64 MiB each with the defaults)
 HASH_WAIT = 0.5  # seconds a request waits for a free slot before it is answered 429
 _slots = threading.BoundedSemaphore(MAX_HASHING)
+
+
+def share_hashing(processes: int) -> int:
+    """Make this process's bound its share of MAX_HASHING among ``processes`` worker processes (at least one
+    each), so that ``serve --workers N`` does not multiply the memory sign-ins may take; returns the share."""
+    global _slots
+    share = max(1, MAX_HASHING // processes)
+    _slots = threading.BoundedSemaphore(share)
+    return share
 _DUMMY: list[str] = []  # a hash to verify against when the name is unknown, so both take the same time
 
 

@@ -22,6 +22,7 @@ from .activity import sign_heads
 from .clock import Clock
 from .core import Evaluator, LogKey, load_key
 from .db import Database, locate, open_database, upgrade
+from .passwords import share_hashing
 from .roles import AUDITOR, HR, SUPERVISOR, Roles
 
 LOG = logging.getLogger("eligibility.service")
@@ -126,7 +127,8 @@ def serve_workers(database: Database, *, rules_dir: str, host: str, port: int, w
     config = {"db": database.location.given, "rules_dir": rules_dir, "trusted_header": trusted_header,
               "secret": session_secret(database, secret),
               "key_file": database.key.source if database.key is not None else None,
-              "mail": {**asdict(mail.smtp), "sender": mail.sender} if mail is not None else None}
+              "mail": {**asdict(mail.smtp), "sender": mail.sender} if mail is not None else None,
+              "workers": workers}
     os.environ[WORKER_ENV] = json.dumps(config)  # read by the workers only; the environment is private to the user
     echo(f"Serving the store {database.location.describe()} on http://{host}:{port}/ with {workers} worker "
          f"processes (sign in at /login; API under /api/v1); Ctrl-C stops them")
@@ -144,6 +146,7 @@ def worker_app():
 
     config = json.loads(os.environ[WORKER_ENV])
     hide_secrets_in_logs()
+    share_hashing(int(config.get("workers") or 1))  # the service's Argon2 bound, shared among its processes
     database = open_database(config["db"], key=load_key(config["key_file"]))
     evaluator = store_rules(database, config["rules_dir"]) or Evaluator.from_dir(config["rules_dir"])
     app = create_app(database, evaluator, trusted_header=config["trusted_header"], secret=config["secret"],
