@@ -9,7 +9,9 @@ import hmac
 import secrets
 from dataclasses import dataclass, field
 
-from fastapi import HTTPException, Request
+from typing import Annotated
+
+from fastapi import Depends, HTTPException, Request
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 from . import accounts, activity, limits, passwords
@@ -218,6 +220,9 @@ def sign_out(request: Request, caller: Caller) -> None:
                         subject=f"account {caller.name}", client=client_of(request))
 
 
-__all__ = ["TOO_LARGE", "CSRF_FIELD", "CSRF_HEADER", "Caller", "Denied", "LOGIN_COOKIE", "SESSION_COOKIE", "authorized",
+CallerDep = Annotated[Caller, Depends(authorized)]  # the caller of a route in the permission table, checked
+
+
+__all__ = ["TOO_LARGE", "CSRF_FIELD", "CSRF_HEADER", "Caller", "CallerDep", "Denied", "LOGIN_COOKIE", "SESSION_COOKIE", "authorized",
            "check_csrf", "clear_cookie", "client_of", "identify", "not_found", "read_session", "serializer",
            "session_value", "set_cookie", "sign_in", "sign_out", "THROTTLE_AFTER", "THROTTLE_MAX", "THROTTLE_WINDOW"]

@@ -8,13 +8,13 @@ from __future__ import annotations
 import functools
 import secrets
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
 from . import auth
 from .actions import Refused, staffing
 from .actions import accounts as act
-from .auth import Caller, Denied, authorized, client_of
+from .auth import Caller, CallerDep, Denied, client_of
 from .clock import ClockDep
 from .pages import BUILTIN_TITLES, page_route, show
 from .web import page
@@ -81,12 +81,12 @@ def _accounts_page(request: Request, caller: Caller, clock, status: int = 200, i
 
 
 @page_route(router, "page.accounts")
-def accounts_page(request: Request, clock: ClockDep, caller: Caller = Depends(authorized)):
+def accounts_page(request: Request, clock: ClockDep, caller: CallerDep):
     return _accounts_page(request, caller, clock)
 
 
 @page_route(router, "page.account_create")
-async def account_create(request: Request, clock: ClockDep, caller: Caller = Depends(authorized)):
+async def account_create(request: Request, clock: ClockDep, caller: CallerDep):
     """Add an account; the answer shows its invitation link once (no redirect, so that it is not lost)."""
     from fastapi.concurrency import run_in_threadpool
 
@@ -111,7 +111,7 @@ async def account_create(request: Request, clock: ClockDep, caller: Caller = Dep
 
 
 @page_route(router, "page.account_contact")
-async def account_contact(request: Request, name: str, caller: Caller = Depends(authorized)):
+async def account_contact(request: Request, name: str, caller: CallerDep):
     """Set an account's e-mail address and whether it receives the digest (404 beyond HR's agency)."""
     from fastapi.concurrency import run_in_threadpool
 
@@ -128,7 +128,7 @@ async def account_contact(request: Request, name: str, caller: Caller = Depends(
 
 
 @page_route(router, "page.account_invite")
-def account_invite(request: Request, name: str, clock: ClockDep, caller: Caller = Depends(authorized)):
+def account_invite(request: Request, name: str, clock: ClockDep, caller: CallerDep):
     try:
         invited = act.invite_again(request.app.state.service, caller, clock, client_of(request), name)
     except Denied as exc:
@@ -139,7 +139,7 @@ def account_invite(request: Request, name: str, clock: ClockDep, caller: Caller 
 
 
 @page_route(router, "page.account_disable")
-def account_disable(request: Request, name: str, clock: ClockDep, caller: Caller = Depends(authorized)):
+def account_disable(request: Request, name: str, clock: ClockDep, caller: CallerDep):
     try:
         act.disable(request.app.state.service, caller, client_of(request), name)
     except Denied as exc:
@@ -150,7 +150,7 @@ def account_disable(request: Request, name: str, clock: ClockDep, caller: Caller
 
 
 @page_route(router, "page.token_revoke")
-def token_revoke(request: Request, name: str, token_id: str, clock: ClockDep, caller: Caller = Depends(authorized)):
+def token_revoke(request: Request, name: str, token_id: str, clock: ClockDep, caller: CallerDep):
     if not token_id.isdigit() or len(token_id) > 18:
         raise Denied(404, f"no token {token_id[:20]!r} of account {name!r}")
     act.revoke(request.app.state.service, caller, clock, client_of(request), name, int(token_id))

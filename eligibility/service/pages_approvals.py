@@ -6,11 +6,11 @@ person does not undo the others: the result page says exactly who was recorded a
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Request
 
 from .actions import Refused, endorsements
 from .actions.inbox import SOON_DAYS, a_kind, after_words, inbox
-from .auth import Caller, authorized, client_of
+from .auth import Caller, CallerDep, client_of
 from .clock import ClockDep
 from .pages import page_route, show, status_label
 
@@ -19,7 +19,7 @@ MAX_BULK = 100  # people approved at once
 
 
 @page_route(router, "page.approvals")
-def approvals_page(request: Request, clock: ClockDep, caller: Caller = Depends(authorized),
+def approvals_page(request: Request, clock: ClockDep, caller: CallerDep,
                    agency: str | None = None):
     """Ready for you (oldest wait first), after another role, coming up within a year, blocked; a check box on each
     person ready or waiting, to give the same endorsement to several at once."""
@@ -65,7 +65,7 @@ def _picked(request: Request, values: list[str], caller: Caller, agency: str | N
 
 
 @page_route(router, "page.approvals_confirm")
-def approvals_confirm(request: Request, clock: ClockDep, caller: Caller = Depends(authorized),
+def approvals_confirm(request: Request, clock: ClockDep, caller: CallerDep,
                       agency: str | None = None):
     """The one confirmation: each person picked and what will be recorded in the caller's name."""
     today = clock.today()
@@ -79,7 +79,7 @@ def approvals_confirm(request: Request, clock: ClockDep, caller: Caller = Depend
 
 
 @page_route(router, "page.approvals_record")
-async def approvals_record(request: Request, clock: ClockDep, caller: Caller = Depends(authorized),
+async def approvals_record(request: Request, clock: ClockDep, caller: CallerDep,
                            agency: str | None = None):
     """Record each confirmed endorsement in turn, each its own; the page lists who was recorded and who was not."""
     from fastapi.concurrency import run_in_threadpool

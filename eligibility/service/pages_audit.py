@@ -9,14 +9,14 @@ import json
 import re
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from . import activity, store
 from .action_words import action_words
 from .actions import audit as audit_actions
 from .actions.verifying import parse_anchors, verify_logs
-from .auth import Caller, authorized, not_found
+from .auth import Caller, CallerDep, not_found
 from .core import AuditError
 from .pages import agency_title, page_route, show, status_label
 from .pages_employee import _paths
@@ -50,7 +50,7 @@ def _search(request: Request, caller: Caller, agency: str | None, employee: str 
 
 
 @page_route(router, "page.audit")
-def audit_page(request: Request, as_of: AsOf, since: Since, caller: Caller = Depends(authorized),
+def audit_page(request: Request, as_of: AsOf, since: Since, caller: CallerDep,
                agency: str | None = None, employee: str | None = None, page: str = "1"):
     """Entries newest first, a hundred a page, filtered by employee (an id in any case, or part of a name as the
     store holds it), as-of date and recorded-since date; the same entries as CSV (audit.csv)."""
@@ -76,7 +76,7 @@ def audit_page(request: Request, as_of: AsOf, since: Since, caller: Caller = Dep
 
 
 @page_route(router, "page.audit_csv")
-def audit_csv(request: Request, as_of: AsOf, since: Since, caller: Caller = Depends(authorized),
+def audit_csv(request: Request, as_of: AsOf, since: Since, caller: CallerDep,
               agency: str | None = None, employee: str | None = None):
     """The entries the same search finds, oldest first, every cell neutralised."""
     found, names, _, _ = _search(request, caller, agency, employee, as_of, since)
@@ -89,7 +89,7 @@ def _entry(request: Request, caller: Caller, decision_id: str):
 
 
 @page_route(router, "page.audit_entry")
-def audit_entry(request: Request, decision_id: str, caller: Caller = Depends(authorized)):
+def audit_entry(request: Request, decision_id: str, caller: CallerDep):
     state = request.app.state.service
     entry = _entry(request, caller, decision_id)
     try:
@@ -110,7 +110,7 @@ def audit_entry(request: Request, decision_id: str, caller: Caller = Depends(aut
 
 
 @page_route(router, "page.audit_verify")
-def audit_verify(request: Request, caller: Caller = Depends(authorized), anchor: str | None = None):
+def audit_verify(request: Request, caller: CallerDep, anchor: str | None = None):
     """Both chains, each against the anchors written down earlier (``SEQ:SHA256`` for the decision log,
     ``activity:SEQ:SHA256`` for the activity log; several separated by spaces)."""
     given = (anchor or "").strip()[:2000]
@@ -158,7 +158,7 @@ def field_diff(before: dict, after: dict) -> list[dict]:
 
 
 @page_route(router, "page.audit_replay")
-def audit_replay_page(request: Request, decision_id: str, caller: Caller = Depends(authorized)):
+def audit_replay_page(request: Request, decision_id: str, caller: CallerDep):
     """The API's replay (decided again from the stored record and the rules in force, compared byte for byte),
     with what changed field by field: the decision, the record (or the record's changes in the activity log
     since, when the log holds only its hash), the positions and the rules."""
@@ -179,7 +179,7 @@ def audit_replay_page(request: Request, decision_id: str, caller: Caller = Depen
 
 
 @page_route(router, "page.activity")
-def activity_page(request: Request, caller: Caller = Depends(authorized), agency: str | None = None,
+def activity_page(request: Request, caller: CallerDep, agency: str | None = None,
                   subject: str | None = None, changes: str | None = None, page: str = "1", who: str | None = None):
     """The activity log, newest first: who changed what and when, with the fields that changed (sign-ins left
     out on request)."""

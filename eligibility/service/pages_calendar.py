@@ -3,11 +3,11 @@ without signing in: the address is the credential, so an unknown, ended or disab
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
 from .actions import calendar, notify
-from .auth import Caller, authorized, not_found
+from .auth import Caller, CallerDep, not_found
 from .clock import ClockDep
 from .pages import page_route, show
 
@@ -28,24 +28,24 @@ def _page(request: Request, caller: Caller, address: str | None = None, ended: b
 
 
 @page_route(router, "page.calendar")
-def calendar_page(request: Request, caller: Caller = Depends(authorized)):
+def calendar_page(request: Request, caller: CallerDep):
     return _page(request, caller, ended=request.query_params.get("ended") == "1")
 
 
 @page_route(router, "page.calendar_create")
-def calendar_create(request: Request, clock: ClockDep, caller: Caller = Depends(authorized)):
+def calendar_create(request: Request, clock: ClockDep, caller: CallerDep):
     token = calendar.create(request.app.state.service, caller.account, clock, _client(request))
     return _page(request, caller, address=str(request.base_url).rstrip("/") + f"/calendar/{token}.ics")
 
 
 @page_route(router, "page.calendar_revoke")
-def calendar_revoke(request: Request, clock: ClockDep, caller: Caller = Depends(authorized)):
+def calendar_revoke(request: Request, clock: ClockDep, caller: CallerDep):
     calendar.revoke(request.app.state.service, caller.account, clock, _client(request))
     return RedirectResponse("/calendar?ended=1", status_code=303)
 
 
 @page_route(router, "page.digest")
-async def digest_setting(request: Request, caller: Caller = Depends(authorized)):
+async def digest_setting(request: Request, caller: CallerDep):
     """The caller's own digest on or off (the form's ``digest`` field: on or off)."""
     form = await request.form()
     wanted = str(form.get("digest") or "") == "on"

@@ -10,12 +10,12 @@ from __future__ import annotations
 import datetime as dt
 import functools
 
-from fastapi import APIRouter, Depends, Form, Request
+from fastapi import APIRouter, Form, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import RedirectResponse
 
 from . import store
-from .auth import Caller, Denied, authorized
+from .auth import Caller, CallerDep, Denied
 from .core import AuditError, Decision, DecisionLog, key_date_text, person_timeline_svg
 from .pages import day_or_none, page_route, show, status_label
 from .pages_words import employee_url, in_words, missing, outcome_of
@@ -120,7 +120,7 @@ def _how(detail: dict) -> str:
 
 @page_route(router, "page.employee")
 def employee_page(request: Request, agency: str, employee_id: str, clock: ClockDep, as_of: AsOf,
-                  caller: Caller = Depends(authorized), endorsed: str | None = None):
+                  caller: CallerDep, endorsed: str | None = None):
     return _employee(request, caller, clock, agency, employee_id, as_of, endorsed)
 
 
@@ -193,7 +193,7 @@ def _askable(d, roles, agency: str) -> list[dict]:
 
 @page_route(router, "page.paper_endorse")
 async def paper_endorse(request: Request, agency: str, employee_id: str, clock: ClockDep,
-                        caller: Caller = Depends(authorized)):
+                        caller: CallerDep):
     """HR enters an endorsement signed on paper (which kind by which role, its date and the paper's reference)
     through the use-case layer's own action; listed as entered by HR's account from that paper."""
     form = await request.form()
@@ -245,14 +245,14 @@ def _confirm(request: Request, caller: Caller, clock: Clock, agency: str, employ
 
 
 @page_route(router, "page.endorse_confirm")
-def endorse_confirm(request: Request, agency: str, employee_id: str, clock: ClockDep, kind: str = "",
-                    caller: Caller = Depends(authorized)):
+def endorse_confirm(request: Request, agency: str, employee_id: str, clock: ClockDep, caller: CallerDep,
+                    kind: str = ""):
     """What will be recorded, in whose name, toward which level; a comment box; Confirm or go back."""
     return _confirm(request, caller, clock, agency, employee_id, kind)
 
 
 @page_route(router, "page.endorse")
-def endorse(request: Request, agency: str, employee_id: str, clock: ClockDep, caller: Caller = Depends(authorized),
+def endorse(request: Request, agency: str, employee_id: str, clock: ClockDep, caller: CallerDep,
             kind: str = Form(""), comment: str = Form("")):
     """Record the confirmed endorsement through the use-case layer (the API's checks and activity-log entry),
     then back to the employee page, decided again."""
@@ -274,7 +274,7 @@ def _back(request: Request, caller: Caller, clock: Clock, agency: str, employee_
 
 
 @page_route(router, "page.decline")
-def decline(request: Request, agency: str, employee_id: str, clock: ClockDep, caller: Caller = Depends(authorized),
+def decline(request: Request, agency: str, employee_id: str, clock: ClockDep, caller: CallerDep,
             kind: str = Form(""), reason: str = Form(""), send_back: str = Form(""), version: str = Form("")):
     """Decline, or send back to the supervisor, with a reason (from the confirmation page); the record does not
     change. Back to the employee page, which shows it."""
@@ -289,7 +289,7 @@ def decline(request: Request, agency: str, employee_id: str, clock: ClockDep, ca
 
 
 @page_route(router, "page.withdraw")
-def withdraw(request: Request, agency: str, employee_id: str, clock: ClockDep, caller: Caller = Depends(authorized),
+def withdraw(request: Request, agency: str, employee_id: str, clock: ClockDep, caller: CallerDep,
              kind: str = Form(""), date: str = Form(""), toward: str = Form(""), version: str = Form(""),
              reason: str = Form("")):
     """Withdraw one's own endorsement (made from the page's record version); it stays listed as withdrawn."""
@@ -306,7 +306,7 @@ def withdraw(request: Request, agency: str, employee_id: str, clock: ClockDep, c
 
 
 @page_route(router, "page.ask")
-def ask(request: Request, agency: str, employee_id: str, clock: ClockDep, caller: Caller = Depends(authorized),
+def ask(request: Request, agency: str, employee_id: str, clock: ClockDep, caller: CallerDep,
         what: str = Form(""), note: str = Form(""), version: str = Form("")):
     """A supervisor asks an endorsing role (``what``: ROLE:KIND) for an endorsement; shown in its inbox."""
     role, _, kind = what[:130].partition(":")

@@ -13,14 +13,14 @@ import re
 import tempfile
 from pathlib import Path
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import RedirectResponse, Response
 
 from . import store
 from .actions import Refused, decisions, imports, mappings, positions, version_of
 from .actions.records import merge_patch
-from .auth import Caller, Denied, authorized, client_of
+from .auth import Caller, CallerDep, Denied, client_of
 from .clock import ClockDep
 from .core import (EligibilityError, InputError, ProposalError, anonymise, assess, impact_markdown, parse_yaml,
                    proposal_from_document, self_contained)
@@ -47,7 +47,7 @@ def _agency(request: Request, caller: Caller) -> str:
 
 
 @page_route(router, "page.hr")
-def hr_page(request: Request, clock: ClockDep, caller: Caller = Depends(authorized)):
+def hr_page(request: Request, clock: ClockDep, caller: CallerDep):
     found = positions.overview(request.app.state.service, caller, _agency(request, caller))
     done = {k: request.query_params.get(k) for k in ("imported", "added", "changed", "separated", "recorded",
                                                       "as_of", "source") if request.query_params.get(k)}
@@ -157,7 +157,7 @@ def _checked(request: Request, caller: Caller, files: list[tuple[str, bytes]], s
 
 
 @page_route(router, "page.import_check")
-async def import_check(request: Request, caller: Caller = Depends(authorized)):
+async def import_check(request: Request, caller: CallerDep):
     """Read the uploaded file as an import would, save nothing, and show every bad record (row and field) or what
     importing it would change, person by person and field by field (removals first), with a button that imports
     exactly this file into exactly the data it was previewed against. An HR system's export (the form's ``export``
@@ -170,7 +170,7 @@ async def import_check(request: Request, caller: Caller = Depends(authorized)):
 
 
 @page_route(router, "page.import_save")
-async def import_save(request: Request, clock: ClockDep, caller: Caller = Depends(authorized)):
+async def import_save(request: Request, clock: ClockDep, caller: CallerDep):
     """Import the file previewed on the previous page (read again: all of it or nothing), only into the agency data
     version it was previewed against, and an export only through the mapping version it was previewed with; when
     either moved on, the preview is shown again (409). The people missing from the file are marked separated only
@@ -214,7 +214,7 @@ async def import_save(request: Request, clock: ClockDep, caller: Caller = Depend
 
 # -- recording decisions ----------------------------------------------------------------------------------------
 @page_route(router, "page.decisions_record")
-async def decisions_record_page(request: Request, clock: ClockDep, caller: Caller = Depends(authorized)):
+async def decisions_record_page(request: Request, clock: ClockDep, caller: CallerDep):
     form = await _form(request)
     day = day_or_none(str(form.get("as_of") or ""), "'as of'")
     agency = _agency(request, caller)
@@ -242,12 +242,12 @@ def _positions_page(request: Request, caller: Caller, status: int = 200, error: 
 
 
 @page_route(router, "page.positions")
-def positions_page(request: Request, caller: Caller = Depends(authorized)):
+def positions_page(request: Request, caller: CallerDep):
     return _positions_page(request, caller)
 
 
 @page_route(router, "page.position_save")
-async def position_save(request: Request, caller: Caller = Depends(authorized)):
+async def position_save(request: Request, caller: CallerDep):
     """Add a position, or mark one vacant or filled, through the API's position routes (their validation)."""
     form = await _form(request)
     agency = _agency(request, caller)
@@ -315,7 +315,7 @@ text-align:left;vertical-align:top}}th{{background:#f6f8fa}}code{{font-size:.9em
 
 
 @page_route(router, "page.reclass")
-async def reclass_page(request: Request, caller: Caller = Depends(authorized)):
+async def reclass_page(request: Request, caller: CallerDep):
     """A proposal's impact on the stored roster: shown on the page, or downloaded as the Markdown or HTML staff
     report (names replaced by employee ids when anonymised)."""
     from html import escape

@@ -5,12 +5,12 @@ cases in service/actions/mappings.py."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import RedirectResponse
 
 from .actions import Refused, mappings
-from .auth import Caller, Denied, authorized, client_of
+from .auth import Caller, CallerDep, Denied, client_of
 from .clock import ClockDep
 from .pages import page_route, show
 from .pages_hr import _agency, _form, _safe_name, _uploads
@@ -39,12 +39,12 @@ def _mapping_page(request: Request, caller: Caller, status: int = 200, *, text: 
 
 
 @page_route(router, "page.mapping")
-def mapping_page(request: Request, caller: Caller = Depends(authorized)):
+def mapping_page(request: Request, caller: CallerDep):
     return _mapping_page(request, caller)
 
 
 @page_route(router, "page.mapping_save")
-async def mapping_save(request: Request, clock: ClockDep, caller: Caller = Depends(authorized)):
+async def mapping_save(request: Request, clock: ClockDep, caller: CallerDep):
     """Save the mapping text of the form (or an uploaded mapping file) as the agency's next version, made from the
     version the page showed: a mapping saved since is reported (409) and the text kept in the form to compare."""
     form = await _form(request)
@@ -70,7 +70,7 @@ async def mapping_save(request: Request, clock: ClockDep, caller: Caller = Depen
 
 
 @page_route(router, "page.mapping_propose")
-async def mapping_propose(request: Request, caller: Caller = Depends(authorized)):
+async def mapping_propose(request: Request, caller: CallerDep):
     """A mapping proposed from an uploaded export, shown in the form to check and save (nothing is saved)."""
     form = await _form(request)
     found = await _uploads(form, "export")

@@ -13,13 +13,13 @@ import typing
 from decimal import Decimal
 from typing import Any
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import RedirectResponse
 
 from . import accounts
 from .actions import Refused, endorsements, needed, records, version_of
-from .auth import Caller, authorized, client_of
+from .auth import Caller, CallerDep, client_of
 from .clock import ClockDep
 from .core import Employee, record_json
 from .pages import page_route, show
@@ -209,14 +209,14 @@ def missing_fields(form) -> list[str]:
 
 
 @page_route(router, "page.record_edit")
-def record_edit(request: Request, agency: str, employee_id: str, caller: Caller = Depends(authorized)):
+def record_edit(request: Request, agency: str, employee_id: str, caller: CallerDep):
     row = records.read(request.app.state.service, caller, agency, employee_id)
     return _editor(request, caller, agency, employee_id, json.loads(row["record_json"]), row["version"])
 
 
 @page_route(router, "page.record_save")
 async def record_save(request: Request, agency: str, employee_id: str, clock: ClockDep,
-                      caller: Caller = Depends(authorized)):
+                      caller: CallerDep):
     """Save the editor's form as a new version made from the form's ``version`` (428 without it, 422 when the form
     lacks the editor's fields: nothing changes). The endorsements stay the stored ones."""
     form = await request.form()
@@ -277,7 +277,7 @@ def _history(request: Request, caller: Caller, agency: str, employee_id: str, st
 
 
 @page_route(router, "page.history")
-def record_history(request: Request, agency: str, employee_id: str, caller: Caller = Depends(authorized)):
+def record_history(request: Request, agency: str, employee_id: str, caller: CallerDep):
     """Every kept version of the record, newest first: when, who, through what, which fields changed; HR restores
     one from here (a new version; endorsements recorded in the service since stay)."""
     return _history(request, caller, agency, employee_id)
@@ -285,7 +285,7 @@ def record_history(request: Request, agency: str, employee_id: str, caller: Call
 
 @page_route(router, "page.restore")
 async def record_restore(request: Request, agency: str, employee_id: str, clock: ClockDep,
-                         caller: Caller = Depends(authorized)):
+                         caller: CallerDep):
     form = await request.form()
     state = request.app.state.service
     wanted = str(form.get("restore") or "")

@@ -4,11 +4,11 @@ loaded is reported and left alone. It calls service/actions/staffing.py."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Request
 from fastapi.concurrency import run_in_threadpool
 
 from .actions import Refused, staffing
-from .auth import Caller, Denied, authorized, client_of
+from .auth import Caller, CallerDep, Denied, client_of
 from .clock import ClockDep
 from .pages import page_route, show
 from .pages_hr import _agency, _form
@@ -37,12 +37,12 @@ def _page(request: Request, caller: Caller, status: int = 200, **values):
 
 
 @page_route(router, "page.supervisors")
-def supervisors_page(request: Request, caller: Caller = Depends(authorized)):
+def supervisors_page(request: Request, caller: CallerDep):
     return _page(request, caller)
 
 
 @page_route(router, "page.supervisors_assign")
-async def supervisors_assign(request: Request, clock: ClockDep, caller: Caller = Depends(authorized)):
+async def supervisors_assign(request: Request, clock: ClockDep, caller: CallerDep):
     """First the confirmation naming each person chosen and the supervisor; confirmed, the assignment itself, with
     what was changed and what was left alone (and why)."""
     form = await _form(request)

@@ -6,13 +6,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, Depends, Path, Request
+from fastapi import APIRouter, Path, Request
 from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
 from .accounts import TokenInfo as TokenOut
 from .actions import accounts as act
-from .auth import Caller, authorized, client_of
+from .auth import CallerDep, client_of
 from .clock import ClockDep
 from .permissions import PERMISSIONS
 from .responses import json_response
@@ -72,7 +72,7 @@ def _invited(found: act.Invited, status: int) -> Response:
 
 
 @route("accounts.list", AccountsOut)
-def accounts_list(request: Request, clock: ClockDep, caller: Caller = Depends(authorized)) -> Response:
+def accounts_list(request: Request, clock: ClockDep, caller: CallerDep) -> Response:
     """The accounts of the caller's agency, each with its state (invited, active, disabled) and its API tokens."""
     items = act.listing(request.app.state.service, caller, clock)
     return json_response({"agency": caller.account.agency, "items": items})
@@ -80,7 +80,7 @@ def accounts_list(request: Request, clock: ClockDep, caller: Caller = Depends(au
 
 @route("account.create", InvitedOut)
 def account_create(request: Request, body: NewAccount, clock: ClockDep,
-                   caller: Caller = Depends(authorized)) -> Response:
+                   caller: CallerDep) -> Response:
     """A supervisor, HR or auditor account of the caller's agency, and its one-time invitation link (shown in this
     answer only; valid 72 hours). An endorsing role is refused (403): the server's operator creates those."""
     found = act.create(request.app.state.service, caller, clock, client_of(request), body.name, body.role,
@@ -89,27 +89,27 @@ def account_create(request: Request, body: NewAccount, clock: ClockDep,
 
 
 @route("account.invite", InvitedOut)
-def account_invite(request: Request, name: str, clock: ClockDep, caller: Caller = Depends(authorized)) -> Response:
+def account_invite(request: Request, name: str, clock: ClockDep, caller: CallerDep) -> Response:
     """A new invitation link for an account that has no password yet (the previous link stops working)."""
     return _invited(act.invite_again(request.app.state.service, caller, clock, client_of(request), name), 200)
 
 
 @route("account.disable", AccountOut)
-def account_disable(request: Request, name: str, caller: Caller = Depends(authorized)) -> Response:
+def account_disable(request: Request, name: str, caller: CallerDep) -> Response:
     """Disable an account of the caller's agency: its sessions and tokens end at once."""
     account = act.disable(request.app.state.service, caller, client_of(request), name)
     return json_response({**account.public(), "state": account.state})
 
 
 @route("tokens.list", TokensOut)
-def tokens_list(request: Request, name: str, clock: ClockDep, caller: Caller = Depends(authorized)) -> Response:
+def tokens_list(request: Request, name: str, clock: ClockDep, caller: CallerDep) -> Response:
     """An account's API tokens (never the token itself)."""
     return json_response({"account": name, "items": act.tokens(request.app.state.service, caller, clock, name)})
 
 
 @route("token.revoke", TokenOut)
-def token_revoke(request: Request, name: str, clock: ClockDep, token_id: int = Path(ge=1, le=MAX_ID),
-                 caller: Caller = Depends(authorized)) -> Response:
+def token_revoke(request: Request, name: str, clock: ClockDep, caller: CallerDep,
+                 token_id: int = Path(ge=1, le=MAX_ID)) -> Response:
     """Revoke one API token: it stops working at once and stays listed as revoked."""
     return json_response(act.revoke(request.app.state.service, caller, clock, client_of(request), name, token_id))
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from fastapi import APIRouter, Body, Depends, Header, Request
+from fastapi import APIRouter, Body, Header, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
 from pydantic import BaseModel, Field
@@ -14,7 +14,7 @@ from pydantic import BaseModel, Field
 from . import store
 from .actions import Refused, decisions, imports, needed, positions, scope, version_of
 from .actions.records import merge_patch
-from .auth import Caller, Denied, authorized, client_of
+from .auth import Caller, CallerDep, Denied, client_of
 from .clock import ClockDep
 from .core import (
     InputError,
@@ -66,7 +66,7 @@ def input_error(exc: InputError, status: int = 422) -> Denied:
 
 # -- positions ----------------------------------------------------------------------------------------------
 @route("positions.list", ["positions"])
-def positions_list(request: Request, agency: str, caller: Caller = Depends(authorized)) -> Response:
+def positions_list(request: Request, agency: str, caller: CallerDep) -> Response:
     agency, found = positions.listing(request.app.state.service, caller, agency)
     return json_response({"agency": agency, "items": [p.model_dump(mode="json", by_alias=True) for p in found]})
 
@@ -78,14 +78,13 @@ def _position(request: Request, caller: Caller, agency: str, position_id: str, m
 
 
 @route("position.replace", ["positions"])
-def position_replace(request: Request, agency: str, position_id: str, body: Any = Body(...),
-                     caller: Caller = Depends(authorized)) -> Response:
+def position_replace(request: Request, agency: str, position_id: str, caller: CallerDep,
+                     body: Any = Body(...)) -> Response:
     return _position(request, caller, agency, position_id, lambda current: body)
 
 
 @route("position.patch", ["positions"])
-def position_patch(request: Request, agency: str, position_id: str, body: Any = Body(...),
-                   caller: Caller = Depends(authorized)) -> Response:
+def position_patch(request: Request, agency: str, position_id: str, caller: CallerDep, body: Any = Body(...)) -> Response:
     def make(current):
         if current is None:
             raise Refused(404, f"no position {position_id!r}")
@@ -100,7 +99,7 @@ def _flags(replace: bool, confirm_separations: bool) -> dict:
 
 
 @route("roster.preview", ["roster"])
-async def roster_preview(request: Request, agency: str, caller: Caller = Depends(authorized),
+async def roster_preview(request: Request, agency: str, caller: CallerDep,
                          replace: bool = True, confirm_separations: bool = False) -> Response:
     """What importing this roster (YAML or JSON) would change, person by person and field by field, anything
     removed first; its ``version`` (also the ETag) is the agency data version to send back in If-Match."""
@@ -112,7 +111,7 @@ async def roster_preview(request: Request, agency: str, caller: Caller = Depends
 
 
 @route("roster.import", ["roster"])
-async def roster_import(request: Request, agency: str, clock: ClockDep, caller: Caller = Depends(authorized),
+async def roster_import(request: Request, agency: str, clock: ClockDep, caller: CallerDep,
                         if_match: str | None = Header(None), replace: bool = True,
                         confirm_separations: bool = False) -> Response:
     """Merge a whole roster (YAML, or JSON) into the agency: all of it or nothing, every bad record listed. If-Match
@@ -149,7 +148,7 @@ def _loaded(request: Request, caller: Caller, agency: str, text: str):
 
 
 @route("roster.export", ["roster"])
-def roster_export(request: Request, agency: str, clock: ClockDep, caller: Caller = Depends(authorized)) -> Response:
+def roster_export(request: Request, agency: str, clock: ClockDep, caller: CallerDep) -> Response:
     """The stored roster as a YAML roster file: ``eligibility roster`` decides it as the service does. The ETag is
     the agency data version (send it back in If-Match to import an edited copy)."""
     state = request.app.state.service
@@ -165,7 +164,7 @@ def roster_export(request: Request, agency: str, clock: ClockDep, caller: Caller
 
 # -- reclassification -----------------------------------------------------------------------------------------
 @route("reclass.assess", ["reclassification"])
-async def reclass_assess(request: Request, as_of: AsOf, caller: Caller = Depends(authorized)) -> Response:
+async def reclass_assess(request: Request, as_of: AsOf, caller: CallerDep) -> Response:
     """A proposal (YAML or JSON, as ``eligibility reclass`` reads) against the stored roster of its agency: the
     reclassification impact model, as ``eligibility reclass --format json`` writes it."""
     text = await text_body(request)
@@ -198,7 +197,7 @@ class RecordRequest(BaseModel):
 
 @route("decisions.record", ["decision log"])
 def decisions_record(request: Request, body: RecordRequest, clock: ClockDep,
-                     caller: Caller = Depends(authorized)) -> Response:
+                     caller: CallerDep) -> Response:
     """Decide every stored employee of the agency and append each decision to the decision log (as ``roster
     --record``), with the caller as the actor."""
     return json_response(decisions.record(request.app.state.service, caller, clock, body.agency, body.as_of,

@@ -6,13 +6,13 @@ from __future__ import annotations
 import itertools
 import json
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
 from . import activity
 from .actions import audit as audit_actions
 from .actions.verifying import MAX_ANCHORS, parse_anchors, verify_logs
-from .auth import Caller, Denied, authorized
+from .auth import Caller, CallerDep, Denied
 from .core import AuditError
 from .params import AsOf, Since
 from .permissions import PERMISSIONS
@@ -41,7 +41,7 @@ def _log(request: Request):
 
 
 @route("audit.entries")
-def audit_entries(request: Request, caller: Caller = Depends(authorized), agency: str | None = None,
+def audit_entries(request: Request, caller: CallerDep, agency: str | None = None,
                   employee: str | None = Query(None, max_length=200), since: Since = None,
                   as_of: AsOf = None, after: int = Query(0, ge=0, le=MAX_SEQ),
                   limit: int = Query(100, ge=1, le=MAX_LIMIT)) -> Response:
@@ -55,7 +55,7 @@ def audit_entries(request: Request, caller: Caller = Depends(authorized), agency
 
 
 @route("audit.verify")
-def audit_verify(request: Request, caller: Caller = Depends(authorized),
+def audit_verify(request: Request, caller: CallerDep,
                  anchor: list[str] = Query([], max_length=MAX_ANCHORS)) -> Response:
     """Both chains: the decision log (as ``eligibility audit verify``) and the activity log, each against the
     anchors given for it (``anchor=SEQ:SHA256`` or ``anchor=activity:SEQ:SHA256``, repeatable) and the log key."""
@@ -70,7 +70,7 @@ def audit_verify(request: Request, caller: Caller = Depends(authorized),
 
 
 @route("audit.replay")
-def audit_replay(request: Request, decision_id: str, caller: Caller = Depends(authorized)) -> Response:
+def audit_replay(request: Request, decision_id: str, caller: CallerDep) -> Response:
     """Decide a logged decision again from the record now in the store and the rules now in force, and compare it
     byte for byte with the logged one (naming the inputs that changed, and in ``sentences`` why: each criterion
     that changed and the activity entry that changed its input)."""
@@ -78,7 +78,7 @@ def audit_replay(request: Request, decision_id: str, caller: Caller = Depends(au
 
 
 @route("activity.entries")
-def activity_entries(request: Request, caller: Caller = Depends(authorized), agency: str | None = None,
+def activity_entries(request: Request, caller: CallerDep, agency: str | None = None,
                      subject: str | None = Query(None, max_length=300), action: str | None = Query(None, max_length=60),
                      since: Since = None, after: int = Query(0, ge=0, le=MAX_SEQ),
                      limit: int = Query(100, ge=1, le=MAX_LIMIT)) -> Response:

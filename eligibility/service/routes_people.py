@@ -16,7 +16,7 @@ from pydantic import BaseModel, Field
 
 from . import store
 from .actions import endorsements, records, responses, scope, version_of
-from .auth import Caller, Denied, authorized, client_of, not_found
+from .auth import Caller, CallerDep, Denied, client_of, not_found
 from .clock import ClockDep
 from .core import STATUSES, RecordError, UndecidedItem
 from .deciding import keep
@@ -53,7 +53,7 @@ def actor(request: Request, caller: Caller) -> store.Actor:
 
 # -- the team list ----------------------------------------------------------------------------------------
 @route("employees.list")
-def employees_list(request: Request, clock: ClockDep, as_of: AsOf, caller: Caller = Depends(authorized),
+def employees_list(request: Request, clock: ClockDep, as_of: AsOf, caller: CallerDep,
                    agency: str | None = None, status: list[str] = Query(default=[]),
                    within_days: int | None = Query(None, ge=0, le=MAX_WITHIN), to: str | None = None) -> Response:
     """The caller's visible employees (a supervisor's team; an agency for every other role), each with the summary
@@ -93,7 +93,7 @@ def employees_list(request: Request, clock: ClockDep, as_of: AsOf, caller: Calle
 
 # -- one employee ---------------------------------------------------------------------------------------------
 @route("employee.read")
-def employee_read(request: Request, agency: str, employee_id: str, caller: Caller = Depends(authorized)) -> Response:
+def employee_read(request: Request, agency: str, employee_id: str, caller: CallerDep) -> Response:
     """The record as a roster file holds it; the ETag is its version (send it back in If-Match to edit)."""
     row = records.read(request.app.state.service, caller, agency, employee_id)
     return json_response(records.body(row), headers={"ETag": f'"{row["version"]}"'})
@@ -101,7 +101,7 @@ def employee_read(request: Request, agency: str, employee_id: str, caller: Calle
 
 @route("employee.decision")
 def employee_decision(request: Request, agency: str, employee_id: str, clock: ClockDep, as_of: AsOf,
-                      caller: Caller = Depends(authorized), to: str | None = None) -> Response:
+                      caller: CallerDep, to: str | None = None) -> Response:
     """Exactly the bytes ``eligibility check ROSTER ID --as-of DATE [--to SERIES:LEVEL] --format json`` prints."""
     state = request.app.state.service
     day, target = as_of or clock.today(), check_target(to)
@@ -143,7 +143,7 @@ class PaperEndorsement(BaseModel):
 
 @route("endorsements.list")
 def endorsements_list(request: Request, agency: str, employee_id: str,
-                      caller: Caller = Depends(authorized)) -> Response:
+                      caller: CallerDep) -> Response:
     """The endorsements on the record, each with its provenance: given in the service (account, role), entered by HR
     from paper (account, reference), imported from an HR-system file (file), or several of these; the withdrawn
     ones (who withdrew each, when, why), the declines and send-backs with their reasons, and supervisors' requests."""
@@ -158,7 +158,7 @@ def endorsements_list(request: Request, agency: str, employee_id: str,
 
 @route("endorsement.create")
 def endorsement_create(request: Request, agency: str, employee_id: str, body: NewEndorsement, clock: ClockDep,
-                       caller: Caller = Depends(authorized)) -> Response:
+                       caller: CallerDep) -> Response:
     """Record an endorsement by the caller's role: only a kind the agency's rules ask of that role; 409 when the
     employee already has a current one of that kind by that role toward that level."""
     given = endorsements.give(request.app.state.service, caller, clock, agency, employee_id, body.kind,
@@ -169,7 +169,7 @@ def endorsement_create(request: Request, agency: str, employee_id: str, body: Ne
 
 @route("endorsement.paper")
 def endorsement_paper(request: Request, agency: str, employee_id: str, body: PaperEndorsement, clock: ClockDep,
-                      caller: Caller = Depends(authorized)) -> Response:
+                      caller: CallerDep) -> Response:
     """HR enters an endorsement signed on paper by an endorsing role, with the paper's reference: the only way HR
     adds an endorsement (a record edit cannot). The same duplicate rule as in the service (409)."""
     given = endorsements.enter_paper(request.app.state.service, caller, clock, agency, employee_id, body.kind,
@@ -206,7 +206,7 @@ class EndorsementRequest(BaseModel):
 
 @route("endorsement.decline")
 def endorsement_decline(request: Request, agency: str, employee_id: str, body: Decline, clock: ClockDep,
-                        if_match: str | None = Header(None), caller: Caller = Depends(authorized)) -> Response:
+                        caller: CallerDep, if_match: str | None = Header(None)) -> Response:
     """Decline (or send back) with a reason: kept and logged; the record and its decision do not change. If-Match
     (the version read) is checked when given (412 when stale)."""
     done = responses.decline(request.app.state.service, caller, clock, agency, employee_id, body.kind, body.reason,
@@ -216,7 +216,7 @@ def endorsement_decline(request: Request, agency: str, employee_id: str, body: D
 
 @route("endorsement.withdraw")
 def endorsement_withdraw(request: Request, agency: str, employee_id: str, body: Withdrawal, clock: ClockDep,
-                         if_match: str | None = Header(None), caller: Caller = Depends(authorized)) -> Response:
+                         caller: CallerDep, if_match: str | None = Header(None)) -> Response:
     """Withdraw an endorsement the caller gave: a new record version without it (If-Match required: 428, 412);
     its provenance stays, listed as withdrawn."""
     done = endorsements.withdraw(request.app.state.service, caller, clock, agency, employee_id, body.kind,
@@ -227,7 +227,7 @@ def endorsement_withdraw(request: Request, agency: str, employee_id: str, body: 
 
 @route("endorsement.ask")
 def endorsement_ask(request: Request, agency: str, employee_id: str, body: EndorsementRequest, clock: ClockDep,
-                    if_match: str | None = Header(None), caller: Caller = Depends(authorized)) -> Response:
+                    caller: CallerDep, if_match: str | None = Header(None)) -> Response:
     """Ask an endorsing role for an endorsement the decision waits on: shown in its inbox and next digest. If-Match
     is checked when given (412 when stale)."""
     done = responses.ask(request.app.state.service, caller, clock, agency, employee_id, body.role, body.kind,
@@ -257,9 +257,8 @@ RECORD_BODY = {"requestBody": {"required": True, "content": {"application/json":
 
 
 @route("employee.replace", openapi_extra=RECORD_BODY)
-def employee_replace(request: Request, agency: str, employee_id: str, clock: ClockDep,
-                     if_match: str | None = Header(None), caller: Caller = Depends(authorized),
-                     body: Any = Depends(decimal_json)) -> Response:
+def employee_replace(request: Request, agency: str, employee_id: str, clock: ClockDep, caller: CallerDep,
+                     if_match: str | None = Header(None), body: Any = Depends(decimal_json)) -> Response:
     """The whole record, as a roster file's employee entry (JSON); errors name the field path. If-Match (the
     version read) is required: 428 without it, 412 when stale; the endorsements must be the stored ones."""
     return _saved(records.save(request.app.state.service, caller, clock, agency, employee_id, lambda row: body,
@@ -267,9 +266,8 @@ def employee_replace(request: Request, agency: str, employee_id: str, clock: Clo
 
 
 @route("employee.patch", openapi_extra=RECORD_BODY)
-def employee_patch(request: Request, agency: str, employee_id: str, clock: ClockDep,
-                   if_match: str | None = Header(None), caller: Caller = Depends(authorized),
-                   body: Any = Depends(decimal_json)) -> Response:
+def employee_patch(request: Request, agency: str, employee_id: str, clock: ClockDep, caller: CallerDep,
+                   if_match: str | None = Header(None), body: Any = Depends(decimal_json)) -> Response:
     """A JSON merge patch of the record (``{"supervisor": "kim"}``; ``null`` removes a field; lists are replaced).
     If-Match is required, as for a PUT."""
     if not isinstance(body, dict):
@@ -281,7 +279,7 @@ def employee_patch(request: Request, agency: str, employee_id: str, clock: Clock
 
 @route("employee.versions")
 def employee_versions(request: Request, agency: str, employee_id: str,
-                      caller: Caller = Depends(authorized)) -> Response:
+                      caller: CallerDep) -> Response:
     """Every kept version of the record, newest first: who, when, through what (import, edit, endorsement, restore,
     separation), the fields it changed, and the record itself."""
     row, kept = records.history(request.app.state.service, caller, agency, employee_id)
@@ -291,7 +289,7 @@ def employee_versions(request: Request, agency: str, employee_id: str,
 
 @route("employee.restore")
 def employee_restore(request: Request, agency: str, employee_id: str, version: int, clock: ClockDep,
-                     if_match: str | None = Header(None), caller: Caller = Depends(authorized)) -> Response:
+                     caller: CallerDep, if_match: str | None = Header(None)) -> Response:
     """A new version with the HR-owned fields of kept ``version``; endorsements recorded in the service since stay.
     If-Match (the current version) is required."""
     return _saved(records.restore(request.app.state.service, caller, clock, agency, employee_id, version,

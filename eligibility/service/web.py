@@ -6,12 +6,12 @@ from __future__ import annotations
 import secrets
 from urllib.parse import urlsplit
 
-from fastapi import APIRouter, Depends, Form, Request
+from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import BaseModel, Field
 
 from . import auth
-from .auth import Caller, Denied, authorized
+from .auth import CallerDep, Denied
 from .permissions import allowed
 from .responses import json_response
 
@@ -128,7 +128,7 @@ async def session_delete(request: Request) -> Response:
 
 
 @router.get("/api/v1/session", name="session.read", tags=["session"])
-def session_read(request: Request, caller: Caller = Depends(authorized)) -> Response:
+def session_read(request: Request, caller: CallerDep) -> Response:
     """Who is signed in, the CSRF token of their session and the actions they may call. Signed in by a trusted
     proxy header, this also starts a session, whose token unsafe requests then carry."""
     state = request.app.state.service
