@@ -239,11 +239,21 @@ PERMISSIONS.update({
                               write=True, summary="reject a proposed version, or withdraw one's own"),
 })
 
+# The agency's column mapping for HR-system exports in the API (the same use cases as HR's mapping page)
+PERMISSIONS.update({
+    "mapping.read": Rule("GET", f"{API}/agencies/{{agency}}/mapping", frozenset({HR}), "agency",
+                         summary="the agency's column mapping (ETag: its version; 0 when none) and every saved version"),
+    "mapping.save": Rule("PUT", f"{API}/agencies/{{agency}}/mapping", frozenset({HR}), "agency", write=True,
+                         summary="save a mapping as the next version, made from the one read (If-Match)"),
+    "mapping.propose": Rule("POST", f"{API}/agencies/{{agency}}/mapping/proposal", frozenset({HR}), "agency",
+                            summary="a mapping proposed from an HR-system export (CSV body; saves nothing)"),
+})
+
 for _action, _rule in PERMISSIONS.items():  # the table's own invariants, checked on import
     assert not (_rule.write and AUDITOR in _rule.roles), f"{_action}: an auditor never writes"
     assert _rule.write == (_rule.method not in ("GET", "HEAD")) or _action in (
         "reclass.assess", "audit.replay", "page.import_check", "page.reclass",
-        "roster.preview", "page.mapping_propose"), f"{_action}: a write is a POST, PUT or PATCH"
+        "roster.preview", "page.mapping_propose", "mapping.propose"), f"{_action}: a write is a POST, PUT or PATCH"
 
 
 def rule(action: str) -> Rule:

@@ -12,7 +12,7 @@ from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
 from . import store
-from .actions import Refused, decisions, imports, needed, positions, scope, version_of
+from .actions import Refused, decisions, imports, mappings, needed, positions, scope, version_of
 from .actions.records import merge_patch
 from .auth import Caller, CallerDep, Denied, client_of
 from .clock import ClockDep
@@ -205,3 +205,47 @@ def decisions_record(request: Request, body: RecordRequest, clock: ClockDep,
 
 
 __all__ = ["router", "stored_agency"]
+
+
+# -- the column mapping for HR-system exports -----------------------------------------------------------------------
+class MappingIn(BaseModel):
+    text: str = Field(max_length=mappings.MAX_MAPPING)
+    via: str = "edited"
+
+
+def _mapping_agency(request: Request, caller: Caller, agency: str) -> str:
+    with request.app.state.service.db.read() as conn:
+        return stored_agency(conn, caller, agency)
+
+
+@route("mapping.read", ["mapping"])
+def mapping_read(request: Request, agency: str, caller: CallerDep) -> Response:
+    """The newest mapping (null when none was saved) and every version, newest first; the ETag is the newest's
+    version, to send back in If-Match when saving."""
+    agency = _mapping_agency(request, caller, agency)
+    kept = mappings.history(request.app.state.service.db, agency)
+    return json_response({"agency": agency, "current": kept[0] if kept else None, "versions": kept},
+                         headers={"ETag": f'"{kept[0]["version"] if kept else 0}"'})
+
+
+@route("mapping.save", ["mapping"])
+def mapping_save(request: Request, agency: str, body: MappingIn, clock: ClockDep, caller: CallerDep,
+                 if_match: str | None = Header(None)) -> Response:
+    """Save the text as the next version, checked as ``roster --map`` checks a mapping file (422 naming its line and
+    field); If-Match is the version read (``"0"`` when there was none): 428 without it, 412 when one was saved since."""
+    agency = _mapping_agency(request, caller, agency)
+    made_from = needed(version_of(if_match), "mapping")
+    saved = mappings.save(request.app.state.service.db, caller, clock, client_of(request), agency, body.text,
+                          made_from=made_from, via=body.via, precondition=True)
+    return json_response(saved, headers={"ETag": f'"{saved["version"]}"'})
+
+
+@route("mapping.propose", ["mapping"])
+async def mapping_propose(request: Request, agency: str, caller: CallerDep) -> Response:
+    """A mapping proposed from the HR-system export in the body (CSV text), as ``eligibility import-map`` proposes
+    it: TODOs where a person must decide; nothing is saved."""
+    agency = await run_in_threadpool(_mapping_agency, request, caller, agency)
+    text = await text_body(request)
+    book = request.app.state.service.decider.books[agency]
+    proposed = await run_in_threadpool(mappings.propose, book, "export.csv", text.encode("utf-8"))
+    return json_response({"agency": agency, "text": proposed})

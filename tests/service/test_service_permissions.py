@@ -9,6 +9,7 @@ import itertools
 
 import pytest
 from fastapi import APIRouter, Depends, FastAPI
+from factories import SAMPLES
 
 from eligibility.service.app import _deny_by_default
 from eligibility.service.auth import authorized
@@ -194,6 +195,26 @@ REQUESTS.update({  # w24a (issue 24 item 3)
         "role": "general_manager", "kind": "approval", "note": "matrix"}}),
 })
 
+
+
+def _mapping_text(agency: str) -> str:
+    return (SAMPLES / "exports" / "ccwd-hr-export.map.yaml").read_text(encoding="utf-8").replace(
+        "agency: ccwd", f"agency: {agency}")
+
+
+def _mapping_etag(world, agency: str) -> dict:
+    """If-Match with the agency's newest mapping version (read as its HR)."""
+    reader = world.as_("hr.ccwd" if agency == "ccwd" else "hr.jbwd")
+    return {"If-Match": reader.get(f"/api/v1/agencies/{agency}/mapping").headers["etag"]}
+
+
+REQUESTS.update({  # the column mapping in the API
+    "mapping.read": lambda w, r, x: ("GET", f"/api/v1/agencies/{x[0]}/mapping", {}),
+    "mapping.save": lambda w, r, x: ("PUT", f"/api/v1/agencies/{x[0]}/mapping", {
+        "json": {"text": _mapping_text(x[0])}, "headers": _mapping_etag(w, x[0])}),
+    "mapping.propose": lambda w, r, x: ("POST", f"/api/v1/agencies/{x[0]}/mapping/proposal", {
+        "content": (SAMPLES / "exports" / "ccwd-hr-export.csv").read_bytes(), "headers": {"content-type": "text/csv"}}),
+})
 REQUESTS.update(PAGE_REQUESTS)  # the pages of issue 15 (tests/service/page_requests.py)
 REQUESTS.update(RULES_REQUESTS)  # w26: rules versions (tests/service/rules_requests.py)
 

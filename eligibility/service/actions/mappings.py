@@ -72,9 +72,10 @@ def history(db, agency: str) -> list[dict]:
 
 
 def save(db, caller: Caller, clock: Clock, client: str | None, agency: str, text: str, *, made_from: int,
-         via: str) -> dict:
+         via: str, precondition: bool = False) -> dict:
     """Keep ``text`` as the agency's next mapping version, made from version ``made_from`` (0: there was none);
-    Refused 409 when another was saved since, 422 when it is not a valid mapping. Logged."""
+    Refused 409 when another was saved since (412 when ``made_from`` came as an If-Match precondition), 422 when
+    it is not a valid mapping. Logged."""
     if via not in VIA:
         raise Refused(422, f"via must be one of {', '.join(VIA)}")
     text = text.replace("\r\n", "\n")
@@ -86,7 +87,7 @@ def save(db, caller: Caller, clock: Clock, client: str | None, agency: str, text
                             .order_by(m.c.version.desc()).limit(1)).first()
         now = last.version if last else 0
         if now != made_from:
-            raise Refused(409, f"the mapping was saved by someone else since you opened it (version {made_from}, "
+            raise Refused(412 if precondition else 409, f"the mapping was saved by someone else since you opened it (version {made_from}, "
                                f"now {now}); nothing was saved: open it again")
         values = {"agency": agency, "version": now + 1, "mapping_text": text, "mapping_sha256": digest, "via": via,
                   "actor": caller.name, "saved_at": clock.stamp()}
@@ -94,7 +95,8 @@ def save(db, caller: Caller, clock: Clock, client: str | None, agency: str, text
         activity.append(conn, actor=caller.name, client=client, action="mapping.save", agency=agency,
                         subject=f"mapping {agency}", before=last.mapping_sha256 if last else None, after=digest,
                         changed=["mapping"], detail={"version": now + 1, "via": via})
-    return {**values, "text": text, "sha256": digest, "saved_at": values["saved_at"]}
+    return {"agency": agency, "version": values["version"], "text": text, "sha256": digest, "via": via,
+            "actor": caller.name, "saved_at": values["saved_at"]}
 
 
 def propose(book, name: str, data: bytes) -> str:
