@@ -41,8 +41,8 @@ from eligibility.errors import (
     NoTargetError,
     RecordError,
 )
-from eligibility.records.models import Employee, Position, Roster, load_roster
-from eligibility.records.tabular import is_csv, load_roster_csv
+from eligibility.records.models import Employee, Position, Roster
+from eligibility.records.streaming import read_roster
 from eligibility.rules.rulebook import KnownTerms, LoadedRulebook, load_rules_dir
 
 ENGINE_NAME = DurableRulesDecider.name
@@ -91,10 +91,9 @@ class Evaluator:
         return self._known
 
     def load_roster(self, path: str | Path) -> Roster:
-        """A YAML roster, or a CSV roster (``NAME.csv`` with its history and positions files)."""
-        if is_csv(path):
-            return load_roster_csv(path, self.known_series())
-        return load_roster(path, self.known_series())
+        """A roster of any format ``check`` and ``report`` read (YAML, the three-file CSV, JSON lines, Parquet), its
+        bad records in ``errors`` (records.streaming.read_roster)."""
+        return read_roster(path, self.known_series())
 
     def compiled(self, agency: str) -> CompiledRules:
         if agency not in self.books:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -144,3 +145,24 @@ def test_a_title_of_a_million_characters_is_cut_into_full_lines():
     assert lines[0] == "    title: " + "x" * 89 and all(line == "      " + "x" * 94 for line in lines[1:-1])
     # 999,911 characters after the first line: 10,637 lines of 94 and one of 33
     assert sum(len(line.strip()) for line in lines) == 1_000_007 and len(lines) == 1 + 10_638
+
+
+def test_cli_reads_a_json_lines_roster_as_it_reads_the_yaml_one(tmp_path):
+    """``reclass`` reads every roster format ``check`` and ``report`` read: the CCWD sample as JSON lines (its header
+    line, then one record per line) gives the same impact, byte for byte, as the YAML file."""
+    import yaml
+
+    sample = yaml.safe_load((ROOT / CCWD[1]).read_text(encoding="utf-8"))
+    lines = [{"agency": sample["agency"], "positions": sample.get("positions", [])}, *sample["employees"]]
+    jsonl = tmp_path / "ccwd.jsonl"
+    jsonl.write_text("".join(json.dumps(line, default=str) + "\n" for line in lines), encoding="utf-8")
+    from_yaml = run(*CCWD, "--format", "json")
+    from_jsonl = run(CCWD[0], str(jsonl), "--format", "json")
+    assert from_jsonl.returncode == from_yaml.returncode == 4, from_jsonl.stderr
+    assert json.loads(from_jsonl.stdout)["people"]
+
+    def same(text: str, path: str) -> str:  # the file named, and a record's line in it, aside
+        return re.sub(re.escape(path) + r"(:\d+)?", "ROSTER", text)
+
+    assert same(from_jsonl.stdout, str(jsonl)) == same(from_yaml.stdout, CCWD[1])
+    assert f'"{jsonl}:9: employee CCWD-008: already at the top level (II)' in from_jsonl.stdout
