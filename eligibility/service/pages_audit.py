@@ -19,7 +19,7 @@ from .actions.verifying import parse_anchors, verify_logs
 from .auth import Caller, CallerDep, not_found
 from .core import AuditError
 from .pages import agency_title, page_route, show, status_label
-from .pages_employee import _paths
+from .pages_employee import path_rows
 from .pages_words import employee_url, in_words
 from .params import AsOf, Since
 
@@ -103,7 +103,7 @@ def audit_entry(request: Request, decision_id: str, caller: CallerDep):
               "in_store": row is not None and caller.sees_employee(entry.agency, row["supervisor"]),
               "url": employee_url(entry.agency, entry.employee_id), "paths": [], "words": ""}
     if decision:
-        values.update(paths=_paths(decision, state.roles, entry.agency),
+        values.update(paths=path_rows(decision, state.roles, entry.agency),
                       words=in_words(decision, state.roles, entry.agency),
                       status_label=status_label(decision.status))
     return show(request, caller, "audit_entry.html", **values)

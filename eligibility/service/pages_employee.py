@@ -65,7 +65,7 @@ def _result(c) -> str:
     return text
 
 
-def _paths(d: Decision, roles, agency: str) -> list[dict]:
+def path_rows(d: Decision, roles, agency: str) -> list[dict]:
     paths = []
     for p in d.paths:
         when = ""
@@ -146,7 +146,7 @@ def _employee(request: Request, caller: Caller, clock: Clock, agency: str, emplo
     if isinstance(outcome, Decision):
         d = outcome
         values.update(decision=d, key=key_date_text(d), missing=missing(d, roles, agency),
-                      paths=_paths(d, roles, agency), chart=person_timeline_svg(d, row["name"]),
+                      paths=path_rows(d, roles, agency), chart=person_timeline_svg(d, row["name"]),
                       endorse=endorsable(d, roles, agency, role, clock.today())
                       if "page.endorse" in _allowed(caller) and not row["separated_at"] else [])
     given = endorsements.listing(state, caller, agency, employee_id)
@@ -318,4 +318,4 @@ def ask(request: Request, agency: str, employee_id: str, clock: ClockDep, caller
     return RedirectResponse(employee_url(agency, employee_id, "?asked=1"), status_code=303)
 
 
-__all__ = ["decide_visible", "endorsable", "router"]
+__all__ = ["decide_visible", "endorsable", "path_rows", "router"]

@@ -34,13 +34,13 @@ ROSTER_SUFFIXES = (".yaml", ".yml", ".json", ".csv", ".parquet")
 SAFE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
 
 
-async def _form(request: Request):
+async def read_form(request: Request):
     if int(request.headers.get("content-length") or 0) > MAX_BODY * 2:
         raise Denied(413, f"the upload is larger than {MAX_BODY // (1024 * 1024)} MB")
     return await request.form()
 
 
-def _agency(request: Request, caller: Caller) -> str:
+def page_agency(request: Request, caller: Caller) -> str:
     """The caller's agency (``?agency=`` may name it; another agency is 404, as everywhere)."""
     with request.app.state.service.db.read() as conn:
         return viewed_agency(conn, caller, request.query_params.get("agency") or None)
@@ -48,7 +48,7 @@ def _agency(request: Request, caller: Caller) -> str:
 
 @page_route(router, "page.hr")
 def hr_page(request: Request, clock: ClockDep, caller: CallerDep):
-    found = positions.overview(request.app.state.service, caller, _agency(request, caller))
+    found = positions.overview(request.app.state.service, caller, page_agency(request, caller))
     done = {k: request.query_params.get(k) for k in ("imported", "added", "changed", "separated", "recorded",
                                                       "as_of", "source") if request.query_params.get(k)}
     mapping = mappings.current(request.app.state.service.db, found["agency"])
@@ -57,7 +57,7 @@ def hr_page(request: Request, clock: ClockDep, caller: CallerDep):
 
 
 # -- importing a roster -----------------------------------------------------------------------------------------
-def _safe_name(name: str) -> str:
+def safe_name(name: str) -> str:
     base = SAFE_NAME.sub("_", Path(name or "roster").name).strip("._") or "roster"
     return base[:120]
 
@@ -116,11 +116,11 @@ def _problems(exc: store.ImportRefused) -> list[dict]:
              "message": e.message, "suggestion": e.suggestion} for e in exc.errors]
 
 
-async def _uploads(form, field: str) -> list[tuple[str, bytes]]:
+async def uploads(form, field: str) -> list[tuple[str, bytes]]:
     found = []
     for item in form.getlist(field):
         if hasattr(item, "read") and getattr(item, "filename", None):
-            found.append((_safe_name(item.filename), await item.read()))
+            found.append((safe_name(item.filename), await item.read()))
     return found
 
 
@@ -128,7 +128,7 @@ def _checked(request: Request, caller: Caller, files: list[tuple[str, bytes]], s
              mapped: bool = False):
     """(status, page values, the file read) of a roster file (or, ``mapped``, an HR system's export read through the
     agency's newest mapping) checked for import, with its preview."""
-    agency = _agency(request, caller)
+    agency = page_agency(request, caller)
     values = {"agency": agency, "files": [n for n, _ in files], "problems": [], "error": None, "plan": None,
               "lines": [], "carry": [], "total": 0, "employees": 0, "positions": 0, "separate": separate,
               "mapping": None}
@@ -162,9 +162,9 @@ async def import_check(request: Request, caller: CallerDep):
     importing it would change, person by person and field by field (removals first), with a button that imports
     exactly this file into exactly the data it was previewed against. An HR system's export (the form's ``export``
     field) is read through the agency's newest column mapping."""
-    form = await _form(request)
-    exported = await _uploads(form, "export")
-    files = exported or await _uploads(form, "roster")
+    form = await read_form(request)
+    exported = await uploads(form, "export")
+    files = exported or await uploads(form, "roster")
     status, values, _ = await run_in_threadpool(_checked, request, caller, files, False, bool(exported))
     return show(request, caller, "import.html", status, **values)
 
@@ -175,11 +175,11 @@ async def import_save(request: Request, clock: ClockDep, caller: CallerDep):
     version it was previewed against, and an export only through the mapping version it was previewed with; when
     either moved on, the preview is shown again (409). The people missing from the file are marked separated only
     when the page's confirmation is ticked."""
-    form = await _form(request)
+    form = await read_form(request)
     files = []
     for name, data in zip(form.getlist("name"), form.getlist("data")):
         try:
-            files.append((_safe_name(str(name)), base64.b64decode(str(data), validate=True)))
+            files.append((safe_name(str(name)), base64.b64decode(str(data), validate=True)))
         except (binascii.Error, ValueError):
             raise Denied(422, "the checked file did not come back intact; choose it again") from None
     separate = form.get("confirm_separations") in ("on", "true", "yes")
@@ -215,9 +215,9 @@ async def import_save(request: Request, clock: ClockDep, caller: CallerDep):
 # -- recording decisions ----------------------------------------------------------------------------------------
 @page_route(router, "page.decisions_record")
 async def decisions_record_page(request: Request, clock: ClockDep, caller: CallerDep):
-    form = await _form(request)
+    form = await read_form(request)
     day = day_or_none(str(form.get("as_of") or ""), "'as of'")
-    agency = _agency(request, caller)
+    agency = page_agency(request, caller)
     body = await run_in_threadpool(decisions.record, request.app.state.service, caller, clock, agency, day, None)
     return RedirectResponse(f"/hr?recorded={body['recorded']}&as_of={body['as_of']}", status_code=303)
 
@@ -233,7 +233,7 @@ def _class_titles(request: Request, agency: str) -> dict[str, str]:
 
 def _positions_page(request: Request, caller: Caller, status: int = 200, error: str | None = None,
                     field: str | None = None, given: dict | None = None):
-    agency, held, holders = positions.holders(request.app.state.service, caller, _agency(request, caller))
+    agency, held, holders = positions.holders(request.app.state.service, caller, page_agency(request, caller))
     titles = _class_titles(request, agency)
     rows = [{"id": p.id, "class": p.class_, "title": titles.get(p.class_, p.class_), "level": p.level,
              "vacant": p.vacant, "holders": holders.get(p.id, [])} for p in held]
@@ -249,8 +249,8 @@ def positions_page(request: Request, caller: CallerDep):
 @page_route(router, "page.position_save")
 async def position_save(request: Request, caller: CallerDep):
     """Add a position, or mark one vacant or filled, through the API's position routes (their validation)."""
-    form = await _form(request)
-    agency = _agency(request, caller)
+    form = await read_form(request)
+    agency = page_agency(request, caller)
     position_id = str(form.get("id") or "").strip()
     given = {k: str(form.get(k) or "").strip() for k in ("id", "class", "level")}
     vacant = form.get("vacant") in ("on", "true", "yes")
@@ -282,7 +282,7 @@ def _impact(request: Request, caller: Caller, text: str, source: str, as_of: dt.
         proposal = proposal_from_document(parse_yaml(text, source, ProposalError))
     except ProposalError as exc:
         raise Denied(422, exc.render()) from None
-    agency = _agency(request, caller)
+    agency = page_agency(request, caller)
     if proposal.proposal.agency != agency:
         raise Denied(422, f"{source}: the proposal is for agency {proposal.proposal.agency!r}, not {agency!r}")
     with state.db.read() as conn:
@@ -320,12 +320,12 @@ async def reclass_page(request: Request, caller: CallerDep):
     report (names replaced by employee ids when anonymised)."""
     from html import escape
 
-    form = await _form(request)
+    form = await read_form(request)
     upload = form.get("proposal")
     if hasattr(upload, "read") and getattr(upload, "filename", None):
-        data, source = await upload.read(), _safe_name(upload.filename)
+        data, source = await upload.read(), safe_name(upload.filename)
     else:
-        data, source = str(form.get("text") or "").encode("utf-8"), _safe_name(str(form.get("source") or ""))
+        data, source = str(form.get("text") or "").encode("utf-8"), safe_name(str(form.get("source") or ""))
     if not data:
         raise Denied(422, "choose a proposal file (YAML or JSON, as 'eligibility reclass' reads)")
     try:
@@ -349,4 +349,4 @@ async def reclass_page(request: Request, caller: CallerDep):
                 source=source, as_of=form.get("as_of") or "", anonymous=anonymous, outcome=impact.outcome())
 
 
-__all__ = ["markdown_html", "router"]
+__all__ = ["markdown_html", "page_agency", "read_form", "router", "safe_name", "uploads"]

@@ -13,7 +13,7 @@ from .actions import Refused, mappings
 from .auth import Caller, CallerDep, Denied, client_of
 from .clock import ClockDep
 from .pages import page_route, show
-from .pages_hr import _agency, _form, _safe_name, _uploads
+from .pages_hr import page_agency, read_form, safe_name, uploads
 
 router = APIRouter()
 
@@ -21,7 +21,7 @@ router = APIRouter()
 def _mapping_page(request: Request, caller: Caller, status: int = 200, *, text: str | None = None,
                   made_from: int | None = None, via: str = "edited", error: Refused | None = None,
                   proposed_from: str | None = None):
-    agency = _agency(request, caller)
+    agency = page_agency(request, caller)
     db = request.app.state.service.db
     kept = mappings.history(db, agency)
     newest = kept[0] if kept else None
@@ -47,8 +47,8 @@ def mapping_page(request: Request, caller: CallerDep):
 async def mapping_save(request: Request, clock: ClockDep, caller: CallerDep):
     """Save the mapping text of the form (or an uploaded mapping file) as the agency's next version, made from the
     version the page showed: a mapping saved since is reported (409) and the text kept in the form to compare."""
-    form = await _form(request)
-    uploaded = await _uploads(form, "mapping_file")
+    form = await read_form(request)
+    uploaded = await uploads(form, "mapping_file")
     if uploaded:
         try:
             text, via = uploaded[0][1].decode("utf-8-sig"), "uploaded"
@@ -60,7 +60,7 @@ async def mapping_save(request: Request, clock: ClockDep, caller: CallerDep):
         made_from = int(str(form.get("made_from") or "0"))
     except ValueError:
         raise Denied(422, "the form's mapping version did not come back: open the page again") from None
-    agency = _agency(request, caller)
+    agency = page_agency(request, caller)
     try:
         saved = await run_in_threadpool(mappings.save, request.app.state.service.db, caller, clock,
                                         client_of(request), agency, text, made_from=made_from, via=via)
@@ -72,14 +72,14 @@ async def mapping_save(request: Request, clock: ClockDep, caller: CallerDep):
 @page_route(router, "page.mapping_propose")
 async def mapping_propose(request: Request, caller: CallerDep):
     """A mapping proposed from an uploaded export, shown in the form to check and save (nothing is saved)."""
-    form = await _form(request)
-    found = await _uploads(form, "export")
+    form = await read_form(request)
+    found = await uploads(form, "export")
     if len(found) != 1 or not found[0][0].lower().endswith(".csv"):
         raise Denied(422, "choose one HR system export (a .csv file) to propose a mapping from")
     name, data = found[0]
-    book = request.app.state.service.decider.books[_agency(request, caller)]
+    book = request.app.state.service.decider.books[page_agency(request, caller)]
     try:
-        text = await run_in_threadpool(mappings.propose, book, _safe_name(name), data)
+        text = await run_in_threadpool(mappings.propose, book, safe_name(name), data)
     except Refused as exc:
         return _mapping_page(request, caller, exc.status, error=exc)
     return _mapping_page(request, caller, text=text, via="proposed", proposed_from=name)

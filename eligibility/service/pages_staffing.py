@@ -11,7 +11,7 @@ from .actions import Refused, staffing
 from .auth import Caller, CallerDep, Denied, client_of
 from .clock import ClockDep
 from .pages import page_route, show
-from .pages_hr import _agency, _form
+from .pages_hr import page_agency, read_form
 
 router = APIRouter()
 
@@ -28,7 +28,7 @@ def _chosen(values: list) -> dict[str, int]:
 
 
 def _page(request: Request, caller: Caller, status: int = 200, **values):
-    agency = _agency(request, caller)
+    agency = page_agency(request, caller)
     state = request.app.state.service
     base = {"agency": agency, "people": staffing.people(state, agency), "supervisors": staffing.supervisors(state,
                                                                                                               agency),
@@ -45,10 +45,10 @@ def supervisors_page(request: Request, caller: CallerDep):
 async def supervisors_assign(request: Request, clock: ClockDep, caller: CallerDep):
     """First the confirmation naming each person chosen and the supervisor; confirmed, the assignment itself, with
     what was changed and what was left alone (and why)."""
-    form = await _form(request)
+    form = await read_form(request)
     chosen = _chosen(form.getlist("person"))
     supervisor = str(form.get("supervisor") or "")
-    agency = _agency(request, caller)
+    agency = page_agency(request, caller)
     state = request.app.state.service
     if not chosen or supervisor not in staffing.supervisors(state, agency):
         error = "Choose at least one person." if not chosen else "Choose the supervisor account."

@@ -36,7 +36,7 @@ def _agency(caller: Caller) -> str:
     return caller.account.agency
 
 
-def _mine(conn, caller: Caller, name: str) -> Account:
+def agency_account(conn, caller: Caller, name: str) -> Account:
     """An account of the caller's agency, or 404 (the same answer when it exists elsewhere)."""
     found = accounts.get(conn, name)
     if found is None or found.agency != caller.account.agency:
@@ -89,7 +89,7 @@ def create(state, caller: Caller, clock: Clock, client: str | None, name: str, r
 def invite_again(state, caller: Caller, clock: Clock, client: str | None, name: str) -> Invited:
     """A new invitation link for an account whose owner has not set a password yet (the old link stops working)."""
     with state.db.write() as conn:
-        account = _mine(conn, caller, name)
+        account = agency_account(conn, caller, name)
         if account.disabled:
             raise Denied(422, f"account {name!r} is disabled")
         if account.has_password or endorsing(account.role):
@@ -106,7 +106,7 @@ def _invited(conn, account: Account, caller: Caller, clock: Clock, client: str |
 def disable(state, caller: Caller, client: str | None, name: str) -> Account:
     """Disable an account of the caller's agency (not one's own): its sessions and tokens end at once."""
     with state.db.write() as conn:
-        target = _mine(conn, caller, name)
+        target = agency_account(conn, caller, name)
         if target.id == caller.account.id:
             raise Denied(422, "you cannot disable your own account")
         return accounts.disable(conn, name, Actor(caller.name, client))
@@ -116,13 +116,13 @@ def tokens(state, caller: Caller, clock: Clock, name: str) -> list[dict]:
     """The API tokens of an account of the caller's agency: when made, by whom, until when, and whether revoked."""
     now = accounts.stamp(clock.now())
     with state.db.read() as conn:
-        return [tok.model_dump() for tok in accounts.tokens_of(conn, _mine(conn, caller, name), now=now)]
+        return [tok.model_dump() for tok in accounts.tokens_of(conn, agency_account(conn, caller, name), now=now)]
 
 
 def revoke(state, caller: Caller, clock: Clock, client: str | None, name: str, token_id: int) -> dict:
     """Revoke one API token of an account of the caller's agency (it stops working at once; it stays listed)."""
     with state.db.write() as conn:
-        target = _mine(conn, caller, name)
+        target = agency_account(conn, caller, name)
         try:
             found = accounts.revoke_token(conn, target, token_id, Actor(caller.name, client), clock.now())
         except AccountError:
@@ -159,5 +159,5 @@ def set_password(state, clock: Clock, client: str | None, token: str, password: 
                      {"Retry-After": "1"}) from None
 
 
-__all__ = ["INVITE_PATH", "Invited", "create", "disable", "endorsing", "hr_roles", "invite_again", "listing",
+__all__ = ["INVITE_PATH", "Invited", "agency_account", "create", "disable", "endorsing", "hr_roles", "invite_again", "listing",
            "opened", "revoke", "set_password", "tokens"]

@@ -16,7 +16,7 @@ from ..clock import Clock
 from ..db import StoreError
 from ..roles import SUPERVISOR
 from . import Refused
-from .accounts import _mine
+from .accounts import agency_account
 from .notify import set_email
 from .records import save
 
@@ -102,7 +102,7 @@ def plausible_email(text: str) -> bool:
 def set_contact(state, caller: Caller, client: str | None, name: str, email: str, digest: bool) -> None:
     """Set the e-mail address ("" removes it) and digest setting of an account of HR's agency (404 beyond it)."""
     with state.db.read() as conn:
-        _mine(conn, caller, name)
+        agency_account(conn, caller, name)
     if email.strip() and not plausible_email(email.strip()):
         raise Refused(422, f"{email.strip()!r} is not an e-mail address", [{"field": "email", "message": "not an "
                                                                                   "e-mail address"}])
