@@ -90,7 +90,7 @@ def lane_for(decision: Decision, name: str | None, anchor: str) -> Lane:
         detail.append(f"waiting on: {waiting}")
     return Lane(employee_id=decision.employee_id, label=label, anchor=anchor, status=status,
                 accrual_start=min(starts) if starts else None, time_met=time_met, has_time=bool(timed),
-                eligible_on=decision.eligible_on if status == "eligible" else None,
+                eligible_on=decision.eligible_since(),
                 windows=windows, note=note, detail="; ".join(detail),
                 overdue_since=review.overdue_since if review else None)
 
