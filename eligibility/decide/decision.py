@@ -11,6 +11,7 @@ from eligibility.decide.policy import (
     ELIGIBLE,
     ELIGIBLE_ON,
     ERROR,
+    KEY_FIELD,
     NOT_APPLICABLE,
     OVERDUE_SINCE,
     SEVERITY,
@@ -101,6 +102,13 @@ class PathResult(Model):
     status: Status
     eligible_on: dt.date | None = None
     criteria: list[CriterionResult]
+
+    def key_date(self) -> tuple[str, dt.date] | None:
+        """The path's date with its words, as Decision.key_date words them: its ``eligible_on`` is the day an
+        eligible path was met, or the day a path not yet eligible will meet its time criteria."""
+        if self.eligible_on is None:
+            return None
+        return KEY_DATE_WORDS[KEY_FIELD.get(self.status, TIME_MET_ON)], self.eligible_on
 
 
 class Target(Model):

@@ -169,8 +169,7 @@ def _path(path: PathResult, best: bool) -> str:
         rows.append(f'<tr class="met-{str(c.met).lower()}"><td>{escape(c.description)}<br>'
                     f'<span class="code">{escape(c.id)} · {escape(c.kind)}</span></td><td>{_result(c)}</td>'
                     f'<td>{_evidence(c)}</td><td class="source">{source}</td></tr>')
-    when = f", {'eligible since' if path.status == 'eligible' else 'time requirement met on'} {path.eligible_on}" \
-        if path.eligible_on else ""
+    when = ", {} {}".format(*path.key_date()) if path.key_date() else ""
     return (f'<div class="path{" best" if best else ""}"><h4>Path {escape(path.id)} ({escape(path.kind)}): '
             f'{_badge(path.status)}{escape(when)}{" <em>best path</em>" if best else ""}</h4>'
             + (f'<p class="desc">{escape(path.description)}</p>' if path.description else "")

@@ -56,8 +56,8 @@ def decision_text(d: Decision) -> str:
     lines.append("")
     for number, path in enumerate(d.paths, 1):
         head = f"Path {number}: {path.description or path.kind} -- {STATUS_LABELS[path.status]}"
-        if path.eligible_on:
-            head += f", {'eligible since' if path.status == 'eligible' else 'time requirement met on'} {path.eligible_on}"
+        if path.key_date():
+            head += ", {} {}".format(*path.key_date())
         lines.append(head + (" <- best" if path.id == d.best_path else ""))
         for c in path.criteria:
             when = ""
