@@ -115,7 +115,7 @@ class EvaluationError(EligibilityError):
 class NoTargetError(EvaluationError):
     """Nothing to decide: the employee holds the top level of the series and no other target was given.
 
-    ``reason`` says why in words; the advice to give another target is written here once, after it."""
+    ``reason`` says why in words; the advice (``ADVICE``) is written here once, after it."""
 
     ADVICE = "give another target with --to"
 

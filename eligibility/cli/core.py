@@ -17,8 +17,9 @@ from eligibility.cli import (
     terminal,
 )
 from eligibility.cli.options import Recorder, record_options, scale_options
-from eligibility.decide.decision import STATUSES, DecisionError
+from eligibility.decide.decision import DecisionError
 from eligibility.decide.evaluator import Evaluator, not_applicable
+from eligibility.decide.policy import ROW_STATUSES
 from eligibility.errors import EligibilityError, NoTargetError
 from eligibility.output import report
 from eligibility.records.people import find_person
@@ -84,7 +85,7 @@ def _not_applicable_text(item: DecisionError, as_of: dt.date) -> str:
 @rules_option
 @as_of_option
 @click.option("--status", "statuses", multiple=True,
-              type=click.Choice(list(STATUSES) + ["error", "not_applicable"]),
+              type=click.Choice(list(ROW_STATUSES)),
               help="only show these statuses (repeatable)")
 @click.option("--to", "target", metavar="SERIES:LEVEL", help="decide everyone toward this level")
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "csv", "jsonl"]), default="text", show_default=True)

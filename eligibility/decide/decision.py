@@ -8,14 +8,24 @@ from typing import Literal, Union
 from pydantic import BaseModel, ConfigDict, Field, model_serializer
 
 from eligibility.decide.policy import (
+    ELIGIBLE,
+    ELIGIBLE_ON,
+    ERROR,
+    KEY_FIELD,
+    NOT_APPLICABLE,
+    OVERDUE_SINCE,
     SEVERITY,
     STATUSES,
+    TIME_MET_ON,
     criterion_status,
+    key_date,
 )
 from eligibility.rules.schema import Citation, Pay
 
-Status = Literal["eligible", "awaiting_approval", "awaiting_vacancy", "not_yet", "needs_review", "ineligible"]
-assert set(Status.__args__) == set(STATUSES), "decision.Status and policy.POLICY name the same statuses"
+Status = Literal[STATUSES]  # type: ignore[valid-type]  # the statuses of policy.POLICY, best first
+# the words for the date that matters (policy.key_date names the field it comes from)
+KEY_DATE_WORDS = {OVERDUE_SINCE: "review overdue since", ELIGIBLE_ON: "eligible since",
+                  TIME_MET_ON: "time requirement met on"}
 
 Evidence = dict[str, Union[str, int, bool, None, list[str]]]
 
@@ -93,6 +103,13 @@ class PathResult(Model):
     eligible_on: dt.date | None = None
     criteria: list[CriterionResult]
 
+    def key_date(self) -> tuple[str, dt.date] | None:
+        """The path's date with its words, as Decision.key_date words them: its ``eligible_on`` is the day an
+        eligible path was met, or the day a path not yet eligible will meet its time criteria."""
+        if self.eligible_on is None:
+            return None
+        return KEY_DATE_WORDS[KEY_FIELD.get(self.status, TIME_MET_ON)], self.eligible_on
+
 
 class Target(Model):
     series: str
@@ -136,14 +153,14 @@ class Decision(Model):
         return next(p for p in self.paths if p.id == self.best_path)
 
     def key_date(self) -> tuple[str, dt.date] | None:
-        """The date that matters for this status, with its words: never 'eligible on' for a date still to come."""
-        if self.review and self.review.overdue_since:
-            return "review overdue since", self.review.overdue_since
-        if self.status == "eligible" and self.eligible_on:
-            return "eligible since", self.eligible_on
-        if self.time_met_on and self.status in ("not_yet", "awaiting_approval", "awaiting_vacancy"):
-            return "time requirement met on", self.time_met_on
-        return None
+        """The date that matters for this status (policy.key_date), with its words: never 'eligible on' for a date
+        still to come."""
+        key = key_date(self.status, self.eligible_on, self.time_met_on, self.review and self.review.overdue_since)
+        return (KEY_DATE_WORDS[key[0]], key[1]) if key else None
+
+    def eligible_since(self) -> dt.date | None:
+        """``eligible_on`` for the eligible only (the roster's and the team list's eligible_on column)."""
+        return self.eligible_on if self.status == ELIGIBLE else None
 
     def waiting_on(self) -> list[str]:
         """Short phrases for what the best path still lacks, what sets its status first (undecided, then
@@ -161,6 +178,11 @@ class DecisionError(Model):
     kind: Literal["record_error", "not_applicable"] = "record_error"
     error: str
     reason: str | None = None  # not_applicable: why, in words, without the file:line prefix of ``error``
+
+    @property
+    def row_status(self) -> str:
+        """The status its roster row shows (policy.NOT_DECIDED)."""
+        return NOT_APPLICABLE if self.kind == "not_applicable" else ERROR
 
     @model_serializer(mode="wrap")
     def _without_empty_reason(self, handler):

@@ -15,9 +15,12 @@ from eligibility.decide.decision import (
     ReviewWindow,
     ToConfirm,
 )
+from eligibility.decide.policy import BLOCKED, WAITING
 from eligibility.decide.timeline import all_met_on
 from eligibility.records.models import Assignment, Employee
 
+# every status in words, the rows without a decision included: the one table of status labels (output.report's
+# STATUS_LABELS, the CSV's status_words column, the pages)
 STATUS_WORDS = {
     "eligible": "eligible",
     "awaiting_approval": "awaiting approval",
@@ -25,6 +28,8 @@ STATUS_WORDS = {
     "not_yet": "not yet",
     "needs_review": "needs review",
     "ineligible": "not eligible",
+    "not_applicable": "nothing to decide",
+    "error": "could not be decided",
 }
 SHORTFALL_KINDS = frozenset({"education", "experience"})  # what the equivalency clause can make up for
 
@@ -65,7 +70,7 @@ def review_window(path: PathResult, as_of: dt.date) -> ReviewWindow | None:
     raw = crit.evidence["review_window_closes"]
     closes = dt.date.fromisoformat(str(raw)) if raw else None
     overdue = None
-    if closes and as_of > closes and path.status not in ("eligible", "ineligible", "needs_review"):
+    if closes and as_of > closes and path.status in WAITING:
         overdue = closes + dt.timedelta(days=1)
     return ReviewWindow(opens=crit.met_on, closes=closes, overdue_since=overdue)
 
@@ -144,7 +149,7 @@ def decision_extras(best: PathResult, paths: list[PathResult], target: ResolvedT
     """The Decision fields derived from its best path: dates, window, what remains, flags, caveats, notes."""
     met_on = time_met_on(best.criteria, floor)
     review = review_window(best, as_of)
-    needs = still_needed(best) if best.status in ("not_yet", "awaiting_approval", "awaiting_vacancy") else []
+    needs = still_needed(best) if best.status in WAITING else []
     flags = equivalency_flag(best, target)
     cav = caveats(best) + list(before_established)
     confirm = [ToConfirm(what=x.what, source=x.source) for x in target.version.by_hand
@@ -160,7 +165,7 @@ def decision_extras(best: PathResult, paths: list[PathResult], target: ResolvedT
 def _notes(best, paths, target, as_of, met_on, review, needs, flags, cav, titles) -> list[str]:
     notes = [f"Rules: {target.version.title} specification version {target.version.id}, "
              f"in force since {target.version.effective}."]
-    blocked = best.status in ("ineligible", "needs_review")
+    blocked = best.status in BLOCKED
     if best.status == "ineligible":
         notes.append("Blocked by: " + "; ".join(
             c.missing for c in best.criteria if c.category == "hard" and c.met is False and c.missing) + ".")

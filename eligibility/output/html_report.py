@@ -10,12 +10,12 @@ from typing import Iterable, Mapping, Sequence
 
 from eligibility import __version__
 from eligibility.decide.decision import STATUSES, CriterionResult, Decision, DecisionError, PathResult
+from eligibility.decide.policy import NOT_DECIDED, ROW_STATUSES
 from eligibility.output.html_assets import CSS, SCRIPT, self_contained
 from eligibility.output.report import key_date_text, row, when_text
 from eligibility.output.timeline_chart import STATUS_COLOURS, timeline_svg
 from eligibility.records.models import Roster
 
-ALL_STATUSES = STATUSES + ("error", "not_applicable")
 MEANING = {
     "eligible": "meets every criterion of a path",
     "awaiting_approval": "meets everything but a recommendation or approval",
@@ -54,7 +54,7 @@ def anchor(employee_id: str) -> str:
 
 
 def _status_of(item: Decision | DecisionError) -> str:
-    return item.status if isinstance(item, Decision) else ("error" if item.kind == "record_error" else "not_applicable")
+    return item.status if isinstance(item, Decision) else item.row_status
 
 
 def _label(status: str) -> str:
@@ -66,12 +66,12 @@ def _badge(status: str) -> str:
 
 
 def _summary(items: Sequence[Decision | DecisionError], as_of: dt.date) -> str:
-    counts = {s: 0 for s in ALL_STATUSES}
+    counts = {s: 0 for s in ROW_STATUSES}
     for item in items:
         counts[_status_of(item)] += 1
     cards = []
-    for status in ALL_STATUSES:
-        if counts[status] == 0 and status in ("error", "not_applicable"):
+    for status in ROW_STATUSES:
+        if counts[status] == 0 and status in NOT_DECIDED:
             continue
         cards.append(f'<li><button type="button" class="card st-{status}{" zero" if not counts[status] else ""}" '
                      f'data-status="{status}" title="{escape(MEANING[status])}"><span class="n">{counts[status]}'
@@ -119,14 +119,14 @@ def _table(items: Sequence[Decision | DecisionError], names: Mapping[str, str]) 
             (r["current"], _class_cell(r["current"]) or '<span class="none">none</span>'),
             (r["target_title"] or r["target"], escape(r["target_title"]) + (
                 f'<br><span class="code">{escape(r["target"])}</span>' if r["target"] else "")),
-            (str(ALL_STATUSES.index(status)), _badge(status)),
+            (str(ROW_STATUSES.index(status)), _badge(status)),
             (when_text(r).rpartition(" ")[2], escape(when_text(r)) or '<span class="none">–</span>'),
             (missing, "<br>".join(escape(m) for m in missing.split("; ")) if missing
              else '<span class="none">nothing</span>'),
         ]
         tds = "".join(f'<td data-sort="{escape(sort)}">{html}</td>' for sort, html in cells)
         body.append(f'<tr data-status="{status}" data-order="{order}">{tds}</tr>')
-    options = "".join(f'<option value="{s}">{escape(_label(s))}</option>' for s in ALL_STATUSES)
+    options = "".join(f'<option value="{s}">{escape(_label(s))}</option>' for s in ROW_STATUSES)
     return (
         '<section id="roster"><h2>Roster</h2>'
         '<div class="controls"><label>Find <input id="filter" type="search" placeholder="id, name, class, phrase">'
@@ -169,8 +169,7 @@ def _path(path: PathResult, best: bool) -> str:
         rows.append(f'<tr class="met-{str(c.met).lower()}"><td>{escape(c.description)}<br>'
                     f'<span class="code">{escape(c.id)} · {escape(c.kind)}</span></td><td>{_result(c)}</td>'
                     f'<td>{_evidence(c)}</td><td class="source">{source}</td></tr>')
-    when = f", {'eligible since' if path.status == 'eligible' else 'time requirement met on'} {path.eligible_on}" \
-        if path.eligible_on else ""
+    when = ", {} {}".format(*path.key_date()) if path.key_date() else ""
     return (f'<div class="path{" best" if best else ""}"><h4>Path {escape(path.id)} ({escape(path.kind)}): '
             f'{_badge(path.status)}{escape(when)}{" <em>best path</em>" if best else ""}</h4>'
             + (f'<p class="desc">{escape(path.description)}</p>' if path.description else "")

@@ -8,8 +8,9 @@ from typing import Callable
 
 from pydantic_core import PydanticSerializationError
 
-from eligibility.decide.decision import Decision, DecisionError
-from eligibility.decide.explanation import STATUS_WORDS
+from eligibility.decide.decision import KEY_DATE_WORDS, Decision, DecisionError
+from eligibility.decide.explanation import STATUS_WORDS as STATUS_LABELS  # every status in words: the one table
+from eligibility.decide.policy import NOT_YET, TIME_MET_ON, dated_day, key_date
 from eligibility.output.escaping import printable
 
 MARK = {True: "met", False: "NOT MET", None: "UNDECIDED"}
@@ -39,13 +40,13 @@ def decision_text(d: Decision) -> str:
         f"Employee {d.employee_id} as of {d.as_of}",
         f"  Current:   {d.current or '(no current assignment)'}",
         f"  Target:    {d.target.title}, specification version {d.target.version}",
-        f"  Status:    {STATUS_WORDS[d.status].upper()}" + (f"  ({when})" if when else ""),
+        f"  Status:    {STATUS_LABELS[d.status].upper()}" + (f"  ({when})" if when else ""),
         f"  Rules:     {d.agency} rules {d.rules_version}; engine {d.engine}",
     ]
     waiting = d.waiting_on()
     if waiting:
         lines.append(f"  Missing:   {'; '.join(waiting)}")
-    if d.time_met_on and d.status == "not_yet" and d.still_needed:
+    if d.time_met_on and d.status == NOT_YET and d.still_needed:
         lines.append(f"  After {d.time_met_on}, still needed: {'; '.join(n.text for n in d.still_needed)}")
     for caveat in d.caveats:
         lines.append(f"  Caveat:    {caveat.text}")
@@ -54,9 +55,9 @@ def decision_text(d: Decision) -> str:
                            f"\"{flag.source.quote}\")", "  "))
     lines.append("")
     for number, path in enumerate(d.paths, 1):
-        head = f"Path {number}: {path.description or path.kind} -- {STATUS_WORDS[path.status]}"
-        if path.eligible_on:
-            head += f", {'eligible since' if path.status == 'eligible' else 'time requirement met on'} {path.eligible_on}"
+        head = f"Path {number}: {path.description or path.kind} -- {STATUS_LABELS[path.status]}"
+        if path.key_date():
+            head += ", {} {}".format(*path.key_date())
         lines.append(head + (" <- best" if path.id == d.best_path else ""))
         for c in path.criteria:
             when = ""
@@ -86,14 +87,10 @@ def _ev(value) -> str:
     return "null" if value is None else str(value)
 
 
-# every status in words, those of an employee with nothing to decide or whose record could not be decided included
-STATUS_LABELS = {**STATUS_WORDS, "not_applicable": "nothing to decide", "error": "could not be decided"}
-
-
 def row(item: Decision | DecisionError) -> dict[str, str]:
     """One flat row per employee: the same columns in the text table, CSV and HTML report."""
     if isinstance(item, DecisionError):
-        status = "error" if item.kind == "record_error" else "not_applicable"
+        status = item.row_status
         return {**{k: "" for k in CSV_COLUMNS}, "employee_id": item.employee_id, "name": item.name or "",
                 "status": status, "status_words": STATUS_LABELS[status], "waiting_on": item.reason or "",
                 "error": item.error}
@@ -105,7 +102,7 @@ def row(item: Decision | DecisionError) -> dict[str, str]:
         "target_title": item.target.title,
         "status": item.status,
         "status_words": STATUS_LABELS[item.status],
-        "eligible_on": item.eligible_on.isoformat() if item.eligible_on and item.status == "eligible" else "",
+        "eligible_on": item.eligible_since().isoformat() if item.eligible_since() else "",
         "time_met_on": item.time_met_on.isoformat() if item.time_met_on else "",
         "review_overdue_since": item.review.overdue_since.isoformat() if item.review and item.review.overdue_since
         else "",
@@ -144,26 +141,21 @@ def table_cells(r: dict[str, str]) -> list[str]:
     return [r["employee_id"], r["name"], r["target_title"], r["status"], when_text(r), waiting]
 
 
+# the roster table's words for the date that matters (its column is narrower than a decision's explanation)
+WHEN_WORDS = {**KEY_DATE_WORDS, TIME_MET_ON: "time met on"}
+
+
 def when_text(r: dict[str, str]) -> str:
-    """The date that matters for a flat row's status, with its words (Decision.key_date on flat rows)."""
-    if r.get("review_overdue_since"):
-        return f"review overdue since {r['review_overdue_since']}"
-    if r["status"] == "eligible" and r.get("eligible_on"):
-        return f"eligible since {r['eligible_on']}"
-    if r.get("time_met_on") and r["status"] in ("not_yet", "awaiting_approval", "awaiting_vacancy"):
-        return f"time met on {r['time_met_on']}"
-    return ""
+    """The date that matters for a flat row's status, with its words (policy.key_date, as Decision.key_date)."""
+    key = key_date(r["status"], r.get("eligible_on"), r.get("time_met_on"), r.get("review_overdue_since"))
+    return f"{WHEN_WORDS[key[0]]} {key[1]}" if key else ""
 
 
 def in_window(r: dict[str, str], start: dt.date, end: dt.date) -> bool:
-    """Whether a flat row's key date lies in [start, end]: eligible_on for the eligible, time_met_on for those
-    not yet eligible or awaiting an approval or a vacancy (``roster --within``/``--until``)."""
-    if r["status"] == "eligible":
-        day = r["eligible_on"]
-    elif r["status"] in ("not_yet", "awaiting_approval", "awaiting_vacancy"):
-        day = r["time_met_on"]
-    else:
-        return False
+    """Whether a flat row's key date lies in [start, end]: the day its status is dated by (policy.dated_day:
+    eligible_on for the eligible, time_met_on for those not yet eligible or awaiting an approval or a vacancy), the
+    review aside (``roster --within``/``--until``)."""
+    day = dated_day(r["status"], r.get("eligible_on"), r.get("time_met_on"))
     return bool(day) and start <= dt.date.fromisoformat(day) <= end
 
 

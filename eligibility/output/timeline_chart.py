@@ -8,6 +8,7 @@ from html import escape
 from typing import Iterable, Mapping
 
 from eligibility.decide.decision import Decision
+from eligibility.decide.policy import TIME_MET
 from eligibility.decide.timeline import add_years
 
 # One colour per status, shared with the HTML report's badges (readable on white and in greyscale print).
@@ -89,7 +90,7 @@ def lane_for(decision: Decision, name: str | None, anchor: str) -> Lane:
         detail.append(f"waiting on: {waiting}")
     return Lane(employee_id=decision.employee_id, label=label, anchor=anchor, status=status,
                 accrual_start=min(starts) if starts else None, time_met=time_met, has_time=bool(timed),
-                eligible_on=decision.eligible_on if status == "eligible" else None,
+                eligible_on=decision.eligible_since(),
                 windows=windows, note=note, detail="; ".join(detail),
                 overdue_since=review.overdue_since if review else None)
 
@@ -183,7 +184,7 @@ def timeline_svg(decisions: Iterable[Decision], names: Mapping[str, str], anchor
                            f'height="6" fill="#8c959f"{dash}/>')
         # the status bar runs from when the status began: eligible from its date, the others from the time met
         reached = lane.eligible_on or lane.time_met or (None if lane.has_time else as_of)
-        if reached and lane.status in ("eligible", "awaiting_approval", "awaiting_vacancy"):
+        if reached and lane.status in TIME_MET:
             sx = x(reached)
             out.append(f'<rect class="status-bar" x="{sx:.1f}" y="{mid - 3:.1f}" width="{x(end) - sx:.1f}" '
                        f'height="6" fill="{colour}" fill-opacity="0.75"/>')

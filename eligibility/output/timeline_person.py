@@ -8,6 +8,7 @@ from html import escape
 
 from eligibility.decide.decision import Decision
 from eligibility.decide.explanation import STATUS_WORDS
+from eligibility.decide.policy import TIME_MET
 from eligibility.decide.timeline import add_years
 from eligibility.output.timeline_chart import OVERDUE_FILL, STATUS_COLOURS, WINDOW_FILL, lane_for
 
@@ -103,7 +104,7 @@ def person_timeline_svg(decision: Decision, name: str | None = None) -> str:
                            f'</path>')
         else:
             reached = lane.eligible_on or lane.time_met
-            if reached and lane.status in ("eligible", "awaiting_approval", "awaiting_vacancy"):
+            if reached and lane.status in TIME_MET:
                 sx = x(reached)
                 out.append(f'<rect class="status-bar" x="{sx:.1f}" y="{mid - 5:.1f}" width="{max(x(end) - sx, 2):.1f}" '
                            f'height="10" fill="{colour}" fill-opacity="0.8"><title>{escape(words[lane.status])} '

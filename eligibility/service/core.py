@@ -20,7 +20,8 @@ from eligibility.audit.replay import ReplayReport, replay, replay_entry
 from eligibility.authoring.lint import lint_rulebook
 from eligibility.authoring.scenarios import declares_rule_tests, load_cases, run_case
 from eligibility.authoring.scenarios import discover as discover_rule_tests
-from eligibility.decide.decision import STATUSES, Decision
+from eligibility.decide.decision import Decision
+from eligibility.decide.policy import AWAITING, FOR_HR, ROW_STATUSES  # policy: the status groupings, written once
 from eligibility.decide.decision import DecisionError as UndecidedItem
 from eligibility.decide.diffing import compare as compare_decisions
 from eligibility.decide.evaluator import Evaluator
@@ -83,7 +84,7 @@ def vocabulary_roles(book) -> dict[str, str]:
 __all__ = [
     "AuditError", "Decision", "DecisionLog", "Document", "EligibilityError",
     "Employee", "Endorsement", "EvaluationError", "Evaluator", "InputError", "NoTargetError", "Position",
-    "ProposalError", "RecordError", "Roster", "STATUSES", "STATUS_LABELS", "UndecidedItem",
+    "ProposalError", "RecordError", "Roster", "STATUS_LABELS", "UndecidedItem",
     "anonymise", "assess", "canonical_json", "check_record", "csv_cell", "decision_json",
     "endorsement_criteria", "impact_markdown", "in_window", "key_date_text", "open_roster",
     "parse_anchor", "parse_yaml", "person_timeline_svg", "positions_sha256", "proposal_from_document",
@@ -95,5 +96,6 @@ __all__ = [
     "self_contained",  # i22: the staff report download's Content-Security-Policy
 ]
 __all__ += ["load_map", "propose_mapping"]  # w24b: HR-system exports through the agency's mapping
+__all__ += ["AWAITING", "FOR_HR", "ROW_STATUSES"]  # policy: status groupings and order from decide/policy.py
 __all__ += ["LoadedRulebook", "compare_decisions", "declares_rule_tests", "discover_rule_tests", "lint_rulebook",
             "load_cases", "rulebook_from_bytes", "run_case", "ReplayReport", "replay_entry"]  # w26: rules versions

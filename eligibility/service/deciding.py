@@ -76,7 +76,7 @@ def summary(outcome: Outcome, agency: str, supervisor: str | None, employee_id: 
             "employee_id": d.employee_id, "agency": agency, "name": d.name, "supervisor": supervisor,
             "current": d.current, "target": f"{d.target.series}:{d.target.level}", "target_title": d.target.title,
             "status": d.status,
-            "eligible_on": d.eligible_on.isoformat() if d.eligible_on and d.status == "eligible" else None,
+            "eligible_on": d.eligible_since().isoformat() if d.eligible_since() else None,
             "time_met_on": d.time_met_on.isoformat() if d.time_met_on else None,
             "overdue_since": d.review.overdue_since.isoformat() if d.review and d.review.overdue_since else None,
             "waiting_on": d.waiting_on(), "still_needed": [n.text for n in d.still_needed],
@@ -84,11 +84,17 @@ def summary(outcome: Outcome, agency: str, supervisor: str | None, employee_id: 
         }
     employee_id = outcome.employee_id or employee_id
     status = "not_applicable" if isinstance(outcome, NoTargetError) else "error"
-    reason = str(outcome).split("; give another target")[0]
+    reason = reason_of(outcome)
     return {"employee_id": employee_id, "agency": agency, "name": name, "supervisor": supervisor, "current": None,
             "target": None, "target_title": None, "status": status, "eligible_on": None, "time_met_on": None,
             "overdue_since": None, "waiting_on": [reason] if status == "not_applicable" else [], "still_needed": [],
             "caveats": [], "as_of": None, "error": reason}
+
+
+def reason_of(error: EvaluationError) -> str:
+    """Why a record could not be decided, in words: a NoTargetError's ``reason`` (without the command line's
+    ``ADVICE``), any other error's message."""
+    return error.reason if isinstance(error, NoTargetError) else str(error)
 
 
 class Decider:
@@ -198,4 +204,4 @@ def keep(item: dict, statuses: set[str] | None, as_of: dt.date, within_days: int
     return in_window(flat, as_of, as_of + dt.timedelta(days=within_days))
 
 
-__all__ = ["Decided", "Decider", "keep", "summary"]
+__all__ = ["Decided", "Decider", "keep", "reason_of", "summary"]

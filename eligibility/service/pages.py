@@ -20,8 +20,6 @@ NAV = [("page.team", "/team", "Team"), ("page.approvals", "/approvals", "My appr
        ("page.positions", "/hr/positions", "Positions"), ("page.audit", "/audit", "Audit log"),
        ("page.activity", "/audit/activity", "Activity"), ("page.accounts", "/hr/accounts", "Accounts")]
 NAV.append(("page.rules", "/hr/rules", "Rules"))  # w26: rules versions
-STATUS_ORDER = ("eligible", "awaiting_approval", "awaiting_vacancy", "not_yet", "needs_review", "ineligible",
-                "not_applicable", "error")
 MAX_DAYS = 3660
 BUILTIN_TITLES = {"supervisor": "Supervisor", "hr": "HR", "auditor": "Auditor"}  # the service's own roles
 
@@ -162,5 +160,5 @@ def status_label(status: str) -> str:
     return STATUS_LABELS.get(status, status.replace("_", " "))
 
 
-__all__ = ["NAV", "STATUS_ORDER", "agency_title", "context", "day_or_none", "days_or_none", "error_page",
+__all__ = ["NAV", "agency_title", "context", "day_or_none", "days_or_none", "error_page",
            "is_page", "landing", "page_route", "show", "status_label"]

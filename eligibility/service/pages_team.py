@@ -16,9 +16,9 @@ from .actions import responses
 from .actions import team as team_actions
 from .auth import Caller, Denied, authorized
 from .clock import ClockDep
-from .core import UndecidedItem, roster_csv
+from .core import ROW_STATUSES, UndecidedItem, roster_csv
 from .deciding import keep
-from .pages import STATUS_ORDER, agency_title, days_or_none, page_route, search_matches, show, status_label
+from .pages import agency_title, days_or_none, page_route, search_matches, show, status_label
 from .pages_words import outcome_of, team_row
 from .params import AsOf
 
@@ -27,7 +27,7 @@ SORTS = {  # column -> (heading, sort key of a row)
     "employee": ("Employee", lambda r: (r["name"].casefold(), r["employee_id"])),
     "current": ("Current class", lambda r: (r["current"].casefold(), r["employee_id"])),
     "target": ("Target", lambda r: (r["target"].casefold(), r["employee_id"])),
-    "status": ("Status", lambda r: (STATUS_ORDER.index(r["status"]), r["when"] or "9999", r["employee_id"])),
+    "status": ("Status", lambda r: (ROW_STATUSES.index(r["status"]), r["when"] or "9999", r["employee_id"])),
     "when": ("Date that matters", lambda r: (r["when"] or "9999", r["employee_id"])),
     "missing": ("Still missing, and who must act", lambda r: (len(r["missing"]), r["employee_id"])),
 }
@@ -51,7 +51,7 @@ class Filters:
         self.agency = agency or None
         self.q = " ".join((q or "").split())[:200] or None
         self.statuses = {s for value in status for s in value.split(",") if s}
-        unknown = sorted(self.statuses - set(STATUS_ORDER))
+        unknown = sorted(self.statuses - set(ROW_STATUSES))
         if unknown:
             raise Denied(422, f"unknown status {unknown[0]!r}")
         self.within = days_or_none(within, "'becomes eligible within'")
@@ -87,7 +87,7 @@ def ordered(rows: list[dict], filters: Filters) -> list[dict]:
     if filters.sort:
         return sorted(rows, key=SORTS[filters.sort][1], reverse=filters.order == "desc")
     return sorted(rows, key=lambda r: (r["overdue_since"] is None, r["overdue_since"] or "",
-                                       STATUS_ORDER.index(r["status"]), r["when"] or "9999", r["employee_id"]))
+                                       ROW_STATUSES.index(r["status"]), r["when"] or "9999", r["employee_id"]))
 
 
 @page_route(router, "page.team")
@@ -100,7 +100,7 @@ def team_page(request: Request, caller: Caller = Depends(authorized), filters: F
         r["answers"] = [] if r["status"] == "eligible" else [
             f"{state.roles.title(a['by'], agency)} {'sent back' if a['event'] == 'sent_back' else 'declined'} the "
             f"{a['kind']} on {a['date']}: “{a['reason']}”" for a in answers.get(r["employee_id"], [])]
-    counts = {s: 0 for s in STATUS_ORDER}
+    counts = {s: 0 for s in ROW_STATUSES}
     for r in rows_all:
         counts[r["status"]] += 1
     kept = {id(d) for d in selected(decided, filters)}
@@ -116,7 +116,7 @@ def team_page(request: Request, caller: Caller = Depends(authorized), filters: F
                       "aria": ("ascending" if filters.order == "asc" else "descending") if now else "none"})
     scope = "Your team" if caller.account.role == "supervisor" else "Everyone in the agency"
     return show(request, caller, "team.html", rows=rows, total=len(rows_all), counts=counts, overdue=overdue,
-                filters=filters, heads=heads, statuses=STATUS_ORDER, label=status_label, agency=agency,
+                filters=filters, heads=heads, statuses=ROW_STATUSES, label=status_label, agency=agency,
                 agencies=agencies, scope=scope, agency_title=agency_title(request, agency), csv_href="/team.csv?" + filters.query(sort=None, order=None))
 
 

@@ -6,7 +6,8 @@ from __future__ import annotations
 
 from urllib.parse import quote
 
-from .core import Decision, EvaluationError, NoTargetError
+from .core import AWAITING, Decision, EvaluationError, NoTargetError
+from .deciding import reason_of
 from .pages import status_label
 
 # what an endorsing role does, by the kind of endorsement (the engine's three kinds: schema.EndorsementKind)
@@ -78,7 +79,7 @@ def in_words(outcome: Decision | EvaluationError | dict, roles, agency: str) -> 
             return f"Nothing to decide: {outcome['error']}."
         return f"This record could not be decided: {outcome['error']}."
     if isinstance(outcome, EvaluationError):
-        reason = str(outcome).split("; give another target")[0]
+        reason = reason_of(outcome)
         if isinstance(outcome, NoTargetError):
             return f"Nothing to decide: {reason}."
         return f"This record could not be decided: {reason}."
@@ -88,7 +89,7 @@ def in_words(outcome: Decision | EvaluationError | dict, roles, agency: str) -> 
     best = d.best()
     if d.status == "eligible":
         text = f"Can advance to {title} now: eligible since {d.eligible_on}."
-    elif d.status in ("awaiting_approval", "awaiting_vacancy"):
+    elif d.status in AWAITING:
         text = (f"Can advance to {title} once {_joined(clauses)}." if clauses else
                 f"Can advance to {title} once this is given: {'; '.join(d.waiting_on())}.")
         if d.time_met_on:

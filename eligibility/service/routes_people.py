@@ -18,14 +18,14 @@ from . import store
 from .actions import endorsements, records, responses, scope, version_of
 from .auth import Caller, CallerDep, Denied, client_of, not_found
 from .clock import ClockDep
-from .core import STATUSES, RecordError, UndecidedItem
+from .core import ROW_STATUSES, RecordError, UndecidedItem
 from .deciding import keep
 from .params import AsOf
 from .permissions import PERMISSIONS
 from .responses import json_response
 
 router = APIRouter(tags=["employees"])
-LIST_STATUSES = set(STATUSES) | {"error", "not_applicable"}
+LIST_STATUSES = set(ROW_STATUSES)
 MAX_WITHIN = 3660
 
 

@@ -20,7 +20,7 @@ from .. import tables as t
 from ..auth import Caller
 from ..clock import Clock
 from ..core import Employee, Endorsement, EvaluationError, RecordError
-from ..deciding import summary
+from ..deciding import reason_of, summary
 from . import Refused, needed
 from .responses import events
 from .scope import visible
@@ -142,7 +142,7 @@ def _add(state, caller: Caller, clock: Clock, agency: str, employee_id: str, rol
         positions = store.positions(conn, agency)
         before = state.decider.decide_one(agency, employee, positions, day, toward)
         if isinstance(before, EvaluationError):
-            raise Refused(422, str(before).split("; give another target")[0])
+            raise Refused(422, reason_of(before))
         toward = toward or f"{before.target.series}:{before.target.level}"
         current = _current(before, state.roles, agency, role, kind, toward, employee.endorsements)
         if current:

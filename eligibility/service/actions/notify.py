@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from .. import activity
 from .. import tables as t
 from ..accounts import Account, by_id, get
-from ..core import Decision
+from ..core import FOR_HR, Decision
 from ..db import StoreError
 from ..pages_words import employee_url, missing, outcome_of
 from ..roles import ENDORSER, HR, SUPERVISOR
@@ -113,7 +113,7 @@ def _hr_sections(state, account: Account, today: dt.date) -> tuple[str, list[tup
     found = []
     for entry in decided:
         s = entry.summary
-        if s["status"] not in ("needs_review", "error"):
+        if s["status"] not in FOR_HR:
             continue
         d = outcome_of(entry)
         texts = [m["text"] for m in missing(d, state.roles, agency)] if isinstance(d, Decision) else [s["error"] or ""]

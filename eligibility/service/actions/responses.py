@@ -18,6 +18,7 @@ from .. import tables as t
 from ..auth import Caller
 from ..clock import Clock
 from ..core import Decision, Employee, EvaluationError
+from ..deciding import reason_of
 from . import Refused
 from .scope import visible
 
@@ -85,7 +86,7 @@ def _asked_of(state, conn, caller: Caller, clock: Clock, agency: str, employee_i
     today = clock.today()
     d = state.decider.decide_one(agency, employee, store.positions(conn, agency), today, None)
     if isinstance(d, EvaluationError) or not isinstance(d, Decision):
-        raise Refused(422, str(d).split("; give another target")[0])
+        raise Refused(422, reason_of(d))
     waiting = [c for c in d.best().criteria if c.category == "endorsement" and c.met is not True
                and roles.asks(agency, c.id, role, kind)]
     if not waiting:
