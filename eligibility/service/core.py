@@ -21,7 +21,7 @@ from eligibility.authoring.lint import lint_rulebook
 from eligibility.authoring.scenarios import declares_rule_tests, load_cases, run_case
 from eligibility.authoring.scenarios import discover as discover_rule_tests
 from eligibility.decide.decision import Decision
-from eligibility.decide.policy import AWAITING, FOR_HR, ROW_STATUSES  # policy: the status groupings, written once
+from eligibility.decide.policy import AWAITING, FOR_HR, NOT_DECIDED, ROW_STATUSES  # policy: the status groupings, written once
 from eligibility.decide.decision import DecisionError as UndecidedItem
 from eligibility.decide.diffing import compare as compare_decisions
 from eligibility.decide.evaluator import Evaluator
@@ -96,6 +96,6 @@ __all__ = [
     "self_contained",  # i22: the staff report download's Content-Security-Policy
 ]
 __all__ += ["load_map", "propose_mapping"]  # w24b: HR-system exports through the agency's mapping
-__all__ += ["AWAITING", "FOR_HR", "ROW_STATUSES"]  # policy: status groupings and order from decide/policy.py
+__all__ += ["AWAITING", "FOR_HR", "NOT_DECIDED", "ROW_STATUSES"]  # policy: status groupings and order from decide/policy.py
 __all__ += ["LoadedRulebook", "compare_decisions", "declares_rule_tests", "discover_rule_tests", "lint_rulebook",
             "load_cases", "rulebook_from_bytes", "run_case", "ReplayReport", "replay_entry"]  # w26: rules versions

@@ -68,9 +68,8 @@ def _result(c) -> str:
 def path_rows(d: Decision, roles, agency: str) -> list[dict]:
     paths = []
     for p in d.paths:
-        when = ""
-        if p.eligible_on:
-            when = f"{'eligible since' if p.status == 'eligible' else 'time requirement met on'} {p.eligible_on}"
+        key = p.key_date()
+        when = f"{key[0]} {key[1]}" if key else ""
         paths.append({"id": p.id, "kind": p.kind, "description": p.description, "status": p.status,
                       "status_label": status_label(p.status), "when": when, "best": p.id == d.best_path,
                       "criteria": [{"c": c, "result": _result(c), "met": str(c.met).lower(),

@@ -16,7 +16,7 @@ from .actions import responses
 from .actions import team as team_actions
 from .auth import Caller, Denied, authorized
 from .clock import ClockDep
-from .core import ROW_STATUSES, UndecidedItem, roster_csv
+from .core import NOT_DECIDED, ROW_STATUSES, UndecidedItem, roster_csv
 from .deciding import keep
 from .pages import agency_title, days_or_none, page_route, search_matches, show, status_label
 from .pages_words import outcome_of, team_row
@@ -116,7 +116,7 @@ def team_page(request: Request, caller: Caller = Depends(authorized), filters: F
                       "aria": ("ascending" if filters.order == "asc" else "descending") if now else "none"})
     scope = "Your team" if caller.account.role == "supervisor" else "Everyone in the agency"
     return show(request, caller, "team.html", rows=rows, total=len(rows_all), counts=counts, overdue=overdue,
-                filters=filters, heads=heads, statuses=ROW_STATUSES, label=status_label, agency=agency,
+                filters=filters, heads=heads, statuses=ROW_STATUSES, not_decided=NOT_DECIDED, label=status_label, agency=agency,
                 agencies=agencies, scope=scope, agency_title=agency_title(request, agency), csv_href="/team.csv?" + filters.query(sort=None, order=None))
 
 
