@@ -64,15 +64,17 @@ def _sqlite_begin(conn: Connection) -> None:
     conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.get_execution_options().get(IMMEDIATE) else "BEGIN")
 
 
-def postgres_engine(url: str, *, pool_size: int = 1, recycle: int = 1800) -> Engine:
-    """An engine on a PostgreSQL URL (psycopg 3; no pre-ping, connections renewed every ``recycle`` seconds)."""
+def postgres_engine(url: str, *, read_only: bool = False, pool_size: int = 1, recycle: int = 1800) -> Engine:
+    """An engine on a PostgreSQL URL (psycopg 3; no pre-ping, connections renewed every ``recycle`` seconds); with
+    ``read_only`` every transaction on it is READ ONLY, so the server itself refuses a write."""
     try:
         import psycopg  # noqa: F401
     except ImportError as exc:
         raise MissingDriver("psycopg is not installed") from exc
     scheme, _, rest = url.partition("://")
+    options = {"options": "-c default_transaction_read_only=on"} if read_only else {}
     return sa.create_engine(f"postgresql+psycopg://{rest}", pool_size=pool_size, max_overflow=pool_size * 2,
-                            pool_recycle=recycle)
+                            pool_recycle=recycle, connect_args=options)
 
 
 def set_wal(conn: Connection) -> str:

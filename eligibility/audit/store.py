@@ -290,11 +290,12 @@ class Store:
 
 def open_store(location: str | Path, *, create: bool = False) -> Store:
     """Open a log: a PostgreSQL URL, ``sqlite:///path``, or a file path. Without ``create`` it is opened
-    read-only and must exist; with it, it is created if absent, or brought to this schema (schema.create)."""
+    read-only (SQLite ``mode=ro``; PostgreSQL READ ONLY transactions) and must exist; with it, it is created if
+    absent, or brought to this schema (schema.create)."""
     text = str(location)
     if is_postgres_url(text):
         try:
-            engine = database.postgres_engine(text)
+            engine = database.postgres_engine(text, read_only=not create)
         except database.MissingDriver as exc:
             raise AuditError(f"{describe(text)}: a PostgreSQL log needs psycopg: "
                              f"pip install 'eligibility[postgres]'") from exc
