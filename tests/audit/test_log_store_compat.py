@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import hashlib
 import shutil
-import sqlite3
 import uuid
 from pathlib import Path
 
@@ -45,34 +44,35 @@ def key(tmp_path) -> Path:
     return path
 
 
-@pytest.fixture
-def old_sqlite(tmp_path) -> Path:
-    path = tmp_path / "old-log.sqlite3"
-    shutil.copyfile(DATA / "log-c0811b3.sqlite3", path)
-    return path
-
-
-@pytest.fixture
-def old_postgres(postgres_server):
+@pytest.fixture(params=["sqlite", "postgresql"])
+def old_log(request, tmp_path) -> tuple[str, str]:
+    """A log written by c0811b3's code, and the anchor its ``audit verify`` printed."""
+    if request.param == "sqlite":
+        path = tmp_path / "old-log.sqlite3"
+        shutil.copyfile(DATA / "log-c0811b3.sqlite3", path)
+        yield str(path), SQLITE_ANCHOR
+        return
     import psycopg
 
+    server = request.getfixturevalue("postgres_server")
     name = f"t_{uuid.uuid4().hex[:12]}"
-    with psycopg.connect(f"{postgres_server}/postgres", autocommit=True) as admin:
+    with psycopg.connect(f"{server}/postgres", autocommit=True) as admin:
         admin.execute(f"CREATE DATABASE {name}")
-    url = f"{postgres_server}/{name}"
-    with psycopg.connect(url) as conn:
+    with psycopg.connect(f"{server}/{name}") as conn:
         conn.execute((DATA / "log-c0811b3-postgres.sql").read_text(encoding="utf-8"))
-    yield url
-    with psycopg.connect(f"{postgres_server}/postgres", autocommit=True) as admin:
+    yield f"{server}/{name}", POSTGRES_ANCHOR
+    with psycopg.connect(f"{server}/postgres", autocommit=True) as admin:
         admin.execute(f"DROP DATABASE {name} WITH (FORCE)")
 
 
-def _postgres_state(url: str) -> tuple:
-    """Everything of the log a write could change: its rows, its meta rows, its triggers, and how many rows were
-    ever inserted, updated or deleted in it."""
+def _state(location: str) -> tuple:
+    """Everything of the log a write could change. SQLite: the file's bytes. PostgreSQL: its rows, its meta rows,
+    its triggers, and how many rows were ever inserted, updated or deleted in its tables."""
+    if not location.startswith("postgresql://"):
+        return (sha256(Path(location)),)
     import psycopg
 
-    with psycopg.connect(url) as conn:
+    with psycopg.connect(location) as conn:
         rows = conn.execute("SELECT * FROM eligibility_decisions ORDER BY seq").fetchall()
         meta = conn.execute("SELECT key, value FROM eligibility_log_meta ORDER BY key").fetchall()
         triggers = conn.execute("SELECT tgname, tgenabled FROM pg_trigger WHERE NOT tgisinternal ORDER BY 1").fetchall()
@@ -81,77 +81,63 @@ def _postgres_state(url: str) -> tuple:
     return rows, meta, triggers, written
 
 
-def test_an_old_sqlite_log_verifies_shows_and_replays_read_only_byte_for_byte(old_sqlite, key):
-    before = sha256(old_sqlite)
-    assert before == sha256(DATA / "log-c0811b3.sqlite3")
-    verified = run("audit", "verify", old_sqlite, "--anchor", SQLITE_ANCHOR, "--key-file", key)
+def _meta(location: str) -> dict[str, str]:
+    from eligibility.audit.log import DecisionLog
+
+    with DecisionLog.open(location) as log:
+        return log.store.meta()
+
+
+def test_an_old_log_verifies_shows_and_replays_read_only_with_its_old_anchor(old_log, key):
+    location, anchor = old_log
+    before = _state(location)
+    if not location.startswith("postgresql://"):
+        assert before == (sha256(DATA / "log-c0811b3.sqlite3"),)
+    verified = run("audit", "verify", location, "--anchor", anchor, "--key-file", key)
     assert verified.exit_code == 0, verified.output
-    assert verified.output.splitlines() == [f"{old_sqlite}: chain intact, 3 entries; head signature valid",
-                                            f"anchor: {SQLITE_ANCHOR}"]
-    shown = run("audit", "show", old_sqlite)
+    assert verified.output.splitlines() == [f"{location}: chain intact, 3 entries; head signature valid",
+                                            f"anchor: {anchor}"]
+    shown = run("audit", "show", location)
     assert shown.exit_code == 0 and "Zoë Núñez" in shown.output and shown.output.endswith("3 entries\n")
-    replayed = run("audit", "replay", old_sqlite, "--roster", SAMPLE, "--rules", RULES)
+    one = run("audit", "show", location, "--employee", "CCWD-002", "--format", "json")
+    assert one.exit_code == 0 and '"employee_id": "CCWD-002"' in one.output
+    replayed = run("audit", "replay", location, "--roster", SAMPLE, "--rules", RULES)
     assert replayed.exit_code in (0, 1), replayed.output  # 1: today's rules decide differently, not an error
     assert replayed.output.count("CCWD-00") == 3 and "(total 3)" in replayed.output
-    assert sha256(old_sqlite) == before  # nothing written: not upgraded, not even the schema revision
-    with sqlite3.connect(f"file:{old_sqlite}?mode=ro", uri=True) as conn:
-        assert conn.execute("SELECT count(*) FROM eligibility_log_meta WHERE key = ?", (SCHEMA_KEY,)).fetchone() == (0,)
+    assert _state(location) == before  # nothing written: not upgraded, not even the schema revision
+    assert SCHEMA_KEY not in _meta(location)
 
 
-def test_an_old_sqlite_log_is_brought_to_the_schema_when_appended_to_and_keeps_its_anchor(old_sqlite, key):
+def test_an_old_log_is_brought_to_the_schema_when_appended_to_and_keeps_its_anchor(old_log, key):
+    location, anchor = old_log
     recorded = run("check", SAMPLE, "CCWD-004", "--as-of", "2026-12-05", "--rules", RULES, "--record",
-                   "--log", old_sqlite, "--key-file", key)
+                   "--log", location, "--key-file", key)
     assert recorded.exit_code == 0, recorded.output
-    assert f"recorded 1 decision in {old_sqlite} (entry 4)" in recorded.output
-    with sqlite3.connect(f"file:{old_sqlite}?mode=ro", uri=True) as conn:
-        assert conn.execute("SELECT value FROM eligibility_log_meta WHERE key = ?", (SCHEMA_KEY,)).fetchone() == \
-            (REVISION,)
-        # the upgrade adds what the log lacked and changes none of what it had: its entries keep their hashes
-        assert [r[0] for r in conn.execute("SELECT entry_hash FROM eligibility_decisions WHERE seq = 3")] == \
-            [SQLITE_ANCHOR.split(":")[1]]
-    verified = run("audit", "verify", old_sqlite, "--anchor", SQLITE_ANCHOR, "--key-file", key)
+    assert f"recorded 1 decision in {location} (entry 4)" in recorded.output
+    assert _meta(location)[SCHEMA_KEY] == REVISION
+    from eligibility.audit.log import DecisionLog
+
+    with DecisionLog.open(location) as log:  # the upgrade added what the log lacked and changed none of what it had
+        assert [e.entry_hash for e in log.entries()][2] == anchor.split(":")[1]
+        assert log.store.trigger_problems() == []
+    verified = run("audit", "verify", location, "--anchor", anchor, "--key-file", key)
     assert verified.exit_code == 0, verified.output
-    assert verified.output.splitlines()[0] == f"{old_sqlite}: chain intact, 4 entries; head signature valid"
+    assert verified.output.splitlines()[0] == f"{location}: chain intact, 4 entries; head signature valid"
     assert verified.output.splitlines()[1].startswith("anchor: 4:")  # the new head, to keep for next time
-    forged = SQLITE_ANCHOR[:-1] + ("0" if SQLITE_ANCHOR[-1] != "0" else "1")  # the old anchor is checked, not ignored
-    assert run("audit", "verify", old_sqlite, "--anchor", forged).exit_code == 1
+    forged = anchor[:-1] + ("0" if anchor[-1] != "0" else "1")  # the old anchor is checked, not ignored
+    assert run("audit", "verify", location, "--anchor", forged).exit_code == 1
 
 
-def test_an_old_postgres_log_verifies_read_only_with_its_old_anchor(old_postgres, key):
-    before = _postgres_state(old_postgres)
-    assert len(before[0]) == 3 and SCHEMA_KEY not in dict(before[1])
-    verified = run("audit", "verify", old_postgres, "--anchor", POSTGRES_ANCHOR, "--key-file", key)
-    assert verified.exit_code == 0, verified.output
-    assert verified.output.splitlines() == [f"{old_postgres}: chain intact, 3 entries; head signature valid",
-                                            f"anchor: {POSTGRES_ANCHOR}"]
-    shown = run("audit", "show", old_postgres, "--employee", "CCWD-001")
-    assert shown.exit_code == 0 and "Zoë Núñez" in shown.output and shown.output.endswith("1 entry\n")
-    assert _postgres_state(old_postgres) == before
-
-
-def test_an_old_postgres_log_is_brought_to_the_schema_when_appended_to_and_keeps_its_anchor(old_postgres, key):
-    recorded = run("check", SAMPLE, "CCWD-004", "--as-of", "2026-12-05", "--rules", RULES, "--record",
-                   "--log", old_postgres, "--key-file", key)
-    assert recorded.exit_code == 0, recorded.output
-    assert "(entry 4)" in recorded.output
-    rows, meta, triggers, _ = _postgres_state(old_postgres)
-    assert dict(meta)[SCHEMA_KEY] == REVISION and len(rows) == 4
-    assert triggers == [("eligibility_decisions_append_only", "O"), ("eligibility_decisions_no_truncate", "O")]
-    verified = run("audit", "verify", old_postgres, "--anchor", POSTGRES_ANCHOR, "--key-file", key)
-    assert verified.exit_code == 0, verified.output
-    assert verified.output.splitlines()[0] == f"{old_postgres}: chain intact, 4 entries; head signature valid"
-    assert verified.output.splitlines()[1].startswith("anchor: 4:")  # the new head, to keep for next time
-    forged = POSTGRES_ANCHOR[:-1] + ("0" if POSTGRES_ANCHOR[-1] != "0" else "1")  # the old anchor is checked, not ignored
-    assert run("audit", "verify", old_postgres, "--anchor", forged).exit_code == 1
-
-
-def test_a_log_opened_read_only_refuses_to_be_written(old_sqlite, old_postgres):
+def test_a_log_opened_read_only_refuses_to_be_written(old_log):
     from eligibility.audit.key import LogKey
     from eligibility.audit.log import DecisionLog
     from eligibility.errors import AuditError
 
-    for location in (str(old_sqlite), old_postgres):  # with the key, so that only the read-only opening refuses
-        with DecisionLog.open(location, key=LogKey(SECRET)) as log, pytest.raises(AuditError) as caught:
-            log.append([])
-        assert "cannot append to the decision log" in str(caught.value)
-        assert "readonly" in str(caught.value).replace("-", "").replace(" ", "").lower()
+    location, _ = old_log
+    before = _state(location)
+    # with the key, so that only the read-only opening refuses
+    with DecisionLog.open(location, key=LogKey(SECRET)) as log, pytest.raises(AuditError) as caught:
+        log.append([])
+    assert "cannot append to the decision log" in str(caught.value)
+    assert "readonly" in str(caught.value).replace("-", "").replace(" ", "").lower()
+    assert _state(location)[:3] == before[:3]
