@@ -37,22 +37,17 @@ ERRORS = (sa.exc.SQLAlchemyError,)
 
 
 class Store:
-    """One open decision log: one connection for reads (each read its own transaction, or one snapshot), appends
-    in a transaction that holds the log's write lock. ``engine``: the engine it owns (closed with it), or the
-    service's (``owned=False``: left open)."""
+    """One open decision log on its own engine (disposed when the log is closed): one connection for reads (each
+    read its own transaction, or one snapshot), appends in a transaction that holds the log's write lock."""
 
-    def __init__(self, engine: Engine, location: str, *, create: bool = False, owned: bool = True,
-                 timeout: float = 60.0) -> None:
+    def __init__(self, engine: Engine, location: str, *, create: bool = False, timeout: float = 60.0) -> None:
         self.location = location
         self.engine = engine
-        self._owned = owned
         self.postgres = engine.dialect.name == "postgresql"
         try:
             self.conn: Connection = engine.connect()
-        except database.MissingDriver as exc:  # pragma: no cover - raised by postgres_engine already
-            raise AuditError(f"{describe(location)}: {exc}") from exc
         except ERRORS as exc:
-            self._dispose()
+            self.engine.dispose()
             verb = "connect to" if self.postgres else "open"
             raise AuditUnavailable(f"{describe(location)}: cannot {verb} the decision log: "
                                    f"{database.first_line(exc)}") from exc
@@ -267,10 +262,6 @@ class Store:
         except ERRORS:
             pass
 
-    def _dispose(self) -> None:
-        if self._owned:
-            self.engine.dispose()
-
     def close(self) -> None:
         if self._closed:
             return
@@ -279,7 +270,7 @@ class Store:
             self.conn.close()
         except ERRORS:
             pass
-        self._dispose()
+        self.engine.dispose()
 
     def __enter__(self) -> "Store":
         return self
