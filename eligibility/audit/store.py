@@ -9,7 +9,6 @@ from pathlib import Path
 from typing import Callable, Iterator, Sequence
 
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection, Engine
 
 from eligibility.audit import database, schema
@@ -164,7 +163,7 @@ class Store:
                 if rows:
                     self.conn.execute(decisions.insert(), [{c: r[c] for c in COLUMNS} for r in rows])
                     last_seq, last_hash = int(rows[-1]["seq"]), str(rows[-1]["entry_hash"])
-                upsert = (postgresql if self.postgres else sqlite).insert(log_meta)
+                upsert = self._insert(log_meta)
                 self.conn.execute(upsert.on_conflict_do_update(index_elements=["key"],
                                                                set_={"value": upsert.excluded.value}),
                                   [{"key": k, "value": v} for k, v in DECISIONS.head_rows(last_seq, last_hash, key)])
@@ -172,6 +171,14 @@ class Store:
         except ERRORS as exc:
             self._rollback_quietly()
             raise self._failure("cannot append to the decision log", exc) from exc
+
+    def _insert(self, table: sa.Table):
+        """The dialect's INSERT (with ON CONFLICT), imported for the backend in use only."""
+        if self.postgres:
+            from sqlalchemy.dialects.postgresql import insert
+        else:
+            from sqlalchemy.dialects.sqlite import insert
+        return insert(table)
 
     def _check_head(self, meta: dict[str, str], last_seq: int, last_hash: str, key: HeadSigner | None) -> None:
         """Refuse to chain onto rows the recorded head does not cover, or to sign over a head it cannot check."""
