@@ -1,6 +1,7 @@
 """Where the service's database is and how it is opened: the URL (``--db``, $ELIGIBILITY_DB, a file in the working
-directory), the SQLAlchemy engine and its pool, read and write transactions, the log key that signs both logs'
-heads, the decision log beside the store, and the schema migrations (Alembic)."""
+directory), the SQLAlchemy engine and its pool (made by eligibility.audit.database, the one module that imports a
+driver), read and write transactions, the log key that signs both logs' heads, the decision log in the store, and
+the schema migrations (Alembic; the decision log's tables are among them)."""
 
 from __future__ import annotations
 
@@ -132,7 +133,7 @@ class Database:
 
     @contextmanager
     def decision_log(self) -> Iterator[DecisionLog]:
-        """The decision log beside the store, appended to with the store's key; a database that cannot be reached
+        """The decision log in the store, appended to with the store's key; a database that cannot be reached
         is a StoreError (the service answers 503), whether at opening or later."""
         try:
             with DecisionLog.open(self.location.log, create=True, key=self.key) as log:
