@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Iterable, Iterator, Sequence
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from eligibility.audit.chain import GENESIS, utc_now
+from eligibility.audit.schema import decisions
 from eligibility.audit.store import HASHED_FIELDS, Store, describe, entry_hash, open_store
 from eligibility.decide.decision import Decision, DecisionError
 from eligibility.errors import AuditError
@@ -221,21 +222,13 @@ class DecisionLog:
                 since: dt.date | None = None, as_of: dt.date | None = None) -> Iterator[LogEntry]:
         """Entries in chain order; ``since`` keeps those recorded on or after that (UTC) date, ``as_of`` those
         decided as of that date."""
-        clauses, params = [], []
-        if as_of is not None:
-            clauses.append("as_of = ?")
-            params.append(as_of.isoformat())
-        if employee_id is not None:
-            clauses.append("employee_id = ?")
-            params.append(employee_id)
-        if decision_id is not None:
-            clauses.append("decision_id = ?")
-            params.append(decision_id)
+        columns = decisions.c
+        wanted = [(columns.as_of, as_of and as_of.isoformat()), (columns.employee_id, employee_id),
+                  (columns.decision_id, decision_id)]
+        where = [column == value for column, value in wanted if value is not None]
         if since is not None:
-            clauses.append("recorded_at >= ?")
-            params.append(since.isoformat())
-        where = ("WHERE " + " AND ".join(clauses)) if clauses else ""
-        rows = self.store.rows(where, params)
+            where.append(columns.recorded_at >= since.isoformat())
+        rows = self.store.rows(*where)
         try:
             for row in rows:
                 try:

@@ -207,24 +207,12 @@ def database_beside(log_location: str):
     """The service's store that holds the decision log ``log_location`` (a file or a postgresql:// URL), opened
     (close it), or None when that database holds no activity log; a plain decision-log file is looked at read-only
     first and never opened for writing here."""
-    import sqlite3
-    from urllib.parse import quote
-
+    from .core import database
     from .db import Database, locate
 
     location = locate(log_location)
-    if location.is_sqlite:
-        try:
-            conn = sqlite3.connect(f"file:{quote(location.log)}?mode=ro", uri=True)
-            try:
-                found = conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'activity_log'"
-                                     ).fetchone()
-            finally:
-                conn.close()
-        except sqlite3.Error:
-            return None
-        if not found:
-            return None
+    if location.is_sqlite and not database.sqlite_has_table(location.log, "activity_log"):
+        return None
     db = Database(location, pool_size=1)
     if not has_activity_log(db):
         db.close()

@@ -17,6 +17,7 @@ from eligibility.audit.log import (
     sha256_text,
 )
 from eligibility.audit.replay import ReplayReport, replay, replay_entry
+from eligibility.audit import database, schema as decision_log_schema  # logstore: drivers opened; log schema
 from eligibility.authoring.lint import lint_rulebook
 from eligibility.authoring.scenarios import declares_rule_tests, load_cases, run_case
 from eligibility.authoring.scenarios import discover as discover_rule_tests
@@ -99,3 +100,4 @@ __all__ += ["load_map", "propose_mapping"]  # w24b: HR-system exports through th
 __all__ += ["AWAITING", "FOR_HR", "NOT_DECIDED", "ROW_STATUSES"]  # policy: status groupings and order from decide/policy.py
 __all__ += ["LoadedRulebook", "compare_decisions", "declares_rule_tests", "discover_rule_tests", "lint_rulebook",
             "load_cases", "rulebook_from_bytes", "run_case", "ReplayReport", "replay_entry"]  # w26: rules versions
+__all__ += ["database", "decision_log_schema"]  # logstore: the one driver module; the decision log's schema

@@ -1,11 +1,11 @@
 """Where the service's database is and how it is opened: the URL (``--db``, $ELIGIBILITY_DB, a file in the working
-directory), the SQLAlchemy engine and its pool, read and write transactions, the log key that signs both logs'
-heads, the decision log beside the store, and the schema migrations (Alembic)."""
+directory), the SQLAlchemy engine and its pool (made by eligibility.audit.database, the one module that imports a
+driver), read and write transactions, the log key that signs both logs' heads, the decision log in the store, and
+the schema migrations (Alembic; the decision log's tables are among them)."""
 
 from __future__ import annotations
 
 import os
-import sqlite3
 import threading
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -15,7 +15,7 @@ from typing import Iterator
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
-from .core import AuditUnavailable, DecisionLog, EligibilityError, LogKey
+from .core import AuditUnavailable, DecisionLog, EligibilityError, LogKey, database
 
 DB_ENV = "ELIGIBILITY_DB"
 DEFAULT_DB = "eligibility-store.sqlite3"
@@ -24,6 +24,7 @@ MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 POOL_ENV = "ELIGIBILITY_DB_POOL"  # connections each service process keeps open (docs/service.md, "Deployment")
 DEFAULT_POOL = 10
 KEY_OPTION = "eligibility_log_key"  # the execution option a write transaction carries the log key in
+SQLITE_PRAGMAS = ("journal_mode = WAL", "synchronous = NORMAL", "foreign_keys = ON")  # on each new connection
 
 
 class StoreError(EligibilityError):
@@ -44,15 +45,7 @@ class Location:
 
     def describe(self) -> str:
         """The location without its password, for messages and logs."""
-        return _without_password(self.given)
-
-
-def _without_password(text: str) -> str:
-    if "://" in text and "@" in text:
-        scheme, _, rest = text.partition("://")
-        creds, _, host = rest.rpartition("@")
-        return f"{scheme}://{creds.split(':')[0]}@{host}"
-    return text
+        return database.describe(self.given)
 
 
 def locate(given: str | None) -> Location:
@@ -65,15 +58,10 @@ def locate(given: str | None) -> Location:
     if text.startswith("sqlite:///"):
         text = text[len("sqlite:///"):]
     elif "://" in text:
-        raise StoreError(f"{_without_password(text)}: not a database this service can use (give a file path, "
+        raise StoreError(f"{database.describe(text)}: not a database this service can use (give a file path, "
                          f"sqlite:///PATH or postgresql://USER@HOST/DB)")
     path = Path(text).expanduser().resolve()
     return Location(given or os.environ.get(DB_ENV) or DEFAULT_DB, f"sqlite:///{path}", str(path))
-
-
-def _first_line(exc: BaseException) -> str:
-    text = str(getattr(exc, "orig", None) or exc).strip()
-    return (text.splitlines() or [type(exc).__name__])[0]
 
 
 def pool_size_from_env() -> int:
@@ -98,20 +86,13 @@ class Database:
             path = Path(location.log)
             if not path.parent.is_dir():
                 raise StoreError(f"{location.describe()}: the folder {path.parent} does not exist")
-            self.engine: Engine = sa.create_engine(
-                location.url, connect_args={"check_same_thread": False, "timeout": 60},
-                pool_size=pool_size, max_overflow=pool_size * 2)
-            sa.event.listen(self.engine, "connect", _sqlite_connect)
-            sa.event.listen(self.engine, "begin", _sqlite_begin)
+            self.engine: Engine = database.sqlite_engine(path, pool_size=pool_size, pragmas=SQLITE_PRAGMAS)
         else:
             try:
-                import psycopg  # noqa: F401
-            except ImportError as exc:
+                self.engine = database.postgres_engine(location.url, pool_size=pool_size)
+            except database.MissingDriver as exc:
                 raise StoreError(f"{location.describe()}: a PostgreSQL store needs psycopg: "
                                  f"pip install 'eligibility[postgres]'") from exc
-            # no pre-ping (a round trip on every checkout); connections are renewed every 30 minutes instead
-            self.engine = sa.create_engine(location.url, pool_size=pool_size, max_overflow=pool_size * 2,
-                                           pool_recycle=1800)
         self._sqlite_write = threading.Lock()  # one writer per process; SQLite's own lock orders processes
 
     def close(self) -> None:
@@ -129,7 +110,7 @@ class Database:
                 with conn.begin():
                     yield conn
         except sa.exc.SQLAlchemyError as exc:
-            raise StoreError(f"{self.location.describe()}: cannot read the store: {_first_line(exc)}") from exc
+            raise StoreError(f"{self.location.describe()}: cannot read the store: {database.first_line(exc)}") from exc
 
     @contextmanager
     def write(self) -> Iterator[Connection]:
@@ -138,7 +119,7 @@ class Database:
         try:
             if self.location.is_sqlite:
                 with self._sqlite_write, self.engine.connect() as conn:
-                    conn.execution_options(sqlite_immediate=True, **{KEY_OPTION: self.key})
+                    conn.execution_options(**{database.IMMEDIATE: True, KEY_OPTION: self.key})
                     with conn.begin():
                         yield conn
             else:
@@ -148,31 +129,17 @@ class Database:
                         conn.execute(sa.text("SELECT pg_advisory_xact_lock(:k)"), {"k": WRITE_LOCK})
                         yield conn
         except sa.exc.SQLAlchemyError as exc:
-            raise StoreError(f"{self.location.describe()}: cannot write to the store: {_first_line(exc)}") from exc
+            raise StoreError(f"{self.location.describe()}: cannot write to the store: {database.first_line(exc)}") from exc
 
     @contextmanager
     def decision_log(self) -> Iterator[DecisionLog]:
-        """The decision log beside the store, appended to with the store's key; a database that cannot be reached
+        """The decision log in the store, appended to with the store's key; a database that cannot be reached
         is a StoreError (the service answers 503), whether at opening or later."""
         try:
             with DecisionLog.open(self.location.log, create=True, key=self.key) as log:
                 yield log
         except AuditUnavailable as exc:
             raise StoreError(str(exc)) from exc
-
-
-def _sqlite_connect(dbapi_connection: sqlite3.Connection, record) -> None:
-    dbapi_connection.isolation_level = None  # SQLAlchemy's begin event below says BEGIN itself
-    cursor = dbapi_connection.cursor()
-    cursor.execute("PRAGMA journal_mode = WAL")
-    cursor.execute("PRAGMA synchronous = NORMAL")
-    cursor.execute("PRAGMA foreign_keys = ON")
-    cursor.execute("PRAGMA busy_timeout = 60000")
-    cursor.close()
-
-
-def _sqlite_begin(conn: Connection) -> None:
-    conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.get_execution_options().get("sqlite_immediate") else "BEGIN")
 
 
 # -- migrations ------------------------------------------------------------------------------------
@@ -203,7 +170,8 @@ def current_revision(db: Database) -> str | None:
 
 
 def upgrade(db: Database) -> tuple[str | None, str]:
-    """Migrate the schema to the newest revision, and create the decision log beside it; (before, after)."""
+    """Migrate the schema to the newest revision (the decision log's tables included: 0009_decision_log);
+    (before, after)."""
     from alembic import command
 
     before = current_revision(db)
@@ -213,9 +181,7 @@ def upgrade(db: Database) -> tuple[str | None, str]:
     except StoreError:
         raise
     except Exception as exc:  # alembic raises its own errors and the driver's
-        raise StoreError(f"{db.location.describe()}: cannot migrate the store: {_first_line(exc)}") from exc
-    with db.decision_log():
-        pass  # created beside the store
+        raise StoreError(f"{db.location.describe()}: cannot migrate the store: {database.first_line(exc)}") from exc
     return before, head_revision()
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
+from .core import decision_log_schema
+
 metadata = sa.MetaData()
 
 # key/value settings: the session secret, the activity log's recorded head
@@ -271,3 +273,10 @@ rules_versions = sa.Table(
 )
 
 __all__ += ["rules_versions"]
+
+# -- logstore: the decision log's two tables, declared in eligibility.audit.schema (the one place), made by the
+# migration 0009_decision_log in the store and by the same schema.create in a standalone --log file
+decisions = decision_log_schema.decisions.to_metadata(metadata)
+decision_log_meta = decision_log_schema.log_meta.to_metadata(metadata)
+
+__all__ += ["decisions", "decision_log_meta"]
