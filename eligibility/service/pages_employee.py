@@ -16,7 +16,7 @@ from fastapi.responses import RedirectResponse
 
 from . import store
 from .auth import Caller, CallerDep, Denied
-from .core import AuditError, Decision, DecisionLog, key_date_text, person_timeline_svg
+from .core import AuditError, Decision, key_date_text, person_timeline_svg
 from .pages import day_or_none, page_route, show, status_label
 from .pages_words import employee_url, in_words, missing, outcome_of
 from .actions import Refused, endorsements, responses, scope, version_of
@@ -82,8 +82,7 @@ def _history(request: Request, agency: str, employee_id: str) -> tuple[list[dict
     state = request.app.state.service
     items = []
     try:
-        with DecisionLog.open(state.db.location.log, create=True) as log:
-            entries = [e for e in log.entries(employee_id=employee_id) if e.agency == agency]
+        entries = audit_actions.logged_for(state.db, agency, employee_id)
         for e in reversed(entries[-HISTORY:]):
             summary = e.summary()
             try:

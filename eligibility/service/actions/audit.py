@@ -187,6 +187,12 @@ def logged(state, caller, decision_id: str):
     return entry
 
 
+def logged_for(db, agency: str, employee_id: str) -> list:
+    """One employee's entries in the store's decision log, oldest first (the employee page's decision history)."""
+    with db.decision_log() as log:
+        return [e for e in log.entries(employee_id=employee_id) if e.agency == agency]
+
+
 def replayed(state, caller, decision_id: str) -> dict:
     """Decide a logged decision again from the record now in the store and the rules in force on its as-of date,
     compared byte for byte with the logged one; with ``sentences``: why it changed, naming the activity entries."""
