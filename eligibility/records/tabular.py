@@ -26,7 +26,7 @@ from eligibility.records.models import (
     Employee,
     Position,
     Roster,
-    _cross_check,
+    cross_check,
     class_level_problem,
     day,
 )
@@ -120,7 +120,7 @@ def _translate(exc: ValidationError, source: _Source, employee_id: str) -> Recor
     return table.error(base.message, row, column, suggestion=base.suggestion, employee_id=employee_id)
 
 
-def _load_positions(path: Path, known: set[str] | None) -> list[Position]:
+def load_positions(path: Path, known: set[str] | None) -> list[Position]:
     table = read_table(open_table(path, POSITION_COLUMNS, POSITION_COLUMNS, "the positions file"))
     positions: list[Position] = []
     seen: dict[str, int] = {}
@@ -189,7 +189,7 @@ def load_roster_csv(path: str | Path, known_series: dict[str, set[str]] | None =
     people = read_table(open_people(path))
     agency = agency_of(people, people.rows, known_series)
     series = known_series.get(agency) if known_series is not None else None
-    positions = _load_positions(positions_path, series)
+    positions = load_positions(positions_path, series)
     history = read_table(open_history(history_path))
 
     roster = Roster(path=str(path), agency=agency, positions=positions)
@@ -283,7 +283,7 @@ def employee_from_rows(people: Table, row: Row, history: Table, rows: Iterable[R
         return exc.with_traceback(None)  # a value now: no frame (and the record in it) kept in a cycle
     except ValidationError as exc:
         return _translate(exc, source, emp_id)
-    problem = _cross_check(employee, series)  # the same checks as YAML rosters (unknown classes)
+    problem = cross_check(employee, series)  # the same checks as YAML rosters (unknown classes)
     if problem:
         message, loc, hint = problem
         table, at_row, column = source.locate(loc)
