@@ -62,3 +62,76 @@ def test_private_names_stay_inside_their_subpackage():
 def test_modules_stay_small():
     long = {str(p.relative_to(PACKAGE)): n for p in PACKAGE.rglob("*.py") if (n := len(p.read_text().splitlines())) > 420}
     assert long == {}
+
+
+def _module_name(path: Path, package: Path) -> str:
+    parts = path.relative_to(package.parent).with_suffix("").parts
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def _absolute(here: str, is_package: bool, node: ast.ImportFrom) -> str:
+    """The module an ImportFrom names, relative imports resolved against ``here``."""
+    if not node.level:
+        return node.module or ""
+    base = here.split(".")[: len(here.split(".")) - node.level + (1 if is_package else 0)]
+    return ".".join(base + ([node.module] if node.module else []))
+
+
+def private_crossings(package: Path = PACKAGE) -> list[str]:
+    """Every ``from X import _name`` and ``X._name`` in the package where X is another module of it."""
+    modules = {_module_name(p, package) for p in package.rglob("*.py")}
+    found = []
+    for path in sorted(package.rglob("*.py")):
+        here, tree = _module_name(path, package), ast.parse(path.read_text(), str(path))
+        bound: dict[str, str] = {}  # a local name -> the module of the package it is
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom):
+                source = _absolute(here, path.name == "__init__.py", node)
+                for alias in node.names:
+                    if f"{source}.{alias.name}" in modules:
+                        bound[alias.asname or alias.name] = f"{source}.{alias.name}"
+                    elif alias.name.startswith("_") and not alias.name.startswith("__") and source in modules \
+                            and source != here:
+                        found.append(f"{here}:{node.lineno} imports {source}.{alias.name}")
+            elif isinstance(node, ast.Import):
+                for alias in node.names:
+                    if alias.asname and alias.name in modules:
+                        bound[alias.asname] = alias.name
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id in bound \
+                    and node.attr.startswith("_") and not node.attr.startswith("__") and bound[node.value.id] != here:
+                found.append(f"{here}:{node.lineno} uses {bound[node.value.id]}.{node.attr}")
+    return found
+
+
+# Left on c0811b3 in service modules another branch owns (the use-case layer of issue 25 item 2 takes them on);
+# tolerated here, never required: each entry names the module, the other module and the private name.
+SERVICE_CROSSINGS_LEFT = {
+    "eligibility.service.actions.staffing imports eligibility.service.actions.accounts._mine",
+    "eligibility.service.pages uses eligibility.service.web._login_form",
+    "eligibility.service.pages_audit imports eligibility.service.pages_employee._paths",
+    "eligibility.service.pages_mapping imports eligibility.service.pages_hr._agency",
+    "eligibility.service.pages_mapping imports eligibility.service.pages_hr._form",
+    "eligibility.service.pages_mapping imports eligibility.service.pages_hr._safe_name",
+    "eligibility.service.pages_mapping imports eligibility.service.pages_hr._uploads",
+    "eligibility.service.pages_staffing imports eligibility.service.pages_hr._agency",
+    "eligibility.service.pages_staffing imports eligibility.service.pages_hr._form",
+}
+
+
+def test_no_module_imports_or_uses_another_modules_private_name():
+    crossings = [c for c in private_crossings() if c.split(":")[0] + c[c.index(" "):] not in SERVICE_CROSSINGS_LEFT]
+    assert crossings == []
+
+
+def test_the_private_name_check_finds_both_forms_and_relative_imports(tmp_path):
+    package = tmp_path / "pkg"
+    (package / "sub").mkdir(parents=True)
+    (package / "__init__.py").write_text("")
+    (package / "sub" / "__init__.py").write_text("")
+    (package / "sub" / "core.py").write_text("_hidden = 1\ndef _helper():\n    return _hidden\n")
+    (package / "sub" / "reader.py").write_text("from .core import _helper\nfrom . import core\nx = core._hidden\n")
+    (package / "user.py").write_text("import pkg.sub.core as c\nfrom pkg.sub import core\ny = c._hidden + core._helper()\n")
+    assert private_crossings(package) == [
+        "pkg.sub.reader:1 imports pkg.sub.core._helper", "pkg.sub.reader:3 uses pkg.sub.core._hidden",
+        "pkg.user:3 uses pkg.sub.core._hidden", "pkg.user:3 uses pkg.sub.core._helper"]

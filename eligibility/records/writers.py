@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any, Iterable, Iterator, TextIO
 
 import yaml
+from pydantic import BaseModel
 
 from eligibility.errors import RecordError
 from eligibility.records.csv_files import QUOTED_STARTS
@@ -54,28 +55,39 @@ def raw_header(roster: Roster) -> dict:
 def raw_employee(employee: Employee, defaults: bool = False) -> dict:
     """A loaded employee as a roster file holds it: id, name and supervisor first; a value left at its default
     (an empty list, full time) left out, unless ``defaults`` (the CSV layout writes each entry's every cell)."""
-    data = employee.model_dump(mode="python", by_alias=True, exclude_defaults=not defaults)
+    data = employee.model_dump(mode="python", by_alias=True) if defaults else _without_defaults(employee)
     return {**{key: data.pop(key) for key in FIRST_FIELDS if key in data}, **data}
 
 
-def _exact_number(value: Decimal) -> float | str:
-    """A decimal as a number where the float reads back as the same decimal, else as its exact text (the models
-    read a decimal from text too)."""
-    text = str(value)
-    return float(text) if Decimal(repr(float(text))) == value and "E" not in text.upper() else text
+def _without_defaults(model: BaseModel) -> dict:
+    """A model's fields by alias, those at their default left out: only a value written as the default is
+    (an FTE of ``1.000`` is kept: it reads back as the same record, with the same record hash)."""
+    out = {}
+    for name, field in type(model).model_fields.items():
+        value = getattr(model, name)
+        if not field.is_required():
+            default = field.get_default(call_default_factory=True)
+            if value == default and str(value) == str(default):
+                continue
+        if isinstance(value, list):
+            value = [_without_defaults(v) if isinstance(v, BaseModel) else v for v in value]
+        out[field.alias or name] = value
+    return out
 
 
 # -- YAML --------------------------------------------------------------------------------------------
 class RosterDumper(getattr(yaml, "CSafeDumper", yaml.SafeDumper)):  # type: ignore[misc]
     """The YAML roster writer's dumper: libyaml's emitter (fast, and it escapes what PyYAML's writes raw and
-    misreads, such as U+0085), PyYAML's without libyaml; a Decimal written as :func:`_exact_number` says."""
+    misreads, such as U+0085), PyYAML's without libyaml; a Decimal as :func:`_represent_decimal` says."""
 
 
 def _represent_decimal(dumper: yaml.SafeDumper, value: Decimal) -> yaml.Node:
-    number = _exact_number(value)
-    if isinstance(number, float):
-        return dumper.represent_scalar("tag:yaml.org,2002:float", str(value))
-    return dumper.represent_str(number)
+    """A number where its text is a YAML float's (the reader takes its exact text), else text (the models read a
+    decimal from text too)."""
+    text = str(value)
+    if Decimal(repr(float(text))) == value and "E" not in text.upper():
+        return dumper.represent_scalar("tag:yaml.org,2002:float", text)
+    return dumper.represent_str(text)
 
 
 RosterDumper.add_representer(Decimal, _represent_decimal)
@@ -115,8 +127,8 @@ def roster_yaml(roster: Roster, note: str) -> str:
 def _json_value(value: Any) -> Any:
     if isinstance(value, dt.date):
         return value.isoformat()
-    if isinstance(value, Decimal):
-        return _exact_number(value)
+    if isinstance(value, Decimal):  # as its exact text: a JSON number would go through a float ("0.50" -> 0.5)
+        return str(value)
     if hasattr(value, "value"):  # enums
         return value.value
     raise TypeError(f"{type(value).__name__} is not a roster value")
@@ -180,6 +192,9 @@ def _write_csv(people_out: TextIO, history_out: TextIO, positions_out: TextIO, h
             for item in record.get(list_name) or []:
                 cells = {"employee_id": record.get("id"), "record": kind, **{c: item.get(c) for c in columns}}
                 history.writerow([cell_text(cells.get(c)) for c in HISTORY_COLUMNS])
+    if count == 0:  # the reader takes the agency from the employee rows: without one, nothing could read it back
+        raise RecordError("a CSV roster needs at least one employee (the layout names the agency on each employee "
+                          "row); write YAML, JSONL or Parquet instead", file=getattr(people_out, "name", None))
     return count
 
 
