@@ -78,7 +78,11 @@ def _without_defaults(model: BaseModel) -> dict:
 # -- YAML --------------------------------------------------------------------------------------------
 class RosterDumper(getattr(yaml, "CSafeDumper", yaml.SafeDumper)):  # type: ignore[misc]
     """The YAML roster writer's dumper: libyaml's emitter (fast, and it escapes what PyYAML's writes raw and
-    misreads, such as U+0085), PyYAML's without libyaml; a Decimal as :func:`_represent_decimal` says."""
+    misreads, such as U+0085), PyYAML's without libyaml; a Decimal as :func:`_represent_decimal` says. No
+    anchors: a value met twice is written twice (each record is dumped alone, and anchors would repeat)."""
+
+    def ignore_aliases(self, data: Any) -> bool:
+        return True
 
 
 def _represent_decimal(dumper: yaml.SafeDumper, value: Decimal) -> yaml.Node:

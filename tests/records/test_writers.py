@@ -211,3 +211,13 @@ def test_the_callers_serialise_no_roster_themselves(module):
     imported |= {(node.module or "").split(".")[0] for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)}
     assert imported & {"yaml", "csv", "pyarrow"} == set()
     assert "json.dumps(" not in ast.unparse(tree)
+
+
+def test_a_value_met_twice_is_written_twice_never_as_an_anchor(tmp_path):
+    kinds = ["water"]
+    entry = {"employer": "Co", "kinds": kinds, "start": "2019-01-01"}
+    records = [{"id": f"E{n}", "experience": [entry, entry]} for n in (1, 2)]
+    write_roster(tmp_path / "r.yaml", {"agency": "ccwd", "positions": []}, records)
+    text = (tmp_path / "r.yaml").read_text()
+    assert "&" not in text and "*" not in text
+    assert [len(e.experience) for e in read_roster(tmp_path / "r.yaml").employees] == [2, 2]
