@@ -196,9 +196,6 @@ def _write_csv(people_out: TextIO, history_out: TextIO, positions_out: TextIO, h
             for item in record.get(list_name) or []:
                 cells = {"employee_id": record.get("id"), "record": kind, **{c: item.get(c) for c in columns}}
                 history.writerow([cell_text(cells.get(c)) for c in HISTORY_COLUMNS])
-    if count == 0:  # the reader takes the agency from the employee rows: without one, nothing could read it back
-        raise RecordError("a CSV roster needs at least one employee (the layout names the agency on each employee "
-                          "row); write YAML, JSONL or Parquet instead", file=getattr(people_out, "name", None))
     return count
 
 
@@ -291,7 +288,11 @@ def write_roster(path: str | Path, header: dict, records: Iterable, fmt: str | N
             outs = [files.enter_context(open(t, "w", encoding="utf-8", newline="" if fmt == "csv" else "\n"))
                     for t in temporaries]
             if fmt == "csv":
-                return _write_csv(*outs, header, records, supervisor)
+                count = _write_csv(*outs, header, records, supervisor)
+                if count == 0:  # the reader takes the agency from the employee rows: nothing could read it back
+                    raise RecordError("a CSV roster needs at least one employee (the layout names the agency on "
+                                      "each employee row); write YAML, JSONL or Parquet instead", file=path)
+                return count
             if fmt == "jsonl":
                 return _write_jsonl(outs[0], header, records)
             return _write_yaml(outs[0], header, records, comment, gap)

@@ -103,8 +103,9 @@ def test_what_a_writer_writes_its_reader_reads_back_as_the_same_records(tmp_path
         pytest.importorskip("pyarrow")
     path = tmp_path_factory.mktemp(fmt) / f"r.{fmt}"
     if fmt == "csv" and not roster.employees:  # the layout reads its agency from the employee rows
-        with pytest.raises(RecordError, match="a CSV roster needs at least one employee"):
+        with pytest.raises(RecordError, match="a CSV roster needs at least one employee") as refused:
             write_roster(path, raw_header(roster), [])
+        assert refused.value.file == str(path)
         assert list(path.parent.iterdir()) == []
         return
     written = write_roster(path, raw_header(roster), (raw_employee(e) for e in roster.employees),
