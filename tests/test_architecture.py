@@ -131,7 +131,8 @@ def test_the_private_name_check_finds_both_forms_and_relative_imports(tmp_path):
     (package / "sub" / "__init__.py").write_text("")
     (package / "sub" / "core.py").write_text("_hidden = 1\ndef _helper():\n    return _hidden\n")
     (package / "sub" / "reader.py").write_text("from .core import _helper\nfrom . import core\nx = core._hidden\n")
-    (package / "user.py").write_text("import pkg.sub.core as c\nfrom pkg.sub import core\ny = c._hidden + core._helper()\n")
+    (package / "user.py").write_text("import pkg.sub.core as c\nfrom pkg.sub import core\n"
+                                     "y = c._hidden + core._helper()\n")
     assert private_crossings(package) == [
         "pkg.sub.reader:1 imports pkg.sub.core._helper", "pkg.sub.reader:3 uses pkg.sub.core._hidden",
         "pkg.user:3 uses pkg.sub.core._hidden", "pkg.user:3 uses pkg.sub.core._helper"]

@@ -49,7 +49,8 @@ FIRST_FIELDS = ("id", "name", "supervisor")  # an exported employee's fields beg
 # -- the records as a roster file holds them ----------------------------------------------------------
 def raw_header(roster: Roster) -> dict:
     """A loaded roster's header: its agency and positions, as a roster file holds them."""
-    return {"agency": roster.agency, "positions": [p.model_dump(mode="python", by_alias=True) for p in roster.positions]}
+    return {"agency": roster.agency,
+            "positions": [p.model_dump(mode="python", by_alias=True) for p in roster.positions]}
 
 
 def raw_employee(employee: Employee, defaults: bool = False) -> dict:

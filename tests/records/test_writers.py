@@ -1,5 +1,6 @@
 """The roster writers: what each writes, its reader reads back as the same records (hypothesis, one test per
-format), written whole or not at all, formula cells neutralised, and the callers (generate, template, export) on them."""
+format), written whole or not at all, formula cells neutralised, and the callers (generate, template, export) on
+them."""
 
 from __future__ import annotations
 
@@ -45,12 +46,14 @@ def _span(draw, item: dict) -> dict:
 
 @st.composite
 def employees(draw) -> Employee | None:
-    raw: dict = {"id": draw(TEXT), "name": draw(st.one_of(st.none(), TEXT)), "education": draw(st.one_of(st.none(), TERM))}
+    raw: dict = {"id": draw(TEXT), "name": draw(st.one_of(st.none(), TEXT)),
+                 "education": draw(st.one_of(st.none(), TERM))}
     if draw(st.booleans()):
         raw["supervisor"] = draw(TEXT)
     raw["assignments"] = [{**_span(draw, {"class": draw(TEXT), "level": draw(TEXT)}), "fte": draw(FTE),
                            "position": draw(st.one_of(st.none(), TEXT))} for _ in range(draw(st.integers(0, 2)))]
-    raw["experience"] = [{**_span(draw, {"employer": draw(TEXT), "kinds": draw(st.lists(TERM, min_size=1, max_size=3))}),
+    raw["experience"] = [{**_span(draw, {"employer": draw(TEXT),
+                                         "kinds": draw(st.lists(TERM, min_size=1, max_size=3))}),
                           "fte": draw(FTE), "public_utility": draw(st.booleans())}
                          for _ in range(draw(st.integers(0, 2)))]
     raw["leaves"] = [{**_span(draw, {}), "counts_toward_service": draw(st.booleans())}
