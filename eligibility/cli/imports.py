@@ -8,7 +8,7 @@ import click
 
 from eligibility.cli import main, rules_option
 from eligibility.errors import InputError
-from eligibility.reclass.import_map import propose
+from eligibility.records.import_map import propose
 from eligibility.records.templates import write_csv_template, write_yaml_template
 from eligibility.rules.documents import suggest
 from eligibility.rules.rulebook import LoadedRulebook, load_rules_dir

@@ -14,7 +14,8 @@ from eligibility.records.models import normal_id
 from eligibility.rules.documents import suggest
 
 
-QUOTED_STARTS = ("=", "+", "-", "@", "\t", "\r", "'")  # a cell written with one more leading ' (cell_text)
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")  # OWASP: a cell beginning so is run as a formula
+QUOTED_STARTS = FORMULA_STARTS + ("'",)  # a cell written with one more leading ' (writers.cell_text)
 ID_COLUMNS = frozenset({"id", "employee_id", "position"})  # read as the models read an id (records.models.normal_id)
 
 

@@ -15,7 +15,7 @@ from typing import Iterator
 
 from eligibility.errors import RecordError
 from eligibility.records import tabular
-from eligibility.records.stream_core import Item, RosterStream, _Checker, _series
+from eligibility.records.stream_core import Item, RecordChecker, RosterStream, series_of
 
 
 def csv_stream(path: str, known_series: dict[str, set[str]] | None) -> RosterStream:
@@ -25,11 +25,11 @@ def csv_stream(path: str, known_series: dict[str, set[str]] | None) -> RosterStr
     history_path, positions_path = tabular.companions(path)
     people, rows = tabular.open_people(people_path)
     agency = tabular.agency_of(people, rows, known_series)
-    series = _series(agency, known_series)
-    positions = tabular._load_positions(positions_path, series)
+    series = series_of(agency, known_series)
+    positions = tabular.load_positions(positions_path, series)
     for _ in _grouped(people_path, history_path):  # the whole history file, checked before any decision
         pass
-    checker = _Checker(path, series)
+    checker = RecordChecker(path, series)
 
     def items() -> Iterator[Item]:
         for people, row, history, rows in _grouped(people_path, history_path):

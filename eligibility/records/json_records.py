@@ -16,10 +16,10 @@ from typing import Any, Iterator
 from eligibility.errors import RecordError
 from eligibility.records.stream_core import (
     Item,
+    RecordChecker,
     RosterStream,
-    _Checker,
-    _header,
-    _series,
+    check_header,
+    series_of,
 )
 from eligibility.rules.documents import Document, not_utf8
 
@@ -82,11 +82,11 @@ def jsonl_stream(path: str, known_series: dict[str, set[str]] | None) -> RosterS
         if isinstance(data, dict) and "employees" in data:
             raise RecordError("the header line holds no employees; put one employee per line after it", file=path,
                               line=1, field="employees")
-        agency, positions = _header(data, Document(path, data, {(): (1, 1)}), known_series)
+        agency, positions = check_header(data, Document(path, data, {(): (1, 1)}), known_series)
     except BaseException:
         handle.close()
         raise
-    checker = _Checker(path, _series(agency, known_series))
+    checker = RecordChecker(path, series_of(agency, known_series))
 
     def items() -> Iterator[Item]:
         with handle:

@@ -27,10 +27,10 @@ from eligibility.records.mapping import (
 from eligibility.records.models import Evaluation, normal_id
 from eligibility.records.stream_core import (
     Item,
+    RecordChecker,
     RosterStream,
-    _Checker,
-    _header,
-    _series,
+    check_header,
+    series_of,
 )
 from eligibility.records.tabular import (
     BOOL_COLUMNS,
@@ -238,9 +238,9 @@ def mapped_stream(path: str, map_path: str, known_series: dict[str, set[str]] | 
     """Open a single-file export with its mapping; the items are ``(line, Employee | RecordError)``."""
     mapping, doc = load_map(map_path)
     header = {"agency": mapping.agency, "positions": mapping.positions}
-    agency, positions = _header(header, Document(str(map_path), header, doc.positions), known_series)
+    agency, positions = check_header(header, Document(str(map_path), header, doc.positions), known_series)
     export = _read_export(path, mapping, str(map_path))
-    checker = _Checker(path, _series(agency, known_series))
+    checker = RecordChecker(path, series_of(agency, known_series))
     stream = RosterStream(path, agency, positions, iter(()))
 
     def items() -> Iterator[Item]:

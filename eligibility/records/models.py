@@ -241,7 +241,7 @@ def _term_fields(employee: Employee):
         yield "education", ("education",), employee.education
 
 
-def _cross_check(employee: Employee, known_series: set[str] | None) -> tuple[str, tuple, str | None] | None:
+def cross_check(employee: Employee, known_series: set[str] | None) -> tuple[str, tuple, str | None] | None:
     """Checks a single field cannot express; returns (message, loc, suggestion) of the first problem."""
     terms = getattr(known_series, "terms", None)  # the agency's vocabulary (rulebook.AgencyTerms)
     if terms is not None:
@@ -326,7 +326,7 @@ def check_record(raw: Any, index: int, doc: Document, line: int | None, series: 
             id_line, id_col = doc.position(prefix + ("id",))
             raise RecordError(f"duplicate employee id {employee.id!r} (first on line {first})", file=path,
                               line=id_line, column=id_col, field=f"employees[{index}].id", employee_id=employee.id)
-        problem = _cross_check(employee, series)
+        problem = cross_check(employee, series)
         if problem:
             p_line, p_col = doc.position(prefix + problem[1])
             raise RecordError(problem[0], file=path, line=p_line, column=p_col,

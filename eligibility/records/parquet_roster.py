@@ -18,11 +18,11 @@ from eligibility.records.json_records import decode_line, parse_json
 from eligibility.records.models import normal_id
 from eligibility.records.stream_core import (
     Item,
+    RecordChecker,
     RosterStream,
     SeenIds,
-    _Checker,
-    _header,
-    _series,
+    check_header,
+    series_of,
 )
 from eligibility.rules.documents import Document
 
@@ -95,7 +95,7 @@ def parquet_header(path: str | Path, known_series: dict[str, set[str]] | None):
         raise RecordError("no roster header in the Parquet metadata (key 'eligibility.header')", file=path)
     data = parse_json(decode_line(raw, str(path), 1, field="eligibility.header"), str(path), 1,
                       field="eligibility.header")
-    agency, positions = _header(data, Document(str(path), data, {(): (1, 1)}), known_series)
+    agency, positions = check_header(data, Document(str(path), data, {(): (1, 1)}), known_series)
     return agency, positions, meta.num_row_groups
 
 
@@ -136,7 +136,7 @@ def parquet_items(path: str | Path, known_series: dict[str, set[str]] | None, ag
     file = _open(path)
     starts = parquet_row_starts(path)
     duplicates = parquet_duplicates(path) if duplicates is None else duplicates
-    checker = _Checker(str(path), _series(agency, known_series), duplicates)
+    checker = RecordChecker(str(path), series_of(agency, known_series), duplicates)
     groups = range(file.metadata.num_row_groups) if row_groups is None else row_groups
     for group in groups:
         try:

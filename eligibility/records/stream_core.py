@@ -82,7 +82,7 @@ class RosterStream:
     more_errors: list[RecordError] = field(default_factory=list)  # a record's further problems, once read
 
 
-class _Checker:
+class RecordChecker:
     """Per-record validation shared by every format: the same checks and messages as records.roster_from_document."""
 
     def __init__(self, path: str, series: set[str] | None, duplicates: dict[int, int] | None = None) -> None:
@@ -92,6 +92,7 @@ class _Checker:
         self.duplicates = duplicates  # precomputed (Parquet partitions): record index -> line of the first
 
     def check(self, raw: Any, index: int, doc: Document, line: int) -> Any:
+        """The Employee of record ``index`` (on ``line``), or its RecordError; a valid record's id is then seen."""
         if self.duplicates is None:
             first_line_of = self.seen.find
         else:
@@ -102,7 +103,7 @@ class _Checker:
         return item
 
 
-def _header(data: Any, doc: Document, known_series: dict[str, set[str]] | None) -> tuple[str, list[Position]]:
+def check_header(data: Any, doc: Document, known_series: dict[str, set[str]] | None) -> tuple[str, list[Position]]:
     """Validate agency and positions exactly as the whole-file loader does."""
     if not isinstance(data, dict):
         raise RecordError("a roster must be a mapping with agency, positions and employees", file=doc.path, line=1)
@@ -111,5 +112,6 @@ def _header(data: Any, doc: Document, known_series: dict[str, set[str]] | None) 
     return roster.agency, roster.positions
 
 
-def _series(agency: str, known_series: dict[str, set[str]] | None) -> set[str] | None:
+def series_of(agency: str, known_series: dict[str, set[str]] | None) -> set[str] | None:
+    """The class series the rules know for ``agency`` (None when no rules are given: nothing is cross-checked)."""
     return known_series.get(agency) if known_series is not None else None

@@ -1,4 +1,5 @@
-"""Rosters as flat CSV files (employees, history, positions) read into the same models as YAML rosters, and written back.
+"""Rosters as flat CSV files (employees, history, positions) read into the same models as YAML rosters (written by
+eligibility.records.writers).
 
 The layout is documented in docs/csv-records.md. A roster ``NAME.csv`` (one row per employee) comes
 with ``NAME.history.csv`` (one row per assignment, experience, leave, evaluation, endorsement,
@@ -9,11 +10,6 @@ as with YAML, a bad employee record is kept in ``roster.errors`` and the others 
 
 from __future__ import annotations
 
-import csv
-import datetime as dt
-import io
-import os
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator
@@ -21,13 +17,13 @@ from typing import Any, Callable, Iterable, Iterator
 from pydantic import ValidationError
 
 from eligibility.errors import RecordError
-from eligibility.records.csv_files import QUOTED_STARTS, Row, Table, open_table, read_table
+from eligibility.records.csv_files import Row, Table, open_table, read_table
 from eligibility.records.models import (
     Employee,
     Position,
     Roster,
-    _cross_check,
     class_level_problem,
+    cross_check,
     day,
 )
 from eligibility.rules.documents import (
@@ -120,7 +116,7 @@ def _translate(exc: ValidationError, source: _Source, employee_id: str) -> Recor
     return table.error(base.message, row, column, suggestion=base.suggestion, employee_id=employee_id)
 
 
-def _load_positions(path: Path, known: set[str] | None) -> list[Position]:
+def load_positions(path: Path, known: set[str] | None) -> list[Position]:
     table = read_table(open_table(path, POSITION_COLUMNS, POSITION_COLUMNS, "the positions file"))
     positions: list[Position] = []
     seen: dict[str, int] = {}
@@ -189,7 +185,7 @@ def load_roster_csv(path: str | Path, known_series: dict[str, set[str]] | None =
     people = read_table(open_people(path))
     agency = agency_of(people, people.rows, known_series)
     series = known_series.get(agency) if known_series is not None else None
-    positions = _load_positions(positions_path, series)
+    positions = load_positions(positions_path, series)
     history = read_table(open_history(history_path))
 
     roster = Roster(path=str(path), agency=agency, positions=positions)
@@ -283,87 +279,9 @@ def employee_from_rows(people: Table, row: Row, history: Table, rows: Iterable[R
         return exc.with_traceback(None)  # a value now: no frame (and the record in it) kept in a cycle
     except ValidationError as exc:
         return _translate(exc, source, emp_id)
-    problem = _cross_check(employee, series)  # the same checks as YAML rosters (unknown classes)
+    problem = cross_check(employee, series)  # the same checks as YAML rosters (unknown classes)
     if problem:
         message, loc, hint = problem
         table, at_row, column = source.locate(loc)
         return table.error(message, at_row, column, suggestion=hint, employee_id=emp_id)
     return employee
-
-
-# -- writing ---------------------------------------------------------------------------------------
-def cell_text(value: Any) -> str:
-    """One cell of the three-file layout, safe to open in a spreadsheet: text a spreadsheet would run as a formula
-    (it begins with ``= + - @``, a tab or a carriage return), or that begins with ``'``, gets one leading ``'``,
-    which the reader (csv_files.read_cell) takes off again. Every writer of the layout writes its cells with this."""
-    text = _plain_text(value)
-    return "'" + text if text.startswith(QUOTED_STARTS) else text
-
-
-def _plain_text(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, (dt.date,)):
-        return value.isoformat()
-    if isinstance(value, list):
-        return LIST_SEPARATOR.join(_plain_text(v) for v in value)
-    if hasattr(value, "value"):  # enums
-        return str(value.value)
-    return str(value)
-
-
-def _csv(columns: list[str], rows: Iterable[dict[str, Any]]) -> str:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(columns)
-    for row in rows:
-        writer.writerow([cell_text(row.get(c)) for c in columns])
-    return buffer.getvalue()
-
-
-def roster_csv_files(roster: Roster) -> dict[str, str]:
-    """The three files of the CSV layout for a loaded roster, keyed 'employees', 'history', 'positions'."""
-    employees = [{"agency": roster.agency, "id": e.id, "name": e.name, "education": e.education,
-                  "supervisor": e.supervisor} for e in roster.employees]
-    people_columns = EMPLOYEE_COLUMNS + (OPTIONAL_EMPLOYEE_COLUMNS if any(e.supervisor for e in roster.employees) else [])
-    history = []
-    for e in roster.employees:
-        for record, (list_name, columns) in RECORD_TYPES.items():
-            for item in getattr(e, list_name):
-                data = item.model_dump(by_alias=True)
-                history.append({"employee_id": e.id, "record": record, **{c: data.get(c) for c in columns}})
-    positions = [{"id": p.id, "class": p.class_, "level": p.level, "vacant": p.vacant} for p in roster.positions]
-    return {"employees": _csv(people_columns, employees), "history": _csv(HISTORY_COLUMNS, history),
-            "positions": _csv(POSITION_COLUMNS, positions)}
-
-
-def write_roster_csv(roster: Roster, path: str | Path) -> list[Path]:
-    """Write ``roster`` as ``path`` (employees) plus its history and positions files; returns the three paths.
-
-    A missing folder is created; the three files are written beside their targets and renamed into place once
-    all three are complete. A folder or file that cannot be written is a RecordError naming it (nothing is
-    left half-written)."""
-    path = Path(path)
-    files = roster_csv_files(roster)
-    targets = list(zip((path, *companions(path)), ("employees", "history", "positions")))
-    temporaries: list[str] = []
-    umask = os.umask(0)
-    os.umask(umask)
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        for target, key in targets:
-            handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
-            temporaries.append(temporary)
-            with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
-                stream.write(files[key])
-            os.chmod(temporary, 0o666 & ~umask)  # mkstemp makes the file private; a roster is an ordinary file
-        for temporary, (target, _) in zip(temporaries, targets):
-            os.replace(temporary, target)
-    except OSError as exc:
-        for temporary in temporaries:
-            if os.path.exists(temporary):
-                os.unlink(temporary)
-        raise RecordError(f"cannot write the CSV roster: {exc.strerror or exc}", file=exc.filename or path) from exc
-    return [target for target, _ in targets]

@@ -10,10 +10,8 @@ import datetime as dt
 from pathlib import Path
 from typing import Any, get_args
 
-import yaml
-
 from eligibility.records.models import Employee, Evaluation, Position, Roster
-from eligibility.records.tabular import write_roster_csv
+from eligibility.records.writers import write_roster, write_roster_csv
 from eligibility.rules.rulebook import LoadedRulebook
 from eligibility.rules.schema import EndorsementKind
 
@@ -87,13 +85,12 @@ def write_yaml_template(book: LoadedRulebook, directory: str | Path) -> list[Pat
     directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)
     raw, positions = example(book)
-    comments = [f"# Roster template for {book.agency} ({book.rulebook.name}); format: eligibility/records.py.",
-                "# Replace the example employee and position with yours. Dates are YYYY-MM-DD, end dates inclusive;",
-                "# an omitted list means none on file, an omitted education means unknown.",
-                "#", "# Allowed values for this agency:"]
+    comments = [f"Roster template for {book.agency} ({book.rulebook.name}); format: eligibility/records.py.",
+                "Replace the example employee and position with yours. Dates are YYYY-MM-DD, end dates inclusive;",
+                "an omitted list means none on file, an omitted education means unknown.",
+                "", "Allowed values for this agency:"]
     for what, values in allowed_values(book):
-        comments += [f"#   {what}:"] + [f"#     {value}" for value in values]
-    body = yaml.safe_dump({"agency": book.agency, "positions": positions, "employees": [raw]}, sort_keys=False)
+        comments += [f"  {what}:"] + [f"    {value}" for value in values]
     path = directory / f"{book.agency}.yaml"
-    path.write_text("\n".join(comments) + "\n\n" + body, encoding="utf-8")
+    write_roster(path, {"agency": book.agency, "positions": positions}, [raw], "yaml", comment=comments, gap=True)
     return [path]

@@ -9,10 +9,10 @@ import yaml
 from eligibility.errors import RecordError
 from eligibility.records.stream_core import (
     Item,
+    RecordChecker,
     RosterStream,
-    _Checker,
-    _header,
-    _series,
+    check_header,
+    series_of,
 )
 from eligibility.rules.documents import (
     Document,
@@ -191,8 +191,8 @@ def _skip_node(loader: PositionedLoader) -> None:
 def yaml_stream(path: str, known_series: dict[str, set[str]] | None) -> RosterStream:
     # first pass: the header, wherever its keys are in the file (employees are skipped as events)
     _, data, positions, texts = next(_yaml_walk(path, want_employees=False))
-    agency, roster_positions = _header(data, Document(path, data, positions, texts), known_series)
-    checker = _Checker(path, _series(agency, known_series))
+    agency, roster_positions = check_header(data, Document(path, data, positions, texts), known_series)
+    checker = RecordChecker(path, series_of(agency, known_series))
 
     def items() -> Iterator[Item]:
         index = 0

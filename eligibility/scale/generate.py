@@ -12,15 +12,12 @@ the clock: dates are drawn relative to ``as_of`` (default 2026-11-24), the only 
 from __future__ import annotations
 
 import datetime as dt
-import json
 import random
 from pathlib import Path
 from typing import Iterator
 
-import yaml
-
 from eligibility.errors import InputError
-from eligibility.records.streaming import format_of
+from eligibility.records.writers import PARQUET_ROW_GROUP, write_roster
 from eligibility.rules.rulebook import LoadedRulebook, next_level
 from eligibility.rules.schema import (
     CertificationCriterion,
@@ -32,9 +29,8 @@ from eligibility.rules.schema import (
 )
 
 ANCHOR = dt.date(2026, 11, 24)
-FORMATS = ("yaml", "jsonl", "csv", "parquet")
 MALFORMED_RATE = 0.005
-PARQUET_ROW_GROUP = 10_000
+NOTE = "Synthetic roster written by `eligibility generate`: invented people, for load tests only."
 FIRST = ["Avery", "Bela", "Corin", "Dalia", "Emrys", "Farah", "Galen", "Hollis", "Inez", "Jora", "Kellan", "Liora",
          "Marek", "Nadia", "Orrin", "Priya", "Quill", "Rosalind", "Soren", "Tamsin", "Ulric", "Vesna", "Wren", "Yara"]
 LAST = ["Ashdown", "Brightwater", "Calloway", "Dunmore", "Everly", "Fairbanks", "Greyson", "Hallowell", "Ivers",
@@ -256,102 +252,6 @@ def generate(book: LoadedRulebook, count: int, seed: int, as_of: dt.date = ANCHO
 # -- writing -----------------------------------------------------------------------------------------
 def write(path: str | Path, header: dict, records: Iterator, fmt: str | None = None,
           row_group: int = PARQUET_ROW_GROUP) -> int:
-    """Write a generated roster incrementally; returns the number of records written.
-
-    ``row_group``: rows per Parquet row group (the partitions of the Dask backend).
-    """
-    fmt = format_of(path, fmt)
-    path = Path(path)
-    writer = {"yaml": _write_yaml, "jsonl": _write_jsonl, "csv": _write_csv, "parquet": _write_parquet}[fmt]
-    try:
-        if fmt == "parquet":
-            return _write_parquet(path, header, records, row_group)
-        return writer(path, header, records)
-    except OSError as exc:
-        raise InputError(f"cannot write the roster: {exc.strerror or exc}", file=path) from exc
-
-
-def _write_yaml(path: Path, header: dict, records: Iterator) -> int:
-    dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
-    n = 0
-    with path.open("w", encoding="utf-8") as out:
-        out.write("# Synthetic roster written by `eligibility generate`: invented people, for load tests only.\n")
-        out.write(yaml.dump({"agency": header["agency"], "positions": header["positions"]}, Dumper=dumper,
-                            sort_keys=False, default_flow_style=False))
-        out.write("employees:\n")
-        for record in records:
-            out.write(yaml.dump([record], Dumper=dumper, sort_keys=False, default_flow_style=False, width=120))
-            n += 1
-    return n
-
-
-def _write_jsonl(path: Path, header: dict, records: Iterator) -> int:
-    n = 0
-    with path.open("w", encoding="utf-8", newline="\n") as out:
-        out.write(json.dumps({"agency": header["agency"], "positions": header["positions"]}) + "\n")
-        for record in records:
-            out.write(json.dumps(record) + "\n")
-            n += 1
-    return n
-
-
-def _write_csv(path: Path, header: dict, records: Iterator) -> int:
-    """The three-file CSV layout of docs/csv-records.md (employees, history, positions), rows grouped by employee."""
-    import csv
-
-    from eligibility.records.tabular import (
-        EMPLOYEE_COLUMNS,
-        HISTORY_COLUMNS,
-        POSITION_COLUMNS,
-        RECORD_TYPES,
-        cell_text,
-        companions,
-    )
-
-    history_path, positions_path = companions(path)
-    n = 0
-    with path.open("w", encoding="utf-8", newline="") as people_file, \
-            history_path.open("w", encoding="utf-8", newline="") as history_file, \
-            positions_path.open("w", encoding="utf-8", newline="") as positions_file:
-        positions = csv.writer(positions_file, lineterminator="\r\n")
-        positions.writerow(POSITION_COLUMNS)
-        for pos in header["positions"]:
-            positions.writerow([cell_text(pos.get(c)) for c in POSITION_COLUMNS])
-        people = csv.writer(people_file, lineterminator="\r\n")
-        people.writerow(EMPLOYEE_COLUMNS)
-        history = csv.writer(history_file, lineterminator="\r\n")
-        history.writerow(HISTORY_COLUMNS)
-        for record in records:
-            n += 1
-            if not isinstance(record, dict):  # no CSV row can hold a non-mapping: write an empty id instead
-                record = {}
-            people.writerow([cell_text({**record, "agency": header["agency"]}.get(c)) for c in EMPLOYEE_COLUMNS])
-            for kind, (list_name, columns) in RECORD_TYPES.items():
-                for item in record.get(list_name, []):
-                    history.writerow([cell_text({"employee_id": record.get("id"), "record": kind, **item}.get(c))
-                                      for c in HISTORY_COLUMNS])
-    return n
-
-
-def _write_parquet(path: Path, header: dict, records: Iterator, row_group: int = PARQUET_ROW_GROUP) -> int:
-    """One row per employee: ``id`` and ``record`` (the employee as JSON); the header in the file metadata."""
-    from eligibility.records.parquet_roster import parquet_module, parquet_schema
-
-    pq = parquet_module()
-    import pyarrow as pa
-
-    schema = parquet_schema(header)
-    n = 0
-    with pq.ParquetWriter(str(path), schema) as writer:
-        ids: list = []
-        texts: list[str] = []
-        for record in records:
-            n += 1
-            ids.append(str(record["id"]) if isinstance(record, dict) and "id" in record else None)
-            texts.append(json.dumps(record))
-            if len(texts) == row_group:
-                writer.write_table(pa.table({"id": ids, "record": texts}, schema=schema))
-                ids, texts = [], []
-        if texts or n == 0:
-            writer.write_table(pa.table({"id": ids, "record": texts}, schema=schema))
-    return n
+    """Write a generated roster incrementally, through the roster writer of its format; returns the number of
+    records written. ``row_group``: rows per Parquet row group (the partitions of the Dask backend)."""
+    return write_roster(path, header, records, fmt, comment=[NOTE], row_group=row_group)

@@ -44,7 +44,7 @@ from eligibility.output.writers import roster_csv
 from eligibility.reclass.impact import anonymise, assess
 from eligibility.reclass.proposal import proposal_from_document
 from eligibility.reclass.report import impact_markdown
-from eligibility.reclass.import_map import propose as propose_mapping
+from eligibility.records.import_map import propose as propose_mapping
 from eligibility.records.mapping import load_map
 from eligibility.records.models import (
     Employee,
@@ -55,7 +55,7 @@ from eligibility.records.models import (
     roster_from_document,
 )
 from eligibility.records.streaming import open_roster
-from eligibility.records.tabular import write_roster_csv
+from eligibility.records.writers import roster_yaml, write_roster_csv
 from eligibility.rules.documents import Document, parse_yaml
 from eligibility.rules.rulebook import LoadedRulebook, rulebook_from_bytes
 from eligibility.rules.schema import EndorsementCriterion
@@ -101,3 +101,4 @@ __all__ += ["AWAITING", "FOR_HR", "NOT_DECIDED", "ROW_STATUSES"]  # policy: stat
 __all__ += ["LoadedRulebook", "compare_decisions", "declares_rule_tests", "discover_rule_tests", "lint_rulebook",
             "load_cases", "rulebook_from_bytes", "run_case", "ReplayReport", "replay_entry"]  # w26: rules versions
 __all__ += ["database", "decision_log_schema"]  # logstore: the one driver module; the decision log's schema
+__all__ += ["roster_yaml"]  # formats: the YAML roster writer (records.writers), for the service's export

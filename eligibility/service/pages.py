@@ -121,7 +121,7 @@ def error_page(request: Request, status: int, detail: str, headers: dict | None 
 
     if status == 401:
         target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
-        response = web._login_form(request, 401, detail if "session has ended" in detail else
+        response = web.login_form(request, 401, detail if "session has ended" in detail else
                                    "Sign in to see this page.", target if request.method == "GET" else "/")
         return response
     caller = None

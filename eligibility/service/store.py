@@ -7,12 +7,10 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from decimal import Decimal
 from pathlib import Path
 from typing import Any, Iterable
 
 import sqlalchemy as sa
-import yaml
 from sqlalchemy.engine import Connection
 
 from . import activity
@@ -30,6 +28,7 @@ from .core import (
     positions_sha256,
     record_json,
     record_sha256,
+    roster_yaml,
     sha256_text,
     write_roster_csv,
 )
@@ -246,35 +245,6 @@ def put_position(conn: Connection, agency: str, position: Position, actor: Actor
 
 
 # -- export ------------------------------------------------------------------------------------------
-class _Dumper(yaml.SafeDumper):
-    pass
-
-
-def _decimal(dumper: yaml.SafeDumper, value: Decimal) -> yaml.Node:
-    text = str(value)
-    if Decimal(repr(float(text))) == value and "E" not in text.upper():
-        return dumper.represent_scalar("tag:yaml.org,2002:float", text)
-    return dumper.represent_str(text)  # exact as text (the model reads a decimal from it)
-
-
-_Dumper.add_representer(Decimal, _decimal)
-_FIRST = ("id", "name", "supervisor")
-
-
-def roster_yaml(loaded: Roster, note: str) -> str:
-    """A YAML roster file (the format of employees_sample/) holding exactly these records and positions."""
-    people = []
-    for employee in loaded.employees:
-        data = employee.model_dump(mode="python", by_alias=True, exclude_defaults=True)
-        people.append({**{k: data.pop(k) for k in _FIRST if k in data}, **data})
-    document = {"agency": loaded.agency,
-                "positions": [p.model_dump(mode="python", by_alias=True) for p in loaded.positions],
-                "employees": people}
-    body = yaml.dump(document, Dumper=_Dumper, sort_keys=False, allow_unicode=True, default_flow_style=False,
-                     width=120)
-    return f"# {note}\n{body}"
-
-
 def _write_whole(path: Path, text: str) -> None:
     """Write a file whole or not at all (its folder made when missing); an unwritable place is a StoreError."""
     temporary = path.with_name(f".{path.name}.partial")

@@ -44,7 +44,7 @@ def healthz(request: Request) -> Response:
     return json_response({"status": "ok"})
 
 
-def _login_form(request: Request, status: int = 200, error: str | None = None, next_url: str = "/") -> Response:
+def login_form(request: Request, status: int = 200, error: str | None = None, next_url: str = "/") -> Response:
     token = secrets.token_urlsafe(32)
     response = page(request, "login.html", status, csrf_token=token, error=error, next_url=_local(next_url))
     value = auth.serializer(request.app.state.service.secret, "login").dumps(token)
@@ -54,7 +54,7 @@ def _login_form(request: Request, status: int = 200, error: str | None = None, n
 
 @router.get("/login", include_in_schema=False)
 def login_page(request: Request, next: str | None = None) -> Response:
-    return _login_form(request, next_url=next or "/")
+    return login_form(request, next_url=next or "/")
 
 
 @router.post("/login", include_in_schema=False)
@@ -69,11 +69,11 @@ def login_submit(request: Request, name: str = Form(""), password: str = Form(""
     except Exception:  # noqa: BLE001 - any bad or missing cookie is the same answer
         expected = None
     if not expected or not secrets.compare_digest(str(expected), csrf_token):
-        return _login_form(request, 403, "The sign-in form expired; please try again.", next)
+        return login_form(request, 403, "The sign-in form expired; please try again.", next)
     try:
         account = auth.sign_in(request, name, password)
     except Denied as exc:
-        return _login_form(request, exc.status_code, exc.detail, next)
+        return login_form(request, exc.status_code, exc.detail, next)
     value, _ = auth.session_value(state.secret, account)
     response = RedirectResponse(_local(next), status_code=303)
     auth.set_cookie(response, request, auth.SESSION_COOKIE, value, auth.SESSION_HOURS * 3600)
@@ -141,4 +141,4 @@ def session_read(request: Request, caller: CallerDep) -> Response:
     return response or json_response(_session_body(caller.account, caller.classes, csrf, caller.via))
 
 
-__all__ = ["page", "router"]
+__all__ = ["login_form", "page", "router"]

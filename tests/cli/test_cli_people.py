@@ -14,7 +14,7 @@ from cli_world import run_script as run
 from factories import ROOT, SAMPLES
 
 from eligibility.output.report import CSV_COLUMNS
-from eligibility.records.tabular import write_roster_csv
+from eligibility.records.writers import write_roster_csv
 
 AS_OF = ["--as-of", "2026-11-24"]
 

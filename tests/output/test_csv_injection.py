@@ -12,7 +12,8 @@ from factories import RULES
 
 from eligibility.cli import main
 from eligibility.output.escaping import csv_cell
-from eligibility.records.tabular import load_roster_csv, write_roster_csv
+from eligibility.records.tabular import load_roster_csv
+from eligibility.records.writers import write_roster_csv
 
 # The payloads of the OWASP CSV injection cheat sheet.
 PAYLOADS = ["=1+2", "=cmd|' /C calc'!A0", "+1+2", "-1+2", "@SUM(1+1)", "\t=1+2", "\r=1+2"]

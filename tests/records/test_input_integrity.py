@@ -127,7 +127,7 @@ def test_yaml_ids_and_other_text_fields_keep_their_source_text(tmp_path, written
     assert [p.id for p in stream.positions] == ["007"]
     assert [item for _, item in stream.items] == [employee]
     # the same roster written as CSV reads back with the same ids
-    from eligibility.records.tabular import write_roster_csv
+    from eligibility.records.writers import write_roster_csv
 
     write_roster_csv(whole, tmp_path / "r.csv")
     assert load_roster_csv(tmp_path / "r.csv", load_rules_known()).employees == [employee]

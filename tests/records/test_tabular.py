@@ -10,12 +10,8 @@ from factories import SAMPLES
 
 from eligibility.decide.decision import Decision
 from eligibility.errors import RecordError
-from eligibility.records.tabular import (
-    companions,
-    load_roster_csv,
-    roster_csv_files,
-    write_roster_csv,
-)
+from eligibility.records.tabular import companions, load_roster_csv
+from eligibility.records.writers import roster_csv_files, write_roster_csv
 
 AS_OF = dt.date(2026, 11, 24)
 
