@@ -14,9 +14,10 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from eligibility.records.csv_files import FORMULA_STARTS
+
 TEXT_ERRORS = "backslashreplace"  # the error handler of every text stream and file we write
 _SURROGATE = re.compile("[\ud800-\udfff]")
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")  # OWASP: a cell starting with one of these is run as a formula
 
 
 def printable(text: str) -> str:
