@@ -9,6 +9,7 @@ as they do on the command line."""
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import threading
 
 import sqlalchemy as sa
@@ -101,5 +102,24 @@ def evaluator_in_force(conn: Connection, day: dt.date) -> Evaluator | None:
     return Evaluator(books) if books else None
 
 
-__all__ = ["StoredEvaluators", "content", "evaluator_in_force", "holds_rules", "in_force", "latest_approved", "rows",
-           "shown_state"]
+def keep_source(conn: Connection, version_id: int, document: str, text: str, actor: str, stamp: str) -> dict:
+    """Keep the specification text a version was drafted from with the version (and the SHA-256 of its bytes)."""
+    values = {"version_id": version_id, "document": document, "content": text,
+              "sha256": hashlib.sha256(text.encode("utf-8")).hexdigest(), "kept_by": actor, "kept_at": stamp}
+    conn.execute(t.rule_sources.insert().values(**values))
+    return {k: v for k, v in values.items() if k != "content"}
+
+
+def sources(conn: Connection, agency: str, version_id: int | None) -> dict[str, dict]:
+    """The specification texts lint checks a version's quotes against, by document: each kept with this version or
+    an earlier one of the agency (the latest kept of each document); all of the agency's when ``version_id`` is None
+    (a text not stored yet)."""
+    query = (sa.select(t.rule_sources).join(t.rules_versions, t.rules_versions.c.id == t.rule_sources.c.version_id)
+             .where(t.rules_versions.c.agency == agency).order_by(t.rule_sources.c.id))
+    if version_id is not None:
+        query = query.where(t.rule_sources.c.version_id <= version_id)
+    return {r["document"]: dict(r) for r in conn.execute(query).mappings()}
+
+
+__all__ = ["StoredEvaluators", "content", "evaluator_in_force", "holds_rules", "in_force", "keep_source",
+           "latest_approved", "rows", "shown_state", "sources"]
