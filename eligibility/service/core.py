@@ -103,7 +103,8 @@ from eligibility.authoring.draft_merge import merge_draft  # noqa: E402
 from eligibility.authoring.draft_report import compare as compare_draft  # noqa: E402
 from eligibility.authoring.draft_report import recognised_share, sentence_rows  # noqa: E402
 from eligibility.authoring.lint import lint_bytes  # noqa: E402
+from eligibility.rules.rulebook import KnownTerms  # noqa: E402
 from eligibility.authoring.sources import AttachedSources, decode_specification, plain_name  # noqa: E402
 
 __all__ += ["AttachedSources", "compare_draft", "complete_draft", "decode_specification", "draft_specification",
-            "lint_bytes", "merge_draft", "plain_name", "recognised_share", "sentence_rows"]  # rulespage: live lint, drafting
+            "KnownTerms", "lint_bytes", "merge_draft", "plain_name", "recognised_share", "sentence_rows"]  # rulespage: live lint, drafting
