@@ -107,4 +107,5 @@ from eligibility.rules.rulebook import KnownTerms  # noqa: E402
 from eligibility.authoring.sources import AttachedSources, decode_specification, plain_name  # noqa: E402
 
 __all__ += ["AttachedSources", "compare_draft", "complete_draft", "decode_specification", "draft_specification",
-            "KnownTerms", "lint_bytes", "merge_draft", "plain_name", "recognised_share", "sentence_rows"]  # rulespage: live lint, drafting
+            "KnownTerms", "lint_bytes", "merge_draft", "plain_name", "recognised_share",
+            "sentence_rows"]  # rulespage: live lint, drafting, the rules in force

@@ -159,5 +159,5 @@ def sources(conn: Connection, agency: str, version_id: int | None) -> dict[str, 
     return {r["document"]: dict(r) for r in conn.execute(query).mappings()}
 
 
-__all__ = ["InForce", "StoredEvaluators", "content", "in_force_key", "refresh", "evaluator_in_force", "holds_rules", "in_force", "keep_source",
-           "latest_approved", "rows", "shown_state", "sources"]
+__all__ = ["InForce", "StoredEvaluators", "content", "evaluator_in_force", "holds_rules", "in_force", "in_force_key",
+           "keep_source", "latest_approved", "refresh", "rows", "shown_state", "sources"]
