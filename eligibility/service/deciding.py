@@ -134,8 +134,13 @@ class Decider:
     def close(self) -> None:
         self.stored.close()
 
+    def known_series(self):
+        """Per agency, what its records may name under the rule files in force today (the started-with ones until
+        rules_store.refresh ran)."""
+        return self.in_force.known if self.in_force is not None else self.evaluator.known_series()
+
     def known(self, agency: str) -> set[str] | None:
-        return (self.in_force.known if self.in_force is not None else self.evaluator.known_series()).get(agency)
+        return self.known_series().get(agency)
 
     def decide_rows(self, conn: Connection, agency: str, rows: list[dict], positions_sha: str, as_of: dt.date,
                     to: str | None) -> list[Decided]:

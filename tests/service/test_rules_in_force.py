@@ -61,3 +61,27 @@ def test_a_version_renaming_terms_applies_in_the_running_service_on_its_date(wor
     assert f"proficiency by the {RENAMED};" in page and _who(page) == []  # no label left from the old file
     assert f"proficiency by the {RENAMED}</option>" in page
     assert f'<span class="who-role">{RENAMED}</span>' in om.get("/team").text
+
+
+def test_a_term_renamed_by_a_version_in_force_is_what_records_and_imports_may_name(world):
+    hr = world.as_("hr.ccwd")
+    roster = hr.get("/api/v1/agencies/ccwd/roster").text.replace("ca_driver_class_c", "ca_driver_c")
+    assert "ca_driver_c" in roster
+
+    def preview():
+        return hr.post("/api/v1/agencies/ccwd/roster/preview", content=roster,
+                       headers={"content-type": "application/yaml"})
+
+    refused = preview()
+    assert refused.status_code == 422 and "unknown license 'ca_driver_c'" in refused.text
+    _approve(world, relabelled("licence-renamed").replace("ca_driver_class_c", "ca_driver_c"), "2026-11-24")
+    accepted = preview()  # the same process, no restart
+    assert accepted.status_code == 200, accepted.text[:300]
+    renamed_licences = {(c["employee_id"], (c["after"] or {}).get("kind")) for c in accepted.json()["changes"]
+                        if c["field"] == "licenses" and c["change"] == "added"}
+    assert ("CCWD-001", "ca_driver_c") in renamed_licences
+    record = hr.get("/api/v1/employees/ccwd/CCWD-001")
+    licenses = [dict(item, kind="ca_driver_c") for item in record.json()["record"]["licenses"]]
+    patched = hr.patch("/api/v1/employees/ccwd/CCWD-001", json={"licenses": licenses},
+                       headers={"If-Match": record.headers["etag"]})
+    assert patched.status_code == 200, patched.text[:300]
