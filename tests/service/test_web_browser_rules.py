@@ -124,7 +124,7 @@ def test_hr_drafts_from_an_uploaded_specification_proposes_it_and_the_text_is_ke
     d.find_element(By.ID, "rules-spec").send_keys(str(spec))
     hr.click("Draft from it")
     main = hr.text()
-    assert f"What {name} proposes" in main and "Against the version in force" in main
+    assert f"What {name} proposes" in main and "Against ccwd.yaml (rules 2026.12.05)" in main
     if name == STAFF_REPORT:  # the struck requirement removed, the new one added
         assert "removed (struck through in the new text): 'Five years of experience in computer operation" in main
         assert "5+ years of experience in a customer service role" in main
