@@ -55,7 +55,8 @@ class _Edits:
 
     def text(self) -> str:
         lines = list(self.lines)
-        for start, end, new in sorted(self.edits, key=lambda e: (e[0], e[1]), reverse=True):
+        order = sorted(range(len(self.edits)), key=lambda i: (self.edits[i][0], self.edits[i][1], i), reverse=True)
+        for start, end, new in (self.edits[i] for i in order):  # of two at one place, the first made comes first
             lines[start:end] = new
         return "\n".join(lines) + "\n"
 
@@ -95,14 +96,20 @@ def merge_draft(text: str, loaded: LoadedRulebook, drafted: dict, label: str) ->
         added = {k: v for k, v in terms.items() if k not in have}
         if not added:
             continue
-        line, col = loaded.document.position(("vocabulary", category) if have else ("vocabulary",))
-        if have:
+        positions = loaded.document.positions
+        if ("vocabulary", category) in positions:  # after the category's last term
+            line, col = positions[("vocabulary", category)]
             end = _end(edits.lines, line - 1, col - 1)
             edits.replace(end, end, [" " * (col + 1) + yaml.safe_dump({k: v}, allow_unicode=True, width=200).strip()
                                      for k, v in added.items()])
-        else:
+        elif ("vocabulary",) in positions:  # a new category, first under 'vocabulary:'
+            line, col = positions[("vocabulary",)]
             block = yaml.safe_dump({category: added}, allow_unicode=True, width=200, sort_keys=False)
-            edits.replace(line - 1, line - 1, [" " * (col - 1) + row for row in block.splitlines()])
+            edits.replace(line, line, [" " * (col + 1) + row for row in block.splitlines()])
+        else:  # no vocabulary yet: one, above the series
+            line, _ = positions[("series",)]
+            block = yaml.safe_dump({"vocabulary": {category: added}}, allow_unicode=True, width=200, sort_keys=False)
+            edits.replace(line - 1, line - 1, block.splitlines())
         said.append(f"added to vocabulary {category}: {', '.join(added)}")
     line, _ = loaded.document.position(("rules_version",))
     edits.replace(line - 1, line, [f'rules_version: "{label}"'])

@@ -69,3 +69,42 @@ def test_each_source_written_into_its_rule_file_lints_clean_against_its_text(nam
     assert book is not None and [f.render() for f in findings if f.severity == "error"] == []
     head = before[:before.index("\nseries:")].splitlines()  # everything above the series stays, comments too
     assert [line for line in head if line not in after.splitlines()] == ['rules_version: "2026.12.05"']
+
+
+@pytest.mark.parametrize("without", [None, "certifications"])
+def test_new_terms_go_under_their_category_or_a_new_category(without):
+    path = RULES / "jbwd.yaml"
+    text = path.read_text(encoding="utf-8")
+    loaded = rulebook_from_bytes(text.encode(), path.name)
+    assert ("vocabulary", "certifications") not in loaded.document.positions
+    drafted = complete(draft_specification("meter-reader-2020.txt", SPEC, "jbwd", loaded.rulebook), loaded.rulebook)
+    drafted["vocabulary"] = {"licenses": {"class_b": "Class B driver's license"}}
+    if without == "certifications":
+        drafted["vocabulary"]["certifications"] = {"cpr_first_aid": "CPR and first aid"}
+    merged, said = merge_draft(text, loaded, drafted, "draft-terms")
+    book = rulebook_from_bytes(merged.encode(), path.name)
+    assert book.rulebook.vocabulary.licenses == {**loaded.rulebook.vocabulary.licenses,
+                                                 "class_b": "Class B driver's license"}
+    if without == "certifications":
+        assert "added to vocabulary certifications: cpr_first_aid" in said
+        assert book.rulebook.vocabulary.certifications == {"cpr_first_aid": "CPR and first aid"}
+
+
+def test_a_file_without_a_vocabulary_gets_one_above_its_series():
+    import yaml
+
+    plain = SPEC.replace("- High school diploma or equivalent.\n", "- One year of customer service experience.\n")
+    first = complete(draft_specification("meter-reader-2020.txt", plain, "x"))
+    first.pop("vocabulary", None)
+    text = yaml.safe_dump(first, sort_keys=False, allow_unicode=True, width=120)
+    loaded = rulebook_from_bytes(text.encode(), "x.yaml")
+    later = plain.replace("July 1, 2020", "July 1, 2024").replace("One year", "Two years", 1)
+    drafted = complete(draft_specification("meter-reader-2024.txt", later, "x", loaded.rulebook), loaded.rulebook)
+    drafted["vocabulary"] = {"experience_kinds": {"customer_service": "customer service"}}
+    merged, said = merge_draft(text, loaded, drafted, "draft-2024")
+    book = rulebook_from_bytes(merged.encode(), "x.yaml")
+    assert said == ["added version 2024 (effective 2024-07-01) to series meter-reader",
+                    "listed the document meter-reader-2024.txt",
+                    "added to vocabulary experience_kinds: customer_service"]
+    assert book.rulebook.vocabulary.experience_kinds == {"customer_service": "customer service"}
+    assert [v.id for v in book.rulebook.series[0].versions] == ["2020", "2024"]
