@@ -49,6 +49,13 @@ def world(sqlite_world):
     return sqlite_world
 
 
+@pytest.fixture
+def both(fresh_world):
+    """The kept texts on each backend (SQLite and PostgreSQL)."""
+    with_stored_rules(fresh_world)
+    return fresh_world
+
+
 def _written(world) -> tuple[int, int]:
     """(activity entries, rules versions) in the store: what a call that writes nothing leaves as it was."""
     with world.db.read() as conn:
@@ -126,7 +133,8 @@ def test_a_draft_from_a_specification_shows_what_it_proposes_and_stores_nothing(
     assert _written(world) == before
 
 
-def test_the_specification_is_kept_with_the_version_and_its_quotes_checked(world):
+def test_the_specification_is_kept_with_the_version_and_its_quotes_checked(both):
+    world = both
     hr = world.as_("hr.ccwd")
     shipped = hr.get(URL).json()["items"][0]["id"]
     drafted = hr.post(f"{URL}/draft", params={"document": METER}, content=METER_TEXT.encode()).json()
