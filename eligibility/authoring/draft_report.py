@@ -47,6 +47,17 @@ def describe(draft: Draft) -> list[str]:
     return out
 
 
+def sentence_rows(draft: Draft) -> list[dict]:
+    """Each sentence of the draft as a row (what ``describe`` prints, for a page): its line, the levels it is read
+    under, how it is accounted for, its verbatim quote and the criteria proposed for it."""
+    rows = []
+    for item in draft.items:
+        criteria = list(dict.fromkeys(f"{level} {key}: {_criterion(c)}" for level, key, c in item.criteria))
+        rows.append({"line": item.sentence.line, "section": item.sentence.section, "levels": _where(draft, item),
+                     "account": _ACCOUNTS[item.account], "quote": item.quote or item.text, "criteria": criteria})
+    return rows
+
+
 def _old_citations(version: Version) -> list[tuple[str, str]]:
     """(what, quote) of every citation of a version's requirements."""
     out = [("equivalency clause", version.equivalency.quote)] if version.equivalency else []
@@ -155,4 +166,4 @@ def recognised_share(draft: Draft, book: Rulebook) -> tuple[int, list[str]]:
     return hits, misses
 
 
-__all__ = ["compare", "describe", "recognised_share"]
+__all__ = ["compare", "describe", "recognised_share", "sentence_rows"]

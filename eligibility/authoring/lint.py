@@ -9,10 +9,10 @@ from typing import Iterator, Literal
 from pydantic import BaseModel, ConfigDict
 
 from eligibility.authoring.sentences import Coverage, account, qualification_sentences
-from eligibility.authoring.sources import SourceLibrary, SourceText, fold, plain_name
+from eligibility.authoring.sources import AttachedSources, SourceLibrary, SourceText, fold, plain_name
 from eligibility.errors import RuleFileError
 from eligibility.rules.documents import format_loc
-from eligibility.rules.rulebook import LoadedRulebook, load_rulebook
+from eligibility.rules.rulebook import LoadedRulebook, load_rulebook, rulebook_from_bytes
 from eligibility.rules.schema import Citation, Performance, ServiceTime, Version
 
 Severity = Literal["error", "warning"]
@@ -237,6 +237,8 @@ class _Checker:
                      f"the sources folder {self.sources.folder}")
             return
         text = self.sources.get(citation.document)
+        if text is None and getattr(self.sources, "partial", False):
+            return  # attached texts (the service's): the caller names the documents it could not check
         if text is None:
             self.add("error", "source-missing", loc + ("document",),
                      f"{what} cites {citation.document!r}, which is not in the sources folder {self.sources.folder}")
@@ -318,6 +320,17 @@ def lint_rules_dir(rules_dir: str | Path, sources: str | Path | None = None,
     return sorted(findings, key=_order)
 
 
+def lint_bytes(data: bytes, name: str, sources: SourceLibrary | AttachedSources | None = None
+               ) -> tuple[LoadedRulebook | None, list[Finding]]:
+    """One rule file's bytes linted as ``lint`` lints a file of the folder: (the loaded file, its findings), or
+    (None, the one ``schema`` finding) when it does not load."""
+    try:
+        loaded = rulebook_from_bytes(data, name)
+    except RuleFileError as exc:
+        return None, [_error_finding(exc)]
+    return loaded, lint_rulebook(loaded, sources)
+
+
 def summary(findings: list[Finding], files: int) -> str:
     errors = sum(f.severity == "error" for f in findings)
     warnings = len(findings) - errors
@@ -334,5 +347,6 @@ def exit_code(findings: list[Finding], strict: bool = False) -> int:
     return 0
 
 
-__all__ = ["Finding", "SourceLibrary", "SourceText", "fold", "lint_rulebook", "lint_rules_dir", "summary",
+__all__ = ["Finding", "SourceLibrary", "SourceText", "fold", "lint_bytes", "lint_rulebook", "lint_rules_dir",
+           "summary",
            "exit_code"]

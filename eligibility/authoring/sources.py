@@ -96,4 +96,36 @@ class SourceLibrary:
         return self._texts[name]
 
 
-__all__ = ["STRUCK", "SourceLibrary", "SourceText", "fold", "plain_name"]
+class AttachedSources:
+    """Specification texts kept in memory (the service keeps them with a rules version), answering lint as the
+    sources folder does for the documents it holds. A document it does not hold is not checked (``partial``):
+    lint's caller says so, instead of reporting the document missing."""
+
+    partial = True
+
+    def __init__(self, texts: dict[str, str], where: str = "the attached specification texts") -> None:
+        self.folder = where
+        self._texts = {name: SourceText.from_text(name, text) for name, text in texts.items() if plain_name(name)}
+
+    def outside(self, name: str) -> str | None:
+        return None if plain_name(name) else "is not a plain file name"
+
+    def get(self, name: str) -> SourceText | None:
+        return self._texts.get(name)
+
+    def holds(self, name: str) -> bool:
+        return name in self._texts
+
+
+def decode_specification(data: bytes, name: str) -> str:
+    """An uploaded specification's text: UTF-8 (a byte-order mark is dropped); InputError naming the file and the
+    line of the first byte that is not UTF-8 otherwise."""
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[:exc.start].count(b"\n") + 1
+        raise InputError("the specification is not UTF-8 text (save it as UTF-8 and upload it again)", file=name,
+                         line=line) from None
+
+
+__all__ = ["STRUCK", "AttachedSources", "SourceLibrary", "SourceText", "decode_specification", "fold", "plain_name"]

@@ -214,9 +214,32 @@ def create_app(db: Database, evaluator: Evaluator, *, trusted_header: str | None
     app.add_exception_handler(Refused, _refused)  # store: the use-case layer's refusals, answered as their status
     app.add_exception_handler(EligibilityError, _eligibility_error)
     app.add_exception_handler(Exception, _internal_error)
+    app.add_middleware(RulesInForce)  # rulespage: the rule files in force today, current in every process
     app.add_middleware(BodyLimit)  # auth: inside SecurityHeaders, so a 413 carries the headers too
     app.add_middleware(SecurityHeaders)
     return app
+
+
+class RulesInForce:
+    """ASGI middleware (rulespage): before each request but a static file's, the rule files in force today are
+    made current in this process (rules_store.refresh: one read, and a rebuild only when a version was approved or
+    came into force), so that an approved version's words and terms apply without a restart. A store that cannot
+    be read leaves the files as they were: the request itself then answers as it can."""
+
+    def __init__(self, app) -> None:
+        self.app = app
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] == "http" and not scope["path"].startswith("/static/"):
+            from fastapi.concurrency import run_in_threadpool
+
+            from . import rules_store
+
+            try:
+                await run_in_threadpool(rules_store.refresh, scope["app"].state.service)
+            except (sa.exc.SQLAlchemyError, EligibilityError) as exc:
+                LOG.warning("the rules in force could not be read: %s", exc)
+        return await self.app(scope, receive, send)
 
 
 def _deny_by_default(app: FastAPI) -> None:

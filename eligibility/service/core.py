@@ -102,3 +102,15 @@ __all__ += ["LoadedRulebook", "compare_decisions", "declares_rule_tests", "disco
             "load_cases", "rulebook_from_bytes", "run_case", "ReplayReport", "replay_entry"]  # w26: rules versions
 __all__ += ["database", "decision_log_schema"]  # logstore: the one driver module; the decision log's schema
 __all__ += ["roster_yaml"]  # formats: the YAML roster writer (records.writers), for the service's export
+from eligibility.authoring.draft import complete as complete_draft  # noqa: E402  rulespage: the page's drafting
+from eligibility.authoring.draft import draft_specification  # noqa: E402
+from eligibility.authoring.draft_merge import merge_draft  # noqa: E402
+from eligibility.authoring.draft_report import compare as compare_draft  # noqa: E402
+from eligibility.authoring.draft_report import recognised_share, sentence_rows  # noqa: E402
+from eligibility.authoring.lint import lint_bytes  # noqa: E402
+from eligibility.rules.rulebook import KnownTerms  # noqa: E402
+from eligibility.authoring.sources import AttachedSources, decode_specification, plain_name  # noqa: E402
+
+__all__ += ["AttachedSources", "compare_draft", "complete_draft", "decode_specification", "draft_specification",
+            "KnownTerms", "lint_bytes", "merge_draft", "plain_name", "recognised_share",
+            "sentence_rows"]  # rulespage: live lint, drafting, the rules in force

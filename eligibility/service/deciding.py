@@ -107,10 +107,12 @@ class Decider:
         self.engine_lock = threading.Lock()
         self.decided = _Lru(size)
         self.responses = _Lru(512)  # whole team-list responses, keyed by the agency's data version
+        self.in_force: rules_store.InForce | None = None  # rulespage: set by rules_store.refresh, per request
 
     @property
     def books(self) -> dict:
-        return self.evaluator.books
+        """The rule files in force today (rules_store.refresh), the words pages show: else the started-with ones."""
+        return self.in_force.books if self.in_force is not None else self.evaluator.books
 
     def rules_for(self, conn: Connection | None, agency: str, as_of: dt.date) -> tuple[str, Evaluator]:
         """(SHA-256 of the rule file, its evaluator) deciding the agency's records as of a day: the store's version
@@ -138,8 +140,13 @@ class Decider:
     def close(self) -> None:
         self.stored.close()
 
+    def known_series(self):
+        """Per agency, what its records may name under the rule files in force today (the started-with ones until
+        rules_store.refresh ran)."""
+        return self.in_force.known if self.in_force is not None else self.evaluator.known_series()
+
     def known(self, agency: str) -> set[str] | None:
-        return self.evaluator.known_series().get(agency)
+        return self.known_series().get(agency)
 
     def decide_rows(self, conn: Connection, agency: str, rows: list[dict], positions_sha: str, as_of: dt.date,
                     to: str | None) -> list[Decided]:

@@ -102,7 +102,7 @@ def _read_upload(request: Request, files: list[tuple[str, bytes]], mapping: dict
             mapping_path = str(Path(folder) / "mapping.yaml")
             Path(mapping_path).write_text(mapping["text"], encoding="utf-8")
         try:
-            loaded = store.read_roster_file(state.decider.evaluator, str(Path(folder) / main[0]), mapping_path)
+            loaded = store.read_roster_file(state.decider, str(Path(folder) / main[0]), mapping_path)
         except store.ImportRefused:
             raise
         except EligibilityError as exc:

@@ -14,7 +14,7 @@ from fastapi.responses import Response
 from . import store
 from .actions import responses
 from .actions import team as team_actions
-from .auth import Caller, Denied, authorized
+from .auth import Caller, CallerDep, Denied
 from .clock import ClockDep
 from .core import NOT_DECIDED, ROW_STATUSES, UndecidedItem, roster_csv
 from .deciding import keep
@@ -91,7 +91,7 @@ def ordered(rows: list[dict], filters: Filters) -> list[dict]:
 
 
 @page_route(router, "page.team")
-def team_page(request: Request, caller: Caller = Depends(authorized), filters: Filters = Depends(_filters)):
+def team_page(request: Request, caller: CallerDep, filters: Filters = Depends(_filters)):
     state = request.app.state.service
     agency, decided = decided_team(request, caller, filters.agency, filters.as_of)
     rows_all = [team_row(d, state.roles, agency) for d in decided]
@@ -127,7 +127,7 @@ def _undecided(summary: dict) -> UndecidedItem:
 
 
 @page_route(router, "page.team_csv")
-def team_csv(request: Request, caller: Caller = Depends(authorized), filters: Filters = Depends(_filters)):
+def team_csv(request: Request, caller: CallerDep, filters: Filters = Depends(_filters)):
     """The rows the Team page shows (same filters), in the columns of ``eligibility report -o x.csv``, every text
     cell neutralised against formulas; a byte-order mark first, for spreadsheet programs."""
     agency, decided = decided_team(request, caller, filters.agency, filters.as_of)

@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated
 
-from fastapi import Depends, Query
+from fastapi import Depends, Path, Query
 
 from .auth import Denied
 
@@ -35,4 +35,6 @@ def since_query(since: str | None = Query(None, max_length=200)) -> dt.date | No
 AsOf = Annotated[dt.date | None, Depends(as_of_query)]
 Since = Annotated[dt.date | None, Depends(since_query)]
 
-__all__ = ["AsOf", "Since", "as_of_query", "parse_day", "since_query"]
+VersionId = Annotated[int, Path(ge=1, le=2**31 - 1)]  # a stored rules version's id in a path (422 out of range)
+
+__all__ = ["AsOf", "Since", "VersionId", "as_of_query", "parse_day", "since_query"]

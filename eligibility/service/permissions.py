@@ -249,11 +249,24 @@ PERMISSIONS.update({
                             summary="a mapping proposed from an HR-system export (CSV body; saves nothing)"),
 })
 
+# rulespage (issue 26 items 1 and 2): the rules page's editor: live lint, and a draft from a specification (nothing
+# is stored by either: the proposal that follows keeps the specification text with the version)
+PERMISSIONS.update({
+    "rules.lint": Rule("POST", f"{_RULES}/lint", frozenset({HR}), "agency",
+                       summary="lint a rule file's text as 'eligibility lint' does, quotes checked (stores nothing)"),
+    "rules.draft": Rule("POST", f"{_RULES}/draft", frozenset({HR}), "agency",
+                        summary="draft the rule file from a class specification's text, as 'rules draft' does "
+                                "(stores nothing)"),
+    "page.rules_draft": Rule("POST", "/hr/rules/draft", frozenset({HR}), "agency",
+                             summary="Rules page: what an uploaded specification proposes, in the editor"),
+})
+
 for _action, _rule in PERMISSIONS.items():  # the table's own invariants, checked on import
     assert not (_rule.write and AUDITOR in _rule.roles), f"{_action}: an auditor never writes"
     assert _rule.write == (_rule.method not in ("GET", "HEAD")) or _action in (
         "reclass.assess", "audit.replay", "page.import_check", "page.reclass",
-        "roster.preview", "page.mapping_propose", "mapping.propose"), f"{_action}: a write is a POST, PUT or PATCH"
+        "roster.preview", "page.mapping_propose", "mapping.propose", "rules.lint", "rules.draft",
+        "page.rules_draft"), f"{_action}: a write is a POST, PUT or PATCH"
 
 
 def rule(action: str) -> Rule:

@@ -132,7 +132,7 @@ def _loaded(request: Request, caller: Caller, agency: str, text: str):
     state = request.app.state.service
     agency = caller.agency_or_404(agency)
     try:
-        loaded = roster_from_document(parse_yaml(text, "request body", RecordError), state.decider.evaluator
+        loaded = roster_from_document(parse_yaml(text, "request body", RecordError), state.decider
                                       .known_series())
     except RecordError as exc:
         raise input_error(exc) from None

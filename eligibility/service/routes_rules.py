@@ -1,22 +1,23 @@
 """The rules versions of an agency in the API (``/api/v1/agencies/{agency}/rules``): list, propose, show (with lint,
-rule tests and impact), approve, reject. Thin: each route calls eligibility.service.actions.rules."""
+rule tests and impact), approve, reject; and the editor's helpers, which store nothing: lint a text, draft from a
+specification. Thin: each route calls eligibility.service.actions.rules."""
 
 from __future__ import annotations
 
 import datetime as dt
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Path, Request
+from fastapi import APIRouter, Query, Request
+from fastapi.concurrency import run_in_threadpool
 from pydantic import BaseModel, ConfigDict, Field
 
-from .actions import rules
-from .auth import Caller, authorized, client_of
+from .actions import rules, rules_editing
+from .auth import CallerDep, client_of
 from .clock import ClockDep
+from .params import VersionId
 from .permissions import PERMISSIONS
 
 router = APIRouter()
-CallerDep = Annotated[Caller, Depends(authorized)]
-VersionId = Annotated[int, Path(ge=1, le=2**31 - 1)]
 
 
 def route(action: str, model):
@@ -60,12 +61,24 @@ class RulesVersionShown(RulesVersion):
     tests: dict[str, Any]
     impact: list[dict[str, Any]]
     impact_at_approval: list[dict[str, Any]] | None
+    sources: list[dict[str, Any]] = Field([], description="the specification texts lint's quote check read: "
+                                                           "document, sha256, the version kept with, by, when")
+
+
+class SpecificationText(BaseModel):
+    """The class specification a version was drafted from (kept with the version, with its SHA-256)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    document: str = Field(max_length=200, description="its file name, as the rule file's documents list it")
+    text: str = Field(max_length=rules_editing.MAX_SPEC)
 
 
 class Proposal(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     text: str = Field(max_length=rules.MAX_FILE, description="the whole rule file (YAML)")
+    source: SpecificationText | None = Field(None, description="the specification the file was drafted from")
     based_on: int | None = Field(None, description="the id of the last approved version, which this one changes")
     intended: dt.date | None = Field(None, description="the effective date the proposer intends")
     comment: str = Field("", max_length=2000)
@@ -86,6 +99,65 @@ class Rejection(BaseModel):
     reason: str = Field(max_length=2000)
 
 
+class LintRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    text: str = Field(max_length=rules.MAX_FILE, description="the whole rule file (YAML) being edited")
+    source: SpecificationText | None = Field(None, description="a specification to check its quotes against too")
+
+
+class LintResult(BaseModel):
+    """Lint's findings (file, line, col, field, severity, code, message with did-you-mean) and what the quote check
+    read: ``quotes.checked`` documents with the SHA-256 of their kept text, ``quotes.note`` when some were not."""
+
+    errors: int
+    warnings: int
+    findings: list[dict[str, Any]]
+    quotes: dict[str, Any]
+
+
+class Drafted(BaseModel):
+    """What ``rules draft`` proposes from a specification against the version in force, and the rule file with the
+    draft written into it (``text``), with the specification's text to send back with the proposal."""
+
+    agency: str
+    document: str
+    sha256: str
+    based_on: int
+    against: str
+    series: str
+    title: str
+    levels: list[dict[str, str]]
+    effective: str
+    date_quote: str
+    sentences: list[dict[str, Any]]
+    changes: list[str]
+    proposed: dict[str, Any]
+    written: list[str]
+    rules_version: str
+    text: str
+    source_text: str
+
+
+def _source(given: SpecificationText | None) -> tuple[str, str] | None:
+    return (given.document, given.text) if given is not None else None
+
+
+@route("rules.lint", LintResult)
+def rules_lint(request: Request, agency: str, body: LintRequest, caller: CallerDep) -> dict:
+    return rules_editing.lint_text(request.app.state.service, caller, agency, body.text, _source(body.source))
+
+
+@route("rules.draft", Drafted)
+async def rules_draft(request: Request, agency: str, clock: ClockDep, caller: CallerDep,
+                      document: Annotated[str, Query(max_length=200, description="the specification's file name")]
+                      ) -> dict:
+    """The request body is the specification's text (UTF-8; a byte-order mark is dropped)."""
+    data = await request.body()
+    return await run_in_threadpool(rules_editing.draft, request.app.state.service, caller, clock, agency, document,
+                                   data)
+
+
 @route("rules.list", RulesVersions)
 def rules_list(request: Request, agency: str, clock: ClockDep, caller: CallerDep) -> dict:
     return {"agency": agency, "items": rules.listing(request.app.state.service, caller, clock, agency)}
@@ -94,7 +166,8 @@ def rules_list(request: Request, agency: str, clock: ClockDep, caller: CallerDep
 @route("rules.propose", RulesVersion)
 def rules_propose(request: Request, agency: str, body: Proposal, clock: ClockDep, caller: CallerDep) -> dict:
     return rules.propose(request.app.state.service, caller, clock, agency, body.text, based_on=body.based_on,
-                         intended=body.intended, comment=body.comment, client=client_of(request))
+                         intended=body.intended, comment=body.comment, client=client_of(request),
+                         source=_source(body.source))
 
 
 @route("rules.show", RulesVersionShown)

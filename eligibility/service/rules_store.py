@@ -9,13 +9,15 @@ as they do on the command line."""
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import threading
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from . import tables as t
-from .core import Evaluator, rulebook_from_bytes
+from .core import Evaluator, KnownTerms, rulebook_from_bytes
+from .roles import Roles
 
 COLUMNS = [c for c in t.rules_versions.c if c.name != "content"]
 
@@ -101,5 +103,61 @@ def evaluator_in_force(conn: Connection, day: dt.date) -> Evaluator | None:
     return Evaluator(books) if books else None
 
 
-__all__ = ["StoredEvaluators", "content", "evaluator_in_force", "holds_rules", "in_force", "latest_approved", "rows",
-           "shown_state"]
+class InForce:
+    """The rule files in force on a day, one per agency (the store's approved version in force, over the file the
+    service started with), and what a record of each agency may name: the words pages show and the terms records
+    are checked against. ``key`` names the versions (agency, SHA-256): a new key means new files."""
+
+    def __init__(self, key: tuple, books: dict) -> None:
+        self.key = key
+        self.books = books
+        self.known = KnownTerms(books)
+
+
+def in_force_key(found: list[dict], day: dt.date) -> tuple[tuple[str, str], ...]:
+    """(agency, SHA-256) of the version of each agency of the store in force on ``day`` (its first, before any)."""
+    chosen = [in_force(found, a, day) or latest_approved(found, a) for a in sorted({r["agency"] for r in found})]
+    return tuple((r["agency"], r["sha256"]) for r in chosen if r is not None)
+
+
+def refresh(state) -> None:
+    """Keep the service's rule files in force today current in this process: when the versions in force changed
+    (approved here or by another process, or come into force today), the decider's books and the roles are rebuilt
+    from them; otherwise nothing is done (one read of the versions' table, without their bytes)."""
+    decider = state.decider
+    day = state.clock.today()
+    with state.db.read() as conn:
+        found = [r for r in rows(conn) if r["state"] == "approved"]
+        key = in_force_key(found, day)
+        current = decider.in_force.key if decider.in_force is not None else ()
+        if key == current:
+            return
+        chosen = {agency: next(r for r in found if r["agency"] == agency and r["sha256"] == sha)
+                  for agency, sha in key}
+        stored = {agency: decider.stored.get(conn, row).books[agency] for agency, row in chosen.items()}
+    books = {**{a: decider.evaluator.books[a] for a in decider.evaluator.books}, **stored}
+    decider.in_force = InForce(key, books)
+    state.roles = Roles(books)
+
+
+def keep_source(conn: Connection, version_id: int, document: str, text: str, actor: str, stamp: str) -> dict:
+    """Keep the specification text a version was drafted from with the version (and the SHA-256 of its bytes)."""
+    values = {"version_id": version_id, "document": document, "content": text,
+              "sha256": hashlib.sha256(text.encode("utf-8")).hexdigest(), "kept_by": actor, "kept_at": stamp}
+    conn.execute(t.rule_sources.insert().values(**values))
+    return {k: v for k, v in values.items() if k != "content"}
+
+
+def sources(conn: Connection, agency: str, version_id: int | None) -> dict[str, dict]:
+    """The specification texts lint checks a version's quotes against, by document: each kept with this version or
+    an earlier one of the agency (the latest kept of each document); all of the agency's when ``version_id`` is None
+    (a text not stored yet)."""
+    query = (sa.select(t.rule_sources).join(t.rules_versions, t.rules_versions.c.id == t.rule_sources.c.version_id)
+             .where(t.rules_versions.c.agency == agency).order_by(t.rule_sources.c.id))
+    if version_id is not None:
+        query = query.where(t.rule_sources.c.version_id <= version_id)
+    return {r["document"]: dict(r) for r in conn.execute(query).mappings()}
+
+
+__all__ = ["InForce", "StoredEvaluators", "content", "evaluator_in_force", "holds_rules", "in_force", "in_force_key",
+           "keep_source", "latest_approved", "refresh", "rows", "shown_state", "sources"]

@@ -151,8 +151,10 @@ def bump(conn: Connection, agency: str, positions_sha: str | None = None) -> Non
     conn.execute(t.agencies.update().where(t.agencies.c.agency == agency).values(**values))
 
 
-def read_roster_file(evaluator: Evaluator, path: str, mapping: str | None = None) -> Roster:
-    """Every record of a roster file of any supported format; ImportRefused (with all of them) if any is bad."""
+def read_roster_file(evaluator, path: str, mapping: str | None = None) -> Roster:
+    """Every record of a roster file of any supported format, checked against the terms ``evaluator.known_series()``
+    gives (an Evaluator, or the service's Decider with the rules in force); ImportRefused (with all of them) if any
+    is bad."""
     stream = open_roster(path, evaluator.known_series(), mapping)
     loaded = Roster(path=path, agency=stream.agency, positions=list(stream.positions))
     errors: list[RecordError] = []

@@ -280,3 +280,19 @@ decisions = decision_log_schema.decisions.to_metadata(metadata)
 decision_log_meta = decision_log_schema.log_meta.to_metadata(metadata)
 
 __all__ += ["decisions", "decision_log_meta"]
+
+# rulespage (issue 26 item 3, migration 0010_rule_sources): the specification text a rules version was drafted from,
+# kept with the version (and its SHA-256) so that lint's quote check runs against it in the service
+rule_sources = sa.Table(
+    "rule_sources", metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("version_id", sa.Integer, sa.ForeignKey("rules_versions.id"), nullable=False),
+    sa.Column("document", sa.String(200), nullable=False),  # the file name the rule file's citations give
+    sa.Column("content", sa.Text, nullable=False),  # the text as uploaded (UTF-8, byte-order mark dropped)
+    sa.Column("sha256", sa.String(64), nullable=False),  # of the text's UTF-8 bytes
+    sa.Column("kept_by", sa.String(200), nullable=False),
+    sa.Column("kept_at", sa.String(40), nullable=False),
+    sa.UniqueConstraint("version_id", "document", name="rule_sources_document"),
+)
+
+__all__ += ["rule_sources"]

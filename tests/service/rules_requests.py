@@ -73,3 +73,20 @@ RULES_REQUESTS.update({  # the rules pages (issue 26 item 5)
     "page.rules_reject": lambda w, r, x: ("POST", f"/hr/rules/{_proposed(w, x[0])}/reject", {
         "params": {"agency": x[0]}, "data": {"reason": "the matrix"}, "follow_redirects": False}),
 })
+
+
+def _spec(world) -> bytes:
+    """A small class specification (tests/service/test_rules_editing.py's), with the shipped rules stored."""
+    from service.test_rules_editing import METER_TEXT
+
+    _ready(world)
+    return METER_TEXT.encode("utf-8")
+
+
+RULES_REQUESTS.update({  # rulespage (issue 26 items 1 and 2): the editor's live lint and drafting, storing nothing
+    "rules.lint": lambda w, r, x: ("POST", _url(x[0], "/lint"), {"json": {"text": _proposal(w)["text"]}}),
+    "rules.draft": lambda w, r, x: ("POST", _url(x[0], "/draft"), {"params": {"document": "meter-reader-2020.txt"},
+                                                                   "content": _spec(w)}),
+    "page.rules_draft": lambda w, r, x: ("POST", "/hr/rules/draft", {
+        "params": {"agency": x[0]}, "files": {"specification": ("meter-reader-2020.txt", _spec(w), "text/plain")}}),
+})

@@ -21,9 +21,9 @@ from ..core import Evaluator, InputError, canonical_json, rulebook_from_bytes
 from ..store import Actor
 from . import Refused, needed
 from .rules_checks import impact, lint, rule_tests
+from .rules_editing import check_source, rule_bytes
 from .scope import stored_agency
 
-MAX_FILE = 2 * 1024 * 1024  # one rule file
 
 
 def _public(row: dict, found: list[dict], today: dt.date) -> dict:
@@ -68,12 +68,15 @@ def show(state, caller: Caller, clock: Clock, agency: str, version_id: int) -> d
         data = rules_store.content(conn, version_id)
         book = rulebook_from_bytes(data, row["file_name"])
         evaluator = state.decider.stored.get(conn, row)
+        kept = rules_store.sources(conn, agency, version_id)
         days = _impact_days(row, clock.today())
         impacts = [impact(state, conn, agency, evaluator, day) for day in days]
     shown = _public(row, found, clock.today())
     latest = rules_store.latest_approved(found, agency)
     shown["last_approved"] = latest["id"] if latest else None
-    shown.update(text=data.decode("utf-8", "replace"), lint=lint(book), tests=rule_tests(state, evaluator, agency),
+    shown["sources"] = [{k: v for k, v in r.items() if k not in ("content", "id")} for r in kept.values()]
+    shown.update(text=data.decode("utf-8", "replace"), lint=lint(book, kept),
+                 tests=rule_tests(state, evaluator, agency),
                  impact=impacts, impact_at_approval=json.loads(row["impact_json"]) if row["impact_json"] else None)
     return shown
 
@@ -94,11 +97,13 @@ def _impact_days(row: dict, today: dt.date) -> list[dt.date]:
 
 
 def propose(state, caller: Caller, clock: Clock, agency: str, text: str, *, based_on: int | None,
-            intended: dt.date | None = None, comment: str = "", client: str | None = None) -> dict:
-    """Store a proposed version of the agency's rule file (validated as the command line loads one)."""
-    data = text.encode("utf-8")
-    if len(data) > MAX_FILE:
-        raise Refused(413, f"a rule file is at most {MAX_FILE // (1024 * 1024)} MB")
+            intended: dt.date | None = None, comment: str = "", client: str | None = None,
+            source: tuple[str, str] | None = None) -> dict:
+    """Store a proposed version of the agency's rule file (validated as the command line loads one), with the
+    specification text it was drafted from when given (``source``: its document name and text), kept with it."""
+    data = rule_bytes(text)
+    if source is not None:
+        check_source(*source)
     with state.db.write() as conn:
         agency = stored_agency(conn, caller, agency)
         found = rules_store.rows(conn, agency)
@@ -110,11 +115,21 @@ def propose(state, caller: Caller, clock: Clock, agency: str, text: str, *, base
         _unique(found, book.rulebook.rules_version)
         row = _insert(conn, agency, book, data, "proposed", caller.name, clock, comment=comment,
                       based_on=latest["id"] if latest else None, intended=intended)
+        kept = _keep(conn, book, row, source, caller.name, clock) if source is not None else None
         activity.append(conn, actor=caller.name, action="rules.propose", agency=agency, subject=_subject(row),
                         client=client, before=latest["sha256"] if latest else None, after=row["sha256"],
                         detail={"rules_version": row["rules_version"], "intended": row["intended"],
-                                "comment": comment})
+                                "comment": comment, **({"source": kept} if kept else {})})
     return row
+
+
+def _keep(conn, book, row: dict, source: tuple[str, str], actor: str, clock: Clock) -> dict:
+    document, text = source
+    if all(d.file != document for d in book.rulebook.documents):
+        raise Refused(422, f"{book.path}: documents: the specification {document!r} the version was drafted from is "
+                           f"not listed", [{"field": "documents", "message": f"{document!r} is not listed"}])
+    kept = rules_store.keep_source(conn, row["id"], document, text, actor, clock.stamp())
+    return {"document": kept["document"], "sha256": kept["sha256"]}
 
 
 def _unique(found: list[dict], label: str) -> None:

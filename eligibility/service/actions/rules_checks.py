@@ -11,6 +11,7 @@ from sqlalchemy.engine import Connection
 
 from .. import store
 from ..core import (
+    AttachedSources,
     Decision,
     EligibilityError,
     Evaluator,
@@ -24,12 +25,44 @@ from ..core import (
 )
 
 
-def lint(book: LoadedRulebook) -> dict:
-    """The file's lint findings (without the specification texts: the quote check needs them, and the command line
-    runs it with --sources)."""
-    findings = [f.model_dump(mode="json") for f in lint_rulebook(book)]
-    return {"errors": sum(f["severity"] == "error" for f in findings),
-            "warnings": sum(f["severity"] == "warning" for f in findings), "findings": findings}
+NOT_CHECKED = "quotes not checked: no specification text attached"
+
+
+def quotes(book: LoadedRulebook | None, kept: dict[str, dict]) -> dict:
+    """Which documents of the file lint's quote check read (with the SHA-256 of the kept text) and which it could
+    not, and the sentence that says so (None when every listed document was checked)."""
+    listed = [d.file for d in book.rulebook.documents] if book is not None else []
+    checked = [{"document": d, "sha256": kept[d]["sha256"]} for d in listed if d in kept]
+    unchecked = [d for d in listed if d not in kept]
+    if book is None:
+        note = "quotes not checked: the rule file does not load"
+    elif not checked:
+        note = NOT_CHECKED
+    elif unchecked:
+        note = f"quotes of {', '.join(unchecked)} not checked: no specification text attached"
+    else:
+        note = None
+    return {"checked": checked, "unchecked": unchecked, "note": note}
+
+
+def counted(findings: list, book: LoadedRulebook | None, kept: dict[str, dict]) -> dict:
+    """Lint findings as the pages and the API show them: counts, the findings, and what the quote check read."""
+    rows = [f.model_dump(mode="json") for f in findings]
+    return {"errors": sum(f["severity"] == "error" for f in rows),
+            "warnings": sum(f["severity"] == "warning" for f in rows), "findings": rows,
+            "quotes": quotes(book, kept)}
+
+
+def sources_of(kept: dict[str, dict]) -> AttachedSources | None:
+    """The kept specification texts (document -> row with its ``content``) as lint reads a sources folder."""
+    return AttachedSources({d: r["content"] for d, r in kept.items()}, "the specification texts kept in the store") \
+        if kept else None
+
+
+def lint(book: LoadedRulebook, kept: dict[str, dict]) -> dict:
+    """The file's lint findings, with lint's quote check (and its every-sentence-accounted-for check) against the
+    specification texts kept in the store; a document without a kept text is named as not checked."""
+    return counted(lint_rulebook(book, sources_of(kept)), book, kept)
 
 
 def rule_tests(state, evaluator: Evaluator, agency: str) -> dict:
@@ -90,4 +123,4 @@ def impact(state, conn: Connection, agency: str, new: Evaluator, day: dt.date) -
                          "criteria": [x.text() for x in c.criteria]} for c in changes]}
 
 
-__all__ = ["impact", "lint", "rule_tests"]
+__all__ = ["NOT_CHECKED", "counted", "impact", "lint", "quotes", "rule_tests", "sources_of"]
