@@ -18,7 +18,6 @@ from . import tables as t
 from .core import (
     Document,
     Employee,
-    Evaluator,
     Position,
     RecordError,
     Roster,
