@@ -77,7 +77,7 @@ class SpecificationText(BaseModel):
 class Proposal(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    text: str = Field(max_length=rules.MAX_FILE, description="the whole rule file (YAML)")
+    text: str = Field(max_length=rules_editing.MAX_FILE, description="the whole rule file (YAML)")
     source: SpecificationText | None = Field(None, description="the specification the file was drafted from")
     based_on: int | None = Field(None, description="the id of the last approved version, which this one changes")
     intended: dt.date | None = Field(None, description="the effective date the proposer intends")
@@ -102,7 +102,7 @@ class Rejection(BaseModel):
 class LintRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    text: str = Field(max_length=rules.MAX_FILE, description="the whole rule file (YAML) being edited")
+    text: str = Field(max_length=rules_editing.MAX_FILE, description="the whole rule file (YAML) being edited")
     source: SpecificationText | None = Field(None, description="a specification to check its quotes against too")
 
 

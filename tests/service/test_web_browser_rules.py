@@ -15,13 +15,12 @@ from selenium.webdriver.support.ui import WebDriverWait
 
 from factories import ROOT
 from service.test_rules_editing import METER, METER_TEXT, SPECS_DIR
-from service.test_web_browser import (  # noqa: F401  (browser: the module's Chromium, a fixture)
+from service.test_web_browser import (  # noqa: F401  (pytestmark: skipped without Chromium)
     DESKTOP,
     PHONE,
     SCREENS,
     as_,
     axe_violations,
-    browser,
     follow,
     png_size,
     pytestmark,
