@@ -24,7 +24,9 @@ MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 POOL_ENV = "ELIGIBILITY_DB_POOL"  # connections each service process keeps open (docs/service.md, "Deployment")
 DEFAULT_POOL = 10
 KEY_OPTION = "eligibility_log_key"  # the execution option a write transaction carries the log key in
-SQLITE_PRAGMAS = ("journal_mode = WAL", "synchronous = NORMAL", "foreign_keys = ON")  # on each new connection
+# On each new connection. synchronous=FULL: a commit is on disk before it is acknowledged, so an endorsement or an
+# edit a person was told is recorded survives a power cut (NORMAL, WAL's usual setting, may lose the last commits).
+SQLITE_PRAGMAS = ("journal_mode = WAL", "synchronous = FULL", "foreign_keys = ON")
 
 
 class StoreError(EligibilityError):

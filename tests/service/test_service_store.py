@@ -232,3 +232,18 @@ def test_the_default_store_is_a_file_in_the_working_directory(tmp_path, monkeypa
     assert run("db", "import", SAMPLES / "jbwd.yaml", "--rules", RULES).exit_code == 0
     assert (tmp_path / "other.sqlite3").is_file()
     os.remove(tmp_path / "other.sqlite3")
+
+
+def test_every_sqlite_store_connection_syncs_each_commit_to_disk_before_it_is_acknowledged(tmp_path):
+    """WAL with synchronous=FULL on every pooled connection, reads and writes: a recorded endorsement is never only
+    in the operating system's cache when the person is told it is recorded (NORMAL could lose it to a power cut)."""
+    db = Database(locate(str(tmp_path / "store.sqlite3")))
+    try:
+        upgrade(db)
+        with db.write() as conn:
+            assert conn.exec_driver_sql("PRAGMA synchronous").scalar() == 2  # FULL
+            assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+        with db.read() as conn:
+            assert conn.exec_driver_sql("PRAGMA synchronous").scalar() == 2
+    finally:
+        db.close()
