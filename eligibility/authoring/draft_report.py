@@ -19,8 +19,20 @@ def _words(text: str) -> str:
 
 
 def _criterion(c: dict) -> str:
-    detail = {k: v for k, v in c.items() if k not in ("id", "kind", "source", "interpretation")}
-    return f"{c['kind']} {c['id']}" + (f" {detail}" if detail else "")
+    """A proposed criterion in a line, its settings as the rule file writes them: 'service_time service_at_i
+    (years: 4, level: I, review_by_years: 5)'."""
+    detail = ", ".join(f"{k}: {_value(v)}" for k, v in c.items() if k not in ("id", "kind", "source", "interpretation"))
+    return f"{c['kind']} {c['id']}" + (f" ({detail})" if detail else "")
+
+
+def _value(value) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (list, tuple)):
+        return "[" + ", ".join(_value(v) for v in value) + "]"
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{k}: {_value(v)}" for k, v in value.items()) + "}"
+    return str(value)
 
 
 def _where(draft: Draft, item) -> str:

@@ -106,7 +106,7 @@ def test_a_draft_from_a_specification_shows_what_it_proposes_and_stores_nothing(
         (15, "II", "proposed", "Two years at the Meter Reader I level."),
         (18, "all levels", "proposed", "Possession of a valid California driver's license.")]
     assert drafted["sentences"][2]["criteria"] == [
-        "II open_entry: service_time service_at_i {'years': 2, 'level': 'I'}"]
+        "II open_entry: service_time service_at_i (years: 2, level: I)"]
     assert drafted["changes"] == ["against ccwd.yaml (rules 2026.12.05): no series of it is titled 'Meter Reader' or "
                                   "has id 'meter-reader': everything above is new"]
     assert drafted["written"] == ["added series meter-reader with version 2020 (effective 2020-07-01)",
