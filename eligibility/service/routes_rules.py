@@ -63,6 +63,9 @@ class RulesVersionShown(RulesVersion):
     impact_at_approval: list[dict[str, Any]] | None
     sources: list[dict[str, Any]] = Field([], description="the specification texts lint's quote check read: "
                                                            "document, sha256, the version kept with, by, when")
+    roles_left: list[dict[str, Any]] = Field([], description="a draft's or proposed version's: the agency's "
+                                                              "accounts whose role it no longer has (name, role, "
+                                                              "title, state)")
 
 
 class SpecificationText(BaseModel):

@@ -222,3 +222,29 @@ def test_the_rules_pages_propose_show_the_impact_and_take_the_second_persons_app
     after = hr2.get(approved.headers["location"])
     assert "Rules 2026.12.09 <span class=\"as-of\">approved</span>" in after.text
     assert "in force from 2026-12-01" in after.text and "Shown at approval" in after.text
+
+
+def test_a_version_that_drops_a_role_names_the_accounts_it_leaves_without_one(world):
+    """A version that renames the Office Manager's role id leaves om.ccwd holding a role the rules no longer have:
+    the version's page and the API name the account before anyone approves, and the approval's activity entry keeps
+    it. A version that drops no role names none."""
+    hr, hr2 = world.as_("hr.ccwd"), world.as_("hr2.ccwd")
+    shipped = hr.get(URL).json()["items"][0]["id"]
+    renamed = relabelled("2026.12.10").replace("office_manager", "customer_service_manager")
+    proposed = hr.post(URL, json={"text": renamed, "based_on": shipped, "intended": "2026-12-01",
+                                  "comment": "the Office Manager is now the Customer Service Manager"})
+    assert proposed.status_code == 201, proposed.text
+    shown = hr2.get(f"{URL}/{proposed.json()['id']}").json()
+    assert shown["roles_left"] == [{"name": "om.ccwd", "role": "office_manager", "title": "Office Manager",
+                                    "state": "active"}]
+    page = world.signed_in("hr2.ccwd").get(f"/hr/rules/{proposed.json()['id']}", params={"agency": "ccwd"}).text
+    assert 'id="roles-left"' in page and "om.ccwd: Office Manager" in page
+    approved = hr2.post(f"{URL}/{proposed.json()['id']}/approve", json={"effective": "2026-12-01",
+                                                                         "based_on": shipped})
+    assert approved.status_code == 200, approved.text
+    entry = world.as_("aud.ccwd").get("/api/v1/audit/activity", params={"action": "rules.approve"}).json()["items"][-1]
+    assert entry["detail"]["roles_left"] == ["om.ccwd (office_manager)"]
+    assert hr2.get(f"{URL}/{proposed.json()['id']}").json()["roles_left"] == []  # approved: nothing left to warn of
+    back = hr.post(URL, json={"text": relabelled("2026.12.11"), "based_on": proposed.json()["id"]})
+    assert back.status_code == 201, back.text  # the office_manager role back: no account holds the one it drops
+    assert hr2.get(f"{URL}/{back.json()['id']}").json()["roles_left"] == []

@@ -20,7 +20,7 @@ from ..clock import Clock
 from ..core import Evaluator, InputError, canonical_json, rulebook_from_bytes
 from ..store import Actor
 from . import Refused, needed
-from .rules_checks import impact, lint, rule_tests
+from .rules_checks import impact, lint, roles_left, rule_tests
 from .rules_editing import check_source, rule_bytes
 from .scope import stored_agency
 
@@ -71,14 +71,21 @@ def show(state, caller: Caller, clock: Clock, agency: str, version_id: int) -> d
         kept = rules_store.sources(conn, agency, version_id)
         days = _impact_days(row, clock.today())
         impacts = [impact(state, conn, agency, evaluator, day) for day in days]
+        latest = rules_store.latest_approved(found, agency)
+        unheld = roles_left(conn, agency, book, _stored_book(conn, latest)) if row["state"] in ("draft", "proposed") else []
     shown = _public(row, found, clock.today())
-    latest = rules_store.latest_approved(found, agency)
     shown["last_approved"] = latest["id"] if latest else None
     shown["sources"] = [{k: v for k, v in r.items() if k not in ("content", "id")} for r in kept.values()]
     shown.update(text=data.decode("utf-8", "replace"), lint=lint(book, kept),
                  tests=rule_tests(state, evaluator, agency),
-                 impact=impacts, impact_at_approval=json.loads(row["impact_json"]) if row["impact_json"] else None)
+                 impact=impacts, impact_at_approval=json.loads(row["impact_json"]) if row["impact_json"] else None,
+                 roles_left=unheld)
     return shown
+
+
+def _stored_book(conn, row: dict | None):
+    """The rule file of a stored version, loaded (None for no version)."""
+    return rulebook_from_bytes(rules_store.content(conn, row["id"]), row["file_name"]) if row else None
 
 
 def editing(state, caller: Caller, clock: Clock, agency: str) -> tuple[str, dict | None, str]:
@@ -190,6 +197,7 @@ def approve(state, caller: Caller, clock: Clock, agency: str, version_id: int, *
         evaluator = state.decider.stored.get(conn, row)
         days = [effective] + ([today] if today != effective else [])
         impacts = [impact(state, conn, agency, evaluator, day) for day in days]
+        unheld = roles_left(conn, agency, _stored_book(conn, row), _stored_book(conn, latest))
     shown = canonical_json(impacts)
     with state.db.write() as conn:
         agency, row, latest = check(conn)
@@ -200,7 +208,8 @@ def approve(state, caller: Caller, clock: Clock, agency: str, version_id: int, *
                         client=client, before=latest["sha256"] if latest else None, after=row["sha256"],
                         detail={"rules_version": row["rules_version"], "effective": effective.isoformat(),
                                 "retroactive_reason": reason, "proposed_by": row["proposed_by"],
-                                "impact": [{"as_of": i["as_of"], "changes": len(i["changes"])} for i in impacts]})
+                                "impact": [{"as_of": i["as_of"], "changes": len(i["changes"])} for i in impacts],
+                                "roles_left": [f"{a['name']} ({a['role']})" for a in unheld]})
         return _row(conn, agency, version_id)
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from sqlalchemy.engine import Connection
 
-from .. import store
+from .. import accounts, store
 from ..core import (
     AttachedSources,
     Decision,
@@ -123,4 +123,16 @@ def impact(state, conn: Connection, agency: str, new: Evaluator, day: dt.date) -
                          "criteria": [x.text() for x in c.criteria]} for c in changes]}
 
 
-__all__ = ["NOT_CHECKED", "counted", "impact", "lint", "quotes", "rule_tests", "sources_of"]
+def roles_left(conn: Connection, agency: str, new: LoadedRulebook, old: LoadedRulebook | None) -> list[dict]:
+    """The agency's accounts (not disabled) whose role ``new`` no longer has: an endorsing role it neither declares
+    nor asks an endorsement of. Approved, the version leaves them able to sign in and read, and to endorse nothing;
+    each with its role's title as the version in force words it."""
+    from ..roles import Roles
+
+    kept = set(Roles({agency: new}).roles_of(agency))
+    before = Roles({agency: old}) if old is not None else None
+    return [{"name": a.name, "role": a.role, "title": before.title(a.role, agency) if before else a.role,
+             "state": a.state} for a in accounts.listing(conn, agency) if not a.disabled and a.role not in kept]
+
+
+__all__ = ["NOT_CHECKED", "counted", "impact", "lint", "quotes", "roles_left", "rule_tests", "sources_of"]
