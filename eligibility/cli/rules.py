@@ -9,6 +9,7 @@ from pathlib import Path
 import click
 
 from eligibility.cli import fail, main, optional_date, rules_option
+from eligibility.cli.terminal import written_in_place
 from eligibility.decide.ruleset import compile_ruleset
 from eligibility.decide.ruleset_text import ruleset_text
 from eligibility.rules.documents import suggest
@@ -93,9 +94,12 @@ def draft(spec: str, agency: str, from_file: str | None, effective, output: str 
     target = Path(output)
     partial = target.with_name(target.name + ".partial")
     try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        partial.write_text(body, encoding="utf-8")
-        partial.replace(target)
+        if written_in_place(output):  # a device or a named pipe (-o /dev/stdout): never replaced by a file
+            target.write_text(body, encoding="utf-8")
+        else:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            partial.write_text(body, encoding="utf-8")
+            partial.replace(target)
     except OSError as exc:
         with contextlib.suppress(OSError):
             partial.unlink(missing_ok=True)

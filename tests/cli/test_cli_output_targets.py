@@ -69,3 +69,26 @@ def test_a_full_disk_leaves_no_temporary_file(tmp_path, monkeypatch):
     assert result.exit_code == 2, result.stderr
     assert result.stderr.endswith("out.csv: cannot write results: No space left on device\n")
     assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes need a POSIX system")
+def test_a_draft_written_to_a_named_pipe_leaves_the_pipe(tmp_path):
+    spec = tmp_path / "meter-reader-2020.txt"
+    spec.write_text("Coastside County Water District\nClass Specification: Meter Reader I/II\nEffective Date: July 1, "
+                    "2020\n\nMINIMUM QUALIFICATIONS\n\nMeter Reader I\n- High school diploma or equivalent.\n",
+                    encoding="utf-8")
+    pipe = tmp_path / "draft.yaml"
+    os.mkfifo(pipe)
+    received = []
+    reader = threading.Thread(target=lambda: received.append(pipe.read_text(encoding="utf-8")), daemon=True)
+    reader.start()
+    result = _invoke("rules", "draft", str(spec), "--agency", "ccwd", "-o", str(pipe))
+    reader.join(timeout=30)
+    assert result.exit_code == 0, result.stderr
+    assert pipe.is_fifo() and sorted(p.name for p in tmp_path.iterdir()) == ["draft.yaml", "meter-reader-2020.txt"]
+    assert "agency: ccwd" in received[0] and "quote: High school diploma or equivalent\n" in received[0]
+    folder = tmp_path / "drafts"
+    folder.mkdir()
+    refused = _invoke("rules", "draft", str(spec), "--agency", "ccwd", "-o", str(folder))
+    assert refused.exit_code == 2 and "is a directory" in refused.stderr  # click's usage error
+    assert list(folder.iterdir()) == []
