@@ -92,3 +92,14 @@ def test_a_draft_written_to_a_named_pipe_leaves_the_pipe(tmp_path):
     refused = _invoke("rules", "draft", str(spec), "--agency", "ccwd", "-o", str(folder))
     assert refused.exit_code == 2 and "is a directory" in refused.stderr  # click's usage error
     assert list(folder.iterdir()) == []
+
+
+def test_a_roster_written_onto_a_folder_names_the_folder_not_a_temporary_file(tmp_path):
+    for name in ("roster.yaml", "roster.parquet"):
+        folder = tmp_path / name
+        folder.mkdir()
+        result = _invoke("generate", "--rules", str(RULES), "--agency", "ccwd", "--count", "2", "-o", str(folder))
+        assert result.exit_code == 2, result.stderr
+        assert result.stderr.startswith(f"eligibility: error: {folder}: cannot write the ")
+        assert list(folder.iterdir()) == []
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["roster.parquet", "roster.yaml"]  # no temporary left
