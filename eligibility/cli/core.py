@@ -112,7 +112,7 @@ def roster(roster_file: str, rules_dir: str, as_of: dt.date, statuses: tuple[str
 
     if within is not None and until is not None:
         raise click.UsageError("give --within or --until, not both")
-    end = as_of + dt.timedelta(days=within) if within is not None else until
+    end = report.window_end(as_of, within) if within is not None else until
     if end is not None and end < as_of:
         raise click.BadParameter(f"{end} is before the as-of date {as_of}", param_hint="--until")
     keep = report.row_filter(as_of, end, overdue)

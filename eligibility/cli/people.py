@@ -12,7 +12,7 @@ import click
 
 from eligibility.cli import as_of_option, fail, main, rules_option
 from eligibility.cli.scale import stream_report
-from eligibility.cli.terminal import decide_all, is_terminal
+from eligibility.cli.terminal import decide_all, is_terminal, written_in_place
 from eligibility.decide.decision import DecisionError
 from eligibility.decide.evaluator import Evaluator
 from eligibility.output import writers
@@ -44,6 +44,10 @@ def _write(output: str, text: str, fmt: str) -> None:
     encoding = "utf-8-sig" if fmt == "csv" else "utf-8"
     temporary = None
     try:
+        if written_in_place(output):  # a device or a named pipe: never replaced by a file
+            with open(output, "w", encoding=encoding, errors=TEXT_ERRORS, newline="") as stream:
+                stream.write(text)
+            return
         handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
         with os.fdopen(handle, "w", encoding=encoding, errors=TEXT_ERRORS, newline="") as stream:
             stream.write(text)

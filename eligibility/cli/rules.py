@@ -9,6 +9,7 @@ from pathlib import Path
 import click
 
 from eligibility.cli import fail, main, optional_date, rules_option
+from eligibility.cli.terminal import written_in_place
 from eligibility.decide.ruleset import compile_ruleset
 from eligibility.decide.ruleset_text import ruleset_text
 from eligibility.rules.documents import suggest
@@ -68,11 +69,13 @@ def draft(spec: str, agency: str, from_file: str | None, effective, output: str 
     try:
         if Path(spec).stat().st_size > MAX_SPEC_BYTES:
             fail(f"{spec}: the specification is larger than {MAX_SPEC_BYTES // 1_000_000} MB; give its text only")
-        text = Path(spec).read_text(encoding="utf-8")
+        text = Path(spec).read_text(encoding="utf-8-sig")  # a byte-order mark dropped, as the service drops it
     except UnicodeDecodeError:
         fail(f"{spec}: cannot read the specification: it is not UTF-8 text")
     except OSError as exc:
         fail(f"{spec}: cannot read the specification: {exc.strerror or exc}")
+    if not text.strip():
+        fail(f"{spec}: the specification is empty")
     base = load_rulebook(from_file).rulebook if from_file else None
     if base is not None and base.agency != agency:
         fail(f"{from_file}: agency: the rule file is for {base.agency!r}, not {agency!r}")
@@ -93,9 +96,12 @@ def draft(spec: str, agency: str, from_file: str | None, effective, output: str 
     target = Path(output)
     partial = target.with_name(target.name + ".partial")
     try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        partial.write_text(body, encoding="utf-8")
-        partial.replace(target)
+        if written_in_place(output):  # a device or a named pipe (-o /dev/stdout): never replaced by a file
+            target.write_text(body, encoding="utf-8")
+        else:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            partial.write_text(body, encoding="utf-8")
+            partial.replace(target)
     except OSError as exc:
         with contextlib.suppress(OSError):
             partial.unlink(missing_ok=True)

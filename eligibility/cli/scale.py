@@ -12,7 +12,7 @@ from typing import Callable, Iterable
 import click
 
 from eligibility.cli import iso_date, main, rules_option
-from eligibility.cli.terminal import is_terminal, status_style, with_progress
+from eligibility.cli.terminal import is_terminal, status_style, with_progress, written_in_place
 from eligibility.decide.deciders import decider_named
 from eligibility.decide.evaluator import Evaluator
 from eligibility.errors import InputError
@@ -153,6 +153,10 @@ class _Output:
             return self
         target = Path(self.output)
         try:
+            if written_in_place(self.output):
+                self.handle = self.output if self.fmt == "parquet" else open(
+                    self.output, "w", encoding=self.encoding, errors=TEXT_ERRORS, newline="")
+                return self
             fd, self.temporary = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent or ".")
             os.close(fd)
             self.handle = self.temporary if self.fmt == "parquet" else open(
@@ -162,15 +166,34 @@ class _Output:
         return self
 
     def __exit__(self, kind, exc, tb) -> None:
+        try:
+            self._finish(kind)
+        except OSError as error:
+            if isinstance(error, BrokenPipeError):
+                raise
+            if kind is None or issubclass(kind, OSError):
+                raise InputError(f"cannot write results: {error.strerror or error}", file=self.output) from error
+            return  # the error of the block (a bug) goes on as it was
+        if kind is not None and issubclass(kind, OSError) and not issubclass(kind, BrokenPipeError) \
+                and self.handle is not sys.stdout:  # a full disk, a failing device: said, not a bug
+            raise InputError(f"cannot write results: {exc.strerror or exc}", file=self.output) from exc
+
+    def _finish(self, kind) -> None:
+        """Close the file, and rename the complete temporary onto the target (removed instead after an error)."""
         if self.temporary is None:
-            self.handle.flush()
+            if self.handle is sys.stdout:
+                self.handle.flush()
+            elif not isinstance(self.handle, str):
+                self.handle.close()
             return
-        if not isinstance(self.handle, str):
-            self.handle.close()
-        if kind is not None:
-            os.unlink(self.temporary)
-            return
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(self.temporary, 0o666 & ~umask)
-        os.replace(self.temporary, self.output)
+        try:
+            if not isinstance(self.handle, str):
+                self.handle.close()
+            if kind is None:
+                umask = os.umask(0)
+                os.umask(umask)
+                os.chmod(self.temporary, 0o666 & ~umask)
+                os.replace(self.temporary, self.output)
+        finally:
+            if os.path.exists(self.temporary):
+                os.unlink(self.temporary)

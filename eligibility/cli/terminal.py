@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import stat
 import sys
 from typing import IO, TYPE_CHECKING, Callable, Iterable, Iterator, TypeVar
 
@@ -11,10 +12,24 @@ import click
 
 from eligibility.decide.decision import Decision, DecisionError
 from eligibility.decide.evaluator import Evaluator
+from eligibility.errors import InputError
 from eligibility.records.models import Roster
 
 if TYPE_CHECKING:  # rich is imported only when a progress bar is shown (it costs ~0.1 s at start-up)
     from rich.console import Console
+
+def written_in_place(output: str) -> bool:
+    """Whether ``-o OUTPUT`` is written to as it is, being a device or a named pipe (``/dev/null``, ``/dev/stdout``,
+    a FIFO), rather than through a temporary file renamed onto it (which would replace the device); InputError
+    naming OUTPUT when it is a folder."""
+    try:
+        mode = os.stat(output).st_mode
+    except OSError:
+        return False
+    if stat.S_ISDIR(mode):
+        raise InputError("cannot write there: it is a folder; give a file name", file=output)
+    return not stat.S_ISREG(mode)
+
 
 PROGRESS_MIN = 200  # rosters larger than this get a progress bar (on a terminal, for human formats)
 HUMAN_FORMATS = ("text", "html")

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import MAXYEAR, date, datetime
 from fractions import Fraction
 from typing import Iterable
 
@@ -260,7 +260,11 @@ class ServiceView:
         if self._first is None:
             return Credit(None, None, _ZERO, None, False, self.as_of)
         first = date.fromordinal(self._segments[self._first][0])
-        required = days_between(first, add_years(first, years))
+        # N years from a day whose Nth anniversary is past 9999-12-31 last as long as from the same day 400k years
+        # earlier (the Gregorian calendar repeats every 400 years); such a requirement is then never reached
+        shift = 400 * -(-max(first.year + years - MAXYEAR, 0) // 400)
+        then = first.replace(year=first.year - shift) if shift else first
+        required = days_between(then, add_years(then, years))
         d = _reach(self._segments, self._first, required * self._scale)
         # A date past 9999-12-31 cannot be represented: treated as never reached.
         met_on = date.fromordinal(d) if d is not None and d <= _MAX_ORDINAL else None

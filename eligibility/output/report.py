@@ -159,6 +159,15 @@ def in_window(r: dict[str, str], start: dt.date, end: dt.date) -> bool:
     return bool(day) and start <= dt.date.fromisoformat(day) <= end
 
 
+def window_end(as_of: dt.date, days: int) -> dt.date:
+    """The last day of a window of ``days`` days from ``as_of`` (``--within``, ``within_days``); a window past the
+    calendar's last day reaches to it."""
+    try:
+        return as_of + dt.timedelta(days=days)
+    except OverflowError:
+        return dt.date.max
+
+
 def is_overdue(r: dict[str, str]) -> bool:
     """Whether a flat row's review window has closed without advancement (``roster --overdue``)."""
     return bool(r["review_overdue_since"])

@@ -263,8 +263,9 @@ def _replacing(targets: list[Path], what: str) -> Iterator[list[str]]:
         for temporary, target in zip(temporaries, targets):
             os.replace(temporary, target)
     except OSError as exc:
+        named = {temporary: str(target) for temporary, target in zip(temporaries, targets)}  # the user's names
         raise RecordError(f"cannot write the {what} roster: {exc.strerror or exc}",
-                          file=exc.filename or targets[0]) from exc
+                          file=named.get(exc.filename, exc.filename) or targets[0]) from exc
     finally:
         for temporary in temporaries:
             if os.path.exists(temporary):

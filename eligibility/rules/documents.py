@@ -15,6 +15,7 @@ from pydantic import BaseModel, ValidationError
 
 from eligibility.errors import InputError
 from eligibility.rules.loaders import PYTHON_ONLY, FastLoader, PositionedLoader
+from eligibility.rules.yaml_aliases import ALIAS_VALUES, alias_bomb
 
 Loc = tuple[str | int, ...]
 E = TypeVar("E", bound=InputError)
@@ -53,12 +54,27 @@ def format_loc(loc: Iterable[str | int]) -> str:
 _TYPED = {"tag:yaml.org,2002:int", "tag:yaml.org,2002:float", "tag:yaml.org,2002:bool"}
 
 
+def _refuse_alias_bomb(node: yaml.Node, loc: Loc, positions: dict, path: str, error: type[E]) -> None:
+    """``error`` naming the innermost key whose value aliases expand past ALIAS_VALUES (nothing when they do not)."""
+    found = alias_bomb(node, loc)
+    if found is not None:
+        place, inner = found
+        line, column = positions[place] if place in positions else (inner.start_mark.line + 1,
+                                                                     inner.start_mark.column + 1)
+        raise error(f"invalid YAML: aliases (*name) expand it to more than {ALIAS_VALUES} values", file=path,
+                    line=line, column=column, field=format_loc(place) or None)
+
+
 def walk_nodes(node: yaml.Node, loc: Loc, positions: dict, path: str, error: type[E], walked: set | None = None,
           texts: dict | None = None) -> None:
     """Record the position of every key and item under ``node`` (and in ``texts`` the source text of every plain
-    scalar YAML 1.1 reads as a number or a bool); refuse duplicate keys and keys that are not scalars."""
+    scalar YAML 1.1 reads as a number or a bool); refuse duplicate keys and keys that are not scalars, and aliases
+    that expand the values past ALIAS_VALUES."""
+    if walked is None:
+        walk_nodes(node, loc, positions, path, error, set(), texts)
+        _refuse_alias_bomb(node, loc, positions, path, error)
+        return
     positions[loc] = (node.start_mark.line + 1, node.start_mark.column + 1)
-    walked = set() if walked is None else walked
     if isinstance(node, yaml.ScalarNode):
         if texts is not None and not node.style and node.tag in _TYPED:  # plain: None, or "" from libyaml
             texts[loc] = node.value

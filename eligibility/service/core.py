@@ -38,7 +38,7 @@ from eligibility.errors import (
 )
 from eligibility.output.escaping import csv_cell
 from eligibility.output.html_assets import self_contained
-from eligibility.output.report import STATUS_LABELS, in_window, key_date_text
+from eligibility.output.report import STATUS_LABELS, in_window, key_date_text, window_end
 from eligibility.output.timeline_person import person_timeline_svg
 from eligibility.output.writers import roster_csv
 from eligibility.reclass.impact import anonymise, assess
@@ -90,7 +90,7 @@ __all__ = [
     "endorsement_criteria", "impact_markdown", "in_window", "key_date_text", "open_roster",
     "parse_anchor", "parse_yaml", "person_timeline_svg", "positions_sha256", "proposal_from_document",
     "record_json", "record_sha256", "replay", "roster_csv", "roster_from_document", "sha256_text",
-    "vocabulary_roles", "write_roster_csv",
+    "vocabulary_roles", "write_roster_csv", "window_end",
     # chain: the one hash chain of both logs, and the log key
     "Anchor", "AuditUnavailable", "Chain", "GENESIS", "LogKey", "Verification", "load_key", "utc_now",
     "verify_chain",

@@ -23,6 +23,7 @@ from .core import (
     in_window,
     positions_sha256,
     record_sha256,
+    window_end,
 )
 
 Outcome = Decision | EvaluationError
@@ -208,7 +209,7 @@ def keep(item: dict, statuses: set[str] | None, as_of: dt.date, within_days: int
     if within_days is None:
         return True
     flat = {k: item[k] or "" for k in ("status", "eligible_on", "time_met_on")}
-    return in_window(flat, as_of, as_of + dt.timedelta(days=within_days))
+    return in_window(flat, as_of, window_end(as_of, within_days))
 
 
 __all__ = ["Decided", "Decider", "keep", "reason_of", "summary"]

@@ -30,7 +30,7 @@ from .pages_team import viewed_agency
 MAX_BODY = 20 * 1024 * 1024  # a roster or a proposal sent in one request (as the API's)
 
 router = APIRouter()
-ROSTER_SUFFIXES = (".yaml", ".yml", ".json", ".csv", ".parquet")
+ROSTER_SUFFIXES = (".yaml", ".yml", ".jsonl", ".ndjson", ".csv", ".parquet")  # as records.streaming.format_of
 SAFE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
 
 
@@ -92,8 +92,8 @@ def _read_upload(request: Request, files: list[tuple[str, bytes]], mapping: dict
         main = [n for n in names if n.lower().endswith(ROSTER_SUFFIXES)
                 and not n.lower().endswith((".history.csv", ".positions.csv"))]
     if len(main) != 1:
-        raise Denied(422, f"give one roster file (.yaml, .yml, .json, .csv with its .history.csv and .positions.csv, "
-                          f"or .parquet); got: {', '.join(names) or 'nothing'}")
+        raise Denied(422, f"give one roster file (.yaml, .yml, .jsonl, .ndjson, .csv with its .history.csv and "
+                          f".positions.csv, or .parquet); got: {', '.join(names) or 'nothing'}")
     with tempfile.TemporaryDirectory(prefix="eligibility-import-") as folder:
         for name, data in files:
             (Path(folder) / name).write_bytes(data)

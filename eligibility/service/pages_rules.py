@@ -72,6 +72,7 @@ async def rules_propose(request: Request, clock: ClockDep, caller: CallerDep):
     form = await request.form()
     given = {k: str(form.get(k) or "") for k in ("text", "based_on", "intended", "comment", "source_name",
                                                  "source_b64")}
+    given["text"] = given["text"].replace("\r\n", "\n")  # a browser sends a textarea's lines joined by CR LF
     try:
         intended = day_or_none(given["intended"], "'intended effective date'")
         based_on = int(given["based_on"]) if given["based_on"].isdigit() else None

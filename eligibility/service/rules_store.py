@@ -17,6 +17,7 @@ from sqlalchemy.engine import Connection
 
 from . import tables as t
 from .core import Evaluator, KnownTerms, rulebook_from_bytes
+from .db import StoreError
 from .roles import Roles
 
 COLUMNS = [c for c in t.rules_versions.c if c.name != "content"]
@@ -31,8 +32,17 @@ def rows(conn: Connection, agency: str | None = None) -> list[dict]:
 
 
 def content(conn: Connection, version_id: int) -> bytes:
-    return bytes(conn.execute(sa.select(t.rules_versions.c.content)
-                              .where(t.rules_versions.c.id == version_id)).scalar_one())
+    """A stored version's rule file, as its SHA-256 (and the activity log's entries) name it; StoreError when the
+    bytes were changed outside the service: nothing is shown, approved or decided by a file the log does not name."""
+    v = t.rules_versions.c
+    row = conn.execute(sa.select(v.content, v.sha256, v.agency, v.file_name, v.rules_version)
+                       .where(v.id == version_id)).one()
+    data = bytes(row.content)
+    if hashlib.sha256(data).hexdigest() != row.sha256:
+        raise StoreError(f"rules version {version_id} of agency {row.agency!r} ({row.file_name}, rules "
+                         f"{row.rules_version}): its stored file does not match its SHA-256 {row.sha256}: it was "
+                         f"changed outside the service; restore the store from a backup")
+    return data
 
 
 def holds_rules(conn: Connection) -> bool:
@@ -151,12 +161,15 @@ def keep_source(conn: Connection, version_id: int, document: str, text: str, act
 def sources(conn: Connection, agency: str, version_id: int | None) -> dict[str, dict]:
     """The specification texts lint checks a version's quotes against, by document: each kept with this version or
     an earlier one of the agency (the latest kept of each document); all of the agency's when ``version_id`` is None
-    (a text not stored yet)."""
+    (a text not stored yet). ``damaged`` marks a text that no longer matches its SHA-256: lint does not read it."""
     query = (sa.select(t.rule_sources).join(t.rules_versions, t.rules_versions.c.id == t.rule_sources.c.version_id)
              .where(t.rules_versions.c.agency == agency).order_by(t.rule_sources.c.id))
     if version_id is not None:
         query = query.where(t.rule_sources.c.version_id <= version_id)
-    return {r["document"]: dict(r) for r in conn.execute(query).mappings()}
+    kept = {r["document"]: dict(r) for r in conn.execute(query).mappings()}
+    for row in kept.values():  # a text changed outside the service is not the one its SHA-256 (and the log) names
+        row["damaged"] = hashlib.sha256(row["content"].encode("utf-8")).hexdigest() != row["sha256"]
+    return kept
 
 
 __all__ = ["InForce", "StoredEvaluators", "content", "evaluator_in_force", "holds_rules", "in_force", "in_force_key",

@@ -281,13 +281,21 @@ def export_in_force(db, day: dt.date, output: str | Path) -> list[Path]:
         files = [(r["file_name"], rules_store.content(conn, r["id"])) for r in chosen if r is not None]
     if not files:
         raise InputError(f"the store holds no rules in force on {day}", file=str(db.location.given))
-    out.mkdir(parents=True, exist_ok=True)
-    for name, data in files:
-        target = out / name
-        part = target.with_name(target.name + ".part")
-        part.write_bytes(data)
-        part.replace(target)
-        written.append(target)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        for name, data in files:
+            target = out / name
+            part = target.with_name(target.name + ".part")
+            try:
+                part.write_bytes(data)
+                part.replace(target)
+            finally:
+                part.unlink(missing_ok=True)
+            written.append(target)
+    except OSError as exc:
+        reason = "a file is where the folder would be" if isinstance(exc, (FileExistsError, NotADirectoryError)) else \
+            exc.strerror or str(exc)
+        raise InputError(f"cannot write the rule files: {reason}", file=str(output)) from exc
     return written
 
 

@@ -32,17 +32,19 @@ def quotes(book: LoadedRulebook | None, kept: dict[str, dict]) -> dict:
     """Which documents of the file lint's quote check read (with the SHA-256 of the kept text) and which it could
     not, and the sentence that says so (None when every listed document was checked)."""
     listed = [d.file for d in book.rulebook.documents] if book is not None else []
-    checked = [{"document": d, "sha256": kept[d]["sha256"]} for d in listed if d in kept]
-    unchecked = [d for d in listed if d not in kept]
+    damaged = [d for d in listed if d in kept and kept[d].get("damaged")]
+    checked = [{"document": d, "sha256": kept[d]["sha256"]} for d in listed if d in kept and d not in damaged]
+    missing = [d for d in listed if d not in kept]
     if book is None:
         note = "quotes not checked: the rule file does not load"
-    elif not checked:
+    elif not checked and not damaged:
         note = NOT_CHECKED
-    elif unchecked:
-        note = f"quotes of {', '.join(unchecked)} not checked: no specification text attached"
     else:
-        note = None
-    return {"checked": checked, "unchecked": unchecked, "note": note}
+        notes = [f"quotes of {d} not checked: its kept text does not match its SHA-256 {kept[d]['sha256']} (it was "
+                 f"changed outside the service)" for d in damaged]
+        notes += [f"quotes of {', '.join(missing)} not checked: no specification text attached"] if missing else []
+        note = "; ".join(notes) or None
+    return {"checked": checked, "unchecked": damaged + missing, "note": note}
 
 
 def counted(findings: list, book: LoadedRulebook | None, kept: dict[str, dict]) -> dict:
@@ -54,9 +56,10 @@ def counted(findings: list, book: LoadedRulebook | None, kept: dict[str, dict]) 
 
 
 def sources_of(kept: dict[str, dict]) -> AttachedSources | None:
-    """The kept specification texts (document -> row with its ``content``) as lint reads a sources folder."""
-    return AttachedSources({d: r["content"] for d, r in kept.items()}, "the specification texts kept in the store") \
-        if kept else None
+    """The kept specification texts (document -> row with its ``content``) as lint reads a sources folder; a text
+    changed outside the service (``damaged``) is left out."""
+    usable = {d: r["content"] for d, r in kept.items() if not r.get("damaged")}
+    return AttachedSources(usable, "the specification texts kept in the store") if usable else None
 
 
 def lint(book: LoadedRulebook, kept: dict[str, dict]) -> dict:
