@@ -107,6 +107,10 @@ BODY_LIMIT = 1 * MB  # JSON and forms
 LARGE_BODIES = {  # auth: the routes that take a roster or a proposal (a page's upload is base64 in a form: twice)
     ("/api/v1/agencies/", "/roster"): 20 * MB, ("/api/v1/reclass", ""): 20 * MB,
     ("/hr/import", ""): 40 * MB, ("/hr/reclass", ""): 40 * MB,
+    # a rule file (rules_editing.MAX_FILE, 2 MB) with its specification's text (MAX_SPEC), as JSON or a form
+    ("/api/v1/agencies/", "/rules"): 6 * MB, ("/api/v1/agencies/", "/rules/lint"): 6 * MB, ("/hr/rules", ""): 8 * MB,
+    # an HR-system export to propose a column mapping from, as the roster import takes it
+    ("/api/v1/agencies/", "/mapping/proposal"): 20 * MB, ("/hr/mapping/propose", ""): 40 * MB,
 }
 PUBLIC_BODIES = ("/api/v1/session", "/login", "/logout", "/invite/")  # no credentials to check first: 413 at once
 

@@ -248,3 +248,20 @@ def test_a_version_that_drops_a_role_names_the_accounts_it_leaves_without_one(wo
     back = hr.post(URL, json={"text": relabelled("2026.12.11"), "based_on": proposed.json()["id"]})
     assert back.status_code == 201, back.text  # the office_manager role back: no account holds the one it drops
     assert hr2.get(f"{URL}/{back.json()['id']}").json()["roles_left"] == []
+
+
+def test_a_rule_file_up_to_its_own_limit_reaches_the_rules_routes(world):
+    """The body cap of the rules routes holds a whole rule file of up to 2 MB (rules_editing.MAX_FILE) with its
+    JSON: a 1.5 MB file (a long comment) is linted and proposed, not refused as larger than the 1 MB of other JSON;
+    one over the file limit is still refused."""
+    hr = world.as_("hr.ccwd")
+    shipped = hr.get(URL).json()["items"][0]["id"]
+    big = relabelled("2026.12.12") + "# " + "x" * 1_500_000 + "\n"
+    linted = hr.post(f"{URL}/lint", json={"text": big})
+    assert linted.status_code == 200 and linted.json()["errors"] == 0, linted.text[:300]
+    proposed = hr.post(URL, json={"text": big, "based_on": shipped})
+    assert proposed.status_code == 201, proposed.text[:300]
+    too_big = hr.post(URL, json={"text": relabelled("2026.12.13") + "# " + "x" * 2_200_000 + "\n",
+                                 "based_on": shipped})
+    assert too_big.status_code in (413, 422)
+    assert "2026.12.13" not in [v["rules_version"] for v in hr.get(URL).json()["items"]]
