@@ -130,6 +130,8 @@ class Drafted(BaseModel):
     against: str
     series: str
     title: str
+    new_series: str | None = Field(None, description="set when the agency's rules have no such series: the draft "
+                                                     "would add it (another agency's specification, perhaps)")
     levels: list[dict[str, str]]
     effective: str
     date_quote: str

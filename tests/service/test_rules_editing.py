@@ -88,7 +88,8 @@ def test_live_lint_gives_the_command_lines_positioned_findings_and_writes_nothin
 
     assert world.as_("hr.jbwd").post(f"{URL}/lint", json={"text": "agency: ccwd\n"}).status_code == 404
     assert world.as_("aud.ccwd").post(f"{URL}/lint", json={"text": "agency: ccwd\n"}).status_code == 403
-    assert hr.post(f"{URL}/lint", json={"text": "x" * (1024 * 1024 + 10)}).status_code == 413
+    assert hr.post(f"{URL}/lint", json={"text": "x" * (2 * 1024 * 1024 + 10)}).status_code == 422  # over MAX_FILE
+    assert hr.post(f"{URL}/lint", json={"text": "x" * (6 * 1024 * 1024 + 10)}).status_code == 413  # over the body cap
 
 
 def test_a_draft_from_a_specification_shows_what_it_proposes_and_stores_nothing(world):
@@ -109,6 +110,9 @@ def test_a_draft_from_a_specification_shows_what_it_proposes_and_stores_nothing(
         "II open_entry: service_time service_at_i (years: 2, level: I)"]
     assert drafted["changes"] == ["against ccwd.yaml (rules 2026.12.05): no series of it is titled 'Meter Reader' or "
                                   "has id 'meter-reader': everything above is new"]
+    assert drafted["new_series"] == (  # said before anyone proposes it: another agency's specification, perhaps
+        "ccwd.yaml (rules 2026.12.05) has no series 'meter-reader': the draft adds Meter Reader to ccwd's rules as a "
+        f"new series. If {METER} is another agency's specification, do not propose it.")
     assert drafted["written"] == ["added series meter-reader with version 2020 (effective 2020-07-01)",
                                   f"listed the document {METER}"]
     assert drafted["rules_version"] == f"draft-2026-11-24-{METER[:-4]}"
@@ -184,6 +188,7 @@ def test_the_page_drafts_from_an_upload_into_the_editor_and_the_proposal_keeps_t
     assert "What meter-reader-2020.txt proposes" in page.text
     assert "“Two years at the Meter Reader I level.”" in page.text
     assert "added series meter-reader with version 2020" in page.text
+    assert '<p class="error-box" role="alert" id="new-series">ccwd.yaml (rules 2026.12.05) has no series' in page.text
     assert 'data-lint-url="/api/v1/agencies/ccwd/rules/lint"' in page.text
     carried = page.text.split('name="source_b64" value="')[1].split('"')[0]
     text = page.text.split('class="code-editor"')[1].split(">", 1)[1].split("</textarea>")[0]
@@ -213,6 +218,7 @@ def test_the_staff_report_drafted_in_the_service_lists_the_struck_requirement_as
     assert "removed (struck through in the new text): 'Five years of experience in computer operation, billing, " \
            "bookkeeping, typing and/or general clerical work" in changes
     assert "5+ years of experience in a customer service role" in changes
+    assert drafted["new_series"] is None  # the series is CCWD's own
     lint = hr.post(f"{URL}/lint", json={"text": drafted["text"],
                                         "source": {"document": spec, "text": drafted["source_text"]}}).json()
     assert lint["errors"] == 0, lint["findings"]

@@ -141,8 +141,12 @@ def draft(state, caller: Caller, clock: Clock, agency: str, document: str, data:
                                                "message": exc.message}]) from None
         hits, misses = recognised_share(drafted, base.rulebook)
         merged, done = merge_draft(current.decode("utf-8"), base, written, label)
+    held = {s.id for s in base.rulebook.series}
+    new_series = None if drafted.series_id in held else (
+        f"{against} has no series {drafted.series_id!r}: the draft adds {drafted.title} to {agency}'s rules as a "
+        f"new series. If {document} is another agency's specification, do not propose it.")
     return {"agency": agency, "document": document, "sha256": _sha(text), "based_on": latest["id"],
-            "against": against, "series": drafted.series_id, "title": drafted.title,
+            "against": against, "series": drafted.series_id, "title": drafted.title, "new_series": new_series,
             "levels": [{"id": lv, "title": drafted.level_title(lv)} for lv in drafted.levels],
             "effective": drafted.effective.isoformat(), "date_quote": drafted.date_quote,
             "sentences": sentence_rows(drafted),
