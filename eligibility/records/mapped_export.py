@@ -90,6 +90,8 @@ def _read_export(path: str, mapping: ColumnMap, map_path: str) -> _Export:
             raise RecordError(f"column {name!r} is not in the mapping {map_path} (map it to a field, or to null to "
                               f"ignore it)", file=path, line=1, column=number, field=name or None,
                               suggestion=suggest(name, mapping.columns))
+    if not header:
+        raise RecordError("the file is empty; the first line must be the export's header", file=path, line=1)
     missing = [name for name in mapping.columns if name not in header]
     if missing:
         raise RecordError(f"the mapping names columns the export does not have: {', '.join(missing)}", file=path,

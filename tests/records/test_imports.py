@@ -219,3 +219,13 @@ def test_record_problems_of_a_mapped_export_name_the_export_cell(tmp_path):
         "6:3: Title: unknown class 'bogus-series'")] + ["eligibility: 4 records could not be decided (of 5)"]
     decided = [line for line in run.stdout.splitlines() if '"E"' in line]
     assert len(decided) == 1 and '"status": "error"' not in decided[0]  # the repeated rows make one record
+
+
+@pytest.mark.parametrize("content", [b"", b"\xef\xbb\xbf", b"\n"], ids=["empty", "bom-only", "blank-line"])
+def test_an_empty_export_read_through_a_mapping_says_it_is_empty(tmp_path, content):
+    """Not 'the mapping names columns the export does not have: <every column>': the file has no header at all."""
+    export = tmp_path / "export.csv"
+    export.write_bytes(content)
+    out = _run("roster", str(export), "--map", str(MAP), "--rules", str(RULES))
+    assert out.returncode == 2 and out.stdout == ""
+    assert out.stderr == f"eligibility: error: {export}:1: the file is empty; the first line must be the export's header\n"
