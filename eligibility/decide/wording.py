@@ -52,20 +52,6 @@ def exact(value: Fraction) -> str:
     return f"{whole}.{digits}"
 
 
-def span_text(start: dt.date, end: dt.date) -> str:
-    """'1 year 41 days' between two dates (whole calendar years first)."""
-    years = max(end.year - start.year - 1, 0)
-    while add_years(start, years + 1) <= end:
-        years += 1
-    days = (end - add_years(start, years)).days
-    parts = []
-    if years:
-        parts.append(f"{years} year{'s' if years != 1 else ''}")
-    if days or not years:
-        parts.append(f"{days} day{'s' if days != 1 else ''}")
-    return " ".join(parts)
-
-
 def article(noun: str) -> str:
     return ("an " if noun[:1].lower() in "aeiou" else "a ") + noun
 
