@@ -11,7 +11,6 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Callable
 
-from eligibility.decide.timeline import add_years
 from eligibility.rules.schema import CATEGORY, Vocabulary
 
 _NO_WORDS = Vocabulary()
