@@ -6,11 +6,11 @@ service's memory without limit. The list of common passwords ships in ``data/com
 from __future__ import annotations
 
 import secrets
-import threading
 import unicodedata
 from functools import lru_cache
 from importlib import resources
 
+from .bounds import Busy, Places
 from .db import StoreError
 
 MIN_PASSWORD = 12
@@ -18,25 +18,19 @@ MAX_PASSWORD = 1000
 HASH_PARAMS: dict = {}  # argon2.PasswordHasher's parameters; empty: the library's (RFC 9106) defaults
 MAX_HASHING = 4  # Argon2 computations at once in the whole service (64 MiB each with the defaults)
 HASH_WAIT = 0.5  # seconds a request waits for a free slot before it is answered 429
-_slots = threading.BoundedSemaphore(MAX_HASHING)
+HASHING = Places(MAX_HASHING, HASH_WAIT, "too many sign-ins at once; try again in a moment")
 
 
 def share_hashing(processes: int) -> int:
     """Make this process's bound its share of MAX_HASHING among ``processes`` worker processes (at least one
     each), so that ``serve --workers N`` does not multiply the memory sign-ins may take; returns the share."""
-    global _slots
-    share = max(1, MAX_HASHING // processes)
-    _slots = threading.BoundedSemaphore(share)
-    return share
+    HASHING.resize(max(1, MAX_HASHING // processes))
+    return HASHING.size
 _DUMMY: list[str] = []  # a hash to verify against when the name is unknown, so both take the same time
 
 
 class PasswordError(StoreError):
     """A password the policy refuses (the message says which rule, never the password)."""
-
-
-class Busy(Exception):
-    """Every hashing slot stayed taken for HASH_WAIT seconds: the caller answers 429."""
 
 
 @lru_cache(maxsize=1)
@@ -76,20 +70,8 @@ def _hasher():
     return PasswordHasher(**HASH_PARAMS)
 
 
-class _slot:
-    """Hold one of the MAX_HASHING slots while an Argon2 computation runs; Busy when none frees up in time."""
-
-    def __enter__(self):
-        if not _slots.acquire(timeout=HASH_WAIT):
-            raise Busy("too many sign-ins at once; try again in a moment")
-        return self
-
-    def __exit__(self, *exc) -> None:
-        _slots.release()
-
-
 def hash_password(password: str) -> str:
-    with _slot():
+    with HASHING.held():
         return _hasher().hash(password)
 
 
@@ -98,7 +80,7 @@ def verify(stored: str | None, password: str) -> bool:
     from argon2.exceptions import InvalidHashError, VerificationError
 
     dummy = not stored
-    with _slot():
+    with HASHING.held():
         hasher = _hasher()
         if dummy:
             if not _DUMMY:

@@ -227,11 +227,7 @@ def test_the_staff_report_drafted_in_the_service_lists_the_struck_requirement_as
 def test_lint_and_drafting_are_refused_when_the_process_is_busy_with_others(world, monkeypatch):
     from eligibility.service.actions import rules_editing
 
-    class Taken:  # every place taken by other requests for the whole wait
-        def acquire(self, timeout=None):
-            return False
-
-    monkeypatch.setattr(rules_editing, "_slots", Taken())
+    monkeypatch.setattr(rules_editing.CHECKING, "acquire", lambda: False)  # every place taken for the whole wait
     hr = world.as_("hr.ccwd")
     lint = hr.post(f"{URL}/lint", json={"text": relabelled("x")})
     assert lint.status_code == 429 and "try again in a moment" in lint.json()["detail"]

@@ -455,17 +455,16 @@ def test_sign_in_counts_of_made_up_names_are_forgotten_after_a_day(sqlite_world)
 def test_serve_workers_share_the_argon2_bound_instead_of_multiplying_it(sqlite_world, monkeypatch, workers, share):
     """Each worker process of ``serve --workers N`` takes its share of the 4 checks at once (at least one), so the
     memory sign-ins may take does not grow with N: the slots a worker's app leaves free are counted."""
-    import threading
-
     from eligibility.service import passwords, serving
+    from eligibility.service.bounds import Places
 
-    monkeypatch.setattr(passwords, "_slots", threading.BoundedSemaphore(passwords.MAX_HASHING))
+    monkeypatch.setattr(passwords, "HASHING", Places(passwords.MAX_HASHING, 0, "busy"))
     monkeypatch.setenv(serving.WORKER_ENV, json.dumps({
         "db": sqlite_world.db.location.given, "rules_dir": str(RULES), "trusted_header": None, "secret": "s" * 43,
         "key_file": None, "mail": None, "workers": workers}))
     app = serving.worker_app()
     try:
-        taken = [passwords._slots.acquire(timeout=0) for _ in range(passwords.MAX_HASHING + 1)]
+        taken = [passwords.HASHING.acquire() for _ in range(passwords.MAX_HASHING + 1)]
     finally:
         app.state.service.db.close()
     assert taken.count(True) == share, taken

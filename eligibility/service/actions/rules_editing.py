@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import threading
 
 from .. import rules_store
+from ..bounds import Busy, Places
 from ..auth import Caller
 from ..clock import Clock
 from ..core import (
@@ -33,18 +33,17 @@ from .scope import stored_agency
 MAX_FILE = 2 * 1024 * 1024  # one rule file
 MAX_SPEC = 512 * 1024  # one class specification's text (the five sources are 7 to 26 kB)
 MAX_AT_ONCE = 4  # lints and drafts running at once in a process (a lint of ccwd.yaml takes about 40 ms)
-_slots = threading.BoundedSemaphore(MAX_AT_ONCE)
+CHECKING = Places(MAX_AT_ONCE, 2.0, "the service is checking other rule files; try again in a moment")
 
 
 @contextlib.contextmanager
 def _slot():
     """One of the process's MAX_AT_ONCE places to lint or draft in; Refused 429 when none frees within 2 s."""
-    if not _slots.acquire(timeout=2):
-        raise Refused(429, "the service is checking other rule files; try again in a moment")
     try:
-        yield
-    finally:
-        _slots.release()
+        with CHECKING.held():
+            yield
+    except Busy as exc:
+        raise Refused(429, str(exc)) from None
 
 
 def _plain(name: str) -> bool:
