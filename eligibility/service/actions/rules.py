@@ -66,13 +66,14 @@ def show(state, caller: Caller, clock: Clock, agency: str, version_id: int) -> d
         found = rules_store.rows(conn, agency)
         row = _row(conn, agency, version_id)
         data = rules_store.content(conn, version_id)
-        book = rulebook_from_bytes(data, row["file_name"])
         evaluator = state.decider.stored.get(conn, row)
+        book = evaluator.books[agency]
         kept = rules_store.sources(conn, agency, version_id)
         days = _impact_days(row, clock.today())
         impacts = [impact(state, conn, agency, evaluator, day) for day in days]
         latest = rules_store.latest_approved(found, agency)
-        unheld = roles_left(conn, agency, book, _stored_book(conn, latest)) if row["state"] in ("draft", "proposed") else []
+        unheld = roles_left(conn, agency, book, _stored_book(state, conn, agency, latest)) \
+            if row["state"] in ("draft", "proposed") else []
     shown = _public(row, found, clock.today())
     shown["last_approved"] = latest["id"] if latest else None
     shown["sources"] = [{k: v for k, v in r.items() if k not in ("content", "id")} for r in kept.values()]
@@ -83,9 +84,9 @@ def show(state, caller: Caller, clock: Clock, agency: str, version_id: int) -> d
     return shown
 
 
-def _stored_book(conn, row: dict | None):
-    """The rule file of a stored version, loaded (None for no version)."""
-    return rulebook_from_bytes(rules_store.content(conn, row["id"]), row["file_name"]) if row else None
+def _stored_book(state, conn, agency: str, row: dict | None):
+    """The rule file of a stored version, as its evaluator (built once per file) holds it; None for no version."""
+    return state.decider.stored.get(conn, row).books[agency] if row else None
 
 
 def editing(state, caller: Caller, clock: Clock, agency: str) -> tuple[str, dict | None, str]:
@@ -197,7 +198,7 @@ def approve(state, caller: Caller, clock: Clock, agency: str, version_id: int, *
         evaluator = state.decider.stored.get(conn, row)
         days = [effective] + ([today] if today != effective else [])
         impacts = [impact(state, conn, agency, evaluator, day) for day in days]
-        unheld = roles_left(conn, agency, _stored_book(conn, row), _stored_book(conn, latest))
+        unheld = roles_left(conn, agency, evaluator.books[agency], _stored_book(state, conn, agency, latest))
     shown = canonical_json(impacts)
     with state.db.write() as conn:
         agency, row, latest = check(conn)

@@ -10,6 +10,7 @@ from pathlib import Path
 from sqlalchemy.engine import Connection
 
 from .. import accounts, store
+from ..roles import Roles
 from ..core import (
     AttachedSources,
     Decision,
@@ -130,8 +131,6 @@ def roles_left(conn: Connection, agency: str, new: LoadedRulebook, old: LoadedRu
     """The agency's accounts (not disabled) whose role ``new`` no longer has: an endorsing role it neither declares
     nor asks an endorsement of. Approved, the version leaves them able to sign in and read, and to endorse nothing;
     each with its role's title as the version in force words it."""
-    from ..roles import Roles
-
     kept = set(Roles({agency: new}).roles_of(agency))
     before = Roles({agency: old}) if old is not None else None
     return [{"name": a.name, "role": a.role, "title": before.title(a.role, agency) if before else a.role,
