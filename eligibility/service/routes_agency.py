@@ -40,11 +40,6 @@ def route(action: str, tags: list[str], **kwargs):
                             summary=rule.summary, tags=tags, **kwargs)
 
 
-def stored_agency(conn, caller: Caller, agency: str | None) -> str:
-    """An agency in the caller's scope that the store holds, or 404."""
-    return scope.stored_agency(conn, caller, agency)
-
-
 async def text_body(request: Request) -> str:
     """The request body as UTF-8 text (a YAML or JSON document), at most MAX_BODY bytes."""
     if int(request.headers.get("content-length") or 0) > MAX_BODY:
@@ -153,7 +148,7 @@ def roster_export(request: Request, agency: str, clock: ClockDep, caller: Caller
     the agency data version (send it back in If-Match to import an edited copy)."""
     state = request.app.state.service
     with state.db.read() as conn:
-        agency = stored_agency(conn, caller, agency)
+        agency = scope.stored_agency(conn, caller, agency)
         version, _ = store.agency_version(conn, agency)
         loaded = store.roster(conn, agency)
     text = store.roster_yaml(loaded, f"Exported from the eligibility service by {caller.name} on "
@@ -178,7 +173,7 @@ def _reclass(request: Request, caller: Caller, text: str, day: dt.date | None) -
     except ProposalError as exc:
         raise input_error(exc) from None
     with state.db.read() as conn:
-        agency = stored_agency(conn, caller, proposal.proposal.agency)
+        agency = scope.stored_agency(conn, caller, proposal.proposal.agency)
         loaded = store.roster(conn, agency)
     try:
         with state.decider.engine_lock:
@@ -204,7 +199,7 @@ def decisions_record(request: Request, body: RecordRequest, clock: ClockDep,
                                           check_target(body.to)))
 
 
-__all__ = ["router", "stored_agency"]
+__all__ = ["router"]
 
 
 # -- the column mapping for HR-system exports -----------------------------------------------------------------------
@@ -215,7 +210,7 @@ class MappingIn(BaseModel):
 
 def _mapping_agency(request: Request, caller: Caller, agency: str) -> str:
     with request.app.state.service.db.read() as conn:
-        return stored_agency(conn, caller, agency)
+        return scope.stored_agency(conn, caller, agency)
 
 
 @route("mapping.read", ["mapping"])

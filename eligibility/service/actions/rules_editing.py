@@ -63,7 +63,12 @@ def check_source(document: str, text: str) -> None:
     if not _plain(document):
         raise Refused(422, f"source: {document!r} is not a plain file name (as the rule file's documents list it)",
                       [{"field": "source.document", "message": "not a plain file name"}])
-    if len(text.encode("utf-8")) > MAX_SPEC:
+    _spec_size(document, len(text.encode("utf-8")))
+
+
+def _spec_size(document: str, size: int) -> None:
+    """Refused 413 for a specification of more than MAX_SPEC bytes."""
+    if size > MAX_SPEC:
         raise Refused(413, f"{document}: a specification is at most {MAX_SPEC // 1024} kB; give its text only")
 
 
@@ -112,8 +117,7 @@ def draft(state, caller: Caller, clock: Clock, agency: str, document: str, data:
     if not _plain(document):
         raise Refused(422, f"{document!r}: give the specification's file name (no folders)",
                       [{"field": "document", "message": "not a plain file name"}])
-    if len(data) > MAX_SPEC:
-        raise Refused(413, f"{document}: a specification is at most {MAX_SPEC // 1024} kB; give its text only")
+    _spec_size(document, len(data))
     try:
         text = decode_specification(data, document)
     except InputError as exc:
