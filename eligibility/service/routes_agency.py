@@ -40,13 +40,19 @@ def route(action: str, tags: list[str], **kwargs):
                             summary=rule.summary, tags=tags, **kwargs)
 
 
-async def text_body(request: Request) -> str:
-    """The request body as UTF-8 text (a YAML or JSON document), at most MAX_BODY bytes."""
+async def body_bytes(request: Request) -> bytes:
+    """The request body as sent, at most MAX_BODY bytes (a file a reader decodes itself, as it decodes the file)."""
     if int(request.headers.get("content-length") or 0) > MAX_BODY:
         raise Denied(413, f"the body is larger than {MAX_BODY // (1024 * 1024)} MB")
     data = await request.body()
     if len(data) > MAX_BODY:
         raise Denied(413, f"the body is larger than {MAX_BODY // (1024 * 1024)} MB")
+    return data
+
+
+async def text_body(request: Request) -> str:
+    """The request body as UTF-8 text (a YAML or JSON document), at most MAX_BODY bytes."""
+    data = await body_bytes(request)
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError:
@@ -240,7 +246,7 @@ async def mapping_propose(request: Request, agency: str, caller: CallerDep) -> R
     """A mapping proposed from the HR-system export in the body (CSV text), as ``eligibility import-map`` proposes
     it: TODOs where a person must decide; nothing is saved."""
     agency = await run_in_threadpool(_mapping_agency, request, caller, agency)
-    text = await text_body(request)
+    data = await body_bytes(request)  # read as import-map and the mapping page read the file, encoding included
     book = request.app.state.service.decider.books[agency]
-    proposed = await run_in_threadpool(mappings.propose, book, "export.csv", text.encode("utf-8"))
+    proposed = await run_in_threadpool(mappings.propose, book, "export.csv", data)
     return json_response({"agency": agency, "text": proposed})

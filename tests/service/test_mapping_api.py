@@ -67,3 +67,7 @@ def test_a_proposal_from_an_export_names_its_columns_and_saves_nothing(sqlite_wo
     assert hr.get(URL).json()["versions"] == []
     unreadable = hr.post(f"{URL}/proposal", content="", headers={"content-type": "text/csv"})
     assert unreadable.status_code == 422
+    latin = hr.post(f"{URL}/proposal", content=b"Employee ID,Employee Name\nX-1,Caf\xe9\n",
+                    headers={"content-type": "text/csv"})  # what import-map says of the same file, line included
+    assert latin.status_code == 422 and latin.json()["detail"] == (
+        "export.csv:2: the file is not UTF-8 text (in a spreadsheet, save it as 'CSV UTF-8')")
